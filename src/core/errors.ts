@@ -1,0 +1,74 @@
+/**
+ * Typed errors for the whole lab. Every failure the user can cause is a LabError with a
+ * stable `code`, so the UI can show it in the cell that caused it and tests can assert on it.
+ */
+export type LabErrorCode =
+  | 'empty-file'
+  | 'binary-file'
+  | 'no-label-column'
+  | 'non-numeric'
+  | 'non-finite'
+  | 'duplicate-columns'
+  | 'single-genre'
+  | 'ragged-rows'
+  | 'no-features'
+  | 'unknown-feature'
+  | 'bad-argument'
+  | 'unsupported-audio'
+  | 'corrupt-audio'
+  | 'audio-too-short'
+  | 'audio-too-long'
+  | 'spec-mismatch'
+  | 'cancelled'
+  | 'storage'
+  | 'internal';
+
+export class LabError extends Error {
+  readonly code: LabErrorCode;
+  /** Extra machine-readable detail (row/column of a bad value, candidate columns, ...). */
+  readonly detail: Record<string, unknown>;
+  constructor(code: LabErrorCode, message: string, detail: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'LabError';
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+/** Thrown by long jobs when their cancel token fires; callers treat it as "stopped", not "failed". */
+export class CancelledError extends LabError {
+  constructor(message = 'Cancelled') {
+    super('cancelled', message);
+    this.name = 'CancelledError';
+  }
+}
+
+export function isLabError(e: unknown): e is LabError {
+  return e instanceof Error && (e as LabError).name !== undefined && typeof (e as LabError).code === 'string';
+}
+
+/** A plain, structured-clone-safe form of an error for worker messages and the CLI. */
+export interface ErrorInfo {
+  code: LabErrorCode;
+  message: string;
+  detail?: Record<string, unknown>;
+}
+
+export function toErrorInfo(e: unknown): ErrorInfo {
+  if (isLabError(e)) return { code: e.code, message: e.message, detail: e.detail };
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: 'internal', message };
+}
+
+export function fromErrorInfo(info: ErrorInfo): LabError {
+  return info.code === 'cancelled' ? new CancelledError(info.message) : new LabError(info.code, info.message, info.detail ?? {});
+}
+
+/** A cooperative cancel flag checked by long loops in the core. */
+export interface CancelToken {
+  readonly cancelled: boolean;
+}
+
+export function throwIfCancelled(token: CancelToken | undefined): void {
+  if (token?.cancelled) throw new CancelledError();
+}
