@@ -1,0 +1,99 @@
+/**
+ * Evaluation splits. The one rule: segments of one track are never on both sides. Random splits
+ * are stratified by genre and made over tracks, then expanded to rows.
+ */
+import { LabError } from '../errors';
+import { createRng, shuffleInPlace } from '../random';
+import { groupByTrack, type Dataset } from './dataset';
+
+export interface Split {
+  /** Row indices, ascending. */
+  train: Int32Array;
+  test: Int32Array;
+  /** How the split was made, for result tables. */
+  kind: 'predefined' | 'random' | 'fold';
+  description: string;
+}
+
+export type SplitChoice =
+  | { kind: 'predefined' }
+  | { kind: 'random'; testFraction: number; seed: number }
+  | { kind: 'auto'; testFraction?: number; seed?: number };
+
+/** The table's own Train/Test (NTNU `Type`). */
+export function predefinedSplit(ds: Dataset): Split {
+  if (!ds.split) throw new LabError('bad-argument', `${ds.name} has no predefined Train/Test split; choose a random split by track.`);
+  const train: number[] = [];
+  const test: number[] = [];
+  for (let r = 0; r < ds.nRows; r++) (ds.split[r] === 0 ? train : test).push(r);
+  return { train: Int32Array.from(train), test: Int32Array.from(test), kind: 'predefined', description: 'predefined Train/Test' };
+}
+
+/**
+ * Seeded split by track, stratified by genre: in each genre, ⌊n·f⌉ tracks (at least one when the
+ * genre has two or more) go to test.
+ */
+export function stratifiedTrackSplit(ds: Dataset, testFraction: number, seed: number): Split {
+  if (!(testFraction > 0 && testFraction < 1)) throw new LabError('bad-argument', `Test fraction must be between 0 and 1, got ${testFraction}`);
+  const rng = createRng(seed);
+  const tracks = groupByTrack(ds);
+  const byGenre: (typeof tracks)[] = ds.genres.map(() => []);
+  for (const t of tracks) byGenre[t.label]!.push(t);
+  const train: number[] = [];
+  const test: number[] = [];
+  for (const group of byGenre) {
+    shuffleInPlace(group, rng);
+    let nTest = Math.round(group.length * testFraction);
+    if (group.length >= 2) nTest = Math.min(Math.max(nTest, 1), group.length - 1);
+    group.forEach((t, i) => (i < nTest ? test : train).push(...t.rows));
+  }
+  train.sort((a, b) => a - b);
+  test.sort((a, b) => a - b);
+  return {
+    train: Int32Array.from(train),
+    test: Int32Array.from(test),
+    kind: 'random',
+    description: `random ${Math.round((1 - testFraction) * 100)}/${Math.round(testFraction * 100)} by track, seed ${seed}`,
+  };
+}
+
+/** Predefined when the table has one, else a seeded 80/20 split by track. */
+export function resolveSplit(ds: Dataset, choice: SplitChoice = { kind: 'auto' }): Split {
+  if (choice.kind === 'predefined') return predefinedSplit(ds);
+  if (choice.kind === 'random') return stratifiedTrackSplit(ds, choice.testFraction, choice.seed);
+  return ds.split ? predefinedSplit(ds) : stratifiedTrackSplit(ds, choice.testFraction ?? 0.2, choice.seed ?? 0);
+}
+
+/** Seeded stratified k-fold over tracks; fold i's test rows are the tracks dealt to it. */
+export function kFoldByTrack(ds: Dataset, k: number, seed: number): Split[] {
+  if (!(Number.isInteger(k) && k >= 2)) throw new LabError('bad-argument', `k-fold needs k ≥ 2, got ${k}`);
+  const rng = createRng(seed);
+  const tracks = groupByTrack(ds);
+  if (tracks.length < k) throw new LabError('bad-argument', `Only ${tracks.length} tracks: cannot make ${k} folds.`);
+  const foldOf = new Map<string, number>();
+  const byGenre: (typeof tracks)[] = ds.genres.map(() => []);
+  for (const t of tracks) byGenre[t.label]!.push(t);
+  let offset = 0;
+  for (const group of byGenre) {
+    shuffleInPlace(group, rng);
+    // Deal tracks round-robin, continuing where the previous genre stopped so fold sizes even out.
+    group.forEach((t, i) => foldOf.set(t.trackId, (offset + i) % k));
+    offset = (offset + group.length) % k;
+  }
+  const folds: Split[] = [];
+  for (let f = 0; f < k; f++) {
+    const train: number[] = [];
+    const test: number[] = [];
+    for (let r = 0; r < ds.nRows; r++) (foldOf.get(ds.trackIds[r] as string) === f ? test : train).push(r);
+    folds.push({ train: Int32Array.from(train), test: Int32Array.from(test), kind: 'fold', description: `fold ${f + 1}/${k} by track, seed ${seed}` });
+  }
+  return folds;
+}
+
+/** True when no track has rows on both sides (the leak check tests use). */
+export function splitLeaksTracks(ds: Dataset, split: Split): boolean {
+  const trainTracks = new Set<string>();
+  for (const r of split.train) trainTracks.add(ds.trackIds[r] as string);
+  for (const r of split.test) if (trainTracks.has(ds.trackIds[r] as string)) return true;
+  return false;
+}
