@@ -81,7 +81,8 @@ function detectLayout(rawHeader: string[], firstRow: string[] | undefined, opts:
     trackName = 'File';
     splitName = has('Type') ? 'Type' : undefined;
   } else {
-    labelName = opts.labelColumn ?? header.find((h) => LABEL_NAMES.includes(h.toLowerCase()));
+    // Common label names, in priority order (`label` beats `y` when a table has both).
+    labelName = opts.labelColumn ?? LABEL_NAMES.map((n) => header.find((h) => h.toLowerCase() === n)).find((h) => h !== undefined);
     if (!labelName || !has(labelName)) {
       const textCols = firstRow ? header.filter((_, i) => !isNumeric(firstRow[i] ?? '')) : [];
       throw new LabError(

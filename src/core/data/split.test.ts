@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { Dataset } from './dataset';
+import { kFoldByTrack, predefinedSplit, splitLeaksTracks, stratifiedTrackSplit } from './split';
+
+/** 3 genres × 10 tracks × 4 segments. */
+function toy(): Dataset {
+  const trackIds: string[] = [];
+  const labels: number[] = [];
+  const seg: number[] = [];
+  for (let g = 0; g < 3; g++)
+    for (let t = 0; t < 10; t++)
+      for (let s = 0; s < 4; s++) {
+        trackIds.push(`g${g}.${t}`);
+        labels.push(g);
+        seg.push(s);
+      }
+  const n = trackIds.length;
+  return {
+    id: 'toy', name: 'toy', format: 'generic', featureNames: ['a'], nRows: n, values: new Float64Array(n),
+    labels: Int32Array.from(labels), genres: ['g0', 'g1', 'g2'], trackIds, segmentIndex: Int32Array.from(seg), rowKeys: trackIds, meta: {},
+  };
+}
+
+describe('splits by track', () => {
+  it('random split keeps each track on one side and stratifies by genre', () => {
+    const ds = toy();
+    for (let seed = 0; seed < 20; seed++) {
+      const s = stratifiedTrackSplit(ds, 0.2, seed);
+      expect(splitLeaksTracks(ds, s)).toBe(false);
+      // 2 of 10 tracks per genre → 2 × 4 segments × 3 genres = 24 test rows.
+      expect(s.test.length).toBe(24);
+      expect(s.train.length + s.test.length).toBe(ds.nRows);
+    }
+  });
+
+  it('is deterministic for a seed and differs across seeds', () => {
+    const ds = toy();
+    expect([...stratifiedTrackSplit(ds, 0.3, 7).test]).toEqual([...stratifiedTrackSplit(ds, 0.3, 7).test]);
+    expect([...stratifiedTrackSplit(ds, 0.3, 7).test]).not.toEqual([...stratifiedTrackSplit(ds, 0.3, 8).test]);
+  });
+
+  it('k-fold covers every row exactly once in test, never leaking a track', () => {
+    const ds = toy();
+    const folds = kFoldByTrack(ds, 5, 1);
+    const seen = new Int32Array(ds.nRows);
+    for (const f of folds) {
+      expect(splitLeaksTracks(ds, f)).toBe(false);
+      for (const r of f.test) seen[r]!++;
+      expect(f.test.length).toBe(24);
+    }
+    expect([...seen].every((c) => c === 1)).toBe(true);
+  });
+
+  it('predefined split needs a Type column', () => {
+    expect(() => predefinedSplit(toy())).toThrow(/no predefined/);
+  });
+});

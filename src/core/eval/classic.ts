@@ -1,0 +1,103 @@
+/**
+ * Running a classic model on a dataset the way every cell and the CLI do it: choose features,
+ * resolve the split (never leaking a track), standardise with training statistics, fit, predict,
+ * evaluate — and, when the test rows are segments, add the per-track majority vote.
+ */
+import { featureIndices, selectMatrix, type Dataset } from '../data/dataset';
+import { applyStandardizer, fitStandardizer } from '../data/scale';
+import { resolveSplit, type Split, type SplitChoice } from '../data/split';
+import { LabError } from '../errors';
+import { knnPredict, type KnnWeights } from '../models/knn';
+import { evaluatePredictions, hasSegments, voteByTrack, type EvaluationResult } from './metrics';
+
+export interface PreparedData {
+  split: Split;
+  features: string[];
+  nFeatures: number;
+  /** Standardised train/test matrices, row-major. */
+  train: Float64Array;
+  test: Float64Array;
+  trainLabels: Int32Array;
+  testLabels: Int32Array;
+}
+
+export function prepareData(ds: Dataset, features: readonly string[], splitChoice: SplitChoice = { kind: 'auto' }, standardize = true): PreparedData {
+  if (features.length === 0) throw new LabError('no-features', 'Choose at least one feature.');
+  const cols = featureIndices(ds, features);
+  const split = resolveSplit(ds, splitChoice);
+  if (split.train.length === 0 || split.test.length === 0) throw new LabError('bad-argument', 'The split left no training or no test rows.');
+  let train = selectMatrix(ds, split.train, cols);
+  let test = selectMatrix(ds, split.test, cols);
+  if (standardize) {
+    const scaler = fitStandardizer(train, cols.length);
+    train = applyStandardizer(train, scaler);
+    test = applyStandardizer(test, scaler);
+  }
+  const pick = (rows: Int32Array) => Int32Array.from(rows, (r) => ds.labels[r]!);
+  return { split, features: [...features], nFeatures: cols.length, train, test, trainLabels: pick(split.train), testLabels: pick(split.test) };
+}
+
+export interface ClassicRunResult {
+  model: string;
+  params: Record<string, unknown>;
+  features: string[];
+  split: string;
+  genres: string[];
+  /** Row-level (segment-level) evaluation. */
+  rows: EvaluationResult;
+  /** Per-track majority vote, when the test rows are segments of tracks. */
+  tracks?: EvaluationResult;
+  /** Predicted genre per test row, with the row indices they belong to. */
+  testRows: Int32Array;
+  predicted: Int32Array;
+  elapsedMs: number;
+}
+
+export function finishRun(
+  ds: Dataset,
+  prep: PreparedData,
+  model: string,
+  params: Record<string, unknown>,
+  predicted: Int32Array,
+  probabilities: Float64Array | Float32Array | undefined,
+  startedMs: number,
+): ClassicRunResult {
+  const rows = evaluatePredictions(prep.testLabels, predicted, ds.genres);
+  let tracks: EvaluationResult | undefined;
+  if (hasSegments(ds, prep.split.test)) {
+    const v = voteByTrack(ds, prep.split.test, predicted, probabilities);
+    tracks = evaluatePredictions(v.yTrue, v.yPred, ds.genres);
+  }
+  return {
+    model,
+    params,
+    features: prep.features,
+    split: prep.split.description,
+    genres: ds.genres,
+    rows,
+    tracks,
+    testRows: prep.split.test,
+    predicted,
+    elapsedMs: now() - startedMs,
+  };
+}
+
+export function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+export interface KnnRunOptions {
+  features: string[];
+  k: number;
+  weights: KnnWeights;
+  split?: SplitChoice;
+  standardize?: boolean;
+}
+
+/** k-NN with the lab's evaluation rules. */
+export function runKnn(ds: Dataset, o: KnnRunOptions): ClassicRunResult {
+  const t0 = now();
+  const prep = prepareData(ds, o.features, o.split, o.standardize ?? true);
+  const { predicted, probabilities } = knnPredict(prep.train, prep.trainLabels, prep.test, prep.nFeatures, ds.genres.length, { k: o.k, weights: o.weights });
+  return finishRun(ds, prep, 'k-NN', { k: o.k, weights: o.weights, standardize: o.standardize ?? true }, predicted, probabilities, t0);
+}
