@@ -1,4 +1,9 @@
 import type { CliCommand } from '../command';
+import { knnCommand } from './knn';
+import { searchCommand } from './search';
 
 /** Every CLI command; add one import + one entry per command file. */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [
+  knnCommand,
+  searchCommand,
+];

@@ -1,0 +1,36 @@
+import { optFlag, optList, optNumber, optString, type ParsedArgs } from '../args';
+import { emit, type CliCommand } from '../command';
+import { runKnn } from '../../core/eval/classic';
+import { LabError } from '../../core/errors';
+import type { SplitChoice } from '../../core/data/split';
+import { loadTableFile } from '../../node/loadTable';
+import { formatRunText, runToJson } from '../format';
+
+export function splitFromArgs(args: ParsedArgs): SplitChoice {
+  const s = optString(args, 'split', 'auto');
+  const seed = optNumber(args, 'seed', 0);
+  const testFraction = optNumber(args, 'test-fraction', 0.2);
+  if (s === 'predefined') return { kind: 'predefined' };
+  if (s === 'random') return { kind: 'random', testFraction, seed };
+  if (s === 'auto') return { kind: 'auto', testFraction, seed };
+  throw new LabError('bad-argument', `--split must be auto, predefined or random, got "${s}"`);
+}
+
+export function requireData(args: ParsedArgs): string {
+  const data = optString(args, 'data');
+  if (!data) throw new LabError('bad-argument', '--data <table file> is required');
+  return data;
+}
+
+export const knnCommand: CliCommand = {
+  name: 'knn',
+  usage: 'knn --data F [--features a,b,c] [--k 5] [--weights uniform|distance] [--split auto|predefined|random] [--seed 0] [--no-scale] [--json]',
+  async run(args) {
+    const ds = loadTableFile(requireData(args), { labelColumn: optString(args, 'label'), trackColumn: optString(args, 'track') });
+    const features = optList(args, 'features') ?? ds.featureNames;
+    const weights = optString(args, 'weights', 'distance');
+    if (weights !== 'uniform' && weights !== 'distance') throw new LabError('bad-argument', `--weights must be uniform or distance`);
+    const r = runKnn(ds, { features, k: optNumber(args, 'k', 5), weights, split: splitFromArgs(args), standardize: !optFlag(args, 'no-scale') });
+    emit(args, runToJson(r), () => formatRunText(r));
+  },
+};
