@@ -1,0 +1,90 @@
+/**
+ * Decoding for Node (CLI, tests, benchmarks): bytes in, mono float32 at 22 050 Hz out. WAV uses
+ * our own parser; MP3, FLAC and Ogg Vorbis use the wasm decoders (mpg123-decoder,
+ * @wasm-audio-decoders/flac, @wasm-audio-decoders/ogg-vorbis). No file-system access here: the
+ * caller reads the bytes (src/node/audioFiles.ts). The browser decodes with Web Audio instead.
+ */
+import { LabError } from '../errors';
+import { mixToMono } from './mix';
+import { resample } from './resample';
+import { parseWav, type DecodedAudio } from './wav';
+
+export type AudioContainer = 'wav' | 'mp3' | 'flac' | 'ogg';
+
+/** Recognise the container from magic bytes (falling back to the file extension). */
+export function detectContainer(bytes: Uint8Array, fileName = ''): AudioContainer | undefined {
+  const b = (i: number): number => bytes[i] ?? -1;
+  const s = (o: number, n: number): string => String.fromCharCode(...Array.from(bytes.subarray(o, o + n)));
+  if (bytes.length >= 12 && (s(0, 4) === 'RIFF' || s(0, 4) === 'RIFX') && s(8, 4) === 'WAVE') return 'wav';
+  if (s(0, 4) === 'fLaC') return 'flac';
+  if (s(0, 4) === 'OggS') return 'ogg';
+  if (s(0, 3) === 'ID3' || (b(0) === 0xff && (b(1) & 0xe0) === 0xe0)) return 'mp3';
+  const ext = fileName.toLowerCase().split('.').pop();
+  if (ext === 'wav' || ext === 'mp3' || ext === 'flac' || ext === 'ogg') return ext === 'wav' ? undefined : ext;
+  return undefined;
+}
+
+function checkDecoded(channels: Float32Array[], samplesDecoded: number, sampleRate: number, what: string, errors: unknown[]): DecodedAudio {
+  if (!samplesDecoded || !sampleRate || channels.length === 0)
+    throw new LabError('corrupt-audio', `Could not decode any audio from this ${what} file${errors.length ? ` (${errors.length} decoder errors)` : ''}.`);
+  return { sampleRateHz: sampleRate, channels: channels.map((c) => c.subarray(0, samplesDecoded)) };
+}
+
+/** Decode any supported container to its native rate and channels. */
+export async function decodeAudioBytes(bytes: Uint8Array, fileName = ''): Promise<DecodedAudio> {
+  if (bytes.length === 0) throw new LabError('corrupt-audio', `${fileName || 'The audio file'} is empty (0 bytes).`);
+  const kind = detectContainer(bytes, fileName);
+  if (kind === 'wav' || (kind === undefined && fileName.toLowerCase().endsWith('.wav'))) return parseWav(bytes);
+  if (kind === 'mp3') {
+    const { MPEGDecoder } = await import('mpg123-decoder');
+    const dec = new MPEGDecoder();
+    await dec.ready;
+    try {
+      const r = dec.decode(bytes);
+      return checkDecoded(r.channelData, r.samplesDecoded, r.sampleRate, 'MP3', r.errors);
+    } finally {
+      dec.free();
+    }
+  }
+  if (kind === 'flac') {
+    const { FLACDecoder } = await import('@wasm-audio-decoders/flac');
+    const dec = new FLACDecoder();
+    await dec.ready;
+    try {
+      const r = await dec.decodeFile(bytes);
+      return checkDecoded(r.channelData, r.samplesDecoded, r.sampleRate, 'FLAC', r.errors);
+    } finally {
+      dec.free();
+    }
+  }
+  if (kind === 'ogg') {
+    const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis');
+    const dec = new OggVorbisDecoder();
+    await dec.ready;
+    try {
+      const r = await dec.decodeFile(bytes);
+      return checkDecoded(r.channelData, r.samplesDecoded, r.sampleRate, 'Ogg Vorbis', r.errors);
+    } finally {
+      dec.free();
+    }
+  }
+  throw new LabError('unsupported-audio', `${fileName || 'This file'} is not a recognised audio format (WAV, MP3, FLAC or Ogg Vorbis).`);
+}
+
+export interface MonoAudio {
+  /** Mono float32 samples at `sampleRateHz`. */
+  samples: Float32Array;
+  sampleRateHz: number;
+  /** Rate and channel count of the source before mixing/resampling. */
+  sourceRateHz: number;
+  sourceChannels: number;
+  durationSec: number;
+}
+
+/** Decode, down-mix (channel average) and resample to `targetRateHz` (default 22 050). */
+export async function decodeToMono(bytes: Uint8Array, fileName = '', targetRateHz = 22050): Promise<MonoAudio> {
+  const d = await decodeAudioBytes(bytes, fileName);
+  const mono = mixToMono(d.channels);
+  const samples = resample(mono, d.sampleRateHz, targetRateHz);
+  return { samples, sampleRateHz: targetRateHz, sourceRateHz: d.sampleRateHz, sourceChannels: d.channels.length, durationSec: samples.length / targetRateHz };
+}

@@ -1,0 +1,103 @@
+/**
+ * Our own RIFF/WAVE parser: PCM 8/16/24/32-bit integer and IEEE float32/64, any channel count
+ * (WAVE_FORMAT_EXTENSIBLE included). Samples are scaled exactly as librosa/soundfile load them:
+ * int16/32768, int24/8388608, int32/2147483648, uint8 (x−128)/128, floats unchanged.
+ */
+import { LabError } from '../errors';
+
+export interface DecodedAudio {
+  sampleRateHz: number;
+  /** One Float32Array per channel. */
+  channels: Float32Array[];
+}
+
+const FORMAT_PCM = 1;
+const FORMAT_FLOAT = 3;
+const FORMAT_EXTENSIBLE = 0xfffe;
+
+function fourcc(v: DataView, o: number): string {
+  return String.fromCharCode(v.getUint8(o), v.getUint8(o + 1), v.getUint8(o + 2), v.getUint8(o + 3));
+}
+
+/** True when the bytes start like a RIFF/WAVE (or RF64) file. */
+export function looksLikeWav(bytes: Uint8Array): boolean {
+  if (bytes.length < 12) return false;
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const id = fourcc(v, 0);
+  return (id === 'RIFF' || id === 'RIFX') && fourcc(v, 8) === 'WAVE';
+}
+
+/** Parse a WAV file. Throws LabError 'corrupt-audio' (truncated/garbage) or 'unsupported-audio'. */
+export function parseWav(bytes: Uint8Array): DecodedAudio {
+  if (bytes.length === 0) throw new LabError('corrupt-audio', 'The audio file is empty (0 bytes).');
+  if (bytes.length < 12) throw new LabError('corrupt-audio', `The audio file is truncated (${bytes.length} bytes, no WAV header).`);
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const riff = fourcc(v, 0);
+  if (riff === 'RIFX') throw new LabError('unsupported-audio', 'Big-endian WAV (RIFX) is not supported.');
+  if (riff !== 'RIFF' || fourcc(v, 8) !== 'WAVE') throw new LabError('corrupt-audio', 'Not a WAV file: missing the RIFF/WAVE header.');
+  let pos = 12;
+  let fmt: { format: number; channels: number; rate: number; blockAlign: number; bits: number } | undefined;
+  let dataStart = -1;
+  let dataLen = 0;
+  while (pos + 8 <= bytes.length) {
+    const id = fourcc(v, pos);
+    const size = v.getUint32(pos + 4, true);
+    const body = pos + 8;
+    if (id === 'fmt ') {
+      if (size < 16 || body + 16 > bytes.length) throw new LabError('corrupt-audio', 'The WAV format chunk is truncated.');
+      let format = v.getUint16(body, true);
+      const channels = v.getUint16(body + 2, true);
+      const rate = v.getUint32(body + 4, true);
+      const blockAlign = v.getUint16(body + 12, true);
+      const bits = v.getUint16(body + 14, true);
+      if (format === FORMAT_EXTENSIBLE) {
+        if (size < 40 || body + 26 > bytes.length) throw new LabError('corrupt-audio', 'The WAV extensible format chunk is truncated.');
+        format = v.getUint16(body + 24, true); // first two bytes of the sub-format GUID
+      }
+      fmt = { format, channels, rate, blockAlign, bits };
+    } else if (id === 'data') {
+      dataStart = body;
+      // a streaming writer may leave size 0 or 0xFFFFFFFF: take what is there
+      dataLen = size === 0 || size === 0xffffffff ? bytes.length - body : size;
+      if (body + dataLen > bytes.length) {
+        // truncated data chunk: keep whole frames that are present, as most decoders do, but a
+        // file with less than one frame of audio is corrupt
+        dataLen = bytes.length - body;
+      }
+      break;
+    }
+    pos = body + size + (size & 1);
+  }
+  if (!fmt) throw new LabError('corrupt-audio', 'The WAV file has no format chunk.');
+  if (dataStart < 0) throw new LabError('corrupt-audio', 'The WAV file has no data chunk (truncated?).');
+  const { format, channels, rate, bits } = fmt;
+  if (channels < 1) throw new LabError('corrupt-audio', 'The WAV file declares 0 channels.');
+  if (rate < 1) throw new LabError('corrupt-audio', 'The WAV file declares a sample rate of 0.');
+  const isFloat = format === FORMAT_FLOAT;
+  if (!(format === FORMAT_PCM || isFloat)) throw new LabError('unsupported-audio', `Unsupported WAV encoding (format tag ${format}); use PCM or float WAV, MP3, FLAC or OGG.`, { format });
+  if (isFloat ? !(bits === 32 || bits === 64) : !(bits === 8 || bits === 16 || bits === 24 || bits === 32))
+    throw new LabError('unsupported-audio', `Unsupported WAV sample size: ${bits}-bit ${isFloat ? 'float' : 'PCM'}.`, { bits });
+  const bytesPer = bits / 8;
+  const frameBytes = bytesPer * channels;
+  const nFrames = Math.floor(dataLen / frameBytes);
+  if (nFrames === 0) throw new LabError('corrupt-audio', 'The WAV data chunk holds no complete sample frame.');
+  const out: Float32Array[] = [];
+  for (let c = 0; c < channels; c++) out.push(new Float32Array(nFrames));
+  for (let i = 0; i < nFrames; i++) {
+    const fo = dataStart + i * frameBytes;
+    for (let c = 0; c < channels; c++) {
+      const o = fo + c * bytesPer;
+      let x: number;
+      if (isFloat) x = bits === 32 ? v.getFloat32(o, true) : v.getFloat64(o, true);
+      else if (bits === 16) x = v.getInt16(o, true) / 32768;
+      else if (bits === 8) x = (v.getUint8(o) - 128) / 128;
+      else if (bits === 24) {
+        let s = v.getUint8(o) | (v.getUint8(o + 1) << 8) | (v.getUint8(o + 2) << 16);
+        if (s & 0x800000) s -= 0x1000000;
+        x = s / 8388608;
+      } else x = v.getInt32(o, true) / 2147483648;
+      (out[c] as Float32Array)[i] = x;
+    }
+  }
+  return { sampleRateHz: rate, channels: out };
+}

@@ -1,0 +1,194 @@
+/**
+ * Chromagram as librosa 0.10.1 chroma_stft(S=power): tuning from estimate_tuning (piptrack on the
+ * power spectrogram, 150–4000 Hz, threshold 0.1·frame max, histogram at 0.01 semitone), the
+ * librosa.filters.chroma bank (ctroct 5, octwidth 2, base_c, L2-normalised columns, float32),
+ * then each frame divided by its max (norm=inf). Our own DSP: Meyda's chroma has no tuning
+ * estimate and works on the amplitude spectrum, so it cannot agree.
+ */
+
+const FLOAT32_TINY = 1.1754943508222875e-38;
+
+/** librosa.hz_to_octs: log2(f / (A440·2^(tuning/bins)/16)). */
+function hzToOcts(hz: number, tuning: number, binsPerOctave: number): number {
+  const a440 = 440 * Math.pow(2, tuning / binsPerOctave);
+  return Math.log2(hz / (a440 / 16));
+}
+
+/**
+ * librosa.pitch_tuning(frequencies, resolution=0.01, bins_per_octave): peak of the histogram of
+ * semitone residuals in [−0.5, 0.5). Returns 0 for an empty set.
+ */
+export function pitchTuning(frequenciesHz: ArrayLike<number>, resolution = 0.01, binsPerOctave = 12): number {
+  const nEdges = Math.ceil(1 / resolution) + 1;
+  const nHist = nEdges - 1;
+  const edges = new Float64Array(nEdges);
+  const step = 1 / (nEdges - 1);
+  for (let i = 0; i < nEdges; i++) edges[i] = i * step - 0.5;
+  edges[nEdges - 1] = 0.5;
+  const counts = new Int32Array(nHist);
+  let any = false;
+  for (let i = 0; i < frequenciesHz.length; i++) {
+    const f = frequenciesHz[i] as number;
+    if (!(f > 0)) continue;
+    any = true;
+    // librosa computes this in float32 (pitches are float32)
+    let r = Math.fround(binsPerOctave * Math.fround(hzToOcts(f, 0, binsPerOctave)));
+    r = r - Math.floor(r);
+    r = Math.fround(r);
+    if (r >= 0.5) r -= 1;
+    // numpy.histogram's uniform-bin index with its edge corrections
+    let idx = Math.floor((r - -0.5) * (nHist / 1));
+    if (idx >= nHist) idx = nHist - 1;
+    if (idx < 0) idx = 0;
+    if (r < (edges[idx] as number)) idx--;
+    else if (idx < nHist - 1 && r >= (edges[idx + 1] as number)) idx++;
+    if (idx >= 0 && idx < nHist) counts[idx] = (counts[idx] as number) + 1;
+  }
+  if (!any) return 0;
+  let best = 0;
+  for (let i = 1; i < nHist; i++) if ((counts[i] as number) > (counts[best] as number)) best = i;
+  return edges[best] as number;
+}
+
+/**
+ * librosa.estimate_tuning(S=power, sr, n_fft, bins_per_octave=12) via piptrack(fmin 150, fmax 4000,
+ * threshold 0.1). `power` is frame-major nFrames × nBins. Result in fractions of a bin (semitone).
+ */
+export function estimateTuning(power: Float64Array, nFrames: number, nBins: number, sampleRateHz: number, nFft = 2048): number {
+  const fMin = 150;
+  const fMax = Math.min(4000, sampleRateHz / 2);
+  let kLo = nBins;
+  let kHi = 0;
+  for (let k = 0; k < nBins; k++) {
+    const f = (k * sampleRateHz) / nFft;
+    if (f >= fMin && f < fMax) {
+      if (k < kLo) kLo = k;
+      kHi = k + 1;
+    }
+  }
+  let pitches = new Float64Array(1024);
+  let mags = new Float64Array(1024);
+  let count = 0;
+  for (let t = 0; t < nFrames; t++) {
+    const o = t * nBins;
+    let mx = 0;
+    for (let k = 0; k < nBins; k++) {
+      const v = power[o + k] as number;
+      if (v > mx) mx = v;
+    }
+    const ref = 0.1 * mx;
+    // thresholded value S·(S > ref) at bin k
+    const th = (k: number): number => {
+      const v = power[o + k] as number;
+      return v > ref ? v : 0;
+    };
+    for (let k = Math.max(kLo, 1); k < kHi && k < nBins - 1; k++) {
+      const x = th(k);
+      // util.localmax along frequency: x[k] > x[k−1] and x[k] ≥ x[k+1]
+      if (!(x > th(k - 1) && x >= th(k + 1))) continue;
+      const s0 = power[o + k] as number;
+      const sm = power[o + k - 1] as number;
+      const sp = power[o + k + 1] as number;
+      // parabolic interpolation stencil (librosa 0.10 _pi_stencil) on the unthresholded S
+      const a = sp + sm - 2 * s0;
+      const b = (sp - sm) / 2;
+      const shift = Math.abs(b) >= Math.abs(a) ? 0 : -b / a;
+      const avg = (sp - sm) / 2; // np.gradient interior
+      const pitch = Math.fround(((k + shift) * sampleRateHz) / nFft);
+      const mag = Math.fround(s0 + 0.5 * avg * shift);
+      if (count === pitches.length) {
+        const np2 = new Float64Array(count * 2);
+        np2.set(pitches);
+        pitches = np2;
+        const nm2 = new Float64Array(count * 2);
+        nm2.set(mags);
+        mags = nm2;
+      }
+      pitches[count] = pitch;
+      mags[count] = mag;
+      count++;
+    }
+  }
+  // threshold = median of mags where pitch > 0
+  const pos: number[] = [];
+  for (let i = 0; i < count; i++) if ((pitches[i] as number) > 0) pos.push(i);
+  if (pos.length === 0) return 0;
+  const sorted = Float64Array.from(pos, (i) => mags[i] as number).sort();
+  const m = sorted.length;
+  const threshold = m % 2 === 1 ? (sorted[(m - 1) >> 1] as number) : ((sorted[m / 2 - 1] as number) + (sorted[m / 2] as number)) / 2;
+  const sel: number[] = [];
+  for (const i of pos) if ((mags[i] as number) >= threshold) sel.push(pitches[i] as number);
+  return pitchTuning(sel, 0.01, 12);
+}
+
+export interface ChromaFilterbank {
+  nChroma: number;
+  nBins: number;
+  /** Row-major nChroma × nBins. */
+  weights: Float64Array;
+}
+
+/** librosa.filters.chroma(sr, n_fft, tuning, n_chroma=12, ctroct=5, octwidth=2, norm=2, base_c=True). */
+export function chromaFilterbank(sampleRateHz: number, nFft: number, tuning: number, nChroma = 12): ChromaFilterbank {
+  const ctroct = 5;
+  const octwidth = 2;
+  const frqbins = new Float64Array(nFft);
+  for (let i = 1; i < nFft; i++) frqbins[i] = nChroma * hzToOcts((i * sampleRateHz) / nFft, tuning, nChroma);
+  frqbins[0] = (frqbins[1] as number) - 1.5 * nChroma;
+  const binwidth = new Float64Array(nFft);
+  for (let i = 0; i < nFft - 1; i++) binwidth[i] = Math.max((frqbins[i + 1] as number) - (frqbins[i] as number), 1);
+  binwidth[nFft - 1] = 1;
+  const nChroma2 = Math.round(nChroma / 2);
+  const full = new Float64Array(nChroma * nFft);
+  for (let i = 0; i < nFft; i++) {
+    let norm2 = 0;
+    for (let c = 0; c < nChroma; c++) {
+      const x = (frqbins[i] as number) - c + nChroma2 + 10 * nChroma;
+      // np.remainder (result has the sign of the divisor)
+      const d = x - nChroma * Math.floor(x / nChroma) - nChroma2;
+      const z = (2 * d) / (binwidth[i] as number);
+      const w = Math.exp(-0.5 * z * z);
+      full[c * nFft + i] = w;
+      norm2 += w * w;
+    }
+    const norm = Math.sqrt(norm2);
+    const scale = norm < 2.2250738585072014e-308 ? 1 : norm;
+    const oct = Math.exp(-0.5 * Math.pow(((frqbins[i] as number) / nChroma - ctroct) / octwidth, 2));
+    for (let c = 0; c < nChroma; c++) full[c * nFft + i] = ((full[c * nFft + i] as number) / scale) * oct;
+  }
+  // base_c: roll by −3 rows so row 0 is C; keep the first nFft/2+1 columns; store as float32
+  const nBins = (nFft >> 1) + 1;
+  const shift = 3 * Math.floor(nChroma / 12);
+  const weights = new Float64Array(nChroma * nBins);
+  for (let c = 0; c < nChroma; c++) {
+    const src = (c + shift) % nChroma;
+    for (let k = 0; k < nBins; k++) weights[c * nBins + k] = Math.fround(full[src * nFft + k] as number);
+  }
+  return { nChroma, nBins, weights };
+}
+
+/** Chromagram (frame-major nFrames × nChroma), each frame scaled so its max is 1 (zero frames stay 0). */
+export function applyChroma(power: Float64Array, nFrames: number, fb: ChromaFilterbank): Float64Array {
+  const { nChroma, nBins, weights } = fb;
+  const out = new Float64Array(nFrames * nChroma);
+  for (let t = 0; t < nFrames; t++) {
+    const po = t * nBins;
+    let mx = 0;
+    for (let c = 0; c < nChroma; c++) {
+      const wo = c * nBins;
+      let acc = 0;
+      for (let k = 0; k < nBins; k++) acc += (weights[wo + k] as number) * (power[po + k] as number);
+      out[t * nChroma + c] = acc;
+      if (Math.abs(acc) > mx) mx = Math.abs(acc);
+    }
+    if (mx >= FLOAT32_TINY) for (let c = 0; c < nChroma; c++) out[t * nChroma + c] = (out[t * nChroma + c] as number) / mx;
+  }
+  return out;
+}
+
+/** chroma_stft on a power spectrogram with the tuning estimated from it. */
+export function computeChroma(power: Float64Array, nFrames: number, nBins: number, sampleRateHz: number, nFft = 2048): { chroma: Float64Array; tuning: number } {
+  const tuning = estimateTuning(power, nFrames, nBins, sampleRateHz, nFft);
+  const fb = chromaFilterbank(sampleRateHz, nFft, tuning);
+  return { chroma: applyChroma(power, nFrames, fb), tuning };
+}

@@ -1,0 +1,184 @@
+/**
+ * Short-time Fourier transform exactly as librosa 0.10.1 frames it: centred frames (frame t is
+ * centred on sample t·hop), periodic Hann window (scipy `get_window('hann', n, fftbins=True)`),
+ * n_fft 2048, hop 512, and the signal padded by n_fft/2 on both sides with the chosen mode.
+ *
+ * Spectra are stored frame-major: bin k of frame t is at `t * nBins + k`.
+ */
+import { RealFft } from './fft';
+
+/** numpy.pad modes librosa uses: 'reflect' (old default), 'constant' (zeros, 0.10 default), 'edge'. */
+export type PadMode = 'reflect' | 'constant' | 'edge';
+
+export const DEFAULT_N_FFT = 2048;
+export const DEFAULT_HOP_SAMPLES = 512;
+
+export interface Stft {
+  nFrames: number;
+  /** nFft / 2 + 1. */
+  nBins: number;
+  nFft: number;
+  hopSamples: number;
+  padMode: PadMode;
+  /** Real parts, frame-major nFrames × nBins. */
+  re: Float64Array;
+  /** Imaginary parts, frame-major nFrames × nBins. */
+  im: Float64Array;
+}
+
+/** Number of centred frames librosa produces for a signal: 1 + ⌊n / hop⌋. */
+export function countFrames(nSamples: number, hopSamples = DEFAULT_HOP_SAMPLES): number {
+  return 1 + Math.floor(nSamples / hopSamples);
+}
+
+/** Periodic Hann window of length n: 0.5 − 0.5·cos(2πi/n). */
+export function periodicHann(n: number): Float64Array {
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
+  return w;
+}
+
+/** Source index for padded position j (may be outside [0, n)) under numpy.pad's `mode`; −1 means zero. */
+export function padIndex(j: number, n: number, mode: PadMode): number {
+  if (j >= 0 && j < n) return j;
+  if (mode === 'constant') return -1;
+  if (mode === 'edge') return j < 0 ? 0 : n - 1;
+  // reflect (mirror without repeating the edge sample), periodic for pads longer than the signal
+  if (n === 1) return 0;
+  const period = 2 * (n - 1);
+  let m = j % period;
+  if (m < 0) m += period;
+  return m >= n ? period - m : m;
+}
+
+/** y padded with `padSamples` on both sides by numpy.pad's `mode`. */
+export function padSignal(y: ArrayLike<number>, padSamples: number, mode: PadMode): Float64Array {
+  const n = y.length;
+  const out = new Float64Array(n + 2 * padSamples);
+  for (let i = 0; i < n; i++) out[padSamples + i] = y[i] as number;
+  for (let j = 0; j < padSamples; j++) {
+    const a = padIndex(j - padSamples, n, mode);
+    const b = padIndex(n + j, n, mode);
+    out[j] = a < 0 ? 0 : (y[a] as number);
+    out[padSamples + n + j] = b < 0 ? 0 : (y[b] as number);
+  }
+  return out;
+}
+
+export interface StftOptions {
+  padMode: PadMode;
+  nFft?: number;
+  hopSamples?: number;
+  /**
+   * An STFT of the same signal with another pad mode: frames that never touch the padding are
+   * copied from it instead of recomputed (only the 2–3 edge frames differ between pad modes).
+   */
+  reuse?: Stft;
+}
+
+const fftCache = new Map<number, RealFft>();
+/** Shared FFT instance per size (single-threaded per worker, so sharing scratch is safe). */
+export function getRealFft(size: number): RealFft {
+  let f = fftCache.get(size);
+  if (!f) {
+    f = new RealFft(size);
+    fftCache.set(size, f);
+  }
+  return f;
+}
+
+/** Centred STFT of `y` (librosa.stft with center=True). */
+export function computeStft(y: ArrayLike<number>, opts: StftOptions): Stft {
+  const nFft = opts.nFft ?? DEFAULT_N_FFT;
+  const hop = opts.hopSamples ?? DEFAULT_HOP_SAMPLES;
+  const half = nFft >> 1;
+  const nBins = half + 1;
+  const nFrames = countFrames(y.length, hop);
+  const padded = padSignal(y, half, opts.padMode);
+  const win = periodicHann(nFft);
+  const fft = getRealFft(nFft);
+  const re = new Float64Array(nFrames * nBins);
+  const im = new Float64Array(nFrames * nBins);
+  const frame = new Float64Array(nFft);
+  const reuse = opts.reuse && opts.reuse.nFrames === nFrames && opts.reuse.nFft === nFft && opts.reuse.hopSamples === hop ? opts.reuse : undefined;
+  const n = y.length;
+  for (let t = 0; t < nFrames; t++) {
+    const start = t * hop; // in padded coordinates; covers original samples start-half .. start+half-1
+    if (reuse && start - half >= 0 && start + half <= n) {
+      re.set(reuse.re.subarray(t * nBins, (t + 1) * nBins), t * nBins);
+      im.set(reuse.im.subarray(t * nBins, (t + 1) * nBins), t * nBins);
+      continue;
+    }
+    for (let i = 0; i < nFft; i++) frame[i] = (padded[start + i] as number) * (win[i] as number);
+    fft.forward(frame, re, im, t * nBins);
+  }
+  return { nFrames, nBins, nFft, hopSamples: hop, padMode: opts.padMode, re, im };
+}
+
+/** |X|² per bin, frame-major. */
+export function powerSpectrogram(s: Stft): Float64Array {
+  const out = new Float64Array(s.re.length);
+  for (let i = 0; i < out.length; i++) {
+    const a = s.re[i] as number;
+    const b = s.im[i] as number;
+    out[i] = a * a + b * b;
+  }
+  return out;
+}
+
+/** |X| per bin, frame-major (from a power spectrogram, to share the work). */
+export function magnitudeFromPower(power: Float64Array): Float64Array {
+  const out = new Float64Array(power.length);
+  for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(power[i] as number);
+  return out;
+}
+
+/** Centre frequency of each STFT bin in Hz: k·sr/nFft (librosa.fft_frequencies). */
+export function fftFrequenciesHz(sampleRateHz: number, nFft = DEFAULT_N_FFT): Float64Array {
+  const nBins = (nFft >> 1) + 1;
+  const f = new Float64Array(nBins);
+  for (let k = 0; k < nBins; k++) f[k] = (k * sampleRateHz) / nFft;
+  return f;
+}
+
+/**
+ * Inverse STFT of two spectrograms at once (librosa.istft, center=True, no `length`): windowed
+ * overlap-add divided by the summed squared window where that sum exceeds float32 `tiny`, then
+ * the first nFft/2 samples dropped. Output length is hop·(nFrames − 1), as librosa returns.
+ */
+export function inverseStftPair(
+  aRe: Float64Array, aIm: Float64Array, bRe: Float64Array, bIm: Float64Array,
+  nFrames: number, nFft = DEFAULT_N_FFT, hopSamples = DEFAULT_HOP_SAMPLES,
+): [Float64Array, Float64Array] {
+  const nBins = (nFft >> 1) + 1;
+  const half = nFft >> 1;
+  const fullLen = nFft + hopSamples * (nFrames - 1);
+  const bufA = new Float64Array(fullLen);
+  const bufB = new Float64Array(fullLen);
+  const wss = new Float64Array(fullLen);
+  const win = periodicHann(nFft);
+  const fft = getRealFft(nFft);
+  const fa = new Float64Array(nFft);
+  const fb = new Float64Array(nFft);
+  for (let t = 0; t < nFrames; t++) {
+    fft.inversePair(aRe, aIm, bRe, bIm, t * nBins, fa, fb);
+    const o = t * hopSamples;
+    for (let i = 0; i < nFft; i++) {
+      const w = win[i] as number;
+      bufA[o + i] = (bufA[o + i] as number) + w * (fa[i] as number);
+      bufB[o + i] = (bufB[o + i] as number) + w * (fb[i] as number);
+      wss[o + i] = (wss[o + i] as number) + w * w;
+    }
+  }
+  const outLen = Math.max(0, hopSamples * (nFrames - 1));
+  const a = new Float64Array(outLen);
+  const b = new Float64Array(outLen);
+  const tiny = 1.1754943508222875e-38; // np.finfo(float32).tiny: librosa's window-sum is float32
+  for (let i = 0; i < outLen; i++) {
+    const w = wss[half + i] as number;
+    const s = w > tiny ? w : 1;
+    a[i] = (bufA[half + i] as number) / s;
+    b[i] = (bufB[half + i] as number) / s;
+  }
+  return [a, b];
+}
