@@ -5,8 +5,8 @@
  * - CART trees grown on Gini impurity; each tree sees a bootstrap sample of the training rows,
  *   held as **per-row weights** (how often a row was drawn), as scikit-learn does.
  * - At every split `maxFeatures` candidate features are drawn without replacement (default
- *   ⌊√nFeatures⌋, at least 1). As in scikit-learn, when none of them can split the node (all
- *   constant there) further features are tried until one can or all have been seen.
+ *   ⌊√nFeatures⌋, at least 1). As in scikit-learn, when every feature drawn so far is constant
+ *   in the node, further features are drawn until one is not or all have been seen.
  * - Thresholds are midpoints between neighbouring distinct values; a row goes left when
  *   `x <= threshold`.
  * - `minSamplesLeaf` counts distinct rows (scikit-learn's `min_samples_leaf`, not a weight).
@@ -179,11 +179,11 @@ function growTree(
     let bestScore = -Infinity;
     let bestFeature = -1;
     let bestThreshold = 0;
-    let visited = 0;
+    let nonConstant = 0;
     let drawn = 0;
-    // Partial Fisher–Yates over the feature list: draw until maxFeatures features have been
-    // evaluated, continuing past ones that are constant in this node (scikit-learn's rule).
-    while (drawn < nFeatures && (visited < o.maxFeaturesCount || bestFeature < 0)) {
+    // Partial Fisher–Yates over the feature list: draw maxFeatures features, and keep drawing
+    // while all drawn so far are constant in this node (scikit-learn's rule).
+    while (drawn < nFeatures && (drawn < o.maxFeaturesCount || nonConstant === 0)) {
       const j = drawn + randomInt(rng, nFeatures - drawn);
       const f = features[j]!;
       features[j] = features[drawn]!;
@@ -195,7 +195,7 @@ function growTree(
       }
       const ord = order.subarray(0, m).sort(byKey);
       if (keys[ord[m - 1]!]! <= keys[ord[0]!]! + FEATURE_THRESHOLD) continue; // constant here
-      visited++;
+      nonConstant++;
       leftDist.fill(0);
       let wL = 0;
       let sqL = 0;
