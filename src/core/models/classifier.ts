@@ -1,0 +1,233 @@
+/**
+ * Dataset → trained neural classifier → test evaluation, the path the notebook cell, the worker
+ * and the CLI all take:
+ * 1. split by track (the table's own Train/Test when it has one);
+ * 2. optional validation = a seeded, genre-stratified share of the *training tracks* (never test);
+ * 3. feature subset, z-scored with statistics of the training rows only;
+ * 4. samples: per segment (MLP) or per track sequence (LSTM/GRU/BiLSTM);
+ * 5. train, then evaluate on test per track — segment models vote (voteByTrack).
+ */
+import { LabError, type CancelToken } from '../errors';
+import { createRng, deriveSeed, shuffleInPlace } from '../random';
+import { groupByTrack, selectMatrix, type Dataset } from '../data/dataset';
+import { fitStandardizer, type Standardizer } from '../data/scale';
+import { resolveSplit, type Split, type SplitChoice } from '../data/split';
+import { buildSequences, defaultSequenceLength, selectFeatureIndices } from '../data/sequences';
+import { evaluatePredictions, voteByTrack, type EvaluationResult } from '../eval/metrics';
+import { buildMlp } from './mlp';
+import type { Network, NetworkKind } from './network';
+import { buildSequenceModel } from './sequence';
+import { argmaxRows, predictProbabilities, trainNetwork, type EpochMetrics, type TensorData, type TrainProgress, type TrainResult } from './train';
+
+export type ModelKind = NetworkKind;
+
+/** Sensible defaults per model, tuned on held-out training tracks (see README in the commit). */
+export const MODEL_DEFAULTS: Record<ModelKind, { epochs: number; learningRate: number; batchSize: number; dropout: number }> = {
+  mlp: { epochs: 60, learningRate: 1e-3, batchSize: 32, dropout: 0.3 },
+  lstm: { epochs: 40, learningRate: 1e-3, batchSize: 32, dropout: 0.3 },
+  gru: { epochs: 40, learningRate: 1e-3, batchSize: 32, dropout: 0.3 },
+  bilstm: { epochs: 40, learningRate: 1e-3, batchSize: 32, dropout: 0.3 },
+};
+
+export interface ClassifierOptions {
+  kind: ModelKind;
+  /** Seeds weights, shuffling, dropout and the validation split. */
+  seed: number;
+  /** Feature subset by name; default all. */
+  features?: string[];
+  /** Sequence length for sequence models; default from the table (10 s → 3). */
+  steps?: number;
+  /** Tracks shorter than `steps`: drop (default) or pad. */
+  short?: 'drop' | 'pad';
+  split?: SplitChoice;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  dropout?: number;
+  /** Recurrent units (sequence models). */
+  units?: number;
+  /** Hidden widths (MLP). */
+  hidden?: number[];
+  /** Share of training tracks held out for validation curves / early stopping; default 0. */
+  validationFraction?: number;
+  earlyStopping?: { patience: number; monitor?: 'valLoss' | 'valAccuracy' };
+  cancel?: CancelToken;
+  onEpoch?: (m: EpochMetrics) => void;
+  onProgress?: (p: TrainProgress) => void;
+}
+
+/** What a saved model needs to turn a feature table into inputs again. */
+export interface ModelSpec {
+  kind: ModelKind;
+  /** `segment`: one sample per row, voted per track; `sequence`: one sample per track. */
+  unit: 'segment' | 'sequence';
+  featureNames: string[];
+  scaler: Standardizer;
+  genres: string[];
+  /** Steps per sequence (1 for segment models). */
+  steps: number;
+  recipe?: string;
+}
+
+export interface TestResult {
+  /** Per test track, in first-appearance order. */
+  trackIds: string[];
+  yTrue: Int32Array;
+  yPred: Int32Array;
+  /** Track probabilities, nTracks × nGenres (mean over segments for segment models). */
+  trackProbabilities: Float32Array;
+  /** Track-level evaluation (the number reported). */
+  evaluation: EvaluationResult;
+  /** Segment-level evaluation, for segment models on multi-segment tables. */
+  segmentEvaluation?: EvaluationResult;
+}
+
+export interface TrainedClassifier {
+  network: Network;
+  spec: ModelSpec;
+  train: TrainResult;
+  test: TestResult;
+  split: { description: string; trainRows: number; testRows: number; validationTracks: number; droppedTracks: number };
+  seed: number;
+  dispose(): void;
+}
+
+function isSequence(kind: ModelKind): boolean {
+  return kind !== 'mlp';
+}
+
+/** Split the tracks among `rows` into (train, validation) rows, stratified by genre, seeded. */
+export function holdOutTracks(ds: Dataset, rows: ArrayLike<number>, fraction: number, seed: number): { train: Int32Array; validation: Int32Array } {
+  if (!(fraction > 0 && fraction < 1)) throw new LabError('bad-argument', `Validation fraction must be in (0, 1), got ${fraction}`);
+  const rng = createRng(seed);
+  const byGenre: number[][][] = ds.genres.map(() => []);
+  for (const g of groupByTrack(ds, rows)) byGenre[g.label]!.push(g.rows);
+  const train: number[] = [];
+  const validation: number[] = [];
+  for (const tracks of byGenre) {
+    shuffleInPlace(tracks, rng);
+    const nVal = tracks.length >= 2 ? Math.max(1, Math.round(tracks.length * fraction)) : 0;
+    tracks.forEach((r, i) => (i < nVal ? validation : train).push(...r));
+  }
+  train.sort((a, b) => a - b);
+  validation.sort((a, b) => a - b);
+  return { train: Int32Array.from(train), validation: Int32Array.from(validation) };
+}
+
+/** Inputs for a model spec from dataset rows: segment rows or per-track sequences. */
+export function buildInputs(ds: Dataset, rows: ArrayLike<number>, spec: ModelSpec, short: 'drop' | 'pad' = 'drop'): TensorData & { trackIds?: string[]; dropped: number } {
+  if (spec.unit === 'sequence') {
+    const seq = buildSequences(ds, rows, { steps: spec.steps, features: spec.featureNames, scaler: spec.scaler, short });
+    return { x: seq.x, y: seq.labels, sampleShape: [seq.steps, spec.featureNames.length], trackIds: seq.trackIds, dropped: seq.dropped.length };
+  }
+  const cols = selectFeatureIndices(ds, spec.featureNames);
+  const m = selectMatrix(ds, rows, cols);
+  const x = new Float32Array(m.length);
+  const d = cols.length;
+  for (let i = 0; i < m.length; i++) x[i] = ((m[i] as number) - (spec.scaler.mean[i % d] as number)) / (spec.scaler.std[i % d] as number);
+  const y = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) y[i] = ds.labels[rows[i] as number] as number;
+  return { x, y, sampleShape: [d], dropped: 0 };
+}
+
+/** Track-level test result of a trained network on `rows`. */
+export function evaluateOnRows(ds: Dataset, rows: ArrayLike<number>, network: Network, spec: ModelSpec, short: 'drop' | 'pad' = 'drop'): TestResult {
+  const k = spec.genres.length;
+  const inputs = buildInputs(ds, rows, spec, short);
+  const probs = predictProbabilities(network, inputs);
+  if (spec.unit === 'sequence') {
+    const yPred = argmaxRows(probs, k);
+    return { trackIds: inputs.trackIds ?? [], yTrue: inputs.y, yPred, trackProbabilities: probs, evaluation: evaluatePredictions(inputs.y, yPred, spec.genres) };
+  }
+  const segPred = argmaxRows(probs, k);
+  const voted = voteByTrack(ds, rows, segPred, probs);
+  // Mean segment probability per track, for ensembles' mean-probability vote.
+  const posOf = new Map<string, number>();
+  voted.trackIds.forEach((t, i) => posOf.set(t, i));
+  const trackProbabilities = new Float32Array(voted.trackIds.length * k);
+  const counts = new Float32Array(voted.trackIds.length);
+  for (let i = 0; i < rows.length; i++) {
+    const t = posOf.get(ds.trackIds[rows[i] as number] as string) as number;
+    counts[t]! += 1;
+    for (let c = 0; c < k; c++) trackProbabilities[t * k + c]! += probs[i * k + c] as number;
+  }
+  for (let t = 0; t < counts.length; t++) for (let c = 0; c < k; c++) trackProbabilities[t * k + c]! /= counts[t] as number;
+  const multi = voted.trackIds.length < rows.length;
+  return {
+    trackIds: voted.trackIds,
+    yTrue: voted.yTrue,
+    yPred: voted.yPred,
+    trackProbabilities,
+    evaluation: evaluatePredictions(voted.yTrue, voted.yPred, spec.genres),
+    segmentEvaluation: multi ? evaluatePredictions(inputs.y, segPred, spec.genres) : undefined,
+  };
+}
+
+/** Train one neural classifier on `ds` and evaluate it on the test tracks. */
+export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, split?: Split): Promise<TrainedClassifier> {
+  const defaults = MODEL_DEFAULTS[opts.kind];
+  if (!defaults) throw new LabError('bad-argument', `Unknown model "${String(opts.kind)}" (mlp, lstm, gru, bilstm).`);
+  const sp = split ?? resolveSplit(ds, opts.split);
+  let trainRows: ArrayLike<number> = sp.train;
+  let valRows: Int32Array | undefined;
+  if (opts.validationFraction) {
+    const h = holdOutTracks(ds, sp.train, opts.validationFraction, deriveSeed(opts.seed, 2000));
+    trainRows = h.train;
+    valRows = h.validation;
+  }
+  const cols = selectFeatureIndices(ds, opts.features);
+  const featureNames = cols.map((c) => ds.featureNames[c] as string);
+  const scaler = fitStandardizer(selectMatrix(ds, trainRows, cols), cols.length);
+  const sequence = isSequence(opts.kind);
+  const spec: ModelSpec = {
+    kind: opts.kind,
+    unit: sequence ? 'sequence' : 'segment',
+    featureNames,
+    scaler,
+    genres: [...ds.genres],
+    steps: sequence ? (opts.steps ?? defaultSequenceLength(ds)) : 1,
+    recipe: ds.meta.recipe,
+  };
+  const short = opts.short ?? 'drop';
+  const trainData = buildInputs(ds, trainRows, spec, short);
+  const valData = valRows ? buildInputs(ds, valRows, spec, short) : undefined;
+  if (trainData.y.length === 0)
+    throw new LabError('bad-argument', `No training samples: every track has fewer than ${spec.steps} segments. Use a shorter sequence or padding.`);
+  const dropout = opts.dropout ?? defaults.dropout;
+  const network = sequence
+    ? buildSequenceModel({ kind: opts.kind as 'lstm' | 'gru' | 'bilstm', steps: spec.steps, nFeatures: featureNames.length, nClasses: ds.genres.length, units: opts.units, dropout, seed: opts.seed })
+    : buildMlp({ nFeatures: featureNames.length, nClasses: ds.genres.length, hidden: opts.hidden, dropout, seed: opts.seed });
+  try {
+    const train = await trainNetwork(network, trainData, {
+      epochs: opts.epochs ?? defaults.epochs,
+      batchSize: opts.batchSize ?? defaults.batchSize,
+      learningRate: opts.learningRate ?? defaults.learningRate,
+      seed: opts.seed,
+      validation: valData,
+      earlyStopping: opts.earlyStopping,
+      cancel: opts.cancel,
+      onEpoch: opts.onEpoch,
+      onProgress: opts.onProgress,
+    });
+    const test = evaluateOnRows(ds, sp.test, network, spec, short);
+    const testDropped = sequence ? buildSequences(ds, sp.test, { steps: spec.steps, features: featureNames, short }).dropped.length : 0;
+    return {
+      network,
+      spec,
+      train,
+      test,
+      split: {
+        description: sp.description,
+        trainRows: trainRows.length,
+        testRows: sp.test.length,
+        validationTracks: valRows ? groupByTrack(ds, valRows).length : 0,
+        droppedTracks: trainData.dropped + (valData?.dropped ?? 0) + testDropped,
+      },
+      seed: opts.seed,
+      dispose: () => network.dispose(),
+    };
+  } catch (e) {
+    network.dispose();
+    throw e;
+  }
+}
