@@ -20,21 +20,31 @@ function reflectHalf(j: number, n: number): number {
 }
 
 /**
- * Sliding median of `n` values read through `get` (stride access), window `kernel` (odd),
- * scipy reflect boundaries; results written through `set`. `win` is scratch of length kernel.
+ * Sliding median of `n` values (src[offset + i·stride]) with window `kernel` (odd) and scipy
+ * reflect boundaries, written to dst at the same positions. The sequence is first copied with its
+ * reflected borders into the contiguous scratch `ext` (length ≥ n + kernel − 1); `win` (length
+ * kernel) holds the sorted window.
  */
-function slidingMedian(src: Float64Array, offset: number, stride: number, n: number, kernel: number, dst: Float64Array, win: Float64Array): void {
+function slidingMedian(src: Float64Array, offset: number, stride: number, n: number, kernel: number, dst: Float64Array, win: Float64Array, ext: Float64Array): void {
   const h = kernel >> 1;
-  for (let i = 0; i < kernel; i++) win[i] = src[offset + reflectHalf(i - h, n) * stride] as number;
+  if (n > h) {
+    for (let j = 0; j < h; j++) {
+      ext[h - 1 - j] = src[offset + j * stride] as number;
+      ext[n + h + j] = src[offset + (n - 1 - j) * stride] as number;
+    }
+    for (let j = 0; j < n; j++) ext[h + j] = src[offset + j * stride] as number;
+  } else for (let j = 0; j < n + 2 * h; j++) ext[j] = src[offset + reflectHalf(j - h, n) * stride] as number;
+  for (let i = 0; i < kernel; i++) win[i] = ext[i] as number;
   win.sort();
   dst[offset] = win[h] as number;
+  const last = kernel - 1;
   for (let i = 1; i < n; i++) {
-    const outV = src[offset + reflectHalf(i - 1 - h, n) * stride] as number;
-    const inV = src[offset + reflectHalf(i + h, n) * stride] as number;
+    const outV = ext[i - 1] as number;
+    const inV = ext[i + 2 * h] as number;
     if (outV !== inV) {
       // locate outV (binary search for its leftmost occurrence)
       let lo = 0;
-      let hi = kernel;
+      let hi = last;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
         if ((win[mid] as number) < outV) lo = mid + 1;
@@ -43,13 +53,17 @@ function slidingMedian(src: Float64Array, offset: number, stride: number, n: num
       let pos = lo;
       // slide inV into place, shifting neighbours over the removed slot
       if (inV > outV) {
-        while (pos + 1 < kernel && (win[pos + 1] as number) < inV) {
-          win[pos] = win[pos + 1] as number;
+        while (pos < last) {
+          const nx = win[pos + 1] as number;
+          if (nx >= inV) break;
+          win[pos] = nx;
           pos++;
         }
       } else {
-        while (pos > 0 && (win[pos - 1] as number) > inV) {
-          win[pos] = win[pos - 1] as number;
+        while (pos > 0) {
+          const pv = win[pos - 1] as number;
+          if (pv <= inV) break;
+          win[pos] = pv;
           pos--;
         }
       }
@@ -66,8 +80,15 @@ function slidingMedian(src: Float64Array, offset: number, stride: number, n: num
 export function medianFilter(mag: Float64Array, nFrames: number, nBins: number, kernel: number, axis: 'time' | 'frequency'): Float64Array {
   const out = new Float64Array(mag.length);
   const win = new Float64Array(kernel);
-  if (axis === 'time') for (let k = 0; k < nBins; k++) slidingMedian(mag, k, nBins, nFrames, kernel, out, win);
-  else for (let t = 0; t < nFrames; t++) slidingMedian(mag, t * nBins, 1, nBins, kernel, out, win);
+  const ext = new Float64Array(Math.max(nFrames, nBins) + kernel);
+  if (axis === 'time') {
+    // work on a bin-major copy so the time series are contiguous (cache-friendly)
+    const tr = new Float64Array(mag.length);
+    for (let t = 0; t < nFrames; t++) for (let k = 0; k < nBins; k++) tr[k * nFrames + t] = mag[t * nBins + k] as number;
+    const trOut = new Float64Array(mag.length);
+    for (let k = 0; k < nBins; k++) slidingMedian(tr, k * nFrames, 1, nFrames, kernel, trOut, win, ext);
+    for (let k = 0; k < nBins; k++) for (let t = 0; t < nFrames; t++) out[t * nBins + k] = trOut[k * nFrames + t] as number;
+  } else for (let t = 0; t < nFrames; t++) slidingMedian(mag, t * nBins, 1, nBins, kernel, out, win, ext);
   return out;
 }
 

@@ -150,18 +150,34 @@ export function inverseStftPair(
   aRe: Float64Array, aIm: Float64Array, bRe: Float64Array, bIm: Float64Array,
   nFrames: number, nFft = DEFAULT_N_FFT, hopSamples = DEFAULT_HOP_SAMPLES,
 ): [Float64Array, Float64Array] {
+  const fft = getRealFft(nFft);
   const nBins = (nFft >> 1) + 1;
+  return overlapAddPair(nFrames, nFft, hopSamples, (t, fa, fb) => fft.inversePair(aRe, aIm, bRe, bIm, t * nBins, fa, fb));
+}
+
+/**
+ * Inverse STFTs of S·maskA and S·maskB (HPSS parts) without materialising the masked spectra;
+ * same conventions and output length as {@link inverseStftPair}.
+ */
+export function inverseStftMaskedPair(s: Stft, maskA: Float64Array, maskB: Float64Array): [Float64Array, Float64Array] {
+  const fft = getRealFft(s.nFft);
+  return overlapAddPair(s.nFrames, s.nFft, s.hopSamples, (t, fa, fb) => fft.inverseMaskedPair(s.re, s.im, maskA, maskB, t * s.nBins, fa, fb));
+}
+
+function overlapAddPair(
+  nFrames: number, nFft: number, hopSamples: number,
+  inverseFrame: (t: number, outA: Float64Array, outB: Float64Array) => void,
+): [Float64Array, Float64Array] {
   const half = nFft >> 1;
   const fullLen = nFft + hopSamples * (nFrames - 1);
   const bufA = new Float64Array(fullLen);
   const bufB = new Float64Array(fullLen);
   const wss = new Float64Array(fullLen);
   const win = periodicHann(nFft);
-  const fft = getRealFft(nFft);
   const fa = new Float64Array(nFft);
   const fb = new Float64Array(nFft);
   for (let t = 0; t < nFrames; t++) {
-    fft.inversePair(aRe, aIm, bRe, bIm, t * nBins, fa, fb);
+    inverseFrame(t, fa, fb);
     const o = t * hopSamples;
     for (let i = 0; i < nFft; i++) {
       const w = win[i] as number;
