@@ -6,7 +6,9 @@
 import { featureIndices, selectMatrix, type Dataset } from '../data/dataset';
 import { applyStandardizer, fitStandardizer } from '../data/scale';
 import { resolveSplit, type Split, type SplitChoice } from '../data/split';
-import { LabError } from '../errors';
+import { LabError, type CancelToken } from '../errors';
+import { predictLogisticRegression, trainLogisticRegression } from '../models/logistic';
+import { permutationImportance, predictRandomForest, trainRandomForest } from '../models/forest';
 import { knnPredict, type KnnWeights } from '../models/knn';
 import { evaluatePredictions, hasSegments, voteByTrack, type EvaluationResult } from './metrics';
 
@@ -100,4 +102,58 @@ export function runKnn(ds: Dataset, o: KnnRunOptions): ClassicRunResult {
   const prep = prepareData(ds, o.features, o.split, o.standardize ?? true);
   const { predicted, probabilities } = knnPredict(prep.train, prep.trainLabels, prep.test, prep.nFeatures, ds.genres.length, { k: o.k, weights: o.weights });
   return finishRun(ds, prep, 'k-NN', { k: o.k, weights: o.weights, standardize: o.standardize ?? true }, predicted, probabilities, t0);
+}
+
+export interface LogisticRunOptions {
+  features: string[];
+  C: number;
+  split?: SplitChoice;
+}
+
+/** Multinomial logistic regression with the lab's evaluation rules (always standardised). */
+export function runLogistic(ds: Dataset, o: LogisticRunOptions, cancel?: CancelToken): ClassicRunResult {
+  const t0 = now();
+  const prep = prepareData(ds, o.features, o.split, true);
+  const model = trainLogisticRegression(prep.train, prep.trainLabels, prep.nFeatures, ds.genres.length, { C: o.C }, cancel);
+  const { predicted, probabilities } = predictLogisticRegression(model, prep.test);
+  return finishRun(ds, prep, 'logistic regression', { C: o.C, iterations: model.nIter, converged: model.converged }, predicted, probabilities, t0);
+}
+
+export interface ImportanceOptions {
+  features: string[];
+  nTrees: number;
+  seed: number;
+  split?: SplitChoice;
+  /** Permutation repeats on the test rows (0 = skip permutation importance). */
+  permutationRepeats: number;
+}
+
+export interface ImportanceResult {
+  features: string[];
+  /** Mean decrease in Gini impurity on the training rows, sums to 1. */
+  impurity: number[];
+  /** Mean accuracy drop on the test rows when the feature is shuffled. */
+  permutation?: { mean: number[]; std: number[]; baselineAccuracy: number };
+  forest: ClassicRunResult;
+}
+
+/**
+ * Random-forest importance: impurity (mean decrease in Gini, on the training rows) and, since
+ * impurity importance favours features with many distinct values, permutation importance on the
+ * held-out rows.
+ */
+export function runForestImportance(ds: Dataset, o: ImportanceOptions, cancel?: CancelToken, onProgress?: (p: number) => void): ImportanceResult {
+  const t0 = now();
+  const prep = prepareData(ds, o.features, o.split, false);
+  const model = trainRandomForest(prep.train, prep.trainLabels, prep.nFeatures, ds.genres.length, { nTrees: o.nTrees, seed: o.seed }, cancel);
+  onProgress?.(0.6);
+  const { predicted, probabilities } = predictRandomForest(model, prep.test);
+  const forest = finishRun(ds, prep, 'random forest', { nTrees: o.nTrees, seed: o.seed }, predicted, probabilities, t0);
+  let permutation: ImportanceResult['permutation'];
+  if (o.permutationRepeats > 0) {
+    const p = permutationImportance((X) => predictRandomForest(model, X).predicted, prep.test, prep.testLabels, prep.nFeatures, { nRepeats: o.permutationRepeats, seed: o.seed }, cancel);
+    permutation = { mean: [...p.importancesMean], std: [...p.importancesStd], baselineAccuracy: p.baselineAccuracy };
+  }
+  onProgress?.(1);
+  return { features: prep.features, impurity: [...model.featureImportances], permutation, forest };
 }

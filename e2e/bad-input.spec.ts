@@ -1,0 +1,49 @@
+import { expect, test } from '@playwright/test';
+import { loadBuffer, openFresh } from './helpers';
+
+const good = 'x,y,label\n1,2,a\n3,4,b\n5,6,a\n7,8,b\n';
+
+test.describe('bad input gets a clear message in the Data cell and the previous dataset stays', () => {
+  test.beforeEach(async ({ page }) => {
+    await openFresh(page);
+    await loadBuffer(page, 'good.csv', good);
+    await expect(page.getByTestId('dataset-name')).toHaveText('good.csv');
+  });
+
+  const cases: { name: string; file: string; content: string | Buffer; message: RegExp }[] = [
+    { name: 'empty file', file: 'empty.csv', content: '', message: /empty/ },
+    { name: 'binary file', file: 'song.csv', content: Buffer.from([0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x41, 0x56, 0x45, 1, 2, 0, 0, 3]), message: /binary/ },
+    { name: 'non-numeric value', file: 'text.csv', content: 'x,y,label\n1,2,a\n3,oops,b\n', message: /Line 3, column "y".*not a number/ },
+    { name: 'NaN', file: 'nan.csv', content: 'x,y,label\n1,2,a\n3,NaN,b\n', message: /not a finite number/ },
+    { name: 'duplicate columns', file: 'dup.csv', content: 'x,x,label\n1,2,a\n3,4,b\n', message: /Duplicate column names: "x"/ },
+    { name: 'one genre only', file: 'one.csv', content: 'x,label\n1,a\n2,a\n', message: /Only one genre/ },
+    { name: 'ragged rows', file: 'ragged.csv', content: 'x,y,label\n1,2,a\n3,b\n', message: /Line 3 has 2 fields but the header has 3/ },
+  ];
+  for (const c of cases) {
+    test(c.name, async ({ page }) => {
+      await loadBuffer(page, c.file, c.content);
+      const err = page.getByTestId('cell-data').getByTestId('error');
+      await expect(err).toBeVisible();
+      await expect(err).toContainText(c.message);
+      await expect(page.getByTestId('dataset-name')).toHaveText('good.csv');
+      await expect(page.getByTestId('summary-rows')).toHaveText('4');
+    });
+  }
+
+  test('no label column: the student picks it and the table loads', async ({ page }) => {
+    await loadBuffer(page, 'nolabel.csv', 'song,style,a,b\ns1,rock,1,2\ns1,rock,2,3\ns2,jazz,5,6\ns3,jazz,7,8\n');
+    await expect(page.getByTestId('cell-data').getByTestId('error')).toContainText(/No label column/);
+    await page.getByTestId('label-column').selectOption('style');
+    await page.getByTestId('track-column').selectOption('song');
+    await page.getByTestId('label-load').click();
+    await expect(page.getByTestId('dataset-name')).toHaveText('nolabel.csv');
+    await expect(page.getByTestId('summary-tracks')).toHaveText('3');
+    await expect(page.getByTestId('cell-data').getByTestId('error')).toHaveCount(0);
+  });
+
+  test('BOM, CRLF and semicolons load fine', async ({ page }) => {
+    await loadBuffer(page, 'semi.csv', '\uFEFFx;y;genre\r\n1;2;a\r\n3;4;b\r\n5;6;b\r\n');
+    await expect(page.getByTestId('dataset-name')).toHaveText('semi.csv');
+    await expect(page.getByTestId('summary-features')).toHaveText('2');
+  });
+});

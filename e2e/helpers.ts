@@ -1,0 +1,44 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, type Page } from '@playwright/test';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const sharedDir = resolve(here, '..', '..', 'shared');
+export const gtzan = (f: string) => join(sharedDir, 'data', 'gtzan', f);
+export const artifactsDir = join(here, 'artifacts');
+
+/** Why a test that needs ../shared is skipped (printed, never silent). */
+export function sharedMissing(...files: string[]): string | undefined {
+  const missing = files.map(gtzan).filter((p) => !existsSync(p));
+  if (missing.length === 0) return undefined;
+  const msg = `skipped: ${missing.join(', ')} not found (../shared sits next to the repo root in CI)`;
+  console.warn(msg);
+  return msg;
+}
+
+export async function openFresh(page: Page) {
+  await page.goto('/');
+  // A clean lab: forget what earlier tests saved.
+  await page.evaluate(async () => {
+    await new Promise<void>((res) => {
+      const r = indexedDB.deleteDatabase('genre-lab');
+      r.onsuccess = r.onerror = r.onblocked = () => res();
+    });
+  });
+  await page.reload();
+  await expect(page.getByTestId('drop-zone')).toBeVisible();
+}
+
+export async function loadFile(page: Page, path: string) {
+  await page.getByTestId('file-input').setInputFiles(path);
+}
+
+export async function loadBuffer(page: Page, name: string, content: string | Buffer, mimeType = 'text/csv') {
+  await page.getByTestId('file-input').setInputFiles({ name, mimeType, buffer: Buffer.isBuffer(content) ? content : Buffer.from(content) });
+}
+
+export async function screenshotCell(page: Page, id: string, name: string) {
+  mkdirSync(artifactsDir, { recursive: true });
+  await page.getByTestId(`cell-${id}`).screenshot({ path: join(artifactsDir, `${name}.png`) });
+}

@@ -1,0 +1,161 @@
+/**
+ * The lab's state: the loaded dataset, each cell's parameters, and each cell's last run.
+ * Plain serialisable data only (it is saved to IndexedDB); built on zustand/vanilla so it runs
+ * in Node tests. Cells read it with selectors and change it only through the actions here.
+ */
+import { createStore } from 'zustand/vanilla';
+import type { Dataset } from '../core/data/dataset';
+import { defaultFeatures, NTNU_TASK2_GENRES, resolveFeatures } from '../core/data/featureNames';
+import type { SplitChoice } from '../core/data/split';
+import type { ErrorInfo } from '../core/errors';
+import type { JobResult } from '../core/jobs';
+import type { KnnWeights } from '../core/models/knn';
+
+export type CellKey = 'knn' | 'logistic' | 'histograms' | 'correlation' | 'pca' | 'importance' | 'search' | 'mrmr';
+
+export interface CellRun {
+  status: 'idle' | 'running' | 'done' | 'error' | 'cancelled';
+  progress: number;
+  error?: ErrorInfo;
+  result?: JobResult;
+  /** The dataset the result was computed on. */
+  datasetId?: string;
+  elapsedMs?: number;
+}
+
+export type SplitParam = 'auto' | 'predefined' | 'random';
+
+export interface Params {
+  knn: { features: string[]; k: number; weights: KnnWeights; split: SplitParam; seed: number; standardize: boolean; normalized: boolean };
+  logistic: { features: string[]; C: number; split: SplitParam; seed: number; normalized: boolean };
+  explore: { features: string[]; genres: string[] };
+  importance: { nTrees: number; seed: number; permutationRepeats: number; split: SplitParam };
+  search: { base: string[]; choose: number; k: number; weights: KnnWeights; split: SplitParam; seed: number; metric: 'macroF1' | 'accuracy' };
+  mrmr: { nBins: number; top: number };
+}
+
+export interface PendingLabel {
+  fileName: string;
+  columns: string[];
+  candidates: string[];
+}
+
+export interface LabState {
+  dataset?: Dataset;
+  datasetStatus: 'empty' | 'loading' | 'ready';
+  loadProgress: number;
+  loadingName?: string;
+  dataError?: ErrorInfo;
+  /** A generic table waiting for the user to pick its label column. */
+  pendingLabel?: PendingLabel;
+  params: Params;
+  runs: Partial<Record<CellKey, CellRun>>;
+  /** True once IndexedDB has been read (so the UI does not flash "no data"). */
+  restored: boolean;
+}
+
+export function splitChoice(split: SplitParam, seed = 0): SplitChoice {
+  if (split === 'predefined') return { kind: 'predefined' };
+  if (split === 'random') return { kind: 'random', testFraction: 0.2, seed };
+  return { kind: 'auto', testFraction: 0.2, seed };
+}
+
+export function defaultParams(ds?: Dataset): Params {
+  const names = ds?.featureNames ?? [];
+  const feats = defaultFeatures(names);
+  const genres = ds ? resolveGenres(NTNU_TASK2_GENRES, ds.genres) : [];
+  return {
+    knn: { features: feats, k: 5, weights: 'distance', split: 'auto', seed: 0, standardize: true, normalized: false },
+    logistic: { features: [...names], C: 1, split: 'auto', seed: 0, normalized: false },
+    explore: { features: feats, genres },
+    importance: { nTrees: 100, seed: 0, permutationRepeats: 5, split: 'auto' },
+    search: { base: feats, choose: Math.max(1, feats.length - 1), k: 5, weights: 'distance', split: 'auto', seed: 0, metric: 'macroF1' },
+    mrmr: { nBins: 10, top: 20 },
+  };
+}
+
+function resolveGenres(wanted: readonly string[], genres: readonly string[]): string[] {
+  const r = wanted.filter((g) => genres.includes(g));
+  return r.length >= 2 ? r : genres.slice(0, 4);
+}
+
+/**
+ * Keep the user's choices that still make sense for a new dataset (features it has), fall back
+ * to defaults otherwise.
+ */
+export function adaptParams(p: Params, ds: Dataset): Params {
+  const d = defaultParams(ds);
+  // A section whose features do not carry over to this table starts from its defaults whole.
+  const keep = (list: string[]) => resolveFeatures(list, ds.featureNames);
+  const knnF = keep(p.knn.features);
+  const logF = keep(p.logistic.features);
+  const expF = keep(p.explore.features);
+  const base = keep(p.search.base);
+  const genres = p.explore.genres.filter((g) => ds.genres.includes(g));
+  return {
+    knn: knnF.length ? { ...p.knn, features: knnF } : d.knn,
+    logistic: logF.length ? { ...p.logistic, features: logF } : d.logistic,
+    explore: expF.length && genres.length ? { features: expF, genres } : d.explore,
+    importance: p.importance,
+    search: base.length ? { ...p.search, base, choose: Math.min(p.search.choose, base.length) } : d.search,
+    mrmr: p.mrmr,
+  };
+}
+
+export function createLabStore() {
+  return createStore<LabState>()(() => ({
+    datasetStatus: 'empty',
+    loadProgress: 0,
+    params: defaultParams(),
+    runs: {},
+    restored: false,
+  }));
+}
+
+export type LabStore = ReturnType<typeof createLabStore>;
+
+/** A dataset finished loading: it replaces the old one, results of the old one are cleared. */
+export function setDataset(store: LabStore, ds: Dataset): void {
+  const s = store.getState();
+  store.setState({
+    dataset: ds,
+    datasetStatus: 'ready',
+    loadProgress: 1,
+    loadingName: undefined,
+    dataError: undefined,
+    pendingLabel: undefined,
+    params: adaptParams(s.params, ds),
+    runs: {},
+  });
+}
+
+/** Loading failed: show the error, keep whatever was loaded before. */
+export function setDataError(store: LabStore, error: ErrorInfo): void {
+  const s = store.getState();
+  const pendingLabel =
+    error.code === 'no-label-column' && s.loadingName
+      ? { fileName: s.loadingName, columns: (error.detail?.['columns'] as string[]) ?? [], candidates: (error.detail?.['candidates'] as string[]) ?? [] }
+      : undefined;
+  store.setState({ dataError: error, datasetStatus: s.dataset ? 'ready' : 'empty', loadProgress: 0, pendingLabel });
+}
+
+export function setParams<K extends keyof Params>(store: LabStore, key: K, patch: Partial<Params[K]>): void {
+  const s = store.getState();
+  store.setState({ params: { ...s.params, [key]: { ...s.params[key], ...patch } } });
+}
+
+export function setRun(store: LabStore, key: CellKey, run: Partial<CellRun>): void {
+  const s = store.getState();
+  const prev = s.runs[key] ?? { status: 'idle', progress: 0 };
+  store.setState({ runs: { ...s.runs, [key]: { ...prev, ...run } } });
+}
+
+/** What is saved across reloads (everything but transient loading state). */
+export function persistedPart(s: LabState): Pick<LabState, 'params' | 'runs'> {
+  const runs: LabState['runs'] = {};
+  for (const [k, r] of Object.entries(s.runs) as [CellKey, CellRun][]) {
+    // A run interrupted by the reload is not resumed; its last finished result is kept.
+    if (r.status === 'done') runs[k] = r;
+  }
+  return { params: s.params, runs };
+}

@@ -1,0 +1,55 @@
+/**
+ * Saving the lab to IndexedDB so nothing is lost on reload: the dataset (typed arrays are stored
+ * as they are, by structured clone) and the cells' parameters and last results.
+ */
+import { createStore as createIdbStore, del, get, set } from 'idb-keyval';
+import type { Dataset } from '../core/data/dataset';
+import { adaptParams, persistedPart, type LabState, type LabStore } from './lab';
+
+const DB = 'genre-lab';
+let idb: ReturnType<typeof createIdbStore> | undefined;
+function db() {
+  idb ??= createIdbStore(DB, 'state');
+  return idb;
+}
+
+export async function saveDataset(ds: Dataset | undefined): Promise<void> {
+  if (ds) await set('dataset', ds, db());
+  else await del('dataset', db());
+}
+
+/** Read what was saved and put it in the store. */
+export async function restoreLab(store: LabStore): Promise<void> {
+  try {
+    const [ds, cells] = await Promise.all([get<Dataset>('dataset', db()), get<Pick<LabState, 'params' | 'runs'>>('cells', db())]);
+    const s = store.getState();
+    if (s.dataset) return store.setState({ restored: true }); // something loaded meanwhile wins
+    if (ds) {
+      const runs = Object.fromEntries(Object.entries(cells?.runs ?? {}).filter(([, r]) => r && r.datasetId === ds.id));
+      store.setState({
+        dataset: ds,
+        datasetStatus: 'ready',
+        params: cells?.params ? adaptParams({ ...s.params, ...cells.params }, ds) : s.params,
+        runs,
+        restored: true,
+      });
+    } else store.setState({ restored: true });
+  } catch {
+    store.setState({ restored: true });
+  }
+}
+
+/** Save cells (debounced) and the dataset (when it changes) from now on. */
+export function startPersisting(store: LabStore): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastDataset = store.getState().dataset;
+  return store.subscribe((s) => {
+    if (!s.restored) return;
+    if (s.dataset !== lastDataset) {
+      lastDataset = s.dataset;
+      void saveDataset(s.dataset);
+    }
+    clearTimeout(timer);
+    timer = setTimeout(() => void set('cells', persistedPart(store.getState()), db()), 250);
+  });
+}

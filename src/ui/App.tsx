@@ -1,0 +1,85 @@
+import { useEffect, useState } from 'react';
+import { DataCell } from './cells/DataCell';
+import { ExploreCell } from './cells/ExploreCell';
+import { FeatureSelectionCell } from './cells/FeatureSelectionCell';
+import { KnnCell } from './cells/KnnCell';
+import { LogisticCell } from './cells/LogisticCell';
+import { useLab } from './store';
+
+const OUTLINE = [
+  { id: 'data', title: 'Data' },
+  { id: 'explore', title: 'Explore' },
+  { id: 'knn', title: 'k-NN' },
+  { id: 'logistic', title: 'Logistic regression' },
+  { id: 'selection', title: 'Feature selection' },
+];
+
+export function App() {
+  const restored = useLab((s) => s.restored);
+  const name = useLab((s) => s.dataset?.name);
+  const [active, setActive] = useState('data');
+  useEffect(() => {
+    const obs = new IntersectionObserver(
+      (entries) => {
+        const top = entries.filter((e) => e.isIntersecting).sort((a, b) => a.boundingClientRect.top - b.boundingClientRect.top)[0];
+        if (top) setActive(top.target.id);
+      },
+      { rootMargin: '-10% 0px -70% 0px' },
+    );
+    OUTLINE.forEach((o) => {
+      const el = document.getElementById(o.id);
+      if (el) obs.observe(el);
+    });
+    return () => obs.disconnect();
+  }, [restored]);
+  return (
+    <div className="app">
+      <nav className="outline" aria-label="outline" data-testid="outline">
+        <div className="brand">
+          <span className="logo" aria-hidden>
+            ▮▮▮
+          </span>{' '}
+          Genre Lab
+        </div>
+        <ol>
+          {OUTLINE.map((o) => (
+            <li key={o.id}>
+              <a href={`#${o.id}`} className={active === o.id ? 'active' : ''} onClick={(e) => { e.preventDefault(); document.getElementById(o.id)?.scrollIntoView({ behavior: 'smooth' }); setActive(o.id); }}>
+                {o.title}
+              </a>
+            </li>
+          ))}
+        </ol>
+        <div className="outline-foot muted small">{name ? <>loaded: {name}</> : 'no data loaded'}</div>
+        <details className="help small">
+          <summary>Help</summary>
+          <p>
+            Work top to bottom: load a table in <b>Data</b>, look at it in <b>Explore</b>, then train and compare classic models. Every cell has its own <b>Run</b>; long jobs run in the background and
+            can be cancelled. Your data, settings and results are kept in this browser across reloads.
+          </p>
+          <p>
+            Where to get data: the Kaggle “GTZAN Dataset - Music Genre Classification” download has <code>features_30_sec.csv</code> and <code>features_3_sec.csv</code>; the NTNU course gives{' '}
+            <code>GenreClassData_*s.txt</code>.
+          </p>
+        </details>
+      </nav>
+      <main className="notebook">
+        <header className="page-head">
+          <h1>Genre Lab</h1>
+          <p className="muted">A notebook for music genre classification, running entirely in your browser.</p>
+        </header>
+        {!restored ? (
+          <p className="muted">Opening your lab…</p>
+        ) : (
+          <>
+            <DataCell />
+            <ExploreCell />
+            <KnnCell />
+            <LogisticCell />
+            <FeatureSelectionCell />
+          </>
+        )}
+      </main>
+    </div>
+  );
+}

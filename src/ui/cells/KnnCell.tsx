@@ -1,0 +1,61 @@
+import { NTNU_TASK1, resolveFeatures } from '../../core/data/featureNames';
+import { setParams, splitChoice } from '../../state/lab';
+import { cancelCell, runCell } from '../actions';
+import { Cell, ErrorBox, RunBar } from '../Cell';
+import { MultiPicker, NumberField, SelectField, SplitField } from '../controls';
+import { ClassicResult } from '../ResultView';
+import { labStore, useLab } from '../store';
+
+export function KnnCell() {
+  const ds = useLab((s) => s.dataset);
+  const p = useLab((s) => s.params.knn);
+  const run = useLab((s) => s.runs.knn);
+  const set = (patch: Partial<typeof p>) => setParams(labStore, 'knn', patch);
+  const result = run?.result?.kind === 'knn' ? run.result.run : undefined;
+  const task1 = ds ? resolveFeatures(NTNU_TASK1, ds.featureNames) : [];
+  return (
+    <Cell
+      id="knn"
+      title="k-NN"
+      intro={
+        <p>
+          k-nearest neighbours labels a test track with the genres of the k training tracks closest to it in feature space. Features are z-scored with the training set’s mean and standard
+          deviation only, so nothing about the test set leaks in. With <em>distance</em> weighting closer neighbours count more. Distance ties go to the earlier training row; equal votes go to the
+          genre listed first.
+        </p>
+      }
+    >
+      {ds ? (
+        <>
+          <div className="controls">
+            <MultiPicker label="Features" options={ds.featureNames} value={p.features} onChange={(features) => set({ features })} testId="knn-features" />
+            <div className="control-col">
+              <NumberField label="k" value={p.k} min={1} max={200} onChange={(k) => set({ k })} testId="knn-k" />
+              <SelectField label="Weighting" value={p.weights} options={[{ value: 'distance', label: 'distance' }, { value: 'uniform', label: 'uniform' }]} onChange={(weights) => set({ weights })} testId="knn-weights" />
+              <SplitField value={p.split} onChange={(split) => set({ split })} hasPredefined={!!ds.split} testId="knn-split" />
+              {task1.length === 4 && (
+                <button type="button" className="link" onClick={() => set({ features: task1, k: 5, weights: 'distance', split: 'auto' })} data-testid="knn-preset-task1">
+                  NTNU Task 1 preset
+                </button>
+              )}
+            </div>
+          </div>
+          <RunBar
+            testId="run-knn"
+            running={run?.status === 'running'}
+            progress={run?.progress ?? 0}
+            disabled={p.features.length === 0}
+            disabledReason="choose at least one feature"
+            elapsedMs={run?.status === 'done' ? run.elapsedMs : undefined}
+            onRun={() => void runCell('knn', { kind: 'knn', features: p.features, k: p.k, weights: p.weights, split: splitChoice(p.split, p.seed), standardize: p.standardize })}
+            onCancel={() => cancelCell('knn')}
+          />
+          <ErrorBox error={run?.status === 'error' ? run.error : undefined} />
+          {result && <ClassicResult run={result} normalized={p.normalized} onToggleNormalized={(normalized) => set({ normalized })} />}
+        </>
+      ) : (
+        <p className="muted">Load a table in the Data cell first.</p>
+      )}
+    </Cell>
+  );
+}

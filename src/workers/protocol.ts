@@ -1,0 +1,24 @@
+/** Typed messages between the UI and the workers. Everything here is structured-clone safe. */
+import type { Dataset } from '../core/data/dataset';
+import type { TableOptions } from '../core/data/parse';
+import type { ErrorInfo } from '../core/errors';
+import type { JobRequest, JobResult } from '../core/jobs';
+
+export type ParseRequest = { type: 'parse'; file: File; options: TableOptions };
+export type ParseResponse =
+  | { type: 'progress'; fraction: number; rows: number }
+  | { type: 'done'; dataset: Dataset }
+  | { type: 'error'; error: ErrorInfo };
+
+export type ComputeRequest = { type: 'set-dataset'; dataset: Dataset } | { type: 'run'; id: number; datasetId: string; job: JobRequest };
+export type ComputeResponse =
+  | { type: 'progress'; id: number; fraction: number }
+  | { type: 'result'; id: number; result: JobResult }
+  | { type: 'error'; id: number; error: ErrorInfo };
+
+/** Buffers of a dataset to transfer instead of copy. */
+export function datasetTransferables(ds: Dataset): ArrayBuffer[] {
+  const out = [ds.values.buffer, ds.labels.buffer, ds.segmentIndex.buffer] as ArrayBuffer[];
+  if (ds.split) out.push(ds.split.buffer as ArrayBuffer);
+  return out;
+}
