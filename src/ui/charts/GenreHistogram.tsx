@@ -18,7 +18,7 @@ export function GenreHistogram({ feature, h }: { feature: string; h: FeatureHist
         marker: { color: genreColor(s.genre) },
         hovertemplate: `${s.genre}<br>%{x:.4g}: density %{y:.3g}<extra></extra>`,
       })),
-      layout: { barmode: 'overlay', title: { text: feature, font: { size: 13 } }, xaxis: { title: { text: feature } }, yaxis: { title: { text: 'density' } }, legend: { orientation: 'h', y: -0.25 } },
+      layout: { barmode: 'overlay', title: { text: feature, font: { size: 13 } }, xaxis: { automargin: true }, yaxis: { title: { text: 'density' } }, legend: { orientation: 'h', y: -0.18 } },
     };
   }, [feature, h]);
   return <Plot data={data} layout={layout} height={300} ariaLabel={`histogram of ${feature} by genre`} testId="histogram" />;

@@ -1,0 +1,24 @@
+/**
+ * `npm run bench`: speed targets as ratios against stated references. Benchmarks, not tests:
+ * they print, they do not fail on a slow machine. `npm run bench -- search` runs one part.
+ */
+import { runSearchBench } from './search';
+
+const parts: Record<string, () => Promise<void>> = {
+  search: runSearchBench,
+};
+
+async function main() {
+  const only = process.argv.slice(2);
+  console.log(`Genre Lab benchmarks · Node ${process.version} · ${(await import('node:os')).cpus().length} cores`);
+  for (const [name, fn] of Object.entries(parts)) {
+    if (only.length && !only.includes(name)) continue;
+    console.log(`\n== ${name}`);
+    await fn();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
