@@ -13,9 +13,22 @@ function db() {
   return idb;
 }
 
+/** Id of the dataset last written to IndexedDB (by this thread or by the parse worker). */
+let savedDatasetId: string | undefined;
+
+/** Record that a dataset is already stored (the parse worker saves big tables itself). */
+export function markDatasetSaved(id: string): void {
+  savedDatasetId = id;
+}
+
+/**
+ * Store the dataset. Works in workers too: the parse worker calls this so a large table is
+ * cloned into IndexedDB off the main thread.
+ */
 export async function saveDataset(ds: Dataset | undefined): Promise<void> {
   if (ds) await set('dataset', ds, db());
   else await del('dataset', db());
+  savedDatasetId = ds?.id;
 }
 
 /** Read what was saved and put it in the store. */
@@ -26,6 +39,7 @@ export async function restoreLab(store: LabStore): Promise<void> {
     if (s.dataset) return store.setState({ restored: true }); // something loaded meanwhile wins
     if (ds) {
       const runs = Object.fromEntries(Object.entries(cells?.runs ?? {}).filter(([, r]) => r && r.datasetId === ds.id));
+      savedDatasetId = ds.id;
       store.setState({
         dataset: ds,
         datasetStatus: 'ready',
@@ -47,7 +61,7 @@ export function startPersisting(store: LabStore): () => void {
     if (!s.restored) return;
     if (s.dataset !== lastDataset) {
       lastDataset = s.dataset;
-      void saveDataset(s.dataset);
+      if (!s.dataset || s.dataset.id !== savedDatasetId) void saveDataset(s.dataset);
     }
     clearTimeout(timer);
     timer = setTimeout(() => void set('cells', persistedPart(store.getState()), db()), 250);

@@ -7,6 +7,7 @@ import { isLabError, toErrorInfo } from '../core/errors';
 import type { JobRequest } from '../core/jobs';
 import { setDataError, setDataset, setRun, type CellKey } from '../state/lab';
 import { parseTableFile, runComputeJob, type RunningJob } from '../workers/client';
+import { markDatasetSaved } from '../state/persist';
 import { labStore } from './store';
 
 let loading: RunningJob<unknown> | undefined;
@@ -15,7 +16,7 @@ const running = new Map<CellKey, RunningJob<unknown>>();
 export async function loadTable(file: File, options: TableOptions = {}): Promise<void> {
   loading?.cancel();
   labStore.setState({ datasetStatus: 'loading', loadProgress: 0, loadingName: file.name, dataError: undefined, pendingLabel: undefined });
-  const job = parseTableFile(file, options, (fraction) => labStore.setState({ loadProgress: fraction }));
+  const job = parseTableFile(file, options, (fraction) => labStore.setState({ loadProgress: fraction }), markDatasetSaved);
   loading = job;
   pendingFile = file;
   try {

@@ -66,7 +66,7 @@ export function runComputeJob(channel: string, dataset: Dataset, job: JobRequest
 }
 
 /** Parse a dropped table in a worker, streaming, with progress. */
-export function parseTableFile(file: File, options: TableOptions, onProgress: (fraction: number, rows: number) => void): RunningJob<Dataset> {
+export function parseTableFile(file: File, options: TableOptions, onProgress: (fraction: number, rows: number) => void, onSaved?: (id: string) => void): RunningJob<Dataset> {
   const worker = new Worker(new URL('./parse.worker.ts', import.meta.url), { type: 'module' });
   let rejectFn: (e: unknown) => void = () => {};
   const promise = new Promise<Dataset>((resolve, reject) => {
@@ -76,8 +76,10 @@ export function parseTableFile(file: File, options: TableOptions, onProgress: (f
       if (m.type === 'progress') onProgress(m.fraction, m.rows);
       else {
         worker.terminate();
-        if (m.type === 'done') resolve(m.dataset);
-        else reject(fromErrorInfo(m.error));
+        if (m.type === 'done') {
+          if (m.saved) onSaved?.(m.dataset.id);
+          resolve(m.dataset);
+        } else reject(fromErrorInfo(m.error));
       }
     };
     worker.onerror = (e) => {

@@ -6,6 +6,7 @@
 import Papa from 'papaparse';
 import { looksBinary, PAPA_CONFIG, TableBuilder } from '../core/data/parse';
 import { LabError, toErrorInfo } from '../core/errors';
+import { saveDataset } from '../state/persist';
 import { datasetTransferables, type ParseRequest, type ParseResponse } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -43,12 +44,18 @@ self.onmessage = (ev: MessageEvent<ParseRequest>) => {
       },
       complete: () => {
         if (failed) return;
+        let dataset;
         try {
-          const dataset = builder.finish();
-          post({ type: 'done', dataset }, datasetTransferables(dataset));
+          dataset = builder.finish();
         } catch (e) {
           post({ type: 'error', error: toErrorInfo(e) });
+          return;
         }
+        // Save here, off the main thread (a big table's clone into IndexedDB takes a while).
+        const ds = dataset;
+        saveDataset(ds)
+          .then(() => post({ type: 'done', dataset: ds, saved: true }, datasetTransferables(ds)))
+          .catch(() => post({ type: 'done', dataset: ds, saved: false }, datasetTransferables(ds)));
       },
       error: (err) => post({ type: 'error', error: toErrorInfo(new LabError('internal', `Could not read ${file.name}: ${err.message}`)) }),
     });

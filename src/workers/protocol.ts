@@ -7,7 +7,7 @@ import type { JobRequest, JobResult } from '../core/jobs';
 export type ParseRequest = { type: 'parse'; file: File; options: TableOptions };
 export type ParseResponse =
   | { type: 'progress'; fraction: number; rows: number }
-  | { type: 'done'; dataset: Dataset }
+  | { type: 'done'; dataset: Dataset; /** Already stored in IndexedDB by the worker. */ saved: boolean }
   | { type: 'error'; error: ErrorInfo };
 
 export type ComputeRequest = { type: 'set-dataset'; dataset: Dataset } | { type: 'run'; id: number; datasetId: string; job: JobRequest };
