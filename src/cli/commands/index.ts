@@ -1,9 +1,11 @@
 import type { CliCommand } from '../command';
 import { knnCommand } from './knn';
 import { searchCommand } from './search';
+import { trainCommand } from './train';
 
 /** Every CLI command; add one import + one entry per command file. */
 export const commands: CliCommand[] = [
   knnCommand,
   searchCommand,
+  trainCommand,
 ];

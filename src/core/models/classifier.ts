@@ -44,6 +44,10 @@ export interface ClassifierOptions {
   batchSize?: number;
   learningRate?: number;
   dropout?: number;
+  /** Decoupled weight decay; default 0. */
+  weightDecay?: number;
+  /** Label smoothing ε; default 0. */
+  labelSmoothing?: number;
   /** Recurrent units (sequence models). */
   units?: number;
   /** Hidden widths (MLP). */
@@ -202,6 +206,8 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
       epochs: opts.epochs ?? defaults.epochs,
       batchSize: opts.batchSize ?? defaults.batchSize,
       learningRate: opts.learningRate ?? defaults.learningRate,
+      weightDecay: opts.weightDecay,
+      labelSmoothing: opts.labelSmoothing,
       seed: opts.seed,
       validation: valData,
       earlyStopping: opts.earlyStopping,

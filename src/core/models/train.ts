@@ -48,6 +48,10 @@ export interface TrainOptions {
   batchSize?: number;
   /** Adam learning rate; default 1e-3. */
   learningRate?: number;
+  /** Decoupled weight decay (AdamW style) on weight matrices, per step: w ← w·(1 − lr·wd); default 0. */
+  weightDecay?: number;
+  /** Label smoothing ε: targets become (1 − ε)·onehot + ε/k; default 0. */
+  labelSmoothing?: number;
   /** Seeds shuffling and dropout masks (weights are seeded when the network is built). */
   seed: number;
   /** Held-out data for val metrics and early stopping (never the test set). */
@@ -97,7 +101,7 @@ function checkData(net: Network, data: TensorData, what: string): number {
   return n;
 }
 
-function gatherBatch(data: TensorData, idx: ArrayLike<number>, from: number, to: number, nClasses: number): { x: tf.Tensor; y: tf.Tensor2D } {
+function gatherBatch(data: TensorData, idx: ArrayLike<number>, from: number, to: number, nClasses: number, smoothing = 0): { x: tf.Tensor; y: tf.Tensor2D } {
   const per = sampleSize(data.sampleShape);
   const nb = to - from;
   const xb = new Float32Array(nb * per);
@@ -105,7 +109,8 @@ function gatherBatch(data: TensorData, idx: ArrayLike<number>, from: number, to:
   for (let j = 0; j < nb; j++) {
     const r = idx[from + j] as number;
     xb.set(data.x.subarray(r * per, (r + 1) * per), j * per);
-    yb[j * nClasses + (data.y[r] as number)] = 1;
+    if (smoothing > 0) yb.fill(smoothing / nClasses, j * nClasses, (j + 1) * nClasses);
+    yb[j * nClasses + (data.y[r] as number)] = 1 - smoothing + smoothing / nClasses;
   }
   return { x: tf.tensor(xb, [nb, ...data.sampleShape]), y: tf.tensor2d(yb, [nb, nClasses]) };
 }
@@ -180,7 +185,13 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
   const yieldEveryMs = opts.yieldEveryMs ?? 50;
 
   const rng = createRng(deriveSeed(opts.seed, 1000));
-  const optimizer = tf.train.adam(opts.learningRate ?? 1e-3);
+  const learningRate = opts.learningRate ?? 1e-3;
+  const optimizer = tf.train.adam(learningRate);
+  const weightDecay = opts.weightDecay ?? 0;
+  const smoothing = opts.labelSmoothing ?? 0;
+  if (!(weightDecay >= 0) || !(smoothing >= 0 && smoothing < 1)) throw new LabError('bad-argument', 'Weight decay must be ≥ 0 and label smoothing in [0, 1).');
+  // Decay applies to matrices (kernels), not to biases or normalisation gains, as in AdamW practice.
+  const decayed = net.variables.filter((v) => v.shape.length >= 2);
   const order = Array.from({ length: n }, (_, i) => i);
   const batchesPerEpoch = Math.ceil(n / batchSize);
   const totalBatches = batchesPerEpoch * epochs;
@@ -211,7 +222,7 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
         }
         const from = b * batchSize;
         const to = Math.min(n, from + batchSize);
-        const { x, y } = gatherBatch(data, order, from, to, net.nClasses);
+        const { x, y } = gatherBatch(data, order, from, to, net.nClasses, smoothing);
         const dropoutSeed = Math.floor(rng() * 2 ** 31);
         let batchCorrect: tf.Scalar | undefined;
         const loss = optimizer.minimize(
@@ -223,6 +234,7 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
           true,
           net.variables,
         );
+        if (weightDecay > 0) tf.tidy(() => decayed.forEach((v) => v.assign(tf.mul(v, 1 - learningRate * weightDecay))));
         // One sync per batch: the values feed the epoch metrics and keep memory bounded.
         lossSum += (loss as tf.Scalar).dataSync()[0]! * (to - from);
         correct += batchCorrect ? batchCorrect.dataSync()[0]! : 0;

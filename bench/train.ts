@@ -1,0 +1,167 @@
+/**
+ * LSTM epoch time on the NTNU 10 s table shape (792 tracks × 3 steps × 63 features, batch 32),
+ * step by step from tf.layers `model.fit` to the lab's training loop, against PyTorch's
+ * 0.08–0.16 s per epoch on the same kind of machine. Uses the real table when ../shared is there,
+ * else random data of the same shape (timing does not depend on the values).
+ *
+ * Wired into bench/run.ts by `runTrainBench()`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { resolveSplit } from '../src/core/data/split';
+import { buildInputs, type ModelSpec } from '../src/core/models/classifier';
+import { fitStandardizer } from '../src/core/data/scale';
+import { selectMatrix } from '../src/core/data/dataset';
+import { matMulFast } from '../src/core/models/network';
+import { buildSequenceModel } from '../src/core/models/sequence';
+import { trainNetwork, type TensorData } from '../src/core/models/train';
+import { loadTableFile } from '../src/node/loadTable';
+import { sharedPath } from '../src/node/paths';
+import { initNodeBackend } from '../src/node/tfNode';
+
+const PYTORCH_EPOCH_SEC: [number, number] = [0.08, 0.16];
+const H = 128;
+
+function loadData(): { data: TensorData; source: string } {
+  const file = sharedPath('data', 'gtzan', 'GenreClassData_10s.txt');
+  if (file) {
+    const ds = loadTableFile(file);
+    const split = resolveSplit(ds);
+    const cols = ds.featureNames.map((_, i) => i);
+    const spec: ModelSpec = { kind: 'lstm', unit: 'sequence', featureNames: ds.featureNames, scaler: fitStandardizer(selectMatrix(ds, split.train, cols), cols.length), genres: ds.genres, steps: 3 };
+    return { data: buildInputs(ds, split.train, spec), source: 'NTNU 10 s train split' };
+  }
+  const n = 792;
+  const x = Float32Array.from({ length: n * 3 * 63 }, (_, i) => Math.sin(i * 12.9898) % 1);
+  return { data: { x, y: Int32Array.from({ length: n }, (_, i) => i % 10), sampleShape: [3, 63] }, source: 'random data of the NTNU 10 s shape (../shared absent)' };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+/** Epoch seconds: one warm-up epoch, then the median of `timed` epochs. */
+async function timeEpochs(runEpoch: () => Promise<void>, timed = 3): Promise<number> {
+  await runEpoch();
+  const times: number[] = [];
+  for (let i = 0; i < timed; i++) {
+    const t0 = performance.now();
+    await runEpoch();
+    times.push((performance.now() - t0) / 1000);
+  }
+  return median(times);
+}
+
+/** Step 0: plain tf.layers LSTM + model.fit. */
+async function layersFit(data: TensorData, batchSize: number): Promise<number> {
+  const [T, F] = data.sampleShape as [number, number];
+  const n = data.y.length;
+  const model = tf.sequential({
+    layers: [
+      tf.layers.lstm({ units: H, inputShape: [T, F], recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }),
+      tf.layers.dense({ units: 128, activation: 'relu' }),
+      tf.layers.dropout({ rate: 0.3 }),
+      tf.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const x = tf.tensor3d(data.x, [n, T, F]);
+  const y = tf.tensor2d(Float32Array.from(data.y), [n, 1]);
+  const sec = await timeEpochs(async () => {
+    await model.fit(x, y, { batchSize, epochs: 1, shuffle: true, verbose: 0 });
+  });
+  tf.dispose([x, y]);
+  model.dispose();
+  return sec;
+}
+
+/**
+ * Steps 1–2: a hand-written LSTM step (input projection of all steps in one matMul, four-way split
+ * of the gates) with `optimizer.minimize`, using tf.matMul or {@link matMulFast}.
+ */
+async function customStep(data: TensorData, batchSize: number, fast: boolean): Promise<number> {
+  const [T, F] = data.sampleShape as [number, number];
+  const n = data.y.length;
+  const mm = (a: tf.Tensor2D, b: tf.Tensor2D) => (fast ? matMulFast(a, b) : tf.matMul(a, b));
+  const v = (shape: [number, number] | [number], seed: number) => tf.variable(tf.randomUniform(shape, -0.08, 0.08, 'float32', seed));
+  const W = v([F, 4 * H], 1);
+  const U = v([H, 4 * H], 2);
+  const b = v([4 * H], 3);
+  const W1 = v([H, 128], 4);
+  const b1 = v([128], 5);
+  const W2 = v([128, 10], 6);
+  const b2 = v([10], 7);
+  const vars = [W, U, b, W1, b1, W2, b2];
+  const opt = tf.train.adam(1e-3);
+  const forward = (xb: tf.Tensor3D): tf.Tensor2D => {
+    const nb = xb.shape[0];
+    const xw = tf.unstack(tf.add(mm(tf.reshape(xb, [nb * T, F]), W as tf.Tensor2D), b).reshape([nb, T, 4 * H]), 1) as tf.Tensor2D[];
+    let h: tf.Tensor2D = tf.zeros([nb, H]);
+    let c: tf.Tensor2D = tf.zeros([nb, H]);
+    for (const x of xw) {
+      const [zi, zf, zc, zo] = tf.split(tf.add(x, mm(h, U as tf.Tensor2D)), 4, 1) as tf.Tensor2D[];
+      c = tf.add(tf.mul(tf.sigmoid(zf!), c), tf.mul(tf.sigmoid(zi!), tf.tanh(zc!)));
+      h = tf.mul(tf.sigmoid(zo!), tf.tanh(c));
+    }
+    const a = tf.dropout(tf.relu(tf.add(mm(h, W1 as tf.Tensor2D), b1)), 0.3) as tf.Tensor2D;
+    return tf.add(mm(a, W2 as tf.Tensor2D), b2);
+  };
+  const order = Array.from({ length: n }, (_, i) => i);
+  const per = T * F;
+  const sec = await timeEpochs(async () => {
+    tf.util.shuffle(order);
+    for (let s = 0; s < n; s += batchSize) {
+      const idx = order.slice(s, s + batchSize);
+      const xa = new Float32Array(idx.length * per);
+      const ya = new Float32Array(idx.length * 10);
+      idx.forEach((r, j) => {
+        xa.set(data.x.subarray(r * per, (r + 1) * per), j * per);
+        ya[j * 10 + (data.y[r] as number)] = 1;
+      });
+      const xb = tf.tensor3d(xa, [idx.length, T, F]);
+      const yb = tf.tensor2d(ya, [idx.length, 10]);
+      const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(yb, forward(xb)) as tf.Scalar, true, vars);
+      loss?.dataSync();
+      loss?.dispose();
+      xb.dispose();
+      yb.dispose();
+    }
+  });
+  opt.dispose();
+  tf.dispose(vars);
+  return sec;
+}
+
+/** Step 3: the lab's loop (trainNetwork over Network.forward) as the UI and CLI run it. */
+async function labLoop(data: TensorData, batchSize: number): Promise<number> {
+  const [T, F] = data.sampleShape as [number, number];
+  const net = buildSequenceModel({ kind: 'lstm', steps: T, nFeatures: F, nClasses: 10, seed: 0 });
+  const r = await trainNetwork(net, data, { epochs: 4, batchSize, seed: 0 });
+  net.dispose();
+  return median(r.history.slice(1).map((h) => h.epochMs / 1000));
+}
+
+export async function runTrainBench(): Promise<void> {
+  const backend = await initNodeBackend();
+  const { data, source } = loadData();
+  const log = (s: string) => process.stdout.write(s + '\n');
+  log(`LSTM(128) epoch time, ${data.y.length} × ${data.sampleShape.join(' × ')} (${source}), backend ${backend.name}`);
+  log(`PyTorch on this machine: ${PYTORCH_EPOCH_SEC[0]}–${PYTORCH_EPOCH_SEC[1]} s/epoch (batch 32)`);
+  const rows: [string, number][] = [];
+  const report = (name: string, sec: number) => {
+    rows.push([name, sec]);
+    log(
+      `${name.padEnd(62)} ${sec.toFixed(3)} s/epoch   ×${(sec / PYTORCH_EPOCH_SEC[1]).toFixed(1)}–×${(sec / PYTORCH_EPOCH_SEC[0]).toFixed(1)} PyTorch`,
+    );
+  };
+  report('0 tf.layers LSTM + model.fit (batch 32)', await layersFit(data, 32));
+  report('1 custom step: fused input matMul, optimizer.minimize', await customStep(data, 32, false));
+  report('2 + matMul gradients with explicit transposes (wasm)', await customStep(data, 32, true));
+  report('3 lab loop: + skip h·U at t=0, one sigmoid for all gates', await labLoop(data, 32));
+  report('   (for scale) lab loop, batch 64', await labLoop(data, 64));
+  const final = rows[3]?.[1] ?? NaN;
+  log(`goal ≤ 2 × PyTorch = ${2 * PYTORCH_EPOCH_SEC[0]}–${2 * PYTORCH_EPOCH_SEC[1]} s/epoch; lab loop at batch 32: ${final.toFixed(3)} s/epoch`);
+}
+
+// `npx tsx bench/train.ts` runs it directly.
+if (import.meta.url === `file://${process.argv[1]}`) void runTrainBench();

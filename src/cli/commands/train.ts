@@ -1,0 +1,124 @@
+/**
+ * `lab train`: train a neural model (or an ensemble of them) on a feature table and report
+ * track-level test accuracy — the same core path the notebook's training cell uses.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LabError } from '../../core/errors';
+import { MODEL_DEFAULTS, trainClassifier, type ModelKind } from '../../core/models/classifier';
+import { trainEnsemble } from '../../core/models/ensemble';
+import { exportModelFiles, serializeClassifier } from '../../core/models/saved';
+import type { BackendName } from '../../core/models/tfBackend';
+import { loadTableFile } from '../../node/loadTable';
+import { initNodeBackend } from '../../node/tfNode';
+import { optFlag, optList, optNumber, optString } from '../args';
+import { emit, type CliCommand } from '../command';
+
+const KINDS: ModelKind[] = ['mlp', 'lstm', 'gru', 'bilstm'];
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(2)} %`;
+}
+
+export const trainCommand: CliCommand = {
+  name: 'train',
+  usage:
+    'train --data F --model lstm|gru|bilstm|mlp [--seq 3] [--ensemble 10] [--seed 0] [--epochs N] [--lr 0.001] [--batch 32] [--dropout 0.3] [--features a,b] [--val 0.2 --patience 5] [--backend wasm|cpu] [--save DIR] [--json]',
+  async run(args) {
+    const file = optString(args, 'data');
+    if (!file) throw new LabError('bad-argument', '--data <feature table> is required');
+    const kind = (optString(args, 'model', 'lstm') as ModelKind) ?? 'lstm';
+    if (!KINDS.includes(kind)) throw new LabError('bad-argument', `--model must be one of ${KINDS.join(', ')}`);
+    const members = optNumber(args, 'ensemble', 1);
+    const seed = optNumber(args, 'seed', 0);
+    const d = MODEL_DEFAULTS[kind];
+    const epochs = optNumber(args, 'epochs', d.epochs);
+    const val = optNumber(args, 'val', 0);
+    const patience = optNumber(args, 'patience', 0);
+    const seqOpt = optString(args, 'seq');
+    const backend = await initNodeBackend(optString(args, 'backend') as BackendName | undefined);
+    const ds = loadTableFile(file);
+    const opts = {
+      kind,
+      seed,
+      epochs,
+      features: optList(args, 'features'),
+      steps: seqOpt ? optNumber(args, 'seq', 3) : undefined,
+      short: optFlag(args, 'pad') ? ('pad' as const) : ('drop' as const),
+      learningRate: optNumber(args, 'lr', d.learningRate),
+      batchSize: optNumber(args, 'batch', d.batchSize),
+      dropout: optNumber(args, 'dropout', d.dropout),
+      validationFraction: val > 0 ? val : undefined,
+      earlyStopping: val > 0 && patience > 0 ? { patience } : undefined,
+    };
+    const log = (s: string) => {
+      if (!args.options['json']) process.stderr.write(s + '\n');
+    };
+    log(`backend ${backend.name} (${backend.reason}${Object.keys(backend.stepMs).length ? ': ' + JSON.stringify(backend.stepMs) : ''})`);
+
+    const savePath = optString(args, 'save');
+    if (savePath && members !== 1) throw new LabError('bad-argument', '--save writes one model; use it without --ensemble.');
+    if (members === 1 && savePath) {
+      const c = await trainClassifier(ds, opts);
+      try {
+        const saved = await serializeClassifier(c, { backend: backend.name, training: { epochs, learningRate: opts.learningRate, batchSize: opts.batchSize, dropout: opts.dropout } });
+        const files = exportModelFiles(saved);
+        mkdirSync(savePath, { recursive: true });
+        writeFileSync(join(savePath, 'model.json'), files['model.json']);
+        writeFileSync(join(savePath, 'weights.bin'), new Uint8Array(files['weights.bin']));
+        writeFileSync(join(savePath, 'metadata.json'), files['metadata.json']);
+        log(`saved to ${savePath}`);
+        emit(args, { accuracy: c.test.evaluation.accuracy, macroF1: c.test.evaluation.macroF1, saved: savePath, backend: backend.name }, () => `accuracy ${pct(c.test.evaluation.accuracy)}, saved to ${savePath}`);
+      } finally {
+        c.dispose();
+      }
+      return;
+    }
+
+    const r = await trainEnsemble(ds, {
+      ...opts,
+      members,
+      onMember: (i, m) => log(`member ${i + 1}/${members} seed ${m.seed}: ${pct(m.accuracy)} (${m.epochsRun} epochs, ${(m.meanEpochMs / 1000).toFixed(3)} s/epoch)`),
+    });
+    const json = {
+      data: ds.name,
+      model: kind,
+      split: r.splitDescription,
+      testTracks: r.trackIds.length,
+      seed,
+      settings: { epochs, learningRate: opts.learningRate, batchSize: opts.batchSize, dropout: opts.dropout, steps: opts.steps ?? null, features: opts.features?.length ?? ds.featureNames.length },
+      backend: backend.name,
+      backendStepMs: backend.stepMs,
+      members: r.members.map((m) => ({ seed: m.seed, accuracy: m.accuracy, macroF1: m.macroF1, epochs: m.epochsRun, trainSec: m.trainMs / 1000, secPerEpoch: m.meanEpochMs / 1000 })),
+      meanAccuracy: r.meanAccuracy,
+      stdAccuracy: r.stdAccuracy,
+      ensemble:
+        members > 1
+          ? {
+              majority: { accuracy: r.majority.accuracy, macroF1: r.majority.macroF1, confusion: r.majority.confusion },
+              meanProbability: { accuracy: r.meanProbability.accuracy, macroF1: r.meanProbability.macroF1, confusion: r.meanProbability.confusion },
+            }
+          : null,
+      confusion: members > 1 ? r.meanProbability.confusion : r.majority.confusion,
+      macroF1: members > 1 ? r.meanProbability.macroF1 : r.majority.macroF1,
+      genres: r.genres,
+      trainSec: r.trainMs / 1000,
+    };
+    emit(args, json, () => {
+      const lines = [
+        `${kind} on ${ds.name} (${r.splitDescription}, ${r.trackIds.length} test tracks), backend ${backend.name}`,
+        ...r.members.map((m) => `  member seed ${m.seed}: ${pct(m.accuracy)}  macro F1 ${m.macroF1.toFixed(3)}`),
+        `mean of ${r.members.length}: ${pct(r.meanAccuracy)} ± ${pct(r.stdAccuracy)}`,
+      ];
+      if (members > 1) {
+        lines.push(`ensemble majority vote: ${pct(r.majority.accuracy)}  macro F1 ${r.majority.macroF1.toFixed(3)}`);
+        lines.push(`ensemble mean probability: ${pct(r.meanProbability.accuracy)}  macro F1 ${r.meanProbability.macroF1.toFixed(3)}`);
+      }
+      const conf = members > 1 ? r.meanProbability.confusion : r.majority.confusion;
+      lines.push(`confusion (rows true, cols predicted; ${r.genres.join(' ')}):`);
+      for (const row of conf) lines.push('  ' + row.map((v) => String(v).padStart(3)).join(' '));
+      lines.push(`train time ${(r.trainMs / 1000).toFixed(1)} s`);
+      return lines.join('\n');
+    });
+  },
+};

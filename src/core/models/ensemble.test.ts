@@ -1,0 +1,66 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initNodeBackend } from '../../node/tfNode';
+import { majorityVote, meanProbabilityVote, trainEnsemble } from './ensemble';
+import { makeSyntheticDataset } from './testData';
+
+describe('ensemble votes (hand-computed)', () => {
+  // 3 members, 4 samples, 3 classes.
+  const preds = [Int32Array.from([0, 1, 2, 0]), Int32Array.from([0, 2, 1, 1]), Int32Array.from([1, 2, 0, 2])];
+  const probs = [
+    Float32Array.from([0.6, 0.3, 0.1, 0.2, 0.5, 0.3, 0.1, 0.2, 0.7, 0.5, 0.3, 0.2]),
+    Float32Array.from([0.5, 0.4, 0.1, 0.1, 0.3, 0.6, 0.2, 0.5, 0.3, 0.2, 0.6, 0.2]),
+    Float32Array.from([0.3, 0.6, 0.1, 0.1, 0.2, 0.7, 0.7, 0.2, 0.1, 0.3, 0.3, 0.4]),
+  ];
+
+  it('majority vote', () => {
+    // sample 0: 0,0,1 → 0; sample 1: 1,2,2 → 2; sample 2: 2,1,0 three-way tie → summed
+    // probabilities (1.0, 0.9, 1.1) → 2; sample 3: 0,1,2 tie → sums (1.0, 1.2, 0.8) → 1.
+    expect(Array.from(majorityVote(preds, 3, probs))).toEqual([0, 2, 2, 1]);
+  });
+
+  it('majority vote without probabilities breaks ties to the lowest index', () => {
+    expect(Array.from(majorityVote(preds, 3))).toEqual([0, 2, 0, 0]);
+  });
+
+  it('mean-probability vote', () => {
+    // sums: sample 0 (1.4, 1.3, 0.3) → 0; 1 (0.4, 1.0, 1.6) → 2; 2 (1.0, 0.9, 1.1) → 2; 3 (1.0, 1.2, 0.8) → 1.
+    expect(Array.from(meanProbabilityVote(probs, 3))).toEqual([0, 2, 2, 1]);
+    // Where votes and probabilities disagree: member 0 is very sure of class 2, two others mildly prefer 0.
+    const p = [Float32Array.from([0.0, 0.0, 1.0]), Float32Array.from([0.4, 0.3, 0.3]), Float32Array.from([0.4, 0.3, 0.3])];
+    expect(Array.from(meanProbabilityVote(p, 3))).toEqual([2]);
+    expect(Array.from(majorityVote([Int32Array.of(2), Int32Array.of(0), Int32Array.of(0)], 3, p))).toEqual([0]);
+  });
+
+  it('rejects empty or ragged inputs', () => {
+    expect(() => majorityVote([], 3)).toThrow();
+    expect(() => majorityVote([Int32Array.of(1), Int32Array.of(1, 2)], 3)).toThrow(/different numbers/);
+    expect(() => meanProbabilityVote([], 3)).toThrow();
+  });
+});
+
+describe('trainEnsemble', () => {
+  beforeAll(async () => {
+    await initNodeBackend('wasm');
+  });
+
+  it('trains members with distinct derived seeds and reports each, the mean and the votes', async () => {
+    const ds = makeSyntheticDataset({ genres: 3, tracksPerGenre: 8, segments: 3, features: 4, noise: 2 });
+    const seen: number[] = [];
+    const r = await trainEnsemble(ds, { kind: 'mlp', seed: 5, members: 3, epochs: 3, hidden: [8], onMember: (i) => seen.push(i) });
+    expect(seen).toEqual([0, 1, 2]);
+    expect(new Set(r.members.map((m) => m.seed)).size).toBe(3);
+    const mean = r.members.reduce((a, m) => a + m.accuracy, 0) / 3;
+    expect(r.meanAccuracy).toBeCloseTo(mean, 12);
+    expect(r.majority.n).toBe(r.trackIds.length);
+    expect(r.meanProbability.n).toBe(r.trackIds.length);
+    expect(r.classifiers).toBeUndefined();
+  });
+
+  it('stops between members when cancelled', async () => {
+    const ds = makeSyntheticDataset({ genres: 2, tracksPerGenre: 6, segments: 2, features: 3 });
+    const token = { cancelled: false };
+    const r = await trainEnsemble(ds, { kind: 'mlp', seed: 1, members: 4, epochs: 1, hidden: [4], cancel: token, onMember: () => (token.cancelled = true) });
+    expect(r.cancelled).toBe(true);
+    expect(r.members).toHaveLength(1);
+  });
+});

@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initNodeBackend } from '../../node/tfNode';
+import { buildMlp } from './mlp';
+import { matMulFast } from './network';
+import { buildSequenceModel } from './sequence';
+
+beforeAll(async () => {
+  await initNodeBackend('wasm');
+});
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
+  return m;
+}
+
+describe('fast forward pass', () => {
+  it('matMulFast has the same value and gradients as tf.matMul', () => {
+    const a = tf.randomNormal([5, 7], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const b = tf.randomNormal([7, 3], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const w = tf.randomNormal([5, 3], 0, 1, 'float32', 3);
+    const f1 = (x: tf.Tensor2D, y: tf.Tensor2D) => tf.sum(tf.mul(tf.matMul(x, y), w));
+    const f2 = (x: tf.Tensor2D, y: tf.Tensor2D) => tf.sum(tf.mul(matMulFast(x, y), w));
+    const g1 = tf.grads(f1 as (...t: tf.Tensor[]) => tf.Tensor)([a, b]);
+    const g2 = tf.grads(f2 as (...t: tf.Tensor[]) => tf.Tensor)([a, b]);
+    expect(maxAbsDiff(g1[0]!.dataSync(), g2[0]!.dataSync())).toBeLessThan(1e-5);
+    expect(maxAbsDiff(g1[1]!.dataSync(), g2[1]!.dataSync())).toBeLessThan(1e-5);
+    tf.dispose([a, b, w, ...g1, ...g2]);
+  });
+
+  for (const kind of ['lstm', 'gru', 'bilstm'] as const) {
+    it(`${kind}: forward() agrees with tf.layers predict()`, () => {
+      const net = buildSequenceModel({ kind, steps: 3, nFeatures: 6, nClasses: 4, units: 8, denseUnits: 5, seed: 7 });
+      const x = tf.randomNormal([4, 3, 6], 0, 1, 'float32', 11);
+      const ours = tf.tidy(() => tf.softmax(net.forward(x, false)).dataSync());
+      const ref = tf.tidy(() => (net.model.predict(x) as tf.Tensor).dataSync());
+      expect(maxAbsDiff(ours, ref)).toBeLessThan(1e-5);
+      x.dispose();
+      net.dispose();
+    });
+  }
+
+  it('mlp: forward() agrees with predict(), dropout only in training', () => {
+    const net = buildMlp({ nFeatures: 6, nClasses: 3, hidden: [16, 8], dropout: 0.5, seed: 3 });
+    const x = tf.randomNormal([5, 6], 0, 1, 'float32', 4);
+    const ours = tf.tidy(() => tf.softmax(net.forward(x, false)).dataSync());
+    const ref = tf.tidy(() => (net.model.predict(x) as tf.Tensor).dataSync());
+    expect(maxAbsDiff(ours, ref)).toBeLessThan(1e-5);
+    const d1 = tf.tidy(() => net.forward(x, true, 1).dataSync());
+    const d1b = tf.tidy(() => net.forward(x, true, 1).dataSync());
+    const d2 = tf.tidy(() => net.forward(x, true, 2).dataSync());
+    expect(Array.from(d1)).toEqual(Array.from(d1b));
+    expect(maxAbsDiff(d1, d2)).toBeGreaterThan(1e-4);
+    x.dispose();
+    net.dispose();
+  });
+
+  it('the same seed builds the same weights, another seed different ones', () => {
+    const w = (seed: number) => {
+      const net = buildSequenceModel({ kind: 'bilstm', steps: 2, nFeatures: 3, nClasses: 2, units: 4, denseUnits: 4, seed });
+      const v = net.variables.map((x) => Array.from(x.dataSync()));
+      net.dispose();
+      return v;
+    };
+    const a = w(1);
+    expect(w(1)).toEqual(a);
+    expect(w(2)).not.toEqual(a);
+    // Forward and backward LSTM of the BiLSTM start different.
+    expect(a[0]).not.toEqual(a[3]);
+  });
+});

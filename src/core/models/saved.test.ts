@@ -1,0 +1,90 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LabError } from '../errors';
+import { initNodeBackend } from '../../node/tfNode';
+import { evaluateOnRows, trainClassifier } from './classifier';
+import { checkModelMatchesDataset, exportModelFiles, importModelFiles, loadSavedModel, serializeClassifier, validateSavedModel, type SavedModel } from './saved';
+import { makeSyntheticDataset } from './testData';
+import { resolveSplit } from '../data/split';
+
+beforeAll(async () => {
+  await initNodeBackend('wasm');
+});
+
+const ds = makeSyntheticDataset({ genres: 3, tracksPerGenre: 8, segments: 3, features: 4, noise: 1.5 });
+
+async function trained(kind: 'lstm' | 'mlp' | 'bilstm' | 'gru') {
+  return trainClassifier(ds, { kind, seed: 3, epochs: 2, units: 8, hidden: [8] });
+}
+
+function expectLabError(f: () => unknown, pattern: RegExp): void {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(LabError);
+    expect((e as LabError).message).toMatch(pattern);
+    return;
+  }
+  throw new Error('expected a LabError');
+}
+
+describe('saved models', () => {
+  for (const kind of ['lstm', 'mlp', 'bilstm', 'gru'] as const) {
+    it(`${kind}: structured clone and file round trips predict the same`, async () => {
+      const c = await trained(kind);
+      const saved = await serializeClassifier(c, { backend: 'wasm', createdAt: '2026-11-21T00:00:00.000Z' });
+      expect(saved.metadata.featureNames).toEqual(ds.featureNames);
+      expect(saved.metadata.genres).toEqual(ds.genres);
+      expect(saved.metadata.recipe).toBe('synthetic1');
+      expect(saved.metadata.steps).toBe(kind === 'mlp' ? 1 : 3);
+      const test = resolveSplit(ds).test;
+      const before = c.test.trackProbabilities;
+
+      const cloned = structuredClone(saved);
+      const fromClone = await loadSavedModel(cloned);
+      expect(Array.from(evaluateOnRows(ds, test, fromClone.network, fromClone.spec).trackProbabilities)).toEqual(Array.from(before));
+      fromClone.dispose();
+
+      const files = exportModelFiles(saved);
+      const back = importModelFiles({ modelJson: files['model.json'], weightsBin: files['weights.bin'], metadataJson: files['metadata.json'] });
+      const fromFiles = await loadSavedModel(back);
+      expect(Array.from(evaluateOnRows(ds, test, fromFiles.network, fromFiles.spec).trackProbabilities)).toEqual(Array.from(before));
+      expect(fromFiles.metadata).toEqual(saved.metadata);
+      fromFiles.dispose();
+      c.dispose();
+    });
+  }
+
+  it('model.json + weights.bin load with plain tf.loadLayersModel too', async () => {
+    const c = await trained('lstm');
+    const files = exportModelFiles(await serializeClassifier(c));
+    const mj = JSON.parse(files['model.json']) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+    const m = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: mj.modelTopology, weightSpecs: mj.weightsManifest[0]!.weights, weightData: files['weights.bin'] }));
+    expect(m.outputs[0]!.shape).toEqual([null, 3]);
+    m.dispose();
+    c.dispose();
+  });
+
+  it('rejects corrupt and mismatched input with a clear LabError', async () => {
+    const c = await trained('mlp');
+    const saved = await serializeClassifier(c);
+    c.dispose();
+    const files = exportModelFiles(saved);
+    const imp = (over: Partial<{ modelJson: string; weightsBin: ArrayBuffer; metadataJson: string }>) => () =>
+      importModelFiles({ modelJson: files['model.json'], weightsBin: files['weights.bin'], metadataJson: files['metadata.json'], ...over });
+    expectLabError(imp({ weightsBin: files['weights.bin'].slice(0, 100) }), /weights are 100 bytes but the weight specs need/);
+    expectLabError(imp({ modelJson: files['model.json'].slice(0, 50) }), /model\.json is not JSON/);
+    expectLabError(imp({ metadataJson: '{"format":"something-else"}' }), /metadata format/);
+    const meta = JSON.parse(files['metadata.json']) as Record<string, unknown>;
+    expectLabError(imp({ metadataJson: JSON.stringify({ ...meta, scaler: { mean: [1], std: [1] } }) }), /scaler has 1\/1 columns for 4 features/);
+    expectLabError(imp({ metadataJson: JSON.stringify({ ...meta, formatVersion: 99 }) }), /format version 99/);
+    expectLabError(() => validateSavedModel({ ...saved, weightData: new Uint8Array(8) }), /ArrayBuffer/);
+    // Metadata that passes on its own but disagrees with the topology.
+    const wrongGenres: SavedModel = { ...saved, metadata: { ...saved.metadata, genres: ['a', 'b'] } };
+    await expect(loadSavedModel(wrongGenres)).rejects.toThrow(/3 outputs for 2 genres/);
+    // A dataset from another recipe or lacking a feature.
+    expect(() => checkModelMatchesDataset(saved.metadata, { ...ds, meta: { recipe: 'ntnu30' } })).toThrow(/recipe synthetic1/);
+    expect(() => checkModelMatchesDataset(saved.metadata, { ...ds, featureNames: ['f0', 'f1', 'f2', 'x'] })).toThrow(/lacks 1 feature/);
+    expect(() => checkModelMatchesDataset(saved.metadata, ds)).not.toThrow();
+  });
+});

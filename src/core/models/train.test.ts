@@ -1,0 +1,123 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CancelledError } from '../errors';
+import { initNodeBackend } from '../../node/tfNode';
+import { trainClassifier } from './classifier';
+import { makeSyntheticDataset } from './testData';
+import { evaluateNetwork, predictProbabilities, trainNetwork, type TensorData, type TrainProgress } from './train';
+import { buildMlp } from './mlp';
+import { buildSequenceModel } from './sequence';
+
+beforeAll(async () => {
+  await initNodeBackend('wasm');
+});
+
+function blobs(n: number, seed: number): TensorData {
+  // Two classes separated along feature 0.
+  const x = new Float32Array(n * 4);
+  const y = new Int32Array(n);
+  let s = seed;
+  const r = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 2;
+    for (let j = 0; j < 4; j++) x[i * 4 + j] = r() + (j === 0 ? (i % 2 ? 1.5 : -1.5) : 0);
+  }
+  return { x, y, sampleShape: [4] };
+}
+
+describe('trainNetwork', () => {
+  it('leaves no tensors behind after train + predict + dispose, three times', async () => {
+    const ds = makeSyntheticDataset({ genres: 3, tracksPerGenre: 8, segments: 3, features: 4 });
+    await tf.ready();
+    const start = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      const kind = (['lstm', 'mlp', 'bilstm'] as const)[i]!;
+      const c = await trainClassifier(ds, { kind, seed: i, epochs: 2, units: 8, hidden: [8], validationFraction: 0.25, earlyStopping: { patience: 1 } });
+      expect(c.test.evaluation.n).toBeGreaterThan(0);
+      c.dispose();
+      expect(tf.memory().numTensors).toBe(start);
+    }
+  });
+
+  it('reports epochs and progress with a shrinking ETA, and learns an easy problem', async () => {
+    const net = buildMlp({ nFeatures: 4, nClasses: 2, hidden: [16], dropout: 0, seed: 1 });
+    const epochs: number[] = [];
+    const progress: TrainProgress[] = [];
+    const r = await trainNetwork(net, blobs(128, 1), { epochs: 5, batchSize: 16, learningRate: 0.01, seed: 1, validation: blobs(64, 2), onEpoch: (m) => epochs.push(m.epoch), onProgress: (p) => progress.push(p) });
+    expect(epochs).toEqual([1, 2, 3, 4, 5]);
+    expect(progress).toHaveLength(5 * 8);
+    expect(progress.at(-1)!.fraction).toBe(1);
+    expect(progress.at(-1)!.etaMs).toBe(0);
+    expect(r.history.at(-1)!.valAccuracy).toBeGreaterThan(0.85);
+    expect(evaluateNetwork(net, blobs(64, 3)).accuracy).toBeGreaterThan(0.85);
+    net.dispose();
+  });
+
+  it('is reproducible from its seed', async () => {
+    const run = async (seed: number) => {
+      const net = buildSequenceModel({ kind: 'gru', steps: 2, nFeatures: 2, nClasses: 2, units: 4, denseUnits: 4, seed: 5 });
+      const d = blobs(40, 9);
+      const data: TensorData = { x: d.x, y: d.y, sampleShape: [2, 2] };
+      await trainNetwork(net, data, { epochs: 2, batchSize: 8, seed });
+      const p = Array.from(predictProbabilities(net, data));
+      net.dispose();
+      return p;
+    };
+    const a = await run(1);
+    expect(await run(1)).toEqual(a);
+    expect(await run(2)).not.toEqual(a);
+  });
+
+  it('cancels within one batch and keeps the best epoch weights', async () => {
+    const net = buildMlp({ nFeatures: 4, nClasses: 2, hidden: [8], dropout: 0, seed: 2 });
+    const token = { cancelled: false };
+    let batches = 0;
+    let snapshotAfterEpoch2: number[] = [];
+    const r = await trainNetwork(net, blobs(64, 4), {
+      epochs: 50,
+      batchSize: 8,
+      seed: 3,
+      cancel: token,
+      onEpoch: (m) => {
+        if (m.epoch === 2) snapshotAfterEpoch2 = net.variables.flatMap((v) => Array.from(v.dataSync()));
+      },
+      onProgress: (p) => {
+        batches++;
+        if (p.epoch === 3 && p.batch === 3) token.cancelled = true;
+      },
+    });
+    expect(r.cancelled).toBe(true);
+    expect(batches).toBe(2 * 8 + 3); // no batch ran after the flag flipped
+    expect(r.epochsRun).toBe(2);
+    // Train loss falls on this problem, so the best completed epoch is the 2nd: its weights are back.
+    expect(r.weightsFromEpoch).toBe(2);
+    expect(net.variables.flatMap((v) => Array.from(v.dataSync()))).toEqual(snapshotAfterEpoch2);
+    net.dispose();
+  });
+
+  it('throws CancelledError when cancelled before any epoch finished', async () => {
+    const net = buildMlp({ nFeatures: 4, nClasses: 2, hidden: [8], seed: 2 });
+    await expect(trainNetwork(net, blobs(32, 4), { epochs: 3, seed: 1, cancel: { cancelled: true } })).rejects.toBeInstanceOf(CancelledError);
+    net.dispose();
+  });
+
+  it('stops early on a stalled validation loss and restores the best weights', async () => {
+    const net = buildMlp({ nFeatures: 4, nClasses: 2, hidden: [32], dropout: 0, seed: 2 });
+    // Validation labels are random: val loss stops improving quickly.
+    const val = blobs(32, 8);
+    val.y = Int32Array.from(val.y, (_, i) => (i * 7) % 3 === 0 ? 1 : 0);
+    const r = await trainNetwork(net, blobs(64, 4), { epochs: 200, batchSize: 8, learningRate: 0.02, seed: 3, validation: val, earlyStopping: { patience: 3 } });
+    expect(r.stoppedEarly).toBe(true);
+    expect(r.epochsRun).toBeLessThan(200);
+    const best = r.history.reduce((b, h) => (h.valLoss! < b.valLoss! ? h : b));
+    expect(r.weightsFromEpoch).toBe(best.epoch);
+    expect(evaluateNetwork(net, val).loss).toBeCloseTo(best.valLoss!, 4);
+    net.dispose();
+  });
+
+  it('rejects data that does not fit the model', async () => {
+    const net = buildMlp({ nFeatures: 3, nClasses: 2, seed: 1 });
+    await expect(trainNetwork(net, blobs(8, 1), { epochs: 1, seed: 1 })).rejects.toThrow(/expects 3/);
+    net.dispose();
+  });
+});
