@@ -1,10 +1,12 @@
 import type { CliCommand } from '../command';
+import { extractCommand } from './extract';
 import { knnCommand } from './knn';
 import { searchCommand } from './search';
 import { trainCommand } from './train';
 
 /** Every CLI command; add one import + one entry per command file. */
 export const commands: CliCommand[] = [
+  extractCommand,
   knnCommand,
   searchCommand,
   trainCommand,

@@ -101,3 +101,34 @@ export function parseWav(bytes: Uint8Array): DecodedAudio {
   }
   return { sampleRateHz: rate, channels: out };
 }
+
+/** Encode mono or multi-channel float samples as 16-bit PCM WAV (clipped, rounded like soundfile). */
+export function encodeWav16(channels: readonly Float32Array[], sampleRateHz: number): Uint8Array {
+  const nCh = channels.length;
+  const n = nCh ? Math.min(...channels.map((c) => c.length)) : 0;
+  const dataLen = n * nCh * 2;
+  const buf = new Uint8Array(44 + dataLen);
+  const v = new DataView(buf.buffer);
+  const put = (o: number, s: string): void => {
+    for (let i = 0; i < 4; i++) v.setUint8(o + i, s.charCodeAt(i));
+  };
+  put(0, 'RIFF');
+  v.setUint32(4, 36 + dataLen, true);
+  put(8, 'WAVE');
+  put(12, 'fmt ');
+  v.setUint32(16, 16, true);
+  v.setUint16(20, FORMAT_PCM, true);
+  v.setUint16(22, nCh, true);
+  v.setUint32(24, sampleRateHz, true);
+  v.setUint32(28, sampleRateHz * nCh * 2, true);
+  v.setUint16(32, nCh * 2, true);
+  v.setUint16(34, 16, true);
+  put(36, 'data');
+  v.setUint32(40, dataLen, true);
+  for (let i = 0; i < n; i++)
+    for (let c = 0; c < nCh; c++) {
+      const x = Math.max(-1, Math.min(1, (channels[c] as Float32Array)[i] as number));
+      v.setInt16(44 + (i * nCh + c) * 2, Math.max(-32768, Math.min(32767, Math.round(x * 32768))), true);
+    }
+  return buf;
+}
