@@ -104,6 +104,8 @@ export interface RecipeParity {
   tempo: { agree: number; total: number; rate: number; mismatches: string[] };
   /** Mean extraction time per clip in ms. */
   msPerClip: number;
+  /** Our rows per clip id (real clips only). */
+  extracted?: Map<string, Float64Array[]>;
 }
 
 class Collector {
@@ -194,6 +196,7 @@ export async function realClipParity(recipe: 'kaggle30' | 'kaggle3' | 'ntnu30' |
   let nClips = 0;
   let nRows = 0;
   let ms = 0;
+  const extracted = new Map<string, Float64Array[]>();
   for (const clip of clips) {
     const exp = expectedRows(recipe, clip.id);
     if (exp.rows.length === 0) continue;
@@ -202,6 +205,7 @@ export async function realClipParity(recipe: 'kaggle30' | 'kaggle3' | 'ntnu30' |
     const res = extractRecipe(audio.samples, audio.sampleRateHz, recipe);
     ms += performance.now() - t0;
     nClips++;
+    extracted.set(clip.id, res.segments);
     const names = recipe.startsWith('kaggle') ? KAGGLE_FEATURE_NAMES : NTNU_FEATURE_NAMES;
     // kaggle3 rows are keyed by segment index; the table can skip segments, so match by key
     exp.rows.forEach((row, j) => {
@@ -215,7 +219,7 @@ export async function realClipParity(recipe: 'kaggle30' | 'kaggle3' | 'ntnu30' |
       });
     });
   }
-  return { recipe, source: 'published table', clips: nClips, rows: nRows, families: c.families(), tempo: { agree: c.tempoAgree, total: c.tempoTotal, rate: c.tempoTotal ? c.tempoAgree / c.tempoTotal : NaN, mismatches: c.tempoMismatches }, msPerClip: nClips ? ms / nClips : 0 };
+  return { recipe, source: 'published table', clips: nClips, rows: nRows, families: c.families(), tempo: { agree: c.tempoAgree, total: c.tempoTotal, rate: c.tempoTotal ? c.tempoAgree / c.tempoTotal : NaN, mismatches: c.tempoMismatches }, msPerClip: nClips ? ms / nClips : 0, extracted };
 }
 
 export interface FixtureReference {
@@ -256,4 +260,192 @@ export async function fixtureParity(recipe: 'kaggle30' | 'ntnu30', files?: reado
     names.forEach((name, i) => c.add(name, seg[i] as number, clip[key][name] as number, spread.get(name) ?? 0, clip.file));
   }
   return { recipe, source: 'librosa-reference.json fixtures', clips: n, rows: n, families: c.families(), tempo: { agree: c.tempoAgree, total: c.tempoTotal, rate: c.tempoTotal ? c.tempoAgree / c.tempoTotal : NaN, mismatches: c.tempoMismatches }, msPerClip: n ? ms / n : 0 };
+}
+
+export interface ArrayParity {
+  name: string;
+  n: number;
+  maxAbs: number;
+  maxRel: number;
+  medianRel: number;
+}
+
+function compareArrays(name: string, got: (i: number) => number, want: readonly number[], relFloor: number): ArrayParity {
+  const rel: number[] = [];
+  let maxAbs = 0;
+  want.forEach((w, i) => {
+    const d = Math.abs(got(i) - w);
+    maxAbs = Math.max(maxAbs, d);
+    rel.push(d / Math.max(Math.abs(w), relFloor));
+  });
+  rel.sort((a, b) => a - b);
+  return { name, n: want.length, maxAbs, maxRel: rel[rel.length - 1] ?? 0, medianRel: rel[rel.length >> 1] ?? 0 };
+}
+
+/**
+ * Frame-level parity on cmajor_chord.wav (first 200 frames, reflect padding): mel dB, MFCC,
+ * chroma, centroid, rms, zcr and the estimated tuning, against librosa-reference.json.
+ */
+export async function frameParity(): Promise<{ arrays: ArrayParity[]; tuning: { got: number; want: number } }> {
+  const { computeStft, powerSpectrogram, magnitudeFromPower, fftFrequenciesHz } = await import('../core/features/stft');
+  const { applyMelFilterbank, getMelFilterbank } = await import('../core/features/mel');
+  const { powerToDb } = await import('../core/features/db');
+  const { computeMfcc } = await import('../core/features/mfcc');
+  const { computeChroma } = await import('../core/features/chroma');
+  const { computeSpectralCentroid } = await import('../core/features/centroid');
+  const { computeRms } = await import('../core/features/rms');
+  const { computeZcr } = await import('../core/features/zcr');
+  const ref = loadFixtureReference();
+  const fr = ref.frames.reflect;
+  const audio = await readAudioFile(join(fixturesDir, 'audio', ref.frames.clip));
+  const y = audio.samples;
+  const st = computeStft(y, { padMode: 'reflect' });
+  const power = powerSpectrogram(st);
+  const mag = magnitudeFromPower(power);
+  const melDb = powerToDb(applyMelFilterbank(power, st.nFrames, getMelFilterbank(22050)));
+  const mfcc = computeMfcc(melDb, st.nFrames, 128, 20);
+  const { chroma, tuning } = computeChroma(power, st.nFrames, st.nBins, 22050);
+  const centroid = computeSpectralCentroid(mag, st.nFrames, st.nBins, fftFrequenciesHz(22050));
+  const rms = computeRms(y, 'reflect');
+  const zcr = computeZcr(y);
+  const nT = fr.rms.length;
+  const flat2 = (m: number[][]): number[] => m.flatMap((row) => row);
+  const rowsOf = (m: number[][]): number => m.length;
+  const arrays: ArrayParity[] = [
+    compareArrays('melspectrogram_db', (i) => melDb[(i % nT) * 128 + Math.floor(i / nT)] as number, flat2(fr.melspectrogram_db), 1),
+    compareArrays('mfcc', (i) => mfcc[(i % nT) * 20 + Math.floor(i / nT)] as number, flat2(fr.mfcc), 1),
+    compareArrays('chroma_stft', (i) => chroma[(i % nT) * 12 + Math.floor(i / nT)] as number, flat2(fr.chroma_stft), 1e-3),
+    compareArrays('spectral_centroid', (i) => centroid[i] as number, fr.spectral_centroid, 1),
+    compareArrays('rms', (i) => rms[i] as number, fr.rms, 1e-6),
+    compareArrays('zero_crossing_rate', (i) => zcr[i] as number, fr.zero_crossing_rate, 1e-6),
+  ];
+  void rowsOf;
+  return { arrays, tuning: { got: tuning, want: fr.chroma_tuning_estimated } };
+}
+
+export interface MeydaComparison {
+  feature: string;
+  /** How Meyda's value was mapped to librosa's units before comparing. */
+  mapping: string;
+  /** Median relative difference over frames, |meyda − librosa| / |librosa|. */
+  medianRel: number;
+  /** Pearson correlation over frames. */
+  correlation: number;
+}
+
+function pearson(a: Float64Array, b: Float64Array): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i] as number;
+    mb += b[i] as number;
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = (a[i] as number) - ma;
+    const y = (b[i] as number) - mb;
+    sab += x * y;
+    saa += x * x;
+    sbb += y * y;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN;
+}
+
+/**
+ * How far Meyda's per-frame features are from librosa's on the same frames of one clip. Meyda
+ * frame t covers samples [512t, 512t + 2048), which is librosa's centred frame t + 2.
+ */
+export async function meydaComparison(path: string): Promise<MeydaComparison[]> {
+  const { meydaFrames, MEYDA_SCALARS } = await import('../core/features/meydaRecipe');
+  const { computeStft, powerSpectrogram, magnitudeFromPower, fftFrequenciesHz } = await import('../core/features/stft');
+  const { computeChroma } = await import('../core/features/chroma');
+  const { computeSpectralCentroid } = await import('../core/features/centroid');
+  const { computeSpectralRolloff } = await import('../core/features/rolloff');
+  const { computeSpectralFlatness } = await import('../core/features/flatness');
+  const { computeRms } = await import('../core/features/rms');
+  const { computeZcr } = await import('../core/features/zcr');
+  const audio = await readAudioFile(path);
+  const y = audio.samples;
+  const m = meydaFrames(y, 22050);
+  const st = computeStft(y, { padMode: 'reflect' });
+  const power = powerSpectrogram(st);
+  const mag = magnitudeFromPower(power);
+  const freqs = fftFrequenciesHz(22050);
+  const lib: Record<string, Float64Array> = {
+    rms: computeRms(y, 'reflect'),
+    zcr: computeZcr(y),
+    spectralCentroid: computeSpectralCentroid(mag, st.nFrames, st.nBins, freqs),
+    spectralRolloff: computeSpectralRolloff(mag, st.nFrames, st.nBins, freqs),
+    spectralFlatness: computeSpectralFlatness(power, st.nFrames, st.nBins),
+  };
+  const { chroma } = computeChroma(power, st.nFrames, st.nBins, 22050);
+  const n = m.nFrames;
+  const col = (c: number, scale = 1): Float64Array => Float64Array.from({ length: n }, (_, t) => (m.values[t * m.width + c] as number) * scale);
+  const libCol = (a: Float64Array, width = 1, c = 0): Float64Array => Float64Array.from({ length: n }, (_, t) => a[(t + 2) * width + c] as number);
+  const out: MeydaComparison[] = [];
+  const cmp = (feature: string, mapping: string, a: Float64Array, b: Float64Array): void => {
+    const rel = Float64Array.from(a, (v, i) => Math.abs(v - (b[i] as number)) / Math.max(Math.abs(b[i] as number), 1e-9)).sort();
+    out.push({ feature, mapping, medianRel: rel[rel.length >> 1] ?? NaN, correlation: pearson(a, b) });
+  };
+  const idx = (s: string): number => (MEYDA_SCALARS as readonly string[]).indexOf(s);
+  cmp('rms', 'as is (Meyda windows the frame with symmetric Hann; librosa does not)', col(idx('rms')), libCol(lib.rms as Float64Array));
+  cmp('zcr', 'count / 2048', col(idx('zcr'), 1 / 2048), libCol(lib.zcr as Float64Array));
+  cmp('spectralCentroid', 'bins × sr/2048 → Hz', col(idx('spectralCentroid'), 22050 / 2048), libCol(lib.spectralCentroid as Float64Array));
+  cmp('spectralRolloff', 'Hz as is (Meyda 99 % vs librosa 85 %)', col(idx('spectralRolloff')), libCol(lib.spectralRolloff as Float64Array));
+  cmp('spectralFlatness', 'as is (Meyda amplitude spectrum vs librosa power)', col(idx('spectralFlatness')), libCol(lib.spectralFlatness as Float64Array));
+  const nScalars = MEYDA_SCALARS.length;
+  const chromaMeyda = new Float64Array(n * 12);
+  const chromaLib = new Float64Array(n * 12);
+  for (let t = 0; t < n; t++)
+    for (let c = 0; c < 12; c++) {
+      chromaMeyda[t * 12 + c] = m.values[t * m.width + nScalars + 13 + c] as number;
+      chromaLib[t * 12 + c] = chroma[(t + 2) * 12 + c] as number;
+    }
+  cmp('chroma (12 bins pooled)', 'as is (Meyda: amplitude spectrum, no tuning)', chromaMeyda, chromaLib);
+  return out;
+}
+
+/** Kaggle 30 s rows of the published table as a k-NN training set (feature matrix + labels). */
+export function kaggle30Training(): { keys: string[]; labels: string[]; x: Float64Array[] } {
+  const t = loadTable('kaggle30');
+  const keys: string[] = [];
+  const labels: string[] = [];
+  const x: Float64Array[] = [];
+  const cols = KAGGLE_FEATURE_NAMES.map((n) => t.header.indexOf(n));
+  for (const [key, rows] of t.rows) {
+    const r = rows[0] as number[];
+    keys.push(key);
+    labels.push(key.split('.')[0] as string);
+    x.push(Float64Array.from(cols, (c) => r[c] as number));
+  }
+  return { keys, labels, x };
+}
+
+/**
+ * k-NN (k = 5, weights 1/distance, z-scored with the training rows' mean/std) trained on
+ * `train` minus the row keyed `excludeKey`; returns the predicted label of `query`.
+ */
+export function knnPredict(train: { keys: string[]; labels: string[]; x: Float64Array[] }, query: Float64Array, excludeKey?: string, k = 5): string {
+  const d = query.length;
+  const idx = train.keys.map((_, i) => i).filter((i) => train.keys[i] !== excludeKey);
+  const mean = new Float64Array(d);
+  const std = new Float64Array(d);
+  for (const i of idx) for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + ((train.x[i] as Float64Array)[j] as number) / idx.length;
+  for (const i of idx) for (let j = 0; j < d; j++) std[j] = (std[j] as number) + (((train.x[i] as Float64Array)[j] as number) - (mean[j] as number)) ** 2 / idx.length;
+  for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j] as number) || 1;
+  const z = (v: Float64Array, j: number): number => ((v[j] as number) - (mean[j] as number)) / (std[j] as number);
+  const dist = idx.map((i) => {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += (z(train.x[i] as Float64Array, j) - z(query, j)) ** 2;
+    return { i, dist: Math.sqrt(s) };
+  });
+  dist.sort((a, b) => a.dist - b.dist);
+  const votes = new Map<string, number>();
+  for (const { i, dist: dd } of dist.slice(0, k)) votes.set(train.labels[i] as string, (votes.get(train.labels[i] as string) ?? 0) + 1 / (dd + 1e-12));
+  return [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? '';
 }

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
 import { extractCommand } from './extract';
 import { knnCommand } from './knn';
+import { parityCommand } from './parity';
 import { searchCommand } from './search';
 import { trainCommand } from './train';
 
@@ -8,6 +9,7 @@ import { trainCommand } from './train';
 export const commands: CliCommand[] = [
   extractCommand,
   knnCommand,
+  parityCommand,
   searchCommand,
   trainCommand,
 ];
