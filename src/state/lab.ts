@@ -23,6 +23,20 @@ export interface CellRun {
   elapsedMs?: number;
 }
 
+export interface AudioImportState {
+  status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+  recipe: string;
+  total: number;
+  done: number;
+  /** Fraction of the current batch, counting partly done files. */
+  progress: number;
+  startedAt: number;
+  etaSec?: number;
+  failed: { file: string; reason: string }[];
+  error?: ErrorInfo;
+  fromCache: number;
+}
+
 export type SplitParam = 'auto' | 'predefined' | 'random';
 
 export interface Params {
@@ -52,6 +66,8 @@ export interface LabState {
   runs: Partial<Record<CellKey, CellRun>>;
   /** True once IndexedDB has been read (so the UI does not flash "no data"). */
   restored: boolean;
+  /** Building a dataset from audio files (Data cell). */
+  audioImport?: AudioImportState;
 }
 
 export function splitChoice(split: SplitParam, seed = 0): SplitChoice {

@@ -22,3 +22,19 @@ export function datasetTransferables(ds: Dataset): ArrayBuffer[] {
   if (ds.split) out.push(ds.split.buffer as ArrayBuffer);
   return out;
 }
+
+export type ExtractRequest = {
+  id: number;
+  fileName: string;
+  recipe: string;
+  /** Raw WAV bytes (parsed in the worker), or … */
+  bytes?: ArrayBuffer;
+  /** … mono samples at 22 050 Hz already decoded by Web Audio, or … */
+  samples?: Float32Array;
+  /** … a clip of the synthetic demo corpus to make in the worker. */
+  synth?: { style: string; seed: number; durationSec: number };
+};
+export type ExtractResponse =
+  | { type: 'progress'; id: number; fraction: number }
+  | { type: 'done'; id: number; featureNames: string[]; rows: Float64Array[]; segmentLengths: number[]; nSamples: number }
+  | { type: 'error'; id: number; error: ErrorInfo };

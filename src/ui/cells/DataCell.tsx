@@ -3,6 +3,7 @@ import { summarizeDataset } from '../../core/data/dataset';
 import { cancelLoad, chooseLabelColumn, dismissDataError, loadTable } from '../actions';
 import { Cell, ErrorBox } from '../Cell';
 import { useLab } from '../store';
+import { AudioImport, ExportButton } from './AudioImport';
 
 export function DataCell() {
   const dataset = useLab((s) => s.dataset);
@@ -72,6 +73,7 @@ export function DataCell() {
       <ErrorBox error={error} onDismiss={dismissDataError} />
       {pending && <LabelPicker columns={pending.columns} candidates={pending.candidates} fileName={pending.fileName} />}
       {dataset ? <Summary /> : <p className="muted">No table loaded yet.</p>}
+      <AudioImport />
     </Cell>
   );
 }
@@ -116,7 +118,7 @@ function Summary() {
     <div className="summary" data-testid="dataset-summary">
       <p>
         <strong data-testid="dataset-name">{s.name}</strong> <span className="tag">{s.format}</span>
-        {s.recipe && <span className="tag">recipe {s.recipe}</span>}
+        {s.recipe && <span className="tag">recipe {s.recipe}</span>} <ExportButton />
       </p>
       {s.note && <p className="note">{s.note}</p>}
       <dl className="facts">

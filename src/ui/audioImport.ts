@@ -1,0 +1,209 @@
+/**
+ * Building a dataset from audio files: decode, extract in a pool of workers (one per core), cache
+ * each file's features in IndexedDB by content hash, and hand the result to the store like any
+ * loaded table. Failed files are listed with their reason; the rest of the batch goes on.
+ */
+import { createStore as createIdbStore, get, set } from 'idb-keyval';
+import { AUDIO_FILE_RE, inferTrackName } from '../core/audio/naming';
+import { CancelledError, isLabError, LabError, toErrorInfo } from '../core/errors';
+import { getRecipe } from '../core/features/recipes';
+import type { RecipeId } from '../core/features/spec';
+import { toDataset, type ExtractedClip } from '../core/features/toDataset';
+import { setDataset, type AudioImportState } from '../state/lab';
+import type { ExtractRequest, ExtractResponse } from '../workers/protocol';
+import { WorkerPool } from '../workers/workerPool';
+import { labStore } from './store';
+
+export interface AudioInput {
+  file: File;
+  /** Path inside the dropped folder (`genres_original/jazz/jazz.00001.wav`) or the file name. */
+  path: string;
+}
+
+type Done = Extract<ExtractResponse, { type: 'done' }>;
+let pool: WorkerPool<ExtractRequest, Done> | undefined;
+function getPool() {
+  pool ??= new WorkerPool<ExtractRequest, Done>(() => new Worker(new URL('../workers/extract.worker.ts', import.meta.url), { type: 'module' }));
+  return pool;
+}
+
+let cacheStore: ReturnType<typeof createIdbStore> | undefined;
+const cache = () => (cacheStore ??= createIdbStore('genre-lab-features', 'features'));
+
+interface CachedFeatures {
+  featureNames: string[];
+  rows: Float64Array[];
+  segmentLengths: number[];
+}
+
+async function contentHash(bytes: ArrayBuffer): Promise<string> {
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(d.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const SR = 22050;
+
+/** Web Audio decode for non-WAV files: resampled to 22 050 Hz by the context, then averaged to mono (librosa's to_mono). */
+async function decodeWithWebAudio(bytes: ArrayBuffer, name: string): Promise<Float32Array> {
+  const ctx = new OfflineAudioContext(1, 1, SR);
+  let buf: AudioBuffer;
+  try {
+    buf = await ctx.decodeAudioData(bytes);
+  } catch {
+    throw new LabError('unsupported-audio', `${name}: the browser could not decode this file (corrupt, truncated or an unsupported format).`);
+  }
+  const out = new Float32Array(buf.length);
+  for (let c = 0; c < buf.numberOfChannels; c++) {
+    const ch = buf.getChannelData(c);
+    for (let i = 0; i < out.length; i++) out[i]! += ch[i]! / buf.numberOfChannels;
+  }
+  return out;
+}
+
+function isWavBytes(b: Uint8Array): boolean {
+  return b.length >= 12 && String.fromCharCode(b[0]!, b[1]!, b[2]!, b[3]!) === 'RIFF' && String.fromCharCode(b[8]!, b[9]!, b[10]!, b[11]!) === 'WAVE';
+}
+
+let generation = 0;
+
+export function setImport(patch: Partial<AudioImportState>) {
+  const prev = labStore.getState().audioImport;
+  labStore.setState({ audioImport: { ...(prev ?? emptyImport('kaggle30')), ...patch } });
+}
+
+export function emptyImport(recipe: RecipeId): AudioImportState {
+  return { status: 'idle', recipe, total: 0, done: 0, progress: 0, startedAt: 0, failed: [], fromCache: 0 };
+}
+
+/** Extract one task (file or synthetic clip) with caching; returns the clip or throws. */
+async function extractOne(recipe: RecipeId, input: AudioInput, onProgress: (f: number) => void): Promise<{ clip: ExtractedClip; cached: boolean }> {
+  const spec = getRecipe(recipe);
+  const { genre } = inferTrackName(input.path);
+  if (!genre) throw new LabError('bad-argument', `${input.path}: cannot tell the genre — put the file in a folder named after its genre, or name it like jazz.00012.wav.`);
+  if (input.file.size === 0) throw new LabError('corrupt-audio', `${input.file.name} is empty (0 bytes).`);
+  const bytes = await input.file.arrayBuffer();
+  const key = `${await contentHash(bytes)}:${spec.id}:v${spec.version}`;
+  const hit = await get<CachedFeatures>(key, cache()).catch(() => undefined);
+  const fileName = input.file.name;
+  if (hit) return { clip: { fileName, genre, segments: hit.rows, segmentLengths: hit.segmentLengths }, cached: true };
+  const u8 = new Uint8Array(bytes);
+  const req: Omit<ExtractRequest, 'id'> = isWavBytes(u8) ? { fileName, recipe, bytes } : { fileName, recipe, samples: await decodeWithWebAudio(bytes, fileName) };
+  const transfer = req.bytes ? [req.bytes] : [req.samples!.buffer as ArrayBuffer];
+  const r = await getPool().run(req, transfer, onProgress);
+  void set(key, { featureNames: r.featureNames, rows: r.rows, segmentLengths: r.segmentLengths } satisfies CachedFeatures, cache()).catch(() => {});
+  return { clip: { fileName, genre, segments: r.rows, segmentLengths: r.segmentLengths }, cached: false };
+}
+
+/** Only audio files, in a stable order (by path). */
+export function audioInputs(inputs: AudioInput[]): { audio: AudioInput[]; skipped: string[] } {
+  const audio = inputs.filter((i) => AUDIO_FILE_RE.test(i.file.name)).sort((a, b) => a.path.localeCompare(b.path));
+  const skipped = inputs.filter((i) => !AUDIO_FILE_RE.test(i.file.name)).map((i) => i.path);
+  return { audio, skipped };
+}
+
+/** Run extraction tasks through the pool, reporting progress and ETA into the store. */
+export async function runExtraction<T>(
+  tasks: T[],
+  recipe: RecipeId,
+  label: (t: T) => string,
+  work: (t: T, onProgress: (f: number) => void) => Promise<{ clip: ExtractedClip; cached: boolean }>,
+): Promise<{ clips: ExtractedClip[]; failed: { file: string; reason: string }[]; gen: number } | undefined> {
+  const gen = ++generation;
+  const partial = new Map<number, number>();
+  const startedAt = performance.now();
+  let done = 0;
+  let fromCache = 0;
+  const failed: { file: string; reason: string }[] = [];
+  const clips: (ExtractedClip | undefined)[] = new Array(tasks.length);
+  setImport({ status: 'running', recipe, total: tasks.length, done: 0, progress: 0, startedAt: Date.now(), failed: [], error: undefined, fromCache: 0, etaSec: undefined });
+  let lastUi = 0;
+  const report = (force = false) => {
+    const now = performance.now();
+    if (!force && now - lastUi < 100) return;
+    lastUi = now;
+    let p = done;
+    for (const f of partial.values()) p += f;
+    const frac = tasks.length ? p / tasks.length : 1;
+    const elapsed = (now - startedAt) / 1000;
+    setImport({ done, progress: frac, fromCache, failed: [...failed], etaSec: frac > 0.02 ? (elapsed / frac) * (1 - frac) : undefined });
+  };
+  await Promise.all(
+    tasks.map(async (t, i) => {
+      try {
+        const r = await work(t, (f) => {
+          partial.set(i, f);
+          report();
+        });
+        if (gen !== generation) return;
+        clips[i] = r.clip;
+        if (r.cached) fromCache++;
+      } catch (e) {
+        if (e instanceof CancelledError || (isLabError(e) && e.code === 'cancelled')) return;
+        failed.push({ file: label(t), reason: isLabError(e) ? e.message : e instanceof Error ? e.message : String(e) });
+      } finally {
+        partial.delete(i);
+        done++;
+        if (gen === generation) report();
+      }
+    }),
+  );
+  if (gen !== generation) return undefined;
+  report(true);
+  return { clips: clips.filter((c): c is ExtractedClip => !!c), failed, gen };
+}
+
+export async function importAudioFiles(inputs: AudioInput[], recipe: RecipeId): Promise<void> {
+  const { audio, skipped } = audioInputs(inputs);
+  if (audio.length === 0) {
+    setImport({ status: 'error', error: { code: 'unsupported-audio', message: `No audio files found${skipped.length ? ` (skipped ${skipped.length} other file(s))` : ''}. Drop WAV, MP3, FLAC or OGG files, or a folder of them.` } });
+    return;
+  }
+  const out = await runExtraction(audio, recipe, (t) => t.path, (t, p) => extractOne(recipe, t, p));
+  if (!out) return;
+  const failed = [...out.failed, ...skipped.map((f) => ({ file: f, reason: 'not an audio file (skipped)' }))];
+  finishImport(out.clips, failed, recipe, `${out.clips.length} audio clip${out.clips.length === 1 ? '' : 's'} (${recipe})`);
+}
+
+export function finishImport(clips: ExtractedClip[], failed: { file: string; reason: string }[], recipe: RecipeId, name: string, note?: string): void {
+  try {
+    const genres = new Set(clips.map((c) => c.genre));
+    if (clips.length === 0) throw new LabError('no-features', 'No file could be analysed — see the list below.');
+    if (genres.size < 2) throw new LabError('single-genre', `All analysed clips are of one genre ("${[...genres][0]}"): a classifier needs at least two. Drop a folder with one sub-folder per genre.`);
+    const ds = toDataset(clips, recipe, { name, note });
+    setDataset(labStore, ds);
+    setImport({ status: 'done', failed, progress: 1 });
+  } catch (e) {
+    setImport({ status: 'error', failed, error: toErrorInfo(e) });
+  }
+}
+
+export function cancelImport(): void {
+  generation++;
+  pool?.cancelAll();
+  setImport({ status: 'cancelled', etaSec: undefined });
+}
+
+/** Walk dropped items, folders included (DataTransferItem.webkitGetAsEntry). */
+export async function collectDropped(dt: DataTransfer): Promise<AudioInput[]> {
+  const entries = Array.from(dt.items)
+    .map((it) => (typeof it.webkitGetAsEntry === 'function' ? it.webkitGetAsEntry() : null))
+    .filter((e): e is FileSystemEntry => !!e);
+  if (entries.length === 0) return Array.from(dt.files, (file) => ({ file, path: file.name }));
+  const out: AudioInput[] = [];
+  const walk = async (entry: FileSystemEntry, prefix: string): Promise<void> => {
+    if (entry.isFile) {
+      const file = await new Promise<File>((res, rej) => (entry as FileSystemFileEntry).file(res, rej));
+      out.push({ file, path: prefix + file.name });
+    } else if (entry.isDirectory) {
+      const reader = (entry as FileSystemDirectoryEntry).createReader();
+      // readEntries returns at most ~100 entries per call: read until empty.
+      for (;;) {
+        const batch = await new Promise<FileSystemEntry[]>((res, rej) => reader.readEntries(res, rej));
+        if (batch.length === 0) break;
+        for (const e of batch) await walk(e, `${prefix}${entry.name}/`);
+      }
+    }
+  };
+  for (const e of entries) await walk(e, '');
+  return out;
+}
