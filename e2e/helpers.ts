@@ -17,8 +17,9 @@ export function sharedMissing(...files: string[]): string | undefined {
   return msg;
 }
 
-export async function openFresh(page: Page) {
-  await page.goto('/');
+/** A clean lab with no data (`?empty` skips the demo corpus that a first open loads). */
+export async function openFresh(page: Page, path = '/?empty') {
+  await page.goto(path);
   // A clean lab: forget what earlier tests saved.
   await page.evaluate(async () => {
     await new Promise<void>((res) => {

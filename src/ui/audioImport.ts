@@ -5,6 +5,7 @@
  */
 import { createStore as createIdbStore, get, set } from 'idb-keyval';
 import { AUDIO_FILE_RE, inferTrackName } from '../core/audio/naming';
+import { planDemoCorpus } from '../core/audio/synth';
 import { CancelledError, isLabError, LabError, toErrorInfo } from '../core/errors';
 import { getRecipe } from '../core/features/recipes';
 import type { RecipeId } from '../core/features/spec';
@@ -206,4 +207,20 @@ export async function collectDropped(dt: DataTransfer): Promise<AudioInput[]> {
   };
   for (const e of entries) await walk(e, '');
   return out;
+}
+
+export const DEMO_NOTE =
+  'Synthetic demo corpus: 40 short clips in 5 made-up styles, synthesised in your browser from formulas (tempo, drum pattern, timbre, harmony) — not real music. ' +
+  'Its features are computed with the same extractor as real audio. Load the GTZAN tables or audio (see Help) for the real thing.';
+
+/** Synthesise the demo corpus in the workers and extract it (kaggle3: 3 s segments, 2–3 per clip). */
+export async function loadDemoCorpus(): Promise<void> {
+  const recipe: RecipeId = 'kaggle3';
+  const plan = planDemoCorpus();
+  const out = await runExtraction(plan, recipe, (p) => p.fileName, async (p, onProgress) => {
+    const r = await getPool().run({ fileName: p.fileName, recipe, synth: { style: p.style, seed: p.seed, durationSec: p.durationSec } }, [], onProgress);
+    return { clip: { fileName: p.fileName, genre: p.style, segments: r.rows, segmentLengths: r.segmentLengths }, cached: false };
+  });
+  if (!out) return;
+  finishImport(out.clips, out.failed, recipe, 'Synthetic demo corpus', DEMO_NOTE);
 }

@@ -171,21 +171,33 @@ export interface DemoCorpusOptions {
   styles?: readonly SynthStyle[];
 }
 
-/** The demo corpus: `clipsPerStyle` clips of every style (default 5 × 8 clips of 6–10 s at 22 050 Hz). */
-export function generateDemoCorpus(opts: DemoCorpusOptions = {}): SynthClip[] {
+/** One clip of the demo corpus, described but not yet synthesised (workers make the samples). */
+export interface DemoClipPlan {
+  fileName: string;
+  style: SynthStyle;
+  seed: number;
+  durationSec: number;
+}
+
+/** The demo corpus as a list of clip descriptions (default 5 styles × 8 clips of 6–10 s). */
+export function planDemoCorpus(opts: DemoCorpusOptions = {}): DemoClipPlan[] {
   const seed = opts.seed ?? 2024;
   const per = opts.clipsPerStyle ?? 8;
   const [dMin, dMax] = opts.durationSec ?? [6, 10];
-  const sr = opts.sampleRateHz ?? 22050;
   const styles = opts.styles ?? SYNTH_STYLES;
   const rng = createRng(seed);
-  const clips: SynthClip[] = [];
+  const plan: DemoClipPlan[] = [];
   styles.forEach((style, si) => {
     for (let i = 0; i < per; i++) {
-      const dur = dMin + rng() * (dMax - dMin);
-      const clipSeed = deriveSeed(seed, si * 1000 + i);
-      clips.push({ fileName: `${style}.${String(i).padStart(5, '0')}.wav`, genre: style, samples: synthesizeClip(style, clipSeed, dur, sr), sampleRateHz: sr });
+      const durationSec = dMin + rng() * (dMax - dMin);
+      plan.push({ fileName: `${style}.${String(i).padStart(5, '0')}.wav`, style, seed: deriveSeed(seed, si * 1000 + i), durationSec });
     }
   });
-  return clips;
+  return plan;
+}
+
+/** The demo corpus with samples: `clipsPerStyle` clips of every style (default 5 × 8 clips of 6–10 s at 22 050 Hz). */
+export function generateDemoCorpus(opts: DemoCorpusOptions = {}): SynthClip[] {
+  const sr = opts.sampleRateHz ?? 22050;
+  return planDemoCorpus(opts).map((p) => ({ fileName: p.fileName, genre: p.style, samples: synthesizeClip(p.style, p.seed, p.durationSec, sr), sampleRateHz: sr }));
 }

@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import { exportCsv } from '../../core/features/exportCsv';
 import { RECIPES } from '../../core/features/recipes';
 import { RECIPE_IDS, type RecipeId } from '../../core/features/spec';
-import { cancelImport, collectDropped, importAudioFiles, type AudioInput } from '../audioImport';
+import { cancelImport, collectDropped, importAudioFiles, loadDemoCorpus, type AudioInput } from '../audioImport';
 import { ErrorBox } from '../Cell';
 import { SelectField } from '../controls';
 import { useLab } from '../store';
@@ -44,6 +44,9 @@ export function AudioImport() {
         </button>
         <button type="button" onClick={() => files.current?.click()} disabled={running}>
           Pick files…
+        </button>
+        <button type="button" onClick={() => void loadDemoCorpus()} disabled={running} data-testid="load-demo">
+          Load the synthetic demo corpus
         </button>
         <input ref={files} type="file" multiple accept="audio/*,.wav,.mp3,.flac,.ogg" hidden data-testid="audio-input" onChange={(e) => { fromInput(e.target.files); e.target.value = ''; }} />
         <input ref={folder} type="file" hidden data-testid="audio-folder-input" {...{ webkitdirectory: '', directory: '' }} onChange={(e) => { fromInput(e.target.files); e.target.value = ''; }} />
