@@ -136,7 +136,7 @@ function buildSteps(model: tf.LayersModel): Step[] {
         const [kernel, bias] = vars as [tf.Variable, tf.Variable | undefined];
         const act = String(cfg['activation']);
         return (x) => {
-          const y = tf.matMul(x as tf.Tensor2D, kernel as tf.Tensor2D);
+          const y = matMulFast(x as tf.Tensor2D, kernel as tf.Tensor2D);
           const yb = bias ? tf.add(y, bias) : y;
           // The final softmax is folded into the loss (logits out), see `forward`.
           return act === 'softmax' ? yb : activate(yb, act, layer.name);

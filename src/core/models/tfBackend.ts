@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { LabError } from '../errors';
 import { matMulFast } from './network';
+import { registerWasmConv2DBackpropFilter } from './wasmKernels';
 
 export type BackendName = 'webgl' | 'wasm' | 'cpu';
 
@@ -115,6 +116,7 @@ export async function chooseBackend(opts: BackendOptions = {}): Promise<BackendC
   if (opts.wasmPaths !== undefined) configureWasm(opts.wasmPaths);
   if (opts.override) {
     if (!(await trySetBackend(opts.override))) throw new LabError('bad-argument', `The ${opts.override} backend is not available here.`);
+    if (opts.override === 'wasm') registerWasmConv2DBackpropFilter();
     lastChoice = { name: opts.override, stepMs: {}, reason: 'override' };
     return lastChoice;
   }
@@ -137,6 +139,8 @@ export async function chooseBackend(opts: BackendOptions = {}): Promise<BackendC
   }
   if (!best) throw new LabError('internal', `No tfjs backend could start (tried ${candidates.join(', ')}).`);
   await trySetBackend(best);
+  // CNN training on wasm needs the filter-gradient kernel tfjs-backend-wasm 4.22 lacks.
+  if (best === 'wasm') registerWasmConv2DBackpropFilter();
   const started = Object.values(stepMs).filter((v) => v !== null).length;
   lastChoice = { name: best, stepMs, reason: started > 1 ? 'measured' : 'only-available' };
   return lastChoice;
