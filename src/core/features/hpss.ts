@@ -81,14 +81,10 @@ export function medianFilter(mag: Float64Array, nFrames: number, nBins: number, 
   const out = new Float64Array(mag.length);
   const win = new Float64Array(kernel);
   const ext = new Float64Array(Math.max(nFrames, nBins) + kernel);
-  if (axis === 'time') {
-    // work on a bin-major copy so the time series are contiguous (cache-friendly)
-    const tr = new Float64Array(mag.length);
-    for (let t = 0; t < nFrames; t++) for (let k = 0; k < nBins; k++) tr[k * nFrames + t] = mag[t * nBins + k] as number;
-    const trOut = new Float64Array(mag.length);
-    for (let k = 0; k < nBins; k++) slidingMedian(tr, k * nFrames, 1, nFrames, kernel, trOut, win, ext);
-    for (let k = 0; k < nBins; k++) for (let t = 0; t < nFrames; t++) out[t * nBins + k] = trOut[k * nFrames + t] as number;
-  } else for (let t = 0; t < nFrames; t++) slidingMedian(mag, t * nBins, 1, nBins, kernel, out, win, ext);
+  // time axis: slidingMedian copies each strided row into the contiguous `ext` once, so no
+  // transposed copies of the whole matrix are needed
+  if (axis === 'time') for (let k = 0; k < nBins; k++) slidingMedian(mag, k, nBins, nFrames, kernel, out, win, ext);
+  else for (let t = 0; t < nFrames; t++) slidingMedian(mag, t * nBins, 1, nBins, kernel, out, win, ext);
   return out;
 }
 
@@ -121,4 +117,18 @@ export function computeHpssMasks(mag: Float64Array, nFrames: number, nBins: numb
     }
   }
   return { harmonic: harm, percussive: perc };
+}
+
+/** Naive median filter of one row (sorts every window), scipy 'reflect' borders — the test reference. */
+export function medianFilterNaive(row: Float64Array, kernel: number): Float64Array {
+  const n = row.length;
+  const h = kernel >> 1;
+  const out = new Float64Array(n);
+  const w = new Float64Array(kernel);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < kernel; j++) w[j] = row[reflectHalf(i - h + j, n)] as number;
+    w.sort();
+    out[i] = w[h] as number;
+  }
+  return out;
 }

@@ -152,7 +152,12 @@ export function inverseStftPair(
 ): [Float64Array, Float64Array] {
   const fft = getRealFft(nFft);
   const nBins = (nFft >> 1) + 1;
-  return overlapAddPair(nFrames, nFft, hopSamples, (t, fa, fb) => fft.inversePair(aRe, aIm, bRe, bIm, t * nBins, fa, fb));
+  const ola = new OverlapAdd(nFrames, nFft, hopSamples);
+  for (let t = 0; t < nFrames; t++) {
+    fft.inversePair(aRe, aIm, bRe, bIm, t * nBins, ola.frameA, ola.frameB);
+    ola.add(t);
+  }
+  return ola.finish();
 }
 
 /**
@@ -161,40 +166,59 @@ export function inverseStftPair(
  */
 export function inverseStftMaskedPair(s: Stft, maskA: Float64Array, maskB: Float64Array): [Float64Array, Float64Array] {
   const fft = getRealFft(s.nFft);
-  return overlapAddPair(s.nFrames, s.nFft, s.hopSamples, (t, fa, fb) => fft.inverseMaskedPair(s.re, s.im, maskA, maskB, t * s.nBins, fa, fb));
+  const ola = new OverlapAdd(s.nFrames, s.nFft, s.hopSamples);
+  for (let t = 0; t < s.nFrames; t++) {
+    fft.inverseMaskedPair(s.re, s.im, maskA, maskB, t * s.nBins, ola.frameA, ola.frameB);
+    ola.add(t);
+  }
+  return ola.finish();
 }
 
-function overlapAddPair(
-  nFrames: number, nFft: number, hopSamples: number,
-  inverseFrame: (t: number, outA: Float64Array, outB: Float64Array) => void,
-): [Float64Array, Float64Array] {
-  const half = nFft >> 1;
-  const fullLen = nFft + hopSamples * (nFrames - 1);
-  const bufA = new Float64Array(fullLen);
-  const bufB = new Float64Array(fullLen);
-  const wss = new Float64Array(fullLen);
-  const win = periodicHann(nFft);
-  const fa = new Float64Array(nFft);
-  const fb = new Float64Array(nFft);
-  for (let t = 0; t < nFrames; t++) {
-    inverseFrame(t, fa, fb);
-    const o = t * hopSamples;
-    for (let i = 0; i < nFft; i++) {
+/** Windowed overlap-add of two signals straight into the centred, trimmed outputs. */
+class OverlapAdd {
+  readonly frameA: Float64Array;
+  readonly frameB: Float64Array;
+  private readonly a: Float64Array;
+  private readonly b: Float64Array;
+  private readonly wss: Float64Array;
+  private readonly win: Float64Array;
+  private readonly win2: Float64Array;
+  private readonly half: number;
+  constructor(nFrames: number, private readonly nFft: number, private readonly hop: number) {
+    this.half = nFft >> 1;
+    const outLen = Math.max(0, hop * (nFrames - 1));
+    this.a = new Float64Array(outLen);
+    this.b = new Float64Array(outLen);
+    this.wss = new Float64Array(outLen);
+    this.frameA = new Float64Array(nFft);
+    this.frameB = new Float64Array(nFft);
+    this.win = periodicHann(nFft);
+    this.win2 = this.win.map((w) => w * w);
+  }
+  /** Add frame t (frameA/frameB hold its inverse FFTs). */
+  add(t: number): void {
+    const { a, b, wss, win, win2, frameA, frameB } = this;
+    const o = t * this.hop - this.half; // output index of frame sample 0
+    const i0 = Math.max(0, -o);
+    const i1 = Math.min(this.nFft, a.length - o);
+    for (let i = i0; i < i1; i++) {
       const w = win[i] as number;
-      bufA[o + i] = (bufA[o + i] as number) + w * (fa[i] as number);
-      bufB[o + i] = (bufB[o + i] as number) + w * (fb[i] as number);
-      wss[o + i] = (wss[o + i] as number) + w * w;
+      const j = o + i;
+      a[j] = (a[j] as number) + w * (frameA[i] as number);
+      b[j] = (b[j] as number) + w * (frameB[i] as number);
+      wss[j] = (wss[j] as number) + (win2[i] as number);
     }
   }
-  const outLen = Math.max(0, hopSamples * (nFrames - 1));
-  const a = new Float64Array(outLen);
-  const b = new Float64Array(outLen);
-  const tiny = 1.1754943508222875e-38; // np.finfo(float32).tiny: librosa's window-sum is float32
-  for (let i = 0; i < outLen; i++) {
-    const w = wss[half + i] as number;
-    const s = w > tiny ? w : 1;
-    a[i] = (bufA[half + i] as number) / s;
-    b[i] = (bufB[half + i] as number) / s;
+  finish(): [Float64Array, Float64Array] {
+    const { a, b, wss } = this;
+    const tiny = 1.1754943508222875e-38; // np.finfo(float32).tiny: librosa's window sum is float32
+    for (let i = 0; i < a.length; i++) {
+      const w = wss[i] as number;
+      if (w > tiny) {
+        a[i] = (a[i] as number) / w;
+        b[i] = (b[i] as number) / w;
+      }
+    }
+    return [a, b];
   }
-  return [a, b];
 }

@@ -1,0 +1,78 @@
+/** Unit tests of the DSP building blocks against their textbook definitions. */
+import { describe, expect, it } from 'vitest';
+import { dctOrthoMatrix } from './dct';
+import { powerToDb } from './db';
+import { hzToMelSlaney, melFilterbank, melToHzSlaney } from './mel';
+import { computeStft, inverseStftPair, padSignal, periodicHann } from './stft';
+import { estimateTempoBpm, beatTrackTempoBpm } from './tempo';
+import { computeZcr } from './zcr';
+import { pitchTuning } from './chroma';
+
+describe('DSP blocks', () => {
+  it('DCT-II ortho matrix is orthonormal', () => {
+    const n = 16;
+    const m = dctOrthoMatrix(n, n);
+    for (let a = 0; a < n; a++)
+      for (let b = 0; b < n; b++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += (m[a * n + i] as number) * (m[b * n + i] as number);
+        expect(s).toBeCloseTo(a === b ? 1 : 0, 12);
+      }
+  });
+  it('numpy.pad modes and the periodic Hann window', () => {
+    const y = [1, 2, 3, 4];
+    expect(Array.from(padSignal(y, 2, 'reflect'))).toEqual([3, 2, 1, 2, 3, 4, 3, 2]);
+    expect(Array.from(padSignal(y, 2, 'edge'))).toEqual([1, 1, 1, 2, 3, 4, 4, 4]);
+    expect(Array.from(padSignal(y, 2, 'constant'))).toEqual([0, 0, 1, 2, 3, 4, 0, 0]);
+    const w = periodicHann(4);
+    expect(Array.from(w).map((v) => +v.toFixed(12))).toEqual([0, 0.5, 1, 0.5]);
+  });
+  it('STFT → inverse STFT reconstructs the signal (librosa window-sum normalisation)', () => {
+    const n = 512 * 40;
+    const y = Float64Array.from({ length: n }, (_, i) => Math.sin(i * 0.01) + 0.3 * Math.sin(i * 0.37));
+    const s = computeStft(y, { padMode: 'reflect' });
+    const [a, b] = inverseStftPair(s.re, s.im, s.re, s.im, s.nFrames);
+    expect(a.length).toBe(512 * (s.nFrames - 1));
+    let err = 0;
+    for (let i = 0; i < a.length; i++) err = Math.max(err, Math.abs((a[i] as number) - (y[i] as number)), Math.abs((b[i] as number) - (y[i] as number)));
+    expect(err).toBeLessThan(1e-10);
+  });
+  it('Slaney mel scale round-trips and the bank has Slaney area normalisation', () => {
+    for (const f of [0, 200, 999, 1000, 4000, 11025]) expect(melToHzSlaney(hzToMelSlaney(f))).toBeCloseTo(f, 8);
+    const fb = melFilterbank(22050, 2048, 128);
+    expect(fb.weights.length).toBe(128 * 1025);
+    // each triangle integrates (in Hz) to ~1 under Slaney normalisation
+    const df = 22050 / 2048;
+    for (const m of [20, 64, 120]) {
+      let area = 0;
+      for (let k = 0; k < 1025; k++) area += (fb.weights[m * 1025 + k] as number) * df;
+      expect(area).toBeGreaterThan(0.9);
+      expect(area).toBeLessThan(1.1);
+    }
+  });
+  it('power_to_db clips at max − 80 dB over the whole array', () => {
+    const db = powerToDb(Float64Array.from([1, 1e-3, 1e-12, 0]));
+    expect(Array.from(db)).toEqual([0, -30, -80, -80]);
+  });
+  it('zero-crossing rate counts sign changes with the 1e-10 threshold and zero as positive', () => {
+    const y = new Float32Array(4096);
+    for (let i = 0; i < y.length; i++) y[i] = i % 2 ? 0.5 : -0.5;
+    const z = computeZcr(y);
+    expect(z[4]).toBeCloseTo(2047 / 2048, 12);
+    expect(computeZcr(new Float32Array(4096).fill(1e-11))[3]).toBe(0);
+  });
+  it('tempo is quantised to 60·sr/(hop·lag) and beat_track returns 0 without onsets', () => {
+    const env = new Float64Array(1300);
+    for (let i = 3; i < env.length; i += 22) env[i] = 1; // a pulse every 22 frames
+    const bpm = estimateTempoBpm(env);
+    expect(bpm).toBeCloseTo((60 * 22050) / 512 / 22, 9); // 117.45…
+    expect(beatTrackTempoBpm(new Float64Array(100))).toBe(0);
+    expect(estimateTempoBpm(new Float64Array(100))).toBeCloseTo(117.45383522727273, 9); // prior only
+  });
+  it('pitch_tuning histograms semitone residuals at 0.01 resolution', () => {
+    expect(pitchTuning([440, 880, 220])).toBeCloseTo(0, 9);
+    const sharp = 440 * Math.pow(2, 0.2 / 12);
+    expect(pitchTuning([sharp, sharp * 2])).toBeCloseTo(0.2, 9);
+    expect(pitchTuning([])).toBe(0);
+  });
+});
