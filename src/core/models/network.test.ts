@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../node/tfNode';
 import { buildMlp } from './mlp';
-import { matMulFast } from './network';
+import { lstmFused, lstmLast, matMulFast } from './network';
 import { buildSequenceModel } from './sequence';
 
 beforeAll(async () => {
@@ -28,6 +28,32 @@ describe('fast forward pass', () => {
     expect(maxAbsDiff(g1[1]!.dataSync(), g2[1]!.dataSync())).toBeLessThan(1e-5);
     tf.dispose([a, b, w, ...g1, ...g2]);
   });
+
+  for (const reverse of [false, true]) {
+    it(`fused LSTM (reverse=${reverse}): value and all four gradients match autodiff of the per-op LSTM`, () => {
+      const [n, T, F, H] = [4, 3, 5, 6];
+      const x = tf.randomNormal([n, T, F], 0, 1, 'float32', 21);
+      const W = tf.variable(tf.randomNormal([F, 4 * H], 0, 0.5, 'float32', 22));
+      const U = tf.variable(tf.randomNormal([H, 4 * H], 0, 0.5, 'float32', 23));
+      const b = tf.variable(tf.randomNormal([4 * H], 0, 0.5, 'float32', 24));
+      const w = tf.randomNormal([n, H], 0, 1, 'float32', 25);
+      // Differentiate through the variables: wrap them as explicit inputs.
+      const viaFused = tf.tidy(() => {
+        const fn = (xx: tf.Tensor, ww: tf.Tensor, uu: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(lstmFused(xx, ww, uu, bb, H, reverse), w));
+        return tf.grads(fn as (...t: tf.Tensor[]) => tf.Tensor)([x, W, U, b]).map((t) => Array.from(t.dataSync()));
+      });
+      const viaAutodiff = tf.tidy(() => {
+        const fn = (xx: tf.Tensor, ww: tf.Tensor, uu: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(lstmLast(xx, [ww, uu, bb] as tf.Variable[], H, reverse), w));
+        return tf.grads(fn as (...t: tf.Tensor[]) => tf.Tensor)([x, W, U, b]).map((t) => Array.from(t.dataSync()));
+      });
+      expect(viaFused).toHaveLength(4);
+      viaFused.forEach((g, i) => expect(maxAbsDiff(g, viaAutodiff[i]!), `gradient ${i}`).toBeLessThan(1e-4));
+      const v1 = tf.tidy(() => Array.from(lstmFused(x, W, U, b, H, reverse).dataSync()));
+      const v2 = tf.tidy(() => Array.from(lstmLast(x, [W, U, b], H, reverse).dataSync()));
+      expect(maxAbsDiff(v1, v2)).toBeLessThan(1e-6);
+      tf.dispose([x, W, U, b, w]);
+    });
+  }
 
   for (const kind of ['lstm', 'gru', 'bilstm'] as const) {
     it(`${kind}: forward() agrees with tf.layers predict()`, () => {

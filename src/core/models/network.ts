@@ -85,11 +85,13 @@ function projectInputs(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor): tf.Ten
   return tf.unstack(xw, 1) as tf.Tensor2D[];
 }
 
-/** LSTM (Keras gate order i, f, c, o), last hidden state. `reverse` reads the sequence backwards. */
-function lstmLast(x: tf.Tensor, vars: tf.Variable[], units: number, reverse: boolean): tf.Tensor2D {
+/** LSTM (Keras gate order i, f, c, o), last hidden state. `reverse` reads the sequence backwards. Autodiff reference for {@link lstmFused}. */
+export function lstmLast(x: tf.Tensor, vars: tf.Variable[], units: number, reverse: boolean): tf.Tensor2D {
   const [kernel, recurrent, bias] = vars as [tf.Variable, tf.Variable, tf.Variable];
-  const steps = projectInputs(x, kernel, bias);
-  if (reverse) steps.reverse();
+  // Copy before reversing: the array unstack returns is also its tape record of outputs, and
+  // reversing it in place silently swaps the gradients of the time steps.
+  const unstacked = projectInputs(x, kernel, bias);
+  const steps = reverse ? [...unstacked].reverse() : unstacked;
   const n = x.shape[0] as number;
   let h: tf.Tensor2D = tf.zeros([n, units]);
   let c: tf.Tensor2D = tf.zeros([n, units]);
@@ -106,6 +108,89 @@ function lstmLast(x: tf.Tensor, vars: tf.Variable[], units: number, reverse: boo
     h = tf.mul(o, tf.tanh(c));
   });
   return h;
+}
+
+/**
+ * The same LSTM as {@link lstmLast} as one differentiable op with a hand-written backward pass
+ * (backpropagation through time). tfjs's generic backward pass of the per-op graph costs ~3× the
+ * forward's kernel launches (broadcast sums, slice→pad, unstack→stack, identities); here the
+ * gate derivatives are formed once per step over the whole 4H block and the weight gradients are
+ * two matMuls over all steps. Checked against autodiff of {@link lstmLast} in network.test.ts.
+ */
+export function lstmFused(x: tf.Tensor, kernel: tf.Tensor, recurrent: tf.Tensor, bias: tf.Tensor, units: number, reverse: boolean): tf.Tensor2D {
+  const [n, T, F] = x.shape as [number, number, number];
+  const H = units;
+  const op = tf.customGrad(((...args: unknown[]) => {
+    const [xi, W, U, b, save] = args as [tf.Tensor, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const xw = tf.unstack(tf.add(tf.matMul(tf.reshape(xi, [n * T, F]) as tf.Tensor2D, W), b).reshape([n, T, 4 * H]), 1) as tf.Tensor2D[];
+    const order = Array.from({ length: T }, (_, k) => (reverse ? T - 1 - k : k));
+    let h: tf.Tensor | undefined;
+    let c: tf.Tensor | undefined;
+    // Per step k: sigmoid block, tanh block, previous c, tanh(c), previous h.
+    const saved: tf.Tensor[] = [];
+    for (let k = 0; k < T; k++) {
+      const xwk = xw[order[k] as number] as tf.Tensor2D;
+      const z = h ? tf.add(xwk, tf.matMul(h as tf.Tensor2D, U)) : xwk;
+      const s = tf.sigmoid(z);
+      const tz = tf.tanh(z);
+      const i = tf.slice(s, [0, 0], [n, H]);
+      const f = tf.slice(s, [0, H], [n, H]);
+      const g = tf.slice(tz, [0, 2 * H], [n, H]);
+      const o = tf.slice(s, [0, 3 * H], [n, H]);
+      const cPrev = c ?? tf.zeros([n, H]);
+      c = c ? tf.add(tf.mul(f, c), tf.mul(i, g)) : tf.mul(i, g);
+      const tc = tf.tanh(c);
+      saved.push(s, tz, cPrev, tc, h ?? tf.zeros([n, H]));
+      h = tf.mul(o, tc);
+    }
+    save([xi, W, U, ...saved]);
+    return {
+      value: h as tf.Tensor2D,
+      gradFunc: (dy: tf.Tensor, sv: tf.Tensor[]) => {
+        const [xs, Ws, Us] = sv as [tf.Tensor, tf.Tensor2D, tf.Tensor2D];
+        const Ut = tf.transpose(Us);
+        // Which block of the 4H gate vector is the tanh gate (g); the rest are sigmoids.
+        const isG = tf.concat([tf.zeros([1, 2 * H]), tf.ones([1, H]), tf.zeros([1, H])], 1);
+        const dzByTime: tf.Tensor2D[] = new Array(T);
+        const dzRec: tf.Tensor2D[] = [];
+        const hPrevRec: tf.Tensor2D[] = [];
+        let dh: tf.Tensor = dy;
+        let dc: tf.Tensor | undefined;
+        for (let k = T - 1; k >= 0; k--) {
+          const base = 3 + 5 * k;
+          const [s, tz, cPrev, tc, hPrev] = sv.slice(base, base + 5) as tf.Tensor2D[];
+          const i = tf.slice(s!, [0, 0], [n, H]);
+          const f = tf.slice(s!, [0, H], [n, H]);
+          const o = tf.slice(s!, [0, 3 * H], [n, H]);
+          const g = tf.slice(tz!, [0, 2 * H], [n, H]);
+          const dcNow = tf.mul(tf.mul(dh, o), tf.sub(1, tf.square(tc!)));
+          const dcT = dc ? tf.add(dc, dcNow) : dcNow;
+          // d(gate) for i, f, g, o, then × the activation's derivative over the whole block:
+          // σ' = s(1 − s) for i, f, o; tanh' = 1 − tz² for g.
+          const dGate = tf.concat([tf.mul(dcT, g), tf.mul(dcT, cPrev!), tf.mul(dcT, i), tf.mul(dh, tc!)], 1);
+          const deriv = tf.add(tf.mul(tf.mul(s!, tf.sub(1, s!)), tf.sub(1, isG)), tf.mul(tf.sub(1, tf.square(tz!)), isG));
+          const dz = tf.mul(dGate, deriv) as tf.Tensor2D;
+          dzByTime[order[k] as number] = dz;
+          if (k > 0) {
+            dzRec.push(dz);
+            hPrevRec.push(hPrev!);
+            dh = tf.matMul(dz, Ut as tf.Tensor2D);
+          }
+          dc = tf.mul(dcT, f);
+        }
+        const dZ = tf.reshape(tf.stack(dzByTime, 1), [n * T, 4 * H]) as tf.Tensor2D;
+        const xFlat = tf.reshape(xs, [n * T, F]) as tf.Tensor2D;
+        const dW = tf.matMul(tf.transpose(xFlat), dZ);
+        const db = tf.sum(dZ, 0);
+        const dX = tf.reshape(tf.matMul(dZ, tf.transpose(Ws)), [n, T, F]);
+        const dU = hPrevRec.length
+          ? tf.matMul(tf.transpose(tf.concat(hPrevRec, 0)), tf.concat(dzRec, 0))
+          : tf.zerosLike(Us);
+        return [dX, dW, dU, db];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor, w: tf.Tensor, u: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
+  return op(x, kernel, recurrent, bias);
 }
 
 /** GRU as tfjs-layers computes it (reset_after = false; gate order z, r, h). */
@@ -158,7 +243,8 @@ function buildSteps(model: tf.LayersModel): Step[] {
         checkRecurrentConfig(cfg, layer.name);
         const units = Number(cfg['units']);
         const reverse = Boolean(cfg['goBackwards']);
-        return (x) => lstmLast(x, vars, units, reverse);
+        const [k, r, b] = vars as [tf.Variable, tf.Variable, tf.Variable];
+        return (x) => lstmFused(x, k, r, b, units, reverse);
       }
       case 'GRU': {
         checkRecurrentConfig(cfg, layer.name);
@@ -175,7 +261,7 @@ function buildSteps(model: tf.LayersModel): Step[] {
         // trainableWeights = forward layer's [kernel, recurrent, bias] then the backward layer's.
         const fw = vars.slice(0, 3);
         const bw = vars.slice(3, 6);
-        return (x) => tf.concat([lstmLast(x, fw, units, false), lstmLast(x, bw, units, true)], 1);
+        return (x) => tf.concat([lstmFused(x, fw[0]!, fw[1]!, fw[2]!, units, false), lstmFused(x, bw[0]!, bw[1]!, bw[2]!, units, true)], 1);
       }
       case 'InputLayer':
         return (x) => x;
