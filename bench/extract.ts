@@ -1,0 +1,86 @@
+/**
+ * Extraction benchmark (Node): kaggle30 and ntnu30 on one 30 s GTZAN clip, after a warm-up call,
+ * median of several runs, wall and process-CPU time, compared with librosa's figures on this kind
+ * of 2-core machine (librosa-reference.json `timing`; RECIPES.md quotes the same: kaggle30
+ * 1.7–2.5 s, ntnu30 ≈ 0.37 s). Wired into bench/run.ts by its owner; run alone with
+ * `npx tsx -e "import('./bench/extract.ts').then(m => m.runExtractBench())"`.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateDemoCorpus } from '../src/core/audio/synth';
+import { extractRecipe } from '../src/core/features/recipes';
+import type { RecipeId } from '../src/core/features/spec';
+import { readAudioFile } from '../src/node/audioFiles';
+import { fixturesDir, gtzanDir, sharedPath } from '../src/node/paths';
+
+export interface ExtractBenchRow {
+  recipe: RecipeId;
+  wallMs: number;
+  cpuMs: number;
+  librosaWallMs: number;
+  librosaCpuMs: number;
+  /** librosa wall / ours wall (how many times faster). */
+  speedupWall: number;
+  speedupCpu: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length;
+  return m % 2 ? (s[(m - 1) >> 1] as number) : ((s[m / 2 - 1] as number) + (s[m / 2] as number)) / 2;
+}
+
+/** librosa's timings: from the fixture reference when present, else the RECIPES.md figures. */
+function librosaTimings(): { kaggle30: { wall: number; cpu: number }; ntnu30: { wall: number; cpu: number } } {
+  const fallback = { kaggle30: { wall: 2000, cpu: 1725 }, ntnu30: { wall: 370, cpu: 366 } };
+  if (!sharedPath('fixtures', 'librosa-reference.json')) return fallback;
+  try {
+    const t = (JSON.parse(readFileSync(join(fixturesDir, 'librosa-reference.json'), 'utf8')) as { timing?: Record<string, unknown> }).timing as {
+      kaggle30_full_recipe_s_median: number; ntnu30_recipe_s_median: number; process_cpu_s_median: { kaggle30: number; ntnu30: number };
+    };
+    return {
+      kaggle30: { wall: t.kaggle30_full_recipe_s_median * 1000, cpu: t.process_cpu_s_median.kaggle30 * 1000 },
+      ntnu30: { wall: t.ntnu30_recipe_s_median * 1000, cpu: t.process_cpu_s_median.ntnu30 * 1000 },
+    };
+  } catch {
+    return fallback;
+  }
+}
+
+/** Time the two recipes and print a small table; returns the rows for callers that want numbers. */
+export async function runExtractBench(reps = 5): Promise<ExtractBenchRow[]> {
+  let samples: Float32Array;
+  let clip: string;
+  if (sharedPath('data', 'gtzan', 'audio', 'blues.00000.wav')) {
+    samples = (await readAudioFile(join(gtzanDir, 'audio', 'blues.00000.wav'))).samples;
+    clip = 'blues.00000.wav (30.01 s)';
+  } else {
+    // no course data: a synthetic 30 s clip has the same frame count, so the same cost
+    samples = (generateDemoCorpus({ clipsPerStyle: 1, durationSec: [30, 30], styles: ['synth-techno'] })[0] as { samples: Float32Array }).samples;
+    clip = 'synthetic 30 s clip (../shared absent)';
+  }
+  const lib = librosaTimings();
+  const rows: ExtractBenchRow[] = [];
+  for (const recipe of ['kaggle30', 'ntnu30'] as const) {
+    extractRecipe(samples, 22050, recipe); // warm-up (JIT), as librosa's figure excludes its first call
+    const wall: number[] = [];
+    const cpu: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      extractRecipe(samples, 22050, recipe);
+      wall.push(performance.now() - t0);
+      const dc = process.cpuUsage(c0);
+      cpu.push((dc.user + dc.system) / 1000);
+    }
+    const l = lib[recipe];
+    const w = median(wall);
+    const c = median(cpu);
+    rows.push({ recipe, wallMs: w, cpuMs: c, librosaWallMs: l.wall, librosaCpuMs: l.cpu, speedupWall: l.wall / w, speedupCpu: l.cpu / c });
+  }
+  process.stdout.write(`Feature extraction, Node ${process.version}, ${clip}, median of ${reps} after warm-up\n`);
+  process.stdout.write('recipe     ours wall   ours CPU   librosa wall   librosa CPU   × faster (wall / CPU)\n');
+  for (const r of rows)
+    process.stdout.write(`${r.recipe.padEnd(9)} ${r.wallMs.toFixed(0).padStart(7)} ms ${r.cpuMs.toFixed(0).padStart(7)} ms ${r.librosaWallMs.toFixed(0).padStart(10)} ms ${r.librosaCpuMs.toFixed(0).padStart(10)} ms   ${r.speedupWall.toFixed(1)} / ${r.speedupCpu.toFixed(1)}\n`);
+  return rows;
+}
