@@ -43,25 +43,49 @@ export function computeSpectralContrast(mag: Float64Array, nFrames: number, nBin
   }
   const peak = new Float64Array(nFrames * nRows);
   const valley = new Float64Array(nFrames * nRows);
-  let maxLen = 0;
-  for (let k = 0; k < nRows; k++) maxLen = Math.max(maxLen, (hi[k] as number) - (lo[k] as number));
-  const buf = new Float64Array(maxLen);
+  let maxN = 1;
+  for (let k = 0; k < nRows; k++) maxN = Math.max(maxN, nIdx[k] as number);
+  // the n smallest / largest values of a band, kept sorted by insertion (n ≤ ~9, and most values
+  // are rejected by one comparison, so this beats sorting the whole band)
+  const lowBuf = new Float64Array(maxN);
+  const highBuf = new Float64Array(maxN);
   for (let t = 0; t < nFrames; t++) {
     const o = t * nBins;
     for (let k = 0; k < nRows; k++) {
+      const start = o + (lo[k] as number);
       const len = (hi[k] as number) - (lo[k] as number);
-      const sub = buf.subarray(0, len);
-      for (let i = 0; i < len; i++) sub[i] = mag[o + (lo[k] as number) + i] as number;
-      sub.sort();
-      const n = nIdx[k] as number;
-      let v = 0;
-      let p = 0;
-      for (let i = 0; i < n; i++) {
-        v += sub[i] as number;
-        p += sub[len - n + i] as number;
+      const n = Math.min(nIdx[k] as number, len);
+      let nl = 0;
+      let nh = 0;
+      for (let i = 0; i < len; i++) {
+        const v = mag[start + i] as number;
+        // lowBuf ascending: keep the n smallest
+        if (nl < n || v < (lowBuf[nl - 1] as number)) {
+          let j = nl < n ? nl++ : nl - 1;
+          while (j > 0 && (lowBuf[j - 1] as number) > v) {
+            lowBuf[j] = lowBuf[j - 1] as number;
+            j--;
+          }
+          lowBuf[j] = v;
+        }
+        // highBuf descending: keep the n largest
+        if (nh < n || v > (highBuf[nh - 1] as number)) {
+          let j = nh < n ? nh++ : nh - 1;
+          while (j > 0 && (highBuf[j - 1] as number) < v) {
+            highBuf[j] = highBuf[j - 1] as number;
+            j--;
+          }
+          highBuf[j] = v;
+        }
       }
-      valley[t * nRows + k] = v / n;
-      peak[t * nRows + k] = p / n;
+      let vs = 0;
+      let ps = 0;
+      for (let i = 0; i < n; i++) {
+        vs += lowBuf[i] as number;
+        ps += highBuf[i] as number;
+      }
+      valley[t * nRows + k] = vs / n;
+      peak[t * nRows + k] = ps / n;
     }
   }
   const peakDb = powerToDb(peak);
