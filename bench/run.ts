@@ -2,10 +2,16 @@
  * `npm run bench`: speed targets as ratios against stated references. Benchmarks, not tests:
  * they print, they do not fail on a slow machine. `npm run bench -- search` runs one part.
  */
+import { runExtractBench } from './extract';
+import { runExtractBrowserBench } from './extractBrowser';
 import { runSearchBench } from './search';
 
 const parts: Record<string, () => Promise<void>> = {
   search: runSearchBench,
+  extract: async () => {
+    await runExtractBench();
+    await runExtractBrowserBench();
+  },
 };
 
 async function main() {
