@@ -104,6 +104,38 @@ export class RealFft {
   }
 
   /**
+   * Unscaled inverse of D·mA and D·mB packed as one complex signal, left interleaved in
+   * {@link complexResult}: re = N·a[i], im = −N·b[i]. Computed as the forward transform of
+   * conj(Z) (conj(FFT(conj Z)) = N·IFFT(Z)), which skips fft.js's separate 1/N pass; the caller
+   * folds 1/N and the sign into its overlap-add.
+   */
+  inverseMaskedPairRaw(dRe: Float64Array, dIm: Float64Array, mA: Float64Array, mB: Float64Array, offset: number): Float64Array {
+    const n = this.size;
+    const half = n >> 1;
+    const z = this.complexIn;
+    const r0 = dRe[offset] as number;
+    z[0] = r0 * (mA[offset] as number);
+    z[1] = -r0 * (mB[offset] as number);
+    const rh = dRe[offset + half] as number;
+    z[2 * half] = rh * (mA[offset + half] as number);
+    z[2 * half + 1] = -rh * (mB[offset + half] as number);
+    for (let k = 1; k < half; k++) {
+      const re = dRe[offset + k] as number;
+      const im = dIm[offset + k] as number;
+      const a = mA[offset + k] as number;
+      const b = mB[offset + k] as number;
+      // conj(Z[k]) and conj(Z[n−k]) with Z = D·(mA + i·mB), Z[n−k] = conj(D)·(mA + i·mB)
+      z[2 * k] = re * a - im * b;
+      z[2 * k + 1] = -(re * b + im * a);
+      const m = 2 * (n - k);
+      z[m] = re * a + im * b;
+      z[m + 1] = -(re * b - im * a);
+    }
+    this.fft.transform(this.complexOut, z);
+    return this.complexOut;
+  }
+
+  /**
    * Real, even power spectrum → its inverse transform (used for autocorrelation):
    * out[l] = (1/N) Σ_k P[k] cos(2πkl/N) with P given for k = 0..N/2.
    */

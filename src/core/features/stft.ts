@@ -167,10 +167,7 @@ export function inverseStftPair(
 export function inverseStftMaskedPair(s: Stft, maskA: Float64Array, maskB: Float64Array): [Float64Array, Float64Array] {
   const fft = getRealFft(s.nFft);
   const ola = new OverlapAdd(s.nFrames, s.nFft, s.hopSamples);
-  for (let t = 0; t < s.nFrames; t++) {
-    fft.inverseMaskedPair(s.re, s.im, maskA, maskB, t * s.nBins, ola.frameA, ola.frameB);
-    ola.add(t);
-  }
+  for (let t = 0; t < s.nFrames; t++) ola.addInterleavedRaw(t, fft.inverseMaskedPairRaw(s.re, s.im, maskA, maskB, t * s.nBins));
   return ola.finish();
 }
 
@@ -183,6 +180,7 @@ class OverlapAdd {
   private readonly wss: Float64Array;
   private readonly win: Float64Array;
   private readonly win2: Float64Array;
+  private readonly winOverN: Float64Array;
   private readonly half: number;
   constructor(nFrames: number, private readonly nFft: number, private readonly hop: number) {
     this.half = nFft >> 1;
@@ -194,6 +192,7 @@ class OverlapAdd {
     this.frameB = new Float64Array(nFft);
     this.win = periodicHann(nFft);
     this.win2 = this.win.map((w) => w * w);
+    this.winOverN = this.win.map((w) => w / nFft);
   }
   /** Add frame t (frameA/frameB hold its inverse FFTs). */
   add(t: number): void {
@@ -206,6 +205,23 @@ class OverlapAdd {
       const j = o + i;
       a[j] = (a[j] as number) + w * (frameA[i] as number);
       b[j] = (b[j] as number) + w * (frameB[i] as number);
+      wss[j] = (wss[j] as number) + (win2[i] as number);
+    }
+  }
+  /**
+   * Add frame t given as fft.js interleaved output of the unscaled conjugate trick:
+   * a = re/N, b = −im/N (see RealFft.inverseMaskedPairRaw).
+   */
+  addInterleavedRaw(t: number, z: Float64Array): void {
+    const { a, b, wss, win2, winOverN } = this;
+    const o = t * this.hop - this.half;
+    const i0 = Math.max(0, -o);
+    const i1 = Math.min(this.nFft, a.length - o);
+    for (let i = i0; i < i1; i++) {
+      const w = winOverN[i] as number;
+      const j = o + i;
+      a[j] = (a[j] as number) + w * (z[2 * i] as number);
+      b[j] = (b[j] as number) - w * (z[2 * i + 1] as number);
       wss[j] = (wss[j] as number) + (win2[i] as number);
     }
   }

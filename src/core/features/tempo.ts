@@ -43,23 +43,24 @@ export function estimateTempoBpm(onsetEnv: Float64Array, sampleRateHz = 22050, h
   const frame = new Float64Array(fftSize);
   const re = new Float64Array(fft.nBins);
   const im = new Float64Array(fft.nBins);
-  const ac = new Float64Array(fft.nBins);
-  const scratch = new Float64Array(fftSize);
-  const tg = new Float64Array(winLength);
+  // Σ_t ac_t / max|ac_t|: the autocorrelation is linear in the power spectrum, so the normalised
+  // power spectra are summed and inverted ONCE (max|ac_t| is ac_t[0] = Σ x², the frame energy).
+  const sumPower = new Float64Array(fft.nBins);
   for (let t = 0; t < nFrames; t++) {
-    for (let i = 0; i < winLength; i++) frame[i] = (padded[t + i] as number) * (win[i] as number);
-    fft.forward(frame, re, im, 0);
-    for (let k = 0; k < fft.nBins; k++) re[k] = (re[k] as number) * (re[k] as number) + (im[k] as number) * (im[k] as number);
-    fft.inverseRealEven(re, ac, scratch);
-    let mx = 0;
-    for (let l = 0; l < winLength; l++) {
-      const v = Math.abs(ac[l] as number);
-      if (v > mx) mx = v;
+    let energy = 0;
+    for (let i = 0; i < winLength; i++) {
+      const v = (padded[t + i] as number) * (win[i] as number);
+      frame[i] = v;
+      energy += v * v;
     }
-    // util.normalize(norm=inf): columns below float32 tiny are left as they are
-    const scale = mx < 1.1754943508222875e-38 ? 1 : mx;
-    for (let l = 0; l < winLength; l++) tg[l] = (tg[l] as number) + (ac[l] as number) / scale;
+    if (energy === 0) continue;
+    fft.forward(frame, re, im, 0);
+    // util.normalize(norm=inf): columns whose max is below float32 tiny are left unscaled
+    const scale = energy < 1.1754943508222875e-38 ? 1 : 1 / energy;
+    for (let k = 0; k < fft.nBins; k++) sumPower[k] = (sumPower[k] as number) + ((re[k] as number) * (re[k] as number) + (im[k] as number) * (im[k] as number)) * scale;
   }
+  const tg = new Float64Array(fft.nBins);
+  fft.inverseRealEven(sumPower, tg, new Float64Array(fftSize));
   let best = -1;
   let bestScore = -Infinity;
   for (let l = 1; l < winLength; l++) {
