@@ -77,15 +77,13 @@ export function estimateTuning(power: Float64Array, nFrames: number, nBins: numb
       if (v > mx) mx = v;
     }
     const ref = 0.1 * mx;
-    // thresholded value S·(S > ref) at bin k
-    const th = (k: number): number => {
-      const v = power[o + k] as number;
-      return v > ref ? v : 0;
-    };
     for (let k = Math.max(kLo, 1); k < kHi && k < nBins - 1; k++) {
-      const x = th(k);
-      // util.localmax along frequency: x[k] > x[k−1] and x[k] ≥ x[k+1]
-      if (!(x > th(k - 1) && x >= th(k + 1))) continue;
+      // util.localmax along frequency of the thresholded S·(S > ref): x[k] > x[k−1] and x[k] ≥ x[k+1]
+      const xk = power[o + k] as number;
+      const x = xk > ref ? xk : 0;
+      const xm0 = power[o + k - 1] as number;
+      const xp0 = power[o + k + 1] as number;
+      if (!(x > (xm0 > ref ? xm0 : 0) && x >= (xp0 > ref ? xp0 : 0))) continue;
       const s0 = power[o + k] as number;
       const sm = power[o + k - 1] as number;
       const sp = power[o + k + 1] as number;

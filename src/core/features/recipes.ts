@@ -70,6 +70,9 @@ export const RECIPES: Readonly<Record<RecipeId, FeatureSpec>> = {
   },
   kaggle3: {
     // RECIPES.md: segment k = samples [k·66150, k·66150 + 66149); the whole kaggle30 recipe per segment.
+    // Reflect padding, as RECIPES.md says (librosa-reference.json's params label kaggle3s
+    // 'constant', but measured on features_3_sec: reflect matches to ~1e-7 with 300/300 tempi,
+    // zero padding is off by ~1e-2 with 274/300).
     ...base, id: 'kaggle3', version: 1, table: 'kaggle', featureNames: KAGGLE_FEATURE_NAMES, segmentSamples: 66149,
     segmentStrideSamples: 66150, maxSegments: 10, maxSamples: null, padMode: 'reflect',
     description: 'features_3_sec.csv: ten 3 s windows, each with the kaggle30 recipe',
