@@ -23,7 +23,7 @@ function pct(x: number): string {
 export const trainCommand: CliCommand = {
   name: 'train',
   usage:
-    'train --data F --model lstm|gru|bilstm|mlp [--seq 3] [--ensemble 10] [--seed 0] [--epochs N] [--lr 0.001] [--batch 32] [--dropout 0.3] [--features a,b] [--val 0.2 --patience 5] [--backend wasm|cpu] [--save DIR] [--json]',
+    'train --data F --model lstm|gru|bilstm|mlp [--seq 3] [--ensemble 10] [--seed 0] [--epochs N] [--lr 0.001] [--batch 32] [--dropout 0.5] [--label-smoothing 0.1] [--weight-decay 0] [--features a,b] [--pad] [--val 0.2 --patience 5] [--backend wasm|cpu] [--save DIR] [--json]',
   async run(args) {
     const file = optString(args, 'data');
     if (!file) throw new LabError('bad-argument', '--data <feature table> is required');
@@ -48,6 +48,8 @@ export const trainCommand: CliCommand = {
       learningRate: optNumber(args, 'lr', d.learningRate),
       batchSize: optNumber(args, 'batch', d.batchSize),
       dropout: optNumber(args, 'dropout', d.dropout),
+      labelSmoothing: optNumber(args, 'label-smoothing', d.labelSmoothing),
+      weightDecay: optNumber(args, 'weight-decay', 0),
       validationFraction: val > 0 ? val : undefined,
       earlyStopping: val > 0 && patience > 0 ? { patience } : undefined,
     };
@@ -86,7 +88,7 @@ export const trainCommand: CliCommand = {
       split: r.splitDescription,
       testTracks: r.trackIds.length,
       seed,
-      settings: { epochs, learningRate: opts.learningRate, batchSize: opts.batchSize, dropout: opts.dropout, steps: opts.steps ?? null, features: opts.features?.length ?? ds.featureNames.length },
+      settings: { epochs, learningRate: opts.learningRate, batchSize: opts.batchSize, dropout: opts.dropout, labelSmoothing: opts.labelSmoothing, weightDecay: opts.weightDecay, steps: opts.steps ?? null, features: opts.features?.length ?? ds.featureNames.length },
       backend: backend.name,
       backendStepMs: backend.stepMs,
       members: r.members.map((m) => ({ seed: m.seed, accuracy: m.accuracy, macroF1: m.macroF1, epochs: m.epochsRun, trainSec: m.trainMs / 1000, secPerEpoch: m.meanEpochMs / 1000 })),

@@ -21,12 +21,16 @@ import { argmaxRows, predictProbabilities, trainNetwork, type EpochMetrics, type
 
 export type ModelKind = NetworkKind;
 
-/** Sensible defaults per model, tuned on held-out training tracks (see README in the commit). */
-export const MODEL_DEFAULTS: Record<ModelKind, { epochs: number; learningRate: number; batchSize: number; dropout: number }> = {
-  mlp: { epochs: 60, learningRate: 1e-3, batchSize: 32, dropout: 0.3 },
-  lstm: { epochs: 40, learningRate: 1e-3, batchSize: 32, dropout: 0.3 },
-  gru: { epochs: 40, learningRate: 1e-3, batchSize: 32, dropout: 0.3 },
-  bilstm: { epochs: 40, learningRate: 1e-3, batchSize: 32, dropout: 0.3 },
+/**
+ * Defaults per model, chosen on held-out *training* tracks of the NTNU tables (two 20 % track
+ * folds × 4 seeds; the test tracks were not used): dropout 0.5 and label smoothing 0.1 helped the
+ * recurrent models by ~1–3 points of validation accuracy, longer schedules did not.
+ */
+export const MODEL_DEFAULTS: Record<ModelKind, { epochs: number; learningRate: number; batchSize: number; dropout: number; labelSmoothing: number }> = {
+  mlp: { epochs: 60, learningRate: 1e-3, batchSize: 32, dropout: 0.3, labelSmoothing: 0.1 },
+  lstm: { epochs: 40, learningRate: 1e-3, batchSize: 32, dropout: 0.5, labelSmoothing: 0.1 },
+  gru: { epochs: 30, learningRate: 1e-3, batchSize: 32, dropout: 0.5, labelSmoothing: 0.1 },
+  bilstm: { epochs: 25, learningRate: 1e-3, batchSize: 32, dropout: 0.5, labelSmoothing: 0.1 },
 };
 
 export interface ClassifierOptions {
@@ -46,7 +50,7 @@ export interface ClassifierOptions {
   dropout?: number;
   /** Decoupled weight decay; default 0. */
   weightDecay?: number;
-  /** Label smoothing ε; default 0. */
+  /** Label smoothing ε; default per model ({@link MODEL_DEFAULTS}). */
   labelSmoothing?: number;
   /** Recurrent units (sequence models). */
   units?: number;
@@ -207,7 +211,7 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
       batchSize: opts.batchSize ?? defaults.batchSize,
       learningRate: opts.learningRate ?? defaults.learningRate,
       weightDecay: opts.weightDecay,
-      labelSmoothing: opts.labelSmoothing,
+      labelSmoothing: opts.labelSmoothing ?? defaults.labelSmoothing,
       seed: opts.seed,
       validation: valData,
       earlyStopping: opts.earlyStopping,
@@ -236,4 +240,51 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
     network.dispose();
     throw e;
   }
+}
+
+export interface TrackPredictions {
+  trackIds: string[];
+  /** nTracks × spec.genres.length, in the model's label order. */
+  probabilities: Float32Array;
+  /** Predicted genre name per track. */
+  predicted: string[];
+  /** Tracks left out for having fewer segments than the model's sequence length. */
+  dropped: string[];
+}
+
+/**
+ * Classify the tracks among `rows` (all when absent) with a trained or loaded model — labels are
+ * not needed. Segment models average their segments' probabilities per track. Callers loading a
+ * saved model should run checkModelMatchesDataset first (recipe and features).
+ */
+export function predictTracks(network: Network, spec: ModelSpec, ds: Dataset, rows?: ArrayLike<number>, short: 'drop' | 'pad' = 'drop'): TrackPredictions {
+  const all = rows ?? Int32Array.from({ length: ds.nRows }, (_, i) => i);
+  const k = spec.genres.length;
+  if (network.nClasses !== k) throw new LabError('spec-mismatch', `The model has ${network.nClasses} outputs for ${k} genres.`);
+  let trackIds: string[];
+  let probabilities: Float32Array;
+  let dropped: string[] = [];
+  if (spec.unit === 'sequence') {
+    const seq = buildSequences(ds, all, { steps: spec.steps, features: spec.featureNames, scaler: spec.scaler, short });
+    probabilities = predictProbabilities(network, { x: seq.x, sampleShape: [seq.steps, spec.featureNames.length] });
+    trackIds = seq.trackIds;
+    dropped = seq.dropped.map((d) => d.trackId);
+  } else {
+    const inputs = buildInputs(ds, all, spec, short);
+    const probs = predictProbabilities(network, inputs);
+    const groups = groupByTrack(ds, all);
+    const posOf = new Map<number, number>();
+    for (let i = 0; i < all.length; i++) posOf.set(all[i] as number, i);
+    trackIds = groups.map((g) => g.trackId);
+    probabilities = new Float32Array(groups.length * k);
+    groups.forEach((g, t) => {
+      for (const r of g.rows) {
+        const i = posOf.get(r) as number;
+        for (let c = 0; c < k; c++) probabilities[t * k + c]! += probs[i * k + c] as number;
+      }
+      for (let c = 0; c < k; c++) probabilities[t * k + c]! /= g.rows.length;
+    });
+  }
+  const predicted = Array.from(argmaxRows(probabilities, k), (c) => spec.genres[c] as string);
+  return { trackIds, probabilities, predicted, dropped };
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LabError } from '../errors';
 import { initNodeBackend } from '../../node/tfNode';
-import { evaluateOnRows, trainClassifier } from './classifier';
+import { evaluateOnRows, predictTracks, trainClassifier } from './classifier';
 import { checkModelMatchesDataset, exportModelFiles, importModelFiles, loadSavedModel, serializeClassifier, validateSavedModel, type SavedModel } from './saved';
 import { makeSyntheticDataset } from './testData';
 import { resolveSplit } from '../data/split';
@@ -50,6 +50,11 @@ describe('saved models', () => {
       const fromFiles = await loadSavedModel(back);
       expect(Array.from(evaluateOnRows(ds, test, fromFiles.network, fromFiles.spec).trackProbabilities)).toEqual(Array.from(before));
       expect(fromFiles.metadata).toEqual(saved.metadata);
+      // Label-free prediction (what classifying new audio uses) gives the same track probabilities.
+      const pred = predictTracks(fromFiles.network, fromFiles.spec, ds, test);
+      expect(pred.trackIds).toEqual(c.test.trackIds);
+      expect(Array.from(pred.probabilities)).toEqual(Array.from(before));
+      if (kind !== 'mlp') expect(pred.predicted).toEqual(Array.from(c.test.yPred, (g) => ds.genres[g]));
       fromFiles.dispose();
       c.dispose();
     });
