@@ -52,6 +52,10 @@ export interface ClassifierOptions {
   weightDecay?: number;
   /** Label smoothing ε; default per model ({@link MODEL_DEFAULTS}). */
   labelSmoothing?: number;
+  /** Gaussian noise std on z-scored training inputs; default 0. */
+  inputNoise?: number;
+  /** Average the weights of the last k epochs (SWA); default 0. */
+  averageLastEpochs?: number;
   /** Recurrent units (sequence models). */
   units?: number;
   /** Hidden widths (MLP). */
@@ -212,6 +216,8 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
       learningRate: opts.learningRate ?? defaults.learningRate,
       weightDecay: opts.weightDecay,
       labelSmoothing: opts.labelSmoothing ?? defaults.labelSmoothing,
+      inputNoise: opts.inputNoise,
+      averageLastEpochs: opts.averageLastEpochs,
       seed: opts.seed,
       validation: valData,
       earlyStopping: opts.earlyStopping,

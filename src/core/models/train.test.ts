@@ -115,6 +115,26 @@ describe('trainNetwork', () => {
     net.dispose();
   });
 
+  it('ends with the mean of the last k epochs\' weights when averaging (SWA)', async () => {
+    const net = buildMlp({ nFeatures: 4, nClasses: 2, hidden: [8], seed: 4 });
+    const snaps: number[][] = [];
+    await trainNetwork(net, blobs(48, 5), {
+      epochs: 4,
+      batchSize: 8,
+      seed: 2,
+      inputNoise: 0.1,
+      averageLastEpochs: 2,
+      onEpoch: (m) => {
+        if (m.epoch >= 3) snaps.push(net.variables.flatMap((v) => Array.from(v.dataSync())));
+      },
+    });
+    const final = net.variables.flatMap((v) => Array.from(v.dataSync()));
+    expect(snaps).toHaveLength(2);
+    final.forEach((w, i) => expect(w).toBeCloseTo((snaps[0]![i]! + snaps[1]![i]!) / 2, 5));
+    expect(snaps[0]).not.toEqual(snaps[1]);
+    net.dispose();
+  });
+
   it('rejects data that does not fit the model', async () => {
     const net = buildMlp({ nFeatures: 3, nClasses: 2, seed: 1 });
     await expect(trainNetwork(net, blobs(8, 1), { epochs: 1, seed: 1 })).rejects.toThrow(/expects 3/);

@@ -60,6 +60,13 @@ export interface TrainOptions {
   earlyStopping?: { patience: number; monitor?: 'valLoss' | 'valAccuracy' };
   /** Restore the weights of the best epoch at the end (by the monitor, or train loss without validation). Default: true with early stopping, else false. */
   restoreBest?: boolean;
+  /** Std of Gaussian noise added to the (z-scored) inputs of each training batch; default 0. */
+  inputNoise?: number;
+  /**
+   * Stochastic weight averaging: end with the mean of the weights after each of the last `k`
+   * epochs (ignored when best weights are restored); default 0 = off.
+   */
+  averageLastEpochs?: number;
   cancel?: CancelToken;
   onEpoch?: (m: EpochMetrics) => void;
   onProgress?: (p: TrainProgress) => void;
@@ -253,6 +260,10 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
   if (!(weightDecay >= 0) || !(smoothing >= 0 && smoothing < 1)) throw new LabError('bad-argument', 'Weight decay must be ≥ 0 and label smoothing in [0, 1).');
   // Decay applies to matrices (kernels), not to biases or normalisation gains, as in AdamW practice.
   const decayed = net.variables.filter((v) => v.shape.length >= 2);
+  const inputNoise = opts.inputNoise ?? 0;
+  const averageLast = opts.averageLastEpochs ?? 0;
+  let swa: tf.Tensor[] | undefined;
+  let swaCount = 0;
   const order = Array.from({ length: n }, (_, i) => i);
   const batchesPerEpoch = Math.ceil(n / batchSize);
   const totalBatches = batchesPerEpoch * epochs;
@@ -283,8 +294,14 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
         }
         const from = b * batchSize;
         const to = Math.min(n, from + batchSize);
-        const { x, y } = gatherBatch(data, order, from, to, net.nClasses, smoothing);
+        const batch = gatherBatch(data, order, from, to, net.nClasses, smoothing);
         const dropoutSeed = Math.floor(rng() * 2 ** 31);
+        const y = batch.y;
+        let x = batch.x;
+        if (inputNoise > 0) {
+          x = tf.tidy(() => tf.add(batch.x, tf.randomNormal(batch.x.shape, 0, inputNoise, 'float32', dropoutSeed + 1)));
+          batch.x.dispose();
+        }
         let logits: tf.Tensor2D | undefined;
         const loss = optimizer.minimize(() => {
           logits = tf.keep(net.forward(x, true, dropoutSeed));
@@ -319,6 +336,15 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
           lastYield = performance.now();
         }
       }
+      if (averageLast > 0 && epoch > epochs - averageLast) {
+        if (!swa) swa = net.variables.map((v) => tf.keep(tf.zerosLike(v)));
+        swa.forEach((acc, i) => {
+          const next = tf.tidy(() => tf.add(acc, net.variables[i] as tf.Variable));
+          acc.dispose();
+          (swa as tf.Tensor[])[i] = next;
+        });
+        swaCount++;
+      }
       const m: EpochMetrics = { epoch, trainLoss: lossSum / n, trainAccuracy: correct / n, epochMs: 0 };
       if (opts.validation) {
         const v = evaluateNetwork(net, opts.validation);
@@ -344,6 +370,9 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
       }
     }
     let weightsFromEpoch = history.length;
+    if (swa && swaCount > 0 && !cancelled && !restoreBest) {
+      net.variables.forEach((v, i) => v.assign(tf.tidy(() => tf.div((swa as tf.Tensor[])[i] as tf.Tensor, swaCount))));
+    }
     // After a cancel the weights are mid-epoch: always go back to the best completed epoch.
     if (best && (cancelled || (restoreBest && bestEpoch !== history.length))) {
       restore(net, best);
@@ -362,6 +391,7 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
     };
   } finally {
     best?.forEach((t) => t.dispose());
+    swa?.forEach((t) => t.dispose());
     optimizer.dispose();
   }
 }
