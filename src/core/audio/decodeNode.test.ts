@@ -14,6 +14,13 @@ describe('decodeNode', () => {
     expect(detectContainer(new TextEncoder().encode('ID3....'))).toBe('mp3');
     await expect(decodeAudioBytes(new Uint8Array(0), 'x.wav')).rejects.toMatchObject({ code: 'corrupt-audio' });
     await expect(decodeAudioBytes(new TextEncoder().encode('just text'), 'notes.txt')).rejects.toMatchObject({ code: 'unsupported-audio' });
+    // the wasm decoders' failures surface as typed errors too
+    const junkFlac = new Uint8Array(64);
+    junkFlac.set([0x66, 0x4c, 0x61, 0x43]); // 'fLaC' then garbage
+    await expect(decodeAudioBytes(junkFlac, 'bad.flac')).rejects.toMatchObject({ code: 'corrupt-audio' });
+    const junkMp3 = new Uint8Array(256).fill(0x55);
+    junkMp3.set([0x49, 0x44, 0x33]); // 'ID3' then garbage
+    await expect(decodeAudioBytes(junkMp3, 'bad.mp3')).rejects.toMatchObject({ code: 'corrupt-audio' });
   });
   it('decodes a 44.1 kHz stereo WAV to mono 22 050 Hz', async () => {
     const n = 44100;
