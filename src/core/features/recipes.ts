@@ -266,7 +266,7 @@ export function extractRecipe(samples: Float32Array, sampleRateHz: number, recip
   const bounds = segmentBounds(spec, samples.length);
   if (bounds.length === 0 || (spec.segmentSamples === null && samples.length < MIN_SAMPLES)) {
     const need = spec.segmentSamples ?? MIN_SAMPLES;
-    throw new LabError('audio-too-short', `The ${spec.id} recipe needs at least ${(need / spec.sampleRateHz).toFixed(2)} s of audio; this clip has ${(samples.length / spec.sampleRateHz).toFixed(2)} s.`, { samples: samples.length, need });
+    throw new LabError('audio-too-short', `The ${spec.id} recipe needs at least ${(need / spec.sampleRateHz).toFixed(3)} s of audio (${need} samples at ${spec.sampleRateHz} Hz); this clip has ${samples.length} samples (${(samples.length / spec.sampleRateHz).toFixed(3)} s).`, { samples: samples.length, need });
   }
   const segments: Float64Array[] = [];
   const lengths: number[] = [];
