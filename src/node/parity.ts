@@ -365,7 +365,11 @@ export async function meydaComparison(path: string): Promise<MeydaComparison[]> 
   const { computeStft, powerSpectrogram, magnitudeFromPower, fftFrequenciesHz } = await import('../core/features/stft');
   const { computeChroma } = await import('../core/features/chroma');
   const { computeSpectralCentroid } = await import('../core/features/centroid');
+  const { computeSpectralBandwidth } = await import('../core/features/bandwidth');
   const { computeSpectralRolloff } = await import('../core/features/rolloff');
+  const { applyMelFilterbank, getMelFilterbank } = await import('../core/features/mel');
+  const { powerToDb } = await import('../core/features/db');
+  const { computeMfcc } = await import('../core/features/mfcc');
   const { computeSpectralFlatness } = await import('../core/features/flatness');
   const { computeRms } = await import('../core/features/rms');
   const { computeZcr } = await import('../core/features/zcr');
@@ -384,6 +388,8 @@ export async function meydaComparison(path: string): Promise<MeydaComparison[]> 
     spectralFlatness: computeSpectralFlatness(power, st.nFrames, st.nBins),
   };
   const { chroma } = computeChroma(power, st.nFrames, st.nBins, 22050);
+  lib.spectralSpread = computeSpectralBandwidth(mag, st.nFrames, st.nBins, freqs, lib.spectralCentroid as Float64Array);
+  const mfcc = computeMfcc(powerToDb(applyMelFilterbank(power, st.nFrames, getMelFilterbank(22050))), st.nFrames, 128, 13);
   const n = m.nFrames;
   const col = (c: number, scale = 1): Float64Array => Float64Array.from({ length: n }, (_, t) => (m.values[t * m.width + c] as number) * scale);
   const libCol = (a: Float64Array, width = 1, c = 0): Float64Array => Float64Array.from({ length: n }, (_, t) => a[(t + 2) * width + c] as number);
@@ -398,6 +404,10 @@ export async function meydaComparison(path: string): Promise<MeydaComparison[]> 
   cmp('spectralCentroid', 'bins × sr/2048 → Hz', col(idx('spectralCentroid'), 22050 / 2048), libCol(lib.spectralCentroid as Float64Array));
   cmp('spectralRolloff', 'Hz as is (Meyda 99 % vs librosa 85 %)', col(idx('spectralRolloff')), libCol(lib.spectralRolloff as Float64Array));
   cmp('spectralFlatness', 'as is (Meyda amplitude spectrum vs librosa power)', col(idx('spectralFlatness')), libCol(lib.spectralFlatness as Float64Array));
+  cmp('spectralSpread', 'bins × sr/2048 vs librosa bandwidth (p=2)', col(idx('spectralSpread'), 22050 / 2048), libCol(lib.spectralSpread as Float64Array));
+  const rms2 = Float64Array.from(lib.rms as Float64Array, (v) => 2048 * v * v);
+  cmp('energy', 'Σx² of the windowed frame vs 2048·rms² (raw frame)', col(idx('energy')), libCol(rms2));
+  for (let c = 0; c < 13; c++) cmp(`mfcc_${c + 1}`, 'as is (Meyda: 26 HTK filters, ln(E+1), unnormalised DCT; librosa: 128 Slaney, dB, ortho DCT)', col(MEYDA_SCALARS.length + c), libCol(mfcc, 13, c));
   const nScalars = MEYDA_SCALARS.length;
   const chromaMeyda = new Float64Array(n * 12);
   const chromaLib = new Float64Array(n * 12);

@@ -24,6 +24,7 @@ describe('meyda recipe', () => {
   it.skipIf(!!reason)('agrees with librosa where the definitions agree (centroid, zcr) and not where they differ', async () => {
     const cmp = new Map((await meydaComparison(join(gtzanDir, 'audio', 'blues.00000.wav'))).map((m) => [m.feature, m]));
     expect(cmp.get('spectralCentroid')?.medianRel).toBeLessThan(0.01); // same definition after × sr/N
+    expect(cmp.get('spectralSpread')?.medianRel).toBeLessThan(0.01); // = librosa bandwidth (p=2) in bins
     expect(cmp.get('zcr')?.medianRel).toBeLessThan(0.02); // count/2048 vs rate (2047 pairs)
     expect(cmp.get('rms')?.medianRel).toBeGreaterThan(0.2); // windowed vs raw frames
     expect(cmp.get('spectralRolloff')?.medianRel).toBeGreaterThan(0.2); // 99 % vs 85 %

@@ -3,7 +3,10 @@
  * hop 512, no centring — as a live microphone delivers buffers), aggregated per segment as
  * mean/std. Definitions are Meyda's, NOT librosa's (centroid/spread in bins, zcr a count,
  * rolloff at 99 % in Hz, 13 HTK-style MFCC with ln(E+1), chroma without tuning); the parity
- * command reports how far each is from librosa on the same clip. Non-finite per-frame values
+ * command reports how far each is from librosa on the same clip. Measured on blues.00000
+ * (median relative difference per frame): centroid and spread × sr/2048 equal librosa's
+ * centroid and bandwidth (< 1e−3), zcr/2048 within 0.6 %; rms (windowed) ~40 %, rolloff (99 %)
+ * ~126 %, flatness, chroma and MFCC are different quantities (correlation 0.4–0.97). Non-finite per-frame values
  * (Meyda's flatness/centroid on a silent frame) count as 0 so silence stays finite.
  */
 import Meyda from 'meyda';
