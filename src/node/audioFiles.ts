@@ -2,9 +2,10 @@
  * Node-only audio file helpers for the CLI, tests and benchmarks: read bytes, decode to mono
  * 22 050 Hz, and list audio files under folders.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { decodeToMono, type MonoAudio } from '../core/audio/decodeNode';
+import { LabError } from '../core/errors';
 
 export const AUDIO_EXTENSIONS = ['.wav', '.mp3', '.flac', '.ogg'];
 
@@ -18,6 +19,7 @@ export async function readAudioFile(path: string, targetRateHz = 22050): Promise
 export function listAudioFiles(paths: readonly string[]): string[] {
   const out: string[] = [];
   const walk = (p: string): void => {
+    if (!existsSync(p)) throw new LabError('bad-argument', `No such file or folder: ${p}`, { path: p });
     const st = statSync(p);
     if (st.isDirectory()) {
       for (const name of readdirSync(p).sort()) walk(join(p, name));
