@@ -5,6 +5,7 @@
  * amin 1e−10 and top_db 80 relative to its own whole-matrix maximum. Output frame-major
  * nFrames × (nBands + 1). Own DSP (Meyda has no contrast).
  */
+import { LabError } from '../errors';
 import { powerToDb } from './db';
 
 /** Contrast per frame and band (dB), from the magnitude spectrogram. */
@@ -12,6 +13,9 @@ export function computeSpectralContrast(mag: Float64Array, nFrames: number, nBin
   const nRows = nBands + 1;
   const octa = new Float64Array(nBands + 2);
   for (let i = 1; i < nBands + 2; i++) octa[i] = fMinHz * Math.pow(2, i - 1);
+  // librosa raises when a band starts at or above Nyquist
+  for (let i = 0; i < nBands + 1; i++)
+    if ((octa[i] as number) >= 0.5 * sampleRateHz) throw new LabError('bad-argument', `Spectral contrast: ${nBands} octave bands from ${fMinHz} Hz exceed the Nyquist frequency of ${sampleRateHz} Hz audio.`);
   // bin ranges per band, as librosa selects them
   const lo = new Int32Array(nRows);
   const hi = new Int32Array(nRows); // exclusive, after dropping the last bin for k < nBands
