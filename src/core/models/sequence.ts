@@ -59,19 +59,29 @@ export function buildSequenceModel(opts: SequenceModelOptions): Network {
   model.add(tf.layers.dense({ units: denseUnits, activation: 'relu', kernelInitializer: uniformFanInit(fan, next()), biasInitializer: uniformFanInit(fan, next()) }));
   if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout }));
   model.add(tf.layers.dense({ units: opts.nClasses, activation: 'softmax', kernelInitializer: uniformFanInit(denseUnits, next()), biasInitializer: uniformFanInit(denseUnits, next()) }));
-  if (opts.kind === 'bilstm') reseedBackward(model, units, next);
+  initRecurrentLikePyTorch(model, units, next);
   return wrapModel(opts.kind, model);
 }
 
-/** Give the backward LSTM of a Bidirectional layer its own seeded weights. */
-function reseedBackward(model: tf.Sequential, units: number, next: () => number): void {
-  const bi = model.layers[0];
-  if (!bi) return;
-  const backward = bi.trainableWeights.slice(3, 6);
-  const r = 1 / Math.sqrt(units);
-  for (const w of backward) {
-    const fresh = tf.randomUniform(w.shape as number[], -r, r, 'float32', next());
+/**
+ * PyTorch's recurrent initialisation on the built layers: every weight U(−k, k) with k = 1/√units,
+ * and the bias the sum of two such draws (PyTorch has separate input and hidden biases, b_ih + b_hh).
+ * The Bidirectional wrapper copies the inner layer's config for its backward copy, so the backward
+ * direction is drawn here too — otherwise both directions would start identical.
+ */
+function initRecurrentLikePyTorch(model: tf.Sequential, units: number, next: () => number): void {
+  const rec = model.layers[0];
+  if (!rec) return;
+  const k = 1 / Math.sqrt(units);
+  rec.trainableWeights.forEach((w, i) => {
+    const isBias = w.shape.length === 1;
+    const isBackward = i >= 3;
+    if (!isBias && !isBackward) return; // forward kernels already have U(−k, k) from their initialisers
+    const fresh = tf.tidy(() => {
+      const a = tf.randomUniform(w.shape as number[], -k, k, 'float32', next());
+      return isBias ? tf.add(a, tf.randomUniform(w.shape as number[], -k, k, 'float32', next())) : a;
+    });
     w.write(fresh);
     fresh.dispose();
-  }
+  });
 }
