@@ -68,6 +68,10 @@ export interface LabState {
   restored: boolean;
   /** Building a dataset from audio files (Data cell). */
   audioImport?: AudioImportState;
+  /** Saved neural models (summaries; weights stay in IndexedDB). */
+  models: import('./models').ModelSummary[];
+  /** The tfjs backend the training worker chose, with its measurements. */
+  backend?: import('../core/models/tfBackend').BackendChoice;
 }
 
 export function splitChoice(split: SplitParam, seed = 0): SplitChoice {
@@ -125,6 +129,7 @@ export function createLabStore() {
     params: defaultParams(),
     runs: {},
     restored: false,
+    models: [],
   }));
 }
 

@@ -76,23 +76,47 @@ export function emptyImport(recipe: RecipeId): AudioImportState {
   return { status: 'idle', recipe, total: 0, done: 0, progress: 0, startedAt: 0, failed: [], fromCache: 0 };
 }
 
-/** Extract one task (file or synthetic clip) with caching; returns the clip or throws. */
-async function extractOne(recipe: RecipeId, input: AudioInput, onProgress: (f: number) => void): Promise<{ clip: ExtractedClip; cached: boolean }> {
+export interface FileFeatures {
+  featureNames: string[];
+  /** One row per segment, in the recipe's feature order. */
+  rows: Float64Array[];
+  segmentLengths: number[];
+  cached: boolean;
+}
+
+/**
+ * Features of one audio file with one recipe, through the worker pool, cached by content hash.
+ * WAV bytes are parsed in the worker (exact librosa scaling); other formats are decoded by Web
+ * Audio here. Pass `samples` when the caller already decoded the file (mono, 22 050 Hz).
+ */
+export async function extractFileFeatures(file: File, recipe: RecipeId, onProgress: (f: number) => void = () => {}, bytes?: ArrayBuffer): Promise<FileFeatures> {
   const spec = getRecipe(recipe);
-  const { genre } = inferTrackName(input.path);
-  if (!genre) throw new LabError('bad-argument', `${input.path}: cannot tell the genre — put the file in a folder named after its genre, or name it like jazz.00012.wav.`);
-  if (input.file.size === 0) throw new LabError('corrupt-audio', `${input.file.name} is empty (0 bytes).`);
-  const bytes = await input.file.arrayBuffer();
-  const key = `${await contentHash(bytes)}:${spec.id}:v${spec.version}`;
+  if (file.size === 0) throw new LabError('corrupt-audio', `${file.name} is empty (0 bytes).`);
+  const buf = bytes ?? (await file.arrayBuffer());
+  const key = `${await contentHash(buf)}:${spec.id}:v${spec.version}`;
   const hit = await get<CachedFeatures>(key, cache()).catch(() => undefined);
-  const fileName = input.file.name;
-  if (hit) return { clip: { fileName, genre, segments: hit.rows, segmentLengths: hit.segmentLengths }, cached: true };
-  const u8 = new Uint8Array(bytes);
-  const req: Omit<ExtractRequest, 'id'> = isWavBytes(u8) ? { fileName, recipe, bytes } : { fileName, recipe, samples: await decodeWithWebAudio(bytes, fileName) };
+  if (hit) return { ...hit, cached: true };
+  // The pool transfers (detaches) what it is given, so hand it a copy.
+  const copy = buf.slice(0);
+  const req: Omit<ExtractRequest, 'id'> = isWavBytes(new Uint8Array(copy)) ? { fileName: file.name, recipe, bytes: copy } : { fileName: file.name, recipe, samples: await decodeWithWebAudio(copy, file.name) };
   const transfer = req.bytes ? [req.bytes] : [req.samples!.buffer as ArrayBuffer];
   const r = await getPool().run(req, transfer, onProgress);
-  void set(key, { featureNames: r.featureNames, rows: r.rows, segmentLengths: r.segmentLengths } satisfies CachedFeatures, cache()).catch(() => {});
-  return { clip: { fileName, genre, segments: r.rows, segmentLengths: r.segmentLengths }, cached: false };
+  const out: CachedFeatures = { featureNames: r.featureNames, rows: r.rows, segmentLengths: r.segmentLengths };
+  void set(key, out, cache()).catch(() => {});
+  return { ...out, cached: false };
+}
+
+/** Mono samples at 22 050 Hz for display and playback (Web Audio decode, any format the browser reads). */
+export async function decodeForDisplay(bytes: ArrayBuffer, name: string): Promise<Float32Array> {
+  return decodeWithWebAudio(bytes.slice(0), name);
+}
+
+/** Extract one file of a batch: genre from its path, then {@link extractFileFeatures}. */
+async function extractOne(recipe: RecipeId, input: AudioInput, onProgress: (f: number) => void): Promise<{ clip: ExtractedClip; cached: boolean }> {
+  const { genre } = inferTrackName(input.path);
+  if (!genre) throw new LabError('bad-argument', `${input.path}: cannot tell the genre — put the file in a folder named after its genre, or name it like jazz.00012.wav.`);
+  const f = await extractFileFeatures(input.file, recipe, onProgress);
+  return { clip: { fileName: input.file.name, genre, segments: f.rows, segmentLengths: f.segmentLengths }, cached: f.cached };
 }
 
 /** Only audio files, in a stable order (by path). */

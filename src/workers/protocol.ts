@@ -38,3 +38,33 @@ export type ExtractResponse =
   | { type: 'progress'; id: number; fraction: number }
   | { type: 'done'; id: number; featureNames: string[]; rows: Float64Array[]; segmentLengths: number[]; nSamples: number }
   | { type: 'error'; id: number; error: ErrorInfo };
+
+export type TrainRequest =
+  | {
+      type: 'train';
+      runId: number;
+      dataset: import('../core/data/dataset').Dataset;
+      options: Omit<import('../core/models/ensemble').EnsembleOptions, 'cancel' | 'onEpoch' | 'onProgress' | 'onMember' | 'keepMembers'>;
+      backend: import('../core/models/tfBackend').BackendName | 'auto';
+    }
+  | { type: 'cancel'; runId: number }
+  | { type: 'backend'; backend: import('../core/models/tfBackend').BackendName | 'auto' }
+  | {
+      type: 'predict';
+      runId: number;
+      /** Cache key of the loaded model inside the worker (saved-model id + member index). */
+      key: string;
+      saved: import('../core/models/saved').SavedModel;
+      x: Float32Array;
+      sampleShape: number[];
+      backend: import('../core/models/tfBackend').BackendName | 'auto';
+    };
+
+export type TrainResponse =
+  | { type: 'backend'; choice: import('../core/models/tfBackend').BackendChoice }
+  | { type: 'epoch'; runId: number; member: number; metrics: import('../core/models/train').EpochMetrics }
+  | { type: 'progress'; runId: number; member: number; progress: import('../core/models/train').TrainProgress }
+  | { type: 'member'; runId: number; summary: import('../core/models/ensemble').MemberSummary }
+  | { type: 'done'; runId: number; result: Omit<import('../core/models/ensemble').EnsembleResult, 'classifiers'>; saved: import('../core/models/saved').SavedModel[]; backend: string }
+  | { type: 'predicted'; runId: number; probabilities: Float32Array }
+  | { type: 'error'; runId: number; error: ErrorInfo };

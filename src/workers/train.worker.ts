@@ -1,0 +1,98 @@
+/// <reference lib="webworker" />
+/**
+ * Neural training and prediction off the main thread. The tfjs backend is chosen here, by
+ * measurement (webgl, wasm, cpu) unless the user overrides it, and reported to the page.
+ * Training yields to the event loop every ~50 ms, so a cancel message stops it within a batch;
+ * the best weights so far are kept and the (partial) result comes back as usual.
+ */
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { Dataset } from '../core/data/dataset';
+import { toErrorInfo } from '../core/errors';
+import { trainEnsemble } from '../core/models/ensemble';
+import { loadSavedModel, serializeClassifier, type LoadedModel, type SavedModel } from '../core/models/saved';
+import { chooseBackend, type BackendChoice, type BackendName } from '../core/models/tfBackend';
+import { predictProbabilities } from '../core/models/train';
+import type { TrainRequest, TrainResponse } from './protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+const post = (m: TrainResponse, transfer: Transferable[] = []) => self.postMessage(m, transfer);
+
+let backend: { wanted: BackendName | 'auto'; choice: BackendChoice } | undefined;
+async function ensureBackend(wanted: BackendName | 'auto'): Promise<BackendChoice> {
+  if (backend && backend.wanted === wanted) return backend.choice;
+  const choice = await chooseBackend({
+    wasmPaths: { 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded },
+    override: wanted === 'auto' ? undefined : wanted,
+  });
+  backend = { wanted, choice };
+  post({ type: 'backend', choice });
+  return choice;
+}
+
+const cancels = new Map<number, { cancelled: boolean }>();
+const loaded = new Map<string, LoadedModel>();
+
+self.onmessage = async (ev: MessageEvent<TrainRequest>) => {
+  const m = ev.data;
+  if (m.type === 'cancel') {
+    const c = cancels.get(m.runId);
+    if (c) c.cancelled = true;
+    return;
+  }
+  if (m.type === 'backend') {
+    try {
+      await ensureBackend(m.backend);
+    } catch (e) {
+      post({ type: 'error', runId: -1, error: toErrorInfo(e) });
+    }
+    return;
+  }
+  if (m.type === 'predict') {
+    try {
+      await ensureBackend(m.backend);
+      let model = loaded.get(m.key);
+      if (!model) {
+        model = await loadSavedModel(m.saved);
+        loaded.set(m.key, model);
+      }
+      const probabilities = predictProbabilities(model.network, { x: m.x, sampleShape: m.sampleShape });
+      post({ type: 'predicted', runId: m.runId, probabilities }, [probabilities.buffer as ArrayBuffer]);
+    } catch (e) {
+      post({ type: 'error', runId: m.runId, error: toErrorInfo(e) });
+    }
+    return;
+  }
+  // train
+  const token = { cancelled: false };
+  cancels.set(m.runId, token);
+  try {
+    const choice = await ensureBackend(m.backend);
+    const ds: Dataset = m.dataset;
+    let member = 0;
+    const result = await trainEnsemble(ds, {
+      ...m.options,
+      keepMembers: true,
+      cancel: token,
+      onEpoch: (metrics) => post({ type: 'epoch', runId: m.runId, member, metrics }),
+      onProgress: (p) => post({ type: 'progress', runId: m.runId, member, progress: p }),
+      onMember: (i, summary) => {
+        member = i + 1;
+        post({ type: 'member', runId: m.runId, summary });
+      },
+    });
+    const saved: SavedModel[] = [];
+    for (const c of result.classifiers ?? []) {
+      saved.push(await serializeClassifier(c, { backend: choice.name, training: { epochs: m.options.epochs ?? 0, learningRate: m.options.learningRate ?? 0, batchSize: m.options.batchSize ?? 0 } }));
+      c.dispose();
+    }
+    const { classifiers: _drop, ...plain } = result;
+    void _drop;
+    post({ type: 'done', runId: m.runId, result: plain, saved, backend: choice.name });
+  } catch (e) {
+    post({ type: 'error', runId: m.runId, error: toErrorInfo(e) });
+  } finally {
+    cancels.delete(m.runId);
+  }
+};

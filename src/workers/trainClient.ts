@@ -1,0 +1,92 @@
+/**
+ * Main-thread side of the training worker: one long-lived worker (the tfjs backend and loaded
+ * models live there), runs identified by id, progress callbacks, cancel by message.
+ */
+import type { Dataset } from '../core/data/dataset';
+import { fromErrorInfo } from '../core/errors';
+import type { EnsembleResult, MemberSummary } from '../core/models/ensemble';
+import type { SavedModel } from '../core/models/saved';
+import type { BackendChoice, BackendName } from '../core/models/tfBackend';
+import type { EpochMetrics, TrainProgress } from '../core/models/train';
+import type { TrainRequest, TrainResponse } from './protocol';
+
+let worker: Worker | undefined;
+let nextRun = 1;
+const listeners = new Set<(m: TrainResponse) => void>();
+let backendListener: ((c: BackendChoice) => void) | undefined;
+
+function getWorker(): Worker {
+  if (!worker) {
+    worker = new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (ev: MessageEvent<TrainResponse>) => {
+      if (ev.data.type === 'backend') backendListener?.(ev.data.choice);
+      for (const l of listeners) l(ev.data);
+    };
+  }
+  return worker;
+}
+
+export function onBackendChosen(fn: (c: BackendChoice) => void): void {
+  backendListener = fn;
+}
+
+/** Choose (or re-choose) the backend now, so the page can show it before training. */
+export function requestBackend(backend: BackendName | 'auto'): void {
+  getWorker().postMessage({ type: 'backend', backend } satisfies TrainRequest);
+}
+
+export interface TrainCallbacks {
+  onEpoch(member: number, m: EpochMetrics): void;
+  onProgress(member: number, p: TrainProgress): void;
+  onMember(s: MemberSummary): void;
+}
+
+export interface TrainOutcome {
+  result: Omit<EnsembleResult, 'classifiers'>;
+  saved: SavedModel[];
+  backend: string;
+}
+
+export function trainInWorker(
+  dataset: Dataset,
+  options: Extract<TrainRequest, { type: 'train' }>['options'],
+  backend: BackendName | 'auto',
+  cb: TrainCallbacks,
+): { promise: Promise<TrainOutcome>; cancel(): void } {
+  const w = getWorker();
+  const runId = nextRun++;
+  const promise = new Promise<TrainOutcome>((resolve, reject) => {
+    const l = (m: TrainResponse) => {
+      if (!('runId' in m) || m.runId !== runId) return;
+      if (m.type === 'epoch') cb.onEpoch(m.member, m.metrics);
+      else if (m.type === 'progress') cb.onProgress(m.member, m.progress);
+      else if (m.type === 'member') cb.onMember(m.summary);
+      else if (m.type === 'done') {
+        listeners.delete(l);
+        resolve({ result: m.result, saved: m.saved, backend: m.backend });
+      } else if (m.type === 'error') {
+        listeners.delete(l);
+        reject(fromErrorInfo(m.error));
+      }
+    };
+    listeners.add(l);
+    w.postMessage({ type: 'train', runId, dataset, options, backend } satisfies TrainRequest);
+  });
+  return { promise, cancel: () => w.postMessage({ type: 'cancel', runId } satisfies TrainRequest) };
+}
+
+/** Probabilities of a saved model (member) for prepared inputs, computed in the worker. */
+export function predictInWorker(key: string, saved: SavedModel, x: Float32Array, sampleShape: number[], backend: BackendName | 'auto'): Promise<Float32Array> {
+  const w = getWorker();
+  const runId = nextRun++;
+  return new Promise<Float32Array>((resolve, reject) => {
+    const l = (m: TrainResponse) => {
+      if (!('runId' in m) || m.runId !== runId) return;
+      listeners.delete(l);
+      if (m.type === 'predicted') resolve(m.probabilities);
+      else if (m.type === 'error') reject(fromErrorInfo(m.error));
+    };
+    listeners.add(l);
+    w.postMessage({ type: 'predict', runId, key, saved, x, sampleShape, backend } satisfies TrainRequest);
+  });
+}
