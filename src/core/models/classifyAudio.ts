@@ -1,0 +1,209 @@
+/**
+ * Classifying one audio file with a saved model: check the model can read features computed from
+ * audio at all (known recipe, same version, every feature it needs is one the recipe emits), build
+ * its inputs from the file's segment rows, and turn its output probabilities into a per-segment
+ * (or per-sequence) timeline plus a track-level answer.
+ *
+ * The same functions read the rows of a loaded feature table (see {@link tableRowsOfTrack}), so the
+ * notebook and the CLI can put "what the model says from our audio features" next to "what it says
+ * from the published table row" with one code path.
+ */
+import { groupByTrack, type Dataset } from '../data/dataset';
+import { LabError } from '../errors';
+import { RECIPES } from '../features/recipes';
+import type { FeatureSpec } from '../features/spec';
+import type { ModelMetadata } from './saved';
+
+/** What of a model's metadata classification needs (a saved model's metadata, or a k-NN's). */
+export type ClassifierInputSpec = Pick<ModelMetadata, 'unit' | 'recipe' | 'featureNames' | 'scaler' | 'genres' | 'steps'> & {
+  recipeVersion?: string | null;
+};
+
+/** Feature rows of one track, one per segment in segment order. */
+export interface SegmentRows {
+  /** Column names of every row, e.g. a recipe's featureNames or a table's. */
+  featureNames: readonly string[];
+  rows: readonly Float64Array[];
+  /** Samples per segment, when known (whole-clip recipes: the clip's length). */
+  segmentLengths?: readonly number[];
+}
+
+/** One classified unit: a segment (segment models) or a group of `steps` consecutive segments. */
+export interface PredictionUnit {
+  /** Segment indices [first, last] covered by this unit. */
+  firstSegment: number;
+  lastSegment: number;
+  startSec: number;
+  /** null when the segment length is unknown (a whole-clip table row without a length). */
+  endSec: number | null;
+}
+
+/** Model inputs for one track, with where each sample lies in time. */
+export interface ClassifyInputs {
+  /** Row-major nUnits × sampleShape, z-scored with the model's scaler. */
+  x: Float32Array;
+  sampleShape: number[];
+  units: PredictionUnit[];
+  /** Trailing segments that did not fill a whole sequence (sequence models), left out. */
+  unusedSegments: number;
+}
+
+export interface AudioPrediction {
+  genres: string[];
+  /** Per unit: time range, probabilities (model label order) and the predicted genre. */
+  units: (PredictionUnit & { probabilities: number[]; genre: string })[];
+  /** Mean probability per genre over the units. */
+  meanProbabilities: number[];
+  /** Genre with the highest mean probability. */
+  meanGenre: string;
+  /** Units voting for each genre. */
+  votes: number[];
+  /** Majority vote over the units; ties go to the higher summed probability, then label order. */
+  voteGenre: string;
+}
+
+/**
+ * The recipe a model's features come from, or a 'spec-mismatch' LabError saying why audio cannot
+ * be turned into this model's inputs (unknown or missing recipe, other recipe version, features
+ * the recipe does not emit).
+ */
+export function recipeForModel(meta: ClassifierInputSpec): FeatureSpec {
+  if (!meta.recipe)
+    throw new LabError('spec-mismatch', 'This model was trained on a table whose feature recipe is unknown, so the lab cannot compute its features from audio.', { recipe: null });
+  const spec = (RECIPES as Record<string, FeatureSpec | undefined>)[meta.recipe];
+  if (!spec)
+    throw new LabError('spec-mismatch', `This model was trained on "${meta.recipe}" features, which is not a recipe the lab can compute from audio (known: ${Object.keys(RECIPES).join(', ')}).`, { recipe: meta.recipe });
+  if (meta.recipeVersion != null && meta.recipeVersion !== String(spec.version))
+    throw new LabError('spec-mismatch', `This model was trained on ${spec.id} v${meta.recipeVersion} features; this lab computes ${spec.id} v${spec.version}.`, { recipe: spec.id, model: meta.recipeVersion, lab: spec.version });
+  const missing = meta.featureNames.filter((f) => !spec.featureNames.includes(f));
+  if (missing.length)
+    throw new LabError('spec-mismatch', `The ${spec.id} recipe does not compute ${missing.length} feature(s) this model needs: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`, { recipe: spec.id, missing });
+  return spec;
+}
+
+/** Time range of segment k under a recipe: [k·stride, k·stride + length) / sr, in seconds. */
+function segmentTimeSec(spec: FeatureSpec, k: number, lengthSamples: number | undefined): { startSec: number; endSec: number | null } {
+  const stride = spec.segmentStrideSamples ?? spec.segmentSamples ?? 0;
+  const start = k * stride;
+  const len = lengthSamples ?? spec.segmentSamples ?? undefined;
+  return { startSec: start / spec.sampleRateHz, endSec: len === undefined ? null : (start + len) / spec.sampleRateHz };
+}
+
+/**
+ * Inputs of a model for one track's segment rows: the model's features picked by name, z-scored
+ * with its scaler; one sample per segment (segment models) or per group of `steps` consecutive
+ * segments (sequence models; a trailing partial group is left out and counted).
+ * Throws 'spec-mismatch' (see {@link recipeForModel}, or rows lacking a feature) and
+ * 'audio-too-short' when there are fewer segments than one sample needs.
+ */
+export function buildClassifyInputs(meta: ClassifierInputSpec, seg: SegmentRows): ClassifyInputs {
+  const spec = recipeForModel(meta);
+  const cols = meta.featureNames.map((f) => seg.featureNames.indexOf(f));
+  const missing = meta.featureNames.filter((_, j) => (cols[j] as number) < 0);
+  if (missing.length)
+    throw new LabError('spec-mismatch', `The feature rows lack ${missing.length} feature(s) this model needs: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`, { missing });
+  const steps = meta.unit === 'sequence' ? meta.steps : 1;
+  const n = seg.rows.length;
+  const segSec = spec.segmentSamples === null ? null : spec.segmentSamples / spec.sampleRateHz;
+  if (n < steps || n === 0) {
+    const what = meta.unit === 'sequence' ? `a sequence of ${steps} segments` : 'one segment';
+    throw new LabError(
+      'audio-too-short',
+      `This model reads ${what}${segSec ? ` of ${segSec.toFixed(2)} s` : ''} (${spec.id}); this audio gives ${n} segment${n === 1 ? '' : 's'}${segSec ? ` (${(n * segSec).toFixed(2)} s usable)` : ''}.`,
+      { segments: n, need: steps },
+    );
+  }
+  const d = cols.length;
+  const nUnits = Math.floor(n / steps);
+  const x = new Float32Array(nUnits * steps * d);
+  const units: PredictionUnit[] = [];
+  for (let u = 0; u < nUnits; u++) {
+    for (let s = 0; s < steps; s++) {
+      const k = u * steps + s;
+      const row = seg.rows[k] as Float64Array;
+      if (row.length !== seg.featureNames.length)
+        throw new LabError('ragged-rows', `Segment ${k} has ${row.length} values for ${seg.featureNames.length} feature names.`, { segment: k });
+      for (let j = 0; j < d; j++) {
+        const v = row[cols[j] as number] as number;
+        if (!Number.isFinite(v)) throw new LabError('non-finite', `Segment ${k}: ${meta.featureNames[j]} is not a finite number.`, { segment: k, feature: meta.featureNames[j] });
+        x[(u * steps + s) * d + j] = (v - (meta.scaler.mean[j] as number)) / (meta.scaler.std[j] as number);
+      }
+    }
+    const first = u * steps;
+    const last = first + steps - 1;
+    const a = segmentTimeSec(spec, first, seg.segmentLengths?.[first]);
+    const b = segmentTimeSec(spec, last, seg.segmentLengths?.[last]);
+    units.push({ firstSegment: first, lastSegment: last, startSec: a.startSec, endSec: b.endSec });
+  }
+  return { x, sampleShape: meta.unit === 'sequence' ? [steps, d] : [d], units, unusedSegments: n - nUnits * steps };
+}
+
+/**
+ * Per-unit and track-level answers from the model's probabilities for {@link buildClassifyInputs}'
+ * samples (nUnits × genres, model label order).
+ */
+export function summarizePrediction(genres: readonly string[], units: readonly PredictionUnit[], probabilities: ArrayLike<number>): AudioPrediction {
+  const k = genres.length;
+  if (probabilities.length !== units.length * k)
+    throw new LabError('internal', `Expected ${units.length}×${k} probabilities, got ${probabilities.length}.`);
+  if (units.length === 0) throw new LabError('internal', 'Nothing to summarise: no units.');
+  const sum = new Array<number>(k).fill(0);
+  const votes = new Array<number>(k).fill(0);
+  const out = units.map((u, i) => {
+    const p = Array.from({ length: k }, (_, c) => probabilities[i * k + c] as number);
+    let best = 0;
+    for (let c = 1; c < k; c++) if ((p[c] as number) > (p[best] as number)) best = c;
+    votes[best]!++;
+    for (let c = 0; c < k; c++) sum[c]! += p[c] as number;
+    return { ...u, probabilities: p, genre: genres[best] as string };
+  });
+  let bestMean = 0;
+  let bestVote = 0;
+  for (let c = 1; c < k; c++) {
+    if ((sum[c] as number) > (sum[bestMean] as number)) bestMean = c;
+    if ((votes[c] as number) > (votes[bestVote] as number) || (votes[c] === votes[bestVote] && (sum[c] as number) > (sum[bestVote] as number))) bestVote = c;
+  }
+  return {
+    genres: [...genres],
+    units: out,
+    meanProbabilities: sum.map((s) => s / units.length),
+    meanGenre: genres[bestMean] as string,
+    votes,
+    voteGenre: genres[bestVote] as string,
+  };
+}
+
+/** Element-wise mean of equally long probability arrays (an ensemble's members). */
+export function averageProbabilities(list: readonly ArrayLike<number>[]): Float64Array {
+  const first = list[0];
+  if (!first) throw new LabError('internal', 'No probabilities to average.');
+  const out = new Float64Array(first.length);
+  for (const p of list) {
+    if (p.length !== out.length) throw new LabError('internal', 'Ensemble members returned different shapes.');
+    for (let i = 0; i < out.length; i++) out[i]! += p[i] as number;
+  }
+  for (let i = 0; i < out.length; i++) out[i]! /= list.length;
+  return out;
+}
+
+/**
+ * Rows of a track in a loaded table, in segment order, as {@link SegmentRows} (undefined when the
+ * table has no such track). Kaggle keys rows `metal.00000.au` / `metal.00000.3.wav`; the parser
+ * stores the GTZAN track id `metal.00000`, which inferTrackName (core/audio/naming.ts) also gives for a file.
+ */
+export function tableRowsOfTrack(ds: Dataset, trackId: string): (SegmentRows & { rowIndices: number[]; genre: string }) | undefined {
+  const idx: number[] = [];
+  for (let r = 0; r < ds.nRows; r++) if (ds.trackIds[r] === trackId) idx.push(r);
+  if (idx.length === 0) return undefined;
+  const g = groupByTrack(ds, idx)[0];
+  if (!g) return undefined;
+  const d = ds.featureNames.length;
+  const lengths = ds.meta.lengths;
+  return {
+    featureNames: ds.featureNames,
+    rows: g.rows.map((r) => ds.values.slice(r * d, (r + 1) * d)),
+    segmentLengths: lengths ? g.rows.map((r) => lengths[r] as number) : undefined,
+    rowIndices: g.rows,
+    genre: ds.genres[g.label] as string,
+  };
+}
