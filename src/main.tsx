@@ -1,11 +1,14 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { restoreLab, startPersisting } from './state/persist';
+import { restoreModels } from './state/models';
+import './ui/trainActions';
 import { loadDemoCorpus } from './ui/audioImport';
 import { App } from './ui/App';
 import { labStore } from './ui/store';
 import './ui/styles.css';
 
+void restoreModels(labStore);
 void restoreLab(labStore).then(() => {
   startPersisting(labStore);
   // First open (nothing saved): show the whole pipeline on the built-in synthetic corpus.

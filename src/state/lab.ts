@@ -46,6 +46,67 @@ export interface Params {
   importance: { nTrees: number; seed: number; permutationRepeats: number; split: SplitParam };
   search: { base: string[]; choose: number; k: number; weights: KnnWeights; split: SplitParam; seed: number; metric: 'macroF1' | 'accuracy' };
   mrmr: { nBins: number; top: number };
+  train: TrainParams;
+}
+
+export type ModelKindParam = 'mlp' | 'lstm' | 'gru' | 'bilstm';
+
+export interface TrainParams {
+  kind: ModelKindParam;
+  /** all features, the chosen list, or the top-k of the MRMR ranking */
+  featureMode: 'all' | 'chosen' | 'mrmr';
+  features: string[];
+  topK: number;
+  /** Sequence length; 0 = from the table (10 s → 3, 5 s → 6, 3 s → 10). */
+  steps: number;
+  /** 0 = the model's default. */
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  ensemble: number;
+  seed: number;
+  validationFraction: number;
+  earlyStopping: boolean;
+  patience: number;
+  backend: 'auto' | 'webgl' | 'wasm' | 'cpu';
+  split: SplitParam;
+}
+
+/** One finished run in the Compare cell (classic or neural). */
+export interface CompareEntry {
+  id: string;
+  createdAt: string;
+  model: string;
+  datasetName: string;
+  features: string[];
+  split: string;
+  accuracy: number;
+  macroF1: number;
+  trainMs: number;
+  backend: string;
+  seed: number | string;
+  genres: string[];
+  confusion: number[][];
+  /** Neural runs: members' accuracies, their mean and std, and the saved model's id. */
+  members?: { accuracy: number; macroF1: number; seed: number }[];
+  memberMean?: number;
+  memberStd?: number;
+  modelId?: string;
+  note?: string;
+}
+
+export interface TrainingState {
+  status: 'running' | 'done' | 'error' | 'cancelled';
+  runId: number;
+  members: number;
+  member: number;
+  /** Epoch metrics per member, for the live curves. */
+  epochs: import('../core/models/train').EpochMetrics[][];
+  progress?: import('../core/models/train').TrainProgress;
+  summaries: import('../core/models/ensemble').MemberSummary[];
+  error?: ErrorInfo;
+  /** Compare entry of the finished run. */
+  resultId?: string;
 }
 
 export interface PendingLabel {
@@ -70,6 +131,10 @@ export interface LabState {
   audioImport?: AudioImportState;
   /** Saved neural models (summaries; weights stay in IndexedDB). */
   models: import('./models').ModelSummary[];
+  /** Finished runs for the Compare cell (saved across reloads). */
+  compare: CompareEntry[];
+  /** The training run in progress or last finished (not saved). */
+  training?: TrainingState;
   /** The tfjs backend the training worker chose, with its measurements. */
   backend?: import('../core/models/tfBackend').BackendChoice;
 }
@@ -91,6 +156,23 @@ export function defaultParams(ds?: Dataset): Params {
     importance: { nTrees: 100, seed: 0, permutationRepeats: 5, split: 'auto' },
     search: { base: feats, choose: Math.max(1, feats.length - 1), k: 5, weights: 'distance', split: 'auto', seed: 0, metric: 'macroF1' },
     mrmr: { nBins: 10, top: 20 },
+    train: {
+      kind: 'mlp',
+      featureMode: 'all',
+      features: [...names],
+      topK: 20,
+      steps: 0,
+      epochs: 0,
+      batchSize: 32,
+      learningRate: 0.001,
+      ensemble: 1,
+      seed: 0,
+      validationFraction: 0.1,
+      earlyStopping: false,
+      patience: 8,
+      backend: 'auto',
+      split: 'auto',
+    },
   };
 }
 
@@ -117,6 +199,11 @@ export function adaptParams(p: Params, ds: Dataset): Params {
     logistic: logF.length ? { ...p.logistic, features: logF } : d.logistic,
     explore: expF.length && genres.length ? { features: expF, genres } : d.explore,
     importance: p.importance,
+    train: (() => {
+      const t = p.train ?? d.train;
+      const f = keep(t.features);
+      return { ...d.train, ...t, features: f.length ? f : d.train.features };
+    })(),
     search: base.length ? { ...p.search, base, choose: Math.min(p.search.choose, base.length) } : d.search,
     mrmr: p.mrmr,
   };
@@ -130,6 +217,7 @@ export function createLabStore() {
     runs: {},
     restored: false,
     models: [],
+    compare: [],
   }));
 }
 
@@ -172,11 +260,16 @@ export function setRun(store: LabStore, key: CellKey, run: Partial<CellRun>): vo
 }
 
 /** What is saved across reloads (everything but transient loading state). */
-export function persistedPart(s: LabState): Pick<LabState, 'params' | 'runs'> {
+export function persistedPart(s: LabState): Pick<LabState, 'params' | 'runs' | 'compare'> {
   const runs: LabState['runs'] = {};
   for (const [k, r] of Object.entries(s.runs) as [CellKey, CellRun][]) {
     // A run interrupted by the reload is not resumed; its last finished result is kept.
     if (r.status === 'done') runs[k] = r;
   }
-  return { params: s.params, runs };
+  return { params: s.params, runs, compare: s.compare };
+}
+
+/** Add a finished run to the Compare cell (newest first). */
+export function addCompareEntry(store: LabStore, e: CompareEntry): void {
+  store.setState({ compare: [e, ...store.getState().compare].slice(0, 200) });
 }

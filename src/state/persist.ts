@@ -34,7 +34,7 @@ export async function saveDataset(ds: Dataset | undefined): Promise<void> {
 /** Read what was saved and put it in the store. */
 export async function restoreLab(store: LabStore): Promise<void> {
   try {
-    const [ds, cells] = await Promise.all([get<Dataset>('dataset', db()), get<Pick<LabState, 'params' | 'runs'>>('cells', db())]);
+    const [ds, cells] = await Promise.all([get<Dataset>('dataset', db()), get<Pick<LabState, 'params' | 'runs' | 'compare'>>('cells', db())]);
     const s = store.getState();
     if (s.dataset) return store.setState({ restored: true }); // something loaded meanwhile wins
     if (ds) {
@@ -45,9 +45,10 @@ export async function restoreLab(store: LabStore): Promise<void> {
         datasetStatus: 'ready',
         params: cells?.params ? adaptParams({ ...s.params, ...cells.params }, ds) : s.params,
         runs,
+        compare: cells?.compare ?? [],
         restored: true,
       });
-    } else store.setState({ restored: true });
+    } else store.setState({ restored: true, compare: cells?.compare ?? [] });
   } catch {
     store.setState({ restored: true });
   }

@@ -4,6 +4,8 @@ import { ExploreCell } from './cells/ExploreCell';
 import { FeatureSelectionCell } from './cells/FeatureSelectionCell';
 import { KnnCell } from './cells/KnnCell';
 import { LogisticCell } from './cells/LogisticCell';
+import { TrainCell } from './cells/TrainCell';
+import { CompareCell } from './cells/CompareCell';
 import { useLab } from './store';
 
 const OUTLINE = [
@@ -12,6 +14,8 @@ const OUTLINE = [
   { id: 'knn', title: 'k-NN' },
   { id: 'logistic', title: 'Logistic regression' },
   { id: 'selection', title: 'Feature selection' },
+  { id: 'train', title: 'Train (neural)' },
+  { id: 'compare', title: 'Compare' },
 ];
 
 export function App() {
@@ -77,6 +81,8 @@ export function App() {
             <KnnCell />
             <LogisticCell />
             <FeatureSelectionCell />
+            <TrainCell />
+            <CompareCell />
           </>
         )}
       </main>

@@ -11,6 +11,11 @@ import { markDatasetSaved } from '../state/persist';
 import { labStore } from './store';
 
 let loading: RunningJob<unknown> | undefined;
+/** Set by the Compare cell's module: classic runs land there too. */
+let onClassicDone: ((key: 'knn' | 'logistic') => void) | undefined;
+export function setClassicRunListener(fn: (key: 'knn' | 'logistic') => void): void {
+  onClassicDone = fn;
+}
 const running = new Map<CellKey, RunningJob<unknown>>();
 
 export async function loadTable(file: File, options: TableOptions = {}): Promise<void> {
@@ -61,6 +66,7 @@ export async function runCell(key: CellKey, job: JobRequest): Promise<void> {
     const result = await handle.promise;
     if (running.get(key) !== handle) return;
     setRun(labStore, key, { status: 'done', progress: 1, result, datasetId: ds.id, elapsedMs: performance.now() - t0 });
+    if (key === 'knn' || key === 'logistic') onClassicDone?.(key);
   } catch (e) {
     if (running.get(key) !== handle) return;
     const info = toErrorInfo(e);

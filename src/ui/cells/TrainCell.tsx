@@ -1,0 +1,224 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { MODEL_DEFAULTS } from '../../core/models/classifier';
+import { defaultSequenceLength } from '../../core/data/sequences';
+import type { EpochMetrics } from '../../core/models/train';
+import { setParams, type ModelKindParam } from '../../state/lab';
+import { cancelTraining, chooseBackendNow, startTraining } from '../trainActions';
+import { Cell, ErrorBox, RunBar } from '../Cell';
+import { ConfusionMatrix } from '../charts/ConfusionMatrix';
+import { Plot } from '../charts/Plot';
+import { MultiPicker, NumberField, SelectField, SplitField } from '../controls';
+import { pct } from '../ResultView';
+import { labStore, useLab } from '../store';
+import { SavedModels } from './SavedModels';
+
+const KINDS: { value: ModelKindParam; label: string }[] = [
+  { value: 'mlp', label: 'MLP (per segment / track)' },
+  { value: 'lstm', label: 'LSTM over segment sequences' },
+  { value: 'gru', label: 'GRU over segment sequences' },
+  { value: 'bilstm', label: 'BiLSTM + layer norm' },
+];
+
+function fmtMs(ms?: number): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '';
+  return ms < 60_000 ? `${Math.ceil(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export function TrainCell() {
+  const ds = useLab((s) => s.dataset);
+  const p = useLab((s) => s.params.train);
+  const t = useLab((s) => s.training);
+  const backend = useLab((s) => s.backend);
+  const entry = useLab((s) => (s.training?.resultId ? s.compare.find((c) => c.id === s.training!.resultId) : undefined));
+  const set = (patch: Partial<typeof p>) => setParams(labStore, 'train', patch);
+  const asked = useRef(false);
+  useEffect(() => {
+    // Measure the tfjs backends once, when the cell first shows (not at page load).
+    if (!asked.current && !backend) {
+      asked.current = true;
+      chooseBackendNow(p.backend);
+    }
+  }, [backend, p.backend]);
+  const running = t?.status === 'running';
+  const d = MODEL_DEFAULTS[p.kind];
+  const seqDefault = ds ? defaultSequenceLength(ds) : 1;
+  return (
+    <Cell
+      id="train"
+      title="Train a neural network"
+      intro={
+        <p>
+          Train in your browser with TensorFlow.js, in a background worker. An <b>MLP</b> classifies each row (segment) and the segments of a test track vote. <b>LSTM</b>, <b>GRU</b> and <b>BiLSTM</b>{' '}
+          read a track’s segments in order (10 s table → 3 steps, 3 s → 10 steps). An <b>ensemble</b> trains several copies with different seeds and lets them vote. Features are z-scored with
+          training statistics; the validation share comes out of the training tracks, never the test set.
+        </p>
+      }
+    >
+      {ds ? (
+        <>
+          <div className="controls">
+            <div className="control-col">
+              <SelectField label="Model" value={p.kind} options={KINDS} onChange={(kind) => set({ kind })} testId="train-model" />
+              <SelectField
+                label="Features"
+                value={p.featureMode}
+                options={[
+                  { value: 'all', label: `all ${ds.featureNames.length}` },
+                  { value: 'chosen', label: 'the ones I pick' },
+                  { value: 'mrmr', label: 'top-k of the MRMR ranking' },
+                ]}
+                onChange={(featureMode) => set({ featureMode })}
+                testId="train-feature-mode"
+              />
+              {p.featureMode === 'mrmr' && <NumberField label="k (top MRMR features)" value={p.topK} min={1} max={ds.featureNames.length} onChange={(topK) => set({ topK })} />}
+              {p.kind !== 'mlp' && <NumberField label={`Sequence length (0 = ${seqDefault} from the table)`} value={p.steps} min={0} max={30} onChange={(steps) => set({ steps })} testId="train-steps" />}
+              <SplitField value={p.split} onChange={(split) => set({ split })} hasPredefined={!!ds.split} />
+            </div>
+            <div className="control-col">
+              <NumberField label={`Epochs (0 = default ${d.epochs})`} value={p.epochs} min={0} max={1000} onChange={(epochs) => set({ epochs })} testId="train-epochs" />
+              <NumberField label="Batch size" value={p.batchSize} min={1} max={1024} onChange={(batchSize) => set({ batchSize })} testId="train-batch" />
+              <NumberField label="Learning rate" value={p.learningRate} min={0.00001} max={1} step={0.0001} onChange={(learningRate) => set({ learningRate })} testId="train-lr" />
+              <NumberField label="Ensemble size" value={p.ensemble} min={1} max={50} onChange={(ensemble) => set({ ensemble })} testId="train-ensemble" />
+              <NumberField label="Seed" value={p.seed} onChange={(seed) => set({ seed })} testId="train-seed" />
+              <NumberField label="Validation share of training tracks" value={p.validationFraction} min={0} max={0.5} step={0.05} onChange={(validationFraction) => set({ validationFraction })} />
+              <label className="toggle">
+                <input type="checkbox" checked={p.earlyStopping} onChange={(e) => set({ earlyStopping: e.target.checked })} /> early stopping (patience {p.patience}, restores the best weights)
+              </label>
+            </div>
+          </div>
+          {p.featureMode === 'chosen' && <MultiPicker label="Features" options={ds.featureNames} value={p.features} onChange={(features) => set({ features })} testId="train-features" />}
+          <BackendBadge />
+          <RunBar
+            testId="run-train"
+            label="Train"
+            running={running}
+            progress={t?.progress?.fraction ?? 0}
+            onRun={() => void startTraining()}
+            onCancel={cancelTraining}
+          />
+          {running && t?.progress && (
+            <p className="small muted" data-testid="train-progress">
+              model {t.member + 1} of {t.members} · epoch {t.progress.epoch}/{t.progress.epochs} · batch {t.progress.batch}/{t.progress.batchesPerEpoch} · about {fmtMs(t.progress.etaMs)} left
+            </p>
+          )}
+          <ErrorBox error={t?.status === 'error' ? t.error : undefined} />
+          {t && t.epochs.some((e) => e.length > 0) && <Curves epochs={t.epochs[Math.min(t.member, t.epochs.length - 1)] ?? []} member={t.member} />}
+          {entry && t?.status !== 'running' && (
+            <div className="result" data-testid="train-result">
+              <div className="headline">
+                <div className="metric">
+                  <span className="label">{entry.members && entry.members.length > 1 ? 'ensemble (mean probability)' : 'test accuracy'}</span>
+                  <span className="value" data-testid="train-accuracy">
+                    {pct(entry.accuracy)}
+                  </span>
+                  <span className="muted">per track</span>
+                </div>
+                <div className="metric">
+                  <span className="label">macro F1</span>
+                  <span className="value" data-testid="train-macro-f1">
+                    {entry.macroF1.toFixed(3)}
+                  </span>
+                </div>
+                {entry.members && entry.members.length > 1 && (
+                  <div className="metric">
+                    <span className="label">members</span>
+                    <span className="value" data-testid="train-member-mean">
+                      {pct(entry.memberMean ?? 0)}
+                    </span>
+                    <span className="muted">mean ± {((entry.memberStd ?? 0) * 100).toFixed(1)} of {entry.members.length}</span>
+                  </div>
+                )}
+              </div>
+              {entry.note && <p className="note small">{entry.note}</p>}
+              <p className="muted small">
+                {entry.model} · {entry.features.length} features · {entry.split} · backend {entry.backend} · {(entry.trainMs / 1000).toFixed(1)} s
+              </p>
+              {entry.members && entry.members.length > 1 && (
+                <table className="metrics" data-testid="train-members">
+                  <thead>
+                    <tr>
+                      <th>member</th>
+                      <th>seed</th>
+                      <th>accuracy</th>
+                      <th>macro F1</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {entry.members.map((m, i) => (
+                      <tr key={i}>
+                        <td>{i + 1}</td>
+                        <td>{m.seed}</td>
+                        <td>{pct(m.accuracy)}</td>
+                        <td>{m.macroF1.toFixed(3)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+              <ConfusionMatrix confusion={entry.confusion} genres={entry.genres} normalized={false} testId="train-confusion" />
+            </div>
+          )}
+          <SavedModels />
+        </>
+      ) : (
+        <p className="muted">Load a table in the Data cell first.</p>
+      )}
+    </Cell>
+  );
+}
+
+function BackendBadge() {
+  const backend = useLab((s) => s.backend);
+  const p = useLab((s) => s.params.train);
+  const timings = backend
+    ? Object.entries(backend.stepMs)
+        .map(([k, v]) => `${k} ${v === null || v === undefined ? 'unavailable' : `${v.toFixed(1)} ms`}`)
+        .join(', ')
+    : '';
+  return (
+    <div className="controls-inline small">
+      <span data-testid="backend">
+        TensorFlow.js backend: <b>{backend ? backend.name : 'measuring…'}</b>
+        {backend && backend.reason === 'measured' && <span className="muted"> (fastest by measurement: {timings} per step)</span>}
+        {backend && backend.reason === 'override' && <span className="muted"> (your choice)</span>}
+      </span>
+      <SelectField
+        label="use"
+        value={p.backend}
+        options={[
+          { value: 'auto', label: 'fastest (measured)' },
+          { value: 'wasm', label: 'wasm' },
+          { value: 'webgl', label: 'webgl' },
+          { value: 'cpu', label: 'cpu' },
+        ]}
+        onChange={(b) => {
+          setParams(labStore, 'train', { backend: b });
+          chooseBackendNow(b);
+        }}
+        testId="train-backend"
+      />
+    </div>
+  );
+}
+
+function Curves({ epochs, member }: { epochs: EpochMetrics[]; member: number }) {
+  const [loss, acc] = useMemo(() => {
+    const x = epochs.map((e) => e.epoch);
+    const line = (y: (number | undefined)[], name: string, color: string, dash?: string) => ({ type: 'scatter', mode: 'lines+markers', x, y, name, line: { color, dash }, marker: { size: 4 } });
+    const hasVal = epochs.some((e) => e.valLoss !== undefined);
+    const l = [line(epochs.map((e) => e.trainLoss), 'train loss', '#1d3557')];
+    const a = [line(epochs.map((e) => e.trainAccuracy), 'train accuracy', '#1d3557')];
+    if (hasVal) {
+      l.push(line(epochs.map((e) => e.valLoss), 'validation loss', '#e76f51', 'dot'));
+      a.push(line(epochs.map((e) => e.valAccuracy), 'validation accuracy', '#e76f51', 'dot'));
+    }
+    return [l, a];
+  }, [epochs]);
+  const layout = (title: string) => ({ title: { text: `${title} — model ${member + 1}`, font: { size: 13 } }, xaxis: { title: { text: 'epoch' } }, legend: { orientation: 'h', y: -0.3 } });
+  return (
+    <div className="two-col" data-testid="train-curves">
+      <Plot data={loss} layout={layout('loss')} height={260} ariaLabel="loss curves" />
+      <Plot data={acc} layout={layout('accuracy')} height={260} ariaLabel="accuracy curves" />
+    </div>
+  );
+}

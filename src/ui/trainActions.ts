@@ -1,0 +1,170 @@
+/**
+ * The Train cell's actions: resolve the feature list, train in the worker with live epochs and
+ * progress, then save the model (IndexedDB) and add the run to the Compare cell.
+ */
+import { toErrorInfo } from '../core/errors';
+import type { EvaluationResult } from '../core/eval/metrics';
+import { MODEL_DEFAULTS } from '../core/models/classifier';
+import { addCompareEntry, setRun, splitChoice, type CompareEntry, type TrainParams } from '../state/lab';
+import { newModelId, putModel } from '../state/models';
+import { onBackendChosen, requestBackend, trainInWorker } from '../workers/trainClient';
+import { runCell, setClassicRunListener } from './actions';
+import { labStore } from './store';
+
+let current: { runId: number; cancel(): void } | undefined;
+let runCounter = 0;
+
+onBackendChosen((choice) => labStore.setState({ backend: choice }));
+
+export function chooseBackendNow(backend: TrainParams['backend']): void {
+  requestBackend(backend);
+}
+
+const KIND_LABEL: Record<string, string> = { mlp: 'MLP', lstm: 'LSTM', gru: 'GRU', bilstm: 'BiLSTM' };
+
+/** The features a training run will use. */
+async function resolveTrainFeatures(p: TrainParams): Promise<string[]> {
+  const ds = labStore.getState().dataset!;
+  if (p.featureMode === 'all') return [...ds.featureNames];
+  if (p.featureMode === 'chosen') return p.features.filter((f) => ds.featureNames.includes(f));
+  // top-k of the MRMR ranking (computed on training rows); run it first when missing.
+  let run = labStore.getState().runs.mrmr;
+  if (run?.result?.kind !== 'mrmr' || run.datasetId !== ds.id) {
+    await runCell('mrmr', { kind: 'mrmr', features: ds.featureNames, nBins: labStore.getState().params.mrmr.nBins, split: splitChoice(p.split, p.seed) });
+    run = labStore.getState().runs.mrmr;
+  }
+  if (run?.result?.kind !== 'mrmr') throw new Error('The MRMR ranking could not be computed.');
+  return run.result.mrmr.steps.slice(0, p.topK).map((s) => s.name ?? ds.featureNames[s.feature]!);
+}
+
+export async function startTraining(): Promise<void> {
+  const s = labStore.getState();
+  const ds = s.dataset;
+  if (!ds) return;
+  const p = s.params.train;
+  current?.cancel();
+  const runId = ++runCounter;
+  labStore.setState({ training: { status: 'running', runId, members: p.ensemble, member: 0, epochs: [[]], summaries: [] } });
+  const update = (patch: Partial<NonNullable<typeof s.training>>) => {
+    const t = labStore.getState().training;
+    if (t && t.runId === runId) labStore.setState({ training: { ...t, ...patch } });
+  };
+  try {
+    const features = await resolveTrainFeatures(p);
+    if (features.length === 0) throw new Error('Choose at least one feature.');
+    const d = MODEL_DEFAULTS[p.kind];
+    const epochs = p.epochs > 0 ? p.epochs : d.epochs;
+    const handle = trainInWorker(
+      ds,
+      {
+        kind: p.kind,
+        seed: p.seed,
+        members: p.ensemble,
+        features,
+        steps: p.steps > 0 ? p.steps : undefined,
+        split: splitChoice(p.split, p.seed),
+        epochs,
+        batchSize: p.batchSize,
+        learningRate: p.learningRate,
+        validationFraction: p.validationFraction > 0 ? p.validationFraction : undefined,
+        earlyStopping: p.earlyStopping && p.validationFraction > 0 ? { patience: p.patience, monitor: 'valLoss' } : undefined,
+      },
+      p.backend,
+      {
+        onEpoch(member, m) {
+          const t = labStore.getState().training;
+          if (!t || t.runId !== runId) return;
+          const all = t.epochs.map((e) => e);
+          while (all.length <= member) all.push([]);
+          all[member] = [...all[member]!, m];
+          update({ epochs: all, member });
+        },
+        onProgress(member, progress) {
+          update({ progress, member });
+        },
+        onMember(summary) {
+          const t = labStore.getState().training;
+          if (t && t.runId === runId) update({ summaries: [...t.summaries, summary] });
+        },
+      },
+    );
+    current = { runId, cancel: handle.cancel };
+    const out = await handle.promise;
+    const r = out.result;
+    const headline: EvaluationResult = r.members.length > 1 ? r.meanProbability : r.majority;
+    const modelId = newModelId();
+    const label = `${KIND_LABEL[p.kind]}${r.members.length > 1 ? ` ×${r.members.length}` : ''}`;
+    const note = r.cancelled ? `cancelled: best weights so far (${r.members.length} of ${p.ensemble} member(s))` : undefined;
+    // The saved members carry the ensemble's own numbers too, for the model list.
+    for (const m of out.saved) {
+      m.metadata.metrics['ensembleAccuracy'] = headline.accuracy;
+      m.metadata.metrics['ensembleMacroF1'] = headline.macroF1;
+    }
+    if (out.saved.length > 0) {
+      await putModel(labStore, {
+        id: modelId,
+        name: `${label} · ${ds.name} · ${(headline.accuracy * 100).toFixed(1)} %`,
+        createdAt: new Date().toISOString(),
+        datasetName: ds.name,
+        members: out.saved,
+      });
+    }
+    const entry: CompareEntry = {
+      id: `run-${modelId}`,
+      createdAt: new Date().toISOString(),
+      model: label,
+      datasetName: ds.name,
+      features,
+      split: r.splitDescription,
+      accuracy: headline.accuracy,
+      macroF1: headline.macroF1,
+      trainMs: r.trainMs,
+      backend: out.backend,
+      seed: p.seed,
+      genres: r.genres,
+      confusion: headline.confusion,
+      members: r.members.map((m) => ({ accuracy: m.accuracy, macroF1: m.macroF1, seed: m.seed })),
+      memberMean: r.meanAccuracy,
+      memberStd: r.stdAccuracy,
+      modelId: out.saved.length ? modelId : undefined,
+      note,
+    };
+    addCompareEntry(labStore, entry);
+    update({ status: r.cancelled ? 'cancelled' : 'done', resultId: entry.id });
+  } catch (e) {
+    const info = toErrorInfo(e);
+    update({ status: info.code === 'cancelled' ? 'cancelled' : 'error', error: info.code === 'cancelled' ? undefined : info });
+  } finally {
+    if (current?.runId === runId) current = undefined;
+  }
+}
+
+export function cancelTraining(): void {
+  current?.cancel();
+}
+
+/** Classic runs land in the Compare cell too. */
+export function recordClassicRun(key: 'knn' | 'logistic'): void {
+  const s = labStore.getState();
+  const run = s.runs[key];
+  const ds = s.dataset;
+  if (!ds || run?.status !== 'done' || (run.result?.kind !== 'knn' && run.result?.kind !== 'logistic')) return;
+  const r = run.result.run;
+  addCompareEntry(labStore, {
+    id: `run-${key}-${Date.now().toString(36)}`,
+    createdAt: new Date().toISOString(),
+    model: r.model === 'k-NN' ? `k-NN (k ${String(r.params['k'])}, ${String(r.params['weights'])})` : `logistic (C ${String(r.params['C'])})`,
+    datasetName: ds.name,
+    features: r.features,
+    split: r.split,
+    accuracy: (r.tracks ?? r.rows).accuracy,
+    macroF1: (r.tracks ?? r.rows).macroF1,
+    trainMs: run.elapsedMs ?? r.elapsedMs,
+    backend: 'js (no tfjs)',
+    seed: '—',
+    genres: r.genres,
+    confusion: (r.tracks ?? r.rows).confusion,
+    note: r.tracks ? 'per-track vote' : undefined,
+  });
+}
+setClassicRunListener(recordClassicRun);
