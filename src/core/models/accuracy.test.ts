@@ -14,10 +14,13 @@ describe.skipIf(skip !== undefined)('accuracy on NTNU tables', () => {
 
   it('MLP on NTNU 30 s (predefined split, seed 0, 40 epochs) is far above chance (10 %)', async () => {
     const ds = loadTableFile(sharedPath(...parts)!);
+    const t0 = performance.now();
     const c = await trainClassifier(ds, { kind: 'mlp', seed: 0, epochs: 40 });
-    // PyTorch reaches 74.5 % ± 1.8 with the full schedule; 40 epochs of ours gives ~72–75 %.
+    console.log(`MLP NTNU 30 s: accuracy ${c.test.evaluation.accuracy.toFixed(4)}, macro F1 ${c.test.evaluation.macroF1.toFixed(4)}, ${(performance.now() - t0).toFixed(0)} ms`);
+    // PyTorch: 74.5 % ± 1.8. Ours with seed 0 and 40 epochs: 76.8 % on wasm; 0.72 leaves room for
+    // float differences between backends while still failing for a broken scaler, split or vote.
     expect(c.test.evaluation.n).toBe(198);
-    expect(c.test.evaluation.accuracy).toBeGreaterThanOrEqual(0.68);
+    expect(c.test.evaluation.accuracy).toBeGreaterThanOrEqual(0.72);
     c.dispose();
   });
 });
