@@ -40,8 +40,9 @@ export interface PredictionUnit {
 
 /** Model inputs for one track, with where each sample lies in time. */
 export interface ClassifyInputs {
-  /** Row-major nUnits × sampleShape, z-scored with the model's scaler. */
-  x: Float32Array;
+  /** Row-major nUnits × sampleShape, z-scored with the model's scaler (float64: k-NN distances
+   * use it as is; tfjs callers convert with Float32Array.from). */
+  x: Float64Array;
   sampleShape: number[];
   units: PredictionUnit[];
   /** Trailing segments that did not fill a whole sequence (sequence models), left out. */
@@ -115,7 +116,7 @@ export function buildClassifyInputs(meta: ClassifierInputSpec, seg: SegmentRows)
   }
   const d = cols.length;
   const nUnits = Math.floor(n / steps);
-  const x = new Float32Array(nUnits * steps * d);
+  const x = new Float64Array(nUnits * steps * d);
   const units: PredictionUnit[] = [];
   for (let u = 0; u < nUnits; u++) {
     for (let s = 0; s < steps; s++) {
