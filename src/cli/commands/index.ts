@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command';
+import { classifyCommand } from './classify';
 import { extractCommand } from './extract';
 import { knnCommand } from './knn';
 import { parityCommand } from './parity';
@@ -7,6 +8,7 @@ import { trainCommand } from './train';
 
 /** Every CLI command; add one import + one entry per command file. */
 export const commands: CliCommand[] = [
+  classifyCommand,
   extractCommand,
   knnCommand,
   parityCommand,
