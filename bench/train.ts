@@ -35,13 +35,11 @@ function loadData(): { data: TensorData; source: string } {
   return { data: { x, y: Int32Array.from({ length: n }, (_, i) => i % 10), sampleShape: [3, 63] }, source: 'random data of the NTNU 10 s shape (../shared absent)' };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
-
-/** Epoch seconds: one warm-up epoch, then the median of `timed` epochs. */
-async function timeEpochs(runEpoch: () => Promise<void>, timed = 3): Promise<number> {
+/**
+ * Epoch seconds: one warm-up epoch, then the fastest of `timed` epochs. The fastest, not the
+ * median: the course machines are shared, and other processes only ever add time.
+ */
+async function timeEpochs(runEpoch: () => Promise<void>, timed = 5): Promise<number> {
   await runEpoch();
   const times: number[] = [];
   for (let i = 0; i < timed; i++) {
@@ -49,7 +47,7 @@ async function timeEpochs(runEpoch: () => Promise<void>, timed = 3): Promise<num
     await runEpoch();
     times.push((performance.now() - t0) / 1000);
   }
-  return median(times);
+  return Math.min(...times);
 }
 
 /** Step 0: plain tf.layers LSTM + model.fit. */
@@ -148,9 +146,9 @@ async function customStep(data: TensorData, batchSize: number, cell: Cell): Prom
 async function labLoop(data: TensorData, batchSize: number): Promise<number> {
   const [T, F] = data.sampleShape as [number, number];
   const net = buildSequenceModel({ kind: 'lstm', steps: T, nFeatures: F, nClasses: 10, seed: 0 });
-  const r = await trainNetwork(net, data, { epochs: 4, batchSize, seed: 0 });
+  const r = await trainNetwork(net, data, { epochs: 6, batchSize, seed: 0 });
   net.dispose();
-  return median(r.history.slice(1).map((h) => h.epochMs / 1000));
+  return Math.min(...r.history.slice(1).map((h) => h.epochMs / 1000));
 }
 
 export async function runTrainBench(): Promise<void> {
@@ -158,7 +156,7 @@ export async function runTrainBench(): Promise<void> {
   const { data, source } = loadData();
   const log = (s: string) => process.stdout.write(s + '\n');
   log(`LSTM(128) epoch time, ${data.y.length} × ${data.sampleShape.join(' × ')} (${source}), backend ${backend.name}`);
-  log(`PyTorch on this machine: ${PYTORCH_EPOCH_SEC[0]}–${PYTORCH_EPOCH_SEC[1]} s/epoch (batch 32)`);
+  log(`PyTorch on this machine: ${PYTORCH_EPOCH_SEC[0]}–${PYTORCH_EPOCH_SEC[1]} s/epoch (batch 32). Times: fastest of 5 epochs after a warm-up.`);
   const rows: [string, number][] = [];
   const report = (name: string, sec: number) => {
     rows.push([name, sec]);
