@@ -6,6 +6,13 @@
  *
  * Wasm files: the browser passes the `?url` imports of the three `.wasm` files, Node passes the
  * directory inside node_modules (src/node/tfNode.ts). Both go to {@link configureWasm}.
+ *
+ * Browser use (from a worker):
+ *   chooseBackend({ wasmPaths: { 'tfjs-backend-wasm.wasm': wasmUrl, 'tfjs-backend-wasm-simd.wasm': simdUrl,
+ *                                'tfjs-backend-wasm-threaded-simd.wasm': threadedUrl } })
+ * The WebGL candidate pays its shader compilation in the untimed warm-up step (seconds on software
+ * WebGL); callers that already know WebGL is software (renderer string contains "SwiftShader")
+ * can pass `candidates: ['wasm', 'cpu']` to skip it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';

@@ -254,10 +254,10 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
 
   const rng = createRng(deriveSeed(opts.seed, 1000));
   const learningRate = opts.learningRate ?? 1e-3;
-  const optimizer = new FlatAdam(net.variables, learningRate);
   const weightDecay = opts.weightDecay ?? 0;
   const smoothing = opts.labelSmoothing ?? 0;
   if (!(weightDecay >= 0) || !(smoothing >= 0 && smoothing < 1)) throw new LabError('bad-argument', 'Weight decay must be ≥ 0 and label smoothing in [0, 1).');
+  if (!(learningRate > 0)) throw new LabError('bad-argument', `Learning rate must be positive, got ${learningRate}`);
   // Decay applies to matrices (kernels), not to biases or normalisation gains, as in AdamW practice.
   const decayed = net.variables.filter((v) => v.shape.length >= 2);
   const inputNoise = opts.inputNoise ?? 0;
@@ -277,6 +277,8 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
   let batchesDone = 0;
   const t0 = performance.now();
   let lastYield = t0;
+  // Created last, right before the try whose finally disposes it.
+  const optimizer = new FlatAdam(net.variables, learningRate);
 
   const score = (m: EpochMetrics): number =>
     monitor === 'valAccuracy' ? -(m.valAccuracy as number) : monitor === 'valLoss' ? (m.valLoss as number) : m.trainLoss;
