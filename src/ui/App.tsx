@@ -6,6 +6,7 @@ import { KnnCell } from './cells/KnnCell';
 import { LogisticCell } from './cells/LogisticCell';
 import { TrainCell } from './cells/TrainCell';
 import { CompareCell } from './cells/CompareCell';
+import { ClassifyCell } from './cells/ClassifyCell';
 import { useLab } from './store';
 
 const OUTLINE = [
@@ -16,6 +17,7 @@ const OUTLINE = [
   { id: 'selection', title: 'Feature selection' },
   { id: 'train', title: 'Train (neural)' },
   { id: 'compare', title: 'Compare' },
+  { id: 'classify', title: 'Classify audio' },
 ];
 
 export function App() {
@@ -83,6 +85,7 @@ export function App() {
             <FeatureSelectionCell />
             <TrainCell />
             <CompareCell />
+            <ClassifyCell />
           </>
         )}
       </main>

@@ -1,0 +1,311 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Envelope } from '../../core/audio/envelope';
+import { Cell, ErrorBox } from '../Cell';
+import { Plot } from '../charts/Plot';
+import { genreColor } from '../charts/colors';
+import { classifyAudioFile, timelineSpans, useClassify, type FeatureComparison, type ModelClassification } from '../classify';
+import { useLab } from '../store';
+import './ClassifyCell.css';
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+const fmtTime = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, '0')}`;
+
+/** Drop one audio file and classify it with every saved model. */
+export function ClassifyCell() {
+  const st = useClassify((s) => s);
+  const nModels = useLab((s) => s.models.length);
+  const [over, setOver] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const audio = useRef<HTMLAudioElement>(null);
+  const [timeSec, setTimeSec] = useState(0);
+  const busy = st.status === 'decoding' || st.status === 'extracting' || st.status === 'classifying';
+  const start = (f: File | undefined) => {
+    if (!f) return;
+    setTimeSec(0);
+    void classifyAudioFile(f);
+  };
+
+  // The playhead follows the audio every frame while it plays (timeupdate alone is ~4 Hz).
+  useEffect(() => {
+    const el = audio.current;
+    if (!el) return;
+    let raf = 0;
+    const tick = () => {
+      setTimeSec(el.currentTime);
+      if (!el.paused) raf = requestAnimationFrame(tick);
+    };
+    const onPlay = () => (raf = requestAnimationFrame(tick));
+    el.addEventListener('play', onPlay);
+    el.addEventListener('seeked', tick);
+    el.addEventListener('timeupdate', tick);
+    return () => {
+      cancelAnimationFrame(raf);
+      el.removeEventListener('play', onPlay);
+      el.removeEventListener('seeked', tick);
+      el.removeEventListener('timeupdate', tick);
+    };
+  }, [st.audioUrl]);
+
+  const seek = (fraction: number) => {
+    const el = audio.current;
+    if (el && st.durationSec) el.currentTime = fraction * st.durationSec;
+  };
+
+  return (
+    <Cell
+      id="classify"
+      title="Classify a recording"
+      intro={
+        <>
+          Drop one audio file (WAV, MP3, FLAC or OGG) and every saved model classifies it: the lab computes the features each model was trained on (its recipe) from the audio, then runs the
+          model. When the loaded table has this track (e.g. <code>metal.00000.wav</code> is the row <code>metal.00000.au</code> of <code>features_30_sec.csv</code>), the model also reads the table’s
+          row — the same answer from both means our audio features match the published ones.
+        </>
+      }
+    >
+      <div
+        className={`dropzone${over ? ' over' : ''}`}
+        data-testid="classify-drop-zone"
+        role="button"
+        tabIndex={0}
+        onClick={() => input.current?.click()}
+        onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && input.current?.click()}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setOver(false);
+          start(e.dataTransfer.files[0]);
+        }}
+      >
+        {st.fileName ? (
+          <>
+            <b>{st.fileName}</b> — drop or click for another file
+          </>
+        ) : (
+          'Drop an audio file here, or click to pick one'
+        )}
+      </div>
+      <input ref={input} type="file" accept="audio/*,.wav,.mp3,.flac,.ogg" hidden data-testid="classify-input" onChange={(e) => { start(e.target.files?.[0]); e.target.value = ''; }} />
+      {nModels === 0 && <p className="muted small">No saved models yet — train one in the Train cell above; it is saved here automatically.</p>}
+      <ErrorBox error={st.status === 'error' ? st.error : undefined} />
+      {busy && (
+        <div className="runbar" data-testid="classify-progress">
+          <span>{st.progressLabel}</span>
+          <progress max={1} value={st.progress > 0 ? st.progress : undefined} aria-label="classify progress" />
+        </div>
+      )}
+      {st.envelope && st.durationSec !== undefined && st.audioUrl && (
+        <div className="classify-player">
+          <Waveform envelope={st.envelope} fraction={timeSec / st.durationSec} onSeek={seek} />
+          <div className="classify-audio-row">
+            <audio ref={audio} src={st.audioUrl} controls data-testid="classify-audio" />
+            <span className="muted small" data-testid="classify-time">
+              {fmtTime(timeSec)} / {fmtTime(st.durationSec)} · track <code>{st.trackId}</code>
+              {st.tableName ? <> · in {st.tableName}</> : null}
+            </span>
+          </div>
+        </div>
+      )}
+      {st.results.length > 0 && st.durationSec !== undefined && (
+        <div className="classify-results">
+          {st.results.map((r) => (
+            <ModelBlock key={r.modelId} r={r} durationSec={st.durationSec ?? 0} fraction={timeSec / (st.durationSec || 1)} />
+          ))}
+        </div>
+      )}
+      {st.status === 'done' && st.results.length === 0 && nModels > 0 && <p className="muted">None of the saved models could be read.</p>}
+      {st.features.map((f) => (
+        <FeatureTable key={f.recipe} f={f} tableName={st.tableName} />
+      ))}
+    </Cell>
+  );
+}
+
+function Waveform({ envelope, fraction, onSeek }: { envelope: Envelope; fraction: number; onSeek(f: number): void }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const c = canvas.current;
+    const ctx = c?.getContext('2d');
+    if (!c || !ctx) return;
+    const dpr = window.devicePixelRatio || 1;
+    const w = c.clientWidth;
+    const h = c.clientHeight;
+    c.width = Math.round(w * dpr);
+    c.height = Math.round(h * dpr);
+    ctx.scale(dpr, dpr);
+    ctx.clearRect(0, 0, w, h);
+    ctx.fillStyle = '#4a6fa5';
+    const n = envelope.min.length;
+    const mid = h / 2;
+    for (let b = 0; b < n; b++) {
+      const x = (b / n) * w;
+      const top = mid - (envelope.max[b] as number) * mid;
+      const bottom = mid - (envelope.min[b] as number) * mid;
+      ctx.fillRect(x, top, Math.max(1, w / n), Math.max(1, bottom - top));
+    }
+  }, [envelope]);
+  return (
+    <div
+      className="classify-wave"
+      data-testid="classify-waveform"
+      onClick={(e) => {
+        const box = e.currentTarget.getBoundingClientRect();
+        onSeek((e.clientX - box.left) / box.width);
+      }}
+    >
+      <canvas ref={canvas} aria-label="waveform" />
+      <div className="classify-playhead" data-testid="classify-playhead" style={{ left: `${Math.min(100, Math.max(0, fraction * 100))}%` }} />
+    </div>
+  );
+}
+
+function ProbabilityBars({ genres, probabilities, testId }: { genres: string[]; probabilities: number[]; testId: string }) {
+  const data = useMemo(
+    () => [
+      {
+        type: 'bar',
+        orientation: 'h',
+        y: genres,
+        x: probabilities,
+        marker: { color: genres.map(genreColor) },
+        text: probabilities.map(pct),
+        textposition: 'outside',
+        cliponaxis: false,
+        hovertemplate: '%{y}: %{x:.1%}<extra></extra>',
+      },
+    ],
+    [genres, probabilities],
+  );
+  const layout = useMemo(() => ({ margin: { l: 80, r: 50, t: 10, b: 30 }, xaxis: { range: [0, 1.12], tickformat: '.0%' }, yaxis: { autorange: 'reversed' }, showlegend: false }), []);
+  return <Plot data={data} layout={layout} height={Math.max(140, 22 * genres.length + 40)} testId={testId} ariaLabel="genre probabilities" />;
+}
+
+function Timeline({ units, durationSec, fraction }: { units: NonNullable<ModelClassification['fromAudio']>['units']; durationSec: number; fraction: number }) {
+  const spans = timelineSpans(units, durationSec);
+  return (
+    <div className="classify-timeline" data-testid="segment-timeline">
+      {spans.map((s, i) => (
+        <div key={i} className="classify-span" data-testid="segment-genre" data-genre={s.genre} title={s.label} style={{ left: `${s.leftPct}%`, width: `${s.widthPct}%`, background: genreColor(s.genre) }}>
+          {s.widthPct > 6 ? s.genre : ''}
+        </div>
+      ))}
+      <div className="classify-playhead" style={{ left: `${Math.min(100, Math.max(0, fraction * 100))}%` }} />
+    </div>
+  );
+}
+
+function GenreTag({ genre, testId }: { genre: string; testId: string }) {
+  return (
+    <span className="classify-genre" data-testid={testId} style={{ borderColor: genreColor(genre), color: genreColor(genre) }}>
+      {genre}
+    </span>
+  );
+}
+
+function ModelBlock({ r, durationSec, fraction }: { r: ModelClassification; durationSec: number; fraction: number }) {
+  const head = (
+    <div className="classify-model-head">
+      <b>{r.name}</b>
+      <span className="tag">{r.kind}</span>
+      <span className="tag">{r.recipe ?? 'unknown recipe'}</span>
+      {r.members > 1 && <span className="tag">ensemble of {r.members}</span>}
+    </div>
+  );
+  if (r.incompatible || !r.fromAudio)
+    return (
+      <div className="classify-model" data-testid="model-prediction" data-model-id={r.modelId}>
+        {head}
+        <p className="note small" data-testid="model-incompatible" data-code={r.incompatible?.code}>
+          Cannot classify this audio: {r.incompatible?.message ?? 'no prediction'}
+        </p>
+      </div>
+    );
+  const a = r.fromAudio;
+  const segments = a.units.length;
+  const agree = r.fromTable ? r.fromTable.voteGenre === a.voteGenre : undefined;
+  return (
+    <div className="classify-model" data-testid="model-prediction" data-model-id={r.modelId}>
+      {head}
+      <div className="classify-model-body">
+        <div>
+          <div className="prediction" data-testid="prediction">
+            <div>
+              From the audio: <GenreTag genre={a.voteGenre} testId="from-audio" />
+              {segments > 1 && (
+                <span className="muted small">
+                  {' '}
+                  vote of {segments} {r.unit === 'sequence' ? 'sequences' : 'segments'} ({a.votes[a.genres.indexOf(a.voteGenre)]}/{segments}); highest mean probability: {a.meanGenre}
+                </span>
+              )}
+            </div>
+            {r.fromTable && (
+              <div>
+                From the table row{r.fromTable.units.length > 1 ? 's' : ''}: <GenreTag genre={r.fromTable.voteGenre} testId="from-table" />{' '}
+                <span className={agree ? 'classify-agree' : 'classify-disagree'} data-testid="table-agreement">
+                  {agree ? '✓ same answer' : '✗ different answer'}
+                </span>
+                {r.tableGenre && <span className="muted small"> · labelled {r.tableGenre} in the table</span>}
+              </div>
+            )}
+            {r.tableNote && <div className="muted small">No table comparison: {r.tableNote}</div>}
+          </div>
+          {segments > 1 && (
+            <>
+              <div className="small muted">Per {r.unit === 'sequence' ? 'sequence' : 'segment'} (click the waveform to listen):</div>
+              <Timeline units={a.units} durationSec={durationSec} fraction={fraction} />
+            </>
+          )}
+          {r.unusedSegments ? <div className="muted small">The last {r.unusedSegments} segment(s) do not fill a whole sequence and were left out.</div> : null}
+        </div>
+        <ProbabilityBars genres={a.genres} probabilities={a.meanProbabilities} testId="classify-probabilities" />
+      </div>
+    </div>
+  );
+}
+
+function FeatureTable({ f, tableName }: { f: FeatureComparison; tableName?: string }) {
+  const hasTable = f.rows.some((r) => r.table !== undefined);
+  return (
+    <details className="classify-features" data-testid="classify-features">
+      <summary>
+        {f.recipe} features of the first segment{hasTable ? <> next to the table row in {tableName}</> : null}
+      </summary>
+      <div className="table-scroll">
+        <table className="metrics small">
+          <thead>
+            <tr>
+              <th>feature</th>
+              <th>from audio</th>
+              {hasTable && (
+                <>
+                  <th>table</th>
+                  <th>relative difference</th>
+                </>
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            {f.rows.map((r) => (
+              <tr key={r.name}>
+                <td>
+                  <code>{r.name}</code>
+                </td>
+                <td className="num">{r.audio.toPrecision(6)}</td>
+                {hasTable && (
+                  <>
+                    <td className="num">{r.table?.toPrecision(6) ?? '—'}</td>
+                    <td className="num">{r.relDiff === undefined ? '—' : r.relDiff < 1e-4 ? '< 0.01 %' : pct(r.relDiff)}</td>
+                  </>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </details>
+  );
+}

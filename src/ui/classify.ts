@@ -1,0 +1,223 @@
+/**
+ * The Classify cell's actions: decode one audio file for display and playback, extract its
+ * features once per recipe the saved models need (worker pool, cached), run every saved model on
+ * them in the training worker, and — when the loaded table has this track — run the model on the
+ * table's row(s) too, so the student sees whether our features give the published table's answer.
+ * The cell's state is a small store of its own: it holds an object URL and is not persisted.
+ */
+import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
+import { computeEnvelope, type Envelope } from '../core/audio/envelope';
+import { AUDIO_FILE_RE, inferTrackName } from '../core/audio/naming';
+import { LabError, toErrorInfo, type ErrorInfo } from '../core/errors';
+import type { RecipeId } from '../core/features/spec';
+import {
+  averageProbabilities,
+  buildClassifyInputs,
+  recipeForModel,
+  summarizePrediction,
+  tableRowsOfTrack,
+  type AudioPrediction,
+  type PredictionUnit,
+  type SegmentRows,
+} from '../core/models/classifyAudio';
+import type { ModelMetadata } from '../core/models/saved';
+import { getModel, type ModelEntry } from '../state/models';
+import { predictInWorker } from '../workers/trainClient';
+import { decodeForDisplay, extractFileFeatures } from './audioImport';
+import { labStore } from './store';
+
+const SR = 22050;
+const ENVELOPE_BINS = 1200;
+
+export interface ModelClassification {
+  modelId: string;
+  name: string;
+  kind: string;
+  unit: 'segment' | 'sequence';
+  recipe: string | null;
+  members: number;
+  /** Set when the model cannot classify this audio (and why); then there is no prediction. */
+  incompatible?: ErrorInfo;
+  fromAudio?: AudioPrediction;
+  /** The same model on the loaded table's row(s) of this track. */
+  fromTable?: AudioPrediction;
+  /** The table's label for this track. */
+  tableGenre?: string;
+  /** Why there is no table comparison, when the track is in the table but the model cannot read it. */
+  tableNote?: string;
+  /** Segments left out (a trailing part shorter than the model's sequence). */
+  unusedSegments?: number;
+}
+
+export interface FeatureComparison {
+  recipe: string;
+  rows: { name: string; audio: number; table?: number; relDiff?: number }[];
+}
+
+export interface ClassifyState {
+  status: 'idle' | 'decoding' | 'extracting' | 'classifying' | 'done' | 'error';
+  fileName?: string;
+  trackId?: string;
+  audioUrl?: string;
+  durationSec?: number;
+  envelope?: Envelope;
+  progress: number;
+  progressLabel?: string;
+  error?: ErrorInfo;
+  results: ModelClassification[];
+  features: FeatureComparison[];
+  /** The loaded table's name, when it has rows of this track. */
+  tableName?: string;
+}
+
+const initial: ClassifyState = { status: 'idle', progress: 0, results: [], features: [] };
+export const classifyStore = createStore<ClassifyState>(() => initial);
+
+export function useClassify<T>(selector: (s: ClassifyState) => T): T {
+  return useStore(classifyStore, selector);
+}
+
+let generation = 0;
+
+function set(gen: number, patch: Partial<ClassifyState>): void {
+  if (gen === generation) classifyStore.setState(patch);
+}
+
+/** Mean probabilities of an entry's members (an ensemble votes by mean probability) for prepared inputs. */
+async function predictEntry(entry: ModelEntry, x: Float64Array, sampleShape: number[]): Promise<Float64Array> {
+  const backend = labStore.getState().params.train.backend;
+  const probs: Float32Array[] = [];
+  // one at a time: the worker runs one job at a time anyway
+  for (const [i, member] of entry.members.entries()) probs.push(await predictInWorker(`${entry.id}:${i}`, member, Float32Array.from(x), sampleShape, backend));
+  return averageProbabilities(probs);
+}
+
+async function classifyRows(entry: ModelEntry, meta: ModelMetadata, rows: SegmentRows): Promise<{ prediction: AudioPrediction; unused: number }> {
+  const inputs = buildClassifyInputs(meta, rows);
+  const p = await predictEntry(entry, inputs.x, inputs.sampleShape);
+  return { prediction: summarizePrediction(meta.genres, inputs.units, p), unused: inputs.unusedSegments };
+}
+
+/** Forget the current file (and release its object URL). */
+export function clearClassify(): void {
+  generation++;
+  const url = classifyStore.getState().audioUrl;
+  if (url) URL.revokeObjectURL(url);
+  classifyStore.setState(initial);
+}
+
+/** Classify one dropped or picked file with every saved model. */
+export async function classifyAudioFile(file: File): Promise<void> {
+  clearClassify();
+  const gen = generation;
+  const { trackId } = inferTrackName(file.name);
+  set(gen, { status: 'decoding', fileName: file.name, trackId, progress: 0, progressLabel: 'Decoding…' });
+  try {
+    if (!AUDIO_FILE_RE.test(file.name)) throw new LabError('unsupported-audio', `${file.name} is not an audio file the lab reads — drop a WAV, MP3, FLAC or OGG file.`);
+    if (file.size === 0) throw new LabError('corrupt-audio', `${file.name} is empty (0 bytes).`);
+    const bytes = await file.arrayBuffer();
+    const samples = await decodeForDisplay(bytes, file.name);
+    if (samples.length === 0) throw new LabError('corrupt-audio', `${file.name} decodes to no samples.`);
+    if (gen !== generation) return;
+    set(gen, { audioUrl: URL.createObjectURL(file), durationSec: samples.length / SR, envelope: computeEnvelope(samples, ENVELOPE_BINS) });
+
+    // Which models can read audio at all, and which recipes they need.
+    const summaries = labStore.getState().models;
+    const entries: { entry: ModelEntry; meta: ModelMetadata; spec?: RecipeId; error?: ErrorInfo }[] = [];
+    for (const s of summaries) {
+      const entry = await getModel(s.id);
+      const meta = entry?.members[0]?.metadata;
+      if (!entry || !meta) continue;
+      try {
+        entries.push({ entry, meta, spec: recipeForModel(meta).id });
+      } catch (e) {
+        entries.push({ entry, meta, error: toErrorInfo(e) });
+      }
+    }
+    const recipes = [...new Set(entries.flatMap((e) => (e.spec ? [e.spec] : [])))];
+    const extracted = new Map<RecipeId, SegmentRows | ErrorInfo>();
+    for (const [i, r] of recipes.entries()) {
+      set(gen, { status: 'extracting', progressLabel: `Extracting ${r} features (${i + 1}/${recipes.length})…`, progress: i / recipes.length });
+      try {
+        const f = await extractFileFeatures(file, r, (p) => set(gen, { progress: (i + p) / recipes.length }), bytes);
+        extracted.set(r, { featureNames: f.featureNames, rows: f.rows, segmentLengths: f.segmentLengths });
+      } catch (e) {
+        extracted.set(r, toErrorInfo(e));
+      }
+      if (gen !== generation) return;
+    }
+
+    // The loaded table's rows of this track, if any.
+    const ds = labStore.getState().dataset;
+    const table = ds ? tableRowsOfTrack(ds, trackId) : undefined;
+    set(gen, { status: 'classifying', progress: 1, progressLabel: 'Classifying…', tableName: table && ds ? ds.name : undefined, features: compareFeatures(recipes, extracted, table, ds?.meta.recipe) });
+
+    const results: ModelClassification[] = [];
+    for (const { entry, meta, spec, error } of entries) {
+      const base: ModelClassification = { modelId: entry.id, name: entry.name, kind: meta.kind, unit: meta.unit, recipe: meta.recipe, members: entry.members.length };
+      const feats = spec ? extracted.get(spec) : undefined;
+      if (error || !feats || !('rows' in feats)) {
+        results.push({ ...base, incompatible: error ?? (feats as ErrorInfo | undefined) ?? { code: 'internal', message: 'No features were extracted.' } });
+        continue;
+      }
+      try {
+        const a = await classifyRows(entry, meta, feats);
+        const r: ModelClassification = { ...base, fromAudio: a.prediction, unusedSegments: a.unused };
+        if (table && ds) {
+          r.tableGenre = table.genre;
+          if ((ds.meta.recipe ?? null) !== meta.recipe) r.tableNote = `${ds.name} holds ${ds.meta.recipe ?? 'unknown-recipe'} features; this model reads ${meta.recipe}.`;
+          else {
+            try {
+              r.fromTable = (await classifyRows(entry, meta, table)).prediction;
+            } catch (e) {
+              r.tableNote = toErrorInfo(e).message;
+            }
+          }
+        }
+        results.push(r);
+      } catch (e) {
+        results.push({ ...base, incompatible: toErrorInfo(e) });
+      }
+      set(gen, { results: [...results] });
+    }
+    set(gen, { status: 'done', results, progressLabel: undefined });
+  } catch (e) {
+    set(gen, { status: 'error', error: toErrorInfo(e), progressLabel: undefined });
+  }
+}
+
+/** First-segment feature values from the audio next to the table's, per recipe. */
+function compareFeatures(recipes: RecipeId[], extracted: Map<RecipeId, SegmentRows | ErrorInfo>, table: SegmentRows | undefined, tableRecipe: string | undefined): FeatureComparison[] {
+  const out: FeatureComparison[] = [];
+  for (const r of recipes) {
+    const f = extracted.get(r);
+    if (!f || !('rows' in f) || !f.rows[0]) continue;
+    const first = f.rows[0];
+    const t = table && tableRecipe === r ? table.rows[0] : undefined;
+    out.push({
+      recipe: r,
+      rows: f.featureNames.map((name, j) => {
+        const audio = first[j] as number;
+        const ti = t && table ? table.featureNames.indexOf(name) : -1;
+        const tv = t && ti >= 0 ? (t[ti] as number) : undefined;
+        return { name, audio, table: tv, relDiff: tv === undefined ? undefined : Math.abs(audio - tv) / Math.max(Math.abs(tv), 1e-12) };
+      }),
+    });
+  }
+  return out;
+}
+
+/** Where each unit of a timeline sits, as percentages of the clip (for absolutely positioned spans). */
+export function timelineSpans(units: readonly (PredictionUnit & { genre: string })[], durationSec: number): { leftPct: number; widthPct: number; genre: string; label: string }[] {
+  const d = durationSec > 0 ? durationSec : 1;
+  return units.map((u) => {
+    const end = u.endSec ?? d;
+    return {
+      leftPct: Math.min(100, (u.startSec / d) * 100),
+      widthPct: Math.max(0, Math.min(100, ((end - u.startSec) / d) * 100)),
+      genre: u.genre,
+      label: `${u.startSec.toFixed(1)}–${end.toFixed(1)} s: ${u.genre}`,
+    };
+  });
+}
