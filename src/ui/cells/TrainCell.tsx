@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { MODEL_DEFAULTS } from '../../core/models/classifier';
 import { defaultSequenceLength } from '../../core/data/sequences';
 import type { EpochMetrics } from '../../core/models/train';
@@ -6,7 +6,7 @@ import { setParams, type ModelKindParam } from '../../state/lab';
 import { cancelTraining, chooseBackendNow, startTraining } from '../trainActions';
 import { Cell, ErrorBox, RunBar } from '../Cell';
 import { ConfusionMatrix } from '../charts/ConfusionMatrix';
-import { Plot } from '../charts/Plot';
+import { LineChart } from '../charts/LineChart';
 import { MultiPicker, NumberField, SelectField, SplitField } from '../controls';
 import { pct } from '../ResultView';
 import { labStore, useLab } from '../store';
@@ -202,23 +202,14 @@ function BackendBadge() {
 }
 
 function Curves({ epochs, member }: { epochs: EpochMetrics[]; member: number }) {
-  const [loss, acc] = useMemo(() => {
-    const x = epochs.map((e) => e.epoch);
-    const line = (y: (number | undefined)[], name: string, color: string, dash?: string) => ({ type: 'scatter', mode: 'lines+markers', x, y, name, line: { color, dash }, marker: { size: 4 } });
-    const hasVal = epochs.some((e) => e.valLoss !== undefined);
-    const l = [line(epochs.map((e) => e.trainLoss), 'train loss', '#1d3557')];
-    const a = [line(epochs.map((e) => e.trainAccuracy), 'train accuracy', '#1d3557')];
-    if (hasVal) {
-      l.push(line(epochs.map((e) => e.valLoss), 'validation loss', '#e76f51', 'dot'));
-      a.push(line(epochs.map((e) => e.valAccuracy), 'validation accuracy', '#e76f51', 'dot'));
-    }
-    return [l, a];
-  }, [epochs]);
-  const layout = (title: string) => ({ title: { text: `${title} — model ${member + 1}`, font: { size: 13 } }, xaxis: { title: { text: 'epoch' } }, legend: { orientation: 'h', y: -0.3 } });
+  const hasVal = epochs.some((e) => e.valLoss !== undefined);
+  const pts = (f: (e: EpochMetrics) => number | undefined) => epochs.map((e) => ({ x: e.epoch, y: f(e) ?? NaN }));
+  const loss = [{ name: 'train', color: '#1d3557', points: pts((e) => e.trainLoss) }, ...(hasVal ? [{ name: 'validation', color: '#e76f51', dashed: true, points: pts((e) => e.valLoss) }] : [])];
+  const acc = [{ name: 'train', color: '#1d3557', points: pts((e) => e.trainAccuracy) }, ...(hasVal ? [{ name: 'validation', color: '#e76f51', dashed: true, points: pts((e) => e.valAccuracy) }] : [])];
   return (
     <div className="two-col" data-testid="train-curves">
-      <Plot data={loss} layout={layout('loss')} height={260} ariaLabel="loss curves" />
-      <Plot data={acc} layout={layout('accuracy')} height={260} ariaLabel="accuracy curves" />
+      <LineChart title={`loss — model ${member + 1}`} series={loss} />
+      <LineChart title={`accuracy — model ${member + 1}`} series={acc} />
     </div>
   );
 }

@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { PlotlyApi } from './plotly';
 
 let plotlyPromise: Promise<PlotlyApi> | undefined;
-function loadPlotly(): Promise<PlotlyApi> {
+/** Load (and evaluate) the Plotly chunk; called early in idle time so no later chart pays for it. */
+export function loadPlotly(): Promise<PlotlyApi> {
   plotlyPromise ??= import('./plotly').then((m) => m.default);
   return plotlyPromise;
 }
