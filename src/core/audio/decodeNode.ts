@@ -52,7 +52,13 @@ export async function decodeAudioBytes(bytes: Uint8Array, fileName = ''): Promis
     await dec.ready;
     try {
       const r = await dec.decodeFile(bytes);
-      return checkDecoded(r.channelData, r.samplesDecoded, r.sampleRate, 'FLAC', r.errors);
+      const out = checkDecoded(r.channelData, r.samplesDecoded, r.sampleRate, 'FLAC', r.errors);
+      // The decoder divides b-bit integers by 2^(b−1) − 1; librosa (soundfile) divides by 2^(b−1),
+      // as for WAV (int16 / 32768). Rescale so FLAC gives librosa's numbers exactly.
+      const bits = (r as { bitDepth?: number }).bitDepth ?? 16;
+      const k = (2 ** (bits - 1) - 1) / 2 ** (bits - 1);
+      for (const ch of out.channels) for (let i = 0; i < ch.length; i++) ch[i] = (ch[i] as number) * k;
+      return out;
     } finally {
       dec.free();
     }
