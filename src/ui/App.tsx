@@ -60,12 +60,16 @@ export function App() {
         <details className="help small">
           <summary>Help</summary>
           <p>
-            Work top to bottom: load a table in <b>Data</b>, look at it in <b>Explore</b>, then train and compare classic models. Every cell has its own <b>Run</b>; long jobs run in the background and
-            can be cancelled. Your data, settings and results are kept in this browser across reloads.
+            Work top to bottom: load a table (or audio) in <b>Data</b>, look at it in <b>Explore</b>, train and compare models, then drop your own audio in <b>Classify</b>. Every cell has
+            its own <b>Run</b>; long jobs run in background workers and can be cancelled. Your data, settings, results and trained models are kept in this browser across reloads.
           </p>
           <p>
-            Where to get data: the Kaggle “GTZAN Dataset - Music Genre Classification” download has <code>features_30_sec.csv</code> and <code>features_3_sec.csv</code>; the NTNU course gives{' '}
-            <code>GenreClassData_*s.txt</code>.
+            Where to get data: the Kaggle “GTZAN Dataset - Music Genre Classification” download has <code>features_30_sec.csv</code>, <code>features_3_sec.csv</code> and the audio in{' '}
+            <code>genres_original/</code>; the NTNU course gives <code>GenreClassData_*s.txt</code>. The demo corpus shown on first open is synthetic.
+          </p>
+          <p>
+            Evaluation never lets segments of one track sit on both sides of a split; features are scaled with training statistics only. k-NN ties: equal distances go to the earlier
+            training row, equal votes to the genre listed first.
           </p>
         </details>
       </nav>
