@@ -111,7 +111,7 @@ export function ClassifyCell() {
         </div>
       )}
       {st.results.length > 0 && st.durationSec !== undefined && (
-        <div className="classify-results">
+        <div className="classify-results" data-testid="classify-results" data-file={st.fileName}>
           {st.results.map((r) => (
             <ModelBlock key={r.modelId} r={r} durationSec={st.durationSec ?? 0} fraction={timeSec / (st.durationSec || 1)} />
           ))}
