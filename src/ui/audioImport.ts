@@ -106,6 +106,16 @@ export async function extractFileFeatures(file: File, recipe: RecipeId, onProgre
   return { ...out, cached: false };
 }
 
+/** Meyda's features vs librosa's on one clip (computed in a worker). */
+export async function compareMeydaOnFile(file: File): Promise<import('../core/features/meydaCompare').MeydaComparison[]> {
+  const buf = await file.arrayBuffer();
+  const req: Omit<ExtractRequest, 'id'> = isWavBytes(new Uint8Array(buf))
+    ? { fileName: file.name, recipe: 'meyda', bytes: buf, mode: 'meyda-compare' }
+    : { fileName: file.name, recipe: 'meyda', samples: await decodeWithWebAudio(buf, file.name), mode: 'meyda-compare' };
+  const r = await getPool().run(req, req.bytes ? [req.bytes] : [req.samples!.buffer as ArrayBuffer]);
+  return r.meyda ?? [];
+}
+
 /** Mono samples at 22 050 Hz for display and playback (Web Audio decode, any format the browser reads). */
 export async function decodeForDisplay(bytes: ArrayBuffer, name: string): Promise<Float32Array> {
   return decodeWithWebAudio(bytes.slice(0), name);

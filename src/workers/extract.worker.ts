@@ -9,6 +9,7 @@ import { synthesizeClip, type SynthStyle } from '../core/audio/synth';
 import { resample } from '../core/audio/resample';
 import { looksLikeWav, parseWav } from '../core/audio/wav';
 import { LabError, toErrorInfo } from '../core/errors';
+import { compareMeydaToLibrosa } from '../core/features/meydaCompare';
 import { extractRecipe } from '../core/features/recipes';
 import type { ExtractRequest, ExtractResponse } from './protocol';
 
@@ -33,6 +34,10 @@ self.onmessage = (ev: MessageEvent<ExtractRequest>) => {
       samples = wav.sampleRateHz === SR ? mono : resample(mono, wav.sampleRateHz, SR);
     }
     if (samples.length > MAX_SECONDS * SR) throw new LabError('audio-too-long', `${req.fileName} is ${(samples.length / SR / 60).toFixed(0)} minutes long; the lab analyses clips up to ${MAX_SECONDS / 60} minutes.`);
+    if (req.mode === 'meyda-compare') {
+      post({ type: 'done', id: req.id, featureNames: [], rows: [], segmentLengths: [], nSamples: samples.length, meyda: compareMeydaToLibrosa(samples) });
+      return;
+    }
     let last = 0;
     const r = extractRecipe(samples, SR, req.recipe, {
       onProgress: (f) => {

@@ -33,10 +33,12 @@ export type ExtractRequest = {
   samples?: Float32Array;
   /** … a clip of the synthetic demo corpus to make in the worker. */
   synth?: { style: string; seed: number; durationSec: number };
+  /** 'meyda-compare': instead of a recipe's rows, Meyda vs librosa on this clip. */
+  mode?: 'features' | 'meyda-compare';
 };
 export type ExtractResponse =
   | { type: 'progress'; id: number; fraction: number }
-  | { type: 'done'; id: number; featureNames: string[]; rows: Float64Array[]; segmentLengths: number[]; nSamples: number }
+  | { type: 'done'; id: number; featureNames: string[]; rows: Float64Array[]; segmentLengths: number[]; nSamples: number; meyda?: import('../core/features/meydaCompare').MeydaComparison[] }
   | { type: 'error'; id: number; error: ErrorInfo };
 
 export type TrainRequest =
