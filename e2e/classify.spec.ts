@@ -65,6 +65,9 @@ test.describe('classify a recording with a trained model', () => {
       const fromTable = (await block.getByTestId('from-table').textContent())?.trim();
       answers.push(`${clip}: audio ${fromAudio}, table ${fromTable}`);
       expect(fromAudio, `${clip}: from audio vs from table`).toBe(fromTable);
+      // kaggle30 is one whole-clip segment: the timeline is one span, the track's answer
+      await expect(block.getByTestId('segment-genre')).toHaveCount(1);
+      await expect(block.getByTestId('segment-genre')).toHaveAttribute('data-genre', fromAudio!);
       await expect(cell.getByTestId('classify-waveform')).toBeVisible();
       if (clip === 'metal.00000.wav') {
         // the first-segment features next to the table row, then a picture of the cell

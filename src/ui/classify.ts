@@ -69,6 +69,8 @@ export interface ClassifyState {
   features: FeatureComparison[];
   /** The loaded table's name, when it has rows of this track. */
   tableName?: string;
+  /** How many saved models there were when this file was classified. */
+  modelCount?: number;
 }
 
 const initial: ClassifyState = { status: 'idle', progress: 0, results: [], features: [] };
@@ -79,6 +81,8 @@ export function useClassify<T>(selector: (s: ClassifyState) => T): T {
 }
 
 let generation = 0;
+/** The last file, kept for "Classify again" after the saved models change. */
+let lastFile: File | undefined;
 
 function set(gen: number, patch: Partial<ClassifyState>): void {
   if (gen === generation) classifyStore.setState(patch);
@@ -110,6 +114,7 @@ export function clearClassify(): void {
 /** Classify one dropped or picked file with every saved model. */
 export async function classifyAudioFile(file: File): Promise<void> {
   clearClassify();
+  lastFile = file;
   const gen = generation;
   const { trackId } = inferTrackName(file.name);
   set(gen, { status: 'decoding', fileName: file.name, trackId, progress: 0, progressLabel: 'Decoding…' });
@@ -124,6 +129,7 @@ export async function classifyAudioFile(file: File): Promise<void> {
 
     // Which models can read audio at all, and which recipes they need.
     const summaries = labStore.getState().models;
+    set(gen, { modelCount: summaries.length });
     const entries: { entry: ModelEntry; meta: ModelMetadata; spec?: RecipeId; error?: ErrorInfo }[] = [];
     for (const s of summaries) {
       const entry = await getModel(s.id);
@@ -185,6 +191,11 @@ export async function classifyAudioFile(file: File): Promise<void> {
   } catch (e) {
     set(gen, { status: 'error', error: toErrorInfo(e), progressLabel: undefined });
   }
+}
+
+/** Classify the last file again (e.g. with newly trained models). */
+export async function reclassify(): Promise<void> {
+  if (lastFile) await classifyAudioFile(lastFile);
 }
 
 /** First-segment feature values from the audio next to the table's, per recipe. */

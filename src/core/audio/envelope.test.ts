@@ -7,6 +7,7 @@ describe('computeEnvelope', () => {
     expect(Array.from(e.min)).toEqual([0, -2, -0.5, -4]);
     expect(Array.from(e.max)).toEqual([1, 3, 0.5, 4]);
     expect(e.samplesPerBin).toBe(2);
+    expect(e.peak).toBe(4);
   });
   it('uneven spans cover every sample once', () => {
     // 5 samples in 2 bins: [0, 2) and [2, 5)
@@ -17,5 +18,6 @@ describe('computeEnvelope', () => {
   it('never more bins than samples; empty input gives empty envelope', () => {
     expect(computeEnvelope([0.25, -0.25], 10).min.length).toBe(2);
     expect(computeEnvelope([], 10).max.length).toBe(0);
+    expect(computeEnvelope([], 10).peak).toBe(0);
   });
 });

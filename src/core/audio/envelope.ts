@@ -10,6 +10,8 @@ export interface Envelope {
   max: Float32Array;
   /** Samples per bin (fractional: bin b covers samples [⌊b·s⌋, ⌊(b+1)·s⌋)). */
   samplesPerBin: number;
+  /** Largest |sample| (0 for silence), to scale a quiet clip up to the drawing's height. */
+  peak: number;
 }
 
 /**
@@ -22,6 +24,7 @@ export function computeEnvelope(samples: ArrayLike<number>, nBins: number): Enve
   const min = new Float32Array(bins);
   const max = new Float32Array(bins);
   const per = bins > 0 ? n / bins : 0;
+  let peak = 0;
   for (let b = 0; b < bins; b++) {
     const start = Math.floor(b * per);
     const end = Math.max(start + 1, Math.floor((b + 1) * per));
@@ -34,6 +37,7 @@ export function computeEnvelope(samples: ArrayLike<number>, nBins: number): Enve
     }
     min[b] = lo;
     max[b] = hi;
+    peak = Math.max(peak, Math.abs(lo), Math.abs(hi));
   }
-  return { min, max, samplesPerBin: per };
+  return { min, max, samplesPerBin: per, peak };
 }

@@ -3,7 +3,7 @@ import type { Envelope } from '../../core/audio/envelope';
 import { Cell, ErrorBox } from '../Cell';
 import { Plot } from '../charts/Plot';
 import { genreColor } from '../charts/colors';
-import { classifyAudioFile, timelineSpans, useClassify, type FeatureComparison, type ModelClassification } from '../classify';
+import { classifyAudioFile, reclassify, timelineSpans, useClassify, type FeatureComparison, type ModelClassification } from '../classify';
 import { useLab } from '../store';
 import './ClassifyCell.css';
 
@@ -117,6 +117,14 @@ export function ClassifyCell() {
           ))}
         </div>
       )}
+      {st.status === 'done' && st.modelCount !== nModels && (
+        <p className="small">
+          The saved models changed since this file was classified.{' '}
+          <button type="button" onClick={() => void reclassify()} data-testid="classify-again">
+            Classify again
+          </button>
+        </p>
+      )}
       {st.status === 'done' && st.results.length === 0 && nModels > 0 && <p className="muted">None of the saved models could be read.</p>}
       {st.features.map((f) => (
         <FeatureTable key={f.recipe} f={f} tableName={st.tableName} />
@@ -141,10 +149,12 @@ function Waveform({ envelope, fraction, onSeek }: { envelope: Envelope; fraction
     ctx.fillStyle = '#4a6fa5';
     const n = envelope.min.length;
     const mid = h / 2;
+    // scaled to the clip's peak so a quiet recording is still visible
+    const scale = envelope.peak > 0 ? (mid * 0.95) / envelope.peak : 0;
     for (let b = 0; b < n; b++) {
       const x = (b / n) * w;
-      const top = mid - (envelope.max[b] as number) * mid;
-      const bottom = mid - (envelope.min[b] as number) * mid;
+      const top = mid - (envelope.max[b] as number) * scale;
+      const bottom = mid - (envelope.min[b] as number) * scale;
       ctx.fillRect(x, top, Math.max(1, w / n), Math.max(1, bottom - top));
     }
   }, [envelope]);
@@ -253,12 +263,10 @@ function ModelBlock({ r, durationSec, fraction }: { r: ModelClassification; dura
             )}
             {r.tableNote && <div className="muted small">No table comparison: {r.tableNote}</div>}
           </div>
-          {segments > 1 && (
-            <>
-              <div className="small muted">Per {r.unit === 'sequence' ? 'sequence' : 'segment'} (click the waveform to listen):</div>
-              <Timeline units={a.units} durationSec={durationSec} fraction={fraction} />
-            </>
-          )}
+          <div className="small muted">
+            Per {r.unit === 'sequence' ? `sequence of ${a.units[0] ? a.units[0].lastSegment - a.units[0].firstSegment + 1 : 0} segments` : 'segment'} ({r.recipe}; click the waveform to listen):
+          </div>
+          <Timeline units={a.units} durationSec={durationSec} fraction={fraction} />
           {r.unusedSegments ? <div className="muted small">The last {r.unusedSegments} segment(s) do not fill a whole sequence and were left out.</div> : null}
         </div>
         <ProbabilityBars genres={a.genres} probabilities={a.meanProbabilities} testId="classify-probabilities" />
