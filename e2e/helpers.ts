@@ -20,12 +20,13 @@ export function sharedMissing(...files: string[]): string | undefined {
 /** A clean lab with no data (`?empty` skips the demo corpus that a first open loads). */
 export async function openFresh(page: Page, path = '/?empty') {
   await page.goto(path);
-  // A clean lab: forget what earlier tests saved.
+  // A clean lab: forget what earlier tests saved (state, saved models, feature cache).
   await page.evaluate(async () => {
-    await new Promise<void>((res) => {
-      const r = indexedDB.deleteDatabase('genre-lab');
-      r.onsuccess = r.onerror = r.onblocked = () => res();
-    });
+    for (const name of ['genre-lab', 'genre-lab-models', 'genre-lab-features'])
+      await new Promise<void>((res) => {
+        const r = indexedDB.deleteDatabase(name);
+        r.onsuccess = r.onerror = r.onblocked = () => res();
+      });
   });
   await page.reload();
   await expect(page.getByTestId('drop-zone')).toBeVisible();

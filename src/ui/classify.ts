@@ -84,6 +84,11 @@ let generation = 0;
 /** The last file, kept for "Classify again" after the saved models change. */
 let lastFile: File | undefined;
 
+/** The file on display (for panels that analyse it further). */
+export function currentClassifyFile(): File | undefined {
+  return lastFile;
+}
+
 function set(gen: number, patch: Partial<ClassifyState>): void {
   if (gen === generation) classifyStore.setState(patch);
 }

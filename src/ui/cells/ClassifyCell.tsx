@@ -3,9 +3,10 @@ import type { Envelope } from '../../core/audio/envelope';
 import { Cell, ErrorBox } from '../Cell';
 import { Plot } from '../charts/Plot';
 import { genreColor } from '../charts/colors';
-import { classifyAudioFile, reclassify, timelineSpans, useClassify, type FeatureComparison, type ModelClassification } from '../classify';
+import { classifyAudioFile, currentClassifyFile, reclassify, timelineSpans, useClassify, type FeatureComparison, type ModelClassification } from '../classify';
 import { useLab } from '../store';
 import './ClassifyCell.css';
+import { MeydaPanel } from './MeydaPanel';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const fmtTime = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, '0')}`;
@@ -129,6 +130,7 @@ export function ClassifyCell() {
       {st.features.map((f) => (
         <FeatureTable key={f.recipe} f={f} tableName={st.tableName} />
       ))}
+      {st.audioUrl && st.status !== 'decoding' && currentClassifyFile() && <MeydaPanel key={st.fileName} file={currentClassifyFile()!} />}
     </Cell>
   );
 }
