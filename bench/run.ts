@@ -5,12 +5,18 @@
 import { runExtractBench } from './extract';
 import { runExtractBrowserBench } from './extractBrowser';
 import { runSearchBench } from './search';
+import { runTrainBrowserBench } from './trainBrowser';
 
 const parts: Record<string, () => Promise<void>> = {
   search: runSearchBench,
   extract: async () => {
     await runExtractBench();
     await runExtractBrowserBench();
+  },
+  train: async () => {
+    const { runTrainBench } = await import('./train');
+    await runTrainBench();
+    await runTrainBrowserBench();
   },
 };
 

@@ -20,15 +20,25 @@ declare const self: DedicatedWorkerGlobalScope;
 const post = (m: TrainResponse, transfer: Transferable[] = []) => self.postMessage(m, transfer);
 
 let backend: { wanted: BackendName | 'auto'; choice: BackendChoice } | undefined;
-async function ensureBackend(wanted: BackendName | 'auto'): Promise<BackendChoice> {
+let wasmPathsSet = false;
+/** Backend requests run one after another (a measurement takes a moment; requests may overlap). */
+let backendQueue: Promise<unknown> = Promise.resolve();
+
+async function chooseNow(wanted: BackendName | 'auto'): Promise<BackendChoice> {
   if (backend && backend.wanted === wanted) return backend.choice;
-  const choice = await chooseBackend({
-    wasmPaths: { 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded },
-    override: wanted === 'auto' ? undefined : wanted,
-  });
+  // tfjs accepts the wasm file locations only before the wasm backend first starts.
+  const wasmPaths = wasmPathsSet ? undefined : { 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded };
+  wasmPathsSet = true;
+  const choice = await chooseBackend({ wasmPaths, override: wanted === 'auto' ? undefined : wanted });
   backend = { wanted, choice };
   post({ type: 'backend', choice });
   return choice;
+}
+
+function ensureBackend(wanted: BackendName | 'auto'): Promise<BackendChoice> {
+  const next = backendQueue.then(() => chooseNow(wanted));
+  backendQueue = next.catch(() => undefined);
+  return next;
 }
 
 const cancels = new Map<number, { cancelled: boolean }>();

@@ -1,0 +1,56 @@
+/**
+ * LSTM epoch time in the browser, per tfjs backend, through the app itself: load the NTNU 10 s
+ * table, pick the backend in the Train cell, train the LSTM for a few epochs, and divide the run's
+ * training time (from the Compare table) by the epochs. Needs `npm run build` first.
+ */
+import { chromium } from '@playwright/test';
+import { preview } from 'vite';
+import { join } from 'node:path';
+import { gtzanDir, sharedPath } from '../src/node/paths';
+// @ts-expect-error plain ESM helper without types
+import { findChromium } from '../scripts/find-chromium.mjs';
+
+/** PyTorch on this machine, same model and data (issue #4). */
+const PYTORCH_EPOCH_SEC = { low: 0.08, high: 0.16 };
+const EPOCHS = 5;
+
+export async function runTrainBrowserBench(): Promise<void> {
+  const exe = (await findChromium()) as string | undefined;
+  if (!sharedPath('data', 'gtzan', 'GenreClassData_10s.txt') || !exe) return console.log('train browser: skipped (needs ../shared and a Chromium)');
+  const server = await preview({ preview: { port: 4321, strictPort: true, host: '127.0.0.1' }, logLevel: 'error' });
+  const browser = await chromium.launch({ executablePath: exe, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  try {
+    for (const backend of ['wasm', 'webgl', 'cpu'] as const) {
+      const page = await browser.newPage();
+      await page.goto('http://127.0.0.1:4321/?empty');
+      await page.evaluate(() => Promise.all(['genre-lab', 'genre-lab-models'].map((n) => new Promise<void>((res) => { const r = indexedDB.deleteDatabase(n); r.onsuccess = r.onerror = r.onblocked = () => res(); }))));
+      await page.reload();
+      await page.getByTestId('file-input').setInputFiles(join(gtzanDir, 'GenreClassData_10s.txt'));
+      await page.getByTestId('summary-tracks').waitFor();
+      await page.getByTestId('train-model').selectOption('lstm');
+      await page.getByTestId('train-epochs').fill(String(EPOCHS));
+      await page.waitForFunction(() => !document.querySelector('[data-testid=backend]')?.textContent?.includes('measuring'), null, { timeout: 120_000 });
+      await page.getByTestId('train-backend').selectOption(backend);
+      await page.waitForFunction((b) => document.querySelector('[data-testid=backend] b')?.textContent === b, backend, { timeout: 120_000 }).catch(() => undefined);
+      const active = await page.locator('[data-testid=backend] b').textContent();
+      if (active !== backend) {
+        console.log(`train browser ${backend.padEnd(6)} not available here`);
+        await page.close();
+        continue;
+      }
+      await page.getByTestId('run-train').click();
+      await page.getByTestId('train-accuracy').waitFor({ timeout: 900_000 });
+      const timeText = (await page.getByTestId('compare-row').first().locator('td').nth(7).textContent()) ?? '';
+      const ms = timeText.endsWith(' ms') ? parseFloat(timeText) : parseFloat(timeText) * 1000;
+      const epoch = ms / 1000 / EPOCHS;
+      console.log(
+        `train browser ${backend.padEnd(6)} LSTM(128) NTNU 10 s (792 × 3 × 63, batch 32): ${epoch.toFixed(3)} s per epoch (mean of ${EPOCHS}, incl. first-batch warm-up) · ` +
+          `${(epoch / PYTORCH_EPOCH_SEC.high).toFixed(1)}–${(epoch / PYTORCH_EPOCH_SEC.low).toFixed(1)}× PyTorch's ${PYTORCH_EPOCH_SEC.low}–${PYTORCH_EPOCH_SEC.high} s (goal ≤ 2×)`,
+      );
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await new Promise<void>((res) => server.httpServer.close(() => res()));
+  }
+}
