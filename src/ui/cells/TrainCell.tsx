@@ -206,8 +206,10 @@ function Curves({ epochs, member }: { epochs: EpochMetrics[]; member: number }) 
   const pts = (f: (e: EpochMetrics) => number | undefined) => epochs.map((e) => ({ x: e.epoch, y: f(e) ?? NaN }));
   const loss = [{ name: 'train', color: '#1d3557', points: pts((e) => e.trainLoss) }, ...(hasVal ? [{ name: 'validation', color: '#e76f51', dashed: true, points: pts((e) => e.valLoss) }] : [])];
   const acc = [{ name: 'train', color: '#1d3557', points: pts((e) => e.trainAccuracy) }, ...(hasVal ? [{ name: 'validation', color: '#e76f51', dashed: true, points: pts((e) => e.valAccuracy) }] : [])];
+  const times = epochs.map((e) => e.epochMs).sort((a, b) => a - b);
+  const medianEpochMs = times.length ? times[Math.floor(times.length / 2)]! : 0;
   return (
-    <div className="two-col" data-testid="train-curves">
+    <div className="two-col" data-testid="train-curves" data-median-epoch-ms={medianEpochMs.toFixed(1)} title={`median epoch ${medianEpochMs.toFixed(0)} ms`}>
       <LineChart title={`loss — model ${member + 1}`} series={loss} />
       <LineChart title={`accuracy — model ${member + 1}`} series={acc} />
     </div>
