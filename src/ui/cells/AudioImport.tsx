@@ -4,6 +4,7 @@ import { RECIPES } from '../../core/features/recipes';
 import { RECIPE_IDS, type RecipeId } from '../../core/features/spec';
 import { cancelImport, collectDropped, importAudioFiles, loadDemoCorpus, type AudioInput } from '../audioImport';
 import { ErrorBox } from '../Cell';
+import { DropZone } from '../DropZone';
 import { SelectField } from '../controls';
 import { useLab } from '../store';
 
@@ -18,7 +19,6 @@ function fmtEta(sec?: number): string {
 export function AudioImport() {
   const imp = useLab((s) => s.audioImport);
   const [recipe, setRecipe] = useState<RecipeId>('kaggle30');
-  const [over, setOver] = useState(false);
   const files = useRef<HTMLInputElement>(null);
   const folder = useRef<HTMLInputElement>(null);
   const start = (inputs: AudioInput[]) => void importAudioFiles(inputs, recipe);
@@ -51,22 +51,9 @@ export function AudioImport() {
         <input ref={files} type="file" multiple accept="audio/*,.wav,.mp3,.flac,.ogg" hidden data-testid="audio-input" onChange={(e) => { fromInput(e.target.files); e.target.value = ''; }} />
         <input ref={folder} type="file" hidden data-testid="audio-folder-input" {...{ webkitdirectory: '', directory: '' }} onChange={(e) => { fromInput(e.target.files); e.target.value = ''; }} />
       </div>
-      <div
-        className={`dropzone small${over ? ' over' : ''}`}
-        data-testid="audio-drop-zone"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setOver(false);
-          void collectDropped(e.dataTransfer).then(start);
-        }}
-      >
+      <DropZone testId="audio-drop-zone" small onDrop={(dt) => void collectDropped(dt).then(start)}>
         Drop audio files or a folder here
-      </div>
+      </DropZone>
       {imp && imp.status !== 'idle' && (
         <div data-testid="audio-status">
           {running && (

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Envelope } from '../../core/audio/envelope';
 import { Cell, ErrorBox } from '../Cell';
+import { DropZone } from '../DropZone';
 import { Plot } from '../charts/Plot';
 import { genreColor } from '../charts/colors';
 import { classifyAudioFile, currentClassifyFile, reclassify, timelineSpans, useClassify, type FeatureComparison, type ModelClassification } from '../classify';
@@ -15,7 +16,6 @@ const fmtTime = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padS
 export function ClassifyCell() {
   const st = useClassify((s) => s);
   const nModels = useLab((s) => s.models.length);
-  const [over, setOver] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const audio = useRef<HTMLAudioElement>(null);
   const [timeSec, setTimeSec] = useState(0);
@@ -64,24 +64,7 @@ export function ClassifyCell() {
         </>
       }
     >
-      <div
-        className={`dropzone${over ? ' over' : ''}`}
-        data-testid="classify-drop-zone"
-        role="button"
-        tabIndex={0}
-        onClick={() => input.current?.click()}
-        onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && input.current?.click()}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setOver(false);
-          start(e.dataTransfer.files[0]);
-        }}
-      >
+      <DropZone testId="classify-drop-zone" onDrop={(dt) => start(dt.files[0])} onActivate={() => input.current?.click()}>
         {st.fileName ? (
           <>
             <b>{st.fileName}</b> — drop or click for another file
@@ -89,7 +72,7 @@ export function ClassifyCell() {
         ) : (
           'Drop an audio file here, or click to pick one'
         )}
-      </div>
+      </DropZone>
       <input ref={input} type="file" accept="audio/*,.wav,.mp3,.flac,.ogg" hidden data-testid="classify-input" onChange={(e) => { start(e.target.files?.[0]); e.target.value = ''; }} />
       {nModels === 0 && <p className="muted small">No saved models yet — train one in the Train cell above; it is saved here automatically.</p>}
       <ErrorBox error={st.status === 'error' ? st.error : undefined} />

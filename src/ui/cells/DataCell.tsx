@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { summarizeDataset } from '../../core/data/dataset';
 import { cancelLoad, chooseLabelColumn, dismissDataError, loadTable } from '../actions';
 import { Cell, ErrorBox } from '../Cell';
+import { DropZone } from '../DropZone';
 import { useLab } from '../store';
 import { AudioImport, ExportButton } from './AudioImport';
 
@@ -12,7 +13,6 @@ export function DataCell() {
   const loadingName = useLab((s) => s.loadingName);
   const error = useLab((s) => s.dataError);
   const pending = useLab((s) => s.pendingLabel);
-  const [over, setOver] = useState(false);
   const input = useRef<HTMLInputElement>(null);
 
   const onFiles = (files: FileList | null) => {
@@ -31,24 +31,7 @@ export function DataCell() {
         </p>
       }
     >
-      <div
-        className={`dropzone${over ? ' over' : ''}`}
-        data-testid="drop-zone"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setOver(false);
-          onFiles(e.dataTransfer.files);
-        }}
-        onClick={() => input.current?.click()}
-        role="button"
-        tabIndex={0}
-        onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && input.current?.click()}
-      >
+      <DropZone testId="drop-zone" onDrop={(dt) => onFiles(dt.files)} onActivate={() => input.current?.click()}>
         <strong>Drop a table here</strong> or click to pick one (.csv, .tsv, .txt)
         <input
           ref={input}
@@ -61,7 +44,7 @@ export function DataCell() {
             e.target.value = '';
           }}
         />
-      </div>
+      </DropZone>
       {status === 'loading' && (
         <div className="runbar" data-testid="load-progress">
           <span>Reading {loadingName}…</span>
