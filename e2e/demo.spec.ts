@@ -17,4 +17,9 @@ test('first open shows the synthetic demo corpus, labelled as synthetic, and the
   expect(parseFloat((await acc.textContent())!)).toBeGreaterThan(80);
   // Segments of a track are voted per track.
   await expect(page.getByTestId('cell-knn').getByTestId('track-accuracy')).toBeVisible();
+  // 5-fold cross-validation by track: every track is tested once; the folds' mean is shown.
+  await page.getByTestId('knn-split').selectOption('kfold');
+  await page.getByTestId('run-knn').click();
+  await expect(page.getByTestId('cell-knn').getByTestId('cv-accuracy')).toBeVisible();
+  await expect(page.getByTestId('cell-knn').getByTestId('track-accuracy').locator('xpath=..')).toContainText('/40 tracks');
 });

@@ -16,7 +16,7 @@ function evalJson(e: EvaluationResult) {
 }
 
 export function runToJson(r: ClassicRunResult) {
-  return { model: r.model, params: r.params, features: r.features, split: r.split, genres: r.genres, ...evalJson(r.rows), tracks: r.tracks ? evalJson(r.tracks) : undefined, elapsedMs: +r.elapsedMs.toFixed(1) };
+  return { model: r.model, params: r.params, features: r.features, split: r.split, genres: r.genres, ...evalJson(r.rows), tracks: r.tracks ? evalJson(r.tracks) : undefined, folds: r.folds?.map((f) => ({ accuracy: r4(f.accuracy), macroF1: r4(f.macroF1) })), elapsedMs: +r.elapsedMs.toFixed(1) };
 }
 
 export function formatEvaluation(e: EvaluationResult): string {

@@ -37,7 +37,7 @@ export interface AudioImportState {
   fromCache: number;
 }
 
-export type SplitParam = 'auto' | 'predefined' | 'random';
+export type SplitParam = 'auto' | 'predefined' | 'random' | 'kfold';
 
 export interface Params {
   knn: { features: string[]; k: number; weights: KnnWeights; split: SplitParam; seed: number; standardize: boolean; normalized: boolean };
@@ -142,6 +142,7 @@ export interface LabState {
 export function splitChoice(split: SplitParam, seed = 0): SplitChoice {
   if (split === 'predefined') return { kind: 'predefined' };
   if (split === 'random') return { kind: 'random', testFraction: 0.2, seed };
+  if (split === 'kfold') return { kind: 'kfold', k: 5, seed };
   return { kind: 'auto', testFraction: 0.2, seed };
 }
 

@@ -2,6 +2,12 @@ import type { ClassicRunResult } from '../core/eval/classic';
 import type { EvaluationResult } from '../core/eval/metrics';
 import { ConfusionMatrix } from './charts/ConfusionMatrix';
 
+const foldMean = (f: { accuracy: number }[]) => f.reduce((a, b) => a + b.accuracy, 0) / f.length;
+const foldStd = (f: { accuracy: number }[]) => {
+  const m = foldMean(f);
+  return Math.sqrt(f.reduce((a, b) => a + (b.accuracy - m) ** 2, 0) / f.length);
+};
+
 export function pct(x: number): string {
   return `${(x * 100).toFixed(2)} %`;
 }
@@ -61,6 +67,15 @@ export function ClassicResult({ run, normalized, onToggleNormalized }: { run: Cl
             {e.macroF1.toFixed(3)}
           </span>
         </div>
+        {run.folds && (
+          <div className="metric" title="Accuracy of each fold's model on its own held-out tracks.">
+            <span className="label">across {run.folds.length} folds</span>
+            <span className="value" data-testid="cv-accuracy">
+              {pct(foldMean(run.folds))}
+            </span>
+            <span className="muted">± {(foldStd(run.folds) * 100).toFixed(1)} (std of folds)</span>
+          </div>
+        )}
         {run.tracks && (
           <div className="metric" title="Each test track's segments vote; the majority genre is the track's prediction.">
             <span className="label">per-track vote</span>

@@ -85,10 +85,13 @@ export function SelectField<T extends string>({ label, value, options, onChange,
   );
 }
 
-export function SplitField({ value, onChange, hasPredefined, testId }: { value: SplitParam; onChange(v: SplitParam): void; hasPredefined: boolean; testId?: string }) {
+/** Split choice; `allowCv` adds 5-fold cross-validation by track (classic models). */
+export function SplitField({ value, onChange, hasPredefined, testId, allowCv }: { value: SplitParam; onChange(v: SplitParam): void; hasPredefined: boolean; testId?: string; allowCv?: boolean }) {
   const options: { value: SplitParam; label: string }[] = [
     { value: 'auto', label: hasPredefined ? 'table’s Train/Test' : 'random 80/20 by track' },
     ...(hasPredefined ? [{ value: 'random' as const, label: 'random 80/20 by track' }] : []),
+    ...(allowCv ? [{ value: 'kfold' as const, label: '5-fold cross-validation by track' }] : []),
   ];
-  return <SelectField label="Split" value={value === 'predefined' ? 'auto' : value} options={options} onChange={onChange} testId={testId} />;
+  const shown = value === 'predefined' || (value === 'kfold' && !allowCv) ? 'auto' : value;
+  return <SelectField label="Split" value={shown} options={options} onChange={onChange} testId={testId} />;
 }

@@ -13,7 +13,8 @@ export function splitFromArgs(args: ParsedArgs): SplitChoice {
   if (s === 'predefined') return { kind: 'predefined' };
   if (s === 'random') return { kind: 'random', testFraction, seed };
   if (s === 'auto') return { kind: 'auto', testFraction, seed };
-  throw new LabError('bad-argument', `--split must be auto, predefined or random, got "${s}"`);
+  if (s === 'kfold') return { kind: 'kfold', k: optNumber(args, 'folds', 5), seed };
+  throw new LabError('bad-argument', `--split must be auto, predefined, random or kfold, got "${s}"`);
 }
 
 export function requireData(args: ParsedArgs): string {
@@ -24,7 +25,7 @@ export function requireData(args: ParsedArgs): string {
 
 export const knnCommand: CliCommand = {
   name: 'knn',
-  usage: 'knn --data F [--features a,b,c] [--k 5] [--weights uniform|distance] [--split auto|predefined|random] [--seed 0] [--no-scale] [--json]',
+  usage: 'knn --data F [--features a,b,c] [--k 5] [--weights uniform|distance] [--split auto|predefined|random|kfold] [--folds 5] [--seed 0] [--no-scale] [--json]',
   async run(args) {
     const ds = loadTableFile(requireData(args), { labelColumn: optString(args, 'label'), trackColumn: optString(args, 'track') });
     const features = optList(args, 'features') ?? ds.featureNames;

@@ -18,7 +18,9 @@ export interface Split {
 export type SplitChoice =
   | { kind: 'predefined' }
   | { kind: 'random'; testFraction: number; seed: number }
-  | { kind: 'auto'; testFraction?: number; seed?: number };
+  | { kind: 'auto'; testFraction?: number; seed?: number }
+  /** Cross-validation: every track is tested once, in one of `k` folds (classic models only). */
+  | { kind: 'kfold'; k: number; seed: number };
 
 /** The table's own Train/Test (NTNU `Type`). */
 export function predefinedSplit(ds: Dataset): Split {
@@ -61,6 +63,7 @@ export function stratifiedTrackSplit(ds: Dataset, testFraction: number, seed: nu
 export function resolveSplit(ds: Dataset, choice: SplitChoice = { kind: 'auto' }): Split {
   if (choice.kind === 'predefined') return predefinedSplit(ds);
   if (choice.kind === 'random') return stratifiedTrackSplit(ds, choice.testFraction, choice.seed);
+  if (choice.kind === 'kfold') throw new LabError('bad-argument', 'Cross-validation gives several splits; this step needs one train/test split.');
   return ds.split ? predefinedSplit(ds) : stratifiedTrackSplit(ds, choice.testFraction ?? 0.2, choice.seed ?? 0);
 }
 

@@ -5,7 +5,7 @@
  */
 import { featureIndices, selectMatrix, type Dataset } from '../data/dataset';
 import { applyStandardizer, fitStandardizer } from '../data/scale';
-import { resolveSplit, type Split, type SplitChoice } from '../data/split';
+import { kFoldByTrack, resolveSplit, type Split, type SplitChoice } from '../data/split';
 import { LabError, type CancelToken } from '../errors';
 import { predictLogisticRegression, trainLogisticRegression } from '../models/logistic';
 import { permutationImportance, predictRandomForest, trainRandomForest } from '../models/forest';
@@ -23,10 +23,10 @@ export interface PreparedData {
   testLabels: Int32Array;
 }
 
-export function prepareData(ds: Dataset, features: readonly string[], splitChoice: SplitChoice = { kind: 'auto' }, standardize = true): PreparedData {
+export function prepareData(ds: Dataset, features: readonly string[], splitChoice: SplitChoice = { kind: 'auto' }, standardize = true, given?: Split): PreparedData {
   if (features.length === 0) throw new LabError('no-features', 'Choose at least one feature.');
   const cols = featureIndices(ds, features);
-  const split = resolveSplit(ds, splitChoice);
+  const split = given ?? resolveSplit(ds, splitChoice);
   if (split.train.length === 0 || split.test.length === 0) throw new LabError('bad-argument', 'The split left no training or no test rows.');
   let train = selectMatrix(ds, split.train, cols);
   let test = selectMatrix(ds, split.test, cols);
@@ -53,6 +53,8 @@ export interface ClassicRunResult {
   testRows: Int32Array;
   predicted: Int32Array;
   elapsedMs: number;
+  /** Cross-validation: each fold's accuracy and macro F1 (rows/tracks as reported). */
+  folds?: { accuracy: number; macroF1: number }[];
 }
 
 export function finishRun(
@@ -96,12 +98,61 @@ export interface KnnRunOptions {
   standardize?: boolean;
 }
 
+type FitPredict = (prep: PreparedData) => { predicted: Int32Array; probabilities: Float64Array };
+
+/**
+ * Run a model on the chosen split, or, for `kfold`, on each fold by track: every row is then
+ * predicted exactly once (by the model that did not see its track), so the pooled predictions give
+ * one confusion matrix over the whole table, and the folds' own scores give the spread.
+ */
+function runSplitOrCv(ds: Dataset, features: readonly string[], split: SplitChoice | undefined, standardize: boolean, model: string, params: Record<string, unknown>, fit: FitPredict): ClassicRunResult {
+  const t0 = now();
+  if (split?.kind !== 'kfold') {
+    const prep = prepareData(ds, features, split, standardize);
+    const { predicted, probabilities } = fit(prep);
+    return finishRun(ds, prep, model, params, predicted, probabilities, t0);
+  }
+  const k = ds.genres.length;
+  const rows: number[] = [];
+  const preds: number[] = [];
+  const probs: number[] = [];
+  const folds: { accuracy: number; macroF1: number }[] = [];
+  for (const fold of kFoldByTrack(ds, split.k, split.seed)) {
+    const prep = prepareData(ds, features, { kind: 'predefined' }, standardize, fold);
+    const r = fit(prep);
+    const one = finishRun(ds, prep, model, params, r.predicted, r.probabilities, t0);
+    const e = one.tracks ?? one.rows;
+    folds.push({ accuracy: e.accuracy, macroF1: e.macroF1 });
+    rows.push(...fold.test);
+    preds.push(...r.predicted);
+    for (const p of r.probabilities) probs.push(p);
+  }
+  // Pool in row order so the per-track vote sees each track's segments together.
+  const order = rows.map((r, i) => [r, i] as const).sort((a, b) => a[0] - b[0]);
+  const test = Int32Array.from(order, ([r]) => r);
+  const predicted = Int32Array.from(order, ([, i]) => preds[i]!);
+  const probabilities = new Float64Array(order.length * k);
+  order.forEach(([, i], j) => {
+    for (let c = 0; c < k; c++) probabilities[j * k + c] = probs[i * k + c]!;
+  });
+  const pooled: PreparedData = {
+    split: { train: new Int32Array(0), test, kind: 'fold', description: `${split.k}-fold cross-validation by track, seed ${split.seed}` },
+    features: [...features],
+    nFeatures: features.length,
+    train: new Float64Array(0),
+    test: new Float64Array(0),
+    trainLabels: new Int32Array(0),
+    testLabels: Int32Array.from(test, (r) => ds.labels[r]!),
+  };
+  return { ...finishRun(ds, pooled, model, params, predicted, probabilities, t0), folds };
+}
+
 /** k-NN with the lab's evaluation rules. */
 export function runKnn(ds: Dataset, o: KnnRunOptions): ClassicRunResult {
-  const t0 = now();
-  const prep = prepareData(ds, o.features, o.split, o.standardize ?? true);
-  const { predicted, probabilities } = knnPredict(prep.train, prep.trainLabels, prep.test, prep.nFeatures, ds.genres.length, { k: o.k, weights: o.weights });
-  return finishRun(ds, prep, 'k-NN', { k: o.k, weights: o.weights, standardize: o.standardize ?? true }, predicted, probabilities, t0);
+  const standardize = o.standardize ?? true;
+  return runSplitOrCv(ds, o.features, o.split, standardize, 'k-NN', { k: o.k, weights: o.weights, standardize }, (prep) =>
+    knnPredict(prep.train, prep.trainLabels, prep.test, prep.nFeatures, ds.genres.length, { k: o.k, weights: o.weights }),
+  );
 }
 
 export interface LogisticRunOptions {
@@ -112,11 +163,10 @@ export interface LogisticRunOptions {
 
 /** Multinomial logistic regression with the lab's evaluation rules (always standardised). */
 export function runLogistic(ds: Dataset, o: LogisticRunOptions, cancel?: CancelToken): ClassicRunResult {
-  const t0 = now();
-  const prep = prepareData(ds, o.features, o.split, true);
-  const model = trainLogisticRegression(prep.train, prep.trainLabels, prep.nFeatures, ds.genres.length, { C: o.C }, cancel);
-  const { predicted, probabilities } = predictLogisticRegression(model, prep.test);
-  return finishRun(ds, prep, 'logistic regression', { C: o.C, iterations: model.nIter, converged: model.converged }, predicted, probabilities, t0);
+  return runSplitOrCv(ds, o.features, o.split, true, 'logistic regression', { C: o.C }, (prep) => {
+    const model = trainLogisticRegression(prep.train, prep.trainLabels, prep.nFeatures, ds.genres.length, { C: o.C }, cancel);
+    return predictLogisticRegression(model, prep.test);
+  });
 }
 
 export interface ImportanceOptions {

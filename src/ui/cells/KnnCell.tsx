@@ -32,7 +32,7 @@ export function KnnCell() {
             <div className="control-col">
               <NumberField label="k" value={p.k} min={1} max={200} onChange={(k) => set({ k })} testId="knn-k" />
               <SelectField label="Weighting" value={p.weights} options={[{ value: 'distance', label: 'distance' }, { value: 'uniform', label: 'uniform' }]} onChange={(weights) => set({ weights })} testId="knn-weights" />
-              <SplitField value={p.split} onChange={(split) => set({ split })} hasPredefined={!!ds.split} testId="knn-split" />
+              <SplitField value={p.split} onChange={(split) => set({ split })} hasPredefined={!!ds.split} allowCv testId="knn-split" />
               {task1.length === 4 && (
                 <button type="button" className="link" onClick={() => set({ features: task1, k: 5, weights: 'distance', split: 'auto' })} data-testid="knn-preset-task1">
                   NTNU Task 1 preset

@@ -28,7 +28,7 @@ export function LogisticCell() {
             <MultiPicker label="Features" options={ds.featureNames} value={p.features} onChange={(features) => set({ features })} testId="logistic-features" />
             <div className="control-col">
               <NumberField label="C" value={p.C} min={0.0001} step={0.1} onChange={(C) => set({ C })} testId="logistic-c" />
-              <SplitField value={p.split} onChange={(split) => set({ split })} hasPredefined={!!ds.split} />
+              <SplitField value={p.split} onChange={(split) => set({ split })} hasPredefined={!!ds.split} allowCv />
             </div>
           </div>
           <RunBar
