@@ -6,6 +6,7 @@ import { evaluateOnRows, predictTracks, trainClassifier } from './classifier';
 import { checkModelMatchesDataset, exportModelFiles, importModelFiles, loadSavedModel, serializeClassifier, validateSavedModel, type SavedModel } from './saved';
 import { makeSyntheticDataset } from './testData';
 import { resolveSplit } from '../data/split';
+import { RECIPES } from '../features/recipes';
 
 beforeAll(async () => {
   await initNodeBackend('wasm');
@@ -29,6 +30,18 @@ function expectLabError(f: () => unknown, pattern: RegExp): void {
 }
 
 describe('saved models', () => {
+  it('record the FeatureSpec version of a lab recipe', async () => {
+    const withRecipe = { ...ds, meta: { ...ds.meta, recipe: 'ntnu10' } };
+    const c = await trainClassifier(withRecipe, { kind: 'mlp', seed: 1, epochs: 1, hidden: [4] });
+    try {
+      const saved = await serializeClassifier(c);
+      expect(saved.metadata.recipe).toBe('ntnu10');
+      expect(saved.metadata.recipeVersion).toBe(String(RECIPES.ntnu10.version));
+    } finally {
+      c.dispose();
+    }
+  });
+
   for (const kind of ['lstm', 'mlp', 'bilstm', 'gru'] as const) {
     it(`${kind}: structured clone and file round trips predict the same`, async () => {
       const c = await trained(kind);
@@ -36,6 +49,7 @@ describe('saved models', () => {
       expect(saved.metadata.featureNames).toEqual(ds.featureNames);
       expect(saved.metadata.genres).toEqual(ds.genres);
       expect(saved.metadata.recipe).toBe('synthetic1');
+      expect(saved.metadata.recipeVersion).toBeNull(); // not a lab recipe: no FeatureSpec version
       expect(saved.metadata.steps).toBe(kind === 'mlp' ? 1 : 3);
       const test = resolveSplit(ds).test;
       const before = c.test.trackProbabilities;

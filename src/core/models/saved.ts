@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LabError } from '../errors';
+import { RECIPES } from '../features/recipes';
 import type { Dataset } from '../data/dataset';
 import type { ModelKind, ModelSpec, TrainedClassifier } from './classifier';
 import { wrapModel, type Network } from './network';
@@ -91,6 +92,12 @@ export async function captureArtifacts(model: tf.LayersModel): Promise<Omit<Save
   return captured;
 }
 
+/** Version of a known feature recipe (FeatureSpec), or null for tables of unknown origin. */
+function recipeVersionOf(recipe: string | undefined): string | null {
+  const spec = recipe ? (RECIPES as Readonly<Record<string, { version: number } | undefined>>)[recipe] : undefined;
+  return spec ? String(spec.version) : null;
+}
+
 /** Serialize a trained classifier (structured-clone safe). */
 export async function serializeClassifier(
   c: TrainedClassifier,
@@ -103,7 +110,8 @@ export async function serializeClassifier(
     kind: c.spec.kind,
     unit: c.spec.unit,
     recipe: c.spec.recipe ?? null,
-    recipeVersion: extra.recipeVersion ?? null,
+    // The recipe's FeatureSpec version, so audio analysed by a later version of a recipe is refused.
+    recipeVersion: extra.recipeVersion ?? recipeVersionOf(c.spec.recipe),
     featureNames: [...c.spec.featureNames],
     scaler: { mean: Array.from(c.spec.scaler.mean), std: Array.from(c.spec.scaler.std) },
     genres: [...c.spec.genres],
