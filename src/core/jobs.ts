@@ -88,7 +88,7 @@ export function runJob(ds: Dataset, job: JobRequest, ctx: JobContext = {}): JobR
       for (let r = 0; r < ds.nRows; r++) if (wanted.has(ds.genres[ds.labels[r]!]!)) rows.push(r);
       const labels = Int32Array.from(rows, (r) => ds.labels[r]!);
       const items = featureIndices(ds, job.features).map((c, i) => {
-        const h = computeGenreHistograms(getColumn(ds, c, rows), labels, ds.genres);
+        const h = computeGenreHistograms(getColumn(ds, c, rows), labels, ds.genres, { minBins: 12 });
         return { feature: job.features[i]!, histogram: { ...h, series: h.series.filter((s) => wanted.has(s.genre)) } };
       });
       return { kind: 'histograms', histograms: { items } };

@@ -65,3 +65,19 @@ describe.skipIf(skipReason(...ntnu) !== undefined)('Freedman–Diaconis histogra
     expect(jazz.indexOf(Math.max(...jazz))).toBe(3);
   });
 });
+
+describe('minBins', () => {
+  it('raises the Freedman–Diaconis count for clustered data and keeps densities integrating to 1', () => {
+    // Two tight clusters far apart: FD on the pooled IQR gives very few bins.
+    const values = [...Array.from({ length: 50 }, (_, i) => i * 0.01), ...Array.from({ length: 50 }, (_, i) => 100 + i * 0.01)];
+    const labels = values.map((_, i) => (i < 50 ? 0 : 1));
+    const fd = computeGenreHistograms(values, labels, ['a', 'b']);
+    const at12 = computeGenreHistograms(values, labels, ['a', 'b'], { minBins: 12 });
+    expect(fd.edges.length - 1).toBeLessThan(12);
+    expect(at12.edges.length - 1).toBe(12);
+    for (const s of at12.series) {
+      const integral = Array.from(s.density).reduce((acc, d) => acc + d * at12.binWidth, 0);
+      expect(integral).toBeCloseTo(1, 10);
+    }
+  });
+});

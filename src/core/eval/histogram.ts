@@ -16,6 +16,11 @@ export interface HistogramOptions {
   bins?: 'fd' | number;
   /** Upper bound on the bin count (default 200). */
   maxBins?: number;
+  /**
+   * Lower bound on the bin count (default 1). Freedman–Diaconis uses the pooled IQR, which is wide
+   * when genres form separate clusters (a multimodal pool), and then gives a handful of coarse bins.
+   */
+  minBins?: number;
 }
 
 export interface GenreHistogram {
@@ -83,7 +88,8 @@ export function computeGenreHistograms(
     if (!Number.isInteger(binsOpt) || binsOpt < 1) throw new LabError('bad-argument', `Bins must be 'fd' or a whole number ≥ 1, got ${binsOpt}`);
     nBins = binsOpt;
   }
-  nBins = Math.max(1, Math.min(nBins, maxBins));
+  nBins = Math.max(1, options.minBins ?? 1, Math.min(nBins, maxBins));
+  nBins = Math.min(nBins, maxBins);
   const edges = new Float64Array(nBins + 1);
   // Same formula as numpy.linspace so edges match to the last bit.
   const step = (hi - lo) / nBins;
