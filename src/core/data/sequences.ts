@@ -46,19 +46,20 @@ export interface SequenceSet {
 
 /**
  * Steps per track implied by the table: 30 s clips cut into `meta.segmentSec` (or recipe) pieces (10 s → 3,
- * 5 s → 6, 3 s → 10); without that, the most common segment count per track.
+ * 5 s → 6, 3 s → 10), but never more than the most common segment count per track (shorter clips,
+ * such as the 6–10 s demo corpus, have fewer segments); without a recipe, that most common count.
  */
 export function defaultSequenceLength(ds: Dataset): number {
+  const counts = new Map<number, number>();
+  for (const t of groupByTrack(ds)) counts.set(t.rows.length, (counts.get(t.rows.length) ?? 0) + 1);
+  let common = 1;
+  let bestCount = -1;
+  for (const [len, c] of counts) if (c > bestCount || (c === bestCount && len > common)) [common, bestCount] = [len, c];
   // Recipe ids carry the segment length: ntnu10, ntnu5, kaggle3, ntnu30 ...
   const fromRecipe = /^(?:ntnu|kaggle)(\d+)$/.exec(ds.meta.recipe ?? '');
   const sec = ds.meta.segmentSec ?? (fromRecipe ? Number(fromRecipe[1]) : undefined);
-  if (sec && sec > 0 && sec < 30) return Math.max(1, Math.floor(30 / sec + 1e-9));
-  const counts = new Map<number, number>();
-  for (const t of groupByTrack(ds)) counts.set(t.rows.length, (counts.get(t.rows.length) ?? 0) + 1);
-  let best = 1;
-  let bestCount = -1;
-  for (const [len, c] of counts) if (c > bestCount || (c === bestCount && len > best)) [best, bestCount] = [len, c];
-  return best;
+  if (sec && sec > 0 && sec < 30) return Math.min(Math.max(1, Math.floor(30 / sec + 1e-9)), common);
+  return common;
 }
 
 /** Indices of the selected features (all when `names` is absent); unknown names are a LabError. */
