@@ -42,7 +42,13 @@ test.describe('a student reproduces the NTNU k-NN study', () => {
     await expect(pop.nth(2)).toHaveText('165');
     await expect(pop.nth(3)).toHaveText('13');
     await expect(pop.nth(4)).toHaveText('8');
-    await expect(knn.getByTestId('confusion-matrix').locator('[data-rendered=true]')).toHaveCount(1);
+    // The confusion matrix's diagonal holds the report's true positives.
+    const cm = knn.getByTestId('confusion-matrix');
+    await expect(cm.locator('td[data-true=pop][data-predicted=pop]')).toHaveText('12');
+    await expect(cm.locator('td[data-true=classical][data-predicted=classical]')).toHaveText('15');
+    await knn.getByTestId('normalize-toggle').check();
+    await expect(cm.locator('td[data-true=pop][data-predicted=pop]')).toHaveText('0.60');
+    await knn.getByTestId('normalize-toggle').uncheck();
     await screenshotCell(page, 'knn', 'knn-cell');
 
     // Feature selection: the 236-combination search.

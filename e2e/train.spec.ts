@@ -1,13 +1,23 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Download } from '@playwright/test';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gtzan, loadFile, openFresh, screenshotCell, sharedMissing } from './helpers';
 
 const reason = sharedMissing('GenreClassData_10s.txt', 'GenreClassData_30s.txt');
 
-/** Longest gap between animation frames from now until `stop()` — the main-thread stall. */
+/**
+ * Main-thread stall from now until `stop()`: the longest gap between animation frames (what the
+ * student sees; in headless software rendering it also includes compositor hiccups) and the longest
+ * main-thread task (Long Tasks API: our JavaScript and rendering work only).
+ */
 async function startStallProbe(page: import('@playwright/test').Page) {
   await page.evaluate(() => {
-    const w = window as unknown as { stall: { max: number; on: boolean } };
-    w.stall = { max: 0, on: true };
+    const w = window as unknown as { stall: { max: number; on: boolean; longTask: number } };
+    w.stall = { max: 0, on: true, longTask: 0 };
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.stall.longTask = Math.max(w.stall.longTask, e.duration);
+    }).observe({ type: 'longtask' });
     let last = performance.now();
     const tick = () => {
       const now = performance.now();
@@ -17,11 +27,12 @@ async function startStallProbe(page: import('@playwright/test').Page) {
     };
     requestAnimationFrame(tick);
   });
-  return async () => page.evaluate(() => {
-    const w = window as unknown as { stall: { max: number; on: boolean } };
-    w.stall.on = false;
-    return w.stall.max;
-  });
+  return async () =>
+    page.evaluate(() => {
+      const w = window as unknown as { stall: { max: number; on: boolean; longTask: number } };
+      w.stall.on = false;
+      return { frameGapMs: w.stall.max, longTaskMs: w.stall.longTask };
+    });
 }
 
 test.describe('training neural models in the browser', () => {
@@ -35,13 +46,15 @@ test.describe('training neural models in the browser', () => {
     await page.getByTestId('train-model').selectOption('lstm');
     await page.getByTestId('train-epochs').fill('8');
     await expect(page.getByTestId('backend')).not.toContainText('measuring', { timeout: 120_000 });
+    // Measure training, not page load: wait until the idle-time chart-library load is done.
+    await expect(page.locator('html[data-plotly=ready]')).toHaveCount(1, { timeout: 30_000 });
     const stop = await startStallProbe(page);
     await page.getByTestId('run-train').click();
     await expect(page.getByTestId('train-progress')).toBeVisible();
     await expect(page.getByTestId('train-curves')).toBeVisible();
     await expect(page.getByTestId('train-accuracy')).toBeVisible({ timeout: 500_000 });
-    const stallMs = await stop();
-    console.log(`LSTM training: longest main-thread stall ${stallMs.toFixed(0)} ms (goal ≤ 100 ms)`);
+    const stall = await stop();
+    console.log(`LSTM training: longest gap between frames ${stall.frameGapMs.toFixed(0)} ms, longest main-thread task ${stall.longTaskMs.toFixed(0)} ms (goal ≤ 100 ms)`);
     const acc = parseFloat((await page.getByTestId('train-accuracy').textContent())!);
     // 8 epochs of the NTNU Task 4 LSTM: far above chance (10 %) on the 198 test tracks.
     expect(acc).toBeGreaterThan(50);
@@ -66,5 +79,46 @@ test.describe('training neural models in the browser', () => {
     await page.getByTestId('run-train-cancel').click();
     await expect(page.getByTestId('train-result')).toContainText('cancelled', { timeout: 30_000 });
     await expect(page.getByTestId('saved-model')).toHaveCount(1);
+  });
+
+  test('an ensemble reports both votes; a model exports as files and imports back; a corrupt import is refused', async ({ page }) => {
+    test.setTimeout(300_000);
+    await openFresh(page);
+    await loadFile(page, gtzan('GenreClassData_30s.txt'));
+    await page.getByTestId('train-epochs').fill('5');
+    await page.getByTestId('train-ensemble').fill('2');
+    await page.getByTestId('run-train').click();
+    await expect(page.getByTestId('train-votes')).toContainText('majority vote', { timeout: 200_000 });
+    await expect(page.getByTestId('train-members').locator('tbody tr')).toHaveCount(2);
+
+    // A single model: export its three files.
+    await page.getByTestId('train-ensemble').fill('1');
+    await page.getByTestId('run-train').click();
+    await expect(page.getByTestId('saved-model')).toHaveCount(2, { timeout: 200_000 });
+    const dir = mkdtempSync(join(tmpdir(), 'genre-model-'));
+    const downloads: Download[] = [];
+    page.on('download', (d) => downloads.push(d));
+    await page.getByTestId('saved-model').first().getByTestId('export-model').click();
+    await expect.poll(() => downloads.length).toBe(3);
+    const paths: string[] = [];
+    for (const d of downloads) {
+      const p = join(dir, d.suggestedFilename());
+      await d.saveAs(p);
+      paths.push(p);
+    }
+    expect(paths.map((p) => p.split('/').pop()).sort()).toEqual(['mlp-metadata.json', 'mlp-model.json', 'mlp-weights.bin']);
+
+    // Import them back: a third saved model appears.
+    await page.getByTestId('import-model-input').setInputFiles(paths);
+    await expect(page.getByTestId('import-notice')).toContainText('Imported a mlp model (63 features, recipe ntnu30)');
+    await expect(page.getByTestId('saved-model')).toHaveCount(3);
+
+    // A corrupt model.json: a clear message in the cell, nothing else changes.
+    const badJson = join(dir, 'bad-model.json');
+    writeFileSync(badJson, '{"modelTopology": 42');
+    await page.getByTestId('import-model-input').setInputFiles([badJson, paths.find((p) => p.endsWith('.bin'))!, paths.find((p) => p.endsWith('metadata.json'))!]);
+    await expect(page.getByTestId('saved-models').getByTestId('error')).toBeVisible();
+    await expect(page.getByTestId('saved-model')).toHaveCount(3);
+    expect(readFileSync(paths.find((p) => p.endsWith('metadata.json'))!, 'utf8')).toContain('"recipeVersion"');
   });
 });

@@ -91,6 +91,8 @@ export interface CompareEntry {
   members?: { accuracy: number; macroF1: number; seed: number }[];
   memberMean?: number;
   memberStd?: number;
+  /** Ensembles: both votes on the test tracks. */
+  votes?: { majority: { accuracy: number; macroF1: number }; meanProbability: { accuracy: number; macroF1: number } };
   modelId?: string;
   note?: string;
 }

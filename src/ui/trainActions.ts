@@ -126,6 +126,13 @@ export async function startTraining(): Promise<void> {
       members: r.members.map((m) => ({ accuracy: m.accuracy, macroF1: m.macroF1, seed: m.seed })),
       memberMean: r.meanAccuracy,
       memberStd: r.stdAccuracy,
+      votes:
+        r.members.length > 1
+          ? {
+              majority: { accuracy: r.majority.accuracy, macroF1: r.majority.macroF1 },
+              meanProbability: { accuracy: r.meanProbability.accuracy, macroF1: r.meanProbability.macroF1 },
+            }
+          : undefined,
       modelId: out.saved.length ? modelId : undefined,
       note,
     };

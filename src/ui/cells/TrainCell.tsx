@@ -129,6 +129,12 @@ export function TrainCell() {
                   </div>
                 )}
               </div>
+              {entry.votes && (
+                <p className="small" data-testid="train-votes">
+                  Ensemble of {entry.members?.length}: majority vote <b>{pct(entry.votes.majority.accuracy)}</b> (F1 {entry.votes.majority.macroF1.toFixed(3)}), mean-probability vote{' '}
+                  <b>{pct(entry.votes.meanProbability.accuracy)}</b> (F1 {entry.votes.meanProbability.macroF1.toFixed(3)}); the headline and the confusion matrix use the mean-probability vote.
+                </p>
+              )}
               {entry.note && <p className="note small">{entry.note}</p>}
               <p className="muted small">
                 {entry.model} · {entry.features.length} features · {entry.split} · backend {entry.backend} · {(entry.trainMs / 1000).toFixed(1)} s

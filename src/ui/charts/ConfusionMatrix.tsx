@@ -1,19 +1,62 @@
+/**
+ * Confusion matrix as a colour-scaled HTML table: rows = true genre, columns = predicted; counts
+ * or row-normalised shares. A table (not a Plotly heatmap) renders in well under a millisecond —
+ * Plotly's first draw stalled the page ~100–150 ms when a training run finished — and keeps every
+ * number readable, copyable and accessible.
+ */
 import { useMemo } from 'react';
-import { Plot } from './Plot';
 
-/** Confusion matrix heatmap: rows = true genre, columns = predicted; counts or row-normalised. */
+function cellColor(share: number): string {
+  // white → the lab's blue, by the share of the row (or of the largest count)
+  const t = Math.max(0, Math.min(1, share));
+  const mix = (a: number, b: number) => Math.round(a + (b - a) * t);
+  return `rgb(${mix(255, 29)}, ${mix(255, 53)}, ${mix(255, 87)})`;
+}
+
 export function ConfusionMatrix({ confusion, genres, normalized, testId = 'confusion-matrix' }: { confusion: number[][]; genres: string[]; normalized: boolean; testId?: string }) {
-  const { data, layout } = useMemo(() => {
-    const z = normalized ? confusion.map((row) => { const s = row.reduce((a, b) => a + b, 0); return row.map((v) => (s ? v / s : 0)); }) : confusion;
-    const text = z.map((row) => row.map((v) => (normalized ? v.toFixed(2) : String(v))));
-    return {
-      data: [{ type: 'heatmap', z, x: genres, y: genres, text, texttemplate: '%{text}', colorscale: 'Blues', reversescale: true, showscale: false, hovertemplate: 'true %{y}<br>predicted %{x}<br>%{text}<extra></extra>' }],
-      layout: { xaxis: { title: { text: 'predicted' }, side: 'bottom' }, yaxis: { title: { text: 'true' }, autorange: 'reversed' } },
-    };
-  }, [confusion, genres, normalized]);
+  const rows = useMemo(() => {
+    const max = Math.max(1, ...confusion.flat());
+    return confusion.map((row) => {
+      const sum = row.reduce((a, b) => a + b, 0);
+      return row.map((v) => {
+        const share = sum ? v / sum : 0;
+        return { text: normalized ? share.toFixed(2) : String(v), shade: normalized ? share : v / max };
+      });
+    });
+  }, [confusion, normalized]);
   return (
-    <div data-testid={testId} className="confusion">
-      <Plot data={data} layout={layout} height={Math.max(260, 34 * genres.length + 90)} ariaLabel="confusion matrix" />
+    <div className="confusion" data-testid={testId}>
+      <table className="cm" aria-label="confusion matrix: rows are the true genre, columns the predicted genre">
+        <thead>
+          <tr>
+            <th className="cm-corner">true ↓ predicted →</th>
+            {genres.map((g) => (
+              <th key={g} className="cm-col" title={g}>
+                <span>{g}</span>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr key={genres[i]}>
+              <th scope="row">{genres[i]}</th>
+              {row.map((c, j) => (
+                <td
+                  key={j}
+                  data-true={genres[i]}
+                  data-predicted={genres[j]}
+                  className={i === j ? 'diag' : undefined}
+                  style={{ background: cellColor(c.shade), color: c.shade > 0.55 ? '#fff' : 'var(--ink)' }}
+                  title={`true ${genres[i]}, predicted ${genres[j]}: ${c.text}`}
+                >
+                  {c.text}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
