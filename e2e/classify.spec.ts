@@ -58,7 +58,7 @@ test.describe('classify a recording with a trained model', () => {
       await expect(cell.getByTestId('classify-waveform')).toBeVisible();
       if (clip === 'metal.00000.wav') {
         // the first-segment features next to the table row, then a picture of the cell
-        await expect(cell.getByTestId('classify-probabilities')).toHaveAttribute('data-rendered', 'true');
+        await expect(block.getByTestId('classify-probabilities')).toHaveAttribute('data-rendered', 'true');
         await cell.getByTestId('classify-features').locator('summary').click();
         await expect(cell.getByTestId('classify-features')).toContainText('mfcc20_var');
         await screenshotCell(page, 'classify', 'classify-cell');
@@ -89,5 +89,19 @@ test.describe('classify a recording with a trained model', () => {
     // A text file is not audio.
     await page.getByTestId('classify-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
     await expect(cell.getByTestId('error')).toHaveAttribute('data-code', 'unsupported-audio');
+  });
+
+  test('with only a table loaded, the k-NN on it classifies a dropped clip, the same from audio as from the table row', async ({ page }) => {
+    test.setTimeout(300_000);
+    await openFresh(page);
+    await loadFile(page, gtzan('features_30_sec.csv'));
+    await expect(page.getByTestId('summary-tracks')).toHaveText('1000');
+    await page.getByTestId('knn-features').getByRole('button', { name: 'all' }).click();
+    const cell = page.getByTestId('cell-classify');
+    await dropFile(page, 'classify-drop-zone', gtzan('audio/jazz.00000.wav'));
+    const block = cell.locator('[data-testid="classify-results"][data-file="jazz.00000.wav"] [data-testid="model-prediction"][data-model-id="knn-table"]');
+    await expect(block.getByTestId('from-table')).toBeVisible({ timeout: 120_000 });
+    await expect(block).toContainText('57 features');
+    expect((await block.getByTestId('from-audio').textContent())?.trim()).toBe((await block.getByTestId('from-table').textContent())?.trim());
   });
 });

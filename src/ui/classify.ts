@@ -21,6 +21,7 @@ import {
   type PredictionUnit,
   type SegmentRows,
 } from '../core/models/classifyAudio';
+import { fitKnnClassifier, rowsExceptTracks } from '../core/models/knnClassifier';
 import type { ModelMetadata } from '../core/models/saved';
 import { getModel, type ModelEntry } from '../state/models';
 import { predictInWorker } from '../workers/trainClient';
@@ -146,7 +147,21 @@ export async function classifyAudioFile(file: File): Promise<void> {
         entries.push({ entry, meta, error: toErrorInfo(e) });
       }
     }
-    const recipes = [...new Set(entries.flatMap((e) => (e.spec ? [e.spec] : [])))];
+    // A k-NN on the loaded table (the k-NN cell's settings) classifies too, when the table's recipe
+    // can be computed from audio: no training needed to try a recording.
+    const ds0 = labStore.getState().dataset;
+    const knnParams = labStore.getState().params.knn;
+    let knnRecipe: RecipeId | undefined;
+    let knnError: ErrorInfo | undefined;
+    if (ds0) {
+      const features = knnParams.features.length ? knnParams.features : ds0.featureNames;
+      try {
+        knnRecipe = recipeForModel({ unit: 'segment', recipe: ds0.meta.recipe ?? null, featureNames: features, scaler: { mean: [], std: [] }, genres: ds0.genres, steps: 1 }).id;
+      } catch (e) {
+        knnError = toErrorInfo(e);
+      }
+    }
+    const recipes = [...new Set([...entries.flatMap((e) => (e.spec ? [e.spec] : [])), ...(knnRecipe ? [knnRecipe] : [])])];
     const extracted = new Map<RecipeId, SegmentRows | ErrorInfo>();
     for (const [i, r] of recipes.entries()) {
       set(gen, { status: 'extracting', progressLabel: `Extracting ${r} features (${i + 1}/${recipes.length})…`, progress: i / recipes.length });
@@ -165,6 +180,35 @@ export async function classifyAudioFile(file: File): Promise<void> {
     set(gen, { status: 'classifying', progress: 1, progressLabel: 'Classifying…', tableName: table && ds ? ds.name : undefined, features: compareFeatures(recipes, extracted, table, ds?.meta.recipe) });
 
     const results: ModelClassification[] = [];
+    if (ds) {
+      const features = knnParams.features.length ? knnParams.features : ds.featureNames;
+      const base: ModelClassification = {
+        modelId: 'knn-table',
+        name: `k-NN on ${ds.name} (k ${knnParams.k}, ${knnParams.weights} weights, ${features.length} feature${features.length === 1 ? '' : 's'} from the k-NN cell; this track left out)`,
+        kind: 'knn',
+        unit: 'segment',
+        recipe: ds.meta.recipe ?? null,
+        members: 1,
+      };
+      const feats = knnRecipe ? extracted.get(knnRecipe) : undefined;
+      if (knnError || !feats || !('rows' in feats)) results.push({ ...base, incompatible: knnError ?? (feats as ErrorInfo | undefined) ?? { code: 'internal', message: 'No features were extracted.' } });
+      else {
+        try {
+          const knn = fitKnnClassifier(ds, rowsExceptTracks(ds, new Set([trackId])), { k: knnParams.k, weights: knnParams.weights, features });
+          const inputs = buildClassifyInputs(knn.spec, feats);
+          const r: ModelClassification = { ...base, fromAudio: summarizePrediction(ds.genres, inputs.units, knn.predict(inputs)) };
+          if (table) {
+            r.tableGenre = table.genre;
+            const ti = buildClassifyInputs(knn.spec, table);
+            r.fromTable = summarizePrediction(ds.genres, ti.units, knn.predict(ti));
+          }
+          results.push(r);
+        } catch (e) {
+          results.push({ ...base, incompatible: toErrorInfo(e) });
+        }
+      }
+      set(gen, { results: [...results] });
+    }
     for (const { entry, meta, spec, error } of entries) {
       const base: ModelClassification = { modelId: entry.id, name: entry.name, kind: meta.kind, unit: meta.unit, recipe: meta.recipe, members: entry.members.length };
       const feats = spec ? extracted.get(spec) : undefined;

@@ -10,13 +10,12 @@
  */
 import { basename } from 'node:path';
 import { inferTrackName } from '../../core/audio/naming';
-import { selectMatrix, type Dataset } from '../../core/data/dataset';
-import { applyStandardizer, fitStandardizer } from '../../core/data/scale';
+import type { Dataset } from '../../core/data/dataset';
 import { LabError, toErrorInfo } from '../../core/errors';
 import { extractRecipe } from '../../core/features/recipes';
 import { MODEL_DEFAULTS, trainClassifier } from '../../core/models/classifier';
 import { buildClassifyInputs, recipeForModel, summarizePrediction, tableRowsOfTrack, type ClassifierInputSpec, type ClassifyInputs } from '../../core/models/classifyAudio';
-import { knnPredict } from '../../core/models/knn';
+import { fitKnnClassifier } from '../../core/models/knnClassifier';
 import { predictProbabilities } from '../../core/models/train';
 import { readAudioFile } from '../../node/audioFiles';
 import { loadTableFile } from '../../node/loadTable';
@@ -66,24 +65,8 @@ type Predictor = { spec: ClassifierInputSpec; predict(inputs: ClassifyInputs): A
 
 /** k = 5, distance weights, z-scored with the training rows' statistics (as the k-NN cell does). */
 function trainKnn(ds: Dataset, trainRows: Int32Array): Predictor {
-  const cols = ds.featureNames.map((_, i) => i);
-  const raw = selectMatrix(ds, trainRows, cols);
-  const scaler = fitStandardizer(raw, cols.length);
-  const train = applyStandardizer(raw, scaler);
-  const labels = Int32Array.from(trainRows, (r) => ds.labels[r] as number);
-  const spec: ClassifierInputSpec = {
-    unit: 'segment',
-    recipe: ds.meta.recipe ?? null,
-    featureNames: [...ds.featureNames],
-    scaler: { mean: Array.from(scaler.mean), std: Array.from(scaler.std) },
-    genres: [...ds.genres],
-    steps: 1,
-  };
-  return {
-    spec,
-    predict: (inputs) => knnPredict(train, labels, inputs.x, cols.length, ds.genres.length, { k: 5, weights: 'distance' }).probabilities,
-    dispose: () => {},
-  };
+  const knn = fitKnnClassifier(ds, trainRows, { k: 5, weights: 'distance' });
+  return { spec: knn.spec, predict: (inputs) => knn.predict(inputs), dispose: () => {} };
 }
 
 /** The default MLP, trained with the left-out tracks as its (predefined) test side. */

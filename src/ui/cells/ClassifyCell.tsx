@@ -58,7 +58,7 @@ export function ClassifyCell() {
       title="Classify a recording"
       intro={
         <>
-          Drop one audio file (WAV, MP3, FLAC or OGG) and every saved model classifies it: the lab computes the features each model was trained on (its recipe) from the audio, then runs the
+          Drop one audio file (WAV, MP3, FLAC or OGG) and a k-NN on the loaded table and every saved model classify it: the lab computes the features each model was trained on (its recipe) from the audio, then runs the
           model. When the loaded table has this track (e.g. <code>metal.00000.wav</code> is the row <code>metal.00000.au</code> of <code>features_30_sec.csv</code>), the model also reads the table’s
           row — the same answer from both means our audio features match the published ones.
         </>
@@ -74,7 +74,7 @@ export function ClassifyCell() {
         )}
       </DropZone>
       <input ref={input} type="file" accept="audio/*,.wav,.mp3,.flac,.ogg" hidden data-testid="classify-input" onChange={(e) => { start(e.target.files?.[0]); e.target.value = ''; }} />
-      {nModels === 0 && <p className="muted small">No saved models yet — train one in the Train cell above; it is saved here automatically.</p>}
+      {nModels === 0 && <p className="muted small">No saved neural models yet — a k-NN on the loaded table (with the k-NN cell’s settings) classifies meanwhile; models you train in the Train cell are saved and used here automatically.</p>}
       <ErrorBox error={st.status === 'error' ? st.error : undefined} />
       {busy && (
         <div className="runbar" data-testid="classify-progress">
