@@ -8,6 +8,19 @@ const foldStd = (f: { accuracy: number }[]) => {
   return Math.sqrt(f.reduce((a, b) => a + (b.accuracy - m) ** 2, 0) / f.length);
 };
 
+/** One headline number: label above, big value, a small line below. */
+export function Metric({ label, value, sub, testId, title }: { label: string; value: string; sub?: React.ReactNode; testId: string; title?: string }) {
+  return (
+    <div className="metric" title={title}>
+      <span className="label">{label}</span>
+      <span className="value" data-testid={testId}>
+        {value}
+      </span>
+      {sub !== undefined && <span className="muted">{sub}</span>}
+    </div>
+  );
+}
+
 export function pct(x: number): string {
   return `${(x * 100).toFixed(2)} %`;
 }
@@ -52,40 +65,25 @@ export function ClassicResult({ run, normalized, onToggleNormalized }: { run: Cl
   return (
     <div className="result">
       <div className="headline">
-        <div className="metric">
-          <span className="label">accuracy</span>
-          <span className="value" data-testid="accuracy">
-            {pct(e.accuracy)}
-          </span>
-          <span className="muted">
-            {e.correct}/{e.n} {run.tracks ? 'segments' : 'test rows'}
-          </span>
-        </div>
-        <div className="metric">
-          <span className="label">macro F1</span>
-          <span className="value" data-testid="macro-f1">
-            {e.macroF1.toFixed(3)}
-          </span>
-        </div>
+        <Metric label="accuracy" value={pct(e.accuracy)} testId="accuracy" sub={`${e.correct}/${e.n} ${run.tracks ? 'segments' : 'test rows'}`} />
+        <Metric label="macro F1" value={e.macroF1.toFixed(3)} testId="macro-f1" />
         {run.folds && (
-          <div className="metric" title="Accuracy of each fold's model on its own held-out tracks.">
-            <span className="label">across {run.folds.length} folds</span>
-            <span className="value" data-testid="cv-accuracy">
-              {pct(foldMean(run.folds))}
-            </span>
-            <span className="muted">± {(foldStd(run.folds) * 100).toFixed(1)} (std of folds)</span>
-          </div>
+          <Metric
+            label={`across ${run.folds.length} folds`}
+            value={pct(foldMean(run.folds))}
+            testId="cv-accuracy"
+            sub={`± ${(foldStd(run.folds) * 100).toFixed(1)} (std of folds)`}
+            title="Accuracy of each fold's model on its own held-out tracks."
+          />
         )}
         {run.tracks && (
-          <div className="metric" title="Each test track's segments vote; the majority genre is the track's prediction.">
-            <span className="label">per-track vote</span>
-            <span className="value" data-testid="track-accuracy">
-              {pct(run.tracks.accuracy)}
-            </span>
-            <span className="muted">
-              {run.tracks.correct}/{run.tracks.n} tracks, F1 {run.tracks.macroF1.toFixed(3)}
-            </span>
-          </div>
+          <Metric
+            label="per-track vote"
+            value={pct(run.tracks.accuracy)}
+            testId="track-accuracy"
+            sub={`${run.tracks.correct}/${run.tracks.n} tracks, F1 ${run.tracks.macroF1.toFixed(3)}`}
+            title="Each test track's segments vote; the majority genre is the track's prediction."
+          />
         )}
       </div>
       <p className="muted small">

@@ -8,7 +8,7 @@ import { Cell, ErrorBox, RunBar } from '../Cell';
 import { ConfusionMatrix } from '../charts/ConfusionMatrix';
 import { LineChart } from '../charts/LineChart';
 import { MultiPicker, NumberField, SelectField, SplitField } from '../controls';
-import { pct } from '../ResultView';
+import { Metric, pct } from '../ResultView';
 import { labStore, useLab } from '../store';
 import { SavedModels } from './SavedModels';
 
@@ -106,27 +106,10 @@ export function TrainCell() {
           {entry && t?.status !== 'running' && (
             <div className="result" data-testid="train-result">
               <div className="headline">
-                <div className="metric">
-                  <span className="label">{entry.members && entry.members.length > 1 ? 'ensemble (mean probability)' : 'test accuracy'}</span>
-                  <span className="value" data-testid="train-accuracy">
-                    {pct(entry.accuracy)}
-                  </span>
-                  <span className="muted">per track</span>
-                </div>
-                <div className="metric">
-                  <span className="label">macro F1</span>
-                  <span className="value" data-testid="train-macro-f1">
-                    {entry.macroF1.toFixed(3)}
-                  </span>
-                </div>
+                <Metric label={entry.members && entry.members.length > 1 ? 'ensemble (mean probability)' : 'test accuracy'} value={pct(entry.accuracy)} testId="train-accuracy" sub="per track" />
+                <Metric label="macro F1" value={entry.macroF1.toFixed(3)} testId="train-macro-f1" />
                 {entry.members && entry.members.length > 1 && (
-                  <div className="metric">
-                    <span className="label">members</span>
-                    <span className="value" data-testid="train-member-mean">
-                      {pct(entry.memberMean ?? 0)}
-                    </span>
-                    <span className="muted">mean ± {((entry.memberStd ?? 0) * 100).toFixed(1)} of {entry.members.length}</span>
-                  </div>
+                  <Metric label="members" value={pct(entry.memberMean ?? 0)} testId="train-member-mean" sub={`mean ± ${((entry.memberStd ?? 0) * 100).toFixed(1)} of ${entry.members.length}`} />
                 )}
               </div>
               {entry.votes && (
