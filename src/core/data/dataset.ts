@@ -178,3 +178,9 @@ export function hashString(s: string, seed = 0x811c9dc5): string {
   }
   return h.toString(16).padStart(8, '0');
 }
+
+/** Rows of a row-major matrix with `nCols` columns; a length that is not a multiple is an error. */
+export function matrixRows(matrix: ArrayLike<number>, nCols: number): number {
+  if (nCols <= 0 || matrix.length % nCols !== 0) throw new LabError('bad-argument', `Matrix has ${matrix.length} values, not a multiple of ${nCols} features`);
+  return matrix.length / nCols;
+}

@@ -3,6 +3,7 @@
  * `numpy.corrcoef(X, rowvar=False)`: a feature that is constant over the rows has no defined
  * correlation, so its whole row and column (diagonal included) are NaN.
  */
+import { matrixRows } from '../data/dataset';
 import { LabError } from '../errors';
 
 /**
@@ -13,8 +14,7 @@ import { LabError } from '../errors';
 export function computeCorrelationMatrix(X: Float64Array, nFeatures: number): Float64Array {
   const d = nFeatures;
   if (!Number.isInteger(d) || d < 1) throw new LabError('no-features', 'Choose at least one feature.');
-  if (X.length % d !== 0) throw new LabError('bad-argument', `Matrix has ${X.length} values, not a multiple of ${d} features`);
-  const n = X.length / d;
+  const n = matrixRows(X, d);
   if (n < 2) throw new LabError('bad-argument', 'Correlation needs at least two rows.');
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += X[i * d + j]!;

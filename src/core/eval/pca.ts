@@ -10,6 +10,7 @@
  * scikit-learn's `svd_flip` makes the same choice for its components (u_based_decision=False).
  */
 import { applyStandardizer, fitStandardizer, type Standardizer } from '../data/scale';
+import { matrixRows } from '../data/dataset';
 import { LabError } from '../errors';
 
 export interface PcaOptions {
@@ -107,8 +108,7 @@ export function computePca(X: Float64Array, nFeatures: number, options: PcaOptio
   const k = options.nComponents ?? 2;
   const d = nFeatures;
   if (!Number.isInteger(d) || d < 1) throw new LabError('no-features', 'Choose at least one feature.');
-  if (X.length % d !== 0) throw new LabError('bad-argument', `Matrix has ${X.length} values, not a multiple of ${d} features`);
-  const n = X.length / d;
+  const n = matrixRows(X, d);
   if (n < 2) throw new LabError('bad-argument', 'PCA needs at least two rows.');
   if (!Number.isInteger(k) || k < 1 || k > d) throw new LabError('bad-argument', `Components must be a whole number in 1…${d}, got ${k}`);
   for (let i = 0; i < X.length; i++) if (!Number.isFinite(X[i]!)) throw new LabError('non-finite', `Non-finite value at row ${Math.floor(i / d)}, feature ${i % d}`);
@@ -165,8 +165,7 @@ export function computePca(X: Float64Array, nFeatures: number, options: PcaOptio
 export function projectPca(model: PcaModel, X: Float64Array): Float64Array {
   const d = model.nFeatures;
   const k = model.nComponents;
-  if (X.length % d !== 0) throw new LabError('bad-argument', `Matrix has ${X.length} values, not a multiple of ${d} features`);
-  const n = X.length / d;
+  const n = matrixRows(X, d);
   const out = new Float64Array(n * k);
   const { mean, std } = model.scaler;
   for (let i = 0; i < n; i++)

@@ -20,6 +20,7 @@
  * tree t is the same whatever the number of trees. The result can still differ from
  * scikit-learn's for the same seed: the generators differ.
  */
+import { matrixRows } from '../data/dataset';
 import { LabError, throwIfCancelled, type CancelToken } from '../errors';
 import { createRng, deriveSeed, randomInt } from '../random';
 
@@ -319,8 +320,7 @@ function argmaxFirst(a: Float64Array, off: number, k: number): number {
 export function predictRandomForest(model: ForestModel, X: Float64Array): ForestPrediction {
   const d = model.nFeatures;
   const k = model.nClasses;
-  if (X.length % d !== 0) throw new LabError('bad-argument', `Matrix has ${X.length} values, not a multiple of ${d} features`);
-  const n = X.length / d;
+  const n = matrixRows(X, d);
   const probabilities = new Float64Array(n * k);
   for (const tree of model.trees) {
     const { feature, threshold, left, right, value } = tree;

@@ -15,6 +15,7 @@
  * ConvergenceWarning) we iterate to a tight gradient tolerance by default, so the result is the
  * optimum of the objective and can be checked against any other solver.
  */
+import { matrixRows } from '../data/dataset';
 import { LabError, throwIfCancelled, type CancelToken } from '../errors';
 
 export interface LogisticOptions {
@@ -251,8 +252,7 @@ export function trainLogisticRegression(
 export function predictLogisticRegression(model: LogisticModel, X: Float64Array): LogisticPrediction {
   const d = model.nFeatures;
   const k = model.nClasses;
-  if (X.length % d !== 0) throw new LabError('bad-argument', `Matrix has ${X.length} values, not a multiple of ${d} features`);
-  const n = X.length / d;
+  const n = matrixRows(X, d);
   const probabilities = new Float64Array(n * k);
   const predicted = new Int32Array(n);
   for (let i = 0; i < n; i++) {
