@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Dataset } from '../data/dataset';
 import { loadTableFile } from '../../node/loadTable';
 import { sharedPath, skipReason } from '../../node/paths';
 import { runKnn } from './classic';
-import { combinations, searchCombinations } from './search';
+import { combinations, searchCombinations, type SearchResult } from './search';
 
 const TASK1 = ['spectral_rolloff_mean', 'mfcc_1_mean', 'spectral_centroid_mean', 'tempo'];
 const ntnu30 = 'data/gtzan/GenreClassData_30s.txt';
@@ -15,8 +16,13 @@ describe('combinations', () => {
 });
 
 describe.skipIf(!!skipReason(ntnu30))('NTNU Task 3 search', () => {
-  const ds = loadTableFile(sharedPath(ntnu30)!);
-  const result = searchCombinations(ds, { base: TASK1, choose: 3, k: 5, weights: 'distance' });
+  // Loaded in beforeAll: a describe body runs even when the suite is skipped.
+  let ds: Dataset;
+  let result: SearchResult;
+  beforeAll(() => {
+    ds = loadTableFile(sharedPath(ntnu30)!);
+    result = searchCombinations(ds, { base: TASK1, choose: 3, k: 5, weights: 'distance' });
+  });
 
   it('tries 236 combinations and finds the report’s best: rolloff, centroid, tempo + rmse_var, 52.02 % / 0.521', () => {
     expect(result.cells).toHaveLength(236);

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Dataset } from '../data/dataset';
 import { runKnn } from '../eval/classic';
 import { loadTableFile } from '../../node/loadTable';
 import { sharedPath, skipReason } from '../../node/paths';
@@ -48,7 +49,11 @@ describe('k-NN by hand', () => {
 });
 
 describe.skipIf(!!skipReason(ntnu30))('NTNU 30 s study (report numbers)', () => {
-  const ds = loadTableFile(sharedPath(ntnu30)!);
+  // Loaded in beforeAll: a describe body runs even when the suite is skipped.
+  let ds: Dataset;
+  beforeAll(() => {
+    ds = loadTableFile(sharedPath(ntnu30)!);
+  });
 
   it('Task 1 features: 40.40 % (80/198), macro F1 0.398, per-genre counts of the report', () => {
     const r = runKnn(ds, { features: TASK1, k: 5, weights: 'distance' });
