@@ -56,6 +56,10 @@ export interface ClassifierOptions {
   inputNoise?: number;
   /** Average the weights of the last k epochs (SWA); default 0. */
   averageLastEpochs?: number;
+  /** Learning-rate schedule; default constant. */
+  schedule?: 'constant' | 'cosine';
+  /** Mixup α; default 0 (off). */
+  mixup?: number;
   /** Recurrent units (sequence models). */
   units?: number;
   /** Hidden widths (MLP). */
@@ -218,6 +222,8 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
       labelSmoothing: opts.labelSmoothing ?? defaults.labelSmoothing,
       inputNoise: opts.inputNoise,
       averageLastEpochs: opts.averageLastEpochs,
+      schedule: opts.schedule,
+      mixup: opts.mixup,
       seed: opts.seed,
       validation: valData,
       earlyStopping: opts.earlyStopping,

@@ -4,7 +4,7 @@ import { CancelledError } from '../errors';
 import { initNodeBackend } from '../../node/tfNode';
 import { trainClassifier } from './classifier';
 import { makeSyntheticDataset } from './testData';
-import { evaluateNetwork, predictProbabilities, trainNetwork, type TensorData, type TrainProgress } from './train';
+import { evaluateNetwork, learningRateAt, predictProbabilities, trainNetwork, type TensorData, type TrainProgress } from './train';
 import { buildMlp } from './mlp';
 import { buildSequenceModel } from './sequence';
 
@@ -133,6 +133,33 @@ describe('trainNetwork', () => {
     final.forEach((w, i) => expect(w).toBeCloseTo((snaps[0]![i]! + snaps[1]![i]!) / 2, 5));
     expect(snaps[0]).not.toEqual(snaps[1]);
     net.dispose();
+  });
+
+  it('follows the cosine schedule: lr at step 0, lr/2 half-way, → 0 at the end', () => {
+    expect(learningRateAt('cosine', 0.01, 0, 100)).toBeCloseTo(0.01, 12);
+    expect(learningRateAt('cosine', 0.01, 50, 100)).toBeCloseTo(0.005, 12);
+    expect(learningRateAt('cosine', 0.01, 25, 100)).toBeCloseTo(0.01 * (0.5 + Math.SQRT1_2 / 2), 12);
+    expect(learningRateAt('cosine', 0.01, 99, 100)).toBeCloseTo(0.01 * 0.5 * (1 - Math.cos(Math.PI / 100)), 12);
+    expect(learningRateAt('constant', 0.01, 99, 100)).toBe(0.01);
+  });
+
+  it('learns with mixup and a cosine schedule, reproducibly, and mixup changes the run', async () => {
+    const run = async (mixup: number) => {
+      const net = buildMlp({ nFeatures: 4, nClasses: 2, hidden: [16], dropout: 0, seed: 1 });
+      const r = await trainNetwork(net, blobs(128, 1), { epochs: 6, batchSize: 16, learningRate: 0.01, seed: 3, mixup, schedule: 'cosine' });
+      const acc = evaluateNetwork(net, blobs(64, 3)).accuracy;
+      const w = Array.from(net.variables[0]!.dataSync());
+      net.dispose();
+      return { acc, w, loss: r.history.at(-1)!.trainLoss };
+    };
+    const a = await run(0.4);
+    const b = await run(0.4);
+    const plain = await run(0);
+    expect(a.acc).toBeGreaterThan(0.85);
+    expect(a.w).toEqual(b.w);
+    expect(a.w).not.toEqual(plain.w);
+    // Mixed targets are soft, so the training loss stays above the plain run's.
+    expect(a.loss).toBeGreaterThan(plain.loss);
   });
 
   it('rejects data that does not fit the model', async () => {

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CancelledError, LabError, type CancelToken } from '../errors';
-import { createRng, deriveSeed, shuffleInPlace } from '../random';
+import { createRng, deriveSeed, randomBeta, shuffleInPlace } from '../random';
 import type { Network } from './network';
 
 /** Samples for a network: `x` is row-major n × prod(sampleShape). */
@@ -63,6 +63,16 @@ export interface TrainOptions {
   /** Std of Gaussian noise added to the (z-scored) inputs of each training batch; default 0. */
   inputNoise?: number;
   /**
+   * Learning-rate schedule: `constant` (default) or `cosine` — lr·½(1 + cos(π·step/steps)) over
+   * the whole run, reaching 0 at the last batch.
+   */
+  schedule?: 'constant' | 'cosine';
+  /**
+   * Mixup α (Zhang et al. 2018): each batch is blended with a shuffled copy of itself, inputs and
+   * targets alike, with λ ~ Beta(α, α) drawn per batch; default 0 = off.
+   */
+  mixup?: number;
+  /**
    * Stochastic weight averaging: end with the mean of the weights after each of the last `k`
    * epochs (ignored when best weights are restored); default 0 = off.
    */
@@ -99,7 +109,8 @@ export class FlatAdam {
   private t = 0;
   constructor(
     private readonly vars: tf.Variable[],
-    private readonly learningRate: number,
+    /** May be changed between steps (learning-rate schedules). */
+    public learningRate: number,
     private readonly beta1 = 0.9,
     private readonly beta2 = 0.999,
     private readonly epsilon = 1e-8,
@@ -137,6 +148,11 @@ export class FlatAdam {
   }
 }
 
+/** The learning rate for step `step` (0-based) of `total`. */
+export function learningRateAt(schedule: 'constant' | 'cosine', base: number, step: number, total: number): number {
+  return schedule === 'cosine' ? base * 0.5 * (1 + Math.cos((Math.PI * step) / total)) : base;
+}
+
 function softmaxCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar {
   return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
 }
@@ -169,7 +185,13 @@ function checkData(net: Network, data: TensorData, what: string): number {
   return n;
 }
 
-function gatherBatch(data: TensorData, idx: ArrayLike<number>, from: number, to: number, nClasses: number, smoothing = 0): { x: tf.Tensor; y: tf.Tensor2D } {
+/** Mixup of one batch: λ and, for each sample, the batch position it is blended with. */
+interface MixPlan {
+  lambda: number;
+  partner: Int32Array;
+}
+
+function gatherBatch(data: TensorData, idx: ArrayLike<number>, from: number, to: number, nClasses: number, smoothing = 0, mix?: MixPlan): { x: tf.Tensor; y: tf.Tensor2D } {
   const per = sampleSize(data.sampleShape);
   const nb = to - from;
   const xb = new Float32Array(nb * per);
@@ -180,7 +202,16 @@ function gatherBatch(data: TensorData, idx: ArrayLike<number>, from: number, to:
     if (smoothing > 0) yb.fill(smoothing / nClasses, j * nClasses, (j + 1) * nClasses);
     yb[j * nClasses + (data.y[r] as number)] = 1 - smoothing + smoothing / nClasses;
   }
-  return { x: tf.tensor(xb, [nb, ...data.sampleShape]), y: tf.tensor2d(yb, [nb, nClasses]) };
+  if (!mix) return { x: tf.tensor(xb, [nb, ...data.sampleShape]), y: tf.tensor2d(yb, [nb, nClasses]) };
+  const { lambda, partner } = mix;
+  const xm = new Float32Array(nb * per);
+  const ym = new Float32Array(nb * nClasses);
+  for (let j = 0; j < nb; j++) {
+    const p = partner[j] as number;
+    for (let f = 0; f < per; f++) xm[j * per + f] = lambda * (xb[j * per + f] as number) + (1 - lambda) * (xb[p * per + f] as number);
+    for (let c = 0; c < nClasses; c++) ym[j * nClasses + c] = lambda * (yb[j * nClasses + c] as number) + (1 - lambda) * (yb[p * nClasses + c] as number);
+  }
+  return { x: tf.tensor(xm, [nb, ...data.sampleShape]), y: tf.tensor2d(ym, [nb, nClasses]) };
 }
 
 /** Class probabilities for every sample (row-major n × nClasses), in batches, no dropout. */
@@ -261,6 +292,9 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
   // Decay applies to matrices (kernels), not to biases or normalisation gains, as in AdamW practice.
   const decayed = net.variables.filter((v) => v.shape.length >= 2);
   const inputNoise = opts.inputNoise ?? 0;
+  const mixup = opts.mixup ?? 0;
+  const schedule = opts.schedule ?? 'constant';
+  if (!(mixup >= 0) || (schedule !== 'constant' && schedule !== 'cosine')) throw new LabError('bad-argument', 'Mixup α must be ≥ 0 and the schedule constant or cosine.');
   const averageLast = opts.averageLastEpochs ?? 0;
   let swa: tf.Tensor[] | undefined;
   let swaCount = 0;
@@ -296,7 +330,13 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
         }
         const from = b * batchSize;
         const to = Math.min(n, from + batchSize);
-        const batch = gatherBatch(data, order, from, to, net.nClasses, smoothing);
+        let mix: MixPlan | undefined;
+        if (mixup > 0) {
+          const partner = Int32Array.from(shuffleInPlace(Array.from({ length: to - from }, (_, j) => j), rng));
+          mix = { lambda: randomBeta(rng, mixup, mixup), partner };
+        }
+        optimizer.learningRate = learningRateAt(schedule, learningRate, batchesDone, totalBatches);
+        const batch = gatherBatch(data, order, from, to, net.nClasses, smoothing, mix);
         const dropoutSeed = Math.floor(rng() * 2 ** 31);
         const y = batch.y;
         let x = batch.x;
@@ -316,7 +356,7 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
         if (lv) correct += countCorrect(lv, data.y, order, from, to, net.nClasses);
         loss.dispose();
         logits?.dispose();
-        if (weightDecay > 0) tf.tidy(() => decayed.forEach((v) => v.assign(tf.mul(v, 1 - learningRate * weightDecay))));
+        if (weightDecay > 0) tf.tidy(() => decayed.forEach((v) => v.assign(tf.mul(v, 1 - optimizer.learningRate * weightDecay))));
         x.dispose();
         y.dispose();
         batchesDone++;
