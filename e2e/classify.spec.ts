@@ -80,15 +80,31 @@ test.describe('classify a recording with a trained model', () => {
     });
     await expect.poll(async () => parseFloat((await cell.getByTestId('classify-playhead').getAttribute('style'))?.match(/left: ([\d.]+)%/)?.[1] ?? '0')).toBeGreaterThan(30);
 
-    // A corrupt WAV: an error in this cell; the saved model and the dataset stay.
+    // A corrupt WAV: an error in this cell; the last clip's results, the saved model and the dataset stay.
+    const last = clips[clips.length - 1]!;
+    const lastResults = cell.locator(`[data-testid="classify-results"][data-file="${last}"] [data-testid="model-prediction"]`);
     await page.getByTestId('classify-input').setInputFiles({ name: 'jazz.00001.wav', mimeType: 'audio/wav', buffer: Buffer.concat([Buffer.from('RIFF'), Buffer.from([0xff, 0xff, 0, 0]), Buffer.from('WAVEfmt '), Buffer.from([1, 2, 3])]) });
     await expect(cell.getByTestId('error')).toBeVisible({ timeout: 60_000 });
-    await expect(cell.getByTestId('model-prediction')).toHaveCount(0);
+    await expect(cell.getByTestId('error')).toContainText('jazz.00001.wav');
+    await expect(cell.getByTestId('error')).toContainText(`Still showing ${last}`);
+    await expect(lastResults).toHaveCount(2); // the table's k-NN and the MLP
     await expect(page.getByTestId('saved-model')).toHaveCount(1);
     await expect(page.getByTestId('summary-tracks')).toHaveText('1000');
     // A text file is not audio.
     await page.getByTestId('classify-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
     await expect(cell.getByTestId('error')).toHaveAttribute('data-code', 'unsupported-audio');
+    await expect(lastResults).toHaveCount(2);
+
+    // Reload: the last good clip comes back with its waveform, player and every model's answer.
+    const mlpAnswer = cell.locator(`[data-testid="classify-results"][data-file="${last}"] [data-model-id="${modelId}"] [data-testid="from-audio"]`);
+    const before = (await mlpAnswer.textContent())?.trim();
+    expect(before).toBeTruthy();
+    await page.reload();
+    await expect(lastResults).toHaveCount(2, { timeout: 60_000 });
+    await expect(mlpAnswer).toHaveText(before!);
+    await expect(cell.getByTestId('classify-waveform')).toBeVisible();
+    await expect(cell.getByTestId('classify-audio')).toHaveAttribute('src', /^blob:/);
+    await expect(cell.getByTestId('error')).toHaveCount(0);
   });
 
   test('with only a table loaded, the k-NN on it classifies a dropped clip, the same from audio as from the table row', async ({ page }) => {

@@ -4,17 +4,20 @@ import { restoreLab, startPersisting } from './state/persist';
 import { restoreModels } from './state/models';
 import './ui/trainActions';
 import { loadDemoCorpus } from './ui/audioImport';
+import { restoreClassify } from './ui/classify';
 import { App } from './ui/App';
 import { loadPlotly } from './ui/charts/Plot';
 import { labStore } from './ui/store';
 import './ui/styles.css';
 
-void restoreModels(labStore);
-void restoreLab(labStore).then(() => {
+const models = restoreModels(labStore);
+const lab = restoreLab(labStore).then(() => {
   startPersisting(labStore);
   // First open (nothing saved): show the whole pipeline on the built-in synthetic corpus.
   if (!labStore.getState().dataset && !new URLSearchParams(location.search).has('empty')) void loadDemoCorpus();
 });
+// The Classify cell's last file and results (re-run if the reload cut the run short).
+void Promise.allSettled([models, lab]).then(() => restoreClassify());
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

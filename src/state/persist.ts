@@ -31,6 +31,16 @@ export async function saveDataset(ds: Dataset | undefined): Promise<void> {
   savedDatasetId = ds?.id;
 }
 
+/** A cell's own saved value (e.g. the Classify cell's file and results), in the lab's database. */
+export async function saveCellValue(key: string, value: unknown): Promise<void> {
+  if (value === undefined) await del(`cell:${key}`, db());
+  else await set(`cell:${key}`, value, db());
+}
+
+export async function loadCellValue<T>(key: string): Promise<T | undefined> {
+  return get<T>(`cell:${key}`, db());
+}
+
 /** Read what was saved and put it in the store. */
 export async function restoreLab(store: LabStore): Promise<void> {
   try {

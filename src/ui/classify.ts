@@ -3,7 +3,9 @@
  * features once per recipe the saved models need (worker pool, cached), run every saved model on
  * them in the training worker, and — when the loaded table has this track — run the model on the
  * table's row(s) too, so the student sees whether our features give the published table's answer.
- * The cell's state is a small store of its own: it holds an object URL and is not persisted.
+ * The cell's state is a small store of its own. The dropped file and the results are saved to
+ * IndexedDB (the file as a Blob) so a reload shows them again; a run cut short by the reload is
+ * started again from the saved file.
  */
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
@@ -24,6 +26,7 @@ import {
 import { fitKnnClassifier, rowsExceptTracks } from '../core/models/knnClassifier';
 import type { ModelMetadata } from '../core/models/saved';
 import { getModel, type ModelEntry } from '../state/models';
+import { loadCellValue, saveCellValue } from '../state/persist';
 import { predictInWorker } from '../workers/trainClient';
 import { decodeForDisplay, extractFileFeatures } from './audioImport';
 import { labStore } from './store';
@@ -81,6 +84,44 @@ export function useClassify<T>(selector: (s: ClassifyState) => T): T {
   return useStore(classifyStore, selector);
 }
 
+/** What the cell saves: the file itself and the state without its object URL. */
+interface SavedClassify {
+  file: Blob;
+  name: string;
+  type: string;
+  lastModified: number;
+  state: Omit<ClassifyState, 'audioUrl'>;
+}
+
+/** Files above this are classified but not kept across reloads (IndexedDB quota). */
+const MAX_SAVED_BYTES = 200 * 1024 * 1024;
+
+function persist(file: File, state: ClassifyState): void {
+  if (file.size > MAX_SAVED_BYTES) return;
+  const { audioUrl: _url, ...rest } = state;
+  const saved: SavedClassify = { file, name: file.name, type: file.type, lastModified: file.lastModified, state: rest };
+  void saveCellValue('classify', saved).catch(() => undefined);
+}
+
+/**
+ * Put back the file and results saved before the reload; a run the reload interrupted is run again.
+ * Call once at start-up, after the saved models are listed.
+ */
+export async function restoreClassify(): Promise<void> {
+  let saved: SavedClassify | undefined;
+  try {
+    saved = await loadCellValue<SavedClassify>('classify');
+  } catch {
+    return;
+  }
+  if (!saved || lastFile || classifyStore.getState().status !== 'idle') return;
+  const file = new File([saved.file], saved.name, { type: saved.type, lastModified: saved.lastModified });
+  if (saved.state.status === 'done' || saved.state.status === 'error') {
+    lastFile = file;
+    classifyStore.setState({ ...saved.state, audioUrl: saved.state.envelope ? URL.createObjectURL(file) : undefined });
+  } else await classifyAudioFile(file);
+}
+
 let generation = 0;
 /** The last file, kept for "Classify again" after the saved models change. */
 let lastFile: File | undefined;
@@ -111,6 +152,12 @@ async function classifyRows(entry: ModelEntry, meta: ModelMetadata, rows: Segmen
 
 /** Forget the current file (and release its object URL). */
 export function clearClassify(): void {
+  resetState();
+  lastFile = undefined;
+  void saveCellValue('classify', undefined).catch(() => undefined);
+}
+
+function resetState(): void {
   generation++;
   const url = classifyStore.getState().audioUrl;
   if (url) URL.revokeObjectURL(url);
@@ -119,20 +166,43 @@ export function clearClassify(): void {
 
 /** Classify one dropped or picked file with every saved model. */
 export async function classifyAudioFile(file: File): Promise<void> {
-  clearClassify();
-  lastFile = file;
-  const gen = generation;
-  const { trackId } = inferTrackName(file.name);
-  set(gen, { status: 'decoding', fileName: file.name, trackId, progress: 0, progressLabel: 'Decoding…' });
+  const gen = ++generation; // a run still going for an earlier file stops at its next step
+  const before = classifyStore.getState();
+  const hadResult = before.status === 'done' && before.fileName !== undefined;
+  classifyStore.setState({ status: 'decoding', progress: 0, progressLabel: `Decoding ${file.name}…`, error: undefined });
+  let bytes: ArrayBuffer;
+  let samples: Float32Array;
   try {
     if (!AUDIO_FILE_RE.test(file.name)) throw new LabError('unsupported-audio', `${file.name} is not an audio file the lab reads — drop a WAV, MP3, FLAC or OGG file.`);
     if (file.size === 0) throw new LabError('corrupt-audio', `${file.name} is empty (0 bytes).`);
-    const bytes = await file.arrayBuffer();
-    const samples = await decodeForDisplay(bytes, file.name);
+    bytes = await file.arrayBuffer();
+    samples = await decodeForDisplay(bytes, file.name);
     if (samples.length === 0) throw new LabError('corrupt-audio', `${file.name} decodes to no samples.`);
+  } catch (e) {
     if (gen !== generation) return;
-    set(gen, { audioUrl: URL.createObjectURL(file), durationSec: samples.length / SR, envelope: computeEnvelope(samples, ENVELOPE_BINS) });
+    const err = toErrorInfo(e);
+    // Bad input: say so in this cell; the file classified before (if any) stays on display.
+    if (hadResult) classifyStore.setState({ status: 'done', progressLabel: undefined, error: { ...err, message: `${err.message} Still showing ${before.fileName}.` } });
+    else {
+      resetState();
+      classifyStore.setState({ status: 'error', fileName: file.name, error: err });
+    }
+    return;
+  }
+  if (gen !== generation) return;
+  const { trackId } = inferTrackName(file.name);
+  resetState();
+  const run = generation;
+  lastFile = file;
+  classifyStore.setState({ status: 'extracting', fileName: file.name, trackId, progress: 0, audioUrl: URL.createObjectURL(file), durationSec: samples.length / SR, envelope: computeEnvelope(samples, ENVELOPE_BINS) });
+  // Saved now so a reload mid-run starts it again; saved again when done.
+  persist(file, classifyStore.getState());
+  await classifyDecoded(run, file, bytes, trackId);
+  if (run === generation) persist(file, classifyStore.getState());
+}
 
+async function classifyDecoded(gen: number, file: File, bytes: ArrayBuffer, trackId: string): Promise<void> {
+  try {
     // Which models can read audio at all, and which recipes they need.
     const summaries = labStore.getState().models;
     set(gen, { modelCount: summaries.length });

@@ -75,7 +75,7 @@ export function ClassifyCell() {
       </DropZone>
       <input ref={input} type="file" accept="audio/*,.wav,.mp3,.flac,.ogg" hidden data-testid="classify-input" onChange={(e) => { start(e.target.files?.[0]); e.target.value = ''; }} />
       {nModels === 0 && <p className="muted small">No saved neural models yet — a k-NN on the loaded table (with the k-NN cell’s settings) classifies meanwhile; models you train in the Train cell are saved and used here automatically.</p>}
-      <ErrorBox error={st.status === 'error' ? st.error : undefined} />
+      <ErrorBox error={st.error} />
       {busy && (
         <div className="runbar" data-testid="classify-progress">
           <span>{st.progressLabel}</span>
