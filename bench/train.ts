@@ -1,8 +1,9 @@
 /**
  * LSTM epoch time on the NTNU 10 s table shape (792 tracks × 3 steps × 63 features, batch 32),
  * step by step from tf.layers `model.fit` to the lab's training loop, against PyTorch's
- * 0.08–0.16 s per epoch on the same kind of machine. Uses the real table when ../shared is there,
- * else random data of the same shape (timing does not depend on the values).
+ * 0.08–0.16 s per epoch on the same kind of machine; then the GRU, per-op against fused. Uses the
+ * real table when ../shared is there, else random data of the same shape (timing does not depend
+ * on the values).
  *
  * Wired into bench/run.ts by `runTrainBench()`.
  */
@@ -11,8 +12,8 @@ import { resolveSplit } from '../src/core/data/split';
 import { buildInputs, type ModelSpec } from '../src/core/models/classifier';
 import { fitStandardizer } from '../src/core/data/scale';
 import { selectMatrix } from '../src/core/data/dataset';
-import { lstmFused, lstmLast, matMulFast } from '../src/core/models/network';
-import { buildSequenceModel } from '../src/core/models/sequence';
+import { gruFused, gruLast, lstmFused, lstmLast, matMulFast } from '../src/core/models/network';
+import { buildSequenceModel, type SequenceKind } from '../src/core/models/sequence';
 import { trainNetwork, type TensorData } from '../src/core/models/train';
 import { loadTableFile } from '../src/node/loadTable';
 import { sharedPath } from '../src/node/paths';
@@ -73,24 +74,26 @@ async function layersFit(data: TensorData, batchSize: number): Promise<number> {
   return sec;
 }
 
-type Cell = 'split' | 'split-fast' | 'per-op' | 'fused';
+type Cell = 'split' | 'split-fast' | 'per-op' | 'fused' | 'gru-per-op' | 'gru-fused';
 
 /**
  * Steps 1–4: a hand-written training step with `optimizer.minimize`:
  * - `split`: input projection of all steps in one matMul, four-way split of the gates, tf.matMul;
  * - `split-fast`: the same with {@link matMulFast} (explicit-transpose gradients);
  * - `per-op`: the lab's per-op cell (no h·U at t = 0, one sigmoid over the gate block);
- * - `fused`: the lab's LSTM as one op with a hand-written backward pass ({@link lstmFused}).
+ * - `fused`: the lab's LSTM as one op with a hand-written backward pass ({@link lstmFused});
+ * - `gru-per-op`, `gru-fused`: the same two for the GRU ({@link gruLast}, {@link gruFused}).
  */
 async function customStep(data: TensorData, batchSize: number, cell: Cell): Promise<{ sec: number; kernels: number }> {
   const fast = cell !== 'split';
   const [T, F] = data.sampleShape as [number, number];
   const n = data.y.length;
   const mm = (a: tf.Tensor2D, b: tf.Tensor2D) => (fast ? matMulFast(a, b) : tf.matMul(a, b));
+  const gates = cell.startsWith('gru') ? 3 : 4;
   const v = (shape: [number, number] | [number], seed: number) => tf.variable(tf.randomUniform(shape, -0.08, 0.08, 'float32', seed));
-  const W = v([F, 4 * H], 1);
-  const U = v([H, 4 * H], 2);
-  const b = v([4 * H], 3);
+  const W = v([F, gates * H], 1);
+  const U = v([H, gates * H], 2);
+  const b = v([gates * H], 3);
   const W1 = v([H, 128], 4);
   const b1 = v([128], 5);
   const W2 = v([128, 10], 6);
@@ -100,6 +103,8 @@ async function customStep(data: TensorData, batchSize: number, cell: Cell): Prom
   const recurrent = (xb: tf.Tensor3D): tf.Tensor2D => {
     if (cell === 'per-op') return lstmLast(xb, [W, U, b], H, false);
     if (cell === 'fused') return lstmFused(xb, W, U, b, H, false);
+    if (cell === 'gru-per-op') return gruLast(xb, [W, U, b], H);
+    if (cell === 'gru-fused') return gruFused(xb, W, U, b, H);
     const nb = xb.shape[0];
     const xw = tf.unstack(tf.add(mm(tf.reshape(xb, [nb * T, F]), W as tf.Tensor2D), b).reshape([nb, T, 4 * H]), 1) as tf.Tensor2D[];
     let h: tf.Tensor2D = tf.zeros([nb, H]);
@@ -150,9 +155,9 @@ async function customStep(data: TensorData, batchSize: number, cell: Cell): Prom
 }
 
 /** Step 3: the lab's loop (trainNetwork over Network.forward) as the UI and CLI run it. */
-async function labLoop(data: TensorData, batchSize: number): Promise<number> {
+async function labLoop(data: TensorData, batchSize: number, kind: SequenceKind = 'lstm'): Promise<number> {
   const [T, F] = data.sampleShape as [number, number];
-  const net = buildSequenceModel({ kind: 'lstm', steps: T, nFeatures: F, nClasses: 10, seed: 0 });
+  const net = buildSequenceModel({ kind, steps: T, nFeatures: F, nClasses: 10, seed: 0 });
   const r = await trainNetwork(net, data, { epochs: 6, batchSize, seed: 0 });
   net.dispose();
   return Math.min(...r.history.slice(1).map((h) => h.epochMs / 1000));
@@ -182,6 +187,10 @@ export async function runTrainBench(): Promise<void> {
   report('   (for scale) lab loop, batch 64', await labLoop(data, 64));
   const final = rows[5]?.[1] ?? NaN;
   log(`goal ≤ 2 × PyTorch = ${2 * PYTORCH_EPOCH_SEC[0]}–${2 * PYTORCH_EPOCH_SEC[1]} s/epoch; lab loop at batch 32: ${final.toFixed(3)} s/epoch`);
+  log('GRU(128), same data and batch 32:');
+  report('6 GRU custom step, per-op cell (autodiff backward)', await customStep(data, 32, 'gru-per-op'));
+  report('7 GRU custom step, fused op with hand-written BPTT backward', await customStep(data, 32, 'gru-fused'));
+  report('8 GRU lab loop (trainNetwork)', await labLoop(data, 32, 'gru'));
 }
 
 // `npx tsx bench/train.ts` runs it directly.

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../node/tfNode';
 import { buildMlp } from './mlp';
-import { lstmFused, lstmLast, matMulFast } from './network';
+import { gruFused, gruLast, lstmFused, lstmLast, matMulFast } from './network';
 import { buildSequenceModel } from './sequence';
 
 beforeAll(async () => {
@@ -29,31 +29,72 @@ describe('fast forward pass', () => {
     tf.dispose([a, b, w, ...g1, ...g2]);
   });
 
+  type Recurrent = (x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
+
+  /**
+   * A fused recurrent op against autodiff of its per-op reference: value, and the gradients for
+   * x, kernel, recurrent kernel and bias of a loss that is a random weighted sum of the output.
+   */
+  function expectMatchesAutodiff(gates: number, T: number, fused: Recurrent, reference: Recurrent): void {
+    const [n, F, H] = [4, 5, 6];
+    const x = tf.randomNormal([n, T, F], 0, 1, 'float32', 21);
+    const W = tf.variable(tf.randomNormal([F, gates * H], 0, 0.5, 'float32', 22));
+    const U = tf.variable(tf.randomNormal([H, gates * H], 0, 0.5, 'float32', 23));
+    const b = tf.variable(tf.randomNormal([gates * H], 0, 0.5, 'float32', 24));
+    const w = tf.randomNormal([n, H], 0, 1, 'float32', 25);
+    // Differentiate through the variables: wrap them as explicit inputs.
+    const gradsOf = (f: Recurrent) =>
+      tf.tidy(() => {
+        const fn = (xx: tf.Tensor, ww: tf.Tensor, uu: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(f(xx, ww, uu, bb), w));
+        return tf.grads(fn as (...t: tf.Tensor[]) => tf.Tensor)([x, W, U, b]).map((t) => Array.from(t.dataSync()));
+      });
+    const viaFused = gradsOf(fused);
+    const viaAutodiff = gradsOf(reference);
+    expect(viaFused).toHaveLength(4);
+    viaFused.forEach((g, i) => expect(maxAbsDiff(g, viaAutodiff[i]!), `gradient ${i}`).toBeLessThan(1e-4));
+    const v1 = tf.tidy(() => Array.from(fused(x, W, U, b).dataSync()));
+    const v2 = tf.tidy(() => Array.from(reference(x, W, U, b).dataSync()));
+    expect(maxAbsDiff(v1, v2)).toBeLessThan(1e-6);
+    tf.dispose([x, W, U, b, w]);
+  }
+
   for (const reverse of [false, true]) {
     it(`fused LSTM (reverse=${reverse}): value and all four gradients match autodiff of the per-op LSTM`, () => {
-      const [n, T, F, H] = [4, 3, 5, 6];
-      const x = tf.randomNormal([n, T, F], 0, 1, 'float32', 21);
-      const W = tf.variable(tf.randomNormal([F, 4 * H], 0, 0.5, 'float32', 22));
-      const U = tf.variable(tf.randomNormal([H, 4 * H], 0, 0.5, 'float32', 23));
-      const b = tf.variable(tf.randomNormal([4 * H], 0, 0.5, 'float32', 24));
-      const w = tf.randomNormal([n, H], 0, 1, 'float32', 25);
-      // Differentiate through the variables: wrap them as explicit inputs.
-      const viaFused = tf.tidy(() => {
-        const fn = (xx: tf.Tensor, ww: tf.Tensor, uu: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(lstmFused(xx, ww, uu, bb, H, reverse), w));
-        return tf.grads(fn as (...t: tf.Tensor[]) => tf.Tensor)([x, W, U, b]).map((t) => Array.from(t.dataSync()));
-      });
-      const viaAutodiff = tf.tidy(() => {
-        const fn = (xx: tf.Tensor, ww: tf.Tensor, uu: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(lstmLast(xx, [ww, uu, bb] as tf.Variable[], H, reverse), w));
-        return tf.grads(fn as (...t: tf.Tensor[]) => tf.Tensor)([x, W, U, b]).map((t) => Array.from(t.dataSync()));
-      });
-      expect(viaFused).toHaveLength(4);
-      viaFused.forEach((g, i) => expect(maxAbsDiff(g, viaAutodiff[i]!), `gradient ${i}`).toBeLessThan(1e-4));
-      const v1 = tf.tidy(() => Array.from(lstmFused(x, W, U, b, H, reverse).dataSync()));
-      const v2 = tf.tidy(() => Array.from(lstmLast(x, [W, U, b], H, reverse).dataSync()));
-      expect(maxAbsDiff(v1, v2)).toBeLessThan(1e-6);
-      tf.dispose([x, W, U, b, w]);
+      expectMatchesAutodiff(
+        4,
+        3,
+        (x, W, U, b) => lstmFused(x, W, U, b, 6, reverse),
+        (x, W, U, b) => lstmLast(x, [W, U, b] as tf.Variable[], 6, reverse),
+      );
     });
   }
+
+  it('fused GRU: value and all four gradients match autodiff of the per-op GRU', () => {
+    expectMatchesAutodiff(
+      3,
+      4,
+      (x, W, U, b) => gruFused(x, W, U, b, 6),
+      (x, W, U, b) => gruLast(x, [W, U, b] as tf.Variable[], 6),
+    );
+  });
+
+  // One step: only the zero-state step, where h·U is skipped and dU = 0. The per-op reference
+  // cannot run here (tfjs 4.22's unstack gradient fails on a length-1 axis), so compare with
+  // the closed form h = (1 − z)⊙tanh(a_h); the 0·ΣU term only makes U part of the graph.
+  it('fused GRU, one step: matches the closed form, recurrent gradient zero', () => {
+    const H = 6;
+    expectMatchesAutodiff(
+      3,
+      1,
+      (x, W, U, b) => gruFused(x, W, U, b, H),
+      (x, W, U, b) => {
+        const a = tf.add(tf.matMul(tf.squeeze(x, [1]) as tf.Tensor2D, W as tf.Tensor2D), b);
+        const z = tf.sigmoid(tf.slice(a, [0, 0], [-1, H]));
+        const hh = tf.tanh(tf.slice(a, [0, 2 * H], [-1, H]));
+        return tf.add(tf.mul(tf.sub(1, z), hh), tf.mul(tf.sum(U), 0));
+      },
+    );
+  });
 
   for (const kind of ['lstm', 'gru', 'bilstm'] as const) {
     it(`${kind}: forward() agrees with tf.layers predict()`, () => {

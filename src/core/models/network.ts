@@ -193,8 +193,8 @@ export function lstmFused(x: tf.Tensor, kernel: tf.Tensor, recurrent: tf.Tensor,
   return op(x, kernel, recurrent, bias);
 }
 
-/** GRU as tfjs-layers computes it (reset_after = false; gate order z, r, h). */
-function gruLast(x: tf.Tensor, vars: tf.Variable[], units: number): tf.Tensor2D {
+/** GRU as tfjs-layers computes it (reset_after = false; gate order z, r, h). Autodiff reference for {@link gruFused}. */
+export function gruLast(x: tf.Tensor, vars: tf.Variable[], units: number): tf.Tensor2D {
   const [kernel, recurrent, bias] = vars as [tf.Variable, tf.Variable, tf.Variable];
   const steps = projectInputs(x, kernel, bias);
   const n = x.shape[0] as number;
@@ -209,6 +209,99 @@ function gruLast(x: tf.Tensor, vars: tf.Variable[], units: number): tf.Tensor2D 
     h = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh));
   }
   return h;
+}
+
+/**
+ * The same GRU as {@link gruLast} as one differentiable op with a hand-written backward pass
+ * (backpropagation through time), like {@link lstmFused}. With a = pre-activations,
+ * z, r = σ(a_zr), a_zr = xW_zr + b_zr + h·U_zr; ĥ = tanh(a_h), a_h = xW_h + b_h + (r⊙h)·U_h;
+ * h' = z⊙h + (1 − z)⊙ĥ. Backward for dh' per step:
+ *   da_h = dh'⊙(1 − z)⊙(1 − ĥ²), d(r⊙h) = da_h·U_hᵀ, dz = dh'⊙(h − ĥ), dr = d(r⊙h)⊙h,
+ *   da_zr = [dz, dr]⊙s(1 − s), dh = dh'⊙z + d(r⊙h)⊙r + da_zr·U_zrᵀ.
+ * The weight gradients are matMuls over all steps; at t = 0 the state is zero, so h·U, its
+ * gradient and dr are skipped. Checked against autodiff of {@link gruLast} in network.test.ts.
+ */
+export function gruFused(x: tf.Tensor, kernel: tf.Tensor, recurrent: tf.Tensor, bias: tf.Tensor, units: number): tf.Tensor2D {
+  const [n, T, F] = x.shape as [number, number, number];
+  const H = units;
+  const op = tf.customGrad(((...args: unknown[]) => {
+    const [xi, W, U, b, save] = args as [tf.Tensor, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const xw = tf.add(tf.matMul(tf.reshape(xi, [n * T, F]) as tf.Tensor2D, W), b).reshape([n, T, 3 * H]);
+    const xzr = tf.unstack(tf.slice(xw, [0, 0, 0], [n, T, 2 * H]), 1) as tf.Tensor2D[];
+    const xh = tf.unstack(tf.slice(xw, [0, 0, 2 * H], [n, T, H]), 1) as tf.Tensor2D[];
+    const Uzr = tf.slice(U, [0, 0], [H, 2 * H]) as tf.Tensor2D;
+    const Uh = tf.slice(U, [0, 2 * H], [H, H]) as tf.Tensor2D;
+    const zeros = tf.zeros([n, H]);
+    let h: tf.Tensor | undefined;
+    // Per step: sigmoid block [z, r], ĥ, previous h, r⊙(previous h) (zeros at t = 0).
+    const saved: tf.Tensor[] = [];
+    for (let t = 0; t < T; t++) {
+      const s = tf.sigmoid(h ? tf.add(xzr[t]!, tf.matMul(h as tf.Tensor2D, Uzr)) : xzr[t]!);
+      const z = tf.slice(s, [0, 0], [n, H]);
+      const rh = h ? tf.mul(tf.slice(s, [0, H], [n, H]), h) : undefined;
+      const hh = tf.tanh(rh ? tf.add(xh[t]!, tf.matMul(rh as tf.Tensor2D, Uh)) : xh[t]!);
+      saved.push(s, hh, h ?? zeros, rh ?? zeros);
+      // z⊙h + (1 − z)⊙ĥ = ĥ + z⊙(h − ĥ); at t = 0 (h = 0) it is ĥ − z⊙ĥ.
+      h = h ? tf.add(hh, tf.mul(z, tf.sub(h, hh))) : tf.sub(hh, tf.mul(z, hh));
+    }
+    save([xi, W, U, ...saved]);
+    return {
+      value: h as tf.Tensor2D,
+      gradFunc: (dy: tf.Tensor, sv: tf.Tensor[]) => {
+        const [xs, Ws, Us] = sv as [tf.Tensor, tf.Tensor2D, tf.Tensor2D];
+        const UzrT = tf.transpose(tf.slice(Us, [0, 0], [H, 2 * H]));
+        const UhT = tf.transpose(tf.slice(Us, [0, 2 * H], [H, H]));
+        const dzrByTime: tf.Tensor[] = new Array(T);
+        const dhByTime: tf.Tensor[] = new Array(T);
+        // Steps t ≥ 1 (the ones with h·U): previous h, r⊙h, and the two gate-derivative blocks.
+        const hPrevRec: tf.Tensor[] = [];
+        const rhRec: tf.Tensor[] = [];
+        const dzrRec: tf.Tensor[] = [];
+        const dhRec: tf.Tensor[] = [];
+        let dh: tf.Tensor = dy;
+        for (let t = T - 1; t >= 0; t--) {
+          const [s, hh, hPrev, rh] = sv.slice(3 + 4 * t, 7 + 4 * t) as tf.Tensor2D[];
+          const z = tf.slice(s!, [0, 0], [n, H]);
+          const daH = tf.mul(tf.mul(dh, tf.sub(1, z)), tf.sub(1, tf.square(hh!)));
+          const dz = tf.mul(dh, tf.sub(hPrev!, hh!));
+          const sigmoidDeriv = tf.mul(s!, tf.sub(1, s!));
+          dhByTime[t] = daH;
+          if (t === 0) {
+            // r only acts on the (zero) initial state: its gradient is zero, and dh is not needed.
+            dzrByTime[t] = tf.mul(tf.concat([dz, tf.zerosLike(dz)], 1), sigmoidDeriv);
+            break;
+          }
+          const dRh = tf.matMul(daH as tf.Tensor2D, UhT);
+          const daZr = tf.mul(tf.concat([dz, tf.mul(dRh, hPrev!)], 1), sigmoidDeriv);
+          dzrByTime[t] = daZr;
+          hPrevRec.push(hPrev!);
+          rhRec.push(rh!);
+          dzrRec.push(daZr);
+          dhRec.push(daH);
+          const r = tf.slice(s!, [0, H], [n, H]);
+          dh = tf.add(tf.add(tf.mul(dh, z), tf.mul(dRh, r)), tf.matMul(daZr as tf.Tensor2D, UzrT));
+        }
+        // Gate derivatives of all steps as [n·T, 3H], in the input projection's layout.
+        const dA = tf.reshape(tf.concat([tf.stack(dzrByTime, 1), tf.stack(dhByTime, 1)], 2), [n * T, 3 * H]) as tf.Tensor2D;
+        const xFlat = tf.reshape(xs, [n * T, F]) as tf.Tensor2D;
+        const dW = tf.matMul(tf.transpose(xFlat), dA);
+        const db = tf.sum(dA, 0);
+        const dX = tf.reshape(tf.matMul(dA, tf.transpose(Ws)), [n, T, F]);
+        // dU_zr = Σ h_prevᵀ·da_zr and dU_h = Σ (r⊙h_prev)ᵀ·da_h over t ≥ 1.
+        const dU = hPrevRec.length
+          ? tf.concat(
+              [
+                tf.matMul(tf.transpose(tf.concat(hPrevRec, 0)), tf.concat(dzrRec, 0)),
+                tf.matMul(tf.transpose(tf.concat(rhRec, 0)), tf.concat(dhRec, 0)),
+              ],
+              1,
+            )
+          : tf.zerosLike(Us);
+        return [dX, dW, dU, db];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor, w: tf.Tensor, u: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
+  return op(x, kernel, recurrent, bias);
 }
 
 function buildSteps(model: tf.LayersModel): Step[] {
@@ -249,7 +342,9 @@ function buildSteps(model: tf.LayersModel): Step[] {
       case 'GRU': {
         checkRecurrentConfig(cfg, layer.name);
         if (cfg['goBackwards']) throw new LabError('bad-argument', `Layer ${layer.name}: backwards GRU is not supported.`);
-        return (x) => gruLast(x, vars, Number(cfg['units']));
+        const units = Number(cfg['units']);
+        const [k, r, b] = vars as [tf.Variable, tf.Variable, tf.Variable];
+        return (x) => gruFused(x, k, r, b, units);
       }
       case 'Bidirectional': {
         const inner = (cfg['layer'] as tf.serialization.ConfigDict)['config'] as tf.serialization.ConfigDict;
