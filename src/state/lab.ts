@@ -9,6 +9,7 @@ import { defaultFeatures, NTNU_TASK2_GENRES, resolveFeatures } from '../core/dat
 import type { SplitChoice } from '../core/data/split';
 import type { ErrorInfo } from '../core/errors';
 import type { JobResult } from '../core/jobs';
+import { MODEL_DEFAULTS } from '../core/models/defaults';
 import type { KnnWeights } from '../core/models/knn';
 
 export type CellKey = 'knn' | 'logistic' | 'histograms' | 'correlation' | 'pca' | 'importance' | 'search' | 'mrmr';
@@ -63,6 +64,11 @@ export interface TrainParams {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** Regularisation; set to the model's defaults when the model changes. */
+  dropout: number;
+  labelSmoothing: number;
+  /** Mixup α (0 = off). */
+  mixup: number;
   ensemble: number;
   seed: number;
   validationFraction: number;
@@ -168,6 +174,9 @@ export function defaultParams(ds?: Dataset): Params {
       epochs: 0,
       batchSize: 32,
       learningRate: 0.001,
+      dropout: MODEL_DEFAULTS.mlp.dropout,
+      labelSmoothing: MODEL_DEFAULTS.mlp.labelSmoothing,
+      mixup: MODEL_DEFAULTS.mlp.mixup,
       ensemble: 1,
       seed: 0,
       validationFraction: 0.1,

@@ -4,7 +4,7 @@
  */
 import { toErrorInfo } from '../core/errors';
 import type { EvaluationResult } from '../core/eval/metrics';
-import { MODEL_DEFAULTS } from '../core/models/classifier';
+import { MODEL_DEFAULTS } from '../core/models/defaults';
 import { addCompareEntry, setRun, splitChoice, type CompareEntry, type TrainParams } from '../state/lab';
 import { newModelId, putModel } from '../state/models';
 import { onBackendChosen, requestBackend, trainInWorker } from '../workers/trainClient';
@@ -66,6 +66,9 @@ export async function startTraining(): Promise<void> {
         epochs,
         batchSize: p.batchSize,
         learningRate: p.learningRate,
+        dropout: p.dropout,
+        labelSmoothing: p.labelSmoothing,
+        mixup: p.mixup,
         validationFraction: p.validationFraction > 0 ? p.validationFraction : undefined,
         earlyStopping: p.earlyStopping && p.validationFraction > 0 ? { patience: p.patience, monitor: 'valLoss' } : undefined,
       },

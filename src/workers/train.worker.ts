@@ -10,6 +10,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { Dataset } from '../core/data/dataset';
 import { toErrorInfo } from '../core/errors';
+import { MODEL_DEFAULTS } from '../core/models/defaults';
 import { trainEnsemble } from '../core/models/ensemble';
 import { loadSavedModel, serializeClassifier, type LoadedModel, type SavedModel } from '../core/models/saved';
 import { chooseBackend, type BackendChoice, type BackendName } from '../core/models/tfBackend';
@@ -94,7 +95,7 @@ self.onmessage = async (ev: MessageEvent<TrainRequest>) => {
     });
     const saved: SavedModel[] = [];
     for (const c of result.classifiers ?? []) {
-      saved.push(await serializeClassifier(c, { backend: choice.name, training: { epochs: m.options.epochs ?? 0, learningRate: m.options.learningRate ?? 0, batchSize: m.options.batchSize ?? 0 } }));
+      saved.push(await serializeClassifier(c, { backend: choice.name, training: trainingSettings(m.options) }));
       c.dispose();
     }
     const { classifiers: _drop, ...plain } = result;
@@ -106,3 +107,17 @@ self.onmessage = async (ev: MessageEvent<TrainRequest>) => {
     cancels.delete(m.runId);
   }
 };
+
+/** The settings a saved model records (defaults filled in), for the model list and exports. */
+function trainingSettings(o: { kind: keyof typeof MODEL_DEFAULTS; epochs?: number; learningRate?: number; batchSize?: number; dropout?: number; labelSmoothing?: number; mixup?: number; schedule?: string }): Record<string, number | string> {
+  const d = MODEL_DEFAULTS[o.kind];
+  return {
+    epochs: o.epochs ?? d.epochs,
+    learningRate: o.learningRate ?? d.learningRate,
+    batchSize: o.batchSize ?? d.batchSize,
+    dropout: o.dropout ?? d.dropout,
+    labelSmoothing: o.labelSmoothing ?? d.labelSmoothing,
+    mixup: o.mixup ?? d.mixup,
+    schedule: o.schedule ?? d.schedule,
+  };
+}

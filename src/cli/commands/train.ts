@@ -20,10 +20,15 @@ function pct(x: number): string {
   return `${(x * 100).toFixed(2)} %`;
 }
 
+function scheduleArg(s: string | undefined): 'constant' | 'cosine' {
+  if (s === 'constant' || s === 'cosine') return s;
+  throw new LabError('bad-argument', `--schedule must be constant or cosine, got "${s}"`);
+}
+
 export const trainCommand: CliCommand = {
   name: 'train',
   usage:
-    'train --data F --model lstm|gru|bilstm|mlp [--seq 3] [--ensemble 10] [--seed 0] [--epochs N] [--lr 0.001] [--batch 32] [--dropout 0.5] [--label-smoothing 0.1] [--weight-decay 0] [--features a,b] [--pad] [--val 0.2 --patience 5] [--backend wasm|cpu] [--save DIR] [--json]',
+    'train --data F --model lstm|gru|bilstm|mlp [--seq 3] [--ensemble 10] [--seed 0] [--epochs N] [--lr 0.001] [--batch 32] [--dropout 0.5] [--label-smoothing 0.1] [--weight-decay 0] [--mixup 0.4] [--schedule constant|cosine] [--features a,b] [--pad] [--val 0.2 --patience 5] [--backend wasm|cpu] [--save DIR] [--json]',
   async run(args) {
     const file = optString(args, 'data');
     if (!file) throw new LabError('bad-argument', '--data <feature table> is required');
@@ -50,6 +55,8 @@ export const trainCommand: CliCommand = {
       dropout: optNumber(args, 'dropout', d.dropout),
       labelSmoothing: optNumber(args, 'label-smoothing', d.labelSmoothing),
       weightDecay: optNumber(args, 'weight-decay', 0),
+      mixup: optNumber(args, 'mixup', d.mixup),
+      schedule: scheduleArg(optString(args, 'schedule', d.schedule)),
       validationFraction: val > 0 ? val : undefined,
       earlyStopping: val > 0 && patience > 0 ? { patience } : undefined,
     };
@@ -88,7 +95,7 @@ export const trainCommand: CliCommand = {
       split: r.splitDescription,
       testTracks: r.trackIds.length,
       seed,
-      settings: { epochs, learningRate: opts.learningRate, batchSize: opts.batchSize, dropout: opts.dropout, labelSmoothing: opts.labelSmoothing, weightDecay: opts.weightDecay, steps: opts.steps ?? null, features: opts.features?.length ?? ds.featureNames.length },
+      settings: { epochs, learningRate: opts.learningRate, batchSize: opts.batchSize, dropout: opts.dropout, labelSmoothing: opts.labelSmoothing, weightDecay: opts.weightDecay, mixup: opts.mixup, schedule: opts.schedule, steps: opts.steps ?? null, features: opts.features?.length ?? ds.featureNames.length },
       backend: backend.name,
       backendStepMs: backend.stepMs,
       members: r.members.map((m) => ({ seed: m.seed, accuracy: m.accuracy, macroF1: m.macroF1, epochs: m.epochsRun, trainSec: m.trainMs / 1000, secPerEpoch: m.meanEpochMs / 1000 })),

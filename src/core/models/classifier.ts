@@ -14,6 +14,7 @@ import { fitStandardizer, type Standardizer } from '../data/scale';
 import { resolveSplit, type Split, type SplitChoice } from '../data/split';
 import { buildSequences, defaultSequenceLength, selectFeatureIndices } from '../data/sequences';
 import { evaluatePredictions, voteByTrack, type EvaluationResult } from '../eval/metrics';
+import { MODEL_DEFAULTS } from './defaults';
 import { buildMlp } from './mlp';
 import type { Network, NetworkKind } from './network';
 import { buildSequenceModel } from './sequence';
@@ -21,17 +22,7 @@ import { argmaxRows, predictProbabilities, trainNetwork, type EpochMetrics, type
 
 export type ModelKind = NetworkKind;
 
-/**
- * Defaults per model, chosen on held-out *training* tracks of the NTNU tables (two 20 % track
- * folds × 4 seeds; the test tracks were not used): dropout 0.5 and label smoothing 0.1 helped the
- * recurrent models by ~1–3 points of validation accuracy, longer schedules did not.
- */
-export const MODEL_DEFAULTS: Record<ModelKind, { epochs: number; learningRate: number; batchSize: number; dropout: number; labelSmoothing: number }> = {
-  mlp: { epochs: 60, learningRate: 1e-3, batchSize: 32, dropout: 0.3, labelSmoothing: 0.1 },
-  lstm: { epochs: 40, learningRate: 1e-3, batchSize: 32, dropout: 0.5, labelSmoothing: 0.1 },
-  gru: { epochs: 30, learningRate: 1e-3, batchSize: 32, dropout: 0.5, labelSmoothing: 0.1 },
-  bilstm: { epochs: 25, learningRate: 1e-3, batchSize: 32, dropout: 0.5, labelSmoothing: 0.1 },
-};
+export { MODEL_DEFAULTS, type ModelDefaults } from './defaults';
 
 export interface ClassifierOptions {
   kind: ModelKind;
@@ -56,9 +47,9 @@ export interface ClassifierOptions {
   inputNoise?: number;
   /** Average the weights of the last k epochs (SWA); default 0. */
   averageLastEpochs?: number;
-  /** Learning-rate schedule; default constant. */
+  /** Learning-rate schedule; default per model ({@link MODEL_DEFAULTS}). */
   schedule?: 'constant' | 'cosine';
-  /** Mixup α; default 0 (off). */
+  /** Mixup α, 0 = off; default per model ({@link MODEL_DEFAULTS}). */
   mixup?: number;
   /** Recurrent units (sequence models). */
   units?: number;
@@ -222,8 +213,8 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
       labelSmoothing: opts.labelSmoothing ?? defaults.labelSmoothing,
       inputNoise: opts.inputNoise,
       averageLastEpochs: opts.averageLastEpochs,
-      schedule: opts.schedule,
-      mixup: opts.mixup,
+      schedule: opts.schedule ?? defaults.schedule,
+      mixup: opts.mixup ?? defaults.mixup,
       seed: opts.seed,
       validation: valData,
       earlyStopping: opts.earlyStopping,

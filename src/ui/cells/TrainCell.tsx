@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { MODEL_DEFAULTS } from '../../core/models/classifier';
+import { MODEL_DEFAULTS } from '../../core/models/defaults';
 import { defaultSequenceLength } from '../../core/data/sequences';
 import type { EpochMetrics } from '../../core/models/train';
 import { setParams, type ModelKindParam } from '../../state/lab';
@@ -58,7 +58,13 @@ export function TrainCell() {
         <>
           <div className="controls">
             <div className="control-col">
-              <SelectField label="Model" value={p.kind} options={KINDS} onChange={(kind) => set({ kind })} testId="train-model" />
+              <SelectField
+                label="Model"
+                value={p.kind}
+                options={KINDS}
+                onChange={(kind) => set({ kind, dropout: MODEL_DEFAULTS[kind].dropout, labelSmoothing: MODEL_DEFAULTS[kind].labelSmoothing, mixup: MODEL_DEFAULTS[kind].mixup })}
+                testId="train-model"
+              />
               <SelectField
                 label="Features"
                 value={p.featureMode}
@@ -78,6 +84,9 @@ export function TrainCell() {
               <NumberField label={`Epochs (0 = default ${d.epochs})`} value={p.epochs} min={0} max={1000} onChange={(epochs) => set({ epochs })} testId="train-epochs" />
               <NumberField label="Batch size" value={p.batchSize} min={1} max={1024} onChange={(batchSize) => set({ batchSize })} testId="train-batch" />
               <NumberField label="Learning rate" value={p.learningRate} min={0.00001} max={1} step={0.0001} onChange={(learningRate) => set({ learningRate })} testId="train-lr" />
+              <NumberField label="Dropout" value={p.dropout} min={0} max={0.9} step={0.05} onChange={(dropout) => set({ dropout })} testId="train-dropout" />
+              <NumberField label="Label smoothing" value={p.labelSmoothing} min={0} max={0.5} step={0.05} onChange={(labelSmoothing) => set({ labelSmoothing })} testId="train-label-smoothing" />
+              <NumberField label="Mixup α (0 = off)" value={p.mixup} min={0} max={2} step={0.1} onChange={(mixup) => set({ mixup })} testId="train-mixup" />
               <NumberField label="Ensemble size" value={p.ensemble} min={1} max={50} onChange={(ensemble) => set({ ensemble })} testId="train-ensemble" />
               <NumberField label="Seed" value={p.seed} onChange={(seed) => set({ seed })} testId="train-seed" />
               <NumberField label="Validation share of training tracks" value={p.validationFraction} min={0} max={0.5} step={0.05} onChange={(validationFraction) => set({ validationFraction })} />
