@@ -81,7 +81,7 @@ test.describe('training neural models in the browser', () => {
     await expect(page.getByTestId('saved-model')).toHaveCount(1);
   });
 
-  test('an ensemble reports both votes; a model exports as files and imports back; a corrupt import is refused', async ({ page }) => {
+  test('an ensemble reports both votes; ensembles and single models export as files and import back; incomplete or corrupt imports are refused', async ({ page }) => {
     test.setTimeout(300_000);
     await openFresh(page);
     await loadFile(page, gtzan('GenreClassData_30s.txt'));
@@ -90,35 +90,53 @@ test.describe('training neural models in the browser', () => {
     await page.getByTestId('run-train').click();
     await expect(page.getByTestId('train-votes')).toContainText('majority vote', { timeout: 200_000 });
     await expect(page.getByTestId('train-members').locator('tbody tr')).toHaveCount(2);
+    await expect(page.getByTestId('saved-model')).toHaveCount(1);
+
+    const dir = mkdtempSync(join(tmpdir(), 'genre-model-'));
+    const downloads: Download[] = [];
+    page.on('download', (d) => downloads.push(d));
+    const exportFirst = async (n: number) => {
+      downloads.length = 0;
+      await page.getByTestId('saved-model').first().getByTestId('export-model').click();
+      await expect.poll(() => downloads.length).toBe(n);
+      const paths: string[] = [];
+      for (const d of downloads) {
+        const p = join(dir, d.suggestedFilename());
+        await d.saveAs(p);
+        paths.push(p);
+      }
+      return paths;
+    };
+
+    // The ensemble exports three files per member and imports back as one ensemble of two.
+    const ensemblePaths = await exportFirst(6);
+    expect(ensemblePaths.map((p) => p.split('/').pop()).sort()).toEqual(['mlp-2-m1-metadata.json', 'mlp-2-m1-model.json', 'mlp-2-m1-weights.bin', 'mlp-2-m2-metadata.json', 'mlp-2-m2-model.json', 'mlp-2-m2-weights.bin']);
+    await page.getByTestId('import-model-input').setInputFiles(ensemblePaths);
+    await expect(page.getByTestId('import-notice')).toContainText('Imported an ensemble of 2 mlp models (63 features, recipe ntnu30)');
+    await expect(page.getByTestId('saved-model')).toHaveCount(2);
+    // An ensemble with a member's weights missing is refused with the file named.
+    await page.getByTestId('import-model-input').setInputFiles(ensemblePaths.filter((p) => !p.endsWith('m2-weights.bin')));
+    await expect(page.getByTestId('saved-models').getByTestId('error')).toContainText('mlp-2-m2- is missing its weights.bin');
+    await expect(page.getByTestId('saved-model')).toHaveCount(2);
 
     // A single model: export its three files.
     await page.getByTestId('train-ensemble').fill('1');
     await page.getByTestId('run-train').click();
-    await expect(page.getByTestId('saved-model')).toHaveCount(2, { timeout: 200_000 });
-    const dir = mkdtempSync(join(tmpdir(), 'genre-model-'));
-    const downloads: Download[] = [];
-    page.on('download', (d) => downloads.push(d));
-    await page.getByTestId('saved-model').first().getByTestId('export-model').click();
-    await expect.poll(() => downloads.length).toBe(3);
-    const paths: string[] = [];
-    for (const d of downloads) {
-      const p = join(dir, d.suggestedFilename());
-      await d.saveAs(p);
-      paths.push(p);
-    }
+    await expect(page.getByTestId('saved-model')).toHaveCount(3, { timeout: 200_000 });
+    const paths = await exportFirst(3);
     expect(paths.map((p) => p.split('/').pop()).sort()).toEqual(['mlp-metadata.json', 'mlp-model.json', 'mlp-weights.bin']);
 
-    // Import them back: a third saved model appears.
+    // Import them back: another saved model appears.
     await page.getByTestId('import-model-input').setInputFiles(paths);
     await expect(page.getByTestId('import-notice')).toContainText('Imported a mlp model (63 features, recipe ntnu30)');
-    await expect(page.getByTestId('saved-model')).toHaveCount(3);
+    await expect(page.getByTestId('saved-model')).toHaveCount(4);
 
     // A corrupt model.json: a clear message in the cell, nothing else changes.
     const badJson = join(dir, 'bad-model.json');
     writeFileSync(badJson, '{"modelTopology": 42');
     await page.getByTestId('import-model-input').setInputFiles([badJson, paths.find((p) => p.endsWith('.bin'))!, paths.find((p) => p.endsWith('metadata.json'))!]);
     await expect(page.getByTestId('saved-models').getByTestId('error')).toBeVisible();
-    await expect(page.getByTestId('saved-model')).toHaveCount(3);
+    await expect(page.getByTestId('saved-model')).toHaveCount(4);
     expect(readFileSync(paths.find((p) => p.endsWith('metadata.json'))!, 'utf8')).toContain('"recipeVersion"');
   });
 });

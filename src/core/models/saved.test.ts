@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LabError } from '../errors';
 import { initNodeBackend } from '../../node/tfNode';
 import { evaluateOnRows, predictTracks, trainClassifier } from './classifier';
-import { checkModelMatchesDataset, exportModelFiles, importModelFiles, loadSavedModel, serializeClassifier, validateSavedModel, type SavedModel } from './saved';
+import { checkEnsembleMembers, checkModelMatchesDataset, exportModelFiles, groupModelFiles, importModelFiles, loadSavedModel, serializeClassifier, validateSavedModel, type SavedModel } from './saved';
 import { makeSyntheticDataset } from './testData';
 import { resolveSplit } from '../data/split';
 import { RECIPES } from '../features/recipes';
@@ -105,5 +105,39 @@ describe('saved models', () => {
     expect(() => checkModelMatchesDataset(saved.metadata, { ...ds, meta: { recipe: 'ntnu30' } })).toThrow(/recipe synthetic1/);
     expect(() => checkModelMatchesDataset(saved.metadata, { ...ds, featureNames: ['f0', 'f1', 'f2', 'x'] })).toThrow(/lacks 1 feature/);
     expect(() => checkModelMatchesDataset(saved.metadata, ds)).not.toThrow();
+  });
+});
+
+describe('importing picked model files', () => {
+  const f = (name: string) => ({ name });
+  it('takes any three files of the three kinds as one model', () => {
+    const g = groupModelFiles([f('weights.bin'), f('x-model.json'), f('y-metadata.json')]);
+    expect(g).toHaveLength(1);
+    expect([g[0]!.model.name, g[0]!.weights.name, g[0]!.metadata.name]).toEqual(['x-model.json', 'weights.bin', 'y-metadata.json']);
+  });
+
+  it('groups an exported ensemble by prefix, in member order (m2 before m10)', () => {
+    const names = [10, 2, 1].flatMap((i) => [`lstm-m${i}-model.json`, `lstm-m${i}-weights.bin`, `lstm-m${i}-metadata.json`]);
+    const g = groupModelFiles(names.map(f));
+    expect(g.map((x) => x.prefix)).toEqual(['lstm-m1-', 'lstm-m2-', 'lstm-m10-']);
+    expect(g[2]!.weights.name).toBe('lstm-m10-weights.bin');
+  });
+
+  it('says which file is missing or foreign', () => {
+    expect(() => groupModelFiles([f('a-m1-model.json'), f('a-m1-weights.bin'), f('a-m1-metadata.json'), f('a-m2-model.json'), f('a-m2-metadata.json')])).toThrow(/a-m2- is missing its weights\.bin/);
+    expect(() => groupModelFiles([f('model.json'), f('notes.txt')])).toThrow(/notes\.txt: not a model file/);
+    expect(() => groupModelFiles([])).toThrow(/No files picked/);
+  });
+
+  it('refuses an ensemble whose members read different features', async () => {
+    const ds = makeSyntheticDataset({ genres: 3, tracksPerGenre: 6, segments: 1, features: 4 });
+    const a = await trainClassifier(ds, { kind: 'mlp', seed: 1, epochs: 1, hidden: [4] });
+    const b = await trainClassifier(ds, { kind: 'mlp', seed: 2, epochs: 1, hidden: [4], features: ds.featureNames.slice(0, 3) });
+    const sa = await serializeClassifier(a);
+    const sb = await serializeClassifier(b);
+    a.dispose();
+    b.dispose();
+    expect(() => checkEnsembleMembers([sa, sa])).not.toThrow();
+    expect(() => checkEnsembleMembers([sa, sb])).toThrow(/Member 2 \(mlp, 3 features/);
   });
 });

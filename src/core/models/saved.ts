@@ -250,6 +250,58 @@ export function importModelFiles(files: { modelJson: string; weightsBin: ArrayBu
   });
 }
 
+type ModelFileRole = 'model' | 'weights' | 'metadata';
+
+function roleOf(name: string): ModelFileRole | undefined {
+  if (/metadata\.json$/i.test(name)) return 'metadata';
+  if (/model\.json$/i.test(name)) return 'model';
+  if (/\.bin$/i.test(name)) return 'weights';
+  return undefined;
+}
+
+/**
+ * Sort picked files into saved models. Three files (one of each kind) are one model whatever their
+ * names; more are grouped by the prefix before `model.json` / `weights.bin` / `metadata.json`, as
+ * an ensemble exports them (`lstm-x10-m1-model.json`, …, `lstm-x10-m10-metadata.json`), in member
+ * order. Throws with what is missing or foreign.
+ */
+export function groupModelFiles<F extends { name: string }>(files: readonly F[]): { prefix: string; model: F; weights: F; metadata: F }[] {
+  if (files.length === 0) throw new LabError('bad-argument', 'No files picked: pick model.json, weights.bin and metadata.json together (three per ensemble member).');
+  const foreign = files.filter((f) => !roleOf(f.name));
+  if (foreign.length) throw new LabError('bad-argument', `${foreign.map((f) => f.name).join(', ')}: not a model file — pick model.json, weights.bin and metadata.json.`);
+  const byRole = (role: ModelFileRole) => files.filter((f) => roleOf(f.name) === role);
+  if (files.length === 3 && byRole('model').length === 1 && byRole('weights').length === 1 && byRole('metadata').length === 1)
+    return [{ prefix: '', model: byRole('model')[0]!, weights: byRole('weights')[0]!, metadata: byRole('metadata')[0]! }];
+  const groups = new Map<string, Partial<Record<ModelFileRole, F>>>();
+  for (const f of files) {
+    const role = roleOf(f.name) as ModelFileRole;
+    const prefix = f.name.replace(role === 'weights' ? /(weights)?\.bin$/i : role === 'model' ? /model\.json$/i : /metadata\.json$/i, '');
+    const g = groups.get(prefix) ?? {};
+    if (g[role]) throw new LabError('bad-argument', `Two ${role} files for ${prefix || 'one model'}: ${g[role]!.name} and ${f.name}.`);
+    g[role] = f;
+    groups.set(prefix, g);
+  }
+  const out: { prefix: string; model: F; weights: F; metadata: F }[] = [];
+  for (const [prefix, g] of [...groups].sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }))) {
+    const missing = (['model', 'weights', 'metadata'] as const).filter((r) => !g[r]);
+    if (missing.length)
+      throw new LabError('bad-argument', `${prefix || 'The model'} is missing its ${missing.map((r) => (r === 'weights' ? 'weights.bin' : `${r}.json`)).join(' and ')}: pick all three files of every model.`);
+    out.push({ prefix, model: g.model!, weights: g.weights!, metadata: g.metadata! });
+  }
+  return out;
+}
+
+/** Members of one ensemble must read the same inputs and give the same outputs. */
+export function checkEnsembleMembers(members: readonly SavedModel[]): void {
+  const first = members[0]?.metadata;
+  if (!first) throw new LabError('bad-argument', 'An ensemble needs at least one member.');
+  const key = (m: ModelMetadata) => JSON.stringify([m.kind, m.unit, m.recipe, m.steps, m.genres, m.featureNames]);
+  members.forEach((m, i) => {
+    if (key(m.metadata) !== key(first))
+      throw new LabError('spec-mismatch', `Member ${i + 1} (${m.metadata.kind}, ${m.metadata.featureNames.length} features, recipe ${m.metadata.recipe ?? 'unknown'}) does not match member 1 (${first.kind}, ${first.featureNames.length} features, recipe ${first.recipe ?? 'unknown'}): import them as separate models.`);
+  });
+}
+
 /**
  * Check a loaded model can read `ds`: same recipe when both are known, and every feature present.
  * Throws `spec-mismatch` with what differs.

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import type { ErrorInfo } from '../../core/errors';
-import { exportModelFiles, importModelFiles } from '../../core/models/saved';
+import { checkEnsembleMembers, exportModelFiles, groupModelFiles, importModelFiles } from '../../core/models/saved';
 import { toErrorInfo } from '../../core/errors';
 import { deleteModel, getModel, newModelId, putModel } from '../../state/models';
 import { ErrorBox } from '../Cell';
@@ -40,25 +40,25 @@ export function SavedModels() {
     setNotice(undefined);
     if (!list || list.length === 0) return;
     try {
-      const files = Array.from(list);
-      const find = (re: RegExp, what: string) => {
-        const f = files.find((x) => re.test(x.name));
-        if (!f) throw new Error(`Missing ${what}: pick the three files model.json, weights.bin and metadata.json together.`);
-        return f;
-      };
-      const modelJson = await find(/model\.json$/i, 'model.json').text();
-      const weightsBin = await find(/\.bin$/i, 'weights.bin').arrayBuffer();
-      const metadataJson = await find(/metadata\.json$/i, 'metadata.json').text();
-      const saved = importModelFiles({ modelJson, weightsBin, metadataJson });
-      const m = saved.metadata;
+      // One model per three files; an exported ensemble (…-m1-model.json, …) comes back as one ensemble.
+      const groups = groupModelFiles(Array.from(list));
+      const members = [];
+      for (const g of groups) members.push(importModelFiles({ modelJson: await g.model.text(), weightsBin: await g.weights.arrayBuffer(), metadataJson: await g.metadata.text() }));
+      checkEnsembleMembers(members);
+      const m = members[0]!.metadata;
+      const acc = m.metrics['ensembleAccuracy'] ?? m.metrics['accuracy'];
       await putModel(labStore, {
         id: newModelId(),
-        name: `${m.kind.toUpperCase()} · imported · ${m.metrics['accuracy'] !== undefined ? pct(m.metrics['accuracy']) : ''}`,
+        name: `${m.kind.toUpperCase()}${members.length > 1 ? ` ×${members.length}` : ''} · imported · ${acc !== undefined ? pct(acc) : ''}`,
         createdAt: new Date().toISOString(),
         datasetName: 'imported',
-        members: [saved],
+        members,
       });
-      setNotice(`Imported a ${m.kind} model (${m.featureNames.length} features, recipe ${m.recipe ?? 'unknown'}).`);
+      setNotice(
+        members.length > 1
+          ? `Imported an ensemble of ${members.length} ${m.kind} models (${m.featureNames.length} features, recipe ${m.recipe ?? 'unknown'}).`
+          : `Imported a ${m.kind} model (${m.featureNames.length} features, recipe ${m.recipe ?? 'unknown'}).`,
+      );
     } catch (e) {
       setError(toErrorInfo(e));
     }
