@@ -43,7 +43,10 @@ test.describe('training neural models in the browser', () => {
     await openFresh(page);
     await loadFile(page, gtzan('GenreClassData_10s.txt'));
     await expect(page.getByTestId('summary-tracks')).toHaveText('990');
+    await expect(page.getByTestId('train-dropout')).toHaveValue('0.3'); // the MLP's default
     await page.getByTestId('train-model').selectOption('lstm');
+    await expect(page.getByTestId('train-dropout')).toHaveValue('0.5'); // switching model loads its defaults
+    await expect(page.getByTestId('train-mixup')).toHaveValue('0');
     await page.getByTestId('train-epochs').fill('8');
     await expect(page.getByTestId('backend')).not.toContainText('measuring', { timeout: 120_000 });
     // Measure training, not page load: wait until the idle-time chart-library load is done.

@@ -69,6 +69,7 @@ export interface TrainParams {
   labelSmoothing: number;
   /** Mixup α (0 = off). */
   mixup: number;
+  schedule: 'constant' | 'cosine';
   ensemble: number;
   seed: number;
   validationFraction: number;
@@ -177,6 +178,7 @@ export function defaultParams(ds?: Dataset): Params {
       dropout: MODEL_DEFAULTS.mlp.dropout,
       labelSmoothing: MODEL_DEFAULTS.mlp.labelSmoothing,
       mixup: MODEL_DEFAULTS.mlp.mixup,
+      schedule: MODEL_DEFAULTS.mlp.schedule,
       ensemble: 1,
       seed: 0,
       validationFraction: 0.1,

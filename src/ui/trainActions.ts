@@ -69,6 +69,7 @@ export async function startTraining(): Promise<void> {
         dropout: p.dropout,
         labelSmoothing: p.labelSmoothing,
         mixup: p.mixup,
+        schedule: p.schedule,
         validationFraction: p.validationFraction > 0 ? p.validationFraction : undefined,
         earlyStopping: p.earlyStopping && p.validationFraction > 0 ? { patience: p.patience, monitor: 'valLoss' } : undefined,
       },

@@ -62,7 +62,10 @@ export function TrainCell() {
                 label="Model"
                 value={p.kind}
                 options={KINDS}
-                onChange={(kind) => set({ kind, dropout: MODEL_DEFAULTS[kind].dropout, labelSmoothing: MODEL_DEFAULTS[kind].labelSmoothing, mixup: MODEL_DEFAULTS[kind].mixup })}
+                onChange={(kind) => {
+                  const d = MODEL_DEFAULTS[kind];
+                  set({ kind, dropout: d.dropout, labelSmoothing: d.labelSmoothing, mixup: d.mixup, schedule: d.schedule });
+                }}
                 testId="train-model"
               />
               <SelectField
@@ -84,9 +87,6 @@ export function TrainCell() {
               <NumberField label={`Epochs (0 = default ${d.epochs})`} value={p.epochs} min={0} max={1000} onChange={(epochs) => set({ epochs })} testId="train-epochs" />
               <NumberField label="Batch size" value={p.batchSize} min={1} max={1024} onChange={(batchSize) => set({ batchSize })} testId="train-batch" />
               <NumberField label="Learning rate" value={p.learningRate} min={0.00001} max={1} step={0.0001} onChange={(learningRate) => set({ learningRate })} testId="train-lr" />
-              <NumberField label="Dropout" value={p.dropout} min={0} max={0.9} step={0.05} onChange={(dropout) => set({ dropout })} testId="train-dropout" />
-              <NumberField label="Label smoothing" value={p.labelSmoothing} min={0} max={0.5} step={0.05} onChange={(labelSmoothing) => set({ labelSmoothing })} testId="train-label-smoothing" />
-              <NumberField label="Mixup α (0 = off)" value={p.mixup} min={0} max={2} step={0.1} onChange={(mixup) => set({ mixup })} testId="train-mixup" />
               <NumberField label="Ensemble size" value={p.ensemble} min={1} max={50} onChange={(ensemble) => set({ ensemble })} testId="train-ensemble" />
               <NumberField label="Seed" value={p.seed} onChange={(seed) => set({ seed })} testId="train-seed" />
               <NumberField label="Validation share of training tracks" value={p.validationFraction} min={0} max={0.5} step={0.05} onChange={(validationFraction) => set({ validationFraction })} />
@@ -95,6 +95,31 @@ export function TrainCell() {
               </label>
             </div>
           </div>
+          <details className="train-regularisation" data-testid="train-regularisation">
+            <summary>
+              Regularisation: dropout {p.dropout}, label smoothing {p.labelSmoothing}, mixup {p.mixup > 0 ? `α ${p.mixup}` : 'off'}, {p.schedule} learning rate
+            </summary>
+            <div className="controls">
+              <div className="control-col">
+                <NumberField label="Dropout" value={p.dropout} min={0} max={0.9} step={0.05} onChange={(dropout) => set({ dropout })} testId="train-dropout" />
+                <NumberField label="Label smoothing" value={p.labelSmoothing} min={0} max={0.5} step={0.05} onChange={(labelSmoothing) => set({ labelSmoothing })} testId="train-label-smoothing" />
+              </div>
+              <div className="control-col">
+                <NumberField label="Mixup α (0 = off)" value={p.mixup} min={0} max={2} step={0.1} onChange={(mixup) => set({ mixup })} testId="train-mixup" />
+                <SelectField
+                  label="Learning-rate schedule"
+                  value={p.schedule}
+                  options={[
+                    { value: 'constant', label: 'constant' },
+                    { value: 'cosine', label: 'cosine decay to 0' },
+                  ]}
+                  onChange={(schedule) => set({ schedule })}
+                  testId="train-schedule"
+                />
+              </div>
+            </div>
+            <p className="small muted">Switching the model loads its defaults (chosen by cross-validation on training tracks only). Mixup blends pairs of training samples and their labels.</p>
+          </details>
           {p.featureMode === 'chosen' && <MultiPicker label="Features" options={ds.featureNames} value={p.features} onChange={(features) => set({ features })} testId="train-features" />}
           <BackendBadge />
           <RunBar

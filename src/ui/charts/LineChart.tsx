@@ -52,8 +52,9 @@ export function LineChart({ title, series, height = 220, testId }: { title: stri
             {t}
           </text>
         ))}
-      <text x={width / 2} y={height - m.b + 28} textAnchor="middle" className="lc-tick">
-        epoch
+      {/* at the right end, clear of the legend along the bottom-left */}
+      <text x={width - m.r} y={height - 6} textAnchor="end" className="lc-tick">
+        epoch →
       </text>
       {series.map((s) => (
         <polyline
