@@ -82,12 +82,20 @@ self.onmessage = async (ev: MessageEvent<TrainRequest>) => {
     const choice = await ensureBackend(m.backend);
     const ds: Dataset = m.dataset;
     let member = 0;
+    // Progress at most every 100 ms (and at each epoch's end): a batch takes ~10 ms, and a message
+    // per batch re-rendered the cell ~100 times a second on the page's thread.
+    let lastProgress = 0;
     const result = await trainEnsemble(ds, {
       ...m.options,
       keepMembers: true,
       cancel: token,
       onEpoch: (metrics) => post({ type: 'epoch', runId: m.runId, member, metrics }),
-      onProgress: (p) => post({ type: 'progress', runId: m.runId, member, progress: p }),
+      onProgress: (p) => {
+        const now = performance.now();
+        if (now - lastProgress < 100 && p.batch < p.batchesPerEpoch) return;
+        lastProgress = now;
+        post({ type: 'progress', runId: m.runId, member, progress: p });
+      },
       onMember: (i, summary) => {
         member = i + 1;
         post({ type: 'member', runId: m.runId, summary });
