@@ -142,4 +142,25 @@ test.describe('training neural models in the browser', () => {
     await expect(page.getByTestId('saved-model')).toHaveCount(4);
     expect(readFileSync(paths.find((p) => p.endsWith('metadata.json'))!, 'utf8')).toContain('"recipeVersion"');
   });
+
+  test('a reload mid-ensemble keeps the members that had finished, as a saved model, and says so', async ({ page }) => {
+    test.setTimeout(300_000);
+    await openFresh(page);
+    await loadFile(page, gtzan('GenreClassData_30s.txt'));
+    await page.getByTestId('train-epochs').fill('40');
+    await page.getByTestId('train-ensemble').fill('4');
+    await page.getByTestId('run-train').click();
+    // "model 2 of 4": the first member is trained, tested and kept.
+    await expect(page.getByTestId('train-progress')).toContainText('model 2 of 4', { timeout: 200_000 });
+    await expect(page.getByTestId('saved-model')).toHaveCount(0);
+    await page.waitForTimeout(500);
+    await page.reload();
+    await expect(page.getByTestId('train-notice')).toContainText('A reload interrupted training MLP ×4 on GenreClassData_30s.txt', { timeout: 30_000 });
+    await expect(page.getByTestId('saved-model')).toHaveCount(1);
+    await expect(page.getByTestId('saved-model')).toContainText(/interrupted by a reload: [123] of 4 members/);
+    // Said once: another reload shows the model but no notice.
+    await page.reload();
+    await expect(page.getByTestId('saved-model')).toHaveCount(1);
+    await expect(page.getByTestId('train-notice')).toHaveCount(0);
+  });
 });

@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { restoreLab, startPersisting } from './state/persist';
 import { restoreModels } from './state/models';
-import './ui/trainActions';
+import { restoreInterruptedTraining } from './ui/trainActions';
 import { loadDemoCorpus } from './ui/audioImport';
 import { restoreClassify } from './ui/classify';
 import { App } from './ui/App';
@@ -17,7 +17,10 @@ const lab = restoreLab(labStore).then(() => {
   if (!labStore.getState().dataset && !new URLSearchParams(location.search).has('empty')) void loadDemoCorpus();
 });
 // The Classify cell's last file and results (re-run if the reload cut the run short).
-void Promise.allSettled([models, lab]).then(() => restoreClassify());
+void Promise.allSettled([models, lab]).then(async () => {
+  await restoreInterruptedTraining();
+  await restoreClassify();
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -144,6 +144,8 @@ export interface LabState {
   compare: CompareEntry[];
   /** The training run in progress or last finished (not saved). */
   training?: TrainingState;
+  /** Said once after a reload interrupted a training run (what was kept of it). */
+  trainingNotice?: string;
   /** The tfjs backend the training worker chose, with its measurements. */
   backend?: import('../core/models/tfBackend').BackendChoice;
 }

@@ -6,7 +6,9 @@ import { toErrorInfo } from '../core/errors';
 import type { EvaluationResult } from '../core/eval/metrics';
 import { MODEL_DEFAULTS } from '../core/models/defaults';
 import { addCompareEntry, setRun, splitChoice, type CompareEntry, type TrainParams } from '../state/lab';
+import type { SavedModel } from '../core/models/saved';
 import { newModelId, putModel } from '../state/models';
+import { loadCellValue, saveCellValue } from '../state/persist';
 import { onBackendChosen, requestBackend, trainInWorker } from '../workers/trainClient';
 import { runCell, setClassicRunListener } from './actions';
 import { labStore } from './store';
@@ -49,6 +51,11 @@ export async function startTraining(): Promise<void> {
     const t = labStore.getState().training;
     if (t && t.runId === runId) labStore.setState({ training: { ...t, ...patch } });
   };
+  const modelId = newModelId();
+  const label = (n: number) => `${KIND_LABEL[p.kind]}${n > 1 ? ` ×${n}` : ''}`;
+  // Members are kept as they finish, so a reload mid-run loses only the member in training.
+  const finished: SavedModel[] = [];
+  const pending = (): PendingTraining => ({ id: modelId, kind: label(p.ensemble), datasetName: ds.name, of: p.ensemble, createdAt: new Date().toISOString(), members: finished });
   try {
     const features = await resolveTrainFeatures(p);
     if (features.length === 0) throw new Error('Choose at least one feature.');
@@ -86,9 +93,11 @@ export async function startTraining(): Promise<void> {
         onProgress(member, progress) {
           update({ progress, member });
         },
-        onMember(summary) {
+        onMember(summary, saved) {
           const t = labStore.getState().training;
           if (t && t.runId === runId) update({ summaries: [...t.summaries, summary] });
+          finished.push(saved);
+          void saveCellValue(PENDING_KEY, pending()).catch(() => undefined);
         },
       },
     );
@@ -96,8 +105,6 @@ export async function startTraining(): Promise<void> {
     const out = await handle.promise;
     const r = out.result;
     const headline: EvaluationResult = r.members.length > 1 ? r.meanProbability : r.majority;
-    const modelId = newModelId();
-    const label = `${KIND_LABEL[p.kind]}${r.members.length > 1 ? ` ×${r.members.length}` : ''}`;
     const note = r.cancelled ? `cancelled: best weights so far (${r.members.length} of ${p.ensemble} member(s))` : undefined;
     // The saved members carry the ensemble's own numbers too, for the model list.
     for (const m of out.saved) {
@@ -107,7 +114,7 @@ export async function startTraining(): Promise<void> {
     if (out.saved.length > 0) {
       await putModel(labStore, {
         id: modelId,
-        name: `${label} · ${ds.name} · ${(headline.accuracy * 100).toFixed(1)} %`,
+        name: `${label(r.members.length)} · ${ds.name} · ${(headline.accuracy * 100).toFixed(1)} %`,
         createdAt: new Date().toISOString(),
         datasetName: ds.name,
         members: out.saved,
@@ -116,7 +123,7 @@ export async function startTraining(): Promise<void> {
     const entry: CompareEntry = {
       id: `run-${modelId}`,
       createdAt: new Date().toISOString(),
-      model: label,
+      model: label(r.members.length),
       datasetName: ds.name,
       features,
       split: r.splitDescription,
@@ -147,7 +154,57 @@ export async function startTraining(): Promise<void> {
     update({ status: info.code === 'cancelled' ? 'cancelled' : 'error', error: info.code === 'cancelled' ? undefined : info });
   } finally {
     if (current?.runId === runId) current = undefined;
+    await clearPending(modelId);
   }
+}
+
+/** The members of a run still in progress, saved as they finish (key in the lab's database). */
+interface PendingTraining {
+  id: string;
+  /** "LSTM ×10" */
+  kind: string;
+  datasetName: string;
+  /** Members asked for. */
+  of: number;
+  createdAt: string;
+  members: SavedModel[];
+}
+
+const PENDING_KEY = 'pending-training';
+
+async function clearPending(id: string): Promise<void> {
+  try {
+    const p = await loadCellValue<PendingTraining>(PENDING_KEY);
+    if (p?.id === id) await saveCellValue(PENDING_KEY, undefined);
+  } catch {
+    // nothing saved, nothing to clear
+  }
+}
+
+/**
+ * After a reload: a training run the reload interrupted left its finished members behind; keep
+ * them as a saved model (named as interrupted) and say so in the Train cell once.
+ */
+export async function restoreInterruptedTraining(): Promise<void> {
+  let p: PendingTraining | undefined;
+  try {
+    p = await loadCellValue<PendingTraining>(PENDING_KEY);
+  } catch {
+    return;
+  }
+  if (!p) return;
+  await saveCellValue(PENDING_KEY, undefined);
+  if (p.members.length === 0) return;
+  const k = p.members.length;
+  const mean = p.members.reduce((a, m) => a + (m.metadata.metrics['accuracy'] ?? 0), 0) / k;
+  await putModel(labStore, {
+    id: p.id,
+    name: `${p.kind} · ${p.datasetName} · interrupted by a reload: ${k} of ${p.of} member${p.of === 1 ? '' : 's'} (mean ${(mean * 100).toFixed(1)} %)`,
+    createdAt: p.createdAt,
+    datasetName: p.datasetName,
+    members: p.members,
+  });
+  labStore.setState({ trainingNotice: `A reload interrupted training ${p.kind} on ${p.datasetName}; the ${k} finished member${k === 1 ? ' was' : 's were'} kept as a saved model.` });
 }
 
 export function cancelTraining(): void {

@@ -66,7 +66,7 @@ export type TrainResponse =
   | { type: 'backend'; choice: import('../core/models/tfBackend').BackendChoice }
   | { type: 'epoch'; runId: number; member: number; metrics: import('../core/models/train').EpochMetrics }
   | { type: 'progress'; runId: number; member: number; progress: import('../core/models/train').TrainProgress }
-  | { type: 'member'; runId: number; summary: import('../core/models/ensemble').MemberSummary }
+  | { type: 'member'; runId: number; summary: import('../core/models/ensemble').MemberSummary; saved: import('../core/models/saved').SavedModel }
   | { type: 'done'; runId: number; result: Omit<import('../core/models/ensemble').EnsembleResult, 'classifiers'>; saved: import('../core/models/saved').SavedModel[]; backend: string }
   | { type: 'predicted'; runId: number; probabilities: Float32Array }
   | { type: 'error'; runId: number; error: ErrorInfo };

@@ -82,6 +82,7 @@ self.onmessage = async (ev: MessageEvent<TrainRequest>) => {
     const choice = await ensureBackend(m.backend);
     const ds: Dataset = m.dataset;
     let member = 0;
+    const saved: SavedModel[] = [];
     // Progress at most every 100 ms (and at each epoch's end): a batch takes ~10 ms, and a message
     // per batch re-rendered the cell ~100 times a second on the page's thread.
     let lastProgress = 0;
@@ -96,16 +97,16 @@ self.onmessage = async (ev: MessageEvent<TrainRequest>) => {
         lastProgress = now;
         post({ type: 'progress', runId: m.runId, member, progress: p });
       },
-      onMember: (i, summary) => {
+      // Each member is serialised as soon as it is tested, so the page can keep it even if the
+      // run is later cancelled or the page reloaded.
+      onMember: async (i, summary, c) => {
         member = i + 1;
-        post({ type: 'member', runId: m.runId, summary });
+        const s = await serializeClassifier(c, { backend: choice.name, training: trainingSettings(m.options) });
+        saved.push(s);
+        post({ type: 'member', runId: m.runId, summary, saved: s });
       },
     });
-    const saved: SavedModel[] = [];
-    for (const c of result.classifiers ?? []) {
-      saved.push(await serializeClassifier(c, { backend: choice.name, training: trainingSettings(m.options) }));
-      c.dispose();
-    }
+    for (const c of result.classifiers ?? []) c.dispose();
     const { classifiers: _drop, ...plain } = result;
     void _drop;
     post({ type: 'done', runId: m.runId, result: plain, saved, backend: choice.name });

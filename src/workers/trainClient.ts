@@ -38,7 +38,7 @@ export function requestBackend(backend: BackendName | 'auto'): void {
 export interface TrainCallbacks {
   onEpoch(member: number, m: EpochMetrics): void;
   onProgress(member: number, p: TrainProgress): void;
-  onMember(s: MemberSummary): void;
+  onMember(s: MemberSummary, saved: SavedModel): void;
 }
 
 export interface TrainOutcome {
@@ -60,7 +60,7 @@ export function trainInWorker(
       if (!('runId' in m) || m.runId !== runId) return;
       if (m.type === 'epoch') cb.onEpoch(m.member, m.metrics);
       else if (m.type === 'progress') cb.onProgress(m.member, m.progress);
-      else if (m.type === 'member') cb.onMember(m.summary);
+      else if (m.type === 'member') cb.onMember(m.summary, m.saved);
       else if (m.type === 'done') {
         listeners.delete(l);
         resolve({ result: m.result, saved: m.saved, backend: m.backend });

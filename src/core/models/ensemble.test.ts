@@ -46,7 +46,7 @@ describe('trainEnsemble', () => {
   it('trains members with distinct derived seeds and reports each, the mean and the votes', async () => {
     const ds = makeSyntheticDataset({ genres: 3, tracksPerGenre: 8, segments: 3, features: 4, noise: 2 });
     const seen: number[] = [];
-    const r = await trainEnsemble(ds, { kind: 'mlp', seed: 5, members: 3, epochs: 3, hidden: [8], onMember: (i) => seen.push(i) });
+    const r = await trainEnsemble(ds, { kind: 'mlp', seed: 5, members: 3, epochs: 3, hidden: [8], onMember: (i) => void seen.push(i) });
     expect(seen).toEqual([0, 1, 2]);
     expect(new Set(r.members.map((m) => m.seed)).size).toBe(3);
     const mean = r.members.reduce((a, m) => a + m.accuracy, 0) / 3;
@@ -59,7 +59,7 @@ describe('trainEnsemble', () => {
   it('stops between members when cancelled', async () => {
     const ds = makeSyntheticDataset({ genres: 2, tracksPerGenre: 6, segments: 2, features: 3 });
     const token = { cancelled: false };
-    const r = await trainEnsemble(ds, { kind: 'mlp', seed: 1, members: 4, epochs: 1, hidden: [4], cancel: token, onMember: () => (token.cancelled = true) });
+    const r = await trainEnsemble(ds, { kind: 'mlp', seed: 1, members: 4, epochs: 1, hidden: [4], cancel: token, onMember: () => void (token.cancelled = true) });
     expect(r.cancelled).toBe(true);
     expect(r.members).toHaveLength(1);
   });

@@ -57,8 +57,11 @@ export interface EnsembleOptions extends ClassifierOptions {
   members: number;
   /** Keep the members' networks (to save or reuse); default false: each is disposed after testing. */
   keepMembers?: boolean;
-  /** Called after each member is trained and tested. */
-  onMember?: (index: number, summary: MemberSummary) => void;
+  /**
+   * Called after each member is trained and tested, with the member itself (valid during the
+   * call; e.g. to save it at once). A returned promise is awaited before the next member.
+   */
+  onMember?: (index: number, summary: MemberSummary, member: TrainedClassifier) => void | Promise<void>;
 }
 
 export interface MemberSummary {
@@ -123,7 +126,7 @@ export async function trainEnsemble(ds: Dataset, opts: EnsembleOptions): Promise
         cancelled: c.train.cancelled,
       };
       members.push(summary);
-      opts.onMember?.(i, summary);
+      await opts.onMember?.(i, summary, c);
       if (c.train.cancelled) cancelled = true;
     } finally {
       if (opts.keepMembers) kept.push(c);

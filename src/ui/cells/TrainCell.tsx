@@ -29,6 +29,7 @@ export function TrainCell() {
   const p = useLab((s) => s.params.train);
   const t = useLab((s) => s.training);
   const backend = useLab((s) => s.backend);
+  const notice = useLab((s) => s.trainingNotice);
   const entry = useLab((s) => (s.training?.resultId ? s.compare.find((c) => c.id === s.training!.resultId) : undefined));
   const set = (patch: Partial<typeof p>) => setParams(labStore, 'train', patch);
   const asked = useRef(false);
@@ -136,6 +137,14 @@ export function TrainCell() {
             </p>
           )}
           <ErrorBox error={t?.status === 'error' ? t.error : undefined} />
+          {notice && (
+            <p className="small" data-testid="train-notice">
+              {notice}{' '}
+              <button className="link" onClick={() => labStore.setState({ trainingNotice: undefined })} aria-label="dismiss">
+                ×
+              </button>
+            </p>
+          )}
           {t && t.epochs.some((e) => e.length > 0) && <Curves epochs={t.epochs[Math.min(t.member, t.epochs.length - 1)] ?? []} member={t.member} />}
           {entry && t?.status !== 'running' && (
             <div className="result" data-testid="train-result">
