@@ -263,7 +263,24 @@ function restore(net: Network, saved: tf.Tensor[]): void {
   net.variables.forEach((v, i) => v.assign(saved[i] as tf.Tensor));
 }
 
-const nextTick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/**
+ * Yield to the event loop (so cancel messages get through). Nested `setTimeout(0)` is clamped to
+ * ≥ 4 ms in browsers and workers, so there a MessageChannel round trip is used; Node has
+ * setImmediate (an open MessagePort would keep a Node process alive).
+ */
+const nextTick: () => Promise<void> = (() => {
+  const g = globalThis as { setImmediate?: (cb: () => void) => unknown };
+  if (typeof g.setImmediate === 'function') return () => new Promise<void>((resolve) => void g.setImmediate!(resolve));
+  if (typeof MessageChannel === 'undefined') return () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+  const channel = new MessageChannel();
+  const waiting: (() => void)[] = [];
+  channel.port1.onmessage = () => waiting.shift()?.();
+  return () =>
+    new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      channel.port2.postMessage(null);
+    });
+})();
 
 /**
  * Train `net` in place. Resolves when done, stopped early, or cancelled (then `cancelled` is true
