@@ -20,6 +20,7 @@ export type LabErrorCode =
   | 'audio-too-long'
   | 'spec-mismatch'
   | 'cancelled'
+  | 'microphone'
   | 'storage'
   | 'internal';
 

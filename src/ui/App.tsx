@@ -60,7 +60,7 @@ export function App() {
         <details className="help small">
           <summary>Help</summary>
           <p>
-            Work top to bottom: load a table (or audio) in <b>Data</b>, look at it in <b>Explore</b>, train and compare models, then drop your own audio in <b>Classify</b>. Every cell has
+            Work top to bottom: load a table (or audio) in <b>Data</b>, look at it in <b>Explore</b>, train and compare models, then drop your own audio — or record from the microphone — in <b>Classify</b>. Every cell has
             its own <b>Run</b>; long jobs run in background workers and can be cancelled. Your data, settings, results and trained models are kept in this browser across reloads.
           </p>
           <p>

@@ -5,6 +5,8 @@ import { DropZone } from '../DropZone';
 import { Plot } from '../charts/Plot';
 import { genreColor } from '../charts/colors';
 import { classifyAudioFile, currentClassifyFile, reclassify, timelineSpans, useClassify, type FeatureComparison, type ModelClassification } from '../classify';
+import { toErrorInfo, type ErrorInfo } from '../../core/errors';
+import { startRecording, type RecordingHandle } from '../microphone';
 import { useLab } from '../store';
 import './ClassifyCell.css';
 import { MeydaPanel } from './MeydaPanel';
@@ -73,6 +75,7 @@ export function ClassifyCell() {
           'Drop an audio file here, or click to pick one'
         )}
       </DropZone>
+      <MicRecorder disabled={busy} onRecorded={start} />
       <input ref={input} type="file" accept="audio/*,.wav,.mp3,.flac,.ogg" hidden data-testid="classify-input" onChange={(e) => { start(e.target.files?.[0]); e.target.value = ''; }} />
       {nModels === 0 && <p className="muted small">No saved neural models yet — a k-NN on the loaded table (with the k-NN cell’s settings) classifies meanwhile; models you train in the Train cell are saved and used here automatically.</p>}
       <ErrorBox error={st.error} />
@@ -115,6 +118,68 @@ export function ClassifyCell() {
       ))}
       {st.audioUrl && st.status !== 'decoding' && currentClassifyFile() && <MeydaPanel key={st.fileName} file={currentClassifyFile()!} />}
     </Cell>
+  );
+}
+
+const MIC_SECONDS = [5, 10, 30] as const;
+
+/**
+ * Record from the microphone, then classify the recording like a dropped file (it is kept across
+ * reloads the same way). Play music near the computer in class and every model answers.
+ */
+function MicRecorder({ disabled, onRecorded }: { disabled: boolean; onRecorded(f: File): void }) {
+  const [seconds, setSeconds] = useState<(typeof MIC_SECONDS)[number]>(10);
+  const [rec, setRec] = useState<{ handle?: RecordingHandle; level: number; elapsed: number }>();
+  const [error, setError] = useState<ErrorInfo>();
+  useEffect(() => () => rec?.handle?.stop(), [rec?.handle]);
+  const begin = async () => {
+    setError(undefined);
+    setRec({ level: 0, elapsed: 0 });
+    try {
+      const handle = await startRecording({ maxSec: seconds, onLevel: (level, elapsed) => setRec((r) => (r ? { ...r, level, elapsed } : r)) });
+      setRec({ handle, level: 0, elapsed: 0 });
+      const file = await handle.done;
+      setRec(undefined);
+      onRecorded(file);
+    } catch (e) {
+      setRec(undefined);
+      setError(toErrorInfo(e));
+    }
+  };
+  return (
+    <div className="mic-row" data-testid="mic">
+      {rec ? (
+        <>
+          <button type="button" onClick={() => rec.handle?.stop()} data-testid="mic-stop">
+            ■ Stop and classify
+          </button>
+          <span className="mic-meter" aria-label="input level">
+            <span style={{ width: `${Math.min(100, Math.sqrt(rec.level) * 140).toFixed(0)}%` }} />
+          </span>
+          <span className="small muted" data-testid="mic-elapsed">
+            recording… {rec.elapsed.toFixed(1)} / {seconds} s
+          </span>
+        </>
+      ) : (
+        <>
+          <button type="button" onClick={() => void begin()} disabled={disabled} data-testid="mic-record">
+            🎙 Record from the microphone
+          </button>
+          <label className="small">
+            for{' '}
+            <select value={seconds} onChange={(e) => setSeconds(Number(e.target.value) as (typeof MIC_SECONDS)[number])} data-testid="mic-seconds">
+              {MIC_SECONDS.map((s) => (
+                <option key={s} value={s}>
+                  {s} s
+                </option>
+              ))}
+            </select>
+          </label>
+          <span className="small muted">then it is classified like a dropped file (the browser asks for permission first).</span>
+        </>
+      )}
+      <ErrorBox error={error} />
+    </div>
   );
 }
 

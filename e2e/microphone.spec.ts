@@ -1,0 +1,40 @@
+import { expect, test } from '@playwright/test';
+import { openFresh } from './helpers';
+
+// Chromium runs with --use-fake-device-for-media-stream (playwright.config.ts): the microphone is
+// a synthetic beep, and permission is granted without a prompt.
+test('a recording from the microphone is classified like a dropped file and kept across a reload', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openFresh(page, '/'); // the demo corpus: kaggle3 features, a k-NN on it classifies
+  await expect(page.getByTestId('summary-tracks')).toHaveText('40', { timeout: 120_000 });
+  const cell = page.getByTestId('cell-classify');
+
+  await cell.getByTestId('mic-seconds').selectOption('5');
+  await cell.getByTestId('mic-record').click();
+  await expect(cell.getByTestId('mic-elapsed')).toContainText('recording');
+  const results = cell.locator('[data-testid="classify-results"][data-file^="microphone-"]');
+  await expect(results.getByTestId('model-prediction')).toHaveCount(1, { timeout: 60_000 });
+  // Exactly the chosen length, with a genre from the k-NN and a per-segment timeline.
+  await expect(cell.getByTestId('classify-time')).toContainText('/ 0:05.0');
+  await expect(results.getByTestId('from-audio')).toHaveText(/\S/);
+  await expect(results.getByTestId('segment-genre').first()).toBeVisible();
+
+  // Stop early: a shorter recording.
+  await cell.getByTestId('mic-seconds').selectOption('30');
+  await cell.getByTestId('mic-record').click();
+  // The level meter moves: the fake microphone's beep arrives (not silence).
+  await expect.poll(async () => parseFloat((await cell.locator('.mic-meter > span').getAttribute('style'))?.match(/width: ([\d.]+)%/)?.[1] ?? '0'), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect(cell.getByTestId('mic-elapsed')).toContainText(/recording… [3-9]\.\d \/ 30 s/, { timeout: 20_000 });
+  await cell.getByTestId('mic-stop').click();
+  await expect(cell.getByTestId('mic-record')).toBeVisible();
+  await expect(cell.getByTestId('classify-time')).not.toContainText('/ 0:05.0', { timeout: 60_000 });
+  const shown = (await cell.getByTestId('classify-time').textContent()) ?? '';
+  const seconds = parseFloat(shown.split('/ 0:')[1] ?? 'NaN');
+  expect(seconds).toBeGreaterThan(3);
+  expect(seconds).toBeLessThan(15);
+
+  // Reload: the recording and its answers come back.
+  const name = await results.getAttribute('data-file');
+  await page.reload();
+  await expect(cell.locator(`[data-testid="classify-results"][data-file="${name}"] [data-testid="model-prediction"]`)).toHaveCount(1, { timeout: 60_000 });
+});
