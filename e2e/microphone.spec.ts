@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openFresh } from './helpers';
+import { openFresh, screenshotCell } from './helpers';
 
 // Chromium runs with --use-fake-device-for-media-stream (playwright.config.ts): the microphone is
 // a synthetic beep, and permission is granted without a prompt.
@@ -37,4 +37,26 @@ test('a recording from the microphone is classified like a dropped file and kept
   const name = await results.getAttribute('data-file');
   await page.reload();
   await expect(cell.locator(`[data-testid="classify-results"][data-file="${name}"] [data-testid="model-prediction"]`)).toHaveCount(1, { timeout: 60_000 });
+});
+
+test('live: every 5 s window of the microphone is classified as it completes, with the vote so far', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openFresh(page, '/');
+  await expect(page.getByTestId('summary-tracks')).toHaveText('40', { timeout: 120_000 });
+  const cell = page.getByTestId('cell-classify');
+  await cell.getByTestId('mic-seconds').selectOption('5');
+  await cell.getByTestId('mic-live').check();
+  await cell.getByTestId('mic-record').click();
+  await expect(cell.getByTestId('mic-elapsed')).toContainText('listening');
+  // Two windows classified (each gets the k-NN's genre), while listening goes on.
+  await expect(cell.locator('[data-testid="live-chip"]:not([data-genre=""])')).toHaveCount(2, { timeout: 60_000 });
+  await expect(cell.getByTestId('mic-elapsed')).toContainText('listening');
+  await expect(cell.getByTestId('live-leader')).toContainText(/of 2 windows/);
+  await expect(cell.locator('[data-testid="classify-results"]')).toHaveAttribute('data-file', /^live-\d{6}-00[2-9]\.wav$/);
+  await expect(cell.getByTestId('classify-time')).toContainText('/ 0:05.0');
+  await screenshotCell(page, 'classify', 'classify-live');
+  await cell.getByTestId('mic-stop').click();
+  await expect(cell.getByTestId('mic-record')).toBeVisible();
+  // The strip stays after stopping.
+  await expect(cell.getByTestId('live-chip').first()).toBeVisible();
 });

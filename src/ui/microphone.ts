@@ -47,8 +47,8 @@ function micError(e: unknown): LabError {
   return new LabError('microphone', `The microphone could not be started: ${e instanceof Error ? e.message : String(e)}`);
 }
 
-/** Start recording; rejects with a LabError ('microphone') when there is no usable microphone. */
-export async function startRecording(opts: RecordOptions): Promise<RecordingHandle> {
+/** The microphone, tapped: every block of mono samples goes to `onBlock` until `close`. */
+async function openTap(onBlock: (block: Float32Array, rate: number) => void): Promise<{ rate: number; close(): Promise<void> }> {
   if (!navigator.mediaDevices?.getUserMedia) throw new LabError('microphone', 'This browser does not offer microphone access here (it needs https or localhost).');
   let stream: MediaStream;
   try {
@@ -73,50 +73,119 @@ export async function startRecording(opts: RecordOptions): Promise<RecordingHand
   const mute = ctx.createGain();
   mute.gain.value = 0;
   source.connect(tap).connect(mute).connect(ctx.destination);
+  tap.port.onmessage = (ev: MessageEvent<Float32Array>) => onBlock(ev.data, ctx.sampleRate);
+  if (ctx.state === 'suspended') await ctx.resume();
+  return {
+    rate: ctx.sampleRate,
+    close: async () => {
+      tap.port.onmessage = null;
+      source.disconnect();
+      tap.disconnect();
+      stream.getTracks().forEach((t) => t.stop());
+      await ctx.close();
+    },
+  };
+}
 
-  const rate = ctx.sampleRate;
-  const maxFrames = Math.round(opts.maxSec * rate);
-  const blocks: Float32Array[] = [];
-  let frames = 0;
-  let lastLevel = 0;
+/** RMS over the blocks since the last report, about 20 times a second. */
+function levelMeter(onLevel: RecordOptions['onLevel']): (block: Float32Array, elapsedSec: number) => void {
+  let last = 0;
   let sumSq = 0;
   let count = 0;
-  let finish!: () => void;
-  const stopped = new Promise<void>((resolve) => (finish = resolve));
-  tap.port.onmessage = (ev: MessageEvent<Float32Array>) => {
-    if (frames >= maxFrames) return;
-    const b = ev.data.subarray(0, Math.min(ev.data.length, maxFrames - frames));
-    blocks.push(b);
-    frames += b.length;
-    // RMS over every block since the last report, not just the latest block.
+  return (b, elapsedSec) => {
     for (let i = 0; i < b.length; i++) sumSq += (b[i] as number) ** 2;
     count += b.length;
     const now = performance.now();
-    if (opts.onLevel && now - lastLevel > 50) {
-      lastLevel = now;
-      opts.onLevel(Math.sqrt(sumSq / Math.max(1, count)), frames / rate);
+    if (onLevel && now - last > 50) {
+      last = now;
+      onLevel(Math.sqrt(sumSq / Math.max(1, count)), elapsedSec);
       sumSq = 0;
       count = 0;
     }
-    if (frames >= maxFrames) finish();
   };
-  if (ctx.state === 'suspended') await ctx.resume();
+}
 
+function toWavFile(blocks: Float32Array[], frames: number, rate: number, name: string): File {
+  const samples = new Float32Array(frames);
+  let at = 0;
+  for (const b of blocks) {
+    samples.set(b, at);
+    at += b.length;
+  }
+  return new File([encodeWav16([samples], rate) as Uint8Array<ArrayBuffer>], name, { type: 'audio/wav' });
+}
+
+const stamp = () => new Date().toISOString().slice(11, 19).replace(/:/g, '');
+
+/** Start recording; rejects with a LabError ('microphone') when there is no usable microphone. */
+export async function startRecording(opts: RecordOptions): Promise<RecordingHandle> {
+  const blocks: Float32Array[] = [];
+  let frames = 0;
+  let maxFrames = Infinity;
+  let finish!: () => void;
+  const stopped = new Promise<void>((resolve) => (finish = resolve));
+  const meter = levelMeter(opts.onLevel);
+  let rate = 0;
+  const tap = await openTap((block, r) => {
+    rate = r;
+    maxFrames = Math.round(opts.maxSec * r);
+    if (frames >= maxFrames) return;
+    const b = block.subarray(0, Math.min(block.length, maxFrames - frames));
+    blocks.push(b);
+    frames += b.length;
+    meter(b, frames / rate);
+    if (frames >= maxFrames) finish();
+  });
+  rate = tap.rate;
   const done = stopped.then(async () => {
-    tap.port.onmessage = null;
-    source.disconnect();
-    tap.disconnect();
-    stream.getTracks().forEach((t) => t.stop());
-    await ctx.close();
-    const samples = new Float32Array(frames);
-    let at = 0;
-    for (const b of blocks) {
-      samples.set(b, at);
-      at += b.length;
-    }
+    await tap.close();
     if (frames === 0) throw new LabError('microphone', 'Nothing was recorded: the microphone sent no sound.');
-    const stamp = new Date().toISOString().slice(11, 19).replace(/:/g, '');
-    return new File([encodeWav16([samples], rate) as Uint8Array<ArrayBuffer>], `microphone-${stamp}.wav`, { type: 'audio/wav' });
+    return toWavFile(blocks, frames, rate, `microphone-${stamp()}.wav`);
   });
   return { stop: () => finish(), done };
+}
+
+export interface LiveOptions {
+  /** Length of each window handed to `onChunk`. */
+  chunkSec: number;
+  /** Each full window as a WAV file, numbered from 1. */
+  onChunk: (file: File, index: number) => void;
+  onLevel?: RecordOptions['onLevel'];
+}
+
+/**
+ * Listen until stopped, handing over consecutive windows of `chunkSec` seconds (no gaps: the
+ * microphone stays open). Only the window being filled is held in memory.
+ */
+export async function startLive(opts: LiveOptions): Promise<{ stop(): Promise<void> }> {
+  let blocks: Float32Array[] = [];
+  let frames = 0;
+  let total = 0;
+  let index = 0;
+  let chunkFrames = Infinity;
+  let rate = 0;
+  const base = stamp();
+  const meter = levelMeter(opts.onLevel);
+  const tap = await openTap((block, r) => {
+    rate = r;
+    chunkFrames = Math.round(opts.chunkSec * r);
+    let b = block;
+    while (b.length > 0) {
+      const take = Math.min(b.length, chunkFrames - frames);
+      const part = b.subarray(0, take);
+      blocks.push(part);
+      frames += take;
+      total += take;
+      meter(part, total / rate);
+      b = b.subarray(take);
+      if (frames >= chunkFrames) {
+        index++;
+        opts.onChunk(toWavFile(blocks, frames, rate, `live-${base}-${String(index).padStart(3, '0')}.wav`), index);
+        blocks = [];
+        frames = 0;
+      }
+    }
+  });
+  rate = tap.rate;
+  return { stop: () => tap.close() };
 }

@@ -6,7 +6,7 @@ import { Plot } from '../charts/Plot';
 import { genreColor } from '../charts/colors';
 import { classifyAudioFile, currentClassifyFile, reclassify, timelineSpans, useClassify, type FeatureComparison, type ModelClassification } from '../classify';
 import { toErrorInfo, type ErrorInfo } from '../../core/errors';
-import { startRecording, type RecordingHandle } from '../microphone';
+import { startLive, startRecording } from '../microphone';
 import { useLab } from '../store';
 import './ClassifyCell.css';
 import { MeydaPanel } from './MeydaPanel';
@@ -75,7 +75,7 @@ export function ClassifyCell() {
           'Drop an audio file here, or click to pick one'
         )}
       </DropZone>
-      <MicRecorder disabled={busy} onRecorded={start} />
+      <MicRecorder busy={busy} onRecorded={start} />
       <input ref={input} type="file" accept="audio/*,.wav,.mp3,.flac,.ogg" hidden data-testid="classify-input" onChange={(e) => { start(e.target.files?.[0]); e.target.value = ''; }} />
       {nModels === 0 && <p className="muted small">No saved neural models yet — a k-NN on the loaded table (with the k-NN cell’s settings) classifies meanwhile; models you train in the Train cell are saved and used here automatically.</p>}
       <ErrorBox error={st.error} />
@@ -123,60 +123,142 @@ export function ClassifyCell() {
 
 const MIC_SECONDS = [5, 10, 30] as const;
 
+interface LiveChip {
+  name: string;
+  index: number;
+  genre?: string;
+  model?: string;
+}
+
 /**
  * Record from the microphone, then classify the recording like a dropped file (it is kept across
- * reloads the same way). Play music near the computer in class and every model answers.
+ * reloads the same way). Live: listen until Stop and classify every window as it completes — the
+ * strip shows each window's genre (from the first model that can read it) and the vote so far.
+ * A window that arrives while the previous one is still being classified waits; if another
+ * arrives meanwhile, the older waiting one is skipped.
  */
-function MicRecorder({ disabled, onRecorded }: { disabled: boolean; onRecorded(f: File): void }) {
+function MicRecorder({ busy, onRecorded }: { busy: boolean; onRecorded(f: File): void }) {
   const [seconds, setSeconds] = useState<(typeof MIC_SECONDS)[number]>(10);
-  const [rec, setRec] = useState<{ handle?: RecordingHandle; level: number; elapsed: number }>();
+  const [live, setLive] = useState(false);
+  const [rec, setRec] = useState<{ stop?: () => void; level: number; elapsed: number; live: boolean }>();
   const [error, setError] = useState<ErrorInfo>();
-  useEffect(() => () => rec?.handle?.stop(), [rec?.handle]);
+  const [chips, setChips] = useState<LiveChip[]>([]);
+  const pending = useRef<File | undefined>(undefined);
+  const stopRef = useRef<(() => void) | undefined>(undefined);
+  const status = useClassify((c) => c.status);
+  const fileName = useClassify((c) => c.fileName);
+  const results = useClassify((c) => c.results);
+  useEffect(() => () => stopRef.current?.(), []);
+  // A waiting live window goes in as soon as the classifier is free.
+  useEffect(() => {
+    if (!busy && pending.current) {
+      const f = pending.current;
+      pending.current = undefined;
+      onRecorded(f);
+    }
+  }, [busy, onRecorded]);
+  // Each live window's answer joins the strip.
+  useEffect(() => {
+    if (status !== 'done' || !fileName?.startsWith('live-')) return;
+    const r = results.find((x) => x.fromAudio);
+    setChips((cs) => cs.map((c) => (c.name === fileName ? { ...c, genre: r?.fromAudio?.voteGenre, model: r?.name } : c)));
+  }, [status, fileName, results]);
+
+  const onLevel = (level: number, elapsed: number) => setRec((r) => (r ? { ...r, level, elapsed } : r));
   const begin = async () => {
     setError(undefined);
-    setRec({ level: 0, elapsed: 0 });
+    setRec({ level: 0, elapsed: 0, live });
     try {
-      const handle = await startRecording({ maxSec: seconds, onLevel: (level, elapsed) => setRec((r) => (r ? { ...r, level, elapsed } : r)) });
-      setRec({ handle, level: 0, elapsed: 0 });
-      const file = await handle.done;
-      setRec(undefined);
-      onRecorded(file);
+      if (live) {
+        setChips([]);
+        const session = await startLive({
+          chunkSec: seconds,
+          onLevel,
+          onChunk: (file, index) => {
+            setChips((cs) => [...cs, { name: file.name, index }]);
+            if (busyRef.current) pending.current = file;
+            else onRecorded(file);
+          },
+        });
+        const stop = () => {
+          stopRef.current = undefined;
+          void session.stop();
+          setRec(undefined);
+        };
+        stopRef.current = stop;
+        setRec({ stop, level: 0, elapsed: 0, live: true });
+      } else {
+        const handle = await startRecording({ maxSec: seconds, onLevel });
+        stopRef.current = () => handle.stop();
+        setRec({ stop: () => handle.stop(), level: 0, elapsed: 0, live: false });
+        const file = await handle.done;
+        stopRef.current = undefined;
+        setRec(undefined);
+        onRecorded(file);
+      }
     } catch (e) {
+      stopRef.current = undefined;
       setRec(undefined);
       setError(toErrorInfo(e));
     }
   };
+  const busyRef = useRef(busy);
+  busyRef.current = busy;
+
+  const done = chips.filter((c) => c.genre);
+  const tally = new Map<string, number>();
+  for (const c of done) tally.set(c.genre!, (tally.get(c.genre!) ?? 0) + 1);
+  const leader = [...tally].sort((x, y) => y[1] - x[1])[0];
   return (
-    <div className="mic-row" data-testid="mic">
-      {rec ? (
-        <>
-          <button type="button" onClick={() => rec.handle?.stop()} data-testid="mic-stop">
-            ■ Stop and classify
-          </button>
-          <span className="mic-meter" aria-label="input level">
-            <span style={{ width: `${Math.min(100, Math.sqrt(rec.level) * 140).toFixed(0)}%` }} />
-          </span>
-          <span className="small muted" data-testid="mic-elapsed">
-            recording… {rec.elapsed.toFixed(1)} / {seconds} s
-          </span>
-        </>
-      ) : (
-        <>
-          <button type="button" onClick={() => void begin()} disabled={disabled} data-testid="mic-record">
-            🎙 Record from the microphone
-          </button>
-          <label className="small">
-            for{' '}
-            <select value={seconds} onChange={(e) => setSeconds(Number(e.target.value) as (typeof MIC_SECONDS)[number])} data-testid="mic-seconds">
-              {MIC_SECONDS.map((s) => (
-                <option key={s} value={s}>
-                  {s} s
-                </option>
-              ))}
-            </select>
-          </label>
-          <span className="small muted">then it is classified like a dropped file (the browser asks for permission first).</span>
-        </>
+    <div className="mic" data-testid="mic">
+      <div className="mic-row">
+        {rec ? (
+          <>
+            <button type="button" onClick={() => rec.stop?.()} disabled={!rec.stop} data-testid="mic-stop">
+              {rec.live ? '■ Stop listening' : '■ Stop and classify'}
+            </button>
+            <span className="mic-meter" aria-label="input level">
+              <span style={{ width: `${Math.min(100, Math.sqrt(rec.level) * 140).toFixed(0)}%` }} />
+            </span>
+            <span className="small muted" data-testid="mic-elapsed">
+              {rec.live ? `listening… ${rec.elapsed.toFixed(1)} s, a window every ${seconds} s` : `recording… ${rec.elapsed.toFixed(1)} / ${seconds} s`}
+            </span>
+          </>
+        ) : (
+          <>
+            <button type="button" onClick={() => void begin()} disabled={busy} data-testid="mic-record">
+              🎙 {live ? 'Listen live' : 'Record from the microphone'}
+            </button>
+            <label className="small">
+              {live ? 'windows of' : 'for'}{' '}
+              <select value={seconds} onChange={(e) => setSeconds(Number(e.target.value) as (typeof MIC_SECONDS)[number])} data-testid="mic-seconds">
+                {MIC_SECONDS.map((v) => (
+                  <option key={v} value={v}>
+                    {v} s
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="small toggle">
+              <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} data-testid="mic-live" /> live (until Stop)
+            </label>
+            <span className="small muted">Each recording is classified like a dropped file; the browser asks for the microphone first.</span>
+          </>
+        )}
+      </div>
+      {chips.length > 0 && (
+        <div className="live-strip" data-testid="live-history">
+          {chips.map((c) => (
+            <span key={c.name} className="live-chip" data-testid="live-chip" data-genre={c.genre ?? ''} title={c.model ? `${c.name}: ${c.genre} (${c.model})` : `${c.name}: waiting`} style={c.genre ? { background: genreColor(c.genre) } : undefined}>
+              {c.genre ?? '…'}
+            </span>
+          ))}
+          {leader && (
+            <span className="small" data-testid="live-leader">
+              so far: <b>{leader[0]}</b> ({leader[1]} of {done.length} windows)
+            </span>
+          )}
+        </div>
       )}
       <ErrorBox error={error} />
     </div>
@@ -240,7 +322,9 @@ function ProbabilityBars({ genres, probabilities, testId }: { genres: string[]; 
     ],
     [genres, probabilities],
   );
-  const layout = useMemo(() => ({ margin: { l: 80, r: 50, t: 10, b: 30 }, xaxis: { range: [0, 1.12], tickformat: '.0%' }, yaxis: { autorange: 'reversed' }, showlegend: false }), []);
+  // Room on the left for the longest genre name (~7 px per character at Plotly's 12 px font).
+  const left = Math.min(180, Math.max(60, 12 + 7 * Math.max(...genres.map((g) => g.length))));
+  const layout = useMemo(() => ({ margin: { l: left, r: 50, t: 10, b: 30 }, xaxis: { range: [0, 1.12], tickformat: '.0%' }, yaxis: { autorange: 'reversed' }, showlegend: false }), [left]);
   return <Plot data={data} layout={layout} height={Math.max(140, 22 * genres.length + 40)} testId={testId} ariaLabel="genre probabilities" />;
 }
 
