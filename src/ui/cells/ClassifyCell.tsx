@@ -128,6 +128,8 @@ interface LiveChip {
   index: number;
   genre?: string;
   model?: string;
+  /** A newer window arrived before this one could be classified. */
+  skipped?: boolean;
 }
 
 /**
@@ -175,7 +177,8 @@ function MicRecorder({ busy, onRecorded }: { busy: boolean; onRecorded(f: File):
           chunkSec: seconds,
           onLevel,
           onChunk: (file, index) => {
-            setChips((cs) => [...cs, { name: file.name, index }]);
+            const skipped = busyRef.current ? pending.current?.name : undefined;
+            setChips((cs) => [...cs.map((c) => (c.name === skipped ? { ...c, skipped: true } : c)), { name: file.name, index }]);
             if (busyRef.current) pending.current = file;
             else onRecorded(file);
           },
@@ -249,8 +252,8 @@ function MicRecorder({ busy, onRecorded }: { busy: boolean; onRecorded(f: File):
       {chips.length > 0 && (
         <div className="live-strip" data-testid="live-history">
           {chips.map((c) => (
-            <span key={c.name} className="live-chip" data-testid="live-chip" data-genre={c.genre ?? ''} title={c.model ? `${c.name}: ${c.genre} (${c.model})` : `${c.name}: waiting`} style={c.genre ? { background: genreColor(c.genre) } : undefined}>
-              {c.genre ?? '…'}
+            <span key={c.name} className="live-chip" data-testid="live-chip" data-genre={c.genre ?? ''} title={c.model ? `${c.name}: ${c.genre} (${c.model})` : `${c.name}: ${c.skipped ? 'skipped (the classifier was busy)' : 'waiting'}`} style={c.genre ? { background: genreColor(c.genre) } : undefined}>
+              {c.genre ?? (c.skipped ? 'skipped' : '…')}
             </span>
           ))}
           {leader && (
