@@ -115,7 +115,10 @@ export function MicRecorder({ busy, onRecorded }: { busy: boolean; onRecorded(f:
         ) : (
           <>
             <button type="button" onClick={() => void begin()} disabled={busy} data-testid="mic-record">
-              🎙 {live ? 'Listen live' : 'Record from the microphone'}
+              <span className="mic-dot" aria-hidden="true">
+                ●
+              </span>{' '}
+              {live ? 'Listen live' : 'Record from the microphone'}
             </button>
             <label className="small">
               {live ? 'windows of' : 'for'}{' '}
