@@ -150,13 +150,7 @@ async function classifyRows(entry: ModelEntry, meta: ModelMetadata, rows: Segmen
   return { prediction: summarizePrediction(meta.genres, inputs.units, p), unused: inputs.unusedSegments };
 }
 
-/** Forget the current file (and release its object URL). */
-export function clearClassify(): void {
-  resetState();
-  lastFile = undefined;
-  void saveCellValue('classify', undefined).catch(() => undefined);
-}
-
+/** Start from an empty cell (releasing the shown file's object URL); any run in progress stops. */
 function resetState(): void {
   generation++;
   const url = classifyStore.getState().audioUrl;

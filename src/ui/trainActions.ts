@@ -55,6 +55,7 @@ export async function startTraining(): Promise<void> {
   const label = (n: number) => `${KIND_LABEL[p.kind]}${n > 1 ? ` ×${n}` : ''}`;
   // Members are kept as they finish, so a reload mid-run loses only the member in training.
   const finished: SavedModel[] = [];
+  let saving: Promise<void> = Promise.resolve();
   const pending = (): PendingTraining => ({ id: modelId, kind: label(p.ensemble), datasetName: ds.name, of: p.ensemble, createdAt: new Date().toISOString(), members: finished });
   try {
     const features = await resolveTrainFeatures(p);
@@ -97,7 +98,8 @@ export async function startTraining(): Promise<void> {
           const t = labStore.getState().training;
           if (t && t.runId === runId) update({ summaries: [...t.summaries, summary] });
           finished.push(saved);
-          void saveCellValue(PENDING_KEY, pending()).catch(() => undefined);
+          // Chained, so the clean-up at the end always comes after the last of these writes.
+          saving = saving.then(() => saveCellValue(PENDING_KEY, pending())).catch(() => undefined);
         },
       },
     );
@@ -154,6 +156,7 @@ export async function startTraining(): Promise<void> {
     update({ status: info.code === 'cancelled' ? 'cancelled' : 'error', error: info.code === 'cancelled' ? undefined : info });
   } finally {
     if (current?.runId === runId) current = undefined;
+    await saving;
     await clearPending(modelId);
   }
 }

@@ -88,7 +88,8 @@ self.onmessage = async (ev: MessageEvent<TrainRequest>) => {
     let lastProgress = 0;
     const result = await trainEnsemble(ds, {
       ...m.options,
-      keepMembers: true,
+      // Members are serialised in onMember, then disposed by trainEnsemble.
+      keepMembers: false,
       cancel: token,
       onEpoch: (metrics) => post({ type: 'epoch', runId: m.runId, member, metrics }),
       onProgress: (p) => {
@@ -106,7 +107,6 @@ self.onmessage = async (ev: MessageEvent<TrainRequest>) => {
         post({ type: 'member', runId: m.runId, summary, saved: s });
       },
     });
-    for (const c of result.classifiers ?? []) c.dispose();
     const { classifiers: _drop, ...plain } = result;
     void _drop;
     post({ type: 'done', runId: m.runId, result: plain, saved, backend: choice.name });
