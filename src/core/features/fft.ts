@@ -70,40 +70,6 @@ export class RealFft {
   }
 
   /**
-   * Inverse transforms of D·mA and D·mB at once (D one half spectrum, mA/mB real masks), numpy
-   * irfft semantics. Z = D·(mA + i·mB) packs both real outputs into one complex inverse.
-   */
-  inverseMaskedPair(dRe: Float64Array, dIm: Float64Array, mA: Float64Array, mB: Float64Array, offset: number, outA: Float64Array, outB: Float64Array): void {
-    const n = this.size;
-    const half = n >> 1;
-    const z = this.complexIn;
-    // DC and Nyquist: imaginary parts ignored (irfft)
-    const r0 = dRe[offset] as number;
-    z[0] = r0 * (mA[offset] as number);
-    z[1] = r0 * (mB[offset] as number);
-    const rh = dRe[offset + half] as number;
-    z[2 * half] = rh * (mA[offset + half] as number);
-    z[2 * half + 1] = rh * (mB[offset + half] as number);
-    for (let k = 1; k < half; k++) {
-      const re = dRe[offset + k] as number;
-      const im = dIm[offset + k] as number;
-      const a = mA[offset + k] as number;
-      const b = mB[offset + k] as number;
-      z[2 * k] = re * a - im * b;
-      z[2 * k + 1] = re * b + im * a;
-      const m = 2 * (n - k);
-      z[m] = re * a + im * b;
-      z[m + 1] = re * b - im * a;
-    }
-    const out = this.complexOut;
-    this.fft.inverseTransform(out, z); // includes the 1/N scaling
-    for (let i = 0; i < n; i++) {
-      outA[i] = out[2 * i] as number;
-      outB[i] = out[2 * i + 1] as number;
-    }
-  }
-
-  /**
    * Unscaled inverse of D·mA and D·mB packed as one complex signal, left interleaved in
    * {@link complexResult}: re = N·a[i], im = −N·b[i]. Computed as the forward transform of
    * conj(Z) (conj(FFT(conj Z)) = N·IFFT(Z)), which skips fft.js's separate 1/N pass; the caller
