@@ -53,10 +53,17 @@ export async function startTraining(): Promise<void> {
   };
   const modelId = newModelId();
   const label = (n: number) => `${KIND_LABEL[p.kind]}${n > 1 ? ` ×${n}` : ''}`;
-  // Members are kept as they finish, so a reload mid-run loses only the member in training.
+  // Members are kept as they finish, and the member in training as checkpoints of its best
+  // weights so far (every few seconds), so a reload loses at most a few seconds of training.
   const finished: SavedModel[] = [];
+  let partial: PendingTraining['partial'];
   let saving: Promise<void> = Promise.resolve();
-  const pending = (): PendingTraining => ({ id: modelId, kind: label(p.ensemble), datasetName: ds.name, of: p.ensemble, createdAt: new Date().toISOString(), members: finished });
+  const pending = (): PendingTraining => ({ id: modelId, kind: label(p.ensemble), datasetName: ds.name, of: p.ensemble, createdAt: new Date().toISOString(), members: [...finished], partial });
+  // Chained, so the clean-up at the end always comes after the last of these writes.
+  const savePending = () => {
+    const record = pending();
+    saving = saving.then(() => saveCellValue(PENDING_KEY, record)).catch(() => undefined);
+  };
   try {
     const features = await resolveTrainFeatures(p);
     if (features.length === 0) throw new Error('Choose at least one feature.');
@@ -98,8 +105,12 @@ export async function startTraining(): Promise<void> {
           const t = labStore.getState().training;
           if (t && t.runId === runId) update({ summaries: [...t.summaries, summary] });
           finished.push(saved);
-          // Chained, so the clean-up at the end always comes after the last of these writes.
-          saving = saving.then(() => saveCellValue(PENDING_KEY, pending())).catch(() => undefined);
+          partial = undefined;
+          savePending();
+        },
+        onCheckpoint(member, epoch, epochs, saved) {
+          partial = { member, epoch, epochs, saved };
+          savePending();
         },
       },
     );
@@ -170,7 +181,10 @@ interface PendingTraining {
   /** Members asked for. */
   of: number;
   createdAt: string;
+  /** Members that finished. */
   members: SavedModel[];
+  /** The latest checkpoint of the member in training: its best weights after `epoch` of `epochs`. */
+  partial?: { member: number; epoch: number; epochs: number; saved: SavedModel };
 }
 
 const PENDING_KEY = 'pending-training';
@@ -197,17 +211,29 @@ export async function restoreInterruptedTraining(): Promise<void> {
   }
   if (!p) return;
   await saveCellValue(PENDING_KEY, undefined);
-  if (p.members.length === 0) return;
-  const k = p.members.length;
-  const mean = p.members.reduce((a, m) => a + (m.metadata.metrics['accuracy'] ?? 0), 0) / k;
-  await putModel(labStore, {
-    id: p.id,
-    name: `${p.kind} · ${p.datasetName} · interrupted by a reload: ${k} of ${p.of} member${p.of === 1 ? '' : 's'} (mean ${(mean * 100).toFixed(1)} %)`,
-    createdAt: p.createdAt,
-    datasetName: p.datasetName,
-    members: p.members,
-  });
-  labStore.setState({ trainingNotice: `A reload interrupted training ${p.kind} on ${p.datasetName}; the ${k} finished member${k === 1 ? ' was' : 's were'} kept as a saved model.` });
+  // Like Cancel, the member that was in training counts with its best weights so far.
+  const members = p.partial ? [...p.members, p.partial.saved] : p.members;
+  if (members.length === 0) return;
+  const k = members.length;
+  const mean = members.reduce((a, m) => a + (m.metadata.metrics['accuracy'] ?? 0), 0) / k;
+  const at = p.partial ? `epoch ${p.partial.epoch} of ${p.partial.epochs}` : '';
+  const what =
+    p.of === 1 && p.partial
+      ? `interrupted by a reload: best weights at ${at} (${(mean * 100).toFixed(1)} %)`
+      : `interrupted by a reload: ${p.members.length} of ${p.of} members${p.partial ? ` + member ${p.partial.member + 1} at ${at}` : ''} (mean ${(mean * 100).toFixed(1)} %)`;
+  await putModel(labStore, { id: p.id, name: `${p.kind} · ${p.datasetName} · ${what}`, createdAt: p.createdAt, datasetName: p.datasetName, members });
+  const kept =
+    p.of === 1 && p.partial
+      ? `the model's best weights so far (${at}) were kept as a saved model`
+      : `${describeKept(p.members.length, p.partial)} kept as a saved model`;
+  labStore.setState({ trainingNotice: `A reload interrupted training ${p.kind} on ${p.datasetName}; ${kept}.` });
+}
+
+function describeKept(finished: number, partial: PendingTraining['partial']): string {
+  const done = `the ${finished} finished member${finished === 1 ? '' : 's'}`;
+  if (!partial) return `${done} ${finished === 1 ? 'was' : 'were'}`;
+  const cur = `member ${partial.member + 1}'s best weights so far (epoch ${partial.epoch} of ${partial.epochs})`;
+  return finished === 0 ? `${cur} were` : `${done} and ${cur} were`;
 }
 
 export function cancelTraining(): void {

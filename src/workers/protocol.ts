@@ -46,7 +46,7 @@ export type TrainRequest =
       type: 'train';
       runId: number;
       dataset: import('../core/data/dataset').Dataset;
-      options: Omit<import('../core/models/ensemble').EnsembleOptions, 'cancel' | 'onEpoch' | 'onProgress' | 'onMember' | 'keepMembers'>;
+      options: Omit<import('../core/models/ensemble').EnsembleOptions, 'cancel' | 'onEpoch' | 'onProgress' | 'onMember' | 'keepMembers' | 'checkpoint'>;
       backend: import('../core/models/tfBackend').BackendName | 'auto';
     }
   | { type: 'cancel'; runId: number }
@@ -67,6 +67,8 @@ export type TrainResponse =
   | { type: 'epoch'; runId: number; member: number; metrics: import('../core/models/train').EpochMetrics }
   | { type: 'progress'; runId: number; member: number; progress: import('../core/models/train').TrainProgress }
   | { type: 'member'; runId: number; summary: import('../core/models/ensemble').MemberSummary; saved: import('../core/models/saved').SavedModel }
+  /** The best weights so far of the member in training (0-based `member`), tested and serialised. */
+  | { type: 'checkpoint'; runId: number; member: number; epoch: number; epochs: number; saved: import('../core/models/saved').SavedModel }
   | { type: 'done'; runId: number; result: Omit<import('../core/models/ensemble').EnsembleResult, 'classifiers'>; saved: import('../core/models/saved').SavedModel[]; backend: string }
   | { type: 'predicted'; runId: number; probabilities: Float32Array }
   | { type: 'error'; runId: number; error: ErrorInfo };

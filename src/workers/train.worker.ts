@@ -42,6 +42,9 @@ function ensureBackend(wanted: BackendName | 'auto'): Promise<BackendChoice> {
   return next;
 }
 
+/** How often the member in training is checkpointed for a reload (at most; only on a new best epoch). */
+const CHECKPOINT_EVERY_MS = 3000;
+
 const cancels = new Map<number, { cancelled: boolean }>();
 const loaded = new Map<string, LoadedModel>();
 
@@ -86,6 +89,7 @@ self.onmessage = async (ev: MessageEvent<TrainRequest>) => {
     // Progress at most every 100 ms (and at each epoch's end): a batch takes ~10 ms, and a message
     // per batch re-rendered the cell ~100 times a second on the page's thread.
     let lastProgress = 0;
+    const settings = trainingSettings(m.options);
     const result = await trainEnsemble(ds, {
       ...m.options,
       // Members are serialised in onMember, then disposed by trainEnsemble.
@@ -100,9 +104,18 @@ self.onmessage = async (ev: MessageEvent<TrainRequest>) => {
       },
       // Each member is serialised as soon as it is tested, so the page can keep it even if the
       // run is later cancelled or the page reloaded.
+      // The member in training is also checkpointed (its best weights so far, tested) every few
+      // seconds, so a reload does not lose a long single model either.
+      checkpoint: {
+        everyMs: CHECKPOINT_EVERY_MS,
+        save: async (i, c) => {
+          const s = await serializeClassifier(c, { backend: choice.name, training: { ...settings, stoppedAtEpoch: c.train.weightsFromEpoch } });
+          post({ type: 'checkpoint', runId: m.runId, member: i, epoch: c.train.weightsFromEpoch, epochs: Number(settings['epochs']), saved: s });
+        },
+      },
       onMember: async (i, summary, c) => {
         member = i + 1;
-        const s = await serializeClassifier(c, { backend: choice.name, training: trainingSettings(m.options) });
+        const s = await serializeClassifier(c, { backend: choice.name, training: settings });
         saved.push(s);
         post({ type: 'member', runId: m.runId, summary, saved: s });
       },

@@ -61,6 +61,13 @@ export interface ClassifierOptions {
   cancel?: CancelToken;
   onEpoch?: (m: EpochMetrics) => void;
   onProgress?: (p: TrainProgress) => void;
+  /**
+   * Checkpoints while training: at most every `everyMs`, when an epoch is the best so far, the
+   * network (holding that epoch's weights, the ones a cancel would keep) is tested and handed to
+   * `save` — e.g. to keep it across a page reload. The classifier is valid only during the call
+   * (do not dispose it); training waits for a returned promise.
+   */
+  checkpoint?: { everyMs: number; save: (c: TrainedClassifier) => void | Promise<void> };
 }
 
 /** What a saved model needs to turn a feature table into inputs again. */
@@ -204,6 +211,42 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
   const network = sequence
     ? buildSequenceModel({ kind: opts.kind as 'lstm' | 'gru' | 'bilstm', steps: spec.steps, nFeatures: featureNames.length, nClasses: ds.genres.length, units: opts.units, dropout, seed: opts.seed })
     : buildMlp({ nFeatures: featureNames.length, nClasses: ds.genres.length, hidden: opts.hidden, dropout, seed: opts.seed });
+  const splitInfo = (): TrainedClassifier['split'] => ({
+    description: sp.description,
+    trainRows: trainRows.length,
+    testRows: sp.test.length,
+    validationTracks: valRows ? groupByTrack(ds, valRows).length : 0,
+    droppedTracks: trainData.dropped + (valData?.dropped ?? 0) + (sequence ? buildSequences(ds, sp.test, { steps: spec.steps, features: featureNames, short }).dropped.length : 0),
+  });
+  const checkpoint = opts.checkpoint;
+  const t0 = performance.now();
+  let lastCheckpoint = t0;
+  const onBest = checkpoint
+    ? async (epoch: number, history: readonly EpochMetrics[]) => {
+        const now = performance.now();
+        if (now - lastCheckpoint < checkpoint.everyMs) return;
+        const done = history.slice();
+        await checkpoint.save({
+          network,
+          spec,
+          train: {
+            history: done,
+            epochsRun: done.length,
+            weightsFromEpoch: epoch,
+            stoppedEarly: false,
+            cancelled: false,
+            trainMs: now - t0,
+            meanEpochMs: done.reduce((a, h) => a + h.epochMs, 0) / done.length,
+          },
+          test: evaluateOnRows(ds, sp.test, network, spec, short),
+          split: splitInfo(),
+          seed: opts.seed,
+          dispose: () => undefined,
+        });
+        // Measured after saving, so a slow save cannot take most of the training time.
+        lastCheckpoint = performance.now();
+      }
+    : undefined;
   try {
     const train = await trainNetwork(network, trainData, {
       epochs: opts.epochs ?? defaults.epochs,
@@ -220,22 +263,16 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
       earlyStopping: opts.earlyStopping,
       cancel: opts.cancel,
       onEpoch: opts.onEpoch,
+      onBest,
       onProgress: opts.onProgress,
     });
     const test = evaluateOnRows(ds, sp.test, network, spec, short);
-    const testDropped = sequence ? buildSequences(ds, sp.test, { steps: spec.steps, features: featureNames, short }).dropped.length : 0;
     return {
       network,
       spec,
       train,
       test,
-      split: {
-        description: sp.description,
-        trainRows: trainRows.length,
-        testRows: sp.test.length,
-        validationTracks: valRows ? groupByTrack(ds, valRows).length : 0,
-        droppedTracks: trainData.dropped + (valData?.dropped ?? 0) + testDropped,
-      },
+      split: splitInfo(),
       seed: opts.seed,
       dispose: () => network.dispose(),
     };

@@ -63,4 +63,52 @@ describe('trainEnsemble', () => {
     expect(r.cancelled).toBe(true);
     expect(r.members).toHaveLength(1);
   });
+
+  it('checkpoints each member at the epochs that set a new best train loss, with the tested weights of that epoch', async () => {
+    const tf = await import('@tensorflow/tfjs');
+    const ds = makeSyntheticDataset({ genres: 3, tracksPerGenre: 8, segments: 3, features: 4, noise: 2 });
+    const before = tf.memory().numTensors;
+    const points: { index: number; epoch: number; accuracy: number; epochsSoFar: number }[] = [];
+    const histories: number[][] = [];
+    const finals: number[] = [];
+    await trainEnsemble(ds, {
+      kind: 'mlp',
+      seed: 3,
+      members: 2,
+      epochs: 8,
+      hidden: [8],
+      learningRate: 0.01,
+      checkpoint: { everyMs: 0, save: (index, c) => void points.push({ index, epoch: c.train.weightsFromEpoch, accuracy: c.test.evaluation.accuracy, epochsSoFar: c.train.epochsRun }) },
+      onMember: (_, s, c) => {
+        histories.push(c.train.history.map((h) => h.trainLoss));
+        finals.push(s.accuracy);
+      },
+    });
+    let compared = 0;
+    for (const index of [0, 1]) {
+      // The epochs where the train loss reached a new minimum, worked out here from the history.
+      let min = Infinity;
+      const expected: number[] = [];
+      histories[index]!.forEach((l, e) => {
+        if (l < min) {
+          min = l;
+          expected.push(e + 1);
+        }
+      });
+      const mine = points.filter((p) => p.index === index);
+      expect(mine.map((p) => p.epoch)).toEqual(expected);
+      // A checkpoint is taken right after its epoch.
+      for (const p of mine) expect(p.epochsSoFar).toBe(p.epoch);
+      // The member ends with the last epoch's weights: when that epoch was a best one, its checkpoint tested the same weights.
+      const last = mine[mine.length - 1]!;
+      if (last.epoch === 8) {
+        expect(last.accuracy).toBe(finals[index]);
+        compared++;
+      }
+    }
+    // Both cases occur with this seed: a member whose every epoch improved, one that did not.
+    expect(compared).toBeGreaterThan(0);
+    expect(points.length).toBeLessThan(16);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

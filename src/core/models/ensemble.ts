@@ -52,7 +52,7 @@ export function meanProbabilityVote(probabilities: readonly (Float32Array | Floa
   return out;
 }
 
-export interface EnsembleOptions extends ClassifierOptions {
+export interface EnsembleOptions extends Omit<ClassifierOptions, 'checkpoint'> {
   /** Number of members (≥ 1). */
   members: number;
   /** Keep the members' networks (to save or reuse); default false: each is disposed after testing. */
@@ -62,6 +62,8 @@ export interface EnsembleOptions extends ClassifierOptions {
    * call; e.g. to save it at once). A returned promise is awaited before the next member.
    */
   onMember?: (index: number, summary: MemberSummary, member: TrainedClassifier) => void | Promise<void>;
+  /** Checkpoints of the member in training ({@link ClassifierOptions.checkpoint}), with its index. */
+  checkpoint?: { everyMs: number; save: (index: number, member: TrainedClassifier) => void | Promise<void> };
 }
 
 export interface MemberSummary {
@@ -109,7 +111,8 @@ export async function trainEnsemble(ds: Dataset, opts: EnsembleOptions): Promise
       break;
     }
     const seed = opts.members === 1 ? opts.seed : deriveSeed(opts.seed, i);
-    const c = await trainClassifier(ds, { ...opts, seed }, split);
+    const checkpoint = opts.checkpoint;
+    const c = await trainClassifier(ds, { ...opts, seed, checkpoint: checkpoint && { everyMs: checkpoint.everyMs, save: (m) => checkpoint.save(i, m) } }, split);
     try {
       if (i === 0) trackIds = c.test.trackIds;
       else if (c.test.trackIds.join('\n') !== trackIds.join('\n')) throw new LabError('internal', 'Ensemble members were tested on different tracks.');

@@ -79,6 +79,12 @@ export interface TrainOptions {
   averageLastEpochs?: number;
   cancel?: CancelToken;
   onEpoch?: (m: EpochMetrics) => void;
+  /**
+   * Called after an epoch that is the best so far (by the monitor: validation loss or accuracy,
+   * else train loss), while the network holds that epoch's weights — the weights a cancel would
+   * keep. A returned promise is awaited before training goes on (e.g. to save a checkpoint).
+   */
+  onBest?: (epoch: number, history: readonly EpochMetrics[]) => void | Promise<void>;
   onProgress?: (p: TrainProgress) => void;
   /** Yield to the event loop at least this often so cancel messages get through; default 50 ms. */
   yieldEveryMs?: number;
@@ -423,6 +429,7 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
           best?.forEach((t) => t.dispose());
           best = snapshot(net);
         }
+        await opts.onBest?.(epoch, history);
       } else if (opts.earlyStopping && ++since >= opts.earlyStopping.patience) {
         stoppedEarly = true;
         break;
