@@ -60,3 +60,25 @@ test('live: every 5 s window of the microphone is classified as it completes, wi
   // The strip stays after stopping.
   await expect(cell.getByTestId('live-chip').first()).toBeVisible();
 });
+
+test('live with half-overlapping windows: a 5 s window every 2.5 s, and the vote of the last three', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openFresh(page, '/');
+  await expect(page.getByTestId('summary-tracks')).toHaveText('40', { timeout: 120_000 });
+  const cell = page.getByTestId('cell-classify');
+  await cell.getByTestId('mic-seconds').selectOption('5');
+  await cell.getByTestId('mic-live').check();
+  await cell.getByTestId('mic-overlap').check();
+  await cell.getByTestId('mic-record').click();
+  await expect(cell.getByTestId('mic-elapsed')).toContainText('a 5 s window every 2.5 s');
+  await expect(cell.locator('[data-testid="live-chip"]:not([data-genre=""])')).toHaveCount(4, { timeout: 90_000 });
+  const chips = cell.getByTestId('live-chip');
+  await expect(chips.nth(0)).toHaveAttribute('title', /^0–5 s: /);
+  await expect(chips.nth(1)).toHaveAttribute('title', /^2\.5–7\.5 s: /);
+  await expect(chips.nth(3)).toHaveAttribute('title', /^7\.5–12\.5 s: /);
+  // Every window is the whole 5 s, not the 2.5 s hop.
+  await expect(cell.getByTestId('classify-time')).toContainText('/ 0:05.0');
+  await expect(cell.getByTestId('live-recent')).toContainText(/last 3: \S+ \([123] of 3\)/);
+  await cell.getByTestId('mic-stop').click();
+  await expect(cell.getByTestId('mic-record')).toBeVisible();
+});

@@ -6,6 +6,7 @@
  * dropped file (the extraction worker resamples it to 22 050 Hz as it does any WAV).
  */
 import { encodeWav16 } from '../core/audio/wav';
+import { SlidingWindows } from '../core/audio/windows';
 import { LabError } from '../core/errors';
 
 /** Averages the input's channels and posts each 128-frame block to the page. */
@@ -148,44 +149,31 @@ export async function startRecording(opts: RecordOptions): Promise<RecordingHand
 export interface LiveOptions {
   /** Length of each window handed to `onChunk`. */
   chunkSec: number;
+  /** Seconds between window starts; default `chunkSec` (back to back). Half of it: windows overlap by half. */
+  hopSec?: number;
   /** Each full window as a WAV file, numbered from 1. */
   onChunk: (file: File, index: number) => void;
   onLevel?: RecordOptions['onLevel'];
 }
 
 /**
- * Listen until stopped, handing over consecutive windows of `chunkSec` seconds (no gaps: the
- * microphone stays open). Only the window being filled is held in memory.
+ * Listen until stopped, handing over a window of the last `chunkSec` seconds every `hopSec`
+ * seconds (no gaps: the microphone stays open). Only the samples the next window needs are held.
  */
 export async function startLive(opts: LiveOptions): Promise<{ stop(): Promise<void> }> {
-  let blocks: Float32Array[] = [];
-  let frames = 0;
+  let windows: SlidingWindows | undefined;
   let total = 0;
-  let index = 0;
-  let chunkFrames = Infinity;
-  let rate = 0;
   const base = stamp();
   const meter = levelMeter(opts.onLevel);
-  const tap = await openTap((block, r) => {
-    rate = r;
-    chunkFrames = Math.round(opts.chunkSec * r);
-    let b = block;
-    while (b.length > 0) {
-      const take = Math.min(b.length, chunkFrames - frames);
-      const part = b.subarray(0, take);
-      blocks.push(part);
-      frames += take;
-      total += take;
-      meter(part, total / rate);
-      b = b.subarray(take);
-      if (frames >= chunkFrames) {
-        index++;
-        opts.onChunk(toWavFile(blocks, frames, rate, `live-${base}-${String(index).padStart(3, '0')}.wav`), index);
-        blocks = [];
-        frames = 0;
-      }
-    }
+  const tap = await openTap((block, rate) => {
+    windows ??= new SlidingWindows(Math.round(opts.chunkSec * rate), Math.round((opts.hopSec ?? opts.chunkSec) * rate));
+    total += block.length;
+    meter(block, total / rate);
+    const done = windows.push(block);
+    done.forEach((w, i) => {
+      const index = windows!.windows - done.length + i + 1;
+      opts.onChunk(toWavFile([w], w.length, rate, `live-${base}-${String(index).padStart(3, '0')}.wav`), index);
+    });
   });
-  rate = tap.rate;
   return { stop: () => tap.close() };
 }

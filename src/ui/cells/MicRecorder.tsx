@@ -11,6 +11,9 @@ const MIC_SECONDS = [5, 10, 30] as const;
 interface LiveChip {
   name: string;
   index: number;
+  /** Seconds since listening began, where the window starts and ends. */
+  from: number;
+  to: number;
   genre?: string;
   model?: string;
   /** A newer window arrived before this one could be classified. */
@@ -21,12 +24,15 @@ interface LiveChip {
  * Record from the microphone, then classify the recording like a dropped file (it is kept across
  * reloads the same way). Live: listen until Stop and classify every window as it completes — the
  * strip shows each window's genre (from the first model that can read it) and the vote so far.
- * A window that arrives while the previous one is still being classified waits; if another
- * arrives meanwhile, the older waiting one is skipped.
+ * Windows can overlap by half (an answer twice as often, each still over the whole window
+ * length). A window that arrives while the previous one is still being classified waits; if
+ * another arrives meanwhile, the older waiting one is skipped. Besides the vote over all windows,
+ * the strip shows the vote of the last few — music changes, and that is the "now".
  */
 export function MicRecorder({ busy, onRecorded }: { busy: boolean; onRecorded(f: File): void }) {
   const [seconds, setSeconds] = useState<(typeof MIC_SECONDS)[number]>(10);
   const [live, setLive] = useState(false);
+  const [overlap, setOverlap] = useState(false);
   const [rec, setRec] = useState<{ stop?: () => void; level: number; elapsed: number; live: boolean }>();
   const [error, setError] = useState<ErrorInfo>();
   const [chips, setChips] = useState<LiveChip[]>([]);
@@ -58,12 +64,15 @@ export function MicRecorder({ busy, onRecorded }: { busy: boolean; onRecorded(f:
     try {
       if (live) {
         setChips([]);
+        const hop = overlap ? seconds / 2 : seconds;
         const session = await startLive({
           chunkSec: seconds,
+          hopSec: hop,
           onLevel,
           onChunk: (file, index) => {
             const skipped = busyRef.current ? pending.current?.name : undefined;
-            setChips((cs) => [...cs.map((c) => (c.name === skipped ? { ...c, skipped: true } : c)), { name: file.name, index }]);
+            const from = (index - 1) * hop;
+            setChips((cs) => [...cs.map((c) => (c.name === skipped ? { ...c, skipped: true } : c)), { name: file.name, index, from, to: from + seconds }]);
             if (busyRef.current) pending.current = file;
             else onRecorded(file);
           },
@@ -94,9 +103,9 @@ export function MicRecorder({ busy, onRecorded }: { busy: boolean; onRecorded(f:
   busyRef.current = busy;
 
   const done = chips.filter((c) => c.genre);
-  const tally = new Map<string, number>();
-  for (const c of done) tally.set(c.genre!, (tally.get(c.genre!) ?? 0) + 1);
-  const leader = [...tally].sort((x, y) => y[1] - x[1])[0];
+  const leader = vote(done);
+  const recent = done.slice(-RECENT);
+  const now = done.length > RECENT ? vote(recent) : undefined;
   return (
     <div className="mic" data-testid="mic">
       <div className="mic-row">
@@ -109,7 +118,7 @@ export function MicRecorder({ busy, onRecorded }: { busy: boolean; onRecorded(f:
               <span style={{ width: `${Math.min(100, Math.sqrt(rec.level) * 140).toFixed(0)}%` }} />
             </span>
             <span className="small muted" data-testid="mic-elapsed">
-              {rec.live ? `listening… ${rec.elapsed.toFixed(1)} s, a window every ${seconds} s` : `recording… ${rec.elapsed.toFixed(1)} / ${seconds} s`}
+              {rec.live ? `listening… ${rec.elapsed.toFixed(1)} s, a ${seconds} s window every ${overlap ? seconds / 2 : seconds} s` : `recording… ${rec.elapsed.toFixed(1)} / ${seconds} s`}
             </span>
           </>
         ) : (
@@ -133,6 +142,11 @@ export function MicRecorder({ busy, onRecorded }: { busy: boolean; onRecorded(f:
             <label className="small toggle">
               <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} data-testid="mic-live" /> live (until Stop)
             </label>
+            {live && (
+              <label className="small toggle" title="Each window still covers the whole length; a new one starts every half window, so answers come twice as often.">
+                <input type="checkbox" checked={overlap} onChange={(e) => setOverlap(e.target.checked)} data-testid="mic-overlap" /> overlap by half
+              </label>
+            )}
             <span className="small muted">Each recording is classified like a dropped file; the browser asks for the microphone first.</span>
           </>
         )}
@@ -140,7 +154,7 @@ export function MicRecorder({ busy, onRecorded }: { busy: boolean; onRecorded(f:
       {chips.length > 0 && (
         <div className="live-strip" data-testid="live-history">
           {chips.map((c) => (
-            <span key={c.name} className="live-chip" data-testid="live-chip" data-genre={c.genre ?? ''} title={c.model ? `${c.name}: ${c.genre} (${c.model})` : `${c.name}: ${c.skipped ? 'skipped (the classifier was busy)' : 'waiting'}`} style={c.genre ? { background: genreColor(c.genre) } : undefined}>
+            <span key={c.name} className="live-chip" data-testid="live-chip" data-genre={c.genre ?? ''} title={`${fmtSpan(c)}: ${c.model ? `${c.genre} (${c.model})` : c.skipped ? 'skipped (the classifier was busy)' : 'waiting'}`} style={c.genre ? { background: genreColor(c.genre) } : undefined}>
               {c.genre ?? (c.skipped ? 'skipped' : '…')}
             </span>
           ))}
@@ -149,9 +163,27 @@ export function MicRecorder({ busy, onRecorded }: { busy: boolean; onRecorded(f:
               so far: <b>{leader[0]}</b> ({leader[1]} of {done.length} windows)
             </span>
           )}
+          {now && (
+            <span className="small" data-testid="live-recent">
+              last {RECENT}: <b>{now[0]}</b> ({now[1]} of {RECENT})
+            </span>
+          )}
         </div>
       )}
       <ErrorBox error={error} />
     </div>
   );
 }
+
+/** How many of the latest windows the "now" vote uses. */
+const RECENT = 3;
+
+/** The most frequent genre and its count; a tie goes to the genre that was seen most recently. */
+function vote(chips: LiveChip[]): [string, number] | undefined {
+  const tally = new Map<string, { n: number; last: number }>();
+  chips.forEach((c, i) => tally.set(c.genre!, { n: (tally.get(c.genre!)?.n ?? 0) + 1, last: i }));
+  const best = [...tally].sort((x, y) => y[1].n - x[1].n || y[1].last - x[1].last)[0];
+  return best && [best[0], best[1].n];
+}
+
+const fmtSpan = (c: LiveChip) => `${c.from.toFixed(c.from % 1 ? 1 : 0)}–${c.to.toFixed(c.to % 1 ? 1 : 0)} s`;
