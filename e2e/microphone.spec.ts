@@ -1,5 +1,17 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { openFresh, screenshotCell } from './helpers';
+
+/** On the demo data, start listening live in 5 s windows (back to back or overlapping by half). */
+async function listenLive(page: Page, overlap: boolean): Promise<Locator> {
+  await openFresh(page, '/');
+  await expect(page.getByTestId('summary-tracks')).toHaveText('40', { timeout: 120_000 });
+  const cell = page.getByTestId('cell-classify');
+  await cell.getByTestId('mic-seconds').selectOption('5');
+  await cell.getByTestId('mic-live').check();
+  if (overlap) await cell.getByTestId('mic-overlap').check();
+  await cell.getByTestId('mic-record').click();
+  return cell;
+}
 
 // Chromium runs with --use-fake-device-for-media-stream (playwright.config.ts): the microphone is
 // a synthetic beep, and permission is granted without a prompt.
@@ -41,12 +53,7 @@ test('a recording from the microphone is classified like a dropped file and kept
 
 test('live: every 5 s window of the microphone is classified as it completes, with the vote so far', async ({ page }) => {
   test.setTimeout(240_000);
-  await openFresh(page, '/');
-  await expect(page.getByTestId('summary-tracks')).toHaveText('40', { timeout: 120_000 });
-  const cell = page.getByTestId('cell-classify');
-  await cell.getByTestId('mic-seconds').selectOption('5');
-  await cell.getByTestId('mic-live').check();
-  await cell.getByTestId('mic-record').click();
+  const cell = await listenLive(page, false);
   await expect(cell.getByTestId('mic-elapsed')).toContainText('listening');
   // Two windows classified (each gets the k-NN's genre), while listening goes on.
   await expect(cell.locator('[data-testid="live-chip"]:not([data-genre=""])')).toHaveCount(2, { timeout: 60_000 });
@@ -63,13 +70,7 @@ test('live: every 5 s window of the microphone is classified as it completes, wi
 
 test('live with half-overlapping windows: a 5 s window every 2.5 s, and the vote of the last three', async ({ page }) => {
   test.setTimeout(240_000);
-  await openFresh(page, '/');
-  await expect(page.getByTestId('summary-tracks')).toHaveText('40', { timeout: 120_000 });
-  const cell = page.getByTestId('cell-classify');
-  await cell.getByTestId('mic-seconds').selectOption('5');
-  await cell.getByTestId('mic-live').check();
-  await cell.getByTestId('mic-overlap').check();
-  await cell.getByTestId('mic-record').click();
+  const cell = await listenLive(page, true);
   await expect(cell.getByTestId('mic-elapsed')).toContainText('a 5 s window every 2.5 s');
   await expect(cell.locator('[data-testid="live-chip"]:not([data-genre=""])')).toHaveCount(4, { timeout: 90_000 });
   const chips = cell.getByTestId('live-chip');
