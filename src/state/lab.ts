@@ -113,6 +113,8 @@ export interface TrainingState {
   epochs: import('../core/models/train').EpochMetrics[][];
   progress?: import('../core/models/train').TrainProgress;
   summaries: import('../core/models/ensemble').MemberSummary[];
+  /** The latest checkpoint of the member in training (kept if the page reloads). */
+  checkpoint?: { member: number; epoch: number };
   error?: ErrorInfo;
   /** Compare entry of the finished run. */
   resultId?: string;

@@ -110,6 +110,7 @@ export async function startTraining(): Promise<void> {
         },
         onCheckpoint(member, epoch, epochs, saved) {
           partial = { member, epoch, epochs, saved };
+          update({ checkpoint: { member, epoch } });
           savePending();
         },
       },

@@ -134,6 +134,12 @@ export function TrainCell() {
           {running && t?.progress && (
             <p className="small muted" data-testid="train-progress">
               model {t.member + 1} of {t.members} · epoch {t.progress.epoch}/{t.progress.epochs} · batch {t.progress.batch}/{t.progress.batchesPerEpoch} · about {fmtMs(t.progress.etaMs)} left
+              {t.checkpoint && t.checkpoint.member === t.member && (
+                <span data-testid="train-checkpoint" title="The best weights so far are saved every few seconds; a reload keeps them as a saved model, as Cancel would.">
+                  {' '}
+                  · kept if the page reloads: epoch {t.checkpoint.epoch}
+                </span>
+              )}
             </p>
           )}
           <ErrorBox error={t?.status === 'error' ? t.error : undefined} />
