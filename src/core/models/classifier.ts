@@ -62,8 +62,8 @@ export interface ClassifierOptions {
   onEpoch?: (m: EpochMetrics) => void;
   onProgress?: (p: TrainProgress) => void;
   /**
-   * Checkpoints while training: at most every `everyMs`, when an epoch is the best so far, the
-   * network (holding that epoch's weights, the ones a cancel would keep) is tested and handed to
+   * Checkpoints while training (the `checkpoint` option of trainNetwork): at most every `everyMs`, the
+   * network holding the best weights so far (the ones a cancel would keep) is tested and handed to
    * `save` — e.g. to keep it across a page reload. The classifier is valid only during the call
    * (do not dispose it); training waits for a returned promise.
    */
@@ -220,13 +220,10 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
   });
   const checkpoint = opts.checkpoint;
   const t0 = performance.now();
-  let lastCheckpoint = t0;
-  const onBest = checkpoint
-    ? async (epoch: number, history: readonly EpochMetrics[]) => {
-        const now = performance.now();
-        if (now - lastCheckpoint < checkpoint.everyMs) return;
+  const save = checkpoint
+    ? (epoch: number, history: readonly EpochMetrics[]) => {
         const done = history.slice();
-        await checkpoint.save({
+        return checkpoint.save({
           network,
           spec,
           train: {
@@ -235,7 +232,7 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
             weightsFromEpoch: epoch,
             stoppedEarly: false,
             cancelled: false,
-            trainMs: now - t0,
+            trainMs: performance.now() - t0,
             meanEpochMs: done.reduce((a, h) => a + h.epochMs, 0) / done.length,
           },
           test: evaluateOnRows(ds, sp.test, network, spec, short),
@@ -243,8 +240,6 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
           seed: opts.seed,
           dispose: () => undefined,
         });
-        // Measured after saving, so a slow save cannot take most of the training time.
-        lastCheckpoint = performance.now();
       }
     : undefined;
   try {
@@ -263,7 +258,7 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
       earlyStopping: opts.earlyStopping,
       cancel: opts.cancel,
       onEpoch: opts.onEpoch,
-      onBest,
+      checkpoint: checkpoint && save && { everyMs: checkpoint.everyMs, save },
       onProgress: opts.onProgress,
     });
     const test = evaluateOnRows(ds, sp.test, network, spec, short);

@@ -115,6 +115,51 @@ describe('trainNetwork', () => {
     net.dispose();
   });
 
+  it('checkpoints the best weights so far, even when the best epoch lies behind, and carries on from the current ones', async () => {
+    const before = tf.memory().numTensors;
+    const net = buildMlp({ nFeatures: 4, nClasses: 2, hidden: [32], dropout: 0, seed: 2 });
+    // A quarter of the validation labels flipped, few training samples: the validation loss falls,
+    // then rises as the network overfits, so the best epoch comes to lie behind.
+    const val = blobs(64, 8);
+    val.y = Int32Array.from(val.y, (c, i) => (i % 4 === 0 ? 1 - c : c));
+    const saves: { best: number; at: number; loss: number }[] = [];
+    const busy = (ms: number) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    };
+    const r = await trainNetwork(net, blobs(16, 4), {
+      epochs: 40,
+      batchSize: 8,
+      learningRate: 0.003,
+      seed: 3,
+      validation: val,
+      // Each epoch takes ≥ 20 ms, so checkpoints come at most every 8 epochs: the first while the
+      // validation loss still falls (≤ epoch 8), the next well after its minimum (epoch 9).
+      onEpoch: () => busy(20),
+      checkpoint: { everyMs: 150, save: (best, history) => void saves.push({ best, at: history.length, loss: evaluateNetwork(net, val).loss }) },
+    });
+    const valLoss = r.history.map((h) => h.valLoss!);
+    expect(saves.length).toBeGreaterThan(0);
+    let bestSoFar = 0;
+    for (const sv of saves) {
+      // The best epoch up to this point, worked out here from the recorded losses …
+      const upTo = valLoss.slice(0, sv.at);
+      const best = upTo.indexOf(Math.min(...upTo)) + 1;
+      expect(sv.best).toBe(best);
+      // … and the network held exactly that epoch's weights while saving.
+      expect(sv.loss).toBeCloseTo(valLoss[best - 1]!, 4);
+      // A checkpoint only when there is a newer best than the last one saved.
+      expect(best).toBeGreaterThan(bestSoFar);
+      bestSoFar = best;
+    }
+    expect(saves.some((sv) => sv.best < sv.at)).toBe(true);
+    // Training went on from its own weights: the network ends with the last epoch's.
+    expect(r.weightsFromEpoch).toBe(40);
+    expect(evaluateNetwork(net, val).loss).toBeCloseTo(valLoss[39]!, 4);
+    net.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('ends with the mean of the last k epochs\' weights when averaging (SWA)', async () => {
     const net = buildMlp({ nFeatures: 4, nClasses: 2, hidden: [8], seed: 4 });
     const snaps: number[][] = [];

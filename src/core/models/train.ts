@@ -80,11 +80,13 @@ export interface TrainOptions {
   cancel?: CancelToken;
   onEpoch?: (m: EpochMetrics) => void;
   /**
-   * Called after an epoch that is the best so far (by the monitor: validation loss or accuracy,
-   * else train loss), while the network holds that epoch's weights — the weights a cancel would
-   * keep. A returned promise is awaited before training goes on (e.g. to save a checkpoint).
+   * Checkpoints: at the end of an epoch, when at least `everyMs` have passed since the last one
+   * (or since the start) and a better epoch (by the monitor: validation loss or accuracy, else
+   * train loss) has come since, `save` is called while the network holds the best weights so far
+   * — the ones a cancel would keep — then training goes on from where it was. A returned promise
+   * is awaited.
    */
-  onBest?: (epoch: number, history: readonly EpochMetrics[]) => void | Promise<void>;
+  checkpoint?: { everyMs: number; save: (bestEpoch: number, history: readonly EpochMetrics[]) => void | Promise<void> };
   onProgress?: (p: TrainProgress) => void;
   /** Yield to the event loop at least this often so cancel messages get through; default 50 ms. */
   yieldEveryMs?: number;
@@ -334,6 +336,8 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
   let batchesDone = 0;
   const t0 = performance.now();
   let lastYield = t0;
+  let lastCheckpoint = t0;
+  let checkpointedEpoch = 0;
   // Created last, right before the try whose finally disposes it.
   const optimizer = new FlatAdam(net.variables, learningRate);
 
@@ -425,14 +429,29 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
         bestEpoch = epoch;
         since = 0;
         // Snapshots cost one copy of the weights; only taken when they may be restored.
-        if (restoreBest || opts.cancel) {
+        if (restoreBest || opts.cancel || opts.checkpoint) {
           best?.forEach((t) => t.dispose());
           best = snapshot(net);
         }
-        await opts.onBest?.(epoch, history);
       } else if (opts.earlyStopping && ++since >= opts.earlyStopping.patience) {
         stoppedEarly = true;
         break;
+      }
+      if (opts.checkpoint && bestEpoch > checkpointedEpoch && performance.now() - lastCheckpoint >= opts.checkpoint.everyMs) {
+        // The best epoch may lie behind: save its weights, then carry on from the current ones.
+        const current = bestEpoch === epoch ? undefined : snapshot(net);
+        try {
+          if (current) restore(net, best as tf.Tensor[]);
+          await opts.checkpoint.save(bestEpoch, history);
+        } finally {
+          if (current) {
+            restore(net, current);
+            current.forEach((t) => t.dispose());
+          }
+        }
+        checkpointedEpoch = bestEpoch;
+        // Measured after saving, so a slow save cannot take most of the training time.
+        lastCheckpoint = performance.now();
       }
     }
     let weightsFromEpoch = history.length;
