@@ -173,6 +173,8 @@ test.describe('training neural models in the browser', () => {
     await page.getByTestId('run-train').click();
     // Checkpoints are taken at most every 3 s, on an epoch that is the best so far.
     await expect(page.getByTestId('train-progress')).toContainText(/epoch (2\d|[3-9]\d)\/400/, { timeout: 200_000 });
+    // A setting changed while training runs (the store changes every 100 ms meanwhile) is kept too.
+    await page.getByTestId('train-seed').fill('7');
     // The cell says what a reload would keep.
     await expect(page.getByTestId('train-checkpoint')).toContainText(/kept if the page reloads: epoch \d+/, { timeout: 30_000 });
     const shown = Number(/epoch (\d+)/.exec((await page.getByTestId('train-checkpoint').textContent())!)![1]);
@@ -182,6 +184,9 @@ test.describe('training neural models in the browser', () => {
     await expect(page.getByTestId('train-notice')).toContainText(/A reload interrupted training LSTM on GenreClassData_10s\.txt; the model's best weights so far \(epoch \d+ of 400\)/, { timeout: 30_000 });
     const model = page.getByTestId('saved-model');
     await expect(model).toHaveCount(1);
+    await expect(page.getByTestId('train-model')).toHaveValue('lstm');
+    await expect(page.getByTestId('train-epochs')).toHaveValue('400');
+    await expect(page.getByTestId('train-seed')).toHaveValue('7');
     const name = (await model.textContent())!;
     const m = /interrupted by a reload: best weights at epoch (\d+) of 400 \(([\d.]+) %\)/.exec(name);
     expect(m, name).not.toBeNull();

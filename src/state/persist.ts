@@ -74,7 +74,11 @@ export function startPersisting(store: LabStore): () => void {
       lastDataset = s.dataset;
       if (!s.dataset || s.dataset.id !== savedDatasetId) void saveDataset(s.dataset);
     }
-    clearTimeout(timer);
-    timer = setTimeout(() => void set('cells', persistedPart(store.getState()), db()), 250);
+    // At most 250 ms after the first unsaved change. (Restarting the timer on every change never
+    // saved while training, whose progress changes the store every 100 ms.)
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      void set('cells', persistedPart(store.getState()), db());
+    }, 250);
   });
 }
