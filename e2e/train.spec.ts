@@ -194,5 +194,25 @@ test.describe('training neural models in the browser', () => {
     // Twenty-odd epochs of the NTNU Task 4 LSTM: far above chance (10 %) on the 198 test tracks.
     expect(Number(m![2])).toBeGreaterThan(50);
   });
+
+  test('knowledge distillation: teachers train first, then one student model is saved', async ({ page }) => {
+    test.setTimeout(300_000);
+    await openFresh(page);
+    await loadFile(page, gtzan('GenreClassData_30s.txt'));
+    await page.getByTestId('train-epochs').fill('150');
+    await page.getByTestId('train-distill').fill('2');
+    await expect(page.getByTestId('train-distill-note')).toContainText('2 teachers');
+    await page.getByTestId('run-train').click();
+    await expect(page.getByTestId('train-progress')).toContainText('teacher 1 of 2', { timeout: 60_000 });
+    await expect(page.getByTestId('train-progress')).toContainText('teacher 2 of 2', { timeout: 120_000 });
+    await expect(page.getByTestId('train-progress')).toContainText('student', { timeout: 120_000 });
+    await expect(page.getByTestId('train-accuracy')).toBeVisible({ timeout: 120_000 });
+    const model = page.getByTestId('saved-model');
+    await expect(model).toHaveCount(1);
+    await expect(model).toContainText('MLP (distilled from 2)');
+    await expect(page.getByTestId('compare-row')).toContainText('MLP (distilled from 2)');
+    // An MLP on the NTNU 30 s table: far above chance (10 %) on its 198 test tracks.
+    expect(parseFloat((await page.getByTestId('train-accuracy').textContent())!)).toBeGreaterThan(50);
+  });
 });
 

@@ -70,6 +70,8 @@ export interface TrainParams {
   /** Mixup α (0 = off). */
   mixup: number;
   schedule: 'constant' | 'cosine';
+  /** Knowledge distillation: teachers trained first for each model (0 = off). */
+  distill: number;
   ensemble: number;
   seed: number;
   validationFraction: number;
@@ -183,6 +185,7 @@ export function defaultParams(ds?: Dataset): Params {
       labelSmoothing: MODEL_DEFAULTS.mlp.labelSmoothing,
       mixup: MODEL_DEFAULTS.mlp.mixup,
       schedule: MODEL_DEFAULTS.mlp.schedule,
+      distill: 0,
       ensemble: 1,
       seed: 0,
       validationFraction: 0.1,

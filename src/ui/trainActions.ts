@@ -52,7 +52,7 @@ export async function startTraining(): Promise<void> {
     if (t && t.runId === runId) labStore.setState({ training: { ...t, ...patch } });
   };
   const modelId = newModelId();
-  const label = (n: number) => `${KIND_LABEL[p.kind]}${n > 1 ? ` ×${n}` : ''}`;
+  const label = (n: number) => `${KIND_LABEL[p.kind]}${n > 1 ? ` ×${n}` : ''}${p.distill > 0 ? ` (distilled from ${p.distill})` : ''}`;
   // Members are kept as they finish, and the member in training as checkpoints of its best
   // weights so far (every few seconds), so a reload loses at most a few seconds of training.
   const finished: SavedModel[] = [];
@@ -85,6 +85,7 @@ export async function startTraining(): Promise<void> {
         labelSmoothing: p.labelSmoothing,
         mixup: p.mixup,
         schedule: p.schedule,
+        distill: p.distill > 0 ? { teachers: p.distill } : undefined,
         validationFraction: p.validationFraction > 0 ? p.validationFraction : undefined,
         earlyStopping: p.earlyStopping && p.validationFraction > 0 ? { patience: p.patience, monitor: 'valLoss' } : undefined,
       },

@@ -10,7 +10,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { Dataset } from '../core/data/dataset';
 import { toErrorInfo } from '../core/errors';
-import { MODEL_DEFAULTS } from '../core/models/defaults';
+import { DEFAULT_DISTILL_WEIGHT, MODEL_DEFAULTS } from '../core/models/defaults';
 import { trainEnsemble } from '../core/models/ensemble';
 import { loadSavedModel, serializeClassifier, type LoadedModel, type SavedModel } from '../core/models/saved';
 import { chooseBackend, type BackendChoice, type BackendName } from '../core/models/tfBackend';
@@ -131,9 +131,20 @@ self.onmessage = async (ev: MessageEvent<TrainRequest>) => {
 };
 
 /** The settings a saved model records (defaults filled in), for the model list and exports. */
-function trainingSettings(o: { kind: keyof typeof MODEL_DEFAULTS; epochs?: number; learningRate?: number; batchSize?: number; dropout?: number; labelSmoothing?: number; mixup?: number; schedule?: string }): Record<string, number | string> {
+function trainingSettings(o: {
+  kind: keyof typeof MODEL_DEFAULTS;
+  epochs?: number;
+  learningRate?: number;
+  batchSize?: number;
+  dropout?: number;
+  labelSmoothing?: number;
+  mixup?: number;
+  schedule?: string;
+  distill?: { teachers: number; weight?: number };
+}): Record<string, number | string> {
   const d = MODEL_DEFAULTS[o.kind];
   return {
+    ...(o.distill ? { distillTeachers: o.distill.teachers, distillWeight: o.distill.weight ?? DEFAULT_DISTILL_WEIGHT } : {}),
     epochs: o.epochs ?? d.epochs,
     learningRate: o.learningRate ?? d.learningRate,
     batchSize: o.batchSize ?? d.batchSize,

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabError } from '../../core/errors';
 import { MODEL_DEFAULTS, trainClassifier, type ModelKind } from '../../core/models/classifier';
+import { DEFAULT_DISTILL_WEIGHT } from '../../core/models/defaults';
 import { trainEnsemble } from '../../core/models/ensemble';
 import { exportModelFiles, serializeClassifier } from '../../core/models/saved';
 import type { BackendName } from '../../core/models/tfBackend';
@@ -28,7 +29,7 @@ function scheduleArg(s: string | undefined): 'constant' | 'cosine' {
 export const trainCommand: CliCommand = {
   name: 'train',
   usage:
-    'train --data F --model lstm|gru|bilstm|mlp [--seq 3] [--ensemble 10] [--seed 0] [--epochs N] [--lr 0.001] [--batch 32] [--dropout 0.5] [--label-smoothing 0.1] [--weight-decay 0] [--mixup 0.4] [--schedule constant|cosine] [--features a,b] [--pad] [--val 0.2 --patience 5] [--backend wasm|cpu] [--save DIR] [--json]',
+    'train --data F --model lstm|gru|bilstm|mlp [--seq 3] [--ensemble 10] [--seed 0] [--epochs N] [--lr 0.001] [--batch 32] [--dropout 0.5] [--label-smoothing 0.1] [--weight-decay 0] [--mixup 0.4] [--schedule constant|cosine] [--distill 4 [--distill-weight 0.9]] [--features a,b] [--pad] [--val 0.2 --patience 5] [--backend wasm|cpu] [--save DIR] [--json]',
   async run(args) {
     const file = optString(args, 'data');
     if (!file) throw new LabError('bad-argument', '--data <feature table> is required');
@@ -41,6 +42,7 @@ export const trainCommand: CliCommand = {
     const val = optNumber(args, 'val', 0);
     const patience = optNumber(args, 'patience', 0);
     const seqOpt = optString(args, 'seq');
+    const teachers = optNumber(args, 'distill', 0);
     const backend = await initNodeBackend(optString(args, 'backend') as BackendName | undefined);
     const ds = loadTableFile(file);
     const opts = {
@@ -57,6 +59,7 @@ export const trainCommand: CliCommand = {
       weightDecay: optNumber(args, 'weight-decay', 0),
       mixup: optNumber(args, 'mixup', d.mixup),
       schedule: scheduleArg(optString(args, 'schedule', d.schedule)),
+      distill: teachers > 0 ? { teachers, weight: optNumber(args, 'distill-weight', DEFAULT_DISTILL_WEIGHT) } : undefined,
       validationFraction: val > 0 ? val : undefined,
       earlyStopping: val > 0 && patience > 0 ? { patience } : undefined,
     };
@@ -95,7 +98,7 @@ export const trainCommand: CliCommand = {
       split: r.splitDescription,
       testTracks: r.trackIds.length,
       seed,
-      settings: { epochs, learningRate: opts.learningRate, batchSize: opts.batchSize, dropout: opts.dropout, labelSmoothing: opts.labelSmoothing, weightDecay: opts.weightDecay, mixup: opts.mixup, schedule: opts.schedule, steps: opts.steps ?? null, features: opts.features?.length ?? ds.featureNames.length },
+      settings: { epochs, learningRate: opts.learningRate, batchSize: opts.batchSize, dropout: opts.dropout, labelSmoothing: opts.labelSmoothing, weightDecay: opts.weightDecay, mixup: opts.mixup, schedule: opts.schedule, distill: opts.distill ?? null, steps: opts.steps ?? null, features: opts.features?.length ?? ds.featureNames.length },
       backend: backend.name,
       backendStepMs: backend.stepMs,
       members: r.members.map((m) => ({ seed: m.seed, accuracy: m.accuracy, macroF1: m.macroF1, epochs: m.epochsRun, trainSec: m.trainMs / 1000, secPerEpoch: m.meanEpochMs / 1000 })),

@@ -45,6 +45,13 @@ export interface ClassifierOptions {
   labelSmoothing?: number;
   /** Gaussian noise std on z-scored training inputs; default 0. */
   inputNoise?: number;
+  /**
+   * Knowledge distillation: first train `teachers` copies of this model (derived seeds, the same
+   * training tracks), then this one on targets that blend the labels with the teachers' mean
+   * probabilities on the training inputs, with weight `weight` (default DEFAULT_DISTILL_WEIGHT). One network comes
+   * out; it costs teachers + 1 trainings. Default: off.
+   */
+  distill?: { teachers: number; weight?: number };
   /** Average the weights of the last k epochs (SWA); default 0. */
   averageLastEpochs?: number;
   /** Learning-rate schedule; default per model ({@link MODEL_DEFAULTS}). */
@@ -207,6 +214,38 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
   const valData = valRows ? buildInputs(ds, valRows, spec, short) : undefined;
   if (trainData.y.length === 0)
     throw new LabError('bad-argument', `No training samples: every track has fewer than ${spec.steps} segments. Use a shorter sequence or padding.`);
+  const teachers = opts.distill?.teachers ?? 0;
+  if (!(Number.isInteger(teachers) && teachers >= 0)) throw new LabError('bad-argument', `Teachers must be a whole number ≥ 0, got ${teachers}`);
+  const t0 = performance.now();
+  // Progress over the whole run (teachers, then the student), each part an equal share.
+  const staged = (part: number, stage: string | undefined) =>
+    opts.onProgress &&
+    ((p: TrainProgress) => {
+      const fraction = (part + p.fraction) / (teachers + 1);
+      const elapsedMs = performance.now() - t0;
+      opts.onProgress!({ ...p, stage, fraction, elapsedMs, etaMs: fraction > 0 ? (elapsedMs / fraction) * (1 - fraction) : p.etaMs });
+    });
+  if (teachers > 0) {
+    // The teachers learn from exactly the student's training rows (not its validation tracks).
+    const teacherSplit: Split = { ...sp, train: Int32Array.from(trainRows) };
+    const soft = new Float32Array(trainData.y.length * ds.genres.length);
+    for (let i = 0; i < teachers; i++) {
+      const t = await trainClassifier(
+        ds,
+        { ...opts, seed: deriveSeed(opts.seed, 7000 + i), distill: undefined, checkpoint: undefined, validationFraction: undefined, earlyStopping: undefined, onEpoch: undefined, onProgress: staged(i, `teacher ${i + 1} of ${teachers}`) },
+        teacherSplit,
+      );
+      // Cancelled while teaching: the teacher in training is the best model so far.
+      if (t.train.cancelled) return t;
+      try {
+        const probs = predictProbabilities(t.network, trainData);
+        for (let j = 0; j < soft.length; j++) soft[j]! += (probs[j] as number) / teachers;
+      } finally {
+        t.dispose();
+      }
+    }
+    trainData.soft = soft;
+  }
   const dropout = opts.dropout ?? defaults.dropout;
   const network = sequence
     ? buildSequenceModel({ kind: opts.kind as 'lstm' | 'gru' | 'bilstm', steps: spec.steps, nFeatures: featureNames.length, nClasses: ds.genres.length, units: opts.units, dropout, seed: opts.seed })
@@ -219,7 +258,6 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
     droppedTracks: trainData.dropped + (valData?.dropped ?? 0) + (sequence ? buildSequences(ds, sp.test, { steps: spec.steps, features: featureNames, short }).dropped.length : 0),
   });
   const checkpoint = opts.checkpoint;
-  const t0 = performance.now();
   const save = checkpoint
     ? (epoch: number, history: readonly EpochMetrics[]) => {
         const done = history.slice();
@@ -250,6 +288,7 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
       weightDecay: opts.weightDecay,
       labelSmoothing: opts.labelSmoothing ?? defaults.labelSmoothing,
       inputNoise: opts.inputNoise,
+      distillWeight: opts.distill?.weight,
       averageLastEpochs: opts.averageLastEpochs,
       schedule: opts.schedule ?? defaults.schedule,
       mixup: opts.mixup ?? defaults.mixup,
@@ -259,8 +298,10 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
       cancel: opts.cancel,
       onEpoch: opts.onEpoch,
       checkpoint: checkpoint && save && { everyMs: checkpoint.everyMs, save },
-      onProgress: opts.onProgress,
+      onProgress: teachers > 0 ? staged(teachers, 'student') : opts.onProgress,
     });
+    // The time reported covers the teachers too.
+    if (teachers > 0) train.trainMs = performance.now() - t0;
     const test = evaluateOnRows(ds, sp.test, network, spec, short);
     return {
       network,

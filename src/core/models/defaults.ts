@@ -34,3 +34,11 @@ export const MODEL_DEFAULTS: Record<NetworkKind, ModelDefaults> = {
   gru: { epochs: 30, learningRate: 1e-3, batchSize: 32, dropout: 0.5, labelSmoothing: 0.1, mixup: 0, schedule: 'constant' },
   bilstm: { epochs: 25, learningRate: 1e-3, batchSize: 32, dropout: 0.5, labelSmoothing: 0.1, mixup: 0, schedule: 'constant' },
 };
+
+/**
+ * Knowledge distillation (off by default: it costs teachers + 1 trainings): the student's targets
+ * are (1 − w)·labels + w·(teachers' mean probabilities) with this w. Chosen by 5-fold
+ * cross-validation over the training tracks of the NTNU 10 s table (LSTM, 4 teachers, 4 seeds ×
+ * 5 folds, paired): plain 72.98 %, w 0.5 73.61 %, w 0.9 74.30 %.
+ */
+export const DEFAULT_DISTILL_WEIGHT = 0.9;

@@ -4,7 +4,7 @@ import { CancelledError } from '../errors';
 import { initNodeBackend } from '../../node/tfNode';
 import { trainClassifier } from './classifier';
 import { makeSyntheticDataset } from './testData';
-import { evaluateNetwork, learningRateAt, predictProbabilities, trainNetwork, type TensorData, type TrainProgress } from './train';
+import { evaluateNetwork, learningRateAt, predictProbabilities, trainNetwork, type TensorData, type TrainOptions, type TrainProgress } from './train';
 import { buildMlp } from './mlp';
 import { buildSequenceModel } from './sequence';
 
@@ -158,6 +158,60 @@ describe('trainNetwork', () => {
     expect(evaluateNetwork(net, val).loss).toBeCloseTo(valLoss[39]!, 4);
     net.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('distillation targets blend labels and teacher probabilities: toward uniform it is label smoothing, toward the labels it changes nothing', async () => {
+    const data = blobs(48, 5);
+    const k = 2;
+    const weightsAfter = async (extra: Partial<TrainOptions>, soft?: Float32Array) => {
+      const net = buildMlp({ nFeatures: 4, nClasses: k, hidden: [8], dropout: 0, seed: 4 });
+      await trainNetwork(net, { ...data, soft }, { epochs: 3, batchSize: 16, learningRate: 0.01, seed: 9, ...extra });
+      const w = net.variables.map((v) => Array.from(v.dataSync()));
+      net.dispose();
+      return w.flat();
+    };
+    const oneHot = new Float32Array(data.y.length * k);
+    data.y.forEach((c, i) => (oneHot[i * k + c] = 1));
+    const uniform = new Float32Array(data.y.length * k).fill(1 / k);
+    // (1 − w)·onehot + w·(1/k) is label smoothing with ε = w.
+    const smoothed = await weightsAfter({ labelSmoothing: 0.3 });
+    const distilledUniform = await weightsAfter({ distillWeight: 0.3 }, uniform);
+    distilledUniform.forEach((v, i) => expect(v).toBeCloseTo(smoothed[i]!, 5));
+    // A teacher that repeats the labels leaves the targets as they were.
+    const plain = await weightsAfter({});
+    const distilledLabels = await weightsAfter({ distillWeight: 0.5 }, oneHot);
+    distilledLabels.forEach((v, i) => expect(v).toBeCloseTo(plain[i]!, 5));
+    expect(Math.max(...plain.map((v, i) => Math.abs(v - smoothed[i]!)))).toBeGreaterThan(1e-3);
+    await expect(weightsAfter({}, new Float32Array(3))).rejects.toThrow(/Teacher probabilities/);
+  });
+
+  it('a distilled classifier trains its teachers first, reports the stages in order, and leaves no tensors', async () => {
+    const ds = makeSyntheticDataset({ genres: 3, tracksPerGenre: 8, segments: 3, features: 4, noise: 2 });
+    await tf.ready();
+    const start = tf.memory().numTensors;
+    const seen: { stage?: string; fraction: number }[] = [];
+    const epochs: number[] = [];
+    const c = await trainClassifier(ds, {
+      kind: 'lstm',
+      seed: 1,
+      epochs: 2,
+      units: 8,
+      validationFraction: 0.25,
+      distill: { teachers: 2 },
+      onProgress: (p) => seen.push({ stage: p.stage, fraction: p.fraction }),
+      onEpoch: (m) => epochs.push(m.epoch),
+    });
+    const stages = seen.map((p) => p.stage).filter((x, i, a) => x !== a[i - 1]);
+    expect(stages).toEqual(['teacher 1 of 2', 'teacher 2 of 2', 'student']);
+    // Three trainings of equal length: each a third of the bar, which only moves forward.
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.fraction).toBeGreaterThanOrEqual(seen[i - 1]!.fraction);
+    expect(seen.find((p) => p.stage === 'student')!.fraction).toBeGreaterThan(2 / 3 - 1e-9);
+    expect(seen[seen.length - 1]!.fraction).toBeCloseTo(1, 9);
+    // The live curve is the student's alone.
+    expect(epochs).toEqual([1, 2]);
+    expect(c.split.validationTracks).toBeGreaterThan(0);
+    c.dispose();
+    expect(tf.memory().numTensors).toBe(start);
   });
 
   it('ends with the mean of the last k epochs\' weights when averaging (SWA)', async () => {

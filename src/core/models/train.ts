@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CancelledError, LabError, type CancelToken } from '../errors';
 import { createRng, deriveSeed, randomBeta, shuffleInPlace } from '../random';
 import type { Network } from './network';
+import { DEFAULT_DISTILL_WEIGHT } from './defaults';
 
 /** Samples for a network: `x` is row-major n × prod(sampleShape). */
 export interface TensorData {
@@ -18,6 +19,8 @@ export interface TensorData {
   y: Int32Array;
   /** Per-sample shape, `[features]` or `[steps, features]`. */
   sampleShape: number[];
+  /** Teacher probabilities per sample (n × classes), for distillation; see `distillWeight`. */
+  soft?: Float32Array;
 }
 
 export interface EpochMetrics {
@@ -40,6 +43,8 @@ export interface TrainProgress {
   elapsedMs: number;
   /** Estimated time left, from the mean batch time so far. */
   etaMs: number;
+  /** Which part of a longer run this is, e.g. "teacher 2 of 4" or "student" (distillation). */
+  stage?: string;
 }
 
 export interface TrainOptions {
@@ -62,6 +67,11 @@ export interface TrainOptions {
   restoreBest?: boolean;
   /** Std of Gaussian noise added to the (z-scored) inputs of each training batch; default 0. */
   inputNoise?: number;
+  /**
+   * With teacher probabilities (`data.soft`): the targets are (1 − w)·(smoothed one-hot) + w·teacher;
+   * default {@link DEFAULT_DISTILL_WEIGHT}.
+   */
+  distillWeight?: number;
   /**
    * Learning-rate schedule: `constant` (default) or `cosine` — lr·½(1 + cos(π·step/steps)) over
    * the whole run, reaching 0 at the last batch.
@@ -199,7 +209,7 @@ interface MixPlan {
   partner: Int32Array;
 }
 
-function gatherBatch(data: TensorData, idx: ArrayLike<number>, from: number, to: number, nClasses: number, smoothing = 0, mix?: MixPlan): { x: tf.Tensor; y: tf.Tensor2D } {
+function gatherBatch(data: TensorData, idx: ArrayLike<number>, from: number, to: number, nClasses: number, smoothing = 0, mix?: MixPlan, distill = 0): { x: tf.Tensor; y: tf.Tensor2D } {
   const per = sampleSize(data.sampleShape);
   const nb = to - from;
   const xb = new Float32Array(nb * per);
@@ -209,6 +219,8 @@ function gatherBatch(data: TensorData, idx: ArrayLike<number>, from: number, to:
     xb.set(data.x.subarray(r * per, (r + 1) * per), j * per);
     if (smoothing > 0) yb.fill(smoothing / nClasses, j * nClasses, (j + 1) * nClasses);
     yb[j * nClasses + (data.y[r] as number)] = 1 - smoothing + smoothing / nClasses;
+    if (data.soft && distill > 0)
+      for (let c = 0; c < nClasses; c++) yb[j * nClasses + c] = (1 - distill) * (yb[j * nClasses + c] as number) + distill * (data.soft[r * nClasses + c] as number);
   }
   if (!mix) return { x: tf.tensor(xb, [nb, ...data.sampleShape]), y: tf.tensor2d(yb, [nb, nClasses]) };
   const { lambda, partner } = mix;
@@ -318,6 +330,9 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
   const decayed = net.variables.filter((v) => v.shape.length >= 2);
   const inputNoise = opts.inputNoise ?? 0;
   const mixup = opts.mixup ?? 0;
+  const distillWeight = opts.distillWeight ?? DEFAULT_DISTILL_WEIGHT;
+  if (!(distillWeight >= 0 && distillWeight <= 1)) throw new LabError('bad-argument', `The distillation weight must be in [0, 1], got ${distillWeight}`);
+  if (data.soft && data.soft.length !== n * net.nClasses) throw new LabError('bad-argument', `Teacher probabilities: ${data.soft.length} values for ${n} samples of ${net.nClasses} classes.`);
   const schedule = opts.schedule ?? 'constant';
   if (!(mixup >= 0) || (schedule !== 'constant' && schedule !== 'cosine')) throw new LabError('bad-argument', 'Mixup α must be ≥ 0 and the schedule constant or cosine.');
   const averageLast = opts.averageLastEpochs ?? 0;
@@ -363,7 +378,7 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
           mix = { lambda: randomBeta(rng, mixup, mixup), partner };
         }
         optimizer.learningRate = learningRateAt(schedule, learningRate, batchesDone, totalBatches);
-        const batch = gatherBatch(data, order, from, to, net.nClasses, smoothing, mix);
+        const batch = gatherBatch(data, order, from, to, net.nClasses, smoothing, mix, data.soft ? distillWeight : 0);
         const dropoutSeed = Math.floor(rng() * 2 ** 31);
         const y = batch.y;
         let x = batch.x;

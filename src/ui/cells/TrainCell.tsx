@@ -89,6 +89,7 @@ export function TrainCell() {
               <NumberField label="Batch size" value={p.batchSize} min={1} max={1024} onChange={(batchSize) => set({ batchSize })} testId="train-batch" />
               <NumberField label="Learning rate" value={p.learningRate} min={0.00001} max={1} step={0.0001} onChange={(learningRate) => set({ learningRate })} testId="train-lr" />
               <NumberField label="Ensemble size" value={p.ensemble} min={1} max={50} onChange={(ensemble) => set({ ensemble })} testId="train-ensemble" />
+              <NumberField label="Distil from teachers (0 = off)" value={p.distill} min={0} max={20} onChange={(distill) => set({ distill })} testId="train-distill" />
               <NumberField label="Seed" value={p.seed} onChange={(seed) => set({ seed })} testId="train-seed" />
               <NumberField label="Validation share of training tracks" value={p.validationFraction} min={0} max={0.5} step={0.05} onChange={(validationFraction) => set({ validationFraction })} />
               <label className="toggle">
@@ -121,6 +122,12 @@ export function TrainCell() {
             </div>
             <p className="small muted">Switching the model loads its defaults (chosen by cross-validation on training tracks only). Mixup blends pairs of training samples and their labels.</p>
           </details>
+          {p.distill > 0 && (
+            <p className="small muted" data-testid="train-distill-note">
+              Knowledge distillation: for each model, {p.distill} teacher{p.distill === 1 ? '' : 's'} of the same kind train first on the same tracks; the model then learns from
+              their averaged answers (90 %) blended with the labels (10 %). One model comes out — it takes {p.distill + 1}× as long to train.
+            </p>
+          )}
           {p.featureMode === 'chosen' && <MultiPicker label="Features" options={ds.featureNames} value={p.features} onChange={(features) => set({ features })} testId="train-features" />}
           <BackendBadge />
           <RunBar
@@ -133,7 +140,8 @@ export function TrainCell() {
           />
           {running && t?.progress && (
             <p className="small muted" data-testid="train-progress">
-              model {t.member + 1} of {t.members} · epoch {t.progress.epoch}/{t.progress.epochs} · batch {t.progress.batch}/{t.progress.batchesPerEpoch} · about {fmtMs(t.progress.etaMs)} left
+              model {t.member + 1} of {t.members}
+              {t.progress.stage ? ` · ${t.progress.stage}` : ''} · epoch {t.progress.epoch}/{t.progress.epochs} · batch {t.progress.batch}/{t.progress.batchesPerEpoch} · about {fmtMs(t.progress.etaMs)} left
               {t.checkpoint && t.checkpoint.member === t.member && (
                 <span data-testid="train-checkpoint" title="The best weights so far are saved every few seconds; a reload keeps them as a saved model, as Cancel would.">
                   {' '}
