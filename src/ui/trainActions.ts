@@ -120,7 +120,11 @@ export async function startTraining(): Promise<void> {
     const out = await handle.promise;
     const r = out.result;
     const headline: EvaluationResult = r.members.length > 1 ? r.meanProbability : r.majority;
-    const note = r.cancelled ? `cancelled: best weights so far (${r.members.length} of ${p.ensemble} member(s))` : undefined;
+    // Cancelled while a teacher trained: the last member is that teacher, not a distilled model.
+    const inTeacher = r.members.find((m) => m.cancelledIn)?.cancelledIn;
+    const note = r.cancelled
+      ? `cancelled${inTeacher ? ` during ${inTeacher} (the last model is that teacher, not distilled)` : ''}: best weights so far (${r.members.length} of ${p.ensemble} member(s))`
+      : undefined;
     // The saved members carry the ensemble's own numbers too, for the model list.
     for (const m of out.saved) {
       m.metadata.metrics['ensembleAccuracy'] = headline.accuracy;
@@ -129,7 +133,7 @@ export async function startTraining(): Promise<void> {
     if (out.saved.length > 0) {
       await putModel(labStore, {
         id: modelId,
-        name: `${label(r.members.length)} · ${ds.name} · ${(headline.accuracy * 100).toFixed(1)} %`,
+        name: `${label(r.members.length)} · ${ds.name} · ${(headline.accuracy * 100).toFixed(1)} %${inTeacher ? ` · cancelled during ${inTeacher}: not distilled` : ''}`,
         createdAt: new Date().toISOString(),
         datasetName: ds.name,
         members: out.saved,

@@ -236,7 +236,10 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
         teacherSplit,
       );
       // Cancelled while teaching: the teacher in training is the best model so far.
-      if (t.train.cancelled) return t;
+      if (t.train.cancelled) {
+        t.train.cancelledIn = `teacher ${i + 1} of ${teachers}`;
+        return t;
+      }
       try {
         const probs = predictProbabilities(t.network, trainData);
         for (let j = 0; j < soft.length; j++) soft[j]! += (probs[j] as number) / teachers;

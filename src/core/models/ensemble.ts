@@ -9,6 +9,7 @@ import type { Dataset } from '../data/dataset';
 import { resolveSplit } from '../data/split';
 import { evaluatePredictions, type EvaluationResult } from '../eval/metrics';
 import { trainClassifier, type ClassifierOptions, type TrainedClassifier } from './classifier';
+import type { TrainResult } from './train';
 
 /**
  * Majority vote over members' hard predictions (each `Int32Array` of length n). Ties go to the
@@ -75,6 +76,8 @@ export interface MemberSummary {
   meanEpochMs: number;
   epochsRun: number;
   cancelled: boolean;
+  /** See {@link TrainResult.cancelledIn}. */
+  cancelledIn?: string;
 }
 
 export interface EnsembleResult {
@@ -127,6 +130,7 @@ export async function trainEnsemble(ds: Dataset, opts: EnsembleOptions): Promise
         meanEpochMs: c.train.meanEpochMs,
         epochsRun: c.train.epochsRun,
         cancelled: c.train.cancelled,
+        cancelledIn: c.train.cancelledIn,
       };
       members.push(summary);
       await opts.onMember?.(i, summary, c);

@@ -214,6 +214,29 @@ describe('trainNetwork', () => {
     expect(tf.memory().numTensors).toBe(start);
   });
 
+  it('a distilled classifier cancelled while a teacher trains returns that teacher, marked as such', async () => {
+    const ds = makeSyntheticDataset({ genres: 3, tracksPerGenre: 8, segments: 3, features: 4, noise: 2 });
+    await tf.ready();
+    const start = tf.memory().numTensors;
+    const token = { cancelled: false };
+    const c = await trainClassifier(ds, {
+      kind: 'mlp',
+      seed: 1,
+      epochs: 4,
+      hidden: [8],
+      distill: { teachers: 3 },
+      cancel: token,
+      onProgress: (p) => {
+        if (p.stage === 'teacher 2 of 3' && p.epoch === 2) token.cancelled = true;
+      },
+    });
+    expect(c.train.cancelled).toBe(true);
+    expect(c.train.cancelledIn).toBe('teacher 2 of 3');
+    expect(c.train.weightsFromEpoch).toBe(1);
+    c.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
   it('ends with the mean of the last k epochs\' weights when averaging (SWA)', async () => {
     const net = buildMlp({ nFeatures: 4, nClasses: 2, hidden: [8], seed: 4 });
     const snaps: number[][] = [];

@@ -110,6 +110,11 @@ export interface TrainResult {
   stoppedEarly: boolean;
   /** True when the cancel token stopped training; the network holds the best weights so far. */
   cancelled: boolean;
+  /**
+   * Set when a distilled model was cancelled while one of its teachers trained ("teacher 2 of 4"):
+   * the network is then that teacher, not a distilled model.
+   */
+  cancelledIn?: string;
   trainMs: number;
   meanEpochMs: number;
 }
