@@ -205,7 +205,10 @@ test.describe('training neural models in the browser', () => {
     await page.getByTestId('run-train').click();
     await expect(page.getByTestId('train-progress')).toContainText('teacher 1 of 2', { timeout: 60_000 });
     await expect(page.getByTestId('train-progress')).toContainText('teacher 2 of 2', { timeout: 120_000 });
+    // Each teacher's training shows as its own live curve, then the student's.
+    await expect(page.getByTestId('train-curves')).toContainText('model 1, teacher 2 of 2', { timeout: 60_000 });
     await expect(page.getByTestId('train-progress')).toContainText('student', { timeout: 120_000 });
+    await expect(page.getByTestId('train-curves')).toContainText('model 1, student', { timeout: 60_000 });
     await expect(page.getByTestId('train-accuracy')).toBeVisible({ timeout: 120_000 });
     const model = page.getByTestId('saved-model');
     await expect(model).toHaveCount(1);

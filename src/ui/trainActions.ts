@@ -96,7 +96,9 @@ export async function startTraining(): Promise<void> {
           if (!t || t.runId !== runId) return;
           const all = t.epochs.map((e) => e);
           while (all.length <= member) all.push([]);
-          all[member] = [...all[member]!, m];
+          // A new stage (teacher 2 of 4, student) starts its own curve.
+          const prev = all[member]!;
+          all[member] = prev.length > 0 && prev[prev.length - 1]!.stage !== m.stage ? [m] : [...prev, m];
           update({ epochs: all, member });
         },
         onProgress(member, progress) {

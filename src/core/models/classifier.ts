@@ -218,6 +218,7 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
   if (!(Number.isInteger(teachers) && teachers >= 0)) throw new LabError('bad-argument', `Teachers must be a whole number ≥ 0, got ${teachers}`);
   const t0 = performance.now();
   // Progress over the whole run (teachers, then the student), each part an equal share.
+  const stagedEpoch = (stage: string) => opts.onEpoch && ((m: EpochMetrics) => opts.onEpoch!({ ...m, stage }));
   const staged = (part: number, stage: string | undefined) =>
     opts.onProgress &&
     ((p: TrainProgress) => {
@@ -232,7 +233,7 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
     for (let i = 0; i < teachers; i++) {
       const t = await trainClassifier(
         ds,
-        { ...opts, seed: deriveSeed(opts.seed, 7000 + i), distill: undefined, checkpoint: undefined, validationFraction: undefined, earlyStopping: undefined, onEpoch: undefined, onProgress: staged(i, `teacher ${i + 1} of ${teachers}`) },
+        { ...opts, seed: deriveSeed(opts.seed, 7000 + i), distill: undefined, checkpoint: undefined, validationFraction: undefined, earlyStopping: undefined, onEpoch: stagedEpoch(`teacher ${i + 1} of ${teachers}`), onProgress: staged(i, `teacher ${i + 1} of ${teachers}`) },
         teacherSplit,
       );
       // Cancelled while teaching: the teacher in training is the best model so far.
@@ -299,7 +300,7 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
       validation: valData,
       earlyStopping: opts.earlyStopping,
       cancel: opts.cancel,
-      onEpoch: opts.onEpoch,
+      onEpoch: teachers > 0 ? stagedEpoch('student') : opts.onEpoch,
       checkpoint: checkpoint && save && { everyMs: checkpoint.everyMs, save },
       onProgress: teachers > 0 ? staged(teachers, 'student') : opts.onProgress,
     });

@@ -31,6 +31,8 @@ export interface EpochMetrics {
   valLoss?: number;
   valAccuracy?: number;
   epochMs: number;
+  /** Which part of a longer run (see {@link TrainProgress.stage}). */
+  stage?: string;
 }
 
 export interface TrainProgress {

@@ -254,10 +254,11 @@ function Curves({ epochs, member }: { epochs: EpochMetrics[]; member: number }) 
   const acc = [{ name: 'train', color: '#1d3557', points: pts((e) => e.trainAccuracy) }, ...(hasVal ? [{ name: 'validation', color: '#e76f51', dashed: true, points: pts((e) => e.valAccuracy) }] : [])];
   const times = epochs.map((e) => e.epochMs).sort((a, b) => a - b);
   const medianEpochMs = times.length ? times[Math.floor(times.length / 2)]! : 0;
+  const stage = epochs[0]?.stage ? `, ${epochs[0].stage}` : '';
   return (
     <div className="two-col" data-testid="train-curves" data-median-epoch-ms={medianEpochMs.toFixed(1)} title={`median epoch ${medianEpochMs.toFixed(0)} ms`}>
-      <LineChart title={`loss — model ${member + 1}`} series={loss} />
-      <LineChart title={`accuracy — model ${member + 1}`} series={acc} />
+      <LineChart title={`loss — model ${member + 1}${stage}`} series={loss} />
+      <LineChart title={`accuracy — model ${member + 1}${stage}`} series={acc} />
     </div>
   );
 }
