@@ -217,5 +217,22 @@ test.describe('training neural models in the browser', () => {
     // An MLP on the NTNU 30 s table: far above chance (10 %) on its 198 test tracks.
     expect(parseFloat((await page.getByTestId('train-accuracy').textContent())!)).toBeGreaterThan(50);
   });
+
+  test('a reload while a distilled model\'s teachers train keeps the teacher\'s best weights, named as a teacher', async ({ page }) => {
+    test.setTimeout(300_000);
+    await openFresh(page);
+    await loadFile(page, gtzan('GenreClassData_10s.txt'));
+    await page.getByTestId('train-model').selectOption('lstm');
+    await page.getByTestId('train-epochs').fill('400');
+    await page.getByTestId('train-distill').fill('2');
+    await page.getByTestId('run-train').click();
+    await expect(page.getByTestId('train-progress')).toContainText('teacher 1 of 2', { timeout: 60_000 });
+    await expect(page.getByTestId('train-checkpoint')).toContainText(/kept if the page reloads: epoch \d+/, { timeout: 60_000 });
+    await page.waitForTimeout(1000);
+    await page.reload();
+    await expect(page.getByTestId('train-notice')).toContainText(/best weights so far \(epoch \d+ of 400 in teacher 1 of 2, not distilled\)/, { timeout: 30_000 });
+    await expect(page.getByTestId('saved-model')).toContainText('LSTM (distilled from 2)');
+    await expect(page.getByTestId('saved-model')).toContainText('in teacher 1 of 2, not distilled');
+  });
 });
 

@@ -111,8 +111,8 @@ export async function startTraining(): Promise<void> {
           partial = undefined;
           savePending();
         },
-        onCheckpoint(member, epoch, epochs, saved) {
-          partial = { member, epoch, epochs, saved };
+        onCheckpoint(member, epoch, epochs, saved, teacherOf) {
+          partial = { member, epoch, epochs, saved, teacherOf };
           update({ checkpoint: { member, epoch } });
           savePending();
         },
@@ -192,7 +192,7 @@ interface PendingTraining {
   /** Members that finished. */
   members: SavedModel[];
   /** The latest checkpoint of the member in training: its best weights after `epoch` of `epochs`. */
-  partial?: { member: number; epoch: number; epochs: number; saved: SavedModel };
+  partial?: { member: number; epoch: number; epochs: number; saved: SavedModel; /** Set while a distilled model's teachers trained: the checkpoint is that teacher. */ teacherOf?: string };
 }
 
 const PENDING_KEY = 'pending-training';
@@ -224,7 +224,7 @@ export async function restoreInterruptedTraining(): Promise<void> {
   if (members.length === 0) return;
   const k = members.length;
   const mean = members.reduce((a, m) => a + (m.metadata.metrics['accuracy'] ?? 0), 0) / k;
-  const at = p.partial ? `epoch ${p.partial.epoch} of ${p.partial.epochs}` : '';
+  const at = p.partial ? where(p.partial) : '';
   const what =
     p.of === 1 && p.partial
       ? `interrupted by a reload: best weights at ${at} (${(mean * 100).toFixed(1)} %)`
@@ -237,10 +237,15 @@ export async function restoreInterruptedTraining(): Promise<void> {
   labStore.setState({ trainingNotice: `A reload interrupted training ${p.kind} on ${p.datasetName}; ${kept}.` });
 }
 
+/** "epoch 12 of 40", and whose weights they are while a distilled model's teachers trained. */
+function where(partial: NonNullable<PendingTraining['partial']>): string {
+  return `epoch ${partial.epoch} of ${partial.epochs}${partial.teacherOf ? ` in ${partial.teacherOf}, not distilled` : ''}`;
+}
+
 function describeKept(finished: number, partial: PendingTraining['partial']): string {
   const done = `the ${finished} finished member${finished === 1 ? '' : 's'}`;
   if (!partial) return `${done} ${finished === 1 ? 'was' : 'were'}`;
-  const cur = `member ${partial.member + 1}'s best weights so far (epoch ${partial.epoch} of ${partial.epochs})`;
+  const cur = `member ${partial.member + 1}'s best weights so far (${where(partial)})`;
   return finished === 0 ? `${cur} were` : `${done} and ${cur} were`;
 }
 

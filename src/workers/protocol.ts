@@ -68,7 +68,7 @@ export type TrainResponse =
   | { type: 'progress'; runId: number; member: number; progress: import('../core/models/train').TrainProgress }
   | { type: 'member'; runId: number; summary: import('../core/models/ensemble').MemberSummary; saved: import('../core/models/saved').SavedModel }
   /** The best weights so far of the member in training (0-based `member`), tested and serialised. */
-  | { type: 'checkpoint'; runId: number; member: number; epoch: number; epochs: number; saved: import('../core/models/saved').SavedModel }
+  | { type: 'checkpoint'; runId: number; member: number; epoch: number; epochs: number; saved: import('../core/models/saved').SavedModel; /** "teacher 2 of 4" while a distilled model's teachers train. */ teacherOf?: string }
   | { type: 'done'; runId: number; result: Omit<import('../core/models/ensemble').EnsembleResult, 'classifiers'>; saved: import('../core/models/saved').SavedModel[]; backend: string }
   | { type: 'predicted'; runId: number; probabilities: Float32Array }
   | { type: 'error'; runId: number; error: ErrorInfo };

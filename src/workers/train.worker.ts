@@ -110,7 +110,7 @@ self.onmessage = async (ev: MessageEvent<TrainRequest>) => {
         everyMs: CHECKPOINT_EVERY_MS,
         save: async (i, c) => {
           const s = await serializeClassifier(c, { backend: choice.name, training: { ...settings, stoppedAtEpoch: c.train.weightsFromEpoch } });
-          post({ type: 'checkpoint', runId: m.runId, member: i, epoch: c.train.weightsFromEpoch, epochs: Number(settings['epochs']), saved: s });
+          post({ type: 'checkpoint', runId: m.runId, member: i, epoch: c.train.weightsFromEpoch, epochs: Number(settings['epochs']), saved: s, teacherOf: c.teacherOf });
         },
       },
       onMember: async (i, summary, c) => {

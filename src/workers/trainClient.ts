@@ -40,7 +40,7 @@ export interface TrainCallbacks {
   onProgress(member: number, p: TrainProgress): void;
   onMember(s: MemberSummary, saved: SavedModel): void;
   /** The best weights so far of member `member` (0-based), after `epoch` of `epochs`. */
-  onCheckpoint?(member: number, epoch: number, epochs: number, saved: SavedModel): void;
+  onCheckpoint?(member: number, epoch: number, epochs: number, saved: SavedModel, teacherOf?: string): void;
 }
 
 export interface TrainOutcome {
@@ -63,7 +63,7 @@ export function trainInWorker(
       if (m.type === 'epoch') cb.onEpoch(m.member, m.metrics);
       else if (m.type === 'progress') cb.onProgress(m.member, m.progress);
       else if (m.type === 'member') cb.onMember(m.summary, m.saved);
-      else if (m.type === 'checkpoint') cb.onCheckpoint?.(m.member, m.epoch, m.epochs, m.saved);
+      else if (m.type === 'checkpoint') cb.onCheckpoint?.(m.member, m.epoch, m.epochs, m.saved, m.teacherOf);
       else if (m.type === 'done') {
         listeners.delete(l);
         resolve({ result: m.result, saved: m.saved, backend: m.backend });

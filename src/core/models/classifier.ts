@@ -110,6 +110,8 @@ export interface TrainedClassifier {
   test: TestResult;
   split: { description: string; trainRows: number; testRows: number; validationTracks: number; droppedTracks: number };
   seed: number;
+  /** Set on a teacher of a distilled run ("teacher 2 of 4"): returned on cancel, or checkpointed. */
+  teacherOf?: string;
   dispose(): void;
 }
 
@@ -231,14 +233,27 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
     const teacherSplit: Split = { ...sp, train: Int32Array.from(trainRows) };
     const soft = new Float32Array(trainData.y.length * ds.genres.length);
     for (let i = 0; i < teachers; i++) {
+      const stage = `teacher ${i + 1} of ${teachers}`;
+      const cp = opts.checkpoint;
       const t = await trainClassifier(
         ds,
-        { ...opts, seed: deriveSeed(opts.seed, 7000 + i), distill: undefined, checkpoint: undefined, validationFraction: undefined, earlyStopping: undefined, onEpoch: stagedEpoch(`teacher ${i + 1} of ${teachers}`), onProgress: staged(i, `teacher ${i + 1} of ${teachers}`) },
+        {
+          ...opts,
+          seed: deriveSeed(opts.seed, 7000 + i),
+          distill: undefined,
+          // A reload while teaching keeps the teacher's best weights (marked as a teacher).
+          checkpoint: cp && { everyMs: cp.everyMs, save: (c) => cp.save({ ...c, teacherOf: stage }) },
+          validationFraction: undefined,
+          earlyStopping: undefined,
+          onEpoch: stagedEpoch(stage),
+          onProgress: staged(i, stage),
+        },
         teacherSplit,
       );
       // Cancelled while teaching: the teacher in training is the best model so far.
       if (t.train.cancelled) {
-        t.train.cancelledIn = `teacher ${i + 1} of ${teachers}`;
+        t.train.cancelledIn = stage;
+        t.teacherOf = stage;
         return t;
       }
       try {

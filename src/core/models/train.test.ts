@@ -214,6 +214,22 @@ describe('trainNetwork', () => {
     expect(tf.memory().numTensors).toBe(start);
   });
 
+  it('a distilled classifier checkpoints its teachers (marked as teachers), then the student', async () => {
+    const ds = makeSyntheticDataset({ genres: 3, tracksPerGenre: 8, segments: 3, features: 4, noise: 2 });
+    const marks: string[] = [];
+    const c = await trainClassifier(ds, {
+      kind: 'mlp',
+      seed: 2,
+      epochs: 2,
+      hidden: [8],
+      learningRate: 0.01,
+      distill: { teachers: 2 },
+      checkpoint: { everyMs: 0, save: (m) => void marks.push(m.teacherOf ?? 'student') },
+    });
+    c.dispose();
+    expect(marks.filter((x, i, a) => x !== a[i - 1])).toEqual(['teacher 1 of 2', 'teacher 2 of 2', 'student']);
+  });
+
   it('a distilled classifier cancelled while a teacher trains returns that teacher, marked as such', async () => {
     const ds = makeSyntheticDataset({ genres: 3, tracksPerGenre: 8, segments: 3, features: 4, noise: 2 });
     await tf.ready();
