@@ -73,7 +73,17 @@ export const trainCommand: CliCommand = {
     if (members === 1 && savePath) {
       const c = await trainClassifier(ds, opts);
       try {
-        const saved = await serializeClassifier(c, { backend: backend.name, training: { epochs, learningRate: opts.learningRate, batchSize: opts.batchSize, dropout: opts.dropout } });
+        const training = {
+          epochs,
+          learningRate: opts.learningRate,
+          batchSize: opts.batchSize,
+          dropout: opts.dropout,
+          labelSmoothing: opts.labelSmoothing,
+          mixup: opts.mixup,
+          schedule: opts.schedule,
+          ...(opts.distill ? { distillTeachers: opts.distill.teachers, distillWeight: opts.distill.weight } : {}),
+        };
+        const saved = await serializeClassifier(c, { backend: backend.name, training });
         const files = exportModelFiles(saved);
         mkdirSync(savePath, { recursive: true });
         writeFileSync(join(savePath, 'model.json'), files['model.json']);
