@@ -48,8 +48,8 @@ export interface ClassifierOptions {
   /**
    * Knowledge distillation: first train `teachers` copies of this model (derived seeds, the same
    * training tracks), then this one on targets that blend the labels with the teachers' mean
-   * probabilities on the training inputs, with weight `weight` (default DEFAULT_DISTILL_WEIGHT). One network comes
-   * out; it costs teachers + 1 trainings. Default: off.
+   * probabilities on the training inputs, with weight `weight` (default DEFAULT_DISTILL_WEIGHT).
+   * One network comes out; it costs teachers + 1 trainings. Default: off.
    */
   distill?: { teachers: number; weight?: number };
   /** Average the weights of the last k epochs (SWA); default 0. */
@@ -69,9 +69,9 @@ export interface ClassifierOptions {
   onEpoch?: (m: EpochMetrics) => void;
   onProgress?: (p: TrainProgress) => void;
   /**
-   * Checkpoints while training (the `checkpoint` option of trainNetwork): at most every `everyMs`, the
-   * network holding the best weights so far (the ones a cancel would keep) is tested and handed to
-   * `save` — e.g. to keep it across a page reload. The classifier is valid only during the call
+   * Checkpoints while training (the `checkpoint` option of trainNetwork): at most every
+   * `everyMs`, the network holding the best weights so far (the ones a cancel would keep) is
+   * tested and handed to `save` — e.g. to keep it across a page reload. The classifier is valid only during the call
    * (do not dispose it); training waits for a returned promise.
    */
   checkpoint?: { everyMs: number; save: (c: TrainedClassifier) => void | Promise<void> };
