@@ -50,7 +50,7 @@ export function TrainCell() {
       intro={
         <p>
           Train in your browser with TensorFlow.js, in a background worker. An <b>MLP</b> classifies each row (segment) and the segments of a test track vote. <b>LSTM</b>, <b>GRU</b> and <b>BiLSTM</b>{' '}
-          read a track’s segments in order (10 s table → 3 steps, 3 s → 10 steps). An <b>ensemble</b> trains several copies with different seeds and lets them vote. Features are z-scored with
+          read a track’s segments in order (10 s table → 3 steps, 3 s → 10 steps). An <b>ensemble</b> trains several copies with different seeds and lets them vote; <b>distillation</b> trains such copies first as teachers and lets one model learn from their answers. Features are z-scored with
           training statistics; the validation share comes out of the training tracks, never the test set.
         </p>
       }
