@@ -39,6 +39,7 @@ export const MODEL_DEFAULTS: Record<NetworkKind, ModelDefaults> = {
  * Knowledge distillation (off by default: it costs teachers + 1 trainings): the student's targets
  * are (1 − w)·labels + w·(teachers' mean probabilities) with this w. Chosen by 5-fold
  * cross-validation over the training tracks of the NTNU 10 s table (LSTM, 4 teachers, 4 seeds ×
- * 5 folds, paired): plain 72.98 %, w 0.5 73.61 %, w 0.9 74.30 %.
+ * 5 folds, paired): plain 72.98 %, w 0.5 73.61 %, w 0.9 74.30 %. The BiLSTM gains less in the same
+ * cross-validation (4 teachers, w 0.9, 20 paired runs): 73.70 % → 73.87 %.
  */
 export const DEFAULT_DISTILL_WEIGHT = 0.9;
