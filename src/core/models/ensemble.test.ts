@@ -56,6 +56,18 @@ describe('trainEnsemble', () => {
     expect(r.classifiers).toBeUndefined();
   });
 
+  it('trains and tests on an explicit split (one cross-validation fold), not the default one', async () => {
+    const ds = makeSyntheticDataset({ genres: 3, tracksPerGenre: 8, segments: 3, features: 4, noise: 2 });
+    // Hold out the tracks whose id ends in 0 or 1 (a fold chosen here, unlike any default split).
+    const rows = Array.from({ length: ds.labels.length }, (_, i) => i);
+    const held = (r: number) => /[01]$/.test(ds.trackIds[r] as string);
+    const test = rows.filter(held);
+    const fold = { train: Int32Array.from(rows.filter((r) => !held(r))), test: Int32Array.from(test), kind: 'fold' as const, description: 'fold A' };
+    const r = await trainEnsemble(ds, { kind: 'mlp', seed: 2, members: 2, epochs: 2, hidden: [4] }, fold);
+    expect(r.splitDescription).toBe('fold A');
+    expect([...r.trackIds].sort()).toEqual([...new Set(test.map((t) => ds.trackIds[t] as string))].sort());
+  });
+
   it('stops between members when cancelled', async () => {
     const ds = makeSyntheticDataset({ genres: 2, tracksPerGenre: 6, segments: 2, features: 3 });
     const token = { cancelled: false };

@@ -6,7 +6,7 @@
 import { LabError } from '../errors';
 import { deriveSeed } from '../random';
 import type { Dataset } from '../data/dataset';
-import { resolveSplit } from '../data/split';
+import { resolveSplit, type Split } from '../data/split';
 import { evaluatePredictions, type EvaluationResult } from '../eval/metrics';
 import { trainClassifier, type ClassifierOptions, type TrainedClassifier } from './classifier';
 import type { TrainResult } from './train';
@@ -97,10 +97,14 @@ export interface EnsembleResult {
   trainMs: number;
 }
 
-/** Train `members` classifiers with derived seeds and combine them on the shared test tracks. */
-export async function trainEnsemble(ds: Dataset, opts: EnsembleOptions): Promise<EnsembleResult> {
+/**
+ * Train `members` classifiers with derived seeds and combine them on the shared test tracks.
+ * Like {@link trainClassifier}, an explicit `split` (e.g. one fold of a cross-validation) takes
+ * precedence over `opts.split`.
+ */
+export async function trainEnsemble(ds: Dataset, opts: EnsembleOptions, explicitSplit?: Split): Promise<EnsembleResult> {
   if (!(Number.isInteger(opts.members) && opts.members >= 1)) throw new LabError('bad-argument', `Ensemble size must be a positive integer, got ${opts.members}`);
-  const split = resolveSplit(ds, opts.split);
+  const split = explicitSplit ?? resolveSplit(ds, opts.split);
   const members: MemberSummary[] = [];
   const kept: TrainedClassifier[] = [];
   const preds: Int32Array[] = [];
