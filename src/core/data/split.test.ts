@@ -51,6 +51,25 @@ describe('splits by track', () => {
     expect([...seen].every((c) => c === 1)).toBe(true);
   });
 
+  it('k-fold over a subset of rows (the training tracks) never touches the other rows', () => {
+    const ds = toy();
+    // Hold out tracks 0 and 1 of every genre (24 rows); cross-validate on the other 8 × 3 tracks.
+    const heldOut = (r: number) => /\.[01]$/.test(ds.trackIds[r] as string);
+    const rows = Array.from({ length: ds.nRows }, (_, r) => r).filter((r) => !heldOut(r));
+    const folds = kFoldByTrack(ds, 4, 3, rows);
+    const seen = new Int32Array(ds.nRows);
+    for (const f of folds) {
+      expect(splitLeaksTracks(ds, f)).toBe(false);
+      expect([...f.train, ...f.test].some(heldOut)).toBe(false);
+      expect(f.train.length + f.test.length).toBe(96);
+      // 8 tracks per genre over 4 folds: 2 tracks × 4 segments × 3 genres = 24 test rows each.
+      expect(f.test.length).toBe(24);
+      for (const g of [0, 1, 2]) expect([...f.test].filter((r) => ds.labels[r] === g).length).toBe(8);
+      for (const r of f.test) seen[r]!++;
+    }
+    for (let r = 0; r < ds.nRows; r++) expect(seen[r]).toBe(heldOut(r) ? 0 : 1);
+  });
+
   it('predefined split needs a Type column', () => {
     expect(() => predefinedSplit(toy())).toThrow(/no predefined/);
   });

@@ -67,11 +67,15 @@ export function resolveSplit(ds: Dataset, choice: SplitChoice = { kind: 'auto' }
   return ds.split ? predefinedSplit(ds) : stratifiedTrackSplit(ds, choice.testFraction ?? 0.2, choice.seed ?? 0);
 }
 
-/** Seeded stratified k-fold over tracks; fold i's test rows are the tracks dealt to it. */
-export function kFoldByTrack(ds: Dataset, k: number, seed: number): Split[] {
+/**
+ * Seeded stratified k-fold over tracks; fold i's test rows are the tracks dealt to it. With `rows`
+ * (e.g. a split's training rows) only those rows take part: cross-validation that never touches
+ * the held-out test tracks.
+ */
+export function kFoldByTrack(ds: Dataset, k: number, seed: number, rows?: ArrayLike<number>): Split[] {
   if (!(Number.isInteger(k) && k >= 2)) throw new LabError('bad-argument', `k-fold needs k ≥ 2, got ${k}`);
   const rng = createRng(seed);
-  const tracks = groupByTrack(ds);
+  const tracks = groupByTrack(ds, rows);
   if (tracks.length < k) throw new LabError('bad-argument', `Only ${tracks.length} tracks: cannot make ${k} folds.`);
   const foldOf = new Map<string, number>();
   const byGenre: (typeof tracks)[] = ds.genres.map(() => []);
@@ -87,8 +91,9 @@ export function kFoldByTrack(ds: Dataset, k: number, seed: number): Split[] {
   for (let f = 0; f < k; f++) {
     const train: number[] = [];
     const test: number[] = [];
-    for (let r = 0; r < ds.nRows; r++) (foldOf.get(ds.trackIds[r] as string) === f ? test : train).push(r);
-    folds.push({ train: Int32Array.from(train), test: Int32Array.from(test), kind: 'fold', description: `fold ${f + 1}/${k} by track, seed ${seed}` });
+    for (const t of tracks) (foldOf.get(t.trackId) === f ? test : train).push(...t.rows);
+    const sorted = (a: number[]) => Int32Array.from(a).sort();
+    folds.push({ train: sorted(train), test: sorted(test), kind: 'fold', description: `fold ${f + 1}/${k} by track${rows ? ' (training tracks)' : ''}, seed ${seed}` });
   }
   return folds;
 }

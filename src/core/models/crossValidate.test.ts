@@ -1,0 +1,39 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initNodeBackend } from '../../node/tfNode';
+import { predefinedSplit } from '../data/split';
+import { crossValidateClassifier } from './crossValidate';
+import { makeSyntheticDataset } from './testData';
+
+describe('crossValidateClassifier', () => {
+  beforeAll(async () => {
+    await initNodeBackend('wasm');
+  });
+
+  it('uses only the training tracks: poisoned test tracks change nothing, separable genres score 100 %', async () => {
+    // 3 genres × 12 tracks, every 4th track in the predefined test split (9 test, 27 training tracks).
+    const ds = makeSyntheticDataset({ genres: 3, tracksPerGenre: 12, segments: 3, features: 4, noise: 0.05 });
+    const sp = predefinedSplit(ds);
+    // Poison every test row: used for scaling, training or testing, NaN would spoil the runs.
+    for (const r of sp.test) for (let j = 0; j < ds.featureNames.length; j++) ds.values[r * ds.featureNames.length + j] = NaN;
+    const seen: number[] = [];
+    const res = await crossValidateClassifier(ds, { kind: 'mlp', seed: 10, folds: 3, repeats: 2, epochs: 30, hidden: [8], learningRate: 0.02, onRun: (_, done) => void seen.push(done) });
+    expect(res.tracks).toBe(27);
+    expect(res.runs).toHaveLength(6);
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(res.runs.map((r) => `${r.seed}/${r.fold}`)).toEqual(['10/0', '10/1', '10/2', '11/0', '11/1', '11/2']);
+    // 27 training tracks dealt into 3 stratified folds: 3 tracks of each genre per fold.
+    for (const r of res.runs) expect(r.tracks).toBe(9);
+    // Genre centres ~2 apart with noise 0.05: every held-out fold track is classified correctly.
+    for (const r of res.runs) expect(r.accuracy).toBe(1);
+    expect(res.meanAccuracy).toBe(1);
+    expect(res.stdAccuracy).toBe(0);
+  });
+
+  it('stops when cancelled and reports only finished runs', async () => {
+    const ds = makeSyntheticDataset({ genres: 2, tracksPerGenre: 8, segments: 2, features: 3 });
+    const token = { cancelled: false };
+    const res = await crossValidateClassifier(ds, { kind: 'mlp', seed: 1, folds: 3, repeats: 2, epochs: 1, hidden: [4], cancel: token, onRun: (_, done) => void (token.cancelled = done === 2) });
+    expect(res.cancelled).toBe(true);
+    expect(res.runs).toHaveLength(2);
+  });
+});
