@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { LabError } from '../../core/errors';
 import { MODEL_DEFAULTS, trainClassifier, type ModelKind } from '../../core/models/classifier';
 import { DEFAULT_DISTILL_WEIGHT } from '../../core/models/defaults';
+import { crossValidateClassifier } from '../../core/models/crossValidate';
 import { trainEnsemble } from '../../core/models/ensemble';
 import { exportModelFiles, serializeClassifier } from '../../core/models/saved';
 import type { BackendName } from '../../core/models/tfBackend';
@@ -29,7 +30,7 @@ function scheduleArg(s: string | undefined): 'constant' | 'cosine' {
 export const trainCommand: CliCommand = {
   name: 'train',
   usage:
-    'train --data F --model lstm|gru|bilstm|mlp [--seq 3] [--ensemble 10] [--seed 0] [--epochs N] [--lr 0.001] [--batch 32] [--dropout 0.5] [--label-smoothing 0.1] [--weight-decay 0] [--mixup 0.4] [--schedule constant|cosine] [--distill 4 [--distill-weight 0.9]] [--features a,b] [--pad] [--val 0.2 --patience 5] [--backend wasm|cpu] [--save DIR] [--json]',
+    'train --data F --model lstm|gru|bilstm|mlp [--seq 3] [--ensemble 10] [--seed 0] [--epochs N] [--lr 0.001] [--batch 32] [--dropout 0.5] [--label-smoothing 0.1] [--weight-decay 0] [--mixup 0.4] [--schedule constant|cosine] [--distill 4 [--distill-weight 0.9]] [--features a,b] [--pad] [--val 0.2 --patience 5] [--cv 5 [--repeat 4] [--cv-seed 0]] [--backend wasm|cpu] [--save DIR] [--json]',
   async run(args) {
     const file = optString(args, 'data');
     if (!file) throw new LabError('bad-argument', '--data <feature table> is required');
@@ -63,10 +64,40 @@ export const trainCommand: CliCommand = {
       validationFraction: val > 0 ? val : undefined,
       earlyStopping: val > 0 && patience > 0 ? { patience } : undefined,
     };
+    const settings = { epochs, learningRate: opts.learningRate, batchSize: opts.batchSize, dropout: opts.dropout, labelSmoothing: opts.labelSmoothing, weightDecay: opts.weightDecay, mixup: opts.mixup, schedule: opts.schedule, distill: opts.distill ?? null, steps: opts.steps ?? null, features: opts.features?.length ?? ds.featureNames.length };
     const log = (s: string) => {
       if (!args.options['json']) process.stderr.write(s + '\n');
     };
     log(`backend ${backend.name} (${backend.reason}${Object.keys(backend.stepMs).length ? ': ' + JSON.stringify(backend.stepMs) : ''})`);
+
+    const cvFolds = optNumber(args, 'cv', 0);
+    if (cvFolds > 0) {
+      // Cross-validation on the training tracks only: the split's test tracks are not used.
+      if (members !== 1 || optString(args, 'save')) throw new LabError('bad-argument', '--cv measures settings; use it without --ensemble and --save (--repeat N trains each fold N times).');
+      const repeats = optNumber(args, 'repeat', 1);
+      const foldSeed = optNumber(args, 'cv-seed', 0);
+      const cv = await crossValidateClassifier(ds, {
+        ...opts,
+        folds: cvFolds,
+        repeats,
+        foldSeed,
+        onRun: (r, done, total) => log(`run ${done}/${total}: seed ${r.seed}, fold ${r.fold + 1}: ${pct(r.accuracy)} of ${r.tracks} tracks`),
+      });
+      const json = {
+        data: ds.name,
+        model: kind,
+        crossValidation: `${cv.folds} folds by track over the ${cv.tracks} training tracks of ${cv.splitDescription}, fold seed ${foldSeed}; test tracks unused`,
+        seed,
+        repeats: cv.repeats,
+        settings,
+        backend: backend.name,
+        runs: cv.runs,
+        meanAccuracy: cv.meanAccuracy,
+        stdAccuracy: cv.stdAccuracy,
+      };
+      emit(args, json, () => `${kind}: ${json.crossValidation}\nmean of ${cv.runs.length} runs: ${pct(cv.meanAccuracy)} ± ${pct(cv.stdAccuracy)}`);
+      return;
+    }
 
     const savePath = optString(args, 'save');
     if (savePath && members !== 1) throw new LabError('bad-argument', '--save writes one model; use it without --ensemble.');
@@ -108,7 +139,7 @@ export const trainCommand: CliCommand = {
       split: r.splitDescription,
       testTracks: r.trackIds.length,
       seed,
-      settings: { epochs, learningRate: opts.learningRate, batchSize: opts.batchSize, dropout: opts.dropout, labelSmoothing: opts.labelSmoothing, weightDecay: opts.weightDecay, mixup: opts.mixup, schedule: opts.schedule, distill: opts.distill ?? null, steps: opts.steps ?? null, features: opts.features?.length ?? ds.featureNames.length },
+      settings,
       backend: backend.name,
       backendStepMs: backend.stepMs,
       members: r.members.map((m) => ({ seed: m.seed, accuracy: m.accuracy, macroF1: m.macroF1, epochs: m.epochsRun, trainSec: m.trainMs / 1000, secPerEpoch: m.meanEpochMs / 1000 })),
