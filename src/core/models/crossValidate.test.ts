@@ -16,7 +16,22 @@ describe('crossValidateClassifier', () => {
     // Poison every test row: used for scaling, training or testing, NaN would spoil the runs.
     for (const r of sp.test) for (let j = 0; j < ds.featureNames.length; j++) ds.values[r * ds.featureNames.length + j] = NaN;
     const seen: number[] = [];
-    const res = await crossValidateClassifier(ds, { kind: 'mlp', seed: 10, folds: 3, repeats: 2, epochs: 30, hidden: [8], learningRate: 0.02, onRun: (_, done) => void seen.push(done) });
+    const fractions: number[] = [];
+    const stages = new Set<string>();
+    const res = await crossValidateClassifier(ds, {
+      kind: 'mlp',
+      seed: 10,
+      folds: 3,
+      repeats: 2,
+      epochs: 30,
+      hidden: [8],
+      learningRate: 0.02,
+      onRun: (_, done) => void seen.push(done),
+      onProgress: (p) => {
+        fractions.push(p.fraction);
+        stages.add(p.stage ?? '');
+      },
+    });
     expect(res.tracks).toBe(27);
     expect(res.runs).toHaveLength(6);
     expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
@@ -27,6 +42,16 @@ describe('crossValidateClassifier', () => {
     for (const r of res.runs) expect(r.accuracy).toBe(1);
     expect(res.meanAccuracy).toBe(1);
     expect(res.stdAccuracy).toBe(0);
+    // Pooled confusion: 6 runs × 9 tracks, all on the diagonal (3 per genre per run → 18 each).
+    expect(res.confusion).toEqual([
+      [18, 0, 0],
+      [0, 18, 0],
+      [0, 0, 18],
+    ]);
+    // Progress runs once from 0 to 1 over all six trainings, each run named.
+    expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]!)).toBe(true);
+    expect(fractions[fractions.length - 1]).toBeCloseTo(1, 12);
+    expect([...stages]).toEqual([1, 2, 3, 4, 5, 6].map((i) => `run ${i} of 6 (fold ${((i - 1) % 3) + 1})`));
   });
 
   it('stops when cancelled and reports only finished runs', async () => {

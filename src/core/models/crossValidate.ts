@@ -15,6 +15,11 @@ export interface CrossValidationOptions extends ClassifierOptions {
   repeats?: number;
   /** Seed of the fold assignment; default 0. */
   foldSeed?: number;
+  /**
+   * Progress over the whole cross-validation (`fraction` 0…1 across all runs; `stage` names the
+   * run, e.g. "run 3 of 20 (fold 3)").
+   */
+  onProgress?: ClassifierOptions['onProgress'];
   /** Called after each training is tested. */
   onRun?: (run: CrossValidationRun, done: number, total: number) => void | Promise<void>;
 }
@@ -40,6 +45,12 @@ export interface CrossValidationResult {
   tracks: number;
   /** The split whose training tracks were used. */
   splitDescription: string;
+  genres: string[];
+  /** Confusion counts (rows true, columns predicted) summed over all runs. */
+  confusion: number[][];
+  /** Mean of the runs' macro F1. */
+  meanMacroF1: number;
+  trainMs: number;
   cancelled: boolean;
 }
 
@@ -51,6 +62,8 @@ export async function crossValidateClassifier(ds: Dataset, opts: CrossValidation
   const runs: CrossValidationRun[] = [];
   const total = repeats * folds.length;
   let cancelled = false;
+  const confusion = ds.genres.map(() => ds.genres.map(() => 0));
+  const t0 = performance.now();
   outer: for (let r = 0; r < repeats; r++)
     for (const [f, fold] of folds.entries()) {
       if (opts.cancel?.cancelled) {
@@ -58,7 +71,24 @@ export async function crossValidateClassifier(ds: Dataset, opts: CrossValidation
         break outer;
       }
       const seed = opts.seed + r;
-      const c = await trainClassifier(ds, { ...opts, seed }, fold);
+      const index = runs.length;
+      const stage = `run ${index + 1} of ${total} (fold ${f + 1})`;
+      const onProgress = opts.onProgress;
+      const c = await trainClassifier(
+        ds,
+        {
+          ...opts,
+          seed,
+          onProgress:
+            onProgress &&
+            ((p) => {
+              const fraction = (index + p.fraction) / total;
+              const elapsedMs = performance.now() - t0;
+              onProgress({ ...p, stage: p.stage ? `${stage}, ${p.stage}` : stage, fraction, elapsedMs, etaMs: fraction > 0 ? (elapsedMs / fraction) * (1 - fraction) : p.etaMs });
+            }),
+        },
+        fold,
+      );
       try {
         // A cancelled training is not a finished measurement: leave it out.
         if (c.train.cancelled) {
@@ -67,6 +97,7 @@ export async function crossValidateClassifier(ds: Dataset, opts: CrossValidation
         }
         const run = { seed, fold: f, accuracy: c.test.evaluation.accuracy, macroF1: c.test.evaluation.macroF1, tracks: c.test.trackIds.length };
         runs.push(run);
+        c.test.evaluation.confusion.forEach((row, i) => row.forEach((v, j) => (confusion[i]![j]! += v)));
         await opts.onRun?.(run, runs.length, total);
       } finally {
         c.dispose();
@@ -77,5 +108,6 @@ export async function crossValidateClassifier(ds: Dataset, opts: CrossValidation
   const mean = accs.reduce((a, b) => a + b, 0) / accs.length;
   const std = Math.sqrt(accs.reduce((a, b) => a + (b - mean) ** 2, 0) / accs.length);
   const tracks = new Set(Array.from(base.train, (r) => ds.trackIds[r] as string)).size;
-  return { runs, meanAccuracy: mean, stdAccuracy: std, folds: folds.length, repeats, tracks, splitDescription: base.description, cancelled };
+  const meanMacroF1 = runs.reduce((a, r) => a + r.macroF1, 0) / runs.length;
+  return { runs, meanAccuracy: mean, stdAccuracy: std, folds: folds.length, repeats, tracks, splitDescription: base.description, genres: [...ds.genres], confusion, meanMacroF1, trainMs: performance.now() - t0, cancelled };
 }
