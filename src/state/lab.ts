@@ -73,6 +73,9 @@ export interface TrainParams {
   /** Knowledge distillation: teachers trained first for each model (0 = off). */
   distill: number;
   ensemble: number;
+  /** Cross-validation on the training tracks: folds, and trainings per fold (seeds seed, seed + 1, …). */
+  cvFolds: number;
+  cvRepeats: number;
   seed: number;
   validationFraction: number;
   earlyStopping: boolean;
@@ -96,19 +99,29 @@ export interface CompareEntry {
   seed: number | string;
   genres: string[];
   confusion: number[][];
-  /** Neural runs: members' accuracies, their mean and std, and the saved model's id. */
-  members?: { accuracy: number; macroF1: number; seed: number }[];
+  /**
+   * Neural runs: members' accuracies, their mean and std, and the saved model's id. For a
+   * cross-validation, the runs (each a fold, `fold` 0-based).
+   */
+  members?: { accuracy: number; macroF1: number; seed: number; fold?: number }[];
   memberMean?: number;
   memberStd?: number;
   /** Ensembles: both votes on the test tracks. */
   votes?: { majority: { accuracy: number; macroF1: number }; meanProbability: { accuracy: number; macroF1: number } };
   modelId?: string;
   note?: string;
+  /**
+   * Set for a cross-validation on the training tracks: `accuracy`/`macroF1` are the runs' means,
+   * `confusion` is summed over all runs, no model is saved.
+   */
+  cv?: { folds: number; repeats: number; tracks: number };
 }
 
 export interface TrainingState {
   status: 'running' | 'done' | 'error' | 'cancelled';
   runId: number;
+  /** A cross-validation (members = runs) rather than a training that saves models. */
+  mode?: 'train' | 'cv';
   members: number;
   member: number;
   /** Epoch metrics per member, for the live curves. */
@@ -187,6 +200,8 @@ export function defaultParams(ds?: Dataset): Params {
       schedule: MODEL_DEFAULTS.mlp.schedule,
       distill: 0,
       ensemble: 1,
+      cvFolds: 5,
+      cvRepeats: 1,
       seed: 0,
       validationFraction: 0.1,
       earlyStopping: false,

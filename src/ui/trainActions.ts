@@ -2,14 +2,15 @@
  * The Train cell's actions: resolve the feature list, train in the worker with live epochs and
  * progress, then save the model (IndexedDB) and add the run to the Compare cell.
  */
-import { toErrorInfo } from '../core/errors';
+import { LabError, toErrorInfo } from '../core/errors';
 import type { EvaluationResult } from '../core/eval/metrics';
 import { MODEL_DEFAULTS } from '../core/models/defaults';
-import { addCompareEntry, setRun, splitChoice, type CompareEntry, type TrainParams } from '../state/lab';
+import { addCompareEntry, setRun, splitChoice, type CompareEntry, type TrainParams, type TrainingState } from '../state/lab';
 import type { SavedModel } from '../core/models/saved';
 import { newModelId, putModel } from '../state/models';
 import { loadCellValue, saveCellValue } from '../state/persist';
-import { onBackendChosen, requestBackend, trainInWorker } from '../workers/trainClient';
+import { crossValidateInWorker, onBackendChosen, requestBackend, trainInWorker } from '../workers/trainClient';
+import type { EpochMetrics } from '../core/models/train';
 import { runCell, setClassicRunListener } from './actions';
 import { labStore } from './store';
 
@@ -39,18 +40,36 @@ async function resolveTrainFeatures(p: TrainParams): Promise<string[]> {
   return run.result.mrmr.steps.slice(0, p.topK).map((s) => s.name ?? ds.featureNames[s.feature]!);
 }
 
+/**
+ * A new run of the Train cell (a previous one is cancelled): its id, and `update` for the
+ * training state that ignores a run that has since been replaced.
+ */
+function beginRun(mode: 'train' | 'cv', members: number) {
+  current?.cancel();
+  const runId = ++runCounter;
+  labStore.setState({ training: { status: 'running', mode, runId, members, member: 0, epochs: [[]], summaries: [] } });
+  const update = (patch: Partial<TrainingState>) => {
+    const t = labStore.getState().training;
+    if (t && t.runId === runId) labStore.setState({ training: { ...t, ...patch } });
+  };
+  return { runId, update };
+}
+
+/** A run's end: a failure shows in the cell (a cancel is not an error). */
+function endRun(runId: number, update: (patch: Partial<TrainingState>) => void, e?: unknown): void {
+  if (e !== undefined) {
+    const info = toErrorInfo(e);
+    update({ status: info.code === 'cancelled' ? 'cancelled' : 'error', error: info.code === 'cancelled' ? undefined : info });
+  }
+  if (current?.runId === runId) current = undefined;
+}
+
 export async function startTraining(): Promise<void> {
   const s = labStore.getState();
   const ds = s.dataset;
   if (!ds) return;
   const p = s.params.train;
-  current?.cancel();
-  const runId = ++runCounter;
-  labStore.setState({ training: { status: 'running', runId, members: p.ensemble, member: 0, epochs: [[]], summaries: [] } });
-  const update = (patch: Partial<NonNullable<typeof s.training>>) => {
-    const t = labStore.getState().training;
-    if (t && t.runId === runId) labStore.setState({ training: { ...t, ...patch } });
-  };
+  const { runId, update } = beginRun('train', p.ensemble);
   const modelId = newModelId();
   const label = (n: number) => `${KIND_LABEL[p.kind]}${n > 1 ? ` ×${n}` : ''}${p.distill > 0 ? ` (distilled from ${p.distill})` : ''}`;
   // Members are kept as they finish, and the member in training as checkpoints of its best
@@ -67,40 +86,12 @@ export async function startTraining(): Promise<void> {
   try {
     const features = await resolveTrainFeatures(p);
     if (features.length === 0) throw new Error('Choose at least one feature.');
-    const d = MODEL_DEFAULTS[p.kind];
-    const epochs = p.epochs > 0 ? p.epochs : d.epochs;
     const handle = trainInWorker(
       ds,
-      {
-        kind: p.kind,
-        seed: p.seed,
-        members: p.ensemble,
-        features,
-        steps: p.steps > 0 ? p.steps : undefined,
-        split: splitChoice(p.split, p.seed),
-        epochs,
-        batchSize: p.batchSize,
-        learningRate: p.learningRate,
-        dropout: p.dropout,
-        labelSmoothing: p.labelSmoothing,
-        mixup: p.mixup,
-        schedule: p.schedule,
-        distill: p.distill > 0 ? { teachers: p.distill } : undefined,
-        validationFraction: p.validationFraction > 0 ? p.validationFraction : undefined,
-        earlyStopping: p.earlyStopping && p.validationFraction > 0 ? { patience: p.patience, monitor: 'valLoss' } : undefined,
-      },
+      { ...classifierOptions(p, features), members: p.ensemble },
       p.backend,
       {
-        onEpoch(member, m) {
-          const t = labStore.getState().training;
-          if (!t || t.runId !== runId) return;
-          const all = t.epochs.map((e) => e);
-          while (all.length <= member) all.push([]);
-          // A new stage (teacher 2 of 4, student) starts its own curve.
-          const prev = all[member]!;
-          all[member] = prev.length > 0 && prev[prev.length - 1]!.stage !== m.stage ? [m] : [...prev, m];
-          update({ epochs: all, member });
-        },
+        onEpoch: liveEpochs(runId, update),
         onProgress(member, progress) {
           update({ progress, member });
         },
@@ -171,12 +162,101 @@ export async function startTraining(): Promise<void> {
     addCompareEntry(labStore, entry);
     update({ status: r.cancelled ? 'cancelled' : 'done', resultId: entry.id });
   } catch (e) {
-    const info = toErrorInfo(e);
-    update({ status: info.code === 'cancelled' ? 'cancelled' : 'error', error: info.code === 'cancelled' ? undefined : info });
+    endRun(runId, update, e);
   } finally {
-    if (current?.runId === runId) current = undefined;
+    endRun(runId, update);
     await saving;
     await clearPending(modelId);
+  }
+}
+
+/** The Train cell's settings as core classifier options (shared by training and cross-validation). */
+function classifierOptions(p: TrainParams, features: string[]) {
+  const d = MODEL_DEFAULTS[p.kind];
+  return {
+    kind: p.kind,
+    seed: p.seed,
+    features,
+    steps: p.steps > 0 ? p.steps : undefined,
+    split: splitChoice(p.split, p.seed),
+    epochs: p.epochs > 0 ? p.epochs : d.epochs,
+    batchSize: p.batchSize,
+    learningRate: p.learningRate,
+    dropout: p.dropout,
+    labelSmoothing: p.labelSmoothing,
+    mixup: p.mixup,
+    schedule: p.schedule,
+    distill: p.distill > 0 ? { teachers: p.distill } : undefined,
+    validationFraction: p.validationFraction > 0 ? p.validationFraction : undefined,
+    earlyStopping: p.earlyStopping && p.validationFraction > 0 ? { patience: p.patience, monitor: 'valLoss' as const } : undefined,
+  };
+}
+
+/** Appends each epoch to the live curve of its model; a new stage (teacher 2 of 4, student) starts its own curve. */
+function liveEpochs(runId: number, update: (patch: Partial<TrainingState>) => void) {
+  return (member: number, m: EpochMetrics) => {
+    const t = labStore.getState().training;
+    if (!t || t.runId !== runId) return;
+    const all = t.epochs.map((e) => e);
+    while (all.length <= member) all.push([]);
+    const prev = all[member]!;
+    all[member] = prev.length > 0 && prev[prev.length - 1]!.stage !== m.stage ? [m] : [...prev, m];
+    update({ epochs: all, member });
+  };
+}
+
+/**
+ * Cross-validate the Train cell's settings on the training tracks of its split (k folds by track
+ * × repeats, in the worker). Nothing is saved as a model; the result lands in the Compare cell
+ * as a "CV" row, so settings can be compared without looking at the test tracks.
+ */
+export async function startCrossValidation(): Promise<void> {
+  const s = labStore.getState();
+  const ds = s.dataset;
+  if (!ds) return;
+  const p = s.params.train;
+  const total = p.cvFolds * p.cvRepeats;
+  const { runId, update } = beginRun('cv', total);
+  try {
+    if (!(Number.isInteger(p.cvFolds) && p.cvFolds >= 2)) throw new LabError('bad-argument', `Cross-validation needs at least 2 folds, got ${p.cvFolds}.`);
+    if (!(Number.isInteger(p.cvRepeats) && p.cvRepeats >= 1)) throw new LabError('bad-argument', `Repeats must be a whole number ≥ 1, got ${p.cvRepeats}.`);
+    const features = await resolveTrainFeatures(p);
+    if (features.length === 0) throw new Error('Choose at least one feature.');
+    const handle = crossValidateInWorker(ds, { ...classifierOptions(p, features), folds: p.cvFolds, repeats: p.cvRepeats }, p.backend, {
+      onEpoch: liveEpochs(runId, update),
+      onProgress(run, progress) {
+        update({ progress, member: run });
+      },
+      onRun() {},
+    });
+    current = { runId, cancel: handle.cancel };
+    const { result: r, backend } = await handle.promise;
+    const what = `${KIND_LABEL[p.kind]}${p.distill > 0 ? ` (distilled from ${p.distill})` : ''} · ${r.folds}-fold CV${r.repeats > 1 ? ` ×${r.repeats}` : ''}`;
+    const entry: CompareEntry = {
+      id: `cv-${Date.now().toString(36)}-${runId}`,
+      createdAt: new Date().toISOString(),
+      model: what,
+      datasetName: ds.name,
+      features,
+      split: `${r.folds} folds by track over the ${r.tracks} training tracks of ${r.splitDescription} (test tracks not used)`,
+      accuracy: r.meanAccuracy,
+      macroF1: r.meanMacroF1,
+      trainMs: r.trainMs,
+      backend,
+      seed: r.repeats > 1 ? `${p.seed}…${p.seed + r.repeats - 1}` : p.seed,
+      genres: r.genres,
+      confusion: r.confusion,
+      members: r.runs.map((run) => ({ accuracy: run.accuracy, macroF1: run.macroF1, seed: run.seed, fold: run.fold })),
+      memberMean: r.meanAccuracy,
+      memberStd: r.stdAccuracy,
+      cv: { folds: r.folds, repeats: r.repeats, tracks: r.tracks },
+      note: r.cancelled ? `cancelled: ${r.runs.length} of ${total} runs finished` : undefined,
+    };
+    addCompareEntry(labStore, entry);
+    update({ status: r.cancelled ? 'cancelled' : 'done', resultId: entry.id });
+    endRun(runId, update);
+  } catch (e) {
+    endRun(runId, update, e);
   }
 }
 

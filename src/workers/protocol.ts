@@ -49,6 +49,14 @@ export type TrainRequest =
       options: Omit<import('../core/models/ensemble').EnsembleOptions, 'cancel' | 'onEpoch' | 'onProgress' | 'onMember' | 'keepMembers' | 'checkpoint'>;
       backend: import('../core/models/tfBackend').BackendName | 'auto';
     }
+  | {
+      /** Cross-validation on the split's training tracks (nothing is saved; the test tracks are not used). */
+      type: 'cross-validate';
+      runId: number;
+      dataset: import('../core/data/dataset').Dataset;
+      options: Omit<import('../core/models/crossValidate').CrossValidationOptions, 'cancel' | 'onEpoch' | 'onProgress' | 'onRun' | 'checkpoint'>;
+      backend: import('../core/models/tfBackend').BackendName | 'auto';
+    }
   | { type: 'cancel'; runId: number }
   | { type: 'backend'; backend: import('../core/models/tfBackend').BackendName | 'auto' }
   | {
@@ -70,5 +78,7 @@ export type TrainResponse =
   /** The best weights so far of the member in training (0-based `member`), tested and serialised. */
   | { type: 'checkpoint'; runId: number; member: number; epoch: number; epochs: number; saved: import('../core/models/saved').SavedModel; /** "teacher 2 of 4" while a distilled model's teachers train. */ teacherOf?: string }
   | { type: 'done'; runId: number; result: Omit<import('../core/models/ensemble').EnsembleResult, 'classifiers'>; saved: import('../core/models/saved').SavedModel[]; backend: string }
+  | { type: 'cv-run'; runId: number; run: import('../core/models/crossValidate').CrossValidationRun; done: number; total: number }
+  | { type: 'cv-done'; runId: number; result: import('../core/models/crossValidate').CrossValidationResult; backend: string }
   | { type: 'predicted'; runId: number; probabilities: Float32Array }
   | { type: 'error'; runId: number; error: ErrorInfo };

@@ -11,10 +11,11 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import type { Dataset } from '../core/data/dataset';
 import { toErrorInfo } from '../core/errors';
 import { DEFAULT_DISTILL_WEIGHT, MODEL_DEFAULTS } from '../core/models/defaults';
+import { crossValidateClassifier } from '../core/models/crossValidate';
 import { trainEnsemble } from '../core/models/ensemble';
 import { loadSavedModel, serializeClassifier, type LoadedModel, type SavedModel } from '../core/models/saved';
 import { chooseBackend, type BackendChoice, type BackendName } from '../core/models/tfBackend';
-import { predictProbabilities } from '../core/models/train';
+import { predictProbabilities, type TrainProgress } from '../core/models/train';
 import type { TrainRequest, TrainResponse } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -78,6 +79,31 @@ self.onmessage = async (ev: MessageEvent<TrainRequest>) => {
     }
     return;
   }
+  if (m.type === 'cross-validate') {
+    const token = { cancelled: false };
+    cancels.set(m.runId, token);
+    try {
+      const choice = await ensureBackend(m.backend);
+      let run = 0;
+      const throttle = progressThrottle();
+      const result = await crossValidateClassifier(m.dataset, {
+        ...m.options,
+        cancel: token,
+        onEpoch: (metrics) => post({ type: 'epoch', runId: m.runId, member: run, metrics }),
+        onProgress: (p) => throttle(p) && post({ type: 'progress', runId: m.runId, member: run, progress: p }),
+        onRun: (r, done, total) => {
+          run = done;
+          post({ type: 'cv-run', runId: m.runId, run: r, done, total });
+        },
+      });
+      post({ type: 'cv-done', runId: m.runId, result, backend: choice.name });
+    } catch (e) {
+      post({ type: 'error', runId: m.runId, error: toErrorInfo(e) });
+    } finally {
+      cancels.delete(m.runId);
+    }
+    return;
+  }
   // train
   const token = { cancelled: false };
   cancels.set(m.runId, token);
@@ -86,9 +112,7 @@ self.onmessage = async (ev: MessageEvent<TrainRequest>) => {
     const ds: Dataset = m.dataset;
     let member = 0;
     const saved: SavedModel[] = [];
-    // Progress at most every 100 ms (and at each epoch's end): a batch takes ~10 ms, and a message
-    // per batch re-rendered the cell ~100 times a second on the page's thread.
-    let lastProgress = 0;
+    const throttle = progressThrottle();
     const settings = trainingSettings(m.options);
     const result = await trainEnsemble(ds, {
       ...m.options,
@@ -96,12 +120,7 @@ self.onmessage = async (ev: MessageEvent<TrainRequest>) => {
       keepMembers: false,
       cancel: token,
       onEpoch: (metrics) => post({ type: 'epoch', runId: m.runId, member, metrics }),
-      onProgress: (p) => {
-        const now = performance.now();
-        if (now - lastProgress < 100 && p.batch < p.batchesPerEpoch) return;
-        lastProgress = now;
-        post({ type: 'progress', runId: m.runId, member, progress: p });
-      },
+      onProgress: (p) => throttle(p) && post({ type: 'progress', runId: m.runId, member, progress: p }),
       // Each member is serialised as soon as it is tested, so the page can keep it even if the
       // run is later cancelled or the page reloaded.
       // The member in training is also checkpointed (its best weights so far, tested) every few
@@ -129,6 +148,20 @@ self.onmessage = async (ev: MessageEvent<TrainRequest>) => {
     cancels.delete(m.runId);
   }
 };
+
+/**
+ * Progress at most every 100 ms (and at each epoch's end): a batch takes ~10 ms, and a message
+ * per batch re-rendered the cell ~100 times a second on the page's thread.
+ */
+function progressThrottle(): (p: TrainProgress) => boolean {
+  let last = 0;
+  return (p) => {
+    const now = performance.now();
+    if (now - last < 100 && p.batch < p.batchesPerEpoch) return false;
+    last = now;
+    return true;
+  };
+}
 
 /** The settings a saved model records (defaults filled in), for the model list and exports. */
 function trainingSettings(o: {

@@ -4,6 +4,7 @@
  */
 import type { Dataset } from '../core/data/dataset';
 import { fromErrorInfo } from '../core/errors';
+import type { CrossValidationResult, CrossValidationRun } from '../core/models/crossValidate';
 import type { EnsembleResult, MemberSummary } from '../core/models/ensemble';
 import type { SavedModel } from '../core/models/saved';
 import type { BackendChoice, BackendName } from '../core/models/tfBackend';
@@ -74,6 +75,41 @@ export function trainInWorker(
     };
     listeners.add(l);
     w.postMessage({ type: 'train', runId, dataset, options, backend } satisfies TrainRequest);
+  });
+  return { promise, cancel: () => w.postMessage({ type: 'cancel', runId } satisfies TrainRequest) };
+}
+
+export interface CrossValidateCallbacks {
+  onEpoch(run: number, m: EpochMetrics): void;
+  onProgress(run: number, p: TrainProgress): void;
+  onRun(r: CrossValidationRun, done: number, total: number): void;
+}
+
+/** Cross-validation on the training tracks, in the worker (same run ids and cancel as training). */
+export function crossValidateInWorker(
+  dataset: Dataset,
+  options: Extract<TrainRequest, { type: 'cross-validate' }>['options'],
+  backend: BackendName | 'auto',
+  cb: CrossValidateCallbacks,
+): { promise: Promise<{ result: CrossValidationResult; backend: string }>; cancel(): void } {
+  const w = getWorker();
+  const runId = nextRun++;
+  const promise = new Promise<{ result: CrossValidationResult; backend: string }>((resolve, reject) => {
+    const l = (m: TrainResponse) => {
+      if (!('runId' in m) || m.runId !== runId) return;
+      if (m.type === 'epoch') cb.onEpoch(m.member, m.metrics);
+      else if (m.type === 'progress') cb.onProgress(m.member, m.progress);
+      else if (m.type === 'cv-run') cb.onRun(m.run, m.done, m.total);
+      else if (m.type === 'cv-done') {
+        listeners.delete(l);
+        resolve({ result: m.result, backend: m.backend });
+      } else if (m.type === 'error') {
+        listeners.delete(l);
+        reject(fromErrorInfo(m.error));
+      }
+    };
+    listeners.add(l);
+    w.postMessage({ type: 'cross-validate', runId, dataset, options, backend } satisfies TrainRequest);
   });
   return { promise, cancel: () => w.postMessage({ type: 'cancel', runId } satisfies TrainRequest) };
 }

@@ -51,7 +51,14 @@ export function CompareCell() {
                     <td>{r.split}</td>
                     <td>
                       {pct(r.accuracy)}
-                      {r.memberMean !== undefined && r.members && r.members.length > 1 && <span className="muted small"> (members {pct(r.memberMean)})</span>}
+                      {r.cv ? (
+                        <span className="muted small">
+                          {' '}
+                          (CV, ± {((r.memberStd ?? 0) * 100).toFixed(1)} over {r.members?.length ?? 0} runs)
+                        </span>
+                      ) : (
+                        r.memberMean !== undefined && r.members && r.members.length > 1 && <span className="muted small"> (members {pct(r.memberMean)})</span>
+                      )}
                     </td>
                     <td>{r.macroF1.toFixed(3)}</td>
                     <td>{r.trainMs < 1000 ? `${r.trainMs.toFixed(0)} ms` : `${(r.trainMs / 1000).toFixed(1)} s`}</td>

@@ -3,7 +3,7 @@ import { MODEL_DEFAULTS } from '../../core/models/defaults';
 import { defaultSequenceLength } from '../../core/data/sequences';
 import type { EpochMetrics } from '../../core/models/train';
 import { setParams, type ModelKindParam } from '../../state/lab';
-import { cancelTraining, chooseBackendNow, startTraining } from '../trainActions';
+import { cancelTraining, chooseBackendNow, startCrossValidation, startTraining } from '../trainActions';
 import { Cell, ErrorBox, RunBar } from '../Cell';
 import { ConfusionMatrix } from '../charts/ConfusionMatrix';
 import { LineChart } from '../charts/LineChart';
@@ -51,7 +51,7 @@ export function TrainCell() {
         <p>
           Train in your browser with TensorFlow.js, in a background worker. An <b>MLP</b> classifies each row (segment) and the segments of a test track vote. <b>LSTM</b>, <b>GRU</b> and <b>BiLSTM</b>{' '}
           read a track’s segments in order (10 s table → 3 steps, 3 s → 10 steps). An <b>ensemble</b> trains several copies with different seeds and lets them vote; <b>distillation</b> trains such copies first as teachers and lets one model learn from their answers. Features are z-scored with
-          training statistics; the validation share comes out of the training tracks, never the test set.
+          training statistics; the validation share comes out of the training tracks, never the test set. <b>Cross-validate</b> scores the settings on the training tracks alone (k folds by track), so you can compare settings without wearing out the test set.
         </p>
       }
     >
@@ -139,9 +139,17 @@ export function TrainCell() {
             onRun={() => void startTraining()}
             onCancel={cancelTraining}
           />
+          <div className="controls-inline small" data-testid="train-cv">
+            <button onClick={() => void startCrossValidation()} disabled={running} data-testid="run-cv" title="Train on part of the training tracks, test on the rest, k times: a score for these settings that never looks at the test tracks.">
+              Cross-validate instead
+            </button>
+            <span className="muted">on the training tracks only:</span>
+            <NumberField label="folds" value={p.cvFolds} min={2} max={20} onChange={(cvFolds) => set({ cvFolds })} testId="train-cv-folds" />
+            <NumberField label="× repeats (seeds)" value={p.cvRepeats} min={1} max={20} onChange={(cvRepeats) => set({ cvRepeats })} testId="train-cv-repeats" />
+          </div>
           {running && t?.progress && (
             <p className="small muted" data-testid="train-progress">
-              model {t.member + 1} of {t.members}
+              {t.mode === 'cv' ? 'cross-validation' : `model ${t.member + 1} of ${t.members}`}
               {t.progress.stage ? ` · ${t.progress.stage}` : ''} · epoch {t.progress.epoch}/{t.progress.epochs} · batch {t.progress.batch}/{t.progress.batchesPerEpoch} · about {fmtMs(t.progress.etaMs)} left
               {t.checkpoint && t.checkpoint.member === t.member && (
                 <span data-testid="train-checkpoint" title="The best weights so far are saved every few seconds; a reload keeps them as a saved model, as Cancel would.">
@@ -160,13 +168,18 @@ export function TrainCell() {
               </button>
             </p>
           )}
-          {t && t.epochs.some((e) => e.length > 0) && <Curves epochs={t.epochs[Math.min(t.member, t.epochs.length - 1)] ?? []} member={t.member} />}
+          {t && t.epochs.some((e) => e.length > 0) && <Curves epochs={t.epochs[Math.min(t.member, t.epochs.length - 1)] ?? []} member={t.member} what={t.mode === 'cv' ? 'run' : 'model'} />}
           {entry && t?.status !== 'running' && (
             <div className="result" data-testid="train-result">
               <div className="headline">
-                <Metric label={entry.members && entry.members.length > 1 ? 'ensemble (mean probability)' : 'test accuracy'} value={pct(entry.accuracy)} testId="train-accuracy" sub="per track" />
-                <Metric label="macro F1" value={entry.macroF1.toFixed(3)} testId="train-macro-f1" />
-                {entry.members && entry.members.length > 1 && (
+                <Metric
+                  label={entry.cv ? 'cross-validated accuracy' : entry.members && entry.members.length > 1 ? 'ensemble (mean probability)' : 'test accuracy'}
+                  value={pct(entry.accuracy)}
+                  testId="train-accuracy"
+                  sub={entry.cv ? `per track, mean ± ${((entry.memberStd ?? 0) * 100).toFixed(1)} of ${entry.members?.length ?? 0} runs` : 'per track'}
+                />
+                <Metric label={entry.cv ? 'macro F1 (mean)' : 'macro F1'} value={entry.macroF1.toFixed(3)} testId="train-macro-f1" />
+                {!entry.cv && entry.members && entry.members.length > 1 && (
                   <Metric label="members" value={pct(entry.memberMean ?? 0)} testId="train-member-mean" sub={`mean ± ${((entry.memberStd ?? 0) * 100).toFixed(1)} of ${entry.members.length}`} />
                 )}
               </div>
@@ -180,11 +193,18 @@ export function TrainCell() {
               <p className="muted small">
                 {entry.model} · {entry.features.length} features · {entry.split} · backend {entry.backend} · {(entry.trainMs / 1000).toFixed(1)} s
               </p>
+              {entry.cv && (
+                <p className="small" data-testid="train-cv-note">
+                  Each run trained on {entry.cv.folds - 1} of {entry.cv.folds} folds of the {entry.cv.tracks} training tracks and was tested on the remaining fold; the test tracks were not used, so
+                  settings can be compared here as often as you like. No model is saved; the confusion matrix sums all runs.
+                </p>
+              )}
               {entry.members && entry.members.length > 1 && (
                 <table className="metrics" data-testid="train-members">
                   <thead>
                     <tr>
-                      <th>member</th>
+                      <th>{entry.cv ? 'run' : 'member'}</th>
+                      {entry.cv && <th>fold</th>}
                       <th>seed</th>
                       <th>accuracy</th>
                       <th>macro F1</th>
@@ -194,6 +214,7 @@ export function TrainCell() {
                     {entry.members.map((m, i) => (
                       <tr key={i}>
                         <td>{i + 1}</td>
+                        {entry.cv && <td>{(m.fold ?? 0) + 1}</td>}
                         <td>{m.seed}</td>
                         <td>{pct(m.accuracy)}</td>
                         <td>{m.macroF1.toFixed(3)}</td>
@@ -248,7 +269,7 @@ function BackendBadge() {
   );
 }
 
-function Curves({ epochs, member }: { epochs: EpochMetrics[]; member: number }) {
+function Curves({ epochs, member, what }: { epochs: EpochMetrics[]; member: number; what: string }) {
   const hasVal = epochs.some((e) => e.valLoss !== undefined);
   const pts = (f: (e: EpochMetrics) => number | undefined) => epochs.map((e) => ({ x: e.epoch, y: f(e) ?? NaN }));
   const loss = [{ name: 'train', color: '#1d3557', points: pts((e) => e.trainLoss) }, ...(hasVal ? [{ name: 'validation', color: '#e76f51', dashed: true, points: pts((e) => e.valLoss) }] : [])];
@@ -258,8 +279,8 @@ function Curves({ epochs, member }: { epochs: EpochMetrics[]; member: number }) 
   const stage = epochs[0]?.stage ? `, ${epochs[0].stage}` : '';
   return (
     <div className="two-col" data-testid="train-curves" data-median-epoch-ms={medianEpochMs.toFixed(1)} title={`median epoch ${medianEpochMs.toFixed(0)} ms`}>
-      <LineChart title={`loss — model ${member + 1}${stage}`} series={loss} />
-      <LineChart title={`accuracy — model ${member + 1}${stage}`} series={acc} />
+      <LineChart title={`loss — ${what} ${member + 1}${stage}`} series={loss} />
+      <LineChart title={`accuracy — ${what} ${member + 1}${stage}`} series={acc} />
     </div>
   );
 }
