@@ -68,6 +68,8 @@ describe('splits by track', () => {
       for (const r of f.test) seen[r]!++;
     }
     for (let r = 0; r < ds.nRows; r++) expect(seen[r]).toBe(heldOut(r) ? 0 : 1);
+    // 24 training tracks: 25 folds cannot be made, and the message says which tracks count.
+    expect(() => kFoldByTrack(ds, 25, 3, rows)).toThrow('Only 24 training tracks: cannot make 25 folds.');
   });
 
   it('predefined split needs a Type column', () => {

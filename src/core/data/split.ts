@@ -76,7 +76,7 @@ export function kFoldByTrack(ds: Dataset, k: number, seed: number, rows?: ArrayL
   if (!(Number.isInteger(k) && k >= 2)) throw new LabError('bad-argument', `k-fold needs k ≥ 2, got ${k}`);
   const rng = createRng(seed);
   const tracks = groupByTrack(ds, rows);
-  if (tracks.length < k) throw new LabError('bad-argument', `Only ${tracks.length} tracks: cannot make ${k} folds.`);
+  if (tracks.length < k) throw new LabError('bad-argument', `Only ${tracks.length} ${rows ? 'training ' : ''}tracks: cannot make ${k} folds.`);
   const foldOf = new Map<string, number>();
   const byGenre: (typeof tracks)[] = ds.genres.map(() => []);
   for (const t of tracks) byGenre[t.label]!.push(t);
