@@ -50,33 +50,49 @@ export interface TrainOutcome {
   backend: string;
 }
 
+/**
+ * Posts a run request and routes the worker's messages for it: `onMessage` returns `{ done }` when
+ * the run has finished; an error message rejects. Cancel asks the worker to stop that run.
+ */
+function runInWorker<T>(request: (runId: number) => TrainRequest, onMessage: (m: TrainResponse) => { done: T } | void): { promise: Promise<T>; cancel(): void } {
+  const w = getWorker();
+  const runId = nextRun++;
+  const promise = new Promise<T>((resolve, reject) => {
+    const l = (m: TrainResponse) => {
+      if (!('runId' in m) || m.runId !== runId) return;
+      if (m.type === 'error') {
+        listeners.delete(l);
+        reject(fromErrorInfo(m.error));
+        return;
+      }
+      const out = onMessage(m);
+      if (out) {
+        listeners.delete(l);
+        resolve(out.done);
+      }
+    };
+    listeners.add(l);
+    w.postMessage(request(runId));
+  });
+  return { promise, cancel: () => w.postMessage({ type: 'cancel', runId } satisfies TrainRequest) };
+}
+
 export function trainInWorker(
   dataset: Dataset,
   options: Extract<TrainRequest, { type: 'train' }>['options'],
   backend: BackendName | 'auto',
   cb: TrainCallbacks,
 ): { promise: Promise<TrainOutcome>; cancel(): void } {
-  const w = getWorker();
-  const runId = nextRun++;
-  const promise = new Promise<TrainOutcome>((resolve, reject) => {
-    const l = (m: TrainResponse) => {
-      if (!('runId' in m) || m.runId !== runId) return;
+  return runInWorker<TrainOutcome>(
+    (runId) => ({ type: 'train', runId, dataset, options, backend }),
+    (m) => {
       if (m.type === 'epoch') cb.onEpoch(m.member, m.metrics);
       else if (m.type === 'progress') cb.onProgress(m.member, m.progress);
       else if (m.type === 'member') cb.onMember(m.summary, m.saved);
       else if (m.type === 'checkpoint') cb.onCheckpoint?.(m.member, m.epoch, m.epochs, m.saved, m.teacherOf);
-      else if (m.type === 'done') {
-        listeners.delete(l);
-        resolve({ result: m.result, saved: m.saved, backend: m.backend });
-      } else if (m.type === 'error') {
-        listeners.delete(l);
-        reject(fromErrorInfo(m.error));
-      }
-    };
-    listeners.add(l);
-    w.postMessage({ type: 'train', runId, dataset, options, backend } satisfies TrainRequest);
-  });
-  return { promise, cancel: () => w.postMessage({ type: 'cancel', runId } satisfies TrainRequest) };
+      else if (m.type === 'done') return { done: { result: m.result, saved: m.saved, backend: m.backend } };
+    },
+  );
 }
 
 export interface CrossValidateCallbacks {
@@ -92,40 +108,21 @@ export function crossValidateInWorker(
   backend: BackendName | 'auto',
   cb: CrossValidateCallbacks,
 ): { promise: Promise<{ result: CrossValidationResult; backend: string }>; cancel(): void } {
-  const w = getWorker();
-  const runId = nextRun++;
-  const promise = new Promise<{ result: CrossValidationResult; backend: string }>((resolve, reject) => {
-    const l = (m: TrainResponse) => {
-      if (!('runId' in m) || m.runId !== runId) return;
+  return runInWorker<{ result: CrossValidationResult; backend: string }>(
+    (runId) => ({ type: 'cross-validate', runId, dataset, options, backend }),
+    (m) => {
       if (m.type === 'epoch') cb.onEpoch(m.member, m.metrics);
       else if (m.type === 'progress') cb.onProgress(m.member, m.progress);
       else if (m.type === 'cv-run') cb.onRun(m.run, m.done, m.total);
-      else if (m.type === 'cv-done') {
-        listeners.delete(l);
-        resolve({ result: m.result, backend: m.backend });
-      } else if (m.type === 'error') {
-        listeners.delete(l);
-        reject(fromErrorInfo(m.error));
-      }
-    };
-    listeners.add(l);
-    w.postMessage({ type: 'cross-validate', runId, dataset, options, backend } satisfies TrainRequest);
-  });
-  return { promise, cancel: () => w.postMessage({ type: 'cancel', runId } satisfies TrainRequest) };
+      else if (m.type === 'cv-done') return { done: { result: m.result, backend: m.backend } };
+    },
+  );
 }
 
 /** Probabilities of a saved model (member) for prepared inputs, computed in the worker. */
 export function predictInWorker(key: string, saved: SavedModel, x: Float32Array, sampleShape: number[], backend: BackendName | 'auto'): Promise<Float32Array> {
-  const w = getWorker();
-  const runId = nextRun++;
-  return new Promise<Float32Array>((resolve, reject) => {
-    const l = (m: TrainResponse) => {
-      if (!('runId' in m) || m.runId !== runId) return;
-      listeners.delete(l);
-      if (m.type === 'predicted') resolve(m.probabilities);
-      else if (m.type === 'error') reject(fromErrorInfo(m.error));
-    };
-    listeners.add(l);
-    w.postMessage({ type: 'predict', runId, key, saved, x, sampleShape, backend } satisfies TrainRequest);
-  });
+  return runInWorker<Float32Array>(
+    (runId) => ({ type: 'predict', runId, key, saved, x, sampleShape, backend }),
+    (m) => (m.type === 'predicted' ? { done: m.probabilities } : undefined),
+  ).promise;
 }
