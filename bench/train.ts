@@ -9,7 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { resolveSplit } from '../src/core/data/split';
-import { buildInputs, type ModelSpec } from '../src/core/models/classifier';
+import { buildInputs } from '../src/core/models/classifier';
+import { zscoreScaler, type InputSpec } from '../src/core/models/inputSpec';
 import { fitStandardizer } from '../src/core/data/scale';
 import { selectMatrix } from '../src/core/data/dataset';
 import { gruFused, gruLast, lstmFused, lstmLast, matMulFast } from '../src/core/models/network';
@@ -28,7 +29,7 @@ function loadData(): { data: TensorData; source: string } {
     const ds = loadTableFile(file);
     const split = resolveSplit(ds);
     const cols = ds.featureNames.map((_, i) => i);
-    const spec: ModelSpec = { kind: 'lstm', unit: 'sequence', featureNames: ds.featureNames, scaler: fitStandardizer(selectMatrix(ds, split.train, cols), cols.length), genres: ds.genres, steps: 3 };
+    const spec: InputSpec = { version: 2, input: 'segment-sequences', recipe: ds.meta.recipe ?? null, recipeVersion: null, featureNames: ds.featureNames, scaler: zscoreScaler(fitStandardizer(selectMatrix(ds, split.train, cols), cols.length)), genres: ds.genres, steps: 3 };
     return { data: buildInputs(ds, split.train, spec), source: 'NTNU 10 s train split' };
   }
   const n = 792;

@@ -9,7 +9,7 @@ import { defaultFeatures, NTNU_TASK2_GENRES, resolveFeatures } from '../core/dat
 import type { SplitChoice } from '../core/data/split';
 import type { ErrorInfo } from '../core/errors';
 import type { JobResult } from '../core/jobs';
-import { MODEL_DEFAULTS } from '../core/models/defaults';
+import { MODEL_KINDS, type NeuralKindId } from '../core/models/registry';
 import type { KnnWeights } from '../core/models/knn';
 
 export type CellKey = 'knn' | 'logistic' | 'histograms' | 'correlation' | 'pca' | 'importance' | 'search' | 'mrmr';
@@ -50,7 +50,8 @@ export interface Params {
   train: TrainParams;
 }
 
-export type ModelKindParam = 'mlp' | 'lstm' | 'gru' | 'bilstm';
+/** A neural kind of the model registry. */
+export type ModelKindParam = NeuralKindId;
 
 export interface TrainParams {
   kind: ModelKindParam;
@@ -194,10 +195,10 @@ export function defaultParams(ds?: Dataset): Params {
       epochs: 0,
       batchSize: 32,
       learningRate: 0.001,
-      dropout: MODEL_DEFAULTS.mlp.dropout,
-      labelSmoothing: MODEL_DEFAULTS.mlp.labelSmoothing,
-      mixup: MODEL_DEFAULTS.mlp.mixup,
-      schedule: MODEL_DEFAULTS.mlp.schedule,
+      dropout: MODEL_KINDS.mlp.defaults.dropout,
+      labelSmoothing: MODEL_KINDS.mlp.defaults.labelSmoothing,
+      mixup: MODEL_KINDS.mlp.defaults.mixup,
+      schedule: MODEL_KINDS.mlp.defaults.schedule,
       distill: 0,
       ensemble: 1,
       cvFolds: 5,

@@ -4,7 +4,8 @@
  * the store keeps only light summaries (`ModelSummary`) and the full entry is read when needed.
  */
 import { createStore as createIdbStore, del, entries, get, set } from 'idb-keyval';
-import type { SavedModel } from '../core/models/saved';
+import { validateMetadata, type SavedModel } from '../core/models/saved';
+import type { InputKind } from '../core/models/registry';
 import type { LabStore } from './lab';
 
 export interface ModelEntry {
@@ -23,7 +24,7 @@ export interface ModelSummary {
   createdAt: string;
   datasetName: string;
   kind: string;
-  unit: 'segment' | 'sequence';
+  input: InputKind;
   members: number;
   recipe: string | null;
   steps: number;
@@ -37,6 +38,14 @@ export interface ModelSummary {
 let idb: ReturnType<typeof createIdbStore> | undefined;
 const db = () => (idb ??= createIdbStore('genre-lab-models', 'models'));
 
+/**
+ * An entry as today's lab reads it: each member's metadata checked and, when an older lab saved it
+ * (format 1), migrated — so models saved before the InputSpec still list, load and classify.
+ */
+export function migrateEntry(e: ModelEntry): ModelEntry {
+  return { ...e, members: e.members.map((m) => ({ ...m, metadata: validateMetadata(m.metadata) })) };
+}
+
 export function summarizeEntry(e: ModelEntry): ModelSummary {
   const m = e.members[0]!.metadata;
   return {
@@ -45,12 +54,12 @@ export function summarizeEntry(e: ModelEntry): ModelSummary {
     createdAt: e.createdAt,
     datasetName: e.datasetName,
     kind: m.kind,
-    unit: m.unit,
+    input: m.input.input,
     members: e.members.length,
-    recipe: m.recipe,
-    steps: m.steps,
-    features: m.featureNames.length,
-    genres: m.genres,
+    recipe: m.input.recipe,
+    steps: m.input.steps,
+    features: m.input.featureNames.length,
+    genres: m.input.genres,
     accuracy: m.metrics['ensembleAccuracy'] ?? m.metrics['accuracy'],
     macroF1: m.metrics['ensembleMacroF1'] ?? m.metrics['macroF1'],
     backend: m.backend,
@@ -64,7 +73,8 @@ export async function putModel(store: LabStore, e: ModelEntry): Promise<void> {
 }
 
 export async function getModel(id: string): Promise<ModelEntry | undefined> {
-  return get<ModelEntry>(id, db());
+  const e = await get<ModelEntry>(id, db());
+  return e && migrateEntry(e);
 }
 
 export async function deleteModel(store: LabStore, id: string): Promise<void> {
@@ -76,7 +86,14 @@ export async function deleteModel(store: LabStore, id: string): Promise<void> {
 export async function restoreModels(store: LabStore): Promise<void> {
   try {
     const all = await entries<string, ModelEntry>(db());
-    const list = all.map(([, e]) => summarizeEntry(e)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    // An entry this lab cannot read (corrupt, or from a newer lab) is left out of the list, not fatal.
+    const list = all.flatMap(([, e]) => {
+      try {
+        return [summarizeEntry(migrateEntry(e))];
+      } catch {
+        return [];
+      }
+    }).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     store.setState({ models: list });
   } catch {
     store.setState({ models: [] });

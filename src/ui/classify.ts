@@ -14,7 +14,6 @@ import { AUDIO_FILE_RE, inferTrackName } from '../core/audio/naming';
 import { LabError, toErrorInfo, type ErrorInfo } from '../core/errors';
 import type { RecipeId } from '../core/features/spec';
 import {
-  averageProbabilities,
   buildClassifyInputs,
   recipeForModel,
   summarizePrediction,
@@ -23,8 +22,8 @@ import {
   type PredictionUnit,
   type SegmentRows,
 } from '../core/models/classifyAudio';
-import { fitKnnClassifier, rowsExceptTracks } from '../core/models/knnClassifier';
-import type { ModelMetadata } from '../core/models/saved';
+import { ensembleClassifier, fitKnn, rowsExceptTracks, type Classifier } from '../core/models/classifiers';
+import type { InputKind } from '../core/models/registry';
 import { getModel, type ModelEntry } from '../state/models';
 import { loadCellValue, saveCellValue } from '../state/persist';
 import { predictInWorker } from '../workers/trainClient';
@@ -38,7 +37,7 @@ export interface ModelClassification {
   modelId: string;
   name: string;
   kind: string;
-  unit: 'segment' | 'sequence';
+  input: InputKind;
   recipe: string | null;
   members: number;
   /** Set when the model cannot classify this audio (and why); then there is no prediction. */
@@ -135,19 +134,27 @@ function set(gen: number, patch: Partial<ClassifyState>): void {
   if (gen === generation) classifyStore.setState(patch);
 }
 
-/** Mean probabilities of an entry's members (an ensemble votes by mean probability) for prepared inputs. */
-async function predictEntry(entry: ModelEntry, x: Float64Array, sampleShape: number[]): Promise<Float64Array> {
-  const backend = labStore.getState().params.train.backend;
-  const probs: Float32Array[] = [];
-  // one at a time: the worker runs one job at a time anyway
-  for (const [i, member] of entry.members.entries()) probs.push(await predictInWorker(`${entry.id}:${i}`, member, Float32Array.from(x), sampleShape, backend));
-  return averageProbabilities(probs);
+/**
+ * A saved model as a Classifier whose members predict in the training worker (where the tfjs
+ * backend lives and loaded models are cached); an ensemble votes by mean probability.
+ */
+function savedModelClassifier(entry: ModelEntry): Classifier {
+  return ensembleClassifier(
+    entry.members.map((member, i) => ({
+      kind: member.metadata.kind,
+      spec: member.metadata.input,
+      predict: async (inputs) =>
+        Float64Array.from(await predictInWorker(`${entry.id}:${i}`, member, Float32Array.from(inputs.x), [...inputs.sampleShape], labStore.getState().params.train.backend)),
+      dispose: () => undefined,
+    })),
+  );
 }
 
-async function classifyRows(entry: ModelEntry, meta: ModelMetadata, rows: SegmentRows): Promise<{ prediction: AudioPrediction; unused: number }> {
-  const inputs = buildClassifyInputs(meta, rows);
-  const p = await predictEntry(entry, inputs.x, inputs.sampleShape);
-  return { prediction: summarizePrediction(meta.genres, inputs.units, p), unused: inputs.unusedSegments };
+/** A classifier's answers for one track's segment rows: per unit and for the whole track. */
+async function classifyRows(model: Classifier, rows: SegmentRows): Promise<{ prediction: AudioPrediction; unused: number }> {
+  const inputs = buildClassifyInputs(model.spec, rows);
+  const p = await model.predict(inputs);
+  return { prediction: summarizePrediction(model.spec.genres, inputs.units, p), unused: inputs.unusedSegments };
 }
 
 /** Start from an empty cell (releasing the shown file's object URL); any run in progress stops. */
@@ -200,15 +207,15 @@ async function classifyDecoded(gen: number, file: File, bytes: ArrayBuffer, trac
     // Which models can read audio at all, and which recipes they need.
     const summaries = labStore.getState().models;
     set(gen, { modelCount: summaries.length });
-    const entries: { entry: ModelEntry; meta: ModelMetadata; spec?: RecipeId; error?: ErrorInfo }[] = [];
+    const entries: { entry: ModelEntry; model: Classifier; spec?: RecipeId; error?: ErrorInfo }[] = [];
     for (const s of summaries) {
       const entry = await getModel(s.id);
-      const meta = entry?.members[0]?.metadata;
-      if (!entry || !meta) continue;
+      if (!entry || entry.members.length === 0) continue;
+      const model = savedModelClassifier(entry);
       try {
-        entries.push({ entry, meta, spec: recipeForModel(meta).id });
+        entries.push({ entry, model, spec: recipeForModel(model.spec).id });
       } catch (e) {
-        entries.push({ entry, meta, error: toErrorInfo(e) });
+        entries.push({ entry, model, error: toErrorInfo(e) });
       }
     }
     // A k-NN on the loaded table (the k-NN cell's settings) classifies too, when the table's recipe
@@ -220,7 +227,7 @@ async function classifyDecoded(gen: number, file: File, bytes: ArrayBuffer, trac
     if (ds0) {
       const features = knnParams.features.length ? knnParams.features : ds0.featureNames;
       try {
-        knnRecipe = recipeForModel({ unit: 'segment', recipe: ds0.meta.recipe ?? null, featureNames: features, scaler: { mean: [], std: [] }, genres: ds0.genres, steps: 1 }).id;
+        knnRecipe = recipeForModel({ recipe: ds0.meta.recipe ?? null, recipeVersion: null, featureNames: features }).id;
       } catch (e) {
         knnError = toErrorInfo(e);
       }
@@ -250,7 +257,7 @@ async function classifyDecoded(gen: number, file: File, bytes: ArrayBuffer, trac
         modelId: 'knn-table',
         name: `k-NN on ${ds.name} (k ${knnParams.k}, ${knnParams.weights} weights, ${features.length} feature${features.length === 1 ? '' : 's'} from the k-NN cell; this track left out)`,
         kind: 'knn',
-        unit: 'segment',
+        input: 'feature-rows',
         recipe: ds.meta.recipe ?? null,
         members: 1,
       };
@@ -258,13 +265,11 @@ async function classifyDecoded(gen: number, file: File, bytes: ArrayBuffer, trac
       if (knnError || !feats || !('rows' in feats)) results.push({ ...base, incompatible: knnError ?? (feats as ErrorInfo | undefined) ?? { code: 'internal', message: 'No features were extracted.' } });
       else {
         try {
-          const knn = fitKnnClassifier(ds, rowsExceptTracks(ds, new Set([trackId])), { k: knnParams.k, weights: knnParams.weights, features });
-          const inputs = buildClassifyInputs(knn.spec, feats);
-          const r: ModelClassification = { ...base, fromAudio: summarizePrediction(ds.genres, inputs.units, knn.predict(inputs)) };
+          const knn = fitKnn(ds, rowsExceptTracks(ds, new Set([trackId])), { k: knnParams.k, weights: knnParams.weights, features });
+          const r: ModelClassification = { ...base, fromAudio: (await classifyRows(knn, feats)).prediction };
           if (table) {
             r.tableGenre = table.genre;
-            const ti = buildClassifyInputs(knn.spec, table);
-            r.fromTable = summarizePrediction(ds.genres, ti.units, knn.predict(ti));
+            r.fromTable = (await classifyRows(knn, table)).prediction;
           }
           results.push(r);
         } catch (e) {
@@ -273,22 +278,23 @@ async function classifyDecoded(gen: number, file: File, bytes: ArrayBuffer, trac
       }
       set(gen, { results: [...results] });
     }
-    for (const { entry, meta, spec, error } of entries) {
-      const base: ModelClassification = { modelId: entry.id, name: entry.name, kind: meta.kind, unit: meta.unit, recipe: meta.recipe, members: entry.members.length };
+    for (const { entry, model, spec, error } of entries) {
+      const meta = model.spec;
+      const base: ModelClassification = { modelId: entry.id, name: entry.name, kind: model.kind, input: meta.input, recipe: meta.recipe, members: entry.members.length };
       const feats = spec ? extracted.get(spec) : undefined;
       if (error || !feats || !('rows' in feats)) {
         results.push({ ...base, incompatible: error ?? (feats as ErrorInfo | undefined) ?? { code: 'internal', message: 'No features were extracted.' } });
         continue;
       }
       try {
-        const a = await classifyRows(entry, meta, feats);
+        const a = await classifyRows(model, feats);
         const r: ModelClassification = { ...base, fromAudio: a.prediction, unusedSegments: a.unused };
         if (table && ds) {
           r.tableGenre = table.genre;
           if ((ds.meta.recipe ?? null) !== meta.recipe) r.tableNote = `${ds.name} holds ${ds.meta.recipe ?? 'unknown-recipe'} features; this model reads ${meta.recipe}.`;
           else {
             try {
-              r.fromTable = (await classifyRows(entry, meta, table)).prediction;
+              r.fromTable = (await classifyRows(model, table)).prediction;
             } catch (e) {
               r.tableNote = toErrorInfo(e).message;
             }

@@ -4,7 +4,7 @@
  */
 import { LabError, toErrorInfo } from '../core/errors';
 import type { EvaluationResult } from '../core/eval/metrics';
-import { MODEL_DEFAULTS } from '../core/models/defaults';
+import { kindLabel, neuralKind } from '../core/models/registry';
 import { addCompareEntry, setRun, splitChoice, type CompareEntry, type TrainParams, type TrainingState } from '../state/lab';
 import type { SavedModel } from '../core/models/saved';
 import { newModelId, putModel } from '../state/models';
@@ -22,8 +22,6 @@ onBackendChosen((choice) => labStore.setState({ backend: choice }));
 export function chooseBackendNow(backend: TrainParams['backend']): void {
   requestBackend(backend);
 }
-
-const KIND_LABEL: Record<string, string> = { mlp: 'MLP', lstm: 'LSTM', gru: 'GRU', bilstm: 'BiLSTM' };
 
 /** The features a training run will use. */
 async function resolveTrainFeatures(p: TrainParams): Promise<string[]> {
@@ -71,7 +69,7 @@ export async function startTraining(): Promise<void> {
   const p = s.params.train;
   const { runId, update } = beginRun('train', p.ensemble);
   const modelId = newModelId();
-  const label = (n: number) => `${KIND_LABEL[p.kind]}${n > 1 ? ` ×${n}` : ''}${p.distill > 0 ? ` (distilled from ${p.distill})` : ''}`;
+  const label = (n: number) => `${kindLabel(p.kind)}${n > 1 ? ` ×${n}` : ''}${p.distill > 0 ? ` (distilled from ${p.distill})` : ''}`;
   // Members are kept as they finish, and the member in training as checkpoints of its best
   // weights so far (every few seconds), so a reload loses at most a few seconds of training.
   const finished: SavedModel[] = [];
@@ -172,7 +170,7 @@ export async function startTraining(): Promise<void> {
 
 /** The Train cell's settings as core classifier options (shared by training and cross-validation). */
 function classifierOptions(p: TrainParams, features: string[]) {
-  const d = MODEL_DEFAULTS[p.kind];
+  const d = neuralKind(p.kind).defaults;
   return {
     kind: p.kind,
     seed: p.seed,
@@ -231,7 +229,7 @@ export async function startCrossValidation(): Promise<void> {
     });
     current = { runId, cancel: handle.cancel };
     const { result: r, backend } = await handle.promise;
-    const what = `${KIND_LABEL[p.kind]}${p.distill > 0 ? ` (distilled from ${p.distill})` : ''} · ${r.folds}-fold CV${r.repeats > 1 ? ` ×${r.repeats}` : ''}`;
+    const what = `${kindLabel(p.kind)}${p.distill > 0 ? ` (distilled from ${p.distill})` : ''} · ${r.folds}-fold CV${r.repeats > 1 ? ` ×${r.repeats}` : ''}`;
     const entry: CompareEntry = {
       id: `cv-${Date.now().toString(36)}-${runId}`,
       createdAt: new Date().toISOString(),

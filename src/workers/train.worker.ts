@@ -10,7 +10,8 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { Dataset } from '../core/data/dataset';
 import { toErrorInfo } from '../core/errors';
-import { DEFAULT_DISTILL_WEIGHT, MODEL_DEFAULTS } from '../core/models/defaults';
+import { DEFAULT_DISTILL_WEIGHT } from '../core/models/defaults';
+import { neuralKind } from '../core/models/registry';
 import { crossValidateClassifier } from '../core/models/crossValidate';
 import { trainEnsemble } from '../core/models/ensemble';
 import { loadSavedModel, serializeClassifier, type LoadedModel, type SavedModel } from '../core/models/saved';
@@ -165,7 +166,7 @@ function progressThrottle(): (p: TrainProgress) => boolean {
 
 /** The settings a saved model records (defaults filled in), for the model list and exports. */
 function trainingSettings(o: {
-  kind: keyof typeof MODEL_DEFAULTS;
+  kind: string;
   epochs?: number;
   learningRate?: number;
   batchSize?: number;
@@ -175,7 +176,7 @@ function trainingSettings(o: {
   schedule?: string;
   distill?: { teachers: number; weight?: number };
 }): Record<string, number | string> {
-  const d = MODEL_DEFAULTS[o.kind];
+  const d = neuralKind(o.kind).defaults;
   return {
     ...(o.distill ? { distillTeachers: o.distill.teachers, distillWeight: o.distill.weight ?? DEFAULT_DISTILL_WEIGHT } : {}),
     epochs: o.epochs ?? d.epochs,

@@ -1,5 +1,5 @@
 /**
- * `lab classify --data T --model knn|mlp --audio a.wav b.wav [--seed 0] [--epochs N] [--json]`:
+ * `lab classify --data T --model <any registry kind> --audio a.wav b.wav [--seed 0] [--epochs N] [--json]`:
  * train on a feature table, extract each audio file with the table's own recipe, and print the
  * genre the model gives from our audio features next to the genre it gives from the file's row in
  * the table (when the file is one of the table's tracks). Equal answers on the GTZAN clips are the
@@ -13,9 +13,10 @@ import { inferTrackName } from '../../core/audio/naming';
 import type { Dataset } from '../../core/data/dataset';
 import { LabError, toErrorInfo } from '../../core/errors';
 import { extractRecipe } from '../../core/features/recipes';
-import { MODEL_DEFAULTS, trainClassifier } from '../../core/models/classifier';
-import { buildClassifyInputs, recipeForModel, summarizePrediction, tableRowsOfTrack, type ClassifierInputSpec, type ClassifyInputs } from '../../core/models/classifyAudio';
-import { fitKnnClassifier } from '../../core/models/knnClassifier';
+import { trainClassifier } from '../../core/models/classifier';
+import { networkClassifier, type Classifier } from '../../core/models/classifiers';
+import { buildClassifyInputs, recipeForModel, summarizePrediction, tableRowsOfTrack } from '../../core/models/classifyAudio';
+import { fitClassifier, isModelKind, modelKind, modelKinds, neuralKind, type ModelKindId } from '../../core/models/registry';
 import { predictProbabilities } from '../../core/models/train';
 import { readAudioFile } from '../../node/audioFiles';
 import { loadTableFile } from '../../node/loadTable';
@@ -23,14 +24,14 @@ import { initNodeBackend } from '../../node/tfNode';
 import { optMany, optNumber, optString } from '../args';
 import { emit, type CliCommand } from '../command';
 
-export type ClassifyModel = 'knn' | 'mlp';
+export type ClassifyModel = ModelKindId;
 
 export interface ClassifyFilesOptions {
   dataPath: string;
   model: ClassifyModel;
   audio: readonly string[];
   seed?: number;
-  /** MLP epochs; default MODEL_DEFAULTS.mlp.epochs. */
+  /** Epochs of a neural model; default the kind's. */
   epochs?: number;
   log?: (line: string) => void;
 }
@@ -61,27 +62,17 @@ export interface ClassifyFilesResult {
   matches: number;
 }
 
-type Predictor = { spec: ClassifierInputSpec; predict(inputs: ClassifyInputs): ArrayLike<number>; dispose(): void };
-
-/** k = 5, distance weights, z-scored with the training rows' statistics (as the k-NN cell does). */
-function trainKnn(ds: Dataset, trainRows: Int32Array): Predictor {
-  const knn = fitKnnClassifier(ds, trainRows, { k: 5, weights: 'distance' });
-  return { spec: knn.spec, predict: (inputs) => knn.predict(inputs), dispose: () => {} };
-}
-
-/** The default MLP, trained with the left-out tracks as its (predefined) test side. */
-async function trainMlp(ds: Dataset, leftOut: Set<string>, seed: number, epochs: number): Promise<Predictor> {
+/**
+ * One model of the given kind without the left-out tracks: a classic kind fitted on the other rows
+ * (k-NN: k = 5, distance weights, as the k-NN cell's defaults), a neural kind trained with its
+ * defaults and the left-out tracks as its (predefined) test side.
+ */
+async function trainModel(kind: ModelKindId, ds: Dataset, leftOut: Set<string>, trainRows: Int32Array, seed: number, epochs: number | undefined): Promise<Classifier> {
+  if (modelKind(kind).family === 'classic') return fitClassifier(kind, ds, trainRows, { seed });
   const split = Uint8Array.from(ds.trackIds, (t) => (leftOut.has(t) ? 1 : 0));
-  const c = await trainClassifier({ ...ds, split }, { kind: 'mlp', seed, epochs, split: leftOut.size ? { kind: 'predefined' } : { kind: 'auto', seed } });
-  const spec: ClassifierInputSpec = {
-    unit: c.spec.unit,
-    recipe: c.spec.recipe ?? null,
-    featureNames: c.spec.featureNames,
-    scaler: { mean: Array.from(c.spec.scaler.mean), std: Array.from(c.spec.scaler.std) },
-    genres: c.spec.genres,
-    steps: c.spec.steps,
-  };
-  return { spec, predict: (inputs) => predictProbabilities(c.network, { x: Float32Array.from(inputs.x), sampleShape: inputs.sampleShape }), dispose: () => c.dispose() };
+  const k = neuralKind(kind);
+  const c = await trainClassifier({ ...ds, split }, { kind: k.id, seed, epochs: epochs ?? k.defaults.epochs, split: leftOut.size ? { kind: 'predefined' } : { kind: 'auto', seed } });
+  return networkClassifier(kind, c.network, c.spec, predictProbabilities);
 }
 
 /** Train once on the table without the given files' tracks, then classify each file from audio and from its table row(s). */
@@ -90,16 +81,16 @@ export async function classifyAudioFiles(o: ClassifyFilesOptions): Promise<Class
   if (o.audio.length === 0) throw new LabError('bad-argument', '--audio <files> is required (one or more audio files).');
   const ds = loadTableFile(o.dataPath);
   // The model's inputs are the table's columns, so audio must be analysed with the table's recipe.
-  const recipe = recipeForModel({ unit: 'segment', recipe: ds.meta.recipe ?? null, featureNames: ds.featureNames, scaler: { mean: [], std: [] }, genres: ds.genres, steps: 1 });
+  const recipe = recipeForModel({ recipe: ds.meta.recipe ?? null, recipeVersion: null, featureNames: ds.featureNames });
   const tracks = o.audio.map((f) => inferTrackName(f).trackId);
   const leftOut = new Set(tracks.filter((t) => ds.trackIds.includes(t)));
   const trainRows = Int32Array.from(ds.trackIds.flatMap((t, r) => (leftOut.has(t) ? [] : [r])));
   const seed = o.seed ?? 0;
   const training = leftOut.size
     ? `one ${o.model} model trained on ${trainRows.length} of ${ds.nRows} rows: the ${leftOut.size} given track(s) found in the table were left out`
-    : `one ${o.model} model trained on the table (none of the given files is a track of it${o.model === 'mlp' ? '; the usual seeded 80/20 split by track' : ''})`;
+    : `one ${o.model} model trained on the table (none of the given files is a track of it${modelKind(o.model).family === 'neural' ? '; the usual seeded 80/20 split by track' : ''})`;
   log(training);
-  const model = o.model === 'knn' ? trainKnn(ds, trainRows) : await trainMlp(ds, leftOut, seed, o.epochs ?? MODEL_DEFAULTS.mlp.epochs);
+  const model = await trainModel(o.model, ds, leftOut, trainRows, seed, o.epochs);
   const files: FileClassification[] = [];
   try {
     for (const [i, path] of o.audio.entries()) {
@@ -108,14 +99,14 @@ export async function classifyAudioFiles(o: ClassifyFilesOptions): Promise<Class
       const out: FileClassification = { file: basename(path), trackId, fromAudio: null, fromTable: null, tableGenre: table?.genre ?? null, segments: 0 };
       if (table) {
         const inputs = buildClassifyInputs(model.spec, table);
-        out.fromTable = summarizePrediction(model.spec.genres, inputs.units, model.predict(inputs)).voteGenre;
+        out.fromTable = summarizePrediction(model.spec.genres, inputs.units, await model.predict(inputs)).voteGenre;
       }
       try {
         const audio = await readAudioFile(path);
         const feats = extractRecipe(audio.samples, audio.sampleRateHz, recipe.id);
         out.segments = feats.segments.length;
         const inputs = buildClassifyInputs(model.spec, { featureNames: feats.featureNames, rows: feats.segments, segmentLengths: feats.segmentLengths });
-        out.fromAudio = summarizePrediction(model.spec.genres, inputs.units, model.predict(inputs)).voteGenre;
+        out.fromAudio = summarizePrediction(model.spec.genres, inputs.units, await model.predict(inputs)).voteGenre;
       } catch (e) {
         out.error = toErrorInfo(e).message;
       }
@@ -140,20 +131,20 @@ export async function classifyAudioFiles(o: ClassifyFilesOptions): Promise<Class
 
 export const classifyCommand: CliCommand = {
   name: 'classify',
-  usage: 'classify --data T --model knn|mlp --audio a.wav b.wav [--seed 0] [--epochs N] [--json]   genre from audio vs from the table row (file\'s track left out of training)',
+  usage: `classify --data T --model ${modelKinds().map((k) => k.id).join('|')} --audio a.wav b.wav [--seed 0] [--epochs N] [--json]   genre from audio vs from the table row (file's track left out of training)`,
   async run(args, argv) {
     const dataPath = optString(args, 'data');
     if (!dataPath) throw new LabError('bad-argument', '--data <feature table> is required');
-    const model = optString(args, 'model', 'knn');
-    if (model !== 'knn' && model !== 'mlp') throw new LabError('bad-argument', `--model must be knn or mlp, got "${model}"`);
+    const model = optString(args, 'model', 'knn') ?? 'knn';
+    if (!isModelKind(model)) throw new LabError('bad-argument', `--model must be one of ${modelKinds().map((k) => k.id).join(', ')}, got "${model}"`);
     const audio = optMany(argv, 'audio');
     const json = !!args.options['json'];
     const log = (s: string) => process.stderr.write(s + '\n');
-    if (model === 'mlp') {
+    if (modelKind(model).trainsWithTf) {
       const b = await initNodeBackend(optString(args, 'backend') as Parameters<typeof initNodeBackend>[0]);
       if (!json) log(`backend ${b.name}`);
     }
-    const epochs = args.options['epochs'] !== undefined ? optNumber(args, 'epochs', MODEL_DEFAULTS.mlp.epochs) : undefined;
+    const epochs = args.options['epochs'] !== undefined ? optNumber(args, 'epochs', 1) : undefined;
     const r = await classifyAudioFiles({ dataPath, model, audio, seed: optNumber(args, 'seed', 0), epochs, log: json ? undefined : log });
     if (r.files.some((f) => f.error)) process.exitCode = 1;
     emit(args, r, () =>

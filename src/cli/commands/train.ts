@@ -5,7 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabError } from '../../core/errors';
-import { MODEL_DEFAULTS, trainClassifier, type ModelKind } from '../../core/models/classifier';
+import { trainClassifier } from '../../core/models/classifier';
+import { isNeuralKind, neuralKind, neuralKinds } from '../../core/models/registry';
 import { DEFAULT_DISTILL_WEIGHT } from '../../core/models/defaults';
 import { crossValidateClassifier } from '../../core/models/crossValidate';
 import { trainEnsemble } from '../../core/models/ensemble';
@@ -15,8 +16,6 @@ import { loadTableFile } from '../../node/loadTable';
 import { initNodeBackend } from '../../node/tfNode';
 import { optFlag, optList, optNumber, optString } from '../args';
 import { emit, type CliCommand } from '../command';
-
-const KINDS: ModelKind[] = ['mlp', 'lstm', 'gru', 'bilstm'];
 
 function pct(x: number): string {
   return `${(x * 100).toFixed(2)} %`;
@@ -30,15 +29,15 @@ function scheduleArg(s: string | undefined): 'constant' | 'cosine' {
 export const trainCommand: CliCommand = {
   name: 'train',
   usage:
-    'train --data F --model lstm|gru|bilstm|mlp [--seq 3] [--ensemble 10] [--seed 0] [--epochs N] [--lr 0.001] [--batch 32] [--dropout 0.5] [--label-smoothing 0.1] [--weight-decay 0] [--mixup 0.4] [--schedule constant|cosine] [--distill 4 [--distill-weight 0.9]] [--features a,b] [--pad] [--val 0.2 --patience 5] [--cv 5 [--repeat 4] [--cv-seed 0]] [--backend wasm|cpu] [--save DIR] [--json]',
+    `train --data F --model ${neuralKinds().map((k) => k.id).join('|')} [--seq 3] [--ensemble 10] [--seed 0] [--epochs N] [--lr 0.001] [--batch 32] [--dropout 0.5] [--label-smoothing 0.1] [--weight-decay 0] [--mixup 0.4] [--schedule constant|cosine] [--distill 4 [--distill-weight 0.9]] [--features a,b] [--pad] [--val 0.2 --patience 5] [--cv 5 [--repeat 4] [--cv-seed 0]] [--backend wasm|cpu] [--save DIR] [--json]`,
   async run(args) {
     const file = optString(args, 'data');
     if (!file) throw new LabError('bad-argument', '--data <feature table> is required');
-    const kind = (optString(args, 'model', 'lstm') as ModelKind) ?? 'lstm';
-    if (!KINDS.includes(kind)) throw new LabError('bad-argument', `--model must be one of ${KINDS.join(', ')}`);
+    const kind = optString(args, 'model', 'lstm') ?? 'lstm';
+    if (!isNeuralKind(kind)) throw new LabError('bad-argument', `--model must be one of ${neuralKinds().map((k) => k.id).join(', ')}, got "${kind}"`);
     const members = optNumber(args, 'ensemble', 1);
     const seed = optNumber(args, 'seed', 0);
-    const d = MODEL_DEFAULTS[kind];
+    const d = neuralKind(kind).defaults;
     const epochs = optNumber(args, 'epochs', d.epochs);
     const val = optNumber(args, 'val', 0);
     const patience = optNumber(args, 'patience', 0);

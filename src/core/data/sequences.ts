@@ -20,7 +20,7 @@ export interface SequenceOptions {
   /** Feature subset by name, in the order wanted; default all features. */
   features?: readonly string[];
   /** z-score with these (training) statistics; its columns follow `features`. */
-  scaler?: Standardizer;
+  scaler?: Pick<Standardizer, 'mean' | 'std'> | { mean: readonly number[]; std: readonly number[] };
   /** What to do with tracks that have fewer segments than `steps`; default 'drop'. */
   short?: 'drop' | 'pad';
 }

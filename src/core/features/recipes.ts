@@ -285,3 +285,9 @@ export function extractRecipe(samples: Float32Array, sampleRateHz: number, recip
   }
   return { recipe: spec.id, spec, featureNames: [...spec.featureNames], segments, segmentLengths: lengths };
 }
+
+/** Version of a known feature recipe, or null for tables of unknown origin (saved with every model). */
+export function recipeVersionOf(recipe: string | null | undefined): string | null {
+  const spec = recipe ? (RECIPES as Readonly<Record<string, FeatureSpec | undefined>>)[recipe] : undefined;
+  return spec ? String(spec.version) : null;
+}

@@ -10,19 +10,17 @@
 import { LabError, type CancelToken } from '../errors';
 import { createRng, deriveSeed, shuffleInPlace } from '../random';
 import { groupByTrack, selectMatrix, type Dataset } from '../data/dataset';
-import { fitStandardizer, type Standardizer } from '../data/scale';
+import { fitStandardizer } from '../data/scale';
 import { resolveSplit, type Split, type SplitChoice } from '../data/split';
 import { buildSequences, defaultSequenceLength, selectFeatureIndices } from '../data/sequences';
 import { evaluatePredictions, voteByTrack, type EvaluationResult } from '../eval/metrics';
-import { MODEL_DEFAULTS } from './defaults';
-import { buildMlp } from './mlp';
-import type { Network, NetworkKind } from './network';
-import { buildSequenceModel } from './sequence';
+import { isSequenceInput, sampleShapeOf, zscoreScaler, type InputSpec } from './inputSpec';
+import type { Network } from './network';
+import { recipeVersionOf } from '../features/recipes';
+import { buildNetwork, neuralKind, type NeuralKindId } from './registry';
 import { argmaxRows, predictProbabilities, trainNetwork, type EpochMetrics, type TensorData, type TrainProgress, type TrainResult } from './train';
 
-export type ModelKind = NetworkKind;
-
-export { MODEL_DEFAULTS, type ModelDefaults } from './defaults';
+export type ModelKind = NeuralKindId;
 
 export interface ClassifierOptions {
   kind: ModelKind;
@@ -77,18 +75,6 @@ export interface ClassifierOptions {
   checkpoint?: { everyMs: number; save: (c: TrainedClassifier) => void | Promise<void> };
 }
 
-/** What a saved model needs to turn a feature table into inputs again. */
-export interface ModelSpec {
-  kind: ModelKind;
-  /** `segment`: one sample per row, voted per track; `sequence`: one sample per track. */
-  unit: 'segment' | 'sequence';
-  featureNames: string[];
-  scaler: Standardizer;
-  genres: string[];
-  /** Steps per sequence (1 for segment models). */
-  steps: number;
-  recipe?: string;
-}
 
 export interface TestResult {
   /** Per test track, in first-appearance order. */
@@ -104,8 +90,10 @@ export interface TestResult {
 }
 
 export interface TrainedClassifier {
+  kind: ModelKind;
   network: Network;
-  spec: ModelSpec;
+  /** What the model reads (saved with it). */
+  spec: InputSpec;
   train: TrainResult;
   test: TestResult;
   split: { description: string; trainRows: number; testRows: number; validationTracks: number; droppedTracks: number };
@@ -113,10 +101,6 @@ export interface TrainedClassifier {
   /** Set on a teacher of a distilled run ("teacher 2 of 4"): returned on cancel, or checkpointed. */
   teacherOf?: string;
   dispose(): void;
-}
-
-function isSequence(kind: ModelKind): boolean {
-  return kind !== 'mlp';
 }
 
 /** Split the tracks among `rows` into (train, validation) rows, stratified by genre, seeded. */
@@ -138,8 +122,8 @@ export function holdOutTracks(ds: Dataset, rows: ArrayLike<number>, fraction: nu
 }
 
 /** Inputs for a model spec from dataset rows: segment rows or per-track sequences. */
-export function buildInputs(ds: Dataset, rows: ArrayLike<number>, spec: ModelSpec, short: 'drop' | 'pad' = 'drop'): TensorData & { trackIds?: string[]; dropped: number } {
-  if (spec.unit === 'sequence') {
+export function buildInputs(ds: Dataset, rows: ArrayLike<number>, spec: InputSpec, short: 'drop' | 'pad' = 'drop'): TensorData & { trackIds?: string[]; dropped: number } {
+  if (isSequenceInput(spec)) {
     const seq = buildSequences(ds, rows, { steps: spec.steps, features: spec.featureNames, scaler: spec.scaler, short });
     return { x: seq.x, y: seq.labels, sampleShape: [seq.steps, spec.featureNames.length], trackIds: seq.trackIds, dropped: seq.dropped.length };
   }
@@ -154,11 +138,11 @@ export function buildInputs(ds: Dataset, rows: ArrayLike<number>, spec: ModelSpe
 }
 
 /** Track-level test result of a trained network on `rows`. */
-export function evaluateOnRows(ds: Dataset, rows: ArrayLike<number>, network: Network, spec: ModelSpec, short: 'drop' | 'pad' = 'drop'): TestResult {
+export function evaluateOnRows(ds: Dataset, rows: ArrayLike<number>, network: Network, spec: InputSpec, short: 'drop' | 'pad' = 'drop'): TestResult {
   const k = spec.genres.length;
   const inputs = buildInputs(ds, rows, spec, short);
   const probs = predictProbabilities(network, inputs);
-  if (spec.unit === 'sequence') {
+  if (isSequenceInput(spec)) {
     const yPred = argmaxRows(probs, k);
     return { trackIds: inputs.trackIds ?? [], yTrue: inputs.y, yPred, trackProbabilities: probs, evaluation: evaluatePredictions(inputs.y, yPred, spec.genres) };
   }
@@ -188,8 +172,8 @@ export function evaluateOnRows(ds: Dataset, rows: ArrayLike<number>, network: Ne
 
 /** Train one neural classifier on `ds` and evaluate it on the test tracks. */
 export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, split?: Split): Promise<TrainedClassifier> {
-  const defaults = MODEL_DEFAULTS[opts.kind];
-  if (!defaults) throw new LabError('bad-argument', `Unknown model "${String(opts.kind)}" (mlp, lstm, gru, bilstm).`);
+  const kindEntry = neuralKind(opts.kind);
+  const defaults = kindEntry.defaults;
   const sp = split ?? resolveSplit(ds, opts.split);
   let trainRows: ArrayLike<number> = sp.train;
   let valRows: Int32Array | undefined;
@@ -201,15 +185,16 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
   const cols = selectFeatureIndices(ds, opts.features);
   const featureNames = cols.map((c) => ds.featureNames[c] as string);
   const scaler = fitStandardizer(selectMatrix(ds, trainRows, cols), cols.length);
-  const sequence = isSequence(opts.kind);
-  const spec: ModelSpec = {
-    kind: opts.kind,
-    unit: sequence ? 'sequence' : 'segment',
+  const sequence = kindEntry.input === 'segment-sequences';
+  const spec: InputSpec = {
+    version: 2,
+    input: sequence ? 'segment-sequences' : 'feature-rows',
+    recipe: ds.meta.recipe ?? null,
+    recipeVersion: recipeVersionOf(ds.meta.recipe),
     featureNames,
-    scaler,
+    scaler: zscoreScaler(scaler),
     genres: [...ds.genres],
     steps: sequence ? (opts.steps ?? defaultSequenceLength(ds)) : 1,
-    recipe: ds.meta.recipe,
   };
   const short = opts.short ?? 'drop';
   const trainData = buildInputs(ds, trainRows, spec, short);
@@ -266,9 +251,7 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
     trainData.soft = soft;
   }
   const dropout = opts.dropout ?? defaults.dropout;
-  const network = sequence
-    ? buildSequenceModel({ kind: opts.kind as 'lstm' | 'gru' | 'bilstm', steps: spec.steps, nFeatures: featureNames.length, nClasses: ds.genres.length, units: opts.units, dropout, seed: opts.seed })
-    : buildMlp({ nFeatures: featureNames.length, nClasses: ds.genres.length, hidden: opts.hidden, dropout, seed: opts.seed });
+  const network = await buildNetwork(opts.kind, { inputShape: sampleShapeOf(spec), nClasses: ds.genres.length, units: opts.units, hidden: opts.hidden, dropout, seed: opts.seed });
   const splitInfo = (): TrainedClassifier['split'] => ({
     description: sp.description,
     trainRows: trainRows.length,
@@ -281,6 +264,7 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
     ? (epoch: number, history: readonly EpochMetrics[]) => {
         const done = history.slice();
         return checkpoint.save({
+          kind: opts.kind,
           network,
           spec,
           train: {
@@ -323,6 +307,7 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
     if (teachers > 0) train.trainMs = performance.now() - t0;
     const test = evaluateOnRows(ds, sp.test, network, spec, short);
     return {
+      kind: opts.kind,
       network,
       spec,
       train,
@@ -352,14 +337,14 @@ export interface TrackPredictions {
  * not needed. Segment models average their segments' probabilities per track. Callers loading a
  * saved model should run checkModelMatchesDataset first (recipe and features).
  */
-export function predictTracks(network: Network, spec: ModelSpec, ds: Dataset, rows?: ArrayLike<number>, short: 'drop' | 'pad' = 'drop'): TrackPredictions {
+export function predictTracks(network: Network, spec: InputSpec, ds: Dataset, rows?: ArrayLike<number>, short: 'drop' | 'pad' = 'drop'): TrackPredictions {
   const all = rows ?? Int32Array.from({ length: ds.nRows }, (_, i) => i);
   const k = spec.genres.length;
   if (network.nClasses !== k) throw new LabError('spec-mismatch', `The model has ${network.nClasses} outputs for ${k} genres.`);
   let trackIds: string[];
   let probabilities: Float32Array;
   let dropped: string[] = [];
-  if (spec.unit === 'sequence') {
+  if (isSequenceInput(spec)) {
     const seq = buildSequences(ds, all, { steps: spec.steps, features: spec.featureNames, scaler: spec.scaler, short });
     probabilities = predictProbabilities(network, { x: seq.x, sampleShape: [seq.steps, spec.featureNames.length] });
     trackIds = seq.trackIds;

@@ -2,20 +2,23 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../data/dataset';
 import { isLabError } from '../errors';
 import { KAGGLE_FEATURE_NAMES, NTNU_FEATURE_NAMES } from '../features/recipes';
-import { averageProbabilities, buildClassifyInputs, recipeForModel, summarizePrediction, tableRowsOfTrack, type ClassifierInputSpec } from './classifyAudio';
+import { buildClassifyInputs, recipeForModel, summarizePrediction, tableRowsOfTrack } from './classifyAudio';
+import { averageProbabilities } from './classifiers';
+import type { InputSpec } from './inputSpec';
 
 /** An NTNU row (63 values, table order) with the named features set, the rest 100 + index. */
 function ntnuRow(values: Record<string, number>): Float64Array {
   return Float64Array.from(NTNU_FEATURE_NAMES, (n, i) => values[n] ?? 100 + i);
 }
 
-const segModel: ClassifierInputSpec = {
-  unit: 'segment',
+const segModel: InputSpec = {
+  version: 2,
+  input: 'feature-rows',
   recipe: 'ntnu10',
   recipeVersion: null,
   // deliberately not in table order: inputs follow the model's order
   featureNames: ['tempo', 'rmse_mean'],
-  scaler: { mean: [120, 0.1], std: [20, 0.05] },
+  scaler: { kind: 'zscore', mean: [120, 0.1], std: [20, 0.05] },
   genres: ['a', 'b', 'c'],
   steps: 1,
 };
@@ -47,7 +50,7 @@ describe('buildClassifyInputs', () => {
   });
 
   it('sequence model: consecutive groups of `steps` segments; a trailing partial group is left out', () => {
-    const seq: ClassifierInputSpec = { ...segModel, unit: 'sequence', steps: 2 };
+    const seq: InputSpec = { ...segModel, input: 'segment-sequences', steps: 2 };
     const r = buildClassifyInputs(seq, audio);
     expect(r.sampleShape).toEqual([2, 2]);
     expect(Array.from(r.x).map((v) => Math.round(v * 1e6) / 1e6)).toEqual([-1, 2, 1, 0]);
@@ -56,12 +59,12 @@ describe('buildClassifyInputs', () => {
   });
 
   it('a sequence longer than the audio is audio-too-short, not a guess', () => {
-    expect(codeOf(() => buildClassifyInputs({ ...segModel, unit: 'sequence', steps: 3 }, { featureNames: NTNU_FEATURE_NAMES, rows: rows.slice(0, 2) }))).toBe('audio-too-short');
+    expect(codeOf(() => buildClassifyInputs({ ...segModel, input: 'segment-sequences', steps: 3 }, { featureNames: NTNU_FEATURE_NAMES, rows: rows.slice(0, 2) }))).toBe('audio-too-short');
     expect(codeOf(() => buildClassifyInputs(segModel, { featureNames: NTNU_FEATURE_NAMES, rows: [] }))).toBe('audio-too-short');
   });
 
   it('whole-clip recipe: the segment spans the clip, from its length in samples', () => {
-    const m: ClassifierInputSpec = { ...segModel, recipe: 'kaggle30', featureNames: ['tempo'], scaler: { mean: [0], std: [1] } };
+    const m: InputSpec = { ...segModel, recipe: 'kaggle30', featureNames: ['tempo'], scaler: { kind: 'zscore', mean: [0], std: [1] } };
     const row = Float64Array.from(KAGGLE_FEATURE_NAMES, (n) => (n === 'tempo' ? 123 : 0));
     const r = buildClassifyInputs(m, { featureNames: KAGGLE_FEATURE_NAMES, rows: [row], segmentLengths: [661794] });
     expect(Array.from(r.x)).toEqual([123]);

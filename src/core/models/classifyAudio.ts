@@ -12,12 +12,7 @@ import { groupByTrack, type Dataset } from '../data/dataset';
 import { LabError } from '../errors';
 import { RECIPES } from '../features/recipes';
 import type { FeatureSpec } from '../features/spec';
-import type { ModelMetadata } from './saved';
-
-/** What of a model's metadata classification needs (a saved model's metadata, or a k-NN's). */
-export type ClassifierInputSpec = Pick<ModelMetadata, 'unit' | 'recipe' | 'featureNames' | 'scaler' | 'genres' | 'steps'> & {
-  recipeVersion?: string | null;
-};
+import { isSequenceInput, sampleShapeOf, type InputSpec } from './inputSpec';
 
 /** Feature rows of one track, one per segment in segment order. */
 export interface SegmentRows {
@@ -68,7 +63,7 @@ export interface AudioPrediction {
  * be turned into this model's inputs (unknown or missing recipe, other recipe version, features
  * the recipe does not emit).
  */
-export function recipeForModel(meta: ClassifierInputSpec): FeatureSpec {
+export function recipeForModel(meta: Pick<InputSpec, 'recipe' | 'recipeVersion' | 'featureNames'>): FeatureSpec {
   if (!meta.recipe)
     throw new LabError('spec-mismatch', 'This model was trained on a table whose feature recipe is unknown, so the lab cannot compute its features from audio.', { recipe: null });
   const spec = (RECIPES as Record<string, FeatureSpec | undefined>)[meta.recipe];
@@ -97,17 +92,18 @@ function segmentTimeSec(spec: FeatureSpec, k: number, lengthSamples: number | un
  * Throws 'spec-mismatch' (see {@link recipeForModel}, or rows lacking a feature) and
  * 'audio-too-short' when there are fewer segments than one sample needs.
  */
-export function buildClassifyInputs(meta: ClassifierInputSpec, seg: SegmentRows): ClassifyInputs {
+export function buildClassifyInputs(meta: InputSpec, seg: SegmentRows): ClassifyInputs {
   const spec = recipeForModel(meta);
   const cols = meta.featureNames.map((f) => seg.featureNames.indexOf(f));
   const missing = meta.featureNames.filter((_, j) => (cols[j] as number) < 0);
   if (missing.length)
     throw new LabError('spec-mismatch', `The feature rows lack ${missing.length} feature(s) this model needs: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}.`, { missing });
-  const steps = meta.unit === 'sequence' ? meta.steps : 1;
+  const sequence = isSequenceInput(meta);
+  const steps = sequence ? meta.steps : 1;
   const n = seg.rows.length;
   const segSec = spec.segmentSamples === null ? null : spec.segmentSamples / spec.sampleRateHz;
   if (n < steps || n === 0) {
-    const what = meta.unit === 'sequence' ? `a sequence of ${steps} segments` : 'one segment';
+    const what = sequence ? `a sequence of ${steps} segments` : 'one segment';
     throw new LabError(
       'audio-too-short',
       `This model reads ${what}${segSec ? ` of ${segSec.toFixed(2)} s` : ''} (${spec.id}); this audio gives ${n} segment${n === 1 ? '' : 's'}${segSec ? ` (${(n * segSec).toFixed(2)} s usable)` : ''}.`,
@@ -136,7 +132,7 @@ export function buildClassifyInputs(meta: ClassifierInputSpec, seg: SegmentRows)
     const b = segmentTimeSec(spec, last, seg.segmentLengths?.[last]);
     units.push({ firstSegment: first, lastSegment: last, startSec: a.startSec, endSec: b.endSec });
   }
-  return { x, sampleShape: meta.unit === 'sequence' ? [steps, d] : [d], units, unusedSegments: n - nUnits * steps };
+  return { x, sampleShape: sampleShapeOf(meta), units, unusedSegments: n - nUnits * steps };
 }
 
 /**
@@ -172,19 +168,6 @@ export function summarizePrediction(genres: readonly string[], units: readonly P
     votes,
     voteGenre: genres[bestVote] as string,
   };
-}
-
-/** Element-wise mean of equally long probability arrays (an ensemble's members). */
-export function averageProbabilities(list: readonly ArrayLike<number>[]): Float64Array {
-  const first = list[0];
-  if (!first) throw new LabError('internal', 'No probabilities to average.');
-  const out = new Float64Array(first.length);
-  for (const p of list) {
-    if (p.length !== out.length) throw new LabError('internal', 'Ensemble members returned different shapes.');
-    for (let i = 0; i < out.length; i++) out[i]! += p[i] as number;
-  }
-  for (let i = 0; i < out.length; i++) out[i]! /= list.length;
-  return out;
 }
 
 /**

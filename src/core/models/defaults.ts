@@ -1,5 +1,7 @@
-/** Training defaults per model kind — a module without tfjs, so the UI can read it cheaply. */
-import type { NetworkKind } from './network';
+/**
+ * How the training defaults were chosen (the numbers themselves stand in each kind's entry of the
+ * model registry, registry.ts) — a module without tfjs, so the UI can read it cheaply.
+ */
 
 /**
  * Defaults per model, chosen on the *training* tracks of the NTNU tables only (the test tracks
@@ -33,12 +35,6 @@ export interface ModelDefaults {
   schedule: 'constant' | 'cosine';
 }
 
-export const MODEL_DEFAULTS: Record<NetworkKind, ModelDefaults> = {
-  mlp: { epochs: 60, learningRate: 1e-3, batchSize: 32, dropout: 0.3, labelSmoothing: 0.1, mixup: 0, schedule: 'constant' },
-  lstm: { epochs: 40, learningRate: 1e-3, batchSize: 32, dropout: 0.5, labelSmoothing: 0.1, mixup: 0, schedule: 'constant' },
-  gru: { epochs: 30, learningRate: 1e-3, batchSize: 32, dropout: 0.5, labelSmoothing: 0.1, mixup: 0, schedule: 'constant' },
-  bilstm: { epochs: 25, learningRate: 1e-3, batchSize: 32, dropout: 0.5, labelSmoothing: 0.1, mixup: 0, schedule: 'constant' },
-};
 
 /**
  * Knowledge distillation (off by default: it costs teachers + 1 trainings): the student's targets

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { LabError } from '../errors';
 import { seedStream, uniformFanInit } from './init';
 import { wrapModel, type Network } from './network';
+import type { NetworkBuildOptions } from './registry';
 
 export interface MlpOptions {
   nFeatures: number;
@@ -48,4 +49,10 @@ export function buildMlp(opts: MlpOptions): Network {
     }),
   );
   return wrapModel('mlp', model);
+}
+
+/** The registry's builder: `inputShape` is `[features]`. */
+export function buildMlpNetwork(o: NetworkBuildOptions): Network {
+  if (o.inputShape.length !== 1) throw new LabError('bad-argument', `An MLP reads feature rows ([features]), not ${o.inputShape.join('×')} samples.`);
+  return buildMlp({ nFeatures: o.inputShape[0] as number, nClasses: o.nClasses, hidden: o.hidden, dropout: o.dropout, seed: o.seed });
 }

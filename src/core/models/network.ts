@@ -29,11 +29,9 @@ export const matMulFast = tf.customGrad(((...args: unknown[]) => {
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
-/** The model families the lab trains. */
-export type NetworkKind = 'mlp' | 'lstm' | 'gru' | 'bilstm';
-
 export interface Network {
-  kind: NetworkKind;
+  /** The registry id of the model kind (registry.ts). */
+  kind: string;
   /** The tf.layers model (topology + weights); softmax output. */
   model: tf.LayersModel;
   /** Per-sample input shape: `[features]` or `[steps, features]`. */
@@ -367,7 +365,7 @@ function buildSteps(model: tf.LayersModel): Step[] {
 }
 
 /** Wrap a Sequential model whose last layer is a softmax Dense. */
-export function wrapModel(kind: NetworkKind, model: tf.LayersModel): Network {
+export function wrapModel(kind: string, model: tf.LayersModel): Network {
   const last = model.layers[model.layers.length - 1];
   if (!last || last.getClassName() !== 'Dense' || last.getConfig()['activation'] !== 'softmax')
     throw new LabError('bad-argument', 'The model must end in a softmax Dense layer.');

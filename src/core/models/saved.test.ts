@@ -35,8 +35,8 @@ describe('saved models', () => {
     const c = await trainClassifier(withRecipe, { kind: 'mlp', seed: 1, epochs: 1, hidden: [4] });
     try {
       const saved = await serializeClassifier(c);
-      expect(saved.metadata.recipe).toBe('ntnu10');
-      expect(saved.metadata.recipeVersion).toBe(String(RECIPES.ntnu10.version));
+      expect(saved.metadata.input.recipe).toBe('ntnu10');
+      expect(saved.metadata.input.recipeVersion).toBe(String(RECIPES.ntnu10.version));
     } finally {
       c.dispose();
     }
@@ -46,11 +46,11 @@ describe('saved models', () => {
     it(`${kind}: structured clone and file round trips predict the same`, async () => {
       const c = await trained(kind);
       const saved = await serializeClassifier(c, { backend: 'wasm', createdAt: '2026-11-21T00:00:00.000Z' });
-      expect(saved.metadata.featureNames).toEqual(ds.featureNames);
-      expect(saved.metadata.genres).toEqual(ds.genres);
-      expect(saved.metadata.recipe).toBe('synthetic1');
-      expect(saved.metadata.recipeVersion).toBeNull(); // not a lab recipe: no FeatureSpec version
-      expect(saved.metadata.steps).toBe(kind === 'mlp' ? 1 : 3);
+      expect(saved.metadata.input.featureNames).toEqual(ds.featureNames);
+      expect(saved.metadata.input.genres).toEqual(ds.genres);
+      expect(saved.metadata.input.recipe).toBe('synthetic1');
+      expect(saved.metadata.input.recipeVersion).toBeNull(); // not a lab recipe: no FeatureSpec version
+      expect(saved.metadata.input.steps).toBe(kind === 'mlp' ? 1 : 3);
       const test = resolveSplit(ds).test;
       const before = c.test.trackProbabilities;
 
@@ -95,16 +95,16 @@ describe('saved models', () => {
     expectLabError(imp({ modelJson: files['model.json'].slice(0, 50) }), /model\.json is not JSON/);
     expectLabError(imp({ metadataJson: '{"format":"something-else"}' }), /metadata format/);
     const meta = JSON.parse(files['metadata.json']) as Record<string, unknown>;
-    expectLabError(imp({ metadataJson: JSON.stringify({ ...meta, scaler: { mean: [1], std: [1] } }) }), /scaler has 1\/1 columns for 4 features/);
+    expectLabError(imp({ metadataJson: JSON.stringify({ ...meta, input: { ...(meta['input'] as object), scaler: { kind: 'zscore', mean: [1], std: [1] } } }) }), /scaler has 1\/1 columns for 4 features/);
     expectLabError(imp({ metadataJson: JSON.stringify({ ...meta, formatVersion: 99 }) }), /format version 99/);
     expectLabError(() => validateSavedModel({ ...saved, weightData: new Uint8Array(8) }), /ArrayBuffer/);
     // Metadata that passes on its own but disagrees with the topology.
-    const wrongGenres: SavedModel = { ...saved, metadata: { ...saved.metadata, genres: ['a', 'b'] } };
+    const wrongGenres: SavedModel = { ...saved, metadata: { ...saved.metadata, input: { ...saved.metadata.input, genres: ['a', 'b'] } } };
     await expect(loadSavedModel(wrongGenres)).rejects.toThrow(/3 outputs for 2 genres/);
     // A dataset from another recipe or lacking a feature.
-    expect(() => checkModelMatchesDataset(saved.metadata, { ...ds, meta: { recipe: 'ntnu30' } })).toThrow(/recipe synthetic1/);
-    expect(() => checkModelMatchesDataset(saved.metadata, { ...ds, featureNames: ['f0', 'f1', 'f2', 'x'] })).toThrow(/lacks 1 feature/);
-    expect(() => checkModelMatchesDataset(saved.metadata, ds)).not.toThrow();
+    expect(() => checkModelMatchesDataset(saved.metadata.input, { ...ds, meta: { recipe: 'ntnu30' } })).toThrow(/recipe synthetic1/);
+    expect(() => checkModelMatchesDataset(saved.metadata.input, { ...ds, featureNames: ['f0', 'f1', 'f2', 'x'] })).toThrow(/lacks 1 feature/);
+    expect(() => checkModelMatchesDataset(saved.metadata.input, ds)).not.toThrow();
   });
 });
 

@@ -4,6 +4,10 @@
  * feature table into its inputs (recipe, feature names, scaler, label order, sequence length) and
  * how it was made (metrics, seed, backend, time).
  *
+ * Format version 2 keeps what the model reads as one versioned {@link InputSpec} (`metadata.input`);
+ * version 1 (before the model registry) had the same fields flat in the metadata and is migrated
+ * when read, from IndexedDB and from files alike.
+ *
  * Two forms:
  * - {@link SavedModel}: plain objects + one ArrayBuffer, structured-clone safe (IndexedDB, workers);
  * - files: `model.json` (the standard tfjs layers-model JSON, loadable by tf.loadLayersModel with
@@ -12,29 +16,23 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LabError } from '../errors';
-import { RECIPES } from '../features/recipes';
 import type { Dataset } from '../data/dataset';
-import type { ModelKind, ModelSpec, TrainedClassifier } from './classifier';
+import type { TrainedClassifier } from './classifier';
+import { migrateInputSpec, sampleShapeOf, type InputSpec } from './inputSpec';
 import { wrapModel, type Network } from './network';
+import { isNeuralKind, MODEL_KINDS, neuralKinds, type NeuralKindId } from './registry';
 
 export const SAVED_MODEL_FORMAT = 'genre-lab-model';
-export const SAVED_MODEL_VERSION = 1;
-const KINDS: readonly ModelKind[] = ['mlp', 'lstm', 'gru', 'bilstm'];
+/** 2: the InputSpec under `input`; 1: its fields flat in the metadata (read and migrated). */
+export const SAVED_MODEL_VERSION = 2;
 
 export interface ModelMetadata {
   format: typeof SAVED_MODEL_FORMAT;
-  formatVersion: number;
-  kind: ModelKind;
-  unit: 'segment' | 'sequence';
-  /** Feature recipe id and version (the dataset's meta.recipe, e.g. `ntnu10`); null when unknown. */
-  recipe: string | null;
-  recipeVersion: string | null;
-  featureNames: string[];
-  scaler: { mean: number[]; std: number[] };
-  /** Label order of the model's outputs. */
-  genres: string[];
-  /** Steps per sequence (1 for segment models). */
-  steps: number;
+  formatVersion: typeof SAVED_MODEL_VERSION;
+  /** Registry id of the model kind. */
+  kind: NeuralKindId;
+  /** What the model reads: recipe and version, features, scaler, label order, sequence length. */
+  input: InputSpec;
   /** Per-sample input shape. */
   inputShape: number[];
   /** Test metrics at save time (accuracy, macroF1, ...). */
@@ -63,7 +61,7 @@ export interface ModelFiles {
 
 export interface LoadedModel {
   network: Network;
-  spec: ModelSpec;
+  spec: InputSpec;
   metadata: ModelMetadata;
   dispose(): void;
 }
@@ -92,30 +90,18 @@ export async function captureArtifacts(model: tf.LayersModel): Promise<Omit<Save
   return captured;
 }
 
-/** Version of a known feature recipe (FeatureSpec), or null for tables of unknown origin. */
-function recipeVersionOf(recipe: string | undefined): string | null {
-  const spec = recipe ? (RECIPES as Readonly<Record<string, { version: number } | undefined>>)[recipe] : undefined;
-  return spec ? String(spec.version) : null;
-}
-
 /** Serialize a trained classifier (structured-clone safe). */
 export async function serializeClassifier(
   c: TrainedClassifier,
-  extra: { backend?: string; createdAt?: string; recipeVersion?: string; training?: ModelMetadata['training'] } = {},
+  extra: { backend?: string; createdAt?: string; training?: ModelMetadata['training'] } = {},
 ): Promise<SavedModel> {
   const art = await captureArtifacts(c.network.model);
   const metadata: ModelMetadata = {
     format: SAVED_MODEL_FORMAT,
     formatVersion: SAVED_MODEL_VERSION,
-    kind: c.spec.kind,
-    unit: c.spec.unit,
-    recipe: c.spec.recipe ?? null,
-    // The recipe's FeatureSpec version, so audio analysed by a later version of a recipe is refused.
-    recipeVersion: extra.recipeVersion ?? recipeVersionOf(c.spec.recipe),
-    featureNames: [...c.spec.featureNames],
-    scaler: { mean: Array.from(c.spec.scaler.mean), std: Array.from(c.spec.scaler.std) },
-    genres: [...c.spec.genres],
-    steps: c.spec.steps,
+    kind: c.kind,
+    // A copy: the spec carries the recipe's version, so audio analysed by a later version of a recipe is refused.
+    input: migrateInputSpec({ ...c.spec }),
     inputShape: [...c.network.inputShape],
     metrics: { accuracy: c.test.evaluation.accuracy, macroF1: c.test.evaluation.macroF1, testTracks: c.test.evaluation.n },
     seed: c.seed,
@@ -126,37 +112,42 @@ export async function serializeClassifier(
   return { metadata, ...art };
 }
 
-const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 const isFiniteArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
 
-/** Check metadata field by field; returns it typed. */
+/**
+ * Check metadata field by field and return it in today's format: version 2 as it is, version 1
+ * (the input fields flat in the metadata) migrated to version 2.
+ */
 export function validateMetadata(m: unknown): ModelMetadata {
   if (typeof m !== 'object' || m === null) throw corrupt('metadata is not an object');
   const o = m as Record<string, unknown>;
   if (o['format'] !== SAVED_MODEL_FORMAT) throw corrupt(`metadata format is ${JSON.stringify(o['format'])}, expected "${SAVED_MODEL_FORMAT}"`);
-  if (o['formatVersion'] !== SAVED_MODEL_VERSION) throw corrupt(`format version ${String(o['formatVersion'])} is not supported (this lab reads ${SAVED_MODEL_VERSION})`);
-  if (!KINDS.includes(o['kind'] as ModelKind)) throw corrupt(`unknown model kind ${JSON.stringify(o['kind'])}`);
-  const unit = o['unit'];
-  if (unit !== 'segment' && unit !== 'sequence') throw corrupt(`unit must be "segment" or "sequence"`);
-  if ((o['kind'] === 'mlp') !== (unit === 'segment')) throw corrupt(`kind ${String(o['kind'])} does not match unit ${unit}`);
-  const names = o['featureNames'];
-  if (!isStringArray(names) || names.length === 0) throw corrupt('featureNames must be a non-empty list of strings');
-  const scaler = o['scaler'] as Record<string, unknown> | undefined;
-  if (!scaler || !isFiniteArray(scaler['mean']) || !isFiniteArray(scaler['std'])) throw corrupt('scaler mean/std must be lists of finite numbers');
-  if (scaler['mean'].length !== names.length || scaler['std'].length !== names.length)
-    throw corrupt(`scaler has ${scaler['mean'].length}/${scaler['std'].length} columns for ${names.length} features`);
-  if (scaler['std'].some((s) => !(s > 0))) throw corrupt('scaler std must be positive');
-  if (!isStringArray(o['genres']) || o['genres'].length < 2) throw corrupt('genres must list at least two labels');
-  const steps = o['steps'];
-  if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 1) throw corrupt('steps must be a positive integer');
+  const version = o['formatVersion'];
+  if (version !== 1 && version !== SAVED_MODEL_VERSION) throw corrupt(`format version ${String(version)} is not supported (this lab reads 1 and ${SAVED_MODEL_VERSION})`);
+  const kind = o['kind'];
+  if (!isNeuralKind(kind)) throw corrupt(`unknown model kind ${JSON.stringify(kind)} (this lab reads ${neuralKinds().map((k) => k.id).join(', ')})`);
+  const rawInput = version === 1 ? o : o['input'];
+  if (typeof rawInput !== 'object' || rawInput === null) throw corrupt('input (what the model reads) is missing');
+  const input = migrateInputSpec(rawInput as Record<string, unknown>);
+  if (MODEL_KINDS[kind].input !== input.input) throw corrupt(`kind ${kind} reads ${MODEL_KINDS[kind].input}, but the metadata says ${input.input}`);
   const shape = o['inputShape'];
-  const expected = unit === 'sequence' ? [steps, names.length] : [names.length];
+  const expected = sampleShapeOf(input);
   if (!isFiniteArray(shape) || shape.join('×') !== expected.join('×')) throw corrupt(`inputShape ${JSON.stringify(shape)} does not match ${expected.join('×')}`);
-  if (o['recipe'] !== null && typeof o['recipe'] !== 'string') throw corrupt('recipe must be a string or null');
-  if (o['recipeVersion'] !== null && o['recipeVersion'] !== undefined && typeof o['recipeVersion'] !== 'string') throw corrupt('recipeVersion must be a string or null');
-  if (typeof o['metrics'] !== 'object' || o['metrics'] === null) throw corrupt('metrics must be an object');
+  const metrics = o['metrics'];
+  if (typeof metrics !== 'object' || metrics === null) throw corrupt('metrics must be an object');
   if (typeof o['seed'] !== 'number' || typeof o['backend'] !== 'string' || typeof o['createdAt'] !== 'string') throw corrupt('seed, backend and createdAt are required');
-  return { ...(o as unknown as ModelMetadata), recipeVersion: (o['recipeVersion'] as string | null | undefined) ?? null };
+  return {
+    format: SAVED_MODEL_FORMAT,
+    formatVersion: SAVED_MODEL_VERSION,
+    kind,
+    input,
+    inputShape: [...shape],
+    metrics: { ...(metrics as Record<string, number>) },
+    seed: o['seed'],
+    backend: o['backend'],
+    createdAt: o['createdAt'],
+    ...(o['training'] && typeof o['training'] === 'object' ? { training: { ...(o['training'] as Record<string, number | string | boolean>) } } : {}),
+  };
 }
 
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
@@ -195,17 +186,8 @@ export async function loadSavedModel(saved: unknown): Promise<LoadedModel> {
     const network = wrapModel(s.metadata.kind, model);
     const m = s.metadata;
     if (network.inputShape.join('×') !== m.inputShape.join('×')) throw corrupt(`topology input ${network.inputShape.join('×')} does not match metadata ${m.inputShape.join('×')}`);
-    if (network.nClasses !== m.genres.length) throw corrupt(`topology has ${network.nClasses} outputs for ${m.genres.length} genres`);
-    const spec: ModelSpec = {
-      kind: m.kind,
-      unit: m.unit,
-      featureNames: [...m.featureNames],
-      scaler: { mean: Float64Array.from(m.scaler.mean), std: Float64Array.from(m.scaler.std) },
-      genres: [...m.genres],
-      steps: m.steps,
-      recipe: m.recipe ?? undefined,
-    };
-    return { network, spec, metadata: m, dispose: () => network.dispose() };
+    if (network.nClasses !== m.input.genres.length) throw corrupt(`topology has ${network.nClasses} outputs for ${m.input.genres.length} genres`);
+    return { network, spec: m.input, metadata: m, dispose: () => network.dispose() };
   } catch (e) {
     model.dispose();
     throw e;
@@ -295,10 +277,11 @@ export function groupModelFiles<F extends { name: string }>(files: readonly F[])
 export function checkEnsembleMembers(members: readonly SavedModel[]): void {
   const first = members[0]?.metadata;
   if (!first) throw new LabError('bad-argument', 'An ensemble needs at least one member.');
-  const key = (m: ModelMetadata) => JSON.stringify([m.kind, m.unit, m.recipe, m.steps, m.genres, m.featureNames]);
+  const key = (m: ModelMetadata) => JSON.stringify([m.kind, m.input.input, m.input.recipe, m.input.steps, m.input.genres, m.input.featureNames]);
+  const what = (m: ModelMetadata) => `${m.kind}, ${m.input.featureNames.length} features, recipe ${m.input.recipe ?? 'unknown'}`;
   members.forEach((m, i) => {
     if (key(m.metadata) !== key(first))
-      throw new LabError('spec-mismatch', `Member ${i + 1} (${m.metadata.kind}, ${m.metadata.featureNames.length} features, recipe ${m.metadata.recipe ?? 'unknown'}) does not match member 1 (${first.kind}, ${first.featureNames.length} features, recipe ${first.recipe ?? 'unknown'}): import them as separate models.`);
+      throw new LabError('spec-mismatch', `Member ${i + 1} (${what(m.metadata)}) does not match member 1 (${what(first)}): import them as separate models.`);
   });
 }
 
@@ -306,7 +289,7 @@ export function checkEnsembleMembers(members: readonly SavedModel[]): void {
  * Check a loaded model can read `ds`: same recipe when both are known, and every feature present.
  * Throws `spec-mismatch` with what differs.
  */
-export function checkModelMatchesDataset(meta: ModelMetadata, ds: Dataset): void {
+export function checkModelMatchesDataset(meta: Pick<InputSpec, 'recipe' | 'featureNames' | 'genres'>, ds: Dataset): void {
   const dsRecipe = ds.meta.recipe ?? null;
   if (meta.recipe && dsRecipe && meta.recipe !== dsRecipe)
     throw new LabError('spec-mismatch', `This model was trained on recipe ${meta.recipe} features but ${ds.name} holds ${dsRecipe}.`, { model: meta.recipe, data: dsRecipe });

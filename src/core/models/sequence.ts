@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { LabError } from '../errors';
 import { seedStream, uniformFanInit } from './init';
 import { wrapModel, type Network } from './network';
+import type { NetworkBuilder } from './registry';
 
 export type SequenceKind = 'lstm' | 'gru' | 'bilstm';
 
@@ -84,4 +85,12 @@ function initRecurrentLikePyTorch(model: tf.Sequential, units: number, next: () 
     w.write(fresh);
     fresh.dispose();
   });
+}
+
+/** The registry's builder for one recurrent cell type: `inputShape` is `[steps, features]`. */
+export function sequenceBuilder(kind: SequenceKind): NetworkBuilder {
+  return (o) => {
+    if (o.inputShape.length !== 2) throw new LabError('bad-argument', `A ${kind} reads sequences ([steps, features]), not ${o.inputShape.join('×')} samples.`);
+    return buildSequenceModel({ kind, steps: o.inputShape[0] as number, nFeatures: o.inputShape[1] as number, nClasses: o.nClasses, units: o.units, dropout: o.dropout, seed: o.seed });
+  };
 }

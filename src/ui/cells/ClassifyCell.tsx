@@ -237,7 +237,7 @@ function ModelBlock({ r, durationSec, fraction }: { r: ModelClassification; dura
               {segments > 1 && (
                 <span className="muted small">
                   {' '}
-                  vote of {segments} {r.unit === 'sequence' ? 'sequences' : 'segments'} ({a.votes[a.genres.indexOf(a.voteGenre)]}/{segments}); highest mean probability: {a.meanGenre}
+                  vote of {segments} {r.input === 'segment-sequences' ? 'sequences' : 'segments'} ({a.votes[a.genres.indexOf(a.voteGenre)]}/{segments}); highest mean probability: {a.meanGenre}
                 </span>
               )}
             </div>
@@ -253,7 +253,7 @@ function ModelBlock({ r, durationSec, fraction }: { r: ModelClassification; dura
             {r.tableNote && <div className="muted small">No table comparison: {r.tableNote}</div>}
           </div>
           <div className="small muted">
-            Per {r.unit === 'sequence' ? `sequence of ${a.units[0] ? a.units[0].lastSegment - a.units[0].firstSegment + 1 : 0} segments` : 'segment'} ({r.recipe}; click the waveform to listen):
+            Per {r.input === 'segment-sequences' ? `sequence of ${a.units[0] ? a.units[0].lastSegment - a.units[0].firstSegment + 1 : 0} segments` : 'segment'} ({r.recipe}; click the waveform to listen):
           </div>
           <Timeline units={a.units} durationSec={durationSec} fraction={fraction} />
           {r.unusedSegments ? <div className="muted small">The last {r.unusedSegments} segment(s) do not fill a whole sequence and were left out.</div> : null}

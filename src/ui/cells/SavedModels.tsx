@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import type { ErrorInfo } from '../../core/errors';
 import { checkEnsembleMembers, exportModelFiles, groupModelFiles, importModelFiles } from '../../core/models/saved';
 import { toErrorInfo } from '../../core/errors';
+import { kindLabel } from '../../core/models/registry';
 import { deleteModel, getModel, newModelId, putModel } from '../../state/models';
 import { ErrorBox } from '../Cell';
 import { pct } from '../ResultView';
@@ -49,15 +50,15 @@ export function SavedModels() {
       const acc = m.metrics['ensembleAccuracy'] ?? m.metrics['accuracy'];
       await putModel(labStore, {
         id: newModelId(),
-        name: `${m.kind.toUpperCase()}${members.length > 1 ? ` ×${members.length}` : ''} · imported · ${acc !== undefined ? pct(acc) : ''}`,
+        name: `${kindLabel(m.kind)}${members.length > 1 ? ` ×${members.length}` : ''} · imported · ${acc !== undefined ? pct(acc) : ''}`,
         createdAt: new Date().toISOString(),
         datasetName: 'imported',
         members,
       });
       setNotice(
         members.length > 1
-          ? `Imported an ensemble of ${members.length} ${m.kind} models (${m.featureNames.length} features, recipe ${m.recipe ?? 'unknown'}).`
-          : `Imported a ${m.kind} model (${m.featureNames.length} features, recipe ${m.recipe ?? 'unknown'}).`,
+          ? `Imported an ensemble of ${members.length} ${kindLabel(m.kind)} models (${m.input.featureNames.length} features, recipe ${m.input.recipe ?? 'unknown'}).`
+          : `Imported a ${kindLabel(m.kind)} model (${m.input.featureNames.length} features, recipe ${m.input.recipe ?? 'unknown'}).`,
       );
     } catch (e) {
       setError(toErrorInfo(e));

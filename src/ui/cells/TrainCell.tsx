@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { MODEL_DEFAULTS } from '../../core/models/defaults';
+import { neuralKind, neuralKinds } from '../../core/models/registry';
 import { defaultSequenceLength } from '../../core/data/sequences';
 import type { EpochMetrics } from '../../core/models/train';
 import { setParams, type ModelKindParam } from '../../state/lab';
@@ -12,12 +12,8 @@ import { Metric, pct } from '../ResultView';
 import { labStore, useLab } from '../store';
 import { SavedModels } from './SavedModels';
 
-const KINDS: { value: ModelKindParam; label: string }[] = [
-  { value: 'mlp', label: 'MLP (per segment / track)' },
-  { value: 'lstm', label: 'LSTM over segment sequences' },
-  { value: 'gru', label: 'GRU over segment sequences' },
-  { value: 'bilstm', label: 'BiLSTM + layer norm' },
-];
+/** The model menu: every neural kind of the registry. */
+const KINDS: { value: ModelKindParam; label: string }[] = neuralKinds().map((k) => ({ value: k.id, label: k.description }));
 
 function fmtMs(ms?: number): string {
   if (ms === undefined || !Number.isFinite(ms)) return '';
@@ -41,7 +37,7 @@ export function TrainCell() {
     }
   }, [backend, p.backend]);
   const running = t?.status === 'running';
-  const d = MODEL_DEFAULTS[p.kind];
+  const d = neuralKind(p.kind).defaults;
   const seqDefault = ds ? defaultSequenceLength(ds) : 1;
   return (
     <Cell
@@ -64,7 +60,7 @@ export function TrainCell() {
                 value={p.kind}
                 options={KINDS}
                 onChange={(kind) => {
-                  const d = MODEL_DEFAULTS[kind];
+                  const d = neuralKind(kind).defaults;
                   set({ kind, dropout: d.dropout, labelSmoothing: d.labelSmoothing, mixup: d.mixup, schedule: d.schedule });
                 }}
                 testId="train-model"

@@ -1,0 +1,175 @@
+/**
+ * One interface at the seam: every model the lab trains answers `predict(inputs) → probabilities`
+ * and says what inputs it needs (its {@link InputSpec}). Classify, the CLI's classify and saved
+ * models use only this; how a model computes its answer (distances, trees, a network in this
+ * thread or in the training worker) stays behind it.
+ *
+ * The classic models are fitted here on rows of a dataset, z-scored with those rows' statistics;
+ * neural networks (trained by trainClassifier, or loaded from a saved model) are wrapped.
+ */
+import { featureIndices, selectMatrix, type Dataset } from '../data/dataset';
+import { applyStandardizer, fitStandardizer } from '../data/scale';
+import type { CancelToken } from '../errors';
+import { LabError } from '../errors';
+import { recipeVersionOf } from '../features/recipes';
+import { predictRandomForest, trainRandomForest } from './forest';
+import { INPUT_SPEC_VERSION, zscoreScaler, type InputSpec } from './inputSpec';
+import { knnPredict, type KnnWeights } from './knn';
+import { predictLogisticRegression, trainLogisticRegression } from './logistic';
+import type { Network } from './network';
+
+/** Prepared samples: row-major n × prod(sampleShape), already scaled with the model's spec. */
+export interface PreparedInputs {
+  x: Float32Array | Float64Array;
+  sampleShape: readonly number[];
+}
+
+export interface Classifier {
+  /** Registry id of the model kind (an ensemble reports its members' kind). */
+  readonly kind: string;
+  /** What the model reads. */
+  readonly spec: InputSpec;
+  /** Class probabilities, row-major n × spec.genres.length (the model's label order). */
+  predict(inputs: PreparedInputs): Promise<Float64Array>;
+  dispose(): void;
+}
+
+function checkInputs(spec: InputSpec, inputs: PreparedInputs): number {
+  const d = spec.featureNames.length;
+  const per = inputs.sampleShape.reduce((a, b) => a * b, 1);
+  if (per !== d * (spec.input === 'segment-sequences' ? spec.steps : 1))
+    throw new LabError('spec-mismatch', `Samples of ${inputs.sampleShape.join('×')} values do not fit this model's ${spec.featureNames.length} features${spec.input === 'segment-sequences' ? ` × ${spec.steps} steps` : ''}.`);
+  return inputs.x.length / per;
+}
+
+/** Options of the classic kinds (each reads its own; defaults as scikit-learn's where it has them). */
+export interface ClassicFitOptions {
+  /** Feature subset by name; default all of the dataset's. */
+  features?: readonly string[];
+  /** k-NN: neighbours (default 5) and weighting (default distance, as the NTNU study). */
+  k?: number;
+  weights?: KnnWeights;
+  /** Logistic regression: inverse L2 strength (default 1). */
+  C?: number;
+  /** Random forest: trees (default 100) and seed (default 0). */
+  nTrees?: number;
+  seed?: number;
+  cancel?: CancelToken;
+}
+
+/** Fit data of a classic model: the chosen rows' features, z-scored with their own statistics. */
+function fitData(ds: Dataset, trainRows: ArrayLike<number>, features: readonly string[] | undefined) {
+  const names = features && features.length ? [...features] : [...ds.featureNames];
+  const cols = featureIndices(ds, names);
+  const raw = selectMatrix(ds, trainRows, cols);
+  const scaler = fitStandardizer(raw, cols.length);
+  const spec: InputSpec = {
+    version: INPUT_SPEC_VERSION,
+    input: 'feature-rows',
+    recipe: ds.meta.recipe ?? null,
+    recipeVersion: recipeVersionOf(ds.meta.recipe),
+    featureNames: names,
+    scaler: zscoreScaler(scaler),
+    genres: [...ds.genres],
+    steps: 1,
+  };
+  const labels = Int32Array.from({ length: trainRows.length }, (_, i) => ds.labels[trainRows[i] as number] as number);
+  return { spec, x: applyStandardizer(raw, scaler), labels, d: cols.length, k: ds.genres.length };
+}
+
+const asFloat64 = (x: Float32Array | Float64Array): Float64Array => (x instanceof Float64Array ? x : Float64Array.from(x));
+
+function syncClassifier(kind: string, spec: InputSpec, predict: (x: Float64Array) => Float64Array): Classifier {
+  return {
+    kind,
+    spec,
+    predict: async (inputs) => {
+      checkInputs(spec, inputs);
+      return predict(asFloat64(inputs.x));
+    },
+    dispose: () => undefined,
+  };
+}
+
+/** How a classic kind is fitted on `trainRows` of `ds` (the registry's `loadFit`). */
+export type ClassicFitter = (ds: Dataset, trainRows: ArrayLike<number>, o?: ClassicFitOptions) => Classifier;
+
+/** k-NN: z-scored rows, the lab's tie rules (knn.ts). */
+export const fitKnn: ClassicFitter = (ds, rows, o = {}) => {
+  const f = fitData(ds, rows, o.features);
+  const knn = { k: o.k ?? 5, weights: o.weights ?? ('distance' as const) };
+  return syncClassifier('knn', f.spec, (x) => knnPredict(f.x, f.labels, x, f.d, f.k, knn).probabilities);
+};
+
+/** Multinomial logistic regression (L-BFGS, scikit-learn's C). */
+export const fitLogistic: ClassicFitter = (ds, rows, o = {}) => {
+  const f = fitData(ds, rows, o.features);
+  const model = trainLogisticRegression(f.x, f.labels, f.d, f.k, { C: o.C ?? 1 }, o.cancel);
+  return syncClassifier('logistic', f.spec, (x) => predictLogisticRegression(model, x).probabilities);
+};
+
+/** Random forest (scikit-learn's defaults: 100 trees, √d features per split, bootstrap). */
+export const fitForest: ClassicFitter = (ds, rows, o = {}) => {
+  const f = fitData(ds, rows, o.features);
+  const model = trainRandomForest(f.x, f.labels, f.d, f.k, { nTrees: o.nTrees ?? 100, seed: o.seed ?? 0 }, o.cancel);
+  return syncClassifier('forest', f.spec, (x) => predictRandomForest(model, x).probabilities);
+};
+
+/**
+ * A neural network as a Classifier, predicting in this thread (Node, the training worker). The
+ * prediction function is passed in so this module needs no tfjs (use `predictProbabilities`).
+ */
+export function networkClassifier(kind: string, network: Network, spec: InputSpec, predictProbabilities: (net: Network, data: { x: Float32Array; sampleShape: number[] }) => Float32Array): Classifier {
+  return {
+    kind,
+    spec,
+    predict: async (inputs) => {
+      checkInputs(spec, inputs);
+      const x = inputs.x instanceof Float32Array ? inputs.x : Float32Array.from(inputs.x);
+      return Float64Array.from(predictProbabilities(network, { x, sampleShape: [...inputs.sampleShape] }));
+    },
+    dispose: () => network.dispose(),
+  };
+}
+
+/** Members voting by mean probability (the lab's ensembles). Members must read the same inputs. */
+export function ensembleClassifier(members: readonly Classifier[]): Classifier {
+  const first = members[0];
+  if (!first) throw new LabError('bad-argument', 'An ensemble needs at least one member.');
+  if (members.length === 1) return first;
+  const key = (s: InputSpec) => JSON.stringify([s.input, s.recipe, s.steps, s.genres, s.featureNames]);
+  members.forEach((m, i) => {
+    if (key(m.spec) !== key(first.spec)) throw new LabError('spec-mismatch', `Ensemble member ${i + 1} reads other inputs than member 1.`);
+  });
+  return {
+    kind: first.kind,
+    spec: first.spec,
+    predict: async (inputs) => {
+      // One at a time: a worker-backed member runs one job at a time anyway.
+      const probs: Float64Array[] = [];
+      for (const m of members) probs.push(await m.predict(inputs));
+      return averageProbabilities(probs);
+    },
+    dispose: () => members.forEach((m) => m.dispose()),
+  };
+}
+
+/** Element-wise mean of equally long probability arrays (an ensemble's members). */
+export function averageProbabilities(list: readonly ArrayLike<number>[]): Float64Array {
+  const first = list[0];
+  if (!first) throw new LabError('internal', 'No probabilities to average.');
+  const out = new Float64Array(first.length);
+  for (const p of list) {
+    if (p.length !== out.length) throw new LabError('internal', 'Ensemble members returned different shapes.');
+    for (let i = 0; i < out.length; i++) out[i]! += p[i] as number;
+  }
+  for (let i = 0; i < out.length; i++) out[i]! /= list.length;
+  return out;
+}
+
+/** Every row of `ds` except those of the given tracks (a track is never its own neighbour). */
+export function rowsExceptTracks(ds: Dataset, tracks: ReadonlySet<string>): Int32Array {
+  const out: number[] = [];
+  for (let r = 0; r < ds.nRows; r++) if (!tracks.has(ds.trackIds[r] as string)) out.push(r);
+  return Int32Array.from(out);
+}

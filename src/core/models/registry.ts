@@ -1,0 +1,173 @@
+/**
+ * The model registry: one entry per model kind the lab knows, and every list of kinds — the Train
+ * cell's model menu, the saved-model list, the CLI's help and validation, the saved-model metadata
+ * check — is read from here. Adding a kind is one entry below, its builder file and its tests.
+ *
+ * The registry holds no tfjs code: the page's main thread reads it to draw menus, so neural
+ * builders are loaded on demand (`loadBuilder`), in the worker or the CLI that trains.
+ */
+import { LabError } from '../errors';
+import type { ModelDefaults } from './defaults';
+import type { ClassicFitOptions, ClassicFitter, Classifier } from './classifiers';
+import type { Dataset } from '../data/dataset';
+import type { Network } from './network';
+
+/** What one sample of a model is made from. */
+export type InputKind =
+  /** one feature row (a segment, or a whole track for 30 s tables); segments of a test track vote */
+  | 'feature-rows'
+  /** a track's consecutive segments as one sequence of feature rows */
+  | 'segment-sequences'
+  /** crops of a log-mel spectrogram (the CNN issue) */
+  | 'spectrogram-crops';
+
+/** What a neural builder needs; the rest of a network's shape is the kind's own. */
+export interface NetworkBuildOptions {
+  /** Per-sample input shape: `[features]`, `[steps, features]` or `[bands, frames, 1]`. */
+  inputShape: readonly number[];
+  nClasses: number;
+  /** Seeds the initial weights. */
+  seed: number;
+  /** Dropout rate; default the kind's. */
+  dropout?: number;
+  /** Recurrent units (sequence models). */
+  units?: number;
+  /** Hidden widths (MLP). */
+  hidden?: number[];
+}
+
+export type NetworkBuilder = (o: NetworkBuildOptions) => Network;
+
+interface KindBase<Id extends string> {
+  id: Id;
+  /** Short name for tables, menus' values and saved-model names: "BiLSTM". */
+  label: string;
+  /** One line for the model menu: "BiLSTM + layer norm over segment sequences". */
+  description: string;
+  input: InputKind;
+}
+
+export interface NeuralKind<Id extends string = string> extends KindBase<Id> {
+  family: 'neural';
+  /** Trained with tfjs (in the training worker, or the CLI). */
+  trainsWithTf: true;
+  /** Training defaults; how they were chosen is recorded in defaults.ts. */
+  defaults: ModelDefaults;
+  loadBuilder(): Promise<NetworkBuilder>;
+}
+
+export interface ClassicKind<Id extends string = string> extends KindBase<Id> {
+  family: 'classic';
+  trainsWithTf: false;
+  loadFit(): Promise<ClassicFitter>;
+}
+
+export type ModelKindEntry = NeuralKind | ClassicKind;
+
+const neural = <Id extends string>(e: Omit<NeuralKind<Id>, 'family' | 'trainsWithTf'>): NeuralKind<Id> => ({ ...e, family: 'neural', trainsWithTf: true });
+const classic = <Id extends string>(e: Omit<ClassicKind<Id>, 'family' | 'trainsWithTf'>): ClassicKind<Id> => ({ ...e, family: 'classic', trainsWithTf: false });
+
+/** Every model kind, in menu order. Defaults: chosen on training tracks only, see defaults.ts. */
+export const MODEL_KINDS = {
+  knn: classic({
+    id: 'knn',
+    label: 'k-NN',
+    description: 'k nearest neighbours on z-scored feature rows',
+    input: 'feature-rows',
+    loadFit: async () => (await import('./classifiers')).fitKnn,
+  }),
+  logistic: classic({
+    id: 'logistic',
+    label: 'logistic',
+    description: 'multinomial logistic regression (L2, scikit-learn’s C)',
+    input: 'feature-rows',
+    loadFit: async () => (await import('./classifiers')).fitLogistic,
+  }),
+  forest: classic({
+    id: 'forest',
+    label: 'random forest',
+    description: 'random forest (Gini impurity, bootstrap, √features per split)',
+    input: 'feature-rows',
+    loadFit: async () => (await import('./classifiers')).fitForest,
+  }),
+  mlp: neural({
+    id: 'mlp',
+    label: 'MLP',
+    description: 'MLP (per segment / track)',
+    input: 'feature-rows',
+    defaults: { epochs: 60, learningRate: 1e-3, batchSize: 32, dropout: 0.3, labelSmoothing: 0.1, mixup: 0, schedule: 'constant' },
+    loadBuilder: async () => (await import('./mlp')).buildMlpNetwork,
+  }),
+  lstm: neural({
+    id: 'lstm',
+    label: 'LSTM',
+    description: 'LSTM over segment sequences',
+    input: 'segment-sequences',
+    defaults: { epochs: 40, learningRate: 1e-3, batchSize: 32, dropout: 0.5, labelSmoothing: 0.1, mixup: 0, schedule: 'constant' },
+    loadBuilder: async () => (await import('./sequence')).sequenceBuilder('lstm'),
+  }),
+  gru: neural({
+    id: 'gru',
+    label: 'GRU',
+    description: 'GRU over segment sequences',
+    input: 'segment-sequences',
+    defaults: { epochs: 30, learningRate: 1e-3, batchSize: 32, dropout: 0.5, labelSmoothing: 0.1, mixup: 0, schedule: 'constant' },
+    loadBuilder: async () => (await import('./sequence')).sequenceBuilder('gru'),
+  }),
+  bilstm: neural({
+    id: 'bilstm',
+    label: 'BiLSTM',
+    description: 'BiLSTM + layer norm',
+    input: 'segment-sequences',
+    defaults: { epochs: 25, learningRate: 1e-3, batchSize: 32, dropout: 0.5, labelSmoothing: 0.1, mixup: 0, schedule: 'constant' },
+    loadBuilder: async () => (await import('./sequence')).sequenceBuilder('bilstm'),
+  }),
+} as const satisfies Record<string, ModelKindEntry>;
+
+export type ModelKindId = keyof typeof MODEL_KINDS;
+export type NeuralKindId = { [K in ModelKindId]: (typeof MODEL_KINDS)[K] extends NeuralKind ? K : never }[ModelKindId];
+export type ClassicKindId = Exclude<ModelKindId, NeuralKindId>;
+
+/** All kinds in menu order. */
+export const modelKinds = (): ModelKindEntry[] => Object.values(MODEL_KINDS);
+/** Neural kinds in menu order (the Train cell's menu). */
+export const neuralKinds = (): NeuralKind<NeuralKindId>[] => modelKinds().filter((k): k is NeuralKind<NeuralKindId> => k.family === 'neural');
+
+export function isModelKind(id: unknown): id is ModelKindId {
+  return typeof id === 'string' && Object.prototype.hasOwnProperty.call(MODEL_KINDS, id);
+}
+
+export function isNeuralKind(id: unknown): id is NeuralKindId {
+  return isModelKind(id) && MODEL_KINDS[id].family === 'neural';
+}
+
+/** The entry of a kind; an unknown id is a LabError naming the known ones (strategy table, not an if-chain). */
+export function modelKind(id: string): ModelKindEntry {
+  if (!isModelKind(id)) throw new LabError('bad-argument', `Unknown model "${id}" (known: ${Object.keys(MODEL_KINDS).join(', ')}).`);
+  return MODEL_KINDS[id];
+}
+
+export function neuralKind(id: string): NeuralKind<NeuralKindId> {
+  const k = modelKind(id);
+  if (k.family !== 'neural') throw new LabError('bad-argument', `"${id}" is not a neural model (neural: ${neuralKinds().map((n) => n.id).join(', ')}).`);
+  return k as NeuralKind<NeuralKindId>;
+}
+
+/** "BiLSTM" for "bilstm"; an unknown id (e.g. from a foreign file) is shown as it is. */
+export function kindLabel(id: string): string {
+  return isModelKind(id) ? MODEL_KINDS[id].label : id;
+}
+
+/** Build a fresh network of a neural kind. */
+export async function buildNetwork(id: string, o: NetworkBuildOptions): Promise<Network> {
+  const kind = neuralKind(id);
+  const build = await kind.loadBuilder();
+  return build({ ...o, dropout: o.dropout ?? kind.defaults.dropout });
+}
+
+/** Fit a classic kind on `trainRows` of `ds`. */
+export async function fitClassifier(id: string, ds: Dataset, trainRows: ArrayLike<number>, o: ClassicFitOptions = {}): Promise<Classifier> {
+  const kind = modelKind(id);
+  if (kind.family !== 'classic') throw new LabError('bad-argument', `"${id}" is trained with tfjs, not fitted directly (classic: ${modelKinds().filter((k) => k.family === 'classic').map((k) => k.id).join(', ')}).`);
+  return (await kind.loadFit())(ds, trainRows, o);
+}
