@@ -1,26 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { gtzan, loadFile, openFresh, screenshotCell, sharedMissing } from './helpers';
+import { expect, test } from '@playwright/test';
+import { readdirSync } from 'node:fs';
+import { dropFile, gtzan, loadFile, openFresh, screenshotCell, sharedMissing } from './helpers';
 
 const reason = sharedMissing('features_30_sec.csv', 'audio/metal.00000.wav');
-
-/** Drop a file on an element the way a browser does (a DataTransfer holding one File). */
-async function dropFile(page: Page, testId: string, path: string, mimeType = 'audio/wav') {
-  const b64 = readFileSync(path).toString('base64');
-  const dt = await page.evaluateHandle(
-    ({ b64, name, mimeType }) => {
-      const bin = atob(b64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      const d = new DataTransfer();
-      d.items.add(new File([bytes], name, { type: mimeType }));
-      return d;
-    },
-    { b64, name: basename(path), mimeType },
-  );
-  await page.getByTestId(testId).dispatchEvent('drop', { dataTransfer: dt });
-}
 
 test.describe('classify a recording with a trained model', () => {
   test.skip(!!reason, reason);

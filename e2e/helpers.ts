@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, type Page } from '@playwright/test';
 
@@ -43,4 +43,21 @@ export async function loadBuffer(page: Page, name: string, content: string | Buf
 export async function screenshotCell(page: Page, id: string, name: string) {
   mkdirSync(artifactsDir, { recursive: true });
   await page.getByTestId(`cell-${id}`).screenshot({ path: join(artifactsDir, `${name}.png`) });
+}
+
+/** Drop a file on an element the way a browser does (a DataTransfer holding one File). */
+export async function dropFile(page: Page, testId: string, path: string, mimeType = 'audio/wav') {
+  const b64 = readFileSync(path).toString('base64');
+  const dt = await page.evaluateHandle(
+    ({ b64, name, mimeType }) => {
+      const bin = atob(b64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      const d = new DataTransfer();
+      d.items.add(new File([bytes], name, { type: mimeType }));
+      return d;
+    },
+    { b64, name: basename(path), mimeType },
+  );
+  await page.getByTestId(testId).dispatchEvent('drop', { dataTransfer: dt });
 }

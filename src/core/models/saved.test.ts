@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LabError } from '../errors';
+import { loadTableFile } from '../../node/loadTable';
+import { sharedPath, skipReason } from '../../node/paths';
 import { initNodeBackend } from '../../node/tfNode';
 import { evaluateOnRows, predictTracks, trainClassifier } from './classifier';
 import { checkEnsembleMembers, checkModelMatchesDataset, exportModelFiles, groupModelFiles, importModelFiles, loadSavedModel, serializeClassifier, validateSavedModel, type SavedModel } from './saved';
@@ -139,5 +144,45 @@ describe('importing picked model files', () => {
     b.dispose();
     expect(() => checkEnsembleMembers([sa, sa])).not.toThrow();
     expect(() => checkEnsembleMembers([sa, sb])).toThrow(/Member 2 \(mlp, 3 features/);
+  });
+});
+
+describe('models saved before the InputSpec (format 1)', () => {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), 'testdata', 'model-v1');
+  const files = () => ({
+    modelJson: readFileSync(join(dir, 'model.json'), 'utf8'),
+    weightsBin: new Uint8Array(readFileSync(join(dir, 'weights.bin'))).buffer,
+    metadataJson: readFileSync(join(dir, 'metadata.json'), 'utf8'),
+  });
+
+  it('import as format 2 with the same input fields', () => {
+    const old = JSON.parse(files().metadataJson) as Record<string, unknown>;
+    expect(old['formatVersion']).toBe(1);
+    const saved = importModelFiles(files());
+    const m = saved.metadata;
+    expect(m.formatVersion).toBe(2);
+    expect(m.kind).toBe('mlp');
+    // The Kaggle 30 s table has 57 feature columns (filename, length and label are not features).
+    expect(m.input).toMatchObject({ version: 2, input: 'feature-rows', recipe: 'kaggle30', recipeVersion: '1', steps: 1 });
+    expect(m.input.featureNames).toHaveLength(57);
+    expect(m.input.featureNames).toEqual(old['featureNames']);
+    expect(m.input.scaler).toEqual({ kind: 'zscore', ...(old['scaler'] as object) });
+    expect(m.input.genres).toEqual(['blues', 'classical', 'country', 'disco', 'hiphop', 'jazz', 'metal', 'pop', 'reggae', 'rock']);
+    expect(m.metrics['accuracy']).toBe(0.775);
+  });
+
+  const reason = skipReason('data', 'gtzan', 'features_30_sec.csv');
+  it.skipIf(!!reason)('score what the old code measured when it saved them (77.5 % on the 200 test tracks)', async () => {
+    const loaded = await loadSavedModel(importModelFiles(files()));
+    try {
+      const table = loadTableFile(sharedPath('data', 'gtzan', 'features_30_sec.csv')!);
+      checkModelMatchesDataset(loaded.spec, table);
+      const test = resolveSplit(table, { kind: 'auto', seed: 0 }).test;
+      const r = evaluateOnRows(table, test, loaded.network, loaded.spec);
+      expect(r.evaluation.n).toBe(200);
+      expect(r.evaluation.accuracy).toBe(0.775);
+    } finally {
+      loaded.dispose();
+    }
   });
 });

@@ -1,0 +1,51 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initNodeBackend } from '../../node/tfNode';
+import { LabError } from '../errors';
+import { buildNetwork, isNeuralKind, kindLabel, MODEL_KINDS, modelKind, modelKinds, neuralKind, neuralKinds } from './registry';
+
+beforeAll(async () => {
+  await initNodeBackend('wasm');
+});
+
+describe('model registry', () => {
+  it('lists every kind once, keyed by its own id, classic before neural in menu order', () => {
+    const ids = modelKinds().map((k) => k.id);
+    expect(ids).toEqual(['knn', 'logistic', 'forest', 'mlp', 'lstm', 'gru', 'bilstm']);
+    for (const [key, k] of Object.entries(MODEL_KINDS)) expect(k.id).toBe(key);
+    expect(neuralKinds().map((k) => k.id)).toEqual(['mlp', 'lstm', 'gru', 'bilstm']);
+    expect(neuralKinds().every((k) => k.trainsWithTf)).toBe(true);
+    expect(modelKinds().filter((k) => k.family === 'classic').every((k) => !k.trainsWithTf)).toBe(true);
+  });
+
+  it('says which kinds exist when asked for an unknown one', () => {
+    expect(() => modelKind('svm')).toThrow(LabError);
+    expect(() => modelKind('svm')).toThrow(/Unknown model "svm" \(known: knn, logistic, forest, mlp, lstm, gru, bilstm\)/);
+    expect(() => neuralKind('knn')).toThrow(/not a neural model/);
+    expect(isNeuralKind('bilstm')).toBe(true);
+    expect(isNeuralKind('knn')).toBe(false);
+    expect(isNeuralKind('constructor')).toBe(false); // not fooled by Object.prototype
+  });
+
+  it('shows students the label, not the id ("BiLSTM", not "BILSTM")', () => {
+    expect(kindLabel('bilstm')).toBe('BiLSTM');
+    expect(kindLabel('knn')).toBe('k-NN');
+    expect(kindLabel('something-else')).toBe('something-else');
+  });
+
+  it('builds each neural kind for the input its entry names, with the kind’s default dropout', async () => {
+    // Parameter counts by hand: MLP 4→256→128→64→3; LSTM(128) on 4 features: 4·(128·4 + 128·128 + 128) …
+    const mlp = await buildNetwork('mlp', { inputShape: [4], nClasses: 3, seed: 1 });
+    const count = (n: typeof mlp) => n.variables.reduce((a, v) => a + v.size, 0);
+    expect(mlp.inputShape).toEqual([4]);
+    expect(count(mlp)).toBe(4 * 256 + 256 + 256 * 128 + 128 + 128 * 64 + 64 + 64 * 3 + 3);
+    expect(mlp.model.layers.filter((l) => l.getClassName() === 'Dropout').map((l) => l.getConfig()['rate'])).toEqual([0.3, 0.3, 0.3]);
+    mlp.dispose();
+    const lstm = await buildNetwork('lstm', { inputShape: [3, 4], nClasses: 3, seed: 1 });
+    expect(lstm.inputShape).toEqual([3, 4]);
+    expect(count(lstm)).toBe(4 * (4 * 128 + 128 * 128 + 128) + 128 * 128 + 128 + 128 * 3 + 3);
+    expect(lstm.model.layers.find((l) => l.getClassName() === 'Dropout')?.getConfig()['rate']).toBe(MODEL_KINDS.lstm.defaults.dropout);
+    lstm.dispose();
+    await expect(buildNetwork('lstm', { inputShape: [4], nClasses: 3, seed: 1 })).rejects.toThrow(/reads sequences/);
+    await expect(buildNetwork('knn', { inputShape: [4], nClasses: 3, seed: 1 })).rejects.toThrow(/not a neural model/);
+  });
+});
