@@ -11,7 +11,7 @@ import type { SavedModel } from '../core/models/saved';
 import type { BackendChoice, BackendName } from '../core/models/tfBackend';
 import type { EpochMetrics, TrainProgress } from '../core/models/train';
 import type { CrossValidateOptions, TrainApi, TrainNotice, TrainOptions, TrainOutcome } from './protocol';
-import { WorkerClient } from './transport';
+import { WorkerClient, type RunningJob } from './transport';
 
 export type { TrainOutcome } from './protocol';
 
@@ -60,20 +60,25 @@ export interface TrainCallbacks {
   onCheckpoint?(member: number, epoch: number, epochs: number, saved: SavedModel, teacherOf?: string): void;
 }
 
+/** Train or cross-validate: the dataset goes to the worker once (then by id); progress is per member or run. */
+function runOnDataset<K extends 'train' | 'cross-validate'>(
+  kind: K,
+  dataset: Dataset,
+  options: TrainApi[K]['request']['options'],
+  backend: BackendName | 'auto',
+  onProgress: (member: number, p: TrainProgress) => void,
+  onEvent: (e: TrainApi[K]['event']) => void,
+): RunningJob<TrainApi[K]['result']> {
+  const request = { datasetId: dataset.id, options, backend } as TrainApi[K]['request'];
+  return getClient().request(kind, request, { datasets: [dataset], onProgress: (p) => onProgress(p.member, p.progress), onEvent });
+}
+
 export function trainInWorker(dataset: Dataset, options: TrainOptions, backend: BackendName | 'auto', cb: TrainCallbacks): { promise: Promise<TrainOutcome>; cancel(): void } {
-  return getClient().request(
-    'train',
-    { datasetId: dataset.id, options, backend },
-    {
-      datasets: [dataset],
-      onProgress: (p) => cb.onProgress(p.member, p.progress),
-      onEvent: (e) => {
-        if (e.type === 'epoch') cb.onEpoch(e.member, e.metrics);
-        else if (e.type === 'member') cb.onMember(e.summary, e.saved);
-        else cb.onCheckpoint?.(e.member, e.epoch, e.epochs, e.saved, e.teacherOf);
-      },
-    },
-  );
+  return runOnDataset('train', dataset, options, backend, (m, p) => cb.onProgress(m, p), (e) => {
+    if (e.type === 'epoch') cb.onEpoch(e.member, e.metrics);
+    else if (e.type === 'member') cb.onMember(e.summary, e.saved);
+    else cb.onCheckpoint?.(e.member, e.epoch, e.epochs, e.saved, e.teacherOf);
+  });
 }
 
 export interface CrossValidateCallbacks {
@@ -89,18 +94,10 @@ export function crossValidateInWorker(
   backend: BackendName | 'auto',
   cb: CrossValidateCallbacks,
 ): { promise: Promise<{ result: CrossValidationResult; backend: string }>; cancel(): void } {
-  return getClient().request(
-    'cross-validate',
-    { datasetId: dataset.id, options, backend },
-    {
-      datasets: [dataset],
-      onProgress: (p) => cb.onProgress(p.member, p.progress),
-      onEvent: (e) => {
-        if (e.type === 'epoch') cb.onEpoch(e.member, e.metrics);
-        else cb.onRun(e.run, e.done, e.total);
-      },
-    },
-  );
+  return runOnDataset('cross-validate', dataset, options, backend, (m, p) => cb.onProgress(m, p), (e) => {
+    if (e.type === 'epoch') cb.onEpoch(e.member, e.metrics);
+    else cb.onRun(e.run, e.done, e.total);
+  });
 }
 
 /** Probabilities of a saved model (member) for prepared inputs, computed in the worker. */
