@@ -95,7 +95,8 @@ function fakeWorkers(serveOptions: ServeOptions = {}) {
       },
     });
     port2.start();
-    const w: FakeWorker = {
+    const w: FakeWorker & { port: MessagePort } = {
+      port: port1,
       terminated: false,
       received,
       postMessage: (m, t) => port1.postMessage(m, t),
@@ -213,6 +214,18 @@ describe('WorkerClient over a MessageChannel', () => {
     expect(made[0]!.terminated).toBe(true);
     expect(c.busy).toBe(false);
     expect(await c.request('echo', { value: 5 }).promise).toBe(5);
+    expect(made.length).toBe(2);
+  });
+
+  it('a worker that crashes rejects what is pending with a typed error and is replaced', async () => {
+    const { client: c, made } = client();
+    const job = c.request('hang', {});
+    // What a Worker fires on an uncaught exception in its script.
+    const crash = Object.assign(new Event('error'), { message: 'Uncaught TypeError: boom' });
+    (made[0] as unknown as { port: MessagePort }).port.dispatchEvent(crash);
+    await expect(job.promise).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('boom') });
+    expect(made[0]!.terminated).toBe(true);
+    expect(await c.request('echo', { value: 8 }).promise).toBe(8);
     expect(made.length).toBe(2);
   });
 
