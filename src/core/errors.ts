@@ -20,6 +20,8 @@ export type LabErrorCode =
   | 'audio-too-long'
   | 'spec-mismatch'
   | 'cancelled'
+  /** A worker job ran past its time limit (the worker was replaced). */
+  | 'timeout'
   | 'microphone'
   | 'storage'
   | 'internal';

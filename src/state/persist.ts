@@ -1,17 +1,12 @@
 /**
- * Saving the lab to IndexedDB so nothing is lost on reload: the dataset (typed arrays are stored
- * as they are, by structured clone) and the cells' parameters and last results.
+ * Saving the lab to IndexedDB so nothing is lost on reload: the dataset (through
+ * storage/datasets, which the parse worker uses too) and the cells' parameters and last results.
  */
-import { createStore as createIdbStore, del, get, set } from 'idb-keyval';
+import { del, get, set } from 'idb-keyval';
 import type { Dataset } from '../core/data/dataset';
+import { loadDataset, saveDataset as storeDataset } from '../storage/datasets';
+import { labDb as db } from '../storage/db';
 import { adaptParams, persistedPart, type LabState, type LabStore } from './lab';
-
-const DB = 'genre-lab';
-let idb: ReturnType<typeof createIdbStore> | undefined;
-function db() {
-  idb ??= createIdbStore(DB, 'state');
-  return idb;
-}
 
 /** Id of the dataset last written to IndexedDB (by this thread or by the parse worker). */
 let savedDatasetId: string | undefined;
@@ -21,13 +16,9 @@ export function markDatasetSaved(id: string): void {
   savedDatasetId = id;
 }
 
-/**
- * Store the dataset. Works in workers too: the parse worker calls this so a large table is
- * cloned into IndexedDB off the main thread.
- */
+/** Store the dataset (or forget it) and remember which one is stored. */
 export async function saveDataset(ds: Dataset | undefined): Promise<void> {
-  if (ds) await set('dataset', ds, db());
-  else await del('dataset', db());
+  await storeDataset(ds);
   savedDatasetId = ds?.id;
 }
 
@@ -44,7 +35,7 @@ export async function loadCellValue<T>(key: string): Promise<T | undefined> {
 /** Read what was saved and put it in the store. */
 export async function restoreLab(store: LabStore): Promise<void> {
   try {
-    const [ds, cells] = await Promise.all([get<Dataset>('dataset', db()), get<Pick<LabState, 'params' | 'runs' | 'compare'>>('cells', db())]);
+    const [ds, cells] = await Promise.all([loadDataset(), get<Pick<LabState, 'params' | 'runs' | 'compare'>>('cells', db())]);
     const s = store.getState();
     if (s.dataset) return store.setState({ restored: true }); // something loaded meanwhile wins
     if (ds) {

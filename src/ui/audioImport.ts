@@ -11,7 +11,7 @@ import { getRecipe } from '../core/features/recipes';
 import type { RecipeId } from '../core/features/spec';
 import { toDataset, type ExtractedClip } from '../core/features/toDataset';
 import { setDataset, type AudioImportState } from '../state/lab';
-import type { ExtractRequest, ExtractResponse } from '../workers/protocol';
+import type { ExtractRequest, ExtractResult } from '../workers/protocol';
 import { WorkerPool } from '../workers/workerPool';
 import { labStore } from './store';
 
@@ -21,7 +21,7 @@ export interface AudioInput {
   path: string;
 }
 
-type Done = Extract<ExtractResponse, { type: 'done' }>;
+type Done = ExtractResult;
 let pool: WorkerPool<ExtractRequest, Done> | undefined;
 function getPool() {
   pool ??= new WorkerPool<ExtractRequest, Done>(() => new Worker(new URL('../workers/extract.worker.ts', import.meta.url), { type: 'module' }));

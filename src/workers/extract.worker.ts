@@ -8,20 +8,19 @@ import { mixToMono } from '../core/audio/mix';
 import { synthesizeClip, type SynthStyle } from '../core/audio/synth';
 import { resample } from '../core/audio/resample';
 import { looksLikeWav, parseWav } from '../core/audio/wav';
-import { LabError, toErrorInfo } from '../core/errors';
+import { LabError } from '../core/errors';
 import { compareMeydaToLibrosa } from '../core/features/meydaCompare';
 import { extractRecipe } from '../core/features/recipes';
-import type { ExtractRequest, ExtractResponse } from './protocol';
+import type { ExtractApi } from './protocol';
+import { serve } from './serve';
+import { withTransfer } from './wire';
 
-declare const self: DedicatedWorkerGlobalScope;
-const post = (m: ExtractResponse, transfer: Transferable[] = []) => self.postMessage(m, transfer);
 const SR = 22050;
 /** Longer audio is refused: a GTZAN clip is 30 s; an hour of audio would take minutes per file. */
 const MAX_SECONDS = 20 * 60;
 
-self.onmessage = (ev: MessageEvent<ExtractRequest>) => {
-  const req = ev.data;
-  try {
+serve<ExtractApi>({
+  task: (req, ctx) => {
     let samples: Float32Array;
     if (req.samples) samples = req.samples;
     else if (req.synth) samples = synthesizeClip(req.synth.style as SynthStyle, req.synth.seed, req.synth.durationSec, SR);
@@ -35,22 +34,10 @@ self.onmessage = (ev: MessageEvent<ExtractRequest>) => {
     }
     if (samples.length > MAX_SECONDS * SR) throw new LabError('audio-too-long', `${req.fileName} is ${(samples.length / SR / 60).toFixed(0)} minutes long; the lab analyses clips up to ${MAX_SECONDS / 60} minutes.`);
     if (req.mode === 'meyda-compare') {
-      post({ type: 'done', id: req.id, featureNames: [], rows: [], segmentLengths: [], nSamples: samples.length, meyda: compareMeydaToLibrosa(samples) });
-      return;
+      return { featureNames: [], rows: [], segmentLengths: [], nSamples: samples.length, meyda: compareMeydaToLibrosa(samples) };
     }
-    let last = 0;
-    const r = extractRecipe(samples, SR, req.recipe, {
-      onProgress: (f) => {
-        const now = performance.now();
-        if (now - last > 100) {
-          last = now;
-          post({ type: 'progress', id: req.id, fraction: f });
-        }
-      },
-    });
+    const r = extractRecipe(samples, SR, req.recipe, { onProgress: ctx.progress });
     const rows = r.segments;
-    post({ type: 'done', id: req.id, featureNames: r.featureNames, rows, segmentLengths: r.segmentLengths, nSamples: samples.length }, rows.map((x) => x.buffer as ArrayBuffer));
-  } catch (e) {
-    post({ type: 'error', id: req.id, error: toErrorInfo(e) });
-  }
-};
+    return withTransfer({ featureNames: r.featureNames, rows, segmentLengths: r.segmentLengths, nSamples: samples.length }, rows.map((x) => x.buffer as ArrayBuffer));
+  },
+});

@@ -1,20 +1,28 @@
-/** Typed messages between the UI and the workers. Everything here is structured-clone safe. */
+/**
+ * What each worker answers, as transport APIs (see wire.ts): request, result, progress and events
+ * per request kind. Everything here is structured-clone safe.
+ */
 import type { Dataset } from '../core/data/dataset';
 import type { TableOptions } from '../core/data/parse';
-import type { ErrorInfo } from '../core/errors';
+import type { MeydaComparison } from '../core/features/meydaCompare';
 import type { JobRequest, JobResult } from '../core/jobs';
+import type { CrossValidationOptions, CrossValidationResult, CrossValidationRun } from '../core/models/crossValidate';
+import type { EnsembleOptions, EnsembleResult, MemberSummary } from '../core/models/ensemble';
+import type { SavedModel } from '../core/models/saved';
+import type { BackendChoice, BackendName } from '../core/models/tfBackend';
+import type { EpochMetrics, TrainProgress } from '../core/models/train';
+import type { Endpoint } from './wire';
+import type { TaskApi } from './workerPool';
 
-export type ParseRequest = { type: 'parse'; file: File; options: TableOptions };
-export type ParseResponse =
-  | { type: 'progress'; fraction: number; rows: number }
-  | { type: 'done'; dataset: Dataset; /** Already stored in IndexedDB by the worker. */ saved: boolean }
-  | { type: 'error'; error: ErrorInfo };
+/** A dropped table, parsed (and saved to IndexedDB) in the worker; progress by bytes read. */
+export type ParseApi = {
+  parse: Endpoint<{ file: File; options: TableOptions }, { dataset: Dataset; /** Already stored in IndexedDB by the worker. */ saved: boolean }, { fraction: number; rows: number }>;
+};
 
-export type ComputeRequest = { type: 'set-dataset'; dataset: Dataset } | { type: 'run'; id: number; datasetId: string; job: JobRequest };
-export type ComputeResponse =
-  | { type: 'progress'; id: number; fraction: number }
-  | { type: 'result'; id: number; result: JobResult }
-  | { type: 'error'; id: number; error: ErrorInfo };
+/** A core job on a dataset the worker already holds (sent once by the transport). */
+export type ComputeApi = {
+  run: Endpoint<{ datasetId: string; job: JobRequest }, JobResult, number>;
+};
 
 /** Buffers of a dataset to transfer instead of copy. */
 export function datasetTransferables(ds: Dataset): ArrayBuffer[] {
@@ -24,7 +32,6 @@ export function datasetTransferables(ds: Dataset): ArrayBuffer[] {
 }
 
 export type ExtractRequest = {
-  id: number;
   fileName: string;
   recipe: string;
   /** Raw WAV bytes (parsed in the worker), or … */
@@ -36,49 +43,48 @@ export type ExtractRequest = {
   /** 'meyda-compare': instead of a recipe's rows, Meyda vs librosa on this clip. */
   mode?: 'features' | 'meyda-compare';
 };
-export type ExtractResponse =
-  | { type: 'progress'; id: number; fraction: number }
-  | { type: 'done'; id: number; featureNames: string[]; rows: Float64Array[]; segmentLengths: number[]; nSamples: number; meyda?: import('../core/features/meydaCompare').MeydaComparison[] }
-  | { type: 'error'; id: number; error: ErrorInfo };
+export type ExtractResult = { featureNames: string[]; rows: Float64Array[]; segmentLengths: number[]; nSamples: number; meyda?: MeydaComparison[] };
+/** The extraction pool's workers: one file (or synthetic clip) per task. */
+export type ExtractApi = TaskApi<ExtractRequest, ExtractResult>;
 
-export type TrainRequest =
-  | {
-      type: 'train';
-      runId: number;
-      dataset: import('../core/data/dataset').Dataset;
-      options: Omit<import('../core/models/ensemble').EnsembleOptions, 'cancel' | 'onEpoch' | 'onProgress' | 'onMember' | 'keepMembers' | 'checkpoint'>;
-      backend: import('../core/models/tfBackend').BackendName | 'auto';
-    }
-  | {
-      /** Cross-validation on the split's training tracks (nothing is saved; the test tracks are not used). */
-      type: 'cross-validate';
-      runId: number;
-      dataset: import('../core/data/dataset').Dataset;
-      options: Omit<import('../core/models/crossValidate').CrossValidationOptions, 'cancel' | 'onEpoch' | 'onProgress' | 'onRun' | 'checkpoint'>;
-      backend: import('../core/models/tfBackend').BackendName | 'auto';
-    }
-  | { type: 'cancel'; runId: number }
-  | { type: 'backend'; backend: import('../core/models/tfBackend').BackendName | 'auto' }
-  | {
-      type: 'predict';
-      runId: number;
+type Backend = BackendName | 'auto';
+export type TrainOptions = Omit<EnsembleOptions, 'cancel' | 'onEpoch' | 'onProgress' | 'onMember' | 'keepMembers' | 'checkpoint'>;
+export type CrossValidateOptions = Omit<CrossValidationOptions, 'cancel' | 'onEpoch' | 'onProgress' | 'onRun' | 'checkpoint'>;
+/** Batch progress of ensemble member (or cross-validation run) `member`. */
+export type MemberProgress = { member: number; progress: TrainProgress };
+type EpochEvent = { type: 'epoch'; member: number; metrics: EpochMetrics };
+
+export type TrainEvent =
+  | EpochEvent
+  | { type: 'member'; summary: MemberSummary; saved: SavedModel }
+  /** The best weights so far of the member in training (0-based `member`), tested and serialised. */
+  | { type: 'checkpoint'; member: number; epoch: number; epochs: number; saved: SavedModel; /** "teacher 2 of 4" while a distilled model's teachers train. */ teacherOf?: string };
+export type CrossValidateEvent = EpochEvent | { type: 'cv-run'; run: CrossValidationRun; done: number; total: number };
+
+export interface TrainOutcome {
+  result: Omit<EnsembleResult, 'classifiers'>;
+  saved: SavedModel[];
+  backend: string;
+}
+
+/** The training worker: neural training, cross-validation and prediction (cancel by message). */
+export type TrainApi = {
+  /** Choose (or re-choose) the tfjs backend now. */
+  backend: Endpoint<{ backend: Backend }, BackendChoice>;
+  train: Endpoint<{ datasetId: string; options: TrainOptions; backend: Backend }, TrainOutcome, MemberProgress, TrainEvent>;
+  /** Cross-validation on the split's training tracks (nothing is saved; the test tracks are not used). */
+  'cross-validate': Endpoint<{ datasetId: string; options: CrossValidateOptions; backend: Backend }, { result: CrossValidationResult; backend: string }, MemberProgress, CrossValidateEvent>;
+  predict: Endpoint<
+    {
       /** Cache key of the loaded model inside the worker (saved-model id + member index). */
       key: string;
-      saved: import('../core/models/saved').SavedModel;
+      saved: SavedModel;
       x: Float32Array;
       sampleShape: number[];
-      backend: import('../core/models/tfBackend').BackendName | 'auto';
-    };
-
-export type TrainResponse =
-  | { type: 'backend'; choice: import('../core/models/tfBackend').BackendChoice }
-  | { type: 'epoch'; runId: number; member: number; metrics: import('../core/models/train').EpochMetrics }
-  | { type: 'progress'; runId: number; member: number; progress: import('../core/models/train').TrainProgress }
-  | { type: 'member'; runId: number; summary: import('../core/models/ensemble').MemberSummary; saved: import('../core/models/saved').SavedModel }
-  /** The best weights so far of the member in training (0-based `member`), tested and serialised. */
-  | { type: 'checkpoint'; runId: number; member: number; epoch: number; epochs: number; saved: import('../core/models/saved').SavedModel; /** "teacher 2 of 4" while a distilled model's teachers train. */ teacherOf?: string }
-  | { type: 'done'; runId: number; result: Omit<import('../core/models/ensemble').EnsembleResult, 'classifiers'>; saved: import('../core/models/saved').SavedModel[]; backend: string }
-  | { type: 'cv-run'; runId: number; run: import('../core/models/crossValidate').CrossValidationRun; done: number; total: number }
-  | { type: 'cv-done'; runId: number; result: import('../core/models/crossValidate').CrossValidationResult; backend: string }
-  | { type: 'predicted'; runId: number; probabilities: Float32Array }
-  | { type: 'error'; runId: number; error: ErrorInfo };
+      backend: Backend;
+    },
+    Float32Array
+  >;
+};
+/** Sent whenever the training worker (re)chooses its backend, whichever request caused it. */
+export type TrainNotice = { type: 'backend'; choice: BackendChoice };

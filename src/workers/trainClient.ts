@@ -1,30 +1,42 @@
 /**
- * Main-thread side of the training worker: one long-lived worker (the tfjs backend and loaded
- * models live there), runs identified by id, progress callbacks, cancel by message.
+ * Main-thread side of the training worker, on the transport: one long-lived worker (the tfjs
+ * backend and loaded models live there), progress and event callbacks, cancel by message (the
+ * run stops within a batch and returns its best weights so far). The dataset is sent once and
+ * named by id in later training and cross-validation requests.
  */
 import type { Dataset } from '../core/data/dataset';
-import { fromErrorInfo } from '../core/errors';
 import type { CrossValidationResult, CrossValidationRun } from '../core/models/crossValidate';
-import type { EnsembleResult, MemberSummary } from '../core/models/ensemble';
+import type { MemberSummary } from '../core/models/ensemble';
 import type { SavedModel } from '../core/models/saved';
 import type { BackendChoice, BackendName } from '../core/models/tfBackend';
 import type { EpochMetrics, TrainProgress } from '../core/models/train';
-import type { TrainRequest, TrainResponse } from './protocol';
+import type { CrossValidateOptions, TrainApi, TrainNotice, TrainOptions, TrainOutcome } from './protocol';
+import { WorkerClient, type RunningJob } from './transport';
 
-let worker: Worker | undefined;
-let nextRun = 1;
-const listeners = new Set<(m: TrainResponse) => void>();
+export type { TrainOutcome } from './protocol';
+
+/**
+ * Shut the training worker down only after 15 idle minutes: restarting it re-measures the tfjs
+ * backends (seconds; a first WebGL batch compiles shaders for ~30 s here) and reloads every model
+ * Classify used, while an hour-long idle worker still holds the backend's memory and the datasets.
+ */
+const TRAIN_IDLE_MS = 15 * 60_000;
+
+let client: WorkerClient<TrainApi, TrainNotice> | undefined;
 let backendListener: ((c: BackendChoice) => void) | undefined;
 
-function getWorker(): Worker {
-  if (!worker) {
-    worker = new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = (ev: MessageEvent<TrainResponse>) => {
-      if (ev.data.type === 'backend') backendListener?.(ev.data.choice);
-      for (const l of listeners) l(ev.data);
-    };
+function getClient(): WorkerClient<TrainApi, TrainNotice> {
+  if (!client) {
+    client = new WorkerClient<TrainApi, TrainNotice>(() => new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module' }), {
+      name: 'The training worker',
+      cancel: 'message',
+      idleMs: TRAIN_IDLE_MS,
+      // The table in use and the one before it (cross-validate one, train on the other).
+      datasetSlots: 2,
+    });
+    client.onNotice((n) => backendListener?.(n.choice));
   }
-  return worker;
+  return client;
 }
 
 export function onBackendChosen(fn: (c: BackendChoice) => void): void {
@@ -33,7 +45,11 @@ export function onBackendChosen(fn: (c: BackendChoice) => void): void {
 
 /** Choose (or re-choose) the backend now, so the page can show it before training. */
 export function requestBackend(backend: BackendName | 'auto'): void {
-  getWorker().postMessage({ type: 'backend', backend } satisfies TrainRequest);
+  // The choice arrives through onBackendChosen. A failure here is not lost: the next training or
+  // prediction asks for the same backend and reports the error in its own cell.
+  getClient()
+    .request('backend', { backend })
+    .promise.catch(() => undefined);
 }
 
 export interface TrainCallbacks {
@@ -44,55 +60,25 @@ export interface TrainCallbacks {
   onCheckpoint?(member: number, epoch: number, epochs: number, saved: SavedModel, teacherOf?: string): void;
 }
 
-export interface TrainOutcome {
-  result: Omit<EnsembleResult, 'classifiers'>;
-  saved: SavedModel[];
-  backend: string;
-}
-
-/**
- * Posts a run request and routes the worker's messages for it: `onMessage` returns `{ done }` when
- * the run has finished; an error message rejects. Cancel asks the worker to stop that run.
- */
-function runInWorker<T>(request: (runId: number) => TrainRequest, onMessage: (m: TrainResponse) => { done: T } | void): { promise: Promise<T>; cancel(): void } {
-  const w = getWorker();
-  const runId = nextRun++;
-  const promise = new Promise<T>((resolve, reject) => {
-    const l = (m: TrainResponse) => {
-      if (!('runId' in m) || m.runId !== runId) return;
-      if (m.type === 'error') {
-        listeners.delete(l);
-        reject(fromErrorInfo(m.error));
-        return;
-      }
-      const out = onMessage(m);
-      if (out) {
-        listeners.delete(l);
-        resolve(out.done);
-      }
-    };
-    listeners.add(l);
-    w.postMessage(request(runId));
-  });
-  return { promise, cancel: () => w.postMessage({ type: 'cancel', runId } satisfies TrainRequest) };
-}
-
-export function trainInWorker(
+/** Train or cross-validate: the dataset goes to the worker once (then by id); progress is per member or run. */
+function runOnDataset<K extends 'train' | 'cross-validate'>(
+  kind: K,
   dataset: Dataset,
-  options: Extract<TrainRequest, { type: 'train' }>['options'],
+  options: TrainApi[K]['request']['options'],
   backend: BackendName | 'auto',
-  cb: TrainCallbacks,
-): { promise: Promise<TrainOutcome>; cancel(): void } {
-  return runInWorker<TrainOutcome>(
-    (runId) => ({ type: 'train', runId, dataset, options, backend }),
-    (m) => {
-      if (m.type === 'epoch') cb.onEpoch(m.member, m.metrics);
-      else if (m.type === 'progress') cb.onProgress(m.member, m.progress);
-      else if (m.type === 'member') cb.onMember(m.summary, m.saved);
-      else if (m.type === 'checkpoint') cb.onCheckpoint?.(m.member, m.epoch, m.epochs, m.saved, m.teacherOf);
-      else if (m.type === 'done') return { done: { result: m.result, saved: m.saved, backend: m.backend } };
-    },
-  );
+  onProgress: (member: number, p: TrainProgress) => void,
+  onEvent: (e: TrainApi[K]['event']) => void,
+): RunningJob<TrainApi[K]['result']> {
+  const request = { datasetId: dataset.id, options, backend } as TrainApi[K]['request'];
+  return getClient().request(kind, request, { datasets: [dataset], onProgress: (p) => onProgress(p.member, p.progress), onEvent });
+}
+
+export function trainInWorker(dataset: Dataset, options: TrainOptions, backend: BackendName | 'auto', cb: TrainCallbacks): { promise: Promise<TrainOutcome>; cancel(): void } {
+  return runOnDataset('train', dataset, options, backend, (m, p) => cb.onProgress(m, p), (e) => {
+    if (e.type === 'epoch') cb.onEpoch(e.member, e.metrics);
+    else if (e.type === 'member') cb.onMember(e.summary, e.saved);
+    else cb.onCheckpoint?.(e.member, e.epoch, e.epochs, e.saved, e.teacherOf);
+  });
 }
 
 export interface CrossValidateCallbacks {
@@ -101,28 +87,20 @@ export interface CrossValidateCallbacks {
   onRun(r: CrossValidationRun, done: number, total: number): void;
 }
 
-/** Cross-validation on the training tracks, in the worker (same run ids and cancel as training). */
+/** Cross-validation on the training tracks, in the worker (same transport and cancel as training). */
 export function crossValidateInWorker(
   dataset: Dataset,
-  options: Extract<TrainRequest, { type: 'cross-validate' }>['options'],
+  options: CrossValidateOptions,
   backend: BackendName | 'auto',
   cb: CrossValidateCallbacks,
 ): { promise: Promise<{ result: CrossValidationResult; backend: string }>; cancel(): void } {
-  return runInWorker<{ result: CrossValidationResult; backend: string }>(
-    (runId) => ({ type: 'cross-validate', runId, dataset, options, backend }),
-    (m) => {
-      if (m.type === 'epoch') cb.onEpoch(m.member, m.metrics);
-      else if (m.type === 'progress') cb.onProgress(m.member, m.progress);
-      else if (m.type === 'cv-run') cb.onRun(m.run, m.done, m.total);
-      else if (m.type === 'cv-done') return { done: { result: m.result, backend: m.backend } };
-    },
-  );
+  return runOnDataset('cross-validate', dataset, options, backend, (m, p) => cb.onProgress(m, p), (e) => {
+    if (e.type === 'epoch') cb.onEpoch(e.member, e.metrics);
+    else cb.onRun(e.run, e.done, e.total);
+  });
 }
 
 /** Probabilities of a saved model (member) for prepared inputs, computed in the worker. */
 export function predictInWorker(key: string, saved: SavedModel, x: Float32Array, sampleShape: number[], backend: BackendName | 'auto'): Promise<Float32Array> {
-  return runInWorker<Float32Array>(
-    (runId) => ({ type: 'predict', runId, key, saved, x, sampleShape, backend }),
-    (m) => (m.type === 'predicted' ? { done: m.probabilities } : undefined),
-  ).promise;
+  return getClient().request('predict', { key, saved, x, sampleShape, backend }).promise;
 }

@@ -1,99 +1,64 @@
 /**
- * A small pool of identical workers (one per core by default) with a task queue: each task has
- * its own promise and progress; `cancelAll` terminates every worker at once (a task cannot be
- * interrupted any other way mid-computation) and rejects what is pending with CancelledError.
- * A task that runs longer than its timeout fails with a typed error and its worker is replaced.
+ * A small pool of identical workers (one per core by default) with a task queue, built from the
+ * same `WorkerClient`s as every other worker: each client runs one task at a time, so a task's
+ * timeout or cancel replaces only its own worker. `cancelAll` terminates every worker at once (a
+ * task cannot be interrupted any other way mid-computation) and rejects what is pending with
+ * CancelledError. Idle workers are shut down after a while and started again on demand.
  */
-import { CancelledError, fromErrorInfo, LabError, type ErrorInfo } from '../core/errors';
+import { CancelledError } from '../core/errors';
+import { WorkerClient, type WorkerLike } from './transport';
+import type { Endpoint } from './wire';
 
-interface Task<Req, Res> {
-  id: number;
+/** The API of a pool's workers: one kind of task, with a progress fraction 0…1. */
+export type TaskApi<Req, Res> = { task: Endpoint<Req, Res, number> };
+
+interface Queued<Req, Res> {
   request: Req;
   transfer: Transferable[];
+  onProgress?: (f: number) => void;
   resolve(r: Res): void;
   reject(e: unknown): void;
-  onProgress?: (f: number) => void;
 }
 
-type Reply<Res> = { type: 'progress'; id: number; fraction: number } | ({ type: 'done'; id: number } & Res) | { type: 'error'; id: number; error: ErrorInfo };
-
-export class WorkerPool<Req extends { id: number }, Res> {
-  private idle: Worker[] = [];
-  private busy = new Map<Worker, { task: Task<Req, Res>; timer: ReturnType<typeof setTimeout> }>();
-  private queue: Task<Req, Res>[] = [];
-  private nextId = 1;
-  private all: Worker[] = [];
+export class WorkerPool<Req, Res> {
+  private readonly clients: WorkerClient<TaskApi<Req, Res>>[] = [];
+  private queue: Queued<Req, Res>[] = [];
 
   constructor(
-    private readonly create: () => Worker,
+    create: () => WorkerLike,
     readonly size = Math.max(1, Math.min(8, (globalThis.navigator?.hardwareConcurrency as number | undefined) ?? 2)),
-    private readonly timeoutMs = 10 * 60_000,
-  ) {}
+    timeoutMs = 10 * 60_000,
+    /** Extraction comes in batches; a minute between them keeps the workers (and Meyda's filterbanks) warm. */
+    idleMs = 60_000,
+    /** Named in timeout and crash messages; the app's one pool extracts features. */
+    name = 'An extraction worker',
+  ) {
+    for (let i = 0; i < size; i++) this.clients.push(new WorkerClient(create, { name, cancel: 'terminate', timeoutMs, idleMs }));
+  }
 
-  run(request: Omit<Req, 'id'>, transfer: Transferable[] = [], onProgress?: (f: number) => void): Promise<Res> {
+  run(request: Req, transfer: Transferable[] = [], onProgress?: (f: number) => void): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {
-      const id = this.nextId++;
-      this.queue.push({ id, request: { ...request, id } as Req, transfer, resolve, reject, onProgress });
+      this.queue.push({ request, transfer, onProgress, resolve, reject });
       this.pump();
     });
   }
 
-  private spawn(): Worker {
-    const w = this.create();
-    this.all.push(w);
-    w.onmessage = (ev: MessageEvent<Reply<Res>>) => {
-      const m = ev.data;
-      const entry = this.busy.get(w);
-      if (!entry || entry.task.id !== m.id) return;
-      if (m.type === 'progress') return entry.task.onProgress?.(m.fraction);
-      clearTimeout(entry.timer);
-      this.busy.delete(w);
-      this.idle.push(w);
-      if (m.type === 'done') entry.task.resolve(m as unknown as Res);
-      else entry.task.reject(fromErrorInfo(m.error));
-      this.pump();
-    };
-    w.onerror = (ev) => {
-      const entry = this.busy.get(w);
-      this.retire(w);
-      entry?.task.reject(new LabError('internal', `A worker crashed: ${ev.message || 'unknown error'}`));
-      this.pump();
-    };
-    return w;
-  }
-
-  private retire(w: Worker): void {
-    const entry = this.busy.get(w);
-    if (entry) clearTimeout(entry.timer);
-    this.busy.delete(w);
-    this.idle = this.idle.filter((x) => x !== w);
-    this.all = this.all.filter((x) => x !== w);
-    w.terminate();
-  }
-
   private pump(): void {
-    while (this.queue.length) {
-      let w = this.idle.pop();
-      if (!w) {
-        if (this.all.length >= this.size) return;
-        w = this.spawn();
-      }
-      const task = this.queue.shift()!;
-      const worker = w;
-      const timer = setTimeout(() => {
-        this.retire(worker);
-        task.reject(new LabError('internal', `Timed out after ${Math.round(this.timeoutMs / 1000)} s`));
-        this.pump();
-      }, this.timeoutMs);
-      this.busy.set(worker, { task, timer });
-      worker.postMessage(task.request, task.transfer);
+    for (const client of this.clients) {
+      if (client.busy) continue;
+      const task = this.queue.shift();
+      if (!task) return;
+      client
+        .request('task', task.request, { transfer: task.transfer, onProgress: task.onProgress })
+        .promise.then(task.resolve, task.reject)
+        .finally(() => this.pump());
     }
   }
 
   cancelAll(): void {
-    const pending = [...this.queue, ...[...this.busy.values()].map((b) => b.task)];
+    const queued = this.queue;
     this.queue = [];
-    for (const w of [...this.all]) this.retire(w);
-    for (const t of pending) t.reject(new CancelledError());
+    for (const c of this.clients) c.terminate();
+    for (const t of queued) t.reject(new CancelledError());
   }
 }
