@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { gtzan, loadFile, openFresh, screenshotCell, sharedMissing } from './helpers';
+import { gtzan, openFresh, screenshotCell, sharedMissing } from './helpers';
 
 const reason = sharedMissing('GenreClassData_30s.txt');
 

@@ -5,7 +5,7 @@
 import { LabError, toErrorInfo } from '../core/errors';
 import type { EvaluationResult } from '../core/eval/metrics';
 import { kindLabel, neuralKind } from '../core/models/registry';
-import { addCompareEntry, setRun, splitChoice, type CompareEntry, type TrainParams, type TrainingState } from '../state/lab';
+import { addCompareEntry, splitChoice, type CompareEntry, type TrainParams, type TrainingState } from '../state/lab';
 import type { SavedModel } from '../core/models/saved';
 import { newModelId, putModel } from '../state/models';
 import { loadCellValue, saveCellValue } from '../state/persist';

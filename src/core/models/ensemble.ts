@@ -9,7 +9,6 @@ import type { Dataset } from '../data/dataset';
 import { resolveSplit, type Split } from '../data/split';
 import { evaluatePredictions, type EvaluationResult } from '../eval/metrics';
 import { trainClassifier, type ClassifierOptions, type TrainedClassifier } from './classifier';
-import type { TrainResult } from './train';
 
 /**
  * Majority vote over members' hard predictions (each `Int32Array` of length n). Ties go to the
@@ -76,7 +75,7 @@ export interface MemberSummary {
   meanEpochMs: number;
   epochsRun: number;
   cancelled: boolean;
-  /** See {@link TrainResult.cancelledIn}. */
+  /** See `TrainResult.cancelledIn` (the training loop's result). */
   cancelledIn?: string;
 }
 

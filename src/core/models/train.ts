@@ -301,7 +301,8 @@ const nextTick: () => Promise<void> = (() => {
   if (typeof MessageChannel === 'undefined') return () => new Promise<void>((resolve) => setTimeout(resolve, 0));
   const channel = new MessageChannel();
   const waiting: (() => void)[] = [];
-  channel.port1.onmessage = () => waiting.shift()?.();
+  // Typed structurally: Node's lib types have no DOM MessagePort, and core type-checks without the DOM.
+  (channel.port1 as unknown as { onmessage: (() => void) | null }).onmessage = () => waiting.shift()?.();
   return () =>
     new Promise<void>((resolve) => {
       waiting.push(resolve);
