@@ -9,7 +9,11 @@ import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractRecipe, KAGGLE_FEATURE_NAMES, NTNU_FEATURE_NAMES } from '../core/features/recipes';
 import type { RecipeId } from '../core/features/spec';
+import { getColumn, type Dataset } from '../core/data/dataset';
+import { fitKnn, rowsExceptTracks } from '../core/models/classifiers';
+import { buildClassifyInputs, summarizePrediction } from '../core/models/classifyAudio';
 import { readAudioFile } from './audioFiles';
+import { loadTableFile } from './loadTable';
 import { fixturesDir, gtzanDir } from './paths';
 
 /** A published table as rows keyed by their first key column. */
@@ -21,46 +25,35 @@ export interface RefTable {
   spread: Map<string, number>;
 }
 
-function parseTable(path: string, sep: string, keyCol: string): RefTable {
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l.trim().length > 0);
-  const header = (lines[0] as string).split(sep);
-  const ki = header.indexOf(keyCol);
+/** A published table read by the lab's own parser (core/data/parse), rows keyed by their row key. */
+function parseTable(path: string): RefTable & { dataset: Dataset } {
+  const dataset = loadTableFile(path);
+  const d = dataset.featureNames.length;
   const rows = new Map<string, number[][]>();
-  const sums = new Float64Array(header.length);
-  const sq = new Float64Array(header.length);
-  let n = 0;
-  for (const line of lines.slice(1)) {
-    const cells = line.split(sep);
-    const nums = cells.map((c) => Number(c));
-    const key = cells[ki] as string;
+  for (let r = 0; r < dataset.nRows; r++) {
+    const key = dataset.rowKeys[r] as string;
     const list = rows.get(key) ?? [];
-    list.push(nums);
+    list.push(Array.from(dataset.values.subarray(r * d, (r + 1) * d)));
     rows.set(key, list);
-    n++;
-    nums.forEach((v, i) => {
-      if (Number.isFinite(v)) {
-        sums[i] = (sums[i] as number) + v;
-        sq[i] = (sq[i] as number) + v * v;
-      }
-    });
   }
   const spread = new Map<string, number>();
-  header.forEach((h, i) => {
-    const m = (sums[i] as number) / n;
-    spread.set(h, Math.sqrt(Math.max(0, (sq[i] as number) / n - m * m)));
+  dataset.featureNames.forEach((h, c) => {
+    const col = getColumn(dataset, c);
+    const m = col.reduce((a, b) => a + b, 0) / col.length;
+    spread.set(h, Math.sqrt(col.reduce((a, b) => a + (b - m) ** 2, 0) / col.length));
   });
-  return { header, rows, spread };
+  return { header: dataset.featureNames, rows, spread, dataset };
 }
 
-let cache: Record<string, RefTable> = {};
+let cache: Record<string, RefTable & { dataset: Dataset }> = {};
 /** Load (cached) one of the published tables. */
-export function loadTable(which: 'kaggle30' | 'kaggle3' | 'ntnu30' | 'ntnu10'): RefTable {
+export function loadTable(which: 'kaggle30' | 'kaggle3' | 'ntnu30' | 'ntnu10'): RefTable & { dataset: Dataset } {
   const hit = cache[which];
   if (hit) return hit;
   const t =
-    which === 'kaggle30' ? parseTable(join(gtzanDir, 'features_30_sec.csv'), ',', 'filename')
-      : which === 'kaggle3' ? parseTable(join(gtzanDir, 'features_3_sec_classical_jazz_rock.csv'), ',', 'filename')
-        : parseTable(join(gtzanDir, which === 'ntnu30' ? 'GenreClassData_30s.txt' : 'GenreClassData_10s.txt'), '\t', 'File');
+    which === 'kaggle30' ? parseTable(join(gtzanDir, 'features_30_sec.csv'))
+      : which === 'kaggle3' ? parseTable(join(gtzanDir, 'features_3_sec_classical_jazz_rock.csv'))
+        : parseTable(join(gtzanDir, which === 'ntnu30' ? 'GenreClassData_30s.txt' : 'GenreClassData_10s.txt'));
   cache = { ...cache, [which]: t };
   return t;
 }
@@ -332,42 +325,14 @@ export async function meydaComparison(path: string): Promise<MeydaComparison[]> 
   return compareMeydaToLibrosa(audio.samples);
 }
 
-/** Kaggle 30 s rows of the published table as a k-NN training set (feature matrix + labels). */
-export function kaggle30Training(): { keys: string[]; labels: string[]; x: Float64Array[] } {
-  const t = loadTable('kaggle30');
-  const keys: string[] = [];
-  const labels: string[] = [];
-  const x: Float64Array[] = [];
-  const cols = KAGGLE_FEATURE_NAMES.map((n) => t.header.indexOf(n));
-  for (const [key, rows] of t.rows) {
-    const r = rows[0] as number[];
-    keys.push(key);
-    labels.push(key.split('.')[0] as string);
-    x.push(Float64Array.from(cols, (c) => r[c] as number));
-  }
-  return { keys, labels, x };
-}
-
 /**
- * k-NN (k = 5, weights 1/distance, z-scored with the training rows' mean/std) trained on
- * `train` minus the row keyed `excludeKey`; returns the predicted label of `query`.
+ * The genre the lab's k-NN (k = 5, distance weights, z-scored with the training rows — the k-NN
+ * cell's and `lab classify`'s model) gives `features` (one row, in the table's feature order),
+ * trained on the Kaggle 30 s table without the clip's own track.
  */
-export function knnPredict(train: { keys: string[]; labels: string[]; x: Float64Array[] }, query: Float64Array, excludeKey?: string, k = 5): string {
-  const d = query.length;
-  const idx = train.keys.map((_, i) => i).filter((i) => train.keys[i] !== excludeKey);
-  const mean = new Float64Array(d);
-  const std = new Float64Array(d);
-  for (const i of idx) for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + ((train.x[i] as Float64Array)[j] as number) / idx.length;
-  for (const i of idx) for (let j = 0; j < d; j++) std[j] = (std[j] as number) + (((train.x[i] as Float64Array)[j] as number) - (mean[j] as number)) ** 2 / idx.length;
-  for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j] as number) || 1;
-  const z = (v: Float64Array, j: number): number => ((v[j] as number) - (mean[j] as number)) / (std[j] as number);
-  const dist = idx.map((i) => {
-    let s = 0;
-    for (let j = 0; j < d; j++) s += (z(train.x[i] as Float64Array, j) - z(query, j)) ** 2;
-    return { i, dist: Math.sqrt(s) };
-  });
-  dist.sort((a, b) => a.dist - b.dist);
-  const votes = new Map<string, number>();
-  for (const { i, dist: dd } of dist.slice(0, k)) votes.set(train.labels[i] as string, (votes.get(train.labels[i] as string) ?? 0) + 1 / (dd + 1e-12));
-  return [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? '';
+export async function knnGenreWithoutTrack(trackId: string, features: Float64Array): Promise<string> {
+  const ds = loadTable('kaggle30').dataset;
+  const knn = fitKnn(ds, rowsExceptTracks(ds, new Set([trackId])), { k: 5, weights: 'distance' });
+  const inputs = buildClassifyInputs(knn.spec, { featureNames: ds.featureNames, rows: [features] });
+  return summarizePrediction(knn.spec.genres, inputs.units, await knn.predict(inputs)).voteGenre;
 }

@@ -10,7 +10,7 @@ import { emit, type CliCommand } from '../command';
 import { LabError } from '../../core/errors';
 import { KAGGLE_FEATURE_NAMES } from '../../core/features/recipes';
 import {
-  fixtureParity, frameParity, kaggle30Training, knnPredict, listRealClips, loadTable, meydaComparison, realClipParity, type RecipeParity,
+  fixtureParity, frameParity, knnGenreWithoutTrack, listRealClips, loadTable, meydaComparison, realClipParity, type RecipeParity,
 } from '../../node/parity';
 import { gtzanDir, skipReason } from '../../node/paths';
 
@@ -42,7 +42,6 @@ async function run(args: ParsedArgs): Promise<void> {
     real.push(await realClipParity(r, clips));
   }
   // k-NN agreement: prediction from our kaggle30 features vs from the clip's own table row
-  const train = kaggle30Training();
   const table = loadTable('kaggle30');
   const k30 = real[0]?.extracted ?? new Map<string, Float64Array[]>();
   let agree = 0;
@@ -51,9 +50,11 @@ async function run(args: ParsedArgs): Promise<void> {
     const key = `${id}.au`;
     const row = table.rows.get(key)?.[0];
     if (!row || !segs[0]) continue;
-    const tableX = Float64Array.from(KAGGLE_FEATURE_NAMES, (n) => row[table.header.indexOf(n)] as number);
-    const fromTable = knnPredict(train, tableX, key);
-    const fromAudio = knnPredict(train, segs[0], key);
+    // Both rows in the table's column order (our kaggle30 recipe emits KAGGLE_FEATURE_NAMES).
+    const tableX = Float64Array.from(row);
+    const audioX = Float64Array.from(table.header, (n) => segs[0]![KAGGLE_FEATURE_NAMES.indexOf(n)] as number);
+    const fromTable = await knnGenreWithoutTrack(id, tableX);
+    const fromAudio = await knnGenreWithoutTrack(id, audioX);
     if (fromTable === fromAudio) agree++;
     knnRows.push({ id, fromTable, fromAudio });
   }
