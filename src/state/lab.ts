@@ -11,6 +11,7 @@ import type { ErrorInfo } from '../core/errors';
 import type { JobResult } from '../core/jobs';
 import { MODEL_KINDS, type NeuralKindId } from '../core/models/registry';
 import type { KnnWeights } from '../core/models/knn';
+import type { ModelSummary } from './models';
 
 export type CellKey = 'knn' | 'logistic' | 'histograms' | 'correlation' | 'pca' | 'importance' | 'search' | 'mrmr';
 
@@ -157,7 +158,7 @@ export interface LabState {
   /** Building a dataset from audio files (Data cell). */
   audioImport?: AudioImportState;
   /** Saved neural models (summaries; weights stay in IndexedDB). */
-  models: import('./models').ModelSummary[];
+  models: ModelSummary[];
   /** Finished runs for the Compare cell (saved across reloads). */
   compare: CompareEntry[];
   /** The training run in progress or last finished (not saved). */

@@ -1,22 +1,13 @@
 /**
- * Saved neural models, kept in IndexedDB so the list survives reload. An entry is one trained run:
- * a single model or an ensemble (its members vote by mean probability). Entries hold weights, so
- * the store keeps only light summaries (`ModelSummary`) and the full entry is read when needed.
+ * The saved-models slice: light summaries of the models kept in IndexedDB (src/storage/models),
+ * so the list survives reload without holding weights in the store. The full entry is read when
+ * needed (Classify, export).
  */
-import { createStore as createIdbStore, del, entries, get, set } from 'idb-keyval';
-import { validateMetadata, type SavedModel } from '../core/models/saved';
+import type { StoreApi } from 'zustand/vanilla';
 import type { InputKind } from '../core/models/registry';
-import type { LabStore } from './lab';
+import { deleteModelEntry, listModelEntries, putModelEntry, type ModelEntry } from '../storage/models';
 
-export interface ModelEntry {
-  id: string;
-  /** Shown in lists: "MLP · features_30_sec.csv · 74.0 %". */
-  name: string;
-  createdAt: string;
-  datasetName: string;
-  /** One or more members (an ensemble votes by mean probability). */
-  members: SavedModel[];
-}
+export type { ModelEntry } from '../storage/models';
 
 export interface ModelSummary {
   id: string;
@@ -35,16 +26,12 @@ export interface ModelSummary {
   backend: string;
 }
 
-let idb: ReturnType<typeof createIdbStore> | undefined;
-const db = () => (idb ??= createIdbStore('genre-lab-models', 'models'));
-
-/**
- * An entry as today's lab reads it: each member's metadata checked and, when an older lab saved it
- * (format 1), migrated — so models saved before the InputSpec still list, load and classify.
- */
-export function migrateEntry(e: ModelEntry): ModelEntry {
-  return { ...e, members: e.members.map((m) => ({ ...m, metadata: validateMetadata(m.metadata) })) };
+/** The part of the lab's store this slice owns. */
+export interface ModelsSlice {
+  models: ModelSummary[];
 }
+
+type Store = StoreApi<ModelsSlice>;
 
 export function summarizeEntry(e: ModelEntry): ModelSummary {
   const m = e.members[0]!.metadata;
@@ -66,35 +53,22 @@ export function summarizeEntry(e: ModelEntry): ModelSummary {
   };
 }
 
-export async function putModel(store: LabStore, e: ModelEntry): Promise<void> {
-  await set(e.id, e, db());
+export async function putModel(store: Store, e: ModelEntry): Promise<void> {
+  await putModelEntry(e);
   const list = store.getState().models.filter((m) => m.id !== e.id);
   store.setState({ models: [summarizeEntry(e), ...list] });
 }
 
-export async function getModel(id: string): Promise<ModelEntry | undefined> {
-  const e = await get<ModelEntry>(id, db());
-  return e && migrateEntry(e);
-}
-
-export async function deleteModel(store: LabStore, id: string): Promise<void> {
-  await del(id, db());
+export async function deleteModel(store: Store, id: string): Promise<void> {
+  await deleteModelEntry(id);
   store.setState({ models: store.getState().models.filter((m) => m.id !== id) });
 }
 
-/** Read the saved models' summaries into the store (newest first). */
-export async function restoreModels(store: LabStore): Promise<void> {
+/** Read the saved models' summaries into the store (newest first); entries this lab cannot read are left out. */
+export async function restoreModels(store: Store): Promise<void> {
   try {
-    const all = await entries<string, ModelEntry>(db());
-    // An entry this lab cannot read (corrupt, or from a newer lab) is left out of the list, not fatal.
-    const list = all.flatMap(([, e]) => {
-      try {
-        return [summarizeEntry(migrateEntry(e))];
-      } catch {
-        return [];
-      }
-    }).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    store.setState({ models: list });
+    const { entries } = await listModelEntries();
+    store.setState({ models: entries.map(summarizeEntry).sort((a, b) => b.createdAt.localeCompare(a.createdAt)) });
   } catch {
     store.setState({ models: [] });
   }

@@ -2,10 +2,9 @@
  * Saving the lab to IndexedDB so nothing is lost on reload: the dataset (through
  * storage/datasets, which the parse worker uses too) and the cells' parameters and last results.
  */
-import { del, get, set } from 'idb-keyval';
 import type { Dataset } from '../core/data/dataset';
 import { loadDataset, saveDataset as storeDataset } from '../storage/datasets';
-import { labDb as db } from '../storage/db';
+import { loadCells, saveCells } from '../storage/cells';
 import { adaptParams, persistedPart, type LabState, type LabStore } from './lab';
 
 /** Id of the dataset last written to IndexedDB (by this thread or by the parse worker). */
@@ -22,20 +21,10 @@ export async function saveDataset(ds: Dataset | undefined): Promise<void> {
   savedDatasetId = ds?.id;
 }
 
-/** A cell's own saved value (e.g. the Classify cell's file and results), in the lab's database. */
-export async function saveCellValue(key: string, value: unknown): Promise<void> {
-  if (value === undefined) await del(`cell:${key}`, db());
-  else await set(`cell:${key}`, value, db());
-}
-
-export async function loadCellValue<T>(key: string): Promise<T | undefined> {
-  return get<T>(`cell:${key}`, db());
-}
-
 /** Read what was saved and put it in the store. */
 export async function restoreLab(store: LabStore): Promise<void> {
   try {
-    const [ds, cells] = await Promise.all([loadDataset(), get<Pick<LabState, 'params' | 'runs' | 'compare'>>('cells', db())]);
+    const [ds, cells] = await Promise.all([loadDataset(), loadCells<Pick<LabState, 'params' | 'runs' | 'compare'>>()]);
     const s = store.getState();
     if (s.dataset) return store.setState({ restored: true }); // something loaded meanwhile wins
     if (ds) {
@@ -69,7 +58,7 @@ export function startPersisting(store: LabStore): () => void {
     // saved while training, whose progress changes the store every 100 ms.)
     timer ??= setTimeout(() => {
       timer = undefined;
-      void set('cells', persistedPart(store.getState()), db());
+      void saveCells(persistedPart(store.getState()));
     }, 250);
   });
 }

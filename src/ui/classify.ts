@@ -24,8 +24,8 @@ import {
 } from '../core/models/classifyAudio';
 import { ensembleClassifier, fitKnn, rowsExceptTracks, type Classifier } from '../core/models/classifiers';
 import type { InputKind } from '../core/models/registry';
-import { getModel, type ModelEntry } from '../state/models';
-import { loadCellValue, saveCellValue } from '../state/persist';
+import { loadCellValue, saveCellValue } from '../storage/cells';
+import { getModelEntry, type ModelEntry } from '../storage/models';
 import { predictInWorker } from '../workers/trainClient';
 import { decodeForDisplay, extractFileFeatures } from './audioImport';
 import { labStore } from './store';
@@ -209,7 +209,7 @@ async function classifyDecoded(gen: number, file: File, bytes: ArrayBuffer, trac
     set(gen, { modelCount: summaries.length });
     const entries: { entry: ModelEntry; model: Classifier; spec?: RecipeId; error?: ErrorInfo }[] = [];
     for (const s of summaries) {
-      const entry = await getModel(s.id);
+      const entry = await getModelEntry(s.id);
       if (!entry || entry.members.length === 0) continue;
       const model = savedModelClassifier(entry);
       try {

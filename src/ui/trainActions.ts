@@ -8,7 +8,7 @@ import { kindLabel, neuralKind } from '../core/models/registry';
 import { addCompareEntry, splitChoice, type CompareEntry, type TrainParams, type TrainingState } from '../state/lab';
 import type { SavedModel } from '../core/models/saved';
 import { newModelId, putModel } from '../state/models';
-import { loadCellValue, saveCellValue } from '../state/persist';
+import { loadCellValue, saveCellValue } from '../storage/cells';
 import { crossValidateInWorker, onBackendChosen, requestBackend, trainInWorker } from '../workers/trainClient';
 import type { EpochMetrics } from '../core/models/train';
 import { runCell, setClassicRunListener } from './actions';

@@ -3,7 +3,8 @@ import type { ErrorInfo } from '../../core/errors';
 import { checkEnsembleMembers, exportModelFiles, groupModelFiles, importModelFiles } from '../../core/models/saved';
 import { toErrorInfo } from '../../core/errors';
 import { kindLabel } from '../../core/models/registry';
-import { deleteModel, getModel, newModelId, putModel } from '../../state/models';
+import { deleteModel, newModelId, putModel } from '../../state/models';
+import { getModelEntry } from '../../storage/models';
 import { ErrorBox } from '../Cell';
 import { pct } from '../ResultView';
 import { labStore, useLab } from '../store';
@@ -24,7 +25,7 @@ export function SavedModels() {
   const input = useRef<HTMLInputElement>(null);
 
   const onExport = async (id: string) => {
-    const e = await getModel(id);
+    const e = await getModelEntry(id);
     if (!e) return;
     const base = e.name.split(' · ')[0]!.replace(/[^\w]+/g, '-').toLowerCase();
     e.members.forEach((m, i) => {
