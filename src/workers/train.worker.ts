@@ -10,10 +10,9 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { Dataset } from '../core/data/dataset';
 import { toErrorInfo } from '../core/errors';
-import { DEFAULT_DISTILL_WEIGHT } from '../core/models/defaults';
-import { neuralKind } from '../core/models/registry';
 import { crossValidateClassifier } from '../core/models/crossValidate';
 import { trainEnsemble } from '../core/models/ensemble';
+import { resolveTrainingSettings } from '../core/models/settings';
 import { loadSavedModel, serializeClassifier, type LoadedModel, type SavedModel } from '../core/models/saved';
 import { chooseBackend, type BackendChoice, type BackendName } from '../core/models/tfBackend';
 import { predictProbabilities, type TrainProgress } from '../core/models/train';
@@ -114,7 +113,7 @@ self.onmessage = async (ev: MessageEvent<TrainRequest>) => {
     let member = 0;
     const saved: SavedModel[] = [];
     const throttle = progressThrottle();
-    const settings = trainingSettings(m.options);
+    const settings = resolveTrainingSettings(m.options);
     const result = await trainEnsemble(ds, {
       ...m.options,
       // Members are serialised in onMember, then disposed by trainEnsemble.
@@ -130,7 +129,7 @@ self.onmessage = async (ev: MessageEvent<TrainRequest>) => {
         everyMs: CHECKPOINT_EVERY_MS,
         save: async (i, c) => {
           const s = await serializeClassifier(c, { backend: choice.name, training: { ...settings, stoppedAtEpoch: c.train.weightsFromEpoch } });
-          post({ type: 'checkpoint', runId: m.runId, member: i, epoch: c.train.weightsFromEpoch, epochs: Number(settings['epochs']), saved: s, teacherOf: c.teacherOf });
+          post({ type: 'checkpoint', runId: m.runId, member: i, epoch: c.train.weightsFromEpoch, epochs: settings.epochs, saved: s, teacherOf: c.teacherOf });
         },
       },
       onMember: async (i, summary, c) => {
@@ -161,30 +160,5 @@ function progressThrottle(): (p: TrainProgress) => boolean {
     if (now - last < 100 && p.batch < p.batchesPerEpoch) return false;
     last = now;
     return true;
-  };
-}
-
-/** The settings a saved model records (defaults filled in), for the model list and exports. */
-function trainingSettings(o: {
-  kind: string;
-  epochs?: number;
-  learningRate?: number;
-  batchSize?: number;
-  dropout?: number;
-  labelSmoothing?: number;
-  mixup?: number;
-  schedule?: string;
-  distill?: { teachers: number; weight?: number };
-}): Record<string, number | string> {
-  const d = neuralKind(o.kind).defaults;
-  return {
-    ...(o.distill ? { distillTeachers: o.distill.teachers, distillWeight: o.distill.weight ?? DEFAULT_DISTILL_WEIGHT } : {}),
-    epochs: o.epochs ?? d.epochs,
-    learningRate: o.learningRate ?? d.learningRate,
-    batchSize: o.batchSize ?? d.batchSize,
-    dropout: o.dropout ?? d.dropout,
-    labelSmoothing: o.labelSmoothing ?? d.labelSmoothing,
-    mixup: o.mixup ?? d.mixup,
-    schedule: o.schedule ?? d.schedule,
   };
 }
