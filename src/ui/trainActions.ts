@@ -10,7 +10,7 @@ import type { SavedModel } from '../core/models/saved';
 import { newModelId, putModel } from '../state/models';
 import { loadCellValue, saveCellValue } from '../state/persist';
 import { crossValidateInWorker, onBackendChosen, requestBackend, trainInWorker } from '../workers/trainClient';
-import type { EpochMetrics } from '../core/models/train';
+import type { EpochMetrics } from '../core/models/loop';
 import { runCell, setClassicRunListener } from './actions';
 import { labStore } from './store';
 

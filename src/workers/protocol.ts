@@ -72,8 +72,8 @@ export type TrainRequest =
 
 export type TrainResponse =
   | { type: 'backend'; choice: import('../core/models/tfBackend').BackendChoice }
-  | { type: 'epoch'; runId: number; member: number; metrics: import('../core/models/train').EpochMetrics }
-  | { type: 'progress'; runId: number; member: number; progress: import('../core/models/train').TrainProgress }
+  | { type: 'epoch'; runId: number; member: number; metrics: import('../core/models/loop').EpochMetrics }
+  | { type: 'progress'; runId: number; member: number; progress: import('../core/models/loop').TrainProgress }
   | { type: 'member'; runId: number; summary: import('../core/models/ensemble').MemberSummary; saved: import('../core/models/saved').SavedModel }
   /** The best weights so far of the member in training (0-based `member`), tested and serialised. */
   | { type: 'checkpoint'; runId: number; member: number; epoch: number; epochs: number; saved: import('../core/models/saved').SavedModel; /** "teacher 2 of 4" while a distilled model's teachers train. */ teacherOf?: string }

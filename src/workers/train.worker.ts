@@ -15,7 +15,8 @@ import { trainEnsemble } from '../core/models/ensemble';
 import { resolveTrainingSettings } from '../core/models/settings';
 import { loadSavedModel, serializeClassifier, type LoadedModel, type SavedModel } from '../core/models/saved';
 import { chooseBackend, type BackendChoice, type BackendName } from '../core/models/tfBackend';
-import { predictProbabilities, type TrainProgress } from '../core/models/train';
+import { predictProbabilities } from '../core/models/predict';
+import type { TrainProgress } from '../core/models/loop';
 import type { TrainRequest, TrainResponse } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;

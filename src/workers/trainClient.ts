@@ -8,7 +8,7 @@ import type { CrossValidationResult, CrossValidationRun } from '../core/models/c
 import type { EnsembleResult, MemberSummary } from '../core/models/ensemble';
 import type { SavedModel } from '../core/models/saved';
 import type { BackendChoice, BackendName } from '../core/models/tfBackend';
-import type { EpochMetrics, TrainProgress } from '../core/models/train';
+import type { EpochMetrics, TrainProgress } from '../core/models/loop';
 import type { TrainRequest, TrainResponse } from './protocol';
 
 let worker: Worker | undefined;

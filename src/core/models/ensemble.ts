@@ -9,7 +9,7 @@ import type { Dataset } from '../data/dataset';
 import { resolveSplit, type Split } from '../data/split';
 import { evaluatePredictions, type EvaluationResult } from '../eval/metrics';
 import { trainClassifier, type ClassifierOptions, type TrainedClassifier } from './classifier';
-import type { TrainResult } from './train';
+import type { TrainResult } from './loop';
 
 /**
  * Majority vote over members' hard predictions (each `Int32Array` of length n). Ties go to the

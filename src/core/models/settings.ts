@@ -21,17 +21,10 @@ export interface TrainingSettingsOptions {
 }
 
 /**
- * The record saved with a model; the distillation keys only when it was distilled. (A type
- * literal, not an interface, so it fits ModelMetadata's `training` record.)
+ * The record saved with a model: the kind's defaults' fields, plus the distillation keys only when
+ * it was distilled. (A mapped type, not an interface, so it fits ModelMetadata's `training` record.)
  */
-export type TrainingSettings = {
-  epochs: number;
-  learningRate: number;
-  batchSize: number;
-  dropout: number;
-  labelSmoothing: number;
-  mixup: number;
-  schedule: ModelDefaults['schedule'];
+export type TrainingSettings = { [K in keyof ModelDefaults]: ModelDefaults[K] } & {
   distillTeachers?: number;
   distillWeight?: number;
 };
