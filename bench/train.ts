@@ -9,13 +9,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { resolveSplit } from '../src/core/data/split';
-import { buildInputs } from '../src/core/models/classifier';
+import { buildInputs } from '../src/core/models/inputs';
 import { zscoreScaler, type InputSpec } from '../src/core/models/inputSpec';
 import { fitStandardizer } from '../src/core/data/scale';
 import { selectMatrix } from '../src/core/data/dataset';
 import { gruFused, gruLast, lstmFused, lstmLast, matMulFast } from '../src/core/models/network';
 import { buildSequenceModel, type SequenceKind } from '../src/core/models/sequence';
-import { trainNetwork, type TensorData } from '../src/core/models/train';
+import type { TensorData } from '../src/core/models/batches';
+import { trainNetwork } from '../src/core/models/loop';
 import { loadTableFile } from '../src/node/loadTable';
 import { sharedPath } from '../src/node/paths';
 import { initNodeBackend } from '../src/node/tfNode';

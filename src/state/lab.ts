@@ -127,8 +127,8 @@ export interface TrainingState {
   members: number;
   member: number;
   /** Epoch metrics per member, for the live curves. */
-  epochs: import('../core/models/train').EpochMetrics[][];
-  progress?: import('../core/models/train').TrainProgress;
+  epochs: import('../core/models/loop').EpochMetrics[][];
+  progress?: import('../core/models/loop').TrainProgress;
   summaries: import('../core/models/ensemble').MemberSummary[];
   /** The latest checkpoint of the member in training (kept if the page reloads). */
   checkpoint?: { member: number; epoch: number };

@@ -4,13 +4,13 @@
  */
 import { LabError, toErrorInfo } from '../core/errors';
 import type { EvaluationResult } from '../core/eval/metrics';
-import { kindLabel, neuralKind } from '../core/models/registry';
+import { kindLabel } from '../core/models/registry';
 import { addCompareEntry, splitChoice, type CompareEntry, type TrainParams, type TrainingState } from '../state/lab';
 import type { SavedModel } from '../core/models/saved';
 import { newModelId, putModel } from '../state/models';
 import { loadCellValue, saveCellValue } from '../storage/cells';
 import { crossValidateInWorker, onBackendChosen, requestBackend, trainInWorker } from '../workers/trainClient';
-import type { EpochMetrics } from '../core/models/train';
+import type { EpochMetrics } from '../core/models/loop';
 import { runCell, setClassicRunListener } from './actions';
 import { labStore } from './store';
 
@@ -168,16 +168,18 @@ export async function startTraining(): Promise<void> {
   }
 }
 
-/** The Train cell's settings as core classifier options (shared by training and cross-validation). */
+/**
+ * The Train cell's settings as core classifier options (shared by training and cross-validation).
+ * Settings left out take the kind's defaults in core (resolveTrainingSettings), not here.
+ */
 function classifierOptions(p: TrainParams, features: string[]) {
-  const d = neuralKind(p.kind).defaults;
   return {
     kind: p.kind,
     seed: p.seed,
     features,
     steps: p.steps > 0 ? p.steps : undefined,
     split: splitChoice(p.split, p.seed),
-    epochs: p.epochs > 0 ? p.epochs : d.epochs,
+    epochs: p.epochs > 0 ? p.epochs : undefined,
     batchSize: p.batchSize,
     learningRate: p.learningRate,
     dropout: p.dropout,

@@ -10,7 +10,7 @@ import type { CrossValidationOptions, CrossValidationResult, CrossValidationRun 
 import type { EnsembleOptions, EnsembleResult, MemberSummary } from '../core/models/ensemble';
 import type { SavedModel } from '../core/models/saved';
 import type { BackendChoice, BackendName } from '../core/models/tfBackend';
-import type { EpochMetrics, TrainProgress } from '../core/models/train';
+import type { EpochMetrics, TrainProgress } from '../core/models/loop';
 import type { Endpoint } from './wire';
 import type { TaskApi } from './workerPool';
 

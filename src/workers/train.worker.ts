@@ -8,13 +8,12 @@
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { DEFAULT_DISTILL_WEIGHT } from '../core/models/defaults';
-import { neuralKind } from '../core/models/registry';
 import { crossValidateClassifier } from '../core/models/crossValidate';
 import { trainEnsemble } from '../core/models/ensemble';
 import { loadSavedModel, serializeClassifier, type LoadedModel, type SavedModel } from '../core/models/saved';
 import { chooseBackend, type BackendChoice, type BackendName } from '../core/models/tfBackend';
-import { predictProbabilities } from '../core/models/train';
+import { predictProbabilities } from '../core/models/predict';
+import { resolveTrainingSettings } from '../core/models/settings';
 import type { TrainApi, TrainNotice } from './protocol';
 import { serve } from './serve';
 import { withTransfer } from './wire';
@@ -85,7 +84,7 @@ const server = serve<TrainApi, TrainNotice>({
     const choice = await ensureBackend(m.backend);
     let member = 0;
     const saved: SavedModel[] = [];
-    const settings = trainingSettings(m.options);
+    const settings = resolveTrainingSettings(m.options);
     const result = await trainEnsemble(ds, {
       ...m.options,
       // Members are serialised in onMember, then disposed by trainEnsemble.
@@ -101,7 +100,7 @@ const server = serve<TrainApi, TrainNotice>({
         everyMs: CHECKPOINT_EVERY_MS,
         save: async (i, c) => {
           const s = await serializeClassifier(c, { backend: choice.name, training: { ...settings, stoppedAtEpoch: c.train.weightsFromEpoch } });
-          ctx.event({ type: 'checkpoint', member: i, epoch: c.train.weightsFromEpoch, epochs: Number(settings['epochs']), saved: s, teacherOf: c.teacherOf });
+          ctx.event({ type: 'checkpoint', member: i, epoch: c.train.weightsFromEpoch, epochs: settings.epochs, saved: s, teacherOf: c.teacherOf });
         },
       },
       onMember: async (i, summary, c) => {
@@ -116,28 +115,3 @@ const server = serve<TrainApi, TrainNotice>({
     return { result: plain, saved, backend: choice.name };
   },
 });
-
-/** The settings a saved model records (defaults filled in), for the model list and exports. */
-function trainingSettings(o: {
-  kind: string;
-  epochs?: number;
-  learningRate?: number;
-  batchSize?: number;
-  dropout?: number;
-  labelSmoothing?: number;
-  mixup?: number;
-  schedule?: string;
-  distill?: { teachers: number; weight?: number };
-}): Record<string, number | string> {
-  const d = neuralKind(o.kind).defaults;
-  return {
-    ...(o.distill ? { distillTeachers: o.distill.teachers, distillWeight: o.distill.weight ?? DEFAULT_DISTILL_WEIGHT } : {}),
-    epochs: o.epochs ?? d.epochs,
-    learningRate: o.learningRate ?? d.learningRate,
-    batchSize: o.batchSize ?? d.batchSize,
-    dropout: o.dropout ?? d.dropout,
-    labelSmoothing: o.labelSmoothing ?? d.labelSmoothing,
-    mixup: o.mixup ?? d.mixup,
-    schedule: o.schedule ?? d.schedule,
-  };
-}

@@ -9,7 +9,7 @@ import type { CrossValidationResult, CrossValidationRun } from '../core/models/c
 import type { MemberSummary } from '../core/models/ensemble';
 import type { SavedModel } from '../core/models/saved';
 import type { BackendChoice, BackendName } from '../core/models/tfBackend';
-import type { EpochMetrics, TrainProgress } from '../core/models/train';
+import type { EpochMetrics, TrainProgress } from '../core/models/loop';
 import type { CrossValidateOptions, TrainApi, TrainNotice, TrainOptions, TrainOutcome } from './protocol';
 import { WorkerClient, type RunningJob } from './transport';
 

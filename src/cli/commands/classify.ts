@@ -17,7 +17,7 @@ import { trainClassifier } from '../../core/models/classifier';
 import { networkClassifier, type Classifier } from '../../core/models/classifiers';
 import { buildClassifyInputs, recipeForModel, summarizePrediction, tableRowsOfTrack } from '../../core/models/classifyAudio';
 import { fitClassifier, isModelKind, modelKind, modelKinds, neuralKind, type ModelKindId } from '../../core/models/registry';
-import { predictProbabilities } from '../../core/models/train';
+import { predictProbabilities } from '../../core/models/predict';
 import { readAudioFile } from '../../node/audioFiles';
 import { loadTableFile } from '../../node/loadTable';
 import { initNodeBackend } from '../../node/tfNode';

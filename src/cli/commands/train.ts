@@ -11,6 +11,7 @@ import { DEFAULT_DISTILL_WEIGHT } from '../../core/models/defaults';
 import { crossValidateClassifier } from '../../core/models/crossValidate';
 import { trainEnsemble } from '../../core/models/ensemble';
 import { exportModelFiles, serializeClassifier } from '../../core/models/saved';
+import { resolveTrainingSettings } from '../../core/models/settings';
 import type { BackendName } from '../../core/models/tfBackend';
 import { loadTableFile } from '../../node/loadTable';
 import { initNodeBackend } from '../../node/tfNode';
@@ -103,17 +104,7 @@ export const trainCommand: CliCommand = {
     if (members === 1 && savePath) {
       const c = await trainClassifier(ds, opts);
       try {
-        const training = {
-          epochs,
-          learningRate: opts.learningRate,
-          batchSize: opts.batchSize,
-          dropout: opts.dropout,
-          labelSmoothing: opts.labelSmoothing,
-          mixup: opts.mixup,
-          schedule: opts.schedule,
-          ...(opts.distill ? { distillTeachers: opts.distill.teachers, distillWeight: opts.distill.weight } : {}),
-        };
-        const saved = await serializeClassifier(c, { backend: backend.name, training });
+        const saved = await serializeClassifier(c, { backend: backend.name, training: resolveTrainingSettings(opts) });
         const files = exportModelFiles(saved);
         mkdirSync(savePath, { recursive: true });
         writeFileSync(join(savePath, 'model.json'), files['model.json']);

@@ -14,6 +14,9 @@ import { LabError } from '../errors';
 import { featureIndices, groupByTrack, type Dataset } from './dataset';
 import type { Standardizer } from './scale';
 
+/** One track among some rows: its id, its rows in segment order, its genre (see groupByTrack). */
+export type TrackGroup = ReturnType<typeof groupByTrack>[number];
+
 export interface SequenceOptions {
   /** Steps per sequence; default {@link defaultSequenceLength}. */
   steps?: number;
@@ -23,6 +26,11 @@ export interface SequenceOptions {
   scaler?: Pick<Standardizer, 'mean' | 'std'> | { mean: readonly number[]; std: readonly number[] };
   /** What to do with tracks that have fewer segments than `steps`; default 'drop'. */
   short?: 'drop' | 'pad';
+  /**
+   * The tracks among the rows, as `groupByTrack(ds, rows)` gives them, when the caller has them
+   * already (a training run groups the dataset once); default: grouped here.
+   */
+  tracks?: readonly TrackGroup[];
 }
 
 export interface SequenceSet {
@@ -49,9 +57,9 @@ export interface SequenceSet {
  * 5 s → 6, 3 s → 10), but never more than the most common segment count per track (shorter clips,
  * such as the 6–10 s demo corpus, have fewer segments); without a recipe, that most common count.
  */
-export function defaultSequenceLength(ds: Dataset): number {
+export function defaultSequenceLength(ds: Dataset, tracks: readonly TrackGroup[] = groupByTrack(ds)): number {
   const counts = new Map<number, number>();
-  for (const t of groupByTrack(ds)) counts.set(t.rows.length, (counts.get(t.rows.length) ?? 0) + 1);
+  for (const t of tracks) counts.set(t.rows.length, (counts.get(t.rows.length) ?? 0) + 1);
   let common = 1;
   let bestCount = -1;
   for (const [len, c] of counts) if (c > bestCount || (c === bestCount && len > common)) [common, bestCount] = [len, c];
@@ -73,7 +81,8 @@ export function selectFeatureIndices(ds: Dataset, names?: readonly string[]): nu
  * Build sequences from the tracks among `rows` (all rows when absent), in first-appearance order.
  */
 export function buildSequences(ds: Dataset, rows?: ArrayLike<number>, opts: SequenceOptions = {}): SequenceSet {
-  const steps = opts.steps ?? defaultSequenceLength(ds);
+  // The default length comes from the whole table's tracks; `opts.tracks` are those among `rows`.
+  const steps = opts.steps ?? defaultSequenceLength(ds, rows ? undefined : opts.tracks);
   if (!(Number.isInteger(steps) && steps >= 1)) throw new LabError('bad-argument', `Sequence length must be a positive integer, got ${steps}`);
   const cols = selectFeatureIndices(ds, opts.features);
   const m = cols.length;
@@ -81,7 +90,7 @@ export function buildSequences(ds: Dataset, rows?: ArrayLike<number>, opts: Sequ
     throw new LabError('bad-argument', `Scaler has ${opts.scaler.mean.length} columns but ${m} features are selected.`);
   const d = ds.featureNames.length;
   const short = opts.short ?? 'drop';
-  const groups = groupByTrack(ds, rows);
+  const groups = opts.tracks ?? groupByTrack(ds, rows);
   const kept = groups.filter((g) => g.rows.length >= steps || short === 'pad');
   const x = new Float32Array(kept.length * steps * m);
   const labels = new Int32Array(kept.length);

@@ -71,11 +71,13 @@ export function voteByTrack(
   rows: ArrayLike<number>,
   predicted: ArrayLike<number>,
   probabilities?: Float32Array | Float64Array,
+  /** The tracks among `rows` when the caller has grouped them already; default: grouped here. */
+  tracks: readonly { trackId: string; rows: readonly number[]; label: number }[] = groupByTrack(ds, rows),
 ): { trackIds: string[]; yTrue: Int32Array; yPred: Int32Array } {
   const k = ds.genres.length;
   const posOf = new Map<number, number>();
   for (let i = 0; i < rows.length; i++) posOf.set(rows[i] as number, i);
-  const groups = groupByTrack(ds, rows);
+  const groups = tracks;
   const yTrue = new Int32Array(groups.length);
   const yPred = new Int32Array(groups.length);
   groups.forEach((g, ti) => {

@@ -1,24 +1,22 @@
 /**
  * Dataset → trained neural classifier → test evaluation, the path the notebook cell, the worker
- * and the CLI all take:
- * 1. split by track (the table's own Train/Test when it has one);
- * 2. optional validation = a seeded, genre-stratified share of the *training tracks* (never test);
- * 3. feature subset, z-scored with statistics of the training rows only;
- * 4. samples: per segment (MLP) or per track sequence (LSTM/GRU/BiLSTM);
- * 5. train, then evaluate on test per track — segment models vote (voteByTrack).
+ * and the CLI all take. This module orchestrates; each concern has its own:
+ * inputs.ts prepares the run once (split, validation hold-out, features, scaler, samples),
+ * distill.ts trains the teachers, settings.ts fills in the kind's defaults, loop.ts trains,
+ * predict.ts tests per track (segment models vote).
  */
 import { LabError, type CancelToken } from '../errors';
-import { createRng, deriveSeed, shuffleInPlace } from '../random';
-import { groupByTrack, selectMatrix, type Dataset } from '../data/dataset';
-import { fitStandardizer } from '../data/scale';
-import { resolveSplit, type Split, type SplitChoice } from '../data/split';
-import { buildSequences, defaultSequenceLength, selectFeatureIndices } from '../data/sequences';
-import { evaluatePredictions, voteByTrack, type EvaluationResult } from '../eval/metrics';
-import { isSequenceInput, sampleShapeOf, zscoreScaler, type InputSpec } from './inputSpec';
+import { groupByTrack, type Dataset } from '../data/dataset';
+import type { Split, SplitChoice } from '../data/split';
+import { buildSequences } from '../data/sequences';
+import { isSequenceInput, sampleShapeOf, type InputSpec } from './inputSpec';
 import type { Network } from './network';
-import { recipeVersionOf } from '../features/recipes';
 import { buildNetwork, neuralKind, type NeuralKindId } from './registry';
-import { argmaxRows, predictProbabilities, trainNetwork, type EpochMetrics, type TensorData, type TrainProgress, type TrainResult } from './train';
+import { checkTeachers, trainTeachers } from './distill';
+import { buildInputs, prepareRunInputs, type RunInputs } from './inputs';
+import { trainNetwork, type EpochMetrics, type TrainProgress, type TrainResult } from './loop';
+import { argmaxRows, predictProbabilities, testOnPart, type TestResult } from './predict';
+import { resolveTrainingSettings } from './settings';
 
 export type ModelKind = NeuralKindId;
 
@@ -39,7 +37,7 @@ export interface ClassifierOptions {
   dropout?: number;
   /** Decoupled weight decay; default 0. */
   weightDecay?: number;
-  /** Label smoothing ε; default per model ({@link MODEL_DEFAULTS}). */
+  /** Label smoothing ε; default per model (the registry's defaults). */
   labelSmoothing?: number;
   /** Gaussian noise std on z-scored training inputs; default 0. */
   inputNoise?: number;
@@ -52,9 +50,9 @@ export interface ClassifierOptions {
   distill?: { teachers: number; weight?: number };
   /** Average the weights of the last k epochs (SWA); default 0. */
   averageLastEpochs?: number;
-  /** Learning-rate schedule; default per model ({@link MODEL_DEFAULTS}). */
+  /** Learning-rate schedule; default per model (the registry's defaults). */
   schedule?: 'constant' | 'cosine';
-  /** Mixup α, 0 = off; default per model ({@link MODEL_DEFAULTS}). */
+  /** Mixup α, 0 = off; default per model (the registry's defaults). */
   mixup?: number;
   /** Recurrent units (sequence models). */
   units?: number;
@@ -76,19 +74,6 @@ export interface ClassifierOptions {
 }
 
 
-export interface TestResult {
-  /** Per test track, in first-appearance order. */
-  trackIds: string[];
-  yTrue: Int32Array;
-  yPred: Int32Array;
-  /** Track probabilities, nTracks × nGenres (mean over segments for segment models). */
-  trackProbabilities: Float32Array;
-  /** Track-level evaluation (the number reported). */
-  evaluation: EvaluationResult;
-  /** Segment-level evaluation, for segment models on multi-segment tables. */
-  segmentEvaluation?: EvaluationResult;
-}
-
 export interface TrainedClassifier {
   kind: ModelKind;
   network: Network;
@@ -103,162 +88,63 @@ export interface TrainedClassifier {
   dispose(): void;
 }
 
-/** Split the tracks among `rows` into (train, validation) rows, stratified by genre, seeded. */
-export function holdOutTracks(ds: Dataset, rows: ArrayLike<number>, fraction: number, seed: number): { train: Int32Array; validation: Int32Array } {
-  if (!(fraction > 0 && fraction < 1)) throw new LabError('bad-argument', `Validation fraction must be in (0, 1), got ${fraction}`);
-  const rng = createRng(seed);
-  const byGenre: number[][][] = ds.genres.map(() => []);
-  for (const g of groupByTrack(ds, rows)) byGenre[g.label]!.push(g.rows);
-  const train: number[] = [];
-  const validation: number[] = [];
-  for (const tracks of byGenre) {
-    shuffleInPlace(tracks, rng);
-    const nVal = tracks.length >= 2 ? Math.max(1, Math.round(tracks.length * fraction)) : 0;
-    tracks.forEach((r, i) => (i < nVal ? validation : train).push(...r));
-  }
-  train.sort((a, b) => a - b);
-  validation.sort((a, b) => a - b);
-  return { train: Int32Array.from(train), validation: Int32Array.from(validation) };
-}
-
-/** Inputs for a model spec from dataset rows: segment rows or per-track sequences. */
-export function buildInputs(ds: Dataset, rows: ArrayLike<number>, spec: InputSpec, short: 'drop' | 'pad' = 'drop'): TensorData & { trackIds?: string[]; dropped: number } {
-  if (isSequenceInput(spec)) {
-    const seq = buildSequences(ds, rows, { steps: spec.steps, features: spec.featureNames, scaler: spec.scaler, short });
-    return { x: seq.x, y: seq.labels, sampleShape: [seq.steps, spec.featureNames.length], trackIds: seq.trackIds, dropped: seq.dropped.length };
-  }
-  const cols = selectFeatureIndices(ds, spec.featureNames);
-  const m = selectMatrix(ds, rows, cols);
-  const x = new Float32Array(m.length);
-  const d = cols.length;
-  for (let i = 0; i < m.length; i++) x[i] = ((m[i] as number) - (spec.scaler.mean[i % d] as number)) / (spec.scaler.std[i % d] as number);
-  const y = new Int32Array(rows.length);
-  for (let i = 0; i < rows.length; i++) y[i] = ds.labels[rows[i] as number] as number;
-  return { x, y, sampleShape: [d], dropped: 0 };
-}
-
-/** Track-level test result of a trained network on `rows`. */
-export function evaluateOnRows(ds: Dataset, rows: ArrayLike<number>, network: Network, spec: InputSpec, short: 'drop' | 'pad' = 'drop'): TestResult {
-  const k = spec.genres.length;
-  const inputs = buildInputs(ds, rows, spec, short);
-  const probs = predictProbabilities(network, inputs);
-  if (isSequenceInput(spec)) {
-    const yPred = argmaxRows(probs, k);
-    return { trackIds: inputs.trackIds ?? [], yTrue: inputs.y, yPred, trackProbabilities: probs, evaluation: evaluatePredictions(inputs.y, yPred, spec.genres) };
-  }
-  const segPred = argmaxRows(probs, k);
-  const voted = voteByTrack(ds, rows, segPred, probs);
-  // Mean segment probability per track, for ensembles' mean-probability vote.
-  const posOf = new Map<string, number>();
-  voted.trackIds.forEach((t, i) => posOf.set(t, i));
-  const trackProbabilities = new Float32Array(voted.trackIds.length * k);
-  const counts = new Float32Array(voted.trackIds.length);
-  for (let i = 0; i < rows.length; i++) {
-    const t = posOf.get(ds.trackIds[rows[i] as number] as string) as number;
-    counts[t]! += 1;
-    for (let c = 0; c < k; c++) trackProbabilities[t * k + c]! += probs[i * k + c] as number;
-  }
-  for (let t = 0; t < counts.length; t++) for (let c = 0; c < k; c++) trackProbabilities[t * k + c]! /= counts[t] as number;
-  const multi = voted.trackIds.length < rows.length;
-  return {
-    trackIds: voted.trackIds,
-    yTrue: voted.yTrue,
-    yPred: voted.yPred,
-    trackProbabilities,
-    evaluation: evaluatePredictions(voted.yTrue, voted.yPred, spec.genres),
-    segmentEvaluation: multi ? evaluatePredictions(inputs.y, segPred, spec.genres) : undefined,
-  };
-}
-
 /** Train one neural classifier on `ds` and evaluate it on the test tracks. */
 export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, split?: Split): Promise<TrainedClassifier> {
-  const kindEntry = neuralKind(opts.kind);
-  const defaults = kindEntry.defaults;
-  const sp = split ?? resolveSplit(ds, opts.split);
-  let trainRows: ArrayLike<number> = sp.train;
-  let valRows: Int32Array | undefined;
-  if (opts.validationFraction) {
-    const h = holdOutTracks(ds, sp.train, opts.validationFraction, deriveSeed(opts.seed, 2000));
-    trainRows = h.train;
-    valRows = h.validation;
-  }
-  const cols = selectFeatureIndices(ds, opts.features);
-  const featureNames = cols.map((c) => ds.featureNames[c] as string);
-  const scaler = fitStandardizer(selectMatrix(ds, trainRows, cols), cols.length);
-  const sequence = kindEntry.input === 'segment-sequences';
-  const spec: InputSpec = {
-    version: 2,
-    input: sequence ? 'segment-sequences' : 'feature-rows',
-    recipe: ds.meta.recipe ?? null,
-    recipeVersion: recipeVersionOf(ds.meta.recipe),
-    featureNames,
-    scaler: zscoreScaler(scaler),
-    genres: [...ds.genres],
-    steps: sequence ? (opts.steps ?? defaultSequenceLength(ds)) : 1,
-  };
-  const short = opts.short ?? 'drop';
-  const trainData = buildInputs(ds, trainRows, spec, short);
-  const valData = valRows ? buildInputs(ds, valRows, spec, short) : undefined;
-  if (trainData.y.length === 0)
-    throw new LabError('bad-argument', `No training samples: every track has fewer than ${spec.steps} segments. Use a shorter sequence or padding.`);
-  const teachers = opts.distill?.teachers ?? 0;
-  if (!(Number.isInteger(teachers) && teachers >= 0)) throw new LabError('bad-argument', `Teachers must be a whole number ≥ 0, got ${teachers}`);
+  const run = prepareRunInputs(ds, { ...opts, input: neuralKind(opts.kind).input }, split);
+  const teachers = checkTeachers(opts.distill?.teachers ?? 0);
   const t0 = performance.now();
+  if (teachers === 0) return trainOnInputs(ds, run, opts, t0);
   // Progress over the whole run (teachers, then the student), each part an equal share.
   const stagedEpoch = (stage: string) => opts.onEpoch && ((m: EpochMetrics) => opts.onEpoch!({ ...m, stage }));
-  const staged = (part: number, stage: string | undefined) =>
+  const staged = (part: number, stage: string) =>
     opts.onProgress &&
     ((p: TrainProgress) => {
       const fraction = (part + p.fraction) / (teachers + 1);
       const elapsedMs = performance.now() - t0;
       opts.onProgress!({ ...p, stage, fraction, elapsedMs, etaMs: fraction > 0 ? (elapsedMs / fraction) * (1 - fraction) : p.etaMs });
     });
-  if (teachers > 0) {
-    // The teachers learn from exactly the student's training rows (not its validation tracks).
-    const teacherSplit: Split = { ...sp, train: Int32Array.from(trainRows) };
-    const soft = new Float32Array(trainData.y.length * ds.genres.length);
-    for (let i = 0; i < teachers; i++) {
-      const stage = `teacher ${i + 1} of ${teachers}`;
-      const cp = opts.checkpoint;
-      const t = await trainClassifier(
-        ds,
-        {
-          ...opts,
-          seed: deriveSeed(opts.seed, 7000 + i),
-          distill: undefined,
-          // A reload while teaching keeps the teacher's best weights (marked as a teacher).
-          checkpoint: cp && { everyMs: cp.everyMs, save: (c) => cp.save({ ...c, teacherOf: stage }) },
-          validationFraction: undefined,
-          earlyStopping: undefined,
-          onEpoch: stagedEpoch(stage),
-          onProgress: staged(i, stage),
-        },
-        teacherSplit,
-      );
-      // Cancelled while teaching: the teacher in training is the best model so far.
-      if (t.train.cancelled) {
-        t.train.cancelledIn = stage;
-        t.teacherOf = stage;
-        return t;
-      }
-      try {
-        const probs = predictProbabilities(t.network, trainData);
-        for (let j = 0; j < soft.length; j++) soft[j]! += (probs[j] as number) / teachers;
-      } finally {
-        t.dispose();
-      }
-    }
-    trainData.soft = soft;
-  }
-  const dropout = opts.dropout ?? defaults.dropout;
-  const network = await buildNetwork(opts.kind, { inputShape: sampleShapeOf(spec), nClasses: ds.genres.length, units: opts.units, hidden: opts.hidden, dropout, seed: opts.seed });
-  const splitInfo = (): TrainedClassifier['split'] => ({
-    description: sp.description,
-    trainRows: trainRows.length,
-    testRows: sp.test.length,
-    validationTracks: valRows ? groupByTrack(ds, valRows).length : 0,
-    droppedTracks: trainData.dropped + (valData?.dropped ?? 0) + (sequence ? buildSequences(ds, sp.test, { steps: spec.steps, features: featureNames, short }).dropped.length : 0),
-  });
+  const cp = opts.checkpoint;
+  const taught = await trainTeachers(run, teachers, opts.seed, (t, inputs) =>
+    trainOnInputs(
+      ds,
+      inputs,
+      {
+        ...opts,
+        seed: t.seed,
+        distill: undefined,
+        // A reload while teaching keeps the teacher's best weights (marked as a teacher).
+        checkpoint: cp && { everyMs: cp.everyMs, save: (c) => cp.save({ ...c, teacherOf: t.stage }) },
+        validationFraction: undefined,
+        earlyStopping: undefined,
+        onEpoch: stagedEpoch(t.stage),
+        onProgress: staged(t.index, t.stage),
+      },
+      performance.now(),
+    ),
+  );
+  if ('cancelledTeacher' in taught) return taught.cancelledTeacher;
+  const student = await trainOnInputs(ds, run, { ...opts, onEpoch: stagedEpoch('student'), onProgress: staged(teachers, 'student') }, t0, taught.soft);
+  // The time reported covers the teachers too.
+  student.train.trainMs = performance.now() - t0;
+  return student;
+}
+
+/**
+ * Build a network of `opts.kind`, train it on prepared inputs (with teacher probabilities `soft`
+ * when distilling), checkpoint it if asked, and test it on the run's test tracks. `t0` is when
+ * the run started (checkpoints report the time since).
+ */
+async function trainOnInputs(ds: Dataset, run: RunInputs, opts: ClassifierOptions, t0: number, soft?: Float32Array): Promise<TrainedClassifier> {
+  const settings = resolveTrainingSettings(opts);
+  const { spec } = run;
+  const network = await buildNetwork(opts.kind, { inputShape: sampleShapeOf(spec), nClasses: ds.genres.length, units: opts.units, hidden: opts.hidden, dropout: settings.dropout, seed: opts.seed });
+  const split: TrainedClassifier['split'] = {
+    description: run.split.description,
+    trainRows: run.train.rows.length,
+    testRows: run.split.test.length,
+    validationTracks: run.validation?.tracks.length ?? 0,
+    droppedTracks: run.train.inputs.dropped + (run.validation?.inputs.dropped ?? 0) + run.test.inputs.dropped,
+  };
   const checkpoint = opts.checkpoint;
   const save = checkpoint
     ? (epoch: number, history: readonly EpochMetrics[]) => {
@@ -276,46 +162,34 @@ export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, spli
             trainMs: performance.now() - t0,
             meanEpochMs: done.reduce((a, h) => a + h.epochMs, 0) / done.length,
           },
-          test: evaluateOnRows(ds, sp.test, network, spec, short),
-          split: splitInfo(),
+          test: testOnPart(ds, network, spec, run.test),
+          split,
           seed: opts.seed,
           dispose: () => undefined,
         });
       }
     : undefined;
   try {
-    const train = await trainNetwork(network, trainData, {
-      epochs: opts.epochs ?? defaults.epochs,
-      batchSize: opts.batchSize ?? defaults.batchSize,
-      learningRate: opts.learningRate ?? defaults.learningRate,
+    const train = await trainNetwork(network, soft ? { ...run.train.inputs, soft } : run.train.inputs, {
+      epochs: settings.epochs,
+      batchSize: settings.batchSize,
+      learningRate: settings.learningRate,
       weightDecay: opts.weightDecay,
-      labelSmoothing: opts.labelSmoothing ?? defaults.labelSmoothing,
+      labelSmoothing: settings.labelSmoothing,
       inputNoise: opts.inputNoise,
-      distillWeight: opts.distill?.weight,
+      distillWeight: settings.distillWeight,
       averageLastEpochs: opts.averageLastEpochs,
-      schedule: opts.schedule ?? defaults.schedule,
-      mixup: opts.mixup ?? defaults.mixup,
+      schedule: settings.schedule,
+      mixup: settings.mixup,
       seed: opts.seed,
-      validation: valData,
+      validation: run.validation?.inputs,
       earlyStopping: opts.earlyStopping,
       cancel: opts.cancel,
-      onEpoch: teachers > 0 ? stagedEpoch('student') : opts.onEpoch,
+      onEpoch: opts.onEpoch,
       checkpoint: checkpoint && save && { everyMs: checkpoint.everyMs, save },
-      onProgress: teachers > 0 ? staged(teachers, 'student') : opts.onProgress,
+      onProgress: opts.onProgress,
     });
-    // The time reported covers the teachers too.
-    if (teachers > 0) train.trainMs = performance.now() - t0;
-    const test = evaluateOnRows(ds, sp.test, network, spec, short);
-    return {
-      kind: opts.kind,
-      network,
-      spec,
-      train,
-      test,
-      split: splitInfo(),
-      seed: opts.seed,
-      dispose: () => network.dispose(),
-    };
+    return { kind: opts.kind, network, spec, train, test: testOnPart(ds, network, spec, run.test), split, seed: opts.seed, dispose: () => network.dispose() };
   } catch (e) {
     network.dispose();
     throw e;

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../node/tfNode';
 import { buildSequenceModel } from './sequence';
-import { FlatAdam } from './train';
+import { FlatAdam } from './optimizer';
 
 beforeAll(async () => {
   await initNodeBackend('wasm');

@@ -3,6 +3,7 @@
  * noise, so a model can learn them quickly. Test-only helper (no tfjs).
  */
 import type { Dataset } from '../data/dataset';
+import type { TensorData } from './batches';
 import { createRng, randomNormal } from '../random';
 
 export interface SyntheticOptions {
@@ -57,4 +58,17 @@ export function makeSyntheticDataset(opts: SyntheticOptions = {}): Dataset {
     rowKeys,
     meta: { recipe: 'synthetic1', note: 'synthetic test data' },
   };
+}
+
+/** `n` samples of two classes separated along feature 0 of 4 (a tiny LCG, seeded). */
+export function makeBlobs(n: number, seed: number): TensorData {
+  const x = new Float32Array(n * 4);
+  const y = new Int32Array(n);
+  let s = seed;
+  const r = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 2;
+    for (let j = 0; j < 4; j++) x[i * 4 + j] = r() + (j === 0 ? (i % 2 ? 1.5 : -1.5) : 0);
+  }
+  return { x, y, sampleShape: [4] };
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { neuralKind, neuralKinds } from '../../core/models/registry';
 import { defaultSequenceLength } from '../../core/data/sequences';
-import type { EpochMetrics } from '../../core/models/train';
+import type { EpochMetrics } from '../../core/models/loop';
 import { setParams, type ModelKindParam } from '../../state/lab';
 import { cancelTraining, chooseBackendNow, startCrossValidation, startTraining } from '../trainActions';
 import { Cell, ErrorBox, RunBar } from '../Cell';

@@ -9,19 +9,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CancelledError, LabError, type CancelToken } from '../errors';
-import { createRng, deriveSeed, randomBeta, shuffleInPlace } from '../random';
+import { createRng, deriveSeed, shuffleInPlace } from '../random';
 import type { Network } from './network';
 import { DEFAULT_DISTILL_WEIGHT } from './defaults';
-
-/** Samples for a network: `x` is row-major n × prod(sampleShape). */
-export interface TensorData {
-  x: Float32Array;
-  y: Int32Array;
-  /** Per-sample shape, `[features]` or `[steps, features]`. */
-  sampleShape: number[];
-  /** Teacher probabilities per sample (n × classes), for distillation; see `distillWeight`. */
-  soft?: Float32Array;
-}
+import { checkData, gatherBatch, planMixup, type TensorData } from './batches';
+import { FlatAdam, learningRateAt } from './optimizer';
+import { evaluateNetwork } from './predict';
 
 export interface EpochMetrics {
   /** 1-based. */
@@ -121,63 +114,6 @@ export interface TrainResult {
   meanEpochMs: number;
 }
 
-/**
- * Adam over all variables at once (PyTorch's update: m̂/(√v̂ + ε), ε = 1e-8). tf.train.adam runs
- * ~13 small kernels per variable; concatenating the gradients into one vector makes the update
- * ~13 kernels plus a concat and a split, which matters when kernel launches dominate (wasm, small
- * models).
- */
-export class FlatAdam {
-  private readonly m: tf.Variable;
-  private readonly v: tf.Variable;
-  private readonly sizes: number[];
-  private t = 0;
-  constructor(
-    private readonly vars: tf.Variable[],
-    /** May be changed between steps (learning-rate schedules). */
-    public learningRate: number,
-    private readonly beta1 = 0.9,
-    private readonly beta2 = 0.999,
-    private readonly epsilon = 1e-8,
-  ) {
-    this.sizes = vars.map((x) => x.size);
-    const total = this.sizes.reduce((a, b) => a + b, 0);
-    // tidy disposes the zeros; variables are not tracked by tidy and keep their data.
-    this.m = tf.tidy(() => tf.variable(tf.zeros([total]), false));
-    this.v = tf.tidy(() => tf.variable(tf.zeros([total]), false));
-  }
-
-  /** One step on `loss`; returns the loss value (caller disposes). */
-  minimize(loss: () => tf.Scalar): tf.Scalar {
-    const { value, grads } = tf.variableGrads(loss, this.vars);
-    this.t++;
-    const bc1 = 1 - this.beta1 ** this.t;
-    const bc2 = 1 - this.beta2 ** this.t;
-    tf.tidy(() => {
-      const g = tf.concat(this.vars.map((x) => tf.reshape(grads[x.name] as tf.Tensor, [-1])));
-      const m = tf.add(tf.mul(this.m, this.beta1), tf.mul(g, 1 - this.beta1));
-      const v = tf.add(tf.mul(this.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
-      this.m.assign(m);
-      this.v.assign(v);
-      const step = tf.div(tf.mul(m, this.learningRate / bc1), tf.add(tf.mul(tf.sqrt(v), 1 / Math.sqrt(bc2)), this.epsilon));
-      const parts = tf.split(step, this.sizes);
-      this.vars.forEach((x, i) => x.assign(tf.sub(x, tf.reshape(parts[i] as tf.Tensor, x.shape))));
-    });
-    tf.dispose(Object.values(grads));
-    return value;
-  }
-
-  dispose(): void {
-    this.m.dispose();
-    this.v.dispose();
-  }
-}
-
-/** The learning rate for step `step` (0-based) of `total`. */
-export function learningRateAt(schedule: 'constant' | 'cosine', base: number, step: number, total: number): number {
-  return schedule === 'cosine' ? base * 0.5 * (1 + Math.cos((Math.PI * step) / total)) : base;
-}
-
 function softmaxCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar {
   return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
 }
@@ -190,96 +126,6 @@ function countCorrect(logits: ArrayLike<number>, y: Int32Array, order: number[],
     if (best === y[order[from + j] as number]) correct++;
   }
   return correct;
-}
-
-function sampleSize(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-function checkData(net: Network, data: TensorData, what: string): number {
-  const per = sampleSize(data.sampleShape);
-  const n = data.y.length;
-  if (data.sampleShape.join('×') !== net.inputShape.join('×'))
-    throw new LabError('bad-argument', `${what}: samples are ${data.sampleShape.join('×')} but the model expects ${net.inputShape.join('×')}.`);
-  if (data.x.length !== n * per) throw new LabError('bad-argument', `${what}: ${data.x.length} values for ${n} samples of ${per}.`);
-  for (let i = 0; i < n; i++) {
-    const c = data.y[i] as number;
-    if (!(c >= 0 && c < net.nClasses)) throw new LabError('bad-argument', `${what}: label ${c} outside 0..${net.nClasses - 1}.`);
-  }
-  if (n === 0) throw new LabError('bad-argument', `${what}: no samples.`);
-  return n;
-}
-
-/** Mixup of one batch: λ and, for each sample, the batch position it is blended with. */
-interface MixPlan {
-  lambda: number;
-  partner: Int32Array;
-}
-
-function gatherBatch(data: TensorData, idx: ArrayLike<number>, from: number, to: number, nClasses: number, smoothing = 0, mix?: MixPlan, distill = 0): { x: tf.Tensor; y: tf.Tensor2D } {
-  const per = sampleSize(data.sampleShape);
-  const nb = to - from;
-  const xb = new Float32Array(nb * per);
-  const yb = new Float32Array(nb * nClasses);
-  for (let j = 0; j < nb; j++) {
-    const r = idx[from + j] as number;
-    xb.set(data.x.subarray(r * per, (r + 1) * per), j * per);
-    if (smoothing > 0) yb.fill(smoothing / nClasses, j * nClasses, (j + 1) * nClasses);
-    yb[j * nClasses + (data.y[r] as number)] = 1 - smoothing + smoothing / nClasses;
-    if (data.soft && distill > 0)
-      for (let c = 0; c < nClasses; c++) yb[j * nClasses + c] = (1 - distill) * (yb[j * nClasses + c] as number) + distill * (data.soft[r * nClasses + c] as number);
-  }
-  if (!mix) return { x: tf.tensor(xb, [nb, ...data.sampleShape]), y: tf.tensor2d(yb, [nb, nClasses]) };
-  const { lambda, partner } = mix;
-  const xm = new Float32Array(nb * per);
-  const ym = new Float32Array(nb * nClasses);
-  for (let j = 0; j < nb; j++) {
-    const p = partner[j] as number;
-    for (let f = 0; f < per; f++) xm[j * per + f] = lambda * (xb[j * per + f] as number) + (1 - lambda) * (xb[p * per + f] as number);
-    for (let c = 0; c < nClasses; c++) ym[j * nClasses + c] = lambda * (yb[j * nClasses + c] as number) + (1 - lambda) * (yb[p * nClasses + c] as number);
-  }
-  return { x: tf.tensor(xm, [nb, ...data.sampleShape]), y: tf.tensor2d(ym, [nb, nClasses]) };
-}
-
-/** Class probabilities for every sample (row-major n × nClasses), in batches, no dropout. */
-export function predictProbabilities(net: Network, data: Pick<TensorData, 'x' | 'sampleShape'>, batchSize = 256): Float32Array {
-  const per = sampleSize(data.sampleShape);
-  const n = data.x.length / per;
-  const out = new Float32Array(n * net.nClasses);
-  for (let s = 0; s < n; s += batchSize) {
-    const e = Math.min(n, s + batchSize);
-    const probs = tf.tidy(() => tf.softmax(net.forward(tf.tensor(data.x.subarray(s * per, e * per), [e - s, ...data.sampleShape]), false)));
-    out.set(probs.dataSync() as Float32Array, s * net.nClasses);
-    probs.dispose();
-  }
-  return out;
-}
-
-/** Index of the largest probability per row. */
-export function argmaxRows(probs: Float32Array | Float64Array, k: number): Int32Array {
-  const n = probs.length / k;
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if ((probs[i * k + c] as number) > (probs[i * k + best] as number)) best = c;
-    out[i] = best;
-  }
-  return out;
-}
-
-/** Mean cross-entropy and accuracy of the network on `data` (no dropout). */
-export function evaluateNetwork(net: Network, data: TensorData): { loss: number; accuracy: number } {
-  const k = net.nClasses;
-  const probs = predictProbabilities(net, data);
-  let loss = 0;
-  let correct = 0;
-  const pred = argmaxRows(probs, k);
-  for (let i = 0; i < data.y.length; i++) {
-    const c = data.y[i] as number;
-    loss -= Math.log(Math.max(probs[i * k + c] as number, 1e-12));
-    if (pred[i] === c) correct++;
-  }
-  return { loss: loss / data.y.length, accuracy: correct / data.y.length };
 }
 
 function snapshot(net: Network): tf.Tensor[] {
@@ -380,11 +226,7 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
         }
         const from = b * batchSize;
         const to = Math.min(n, from + batchSize);
-        let mix: MixPlan | undefined;
-        if (mixup > 0) {
-          const partner = Int32Array.from(shuffleInPlace(Array.from({ length: to - from }, (_, j) => j), rng));
-          mix = { lambda: randomBeta(rng, mixup, mixup), partner };
-        }
+        const mix = mixup > 0 ? planMixup(rng, to - from, mixup) : undefined;
         optimizer.learningRate = learningRateAt(schedule, learningRate, batchesDone, totalBatches);
         const batch = gatherBatch(data, order, from, to, net.nClasses, smoothing, mix, data.soft ? distillWeight : 0);
         const dropoutSeed = Math.floor(rng() * 2 ** 31);
