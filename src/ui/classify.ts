@@ -25,6 +25,7 @@ import {
 } from '../core/models/classifyAudio';
 import { fitKnnClassifier, rowsExceptTracks } from '../core/models/knnClassifier';
 import type { ModelMetadata } from '../core/models/saved';
+import { withShortClipWarning, type WarnedPrediction } from '../core/models/shortClip';
 import { getModel, type ModelEntry } from '../state/models';
 import { loadCellValue, saveCellValue } from '../state/persist';
 import { predictInWorker } from '../workers/trainClient';
@@ -43,7 +44,8 @@ export interface ModelClassification {
   members: number;
   /** Set when the model cannot classify this audio (and why); then there is no prediction. */
   incompatible?: ErrorInfo;
-  fromAudio?: AudioPrediction;
+  /** With a warning when the clip is too short for the model's recipe (core/models/shortClip.ts). */
+  fromAudio?: WarnedPrediction;
   /** The same model on the loaded table's row(s) of this track. */
   fromTable?: AudioPrediction;
   /** The table's label for this track. */
@@ -260,7 +262,7 @@ async function classifyDecoded(gen: number, file: File, bytes: ArrayBuffer, trac
         try {
           const knn = fitKnnClassifier(ds, rowsExceptTracks(ds, new Set([trackId])), { k: knnParams.k, weights: knnParams.weights, features });
           const inputs = buildClassifyInputs(knn.spec, feats);
-          const r: ModelClassification = { ...base, fromAudio: summarizePrediction(ds.genres, inputs.units, knn.predict(inputs)) };
+          const r: ModelClassification = { ...base, fromAudio: withShortClipWarning(summarizePrediction(ds.genres, inputs.units, knn.predict(inputs)), knn.spec, classifyStore.getState().durationSec) };
           if (table) {
             r.tableGenre = table.genre;
             const ti = buildClassifyInputs(knn.spec, table);
@@ -282,7 +284,7 @@ async function classifyDecoded(gen: number, file: File, bytes: ArrayBuffer, trac
       }
       try {
         const a = await classifyRows(entry, meta, feats);
-        const r: ModelClassification = { ...base, fromAudio: a.prediction, unusedSegments: a.unused };
+        const r: ModelClassification = { ...base, fromAudio: withShortClipWarning(a.prediction, meta, classifyStore.getState().durationSec), unusedSegments: a.unused };
         if (table && ds) {
           r.tableGenre = table.genre;
           if ((ds.meta.recipe ?? null) !== meta.recipe) r.tableNote = `${ds.name} holds ${ds.meta.recipe ?? 'unknown-recipe'} features; this model reads ${meta.recipe}.`;

@@ -16,6 +16,7 @@ import { extractRecipe } from '../../core/features/recipes';
 import { MODEL_DEFAULTS, trainClassifier } from '../../core/models/classifier';
 import { buildClassifyInputs, recipeForModel, summarizePrediction, tableRowsOfTrack, type ClassifierInputSpec, type ClassifyInputs } from '../../core/models/classifyAudio';
 import { fitKnnClassifier } from '../../core/models/knnClassifier';
+import { shortClipWarning } from '../../core/models/shortClip';
 import { predictProbabilities } from '../../core/models/train';
 import { readAudioFile } from '../../node/audioFiles';
 import { loadTableFile } from '../../node/loadTable';
@@ -46,6 +47,8 @@ export interface FileClassification {
   tableGenre: string | null;
   segments: number;
   error?: string;
+  /** Set when the clip is too short for the recipe the model learnt from (core/models/shortClip.ts). */
+  warning?: string;
 }
 
 export interface ClassifyFilesResult {
@@ -116,10 +119,11 @@ export async function classifyAudioFiles(o: ClassifyFilesOptions): Promise<Class
         out.segments = feats.segments.length;
         const inputs = buildClassifyInputs(model.spec, { featureNames: feats.featureNames, rows: feats.segments, segmentLengths: feats.segmentLengths });
         out.fromAudio = summarizePrediction(model.spec.genres, inputs.units, model.predict(inputs)).voteGenre;
+        out.warning = shortClipWarning(model.spec, audio.durationSec);
       } catch (e) {
         out.error = toErrorInfo(e).message;
       }
-      log(`[${i + 1}/${o.audio.length}] ${out.file}: from audio ${out.fromAudio ?? '—'}, from table ${out.fromTable ?? '—'}${out.error ? ` (${out.error})` : ''}`);
+      log(`[${i + 1}/${o.audio.length}] ${out.file}: from audio ${out.fromAudio ?? '—'}, from table ${out.fromTable ?? '—'}${out.error ? ` (${out.error})` : ''}${out.warning ? ` — ${out.warning}` : ''}`);
       files.push(out);
     }
   } finally {
@@ -159,7 +163,7 @@ export const classifyCommand: CliCommand = {
     emit(args, r, () =>
       [
         `${r.model} on ${r.data} (${r.recipe}): ${r.training}`,
-        ...r.files.map((f) => `${f.file.padEnd(24)} from audio ${(f.fromAudio ?? '—').padEnd(10)} from table ${(f.fromTable ?? '—').padEnd(10)}${f.error ? ` error: ${f.error}` : ''}`),
+        ...r.files.map((f) => `${f.file.padEnd(24)} from audio ${(f.fromAudio ?? '—').padEnd(10)} from table ${(f.fromTable ?? '—').padEnd(10)}${f.error ? ` error: ${f.error}` : ''}${f.warning ? ` warning: ${f.warning}` : ''}`),
         `${r.matches}/${r.compared} files: the audio gives the same genre as the table row`,
       ].join('\n'),
     );
