@@ -99,5 +99,6 @@ describe('lab extract with bad files in the batch', () => {
     } finally {
       err.restore();
     }
+    expect(err.lines()).toContain('3 of 3 file(s) could not be used and were left out:');
   });
 });

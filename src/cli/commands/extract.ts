@@ -50,9 +50,15 @@ async function run(args: ParsedArgs): Promise<void> {
   const t0 = performance.now();
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const { clips, failed } = await extractAudioFiles(files, recipe.id, log);
+  const listFailed = () => {
+    if (failed.length) log([`${failed.length} of ${files.length} file(s) could not be used and were left out:`, ...failed.map((f) => `  ${describeFailure(f)}`)].join('\n'));
+  };
   // Nothing extracted: the first failure is the cause (exit status 1 via main.ts).
   const unusable = batchOutcomeError({ clipGenres: clips.map((c) => c.genre), failed, minGenres: 1 });
-  if (unusable) throw unusable;
+  if (unusable) {
+    listFailed();
+    throw unusable;
+  }
   const ds = toDataset(clips, recipe.id, { name: `extract ${recipe.id}` });
   const text = exportCsv(ds);
   const out = optString(args, 'out');
@@ -60,7 +66,7 @@ async function run(args: ParsedArgs): Promise<void> {
     writeFileSync(out, text);
     log(`wrote ${ds.nRows} rows × ${ds.featureNames.length} features to ${out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   } else process.stdout.write(text);
-  if (failed.length) log([`${failed.length} of ${files.length} file(s) could not be used and were left out:`, ...failed.map((f) => `  ${describeFailure(f)}`)].join('\n'));
+  listFailed();
 }
 
 export const extractCommand: CliCommand = {
