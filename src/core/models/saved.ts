@@ -177,7 +177,8 @@ function checkTopologyMatchesMetadata(topo: Record<string, unknown>, m: ModelMet
       topology: batchShape.slice(1),
       metadata: m.inputShape,
     });
-  const units = layers[layers.length - 1]?.config?.['units'];
+  // the last layer is the output only in a Sequential model (a functional one names its outputs elsewhere)
+  const units = topo['class_name'] === 'Sequential' ? layers[layers.length - 1]?.config?.['units'] : undefined;
   if (typeof units === 'number' && units !== m.genres.length)
     throw corrupt(`model.json's network has ${units} outputs for ${m.genres.length} genres in metadata.json: the two files do not belong together`, { outputs: units, genres: m.genres.length });
 }
