@@ -100,6 +100,28 @@ describe('one maximum duration (20 minutes) for every surface', () => {
     oneHz[20] = (1 << 4) | (oneHz[20]! & 0x0f); // 20-bit rate field = 1
     await expect(decodeAudioBytes(oneHz, 'x.flac')).rejects.toMatchObject({ code: 'unsupported-audio', message: expect.stringMatching(/^x\.flac: the file says it is sampled at 1 Hz/) });
   });
+
+  it('reads an Ogg Vorbis header (identification packet, last granule position) for its rate and length before decoding', async () => {
+    // tone.ogg: the same 1.5 s at 22 050 Hz (testdata/README.md)
+    const ogg = new Uint8Array(readFileSync(join(__dirname, 'testdata', 'tone.ogg')));
+    expect(() => checkAudioHeader(ogg, 'tone.ogg')).not.toThrow();
+    const lastPage = (b: Uint8Array) => {
+      for (let o = b.length - 4; o >= 0; o--) if (b[o] === 0x4f && b[o + 1] === 0x67 && b[o + 2] === 0x67 && b[o + 3] === 0x53) return o;
+      throw new Error('no Ogg page');
+    };
+    const v = new DataView(ogg.buffer, ogg.byteOffset);
+    expect(v.getUint32(lastPage(ogg) + 6, true)).toBe(33075); // the encoder's own count: 1.5 × 22 050
+    const withGranule = (frames: number) => {
+      const b = ogg.slice();
+      new DataView(b.buffer).setUint32(lastPage(b) + 6, frames, true);
+      return b;
+    };
+    expect(() => checkAudioHeader(withGranule(19 * 60 * 22050), 'x.ogg')).not.toThrow();
+    expect(thrown(() => checkAudioHeader(withGranule(21 * 60 * 22050), 'x.ogg')).message).toMatch(/^x\.ogg: the audio is 21\.0 minutes long/);
+    const oneHz = ogg.slice();
+    new DataView(oneHz.buffer).setUint32(28 + 12, 1, true); // first packet at 27 + 1 segment: 0x01 'vorbis', version, channels, rate
+    await expect(decodeAudioBytes(oneHz, 'x.ogg')).rejects.toMatchObject({ code: 'unsupported-audio', message: expect.stringMatching(/^x\.ogg: the file says it is sampled at 1 Hz/) });
+  });
 });
 
 describe('NaN and Inf samples', () => {

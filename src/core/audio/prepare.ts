@@ -42,11 +42,37 @@ function flacStreamInfo(b: Uint8Array): { sampleRateHz: number; frames: number }
   return { sampleRateHz, frames };
 }
 
+const isOggS = (b: Uint8Array, o: number): boolean => b[o] === 0x4f && b[o + 1] === 0x67 && b[o + 2] === 0x67 && b[o + 3] === 0x53;
+
 /**
- * Refuse a file from its header alone, before any decoding: a WAV or FLAC whose sample rate lies
- * outside limits.ts's range or which lasts longer than MAX_DURATION_SEC (FLAC: when STREAMINFO
- * gives the length). Other containers (and WAV/FLAC headers too broken to read here) pass: the
- * decoder reports them, and {@link prepareMono} / {@link checkMonoSamples} check after decoding.
+ * Sample rate and length of an Ogg Vorbis stream: the rate from the identification header in the
+ * first page, the length from the last page's granule position (its last PCM frame, which is how
+ * players read an Ogg's duration). Undefined when the first packet is not a Vorbis header.
+ */
+function oggVorbisInfo(b: Uint8Array): { sampleRateHz: number; frames: number } | undefined {
+  if (b.length < 28 || !isOggS(b, 0)) return undefined;
+  const p = 27 + b[26]!; // the page header (27 bytes), then its segment table, then the first packet
+  const id = [0x01, 0x76, 0x6f, 0x72, 0x62, 0x69, 0x73]; // 0x01 'vorbis'
+  if (p + 16 > b.length || id.some((x, i) => b[p + i] !== x)) return undefined;
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const sampleRateHz = v.getUint32(p + 12, true);
+  // A page is at most 65 307 bytes: the last one starts within that distance of the end.
+  let frames = 0;
+  for (let o = b.length - 27; o >= Math.max(0, b.length - 65_307); o--)
+    if (isOggS(b, o)) {
+      const g = v.getUint32(o + 6, true) + v.getUint32(o + 10, true) * 2 ** 32;
+      if (v.getInt32(o + 10, true) >= 0) frames = g; // −1 means "no packet ends on this page"
+      break;
+    }
+  return { sampleRateHz, frames };
+}
+
+/**
+ * Refuse a file from its header alone, before any decoding: a WAV, FLAC or Ogg Vorbis whose
+ * sample rate lies outside limits.ts's range or which lasts longer than MAX_DURATION_SEC (FLAC:
+ * STREAMINFO's length; Ogg: the last page's granule position). MP3 (no length in its header) and
+ * headers too broken to read here pass: the decoder reports them, and {@link prepareMono} /
+ * {@link checkMonoSamples} check after decoding.
  */
 export function checkAudioHeader(bytes: Uint8Array, fileName = ''): void {
   named(fileName, () => {
@@ -55,7 +81,7 @@ export function checkAudioHeader(bytes: Uint8Array, fileName = ''): void {
       return;
     }
     const isFlac = bytes.length >= 4 && bytes[0] === 0x66 && bytes[1] === 0x4c && bytes[2] === 0x61 && bytes[3] === 0x43; // 'fLaC'
-    const info = isFlac ? flacStreamInfo(bytes) : undefined;
+    const info = isFlac ? flacStreamInfo(bytes) : oggVorbisInfo(bytes);
     if (!info) return;
     checkSampleRate(info.sampleRateHz);
     if (info.frames > 0) checkDuration(info.frames, info.sampleRateHz); // 0 = length not stated
