@@ -218,7 +218,8 @@ export function finishImport(clips: ExtractedClip[], failed: { file: string; rea
     if (unusable) throw unusable;
     const ds = toDataset(clips, recipe, { name, note });
     setDataset(labStore, ds);
-    setImport({ status: 'done', failed, progress: 1 });
+    // total = every file dropped (skipped non-audio included), so "Analysed n of total" counts right
+    setImport({ status: 'done', failed, progress: 1, total: clips.length + failed.length });
   } catch (e) {
     setImport({ status: 'error', failed, error: toErrorInfo(e) });
   }
