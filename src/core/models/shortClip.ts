@@ -6,7 +6,10 @@
  */
 import { RECIPES } from '../features/recipes';
 import type { FeatureSpec } from '../features/spec';
-import type { AudioPrediction, ClassifierInputSpec } from './classifyAudio';
+import type { AudioPrediction } from './classifyAudio';
+
+/** What the warning needs of a model: the recipe its features come from (any model's input spec has it). */
+export type RecipeOf = { recipe?: string | null };
 
 /** GTZAN clips, from which every whole-clip table (features_30_sec.csv, GenreClassData_30s.txt) was made, last 30 s. */
 const GTZAN_CLIP_SEC = 30;
@@ -28,7 +31,7 @@ function trainedOnSec(spec: FeatureSpec): { sec: number; what: string } {
  * clips for a whole-clip recipe (kaggle30, ntnu30), or shorter than one segment otherwise.
  * Unknown recipes give no warning (they cannot be computed from audio at all).
  */
-export function shortClipWarning(meta: Pick<ClassifierInputSpec, 'recipe'>, durationSec: number): string | undefined {
+export function shortClipWarning(meta: RecipeOf, durationSec: number): string | undefined {
   const spec = meta.recipe ? (RECIPES as Record<string, FeatureSpec | undefined>)[meta.recipe] : undefined;
   if (!spec) return undefined;
   const t = trainedOnSec(spec);
@@ -42,7 +45,7 @@ export function shortClipWarning(meta: Pick<ClassifierInputSpec, 'recipe'>, dura
 }
 
 /** `p` with {@link shortClipWarning}'s warning attached when there is one. */
-export function withShortClipWarning(p: AudioPrediction, meta: Pick<ClassifierInputSpec, 'recipe'>, durationSec: number | undefined): WarnedPrediction {
+export function withShortClipWarning(p: AudioPrediction, meta: RecipeOf, durationSec: number | undefined): WarnedPrediction {
   const warning = durationSec === undefined ? undefined : shortClipWarning(meta, durationSec);
   return warning ? { ...p, warning } : p;
 }
