@@ -140,6 +140,15 @@ test.describe('training neural models in the browser', () => {
     await page.getByTestId('import-model-input').setInputFiles([badJson, paths.find((p) => p.endsWith('.bin'))!, paths.find((p) => p.endsWith('metadata.json'))!]);
     await expect(page.getByTestId('saved-models').getByTestId('error')).toBeVisible();
     await expect(page.getByTestId('saved-model')).toHaveCount(4);
+
+    // metadata.json of 62 features beside a model.json whose network reads 63: refused at import, nothing added.
+    const meta = JSON.parse(readFileSync(paths.find((p) => p.endsWith('metadata.json'))!, 'utf8')) as { featureNames: string[]; scaler: { mean: number[]; std: number[] }; inputShape: number[] };
+    const short = { ...meta, featureNames: meta.featureNames.slice(0, 62), scaler: { mean: meta.scaler.mean.slice(0, 62), std: meta.scaler.std.slice(0, 62) }, inputShape: [62] };
+    const shortMeta = join(dir, 'short-metadata.json');
+    writeFileSync(shortMeta, JSON.stringify(short));
+    await page.getByTestId('import-model-input').setInputFiles([paths.find((p) => p.endsWith('model.json'))!, paths.find((p) => p.endsWith('.bin'))!, shortMeta]);
+    await expect(page.getByTestId('saved-models').getByTestId('error')).toContainText('reads inputs of 63 but metadata.json describes 62');
+    await expect(page.getByTestId('saved-model')).toHaveCount(4);
     expect(readFileSync(paths.find((p) => p.endsWith('metadata.json'))!, 'utf8')).toContain('"recipeVersion"');
   });
 

@@ -4,7 +4,10 @@
  * loaded table. Failed files are listed with their reason; the rest of the batch goes on.
  */
 import { createStore as createIdbStore, get, set } from 'idb-keyval';
+import { batchOutcomeError, checkFeatureRows, failedFile } from '../core/audio/batch';
+import { checkDuration } from '../core/audio/limits';
 import { AUDIO_FILE_RE, inferTrackName } from '../core/audio/naming';
+import { checkAudioHeader, nameAudioError } from '../core/audio/prepare';
 import { planDemoCorpus } from '../core/audio/synth';
 import { CancelledError, isLabError, LabError, toErrorInfo } from '../core/errors';
 import { getRecipe } from '../core/features/recipes';
@@ -46,12 +49,19 @@ const SR = 22050;
 
 /** Web Audio decode for non-WAV files: resampled to 22 050 Hz by the context, then averaged to mono (librosa's to_mono). */
 async function decodeWithWebAudio(bytes: ArrayBuffer, name: string): Promise<Float32Array> {
+  // A header with an absurd rate or length is refused before Web Audio decodes and resamples it.
+  checkAudioHeader(new Uint8Array(bytes), name);
   const ctx = new OfflineAudioContext(1, 1, SR);
   let buf: AudioBuffer;
   try {
     buf = await ctx.decodeAudioData(bytes);
   } catch {
     throw new LabError('unsupported-audio', `${name}: the browser could not decode this file (corrupt, truncated or an unsupported format).`);
+  }
+  try {
+    checkDuration(buf.length, SR); // formats whose header does not say how long they are
+  } catch (e) {
+    throw nameAudioError(e, name);
   }
   const out = new Float32Array(buf.length);
   for (let c = 0; c < buf.numberOfChannels; c++) {
@@ -91,16 +101,18 @@ export interface FileFeatures {
  */
 export async function extractFileFeatures(file: File, recipe: RecipeId, onProgress: (f: number) => void = () => {}, bytes?: ArrayBuffer): Promise<FileFeatures> {
   const spec = getRecipe(recipe);
-  if (file.size === 0) throw new LabError('corrupt-audio', `${file.name} is empty (0 bytes).`);
+  if (file.size === 0) throw new LabError('corrupt-audio', `${file.name}: the file is empty (0 bytes).`);
   const buf = bytes ?? (await file.arrayBuffer());
   const key = `${await contentHash(buf)}:${spec.id}:v${spec.version}`;
   const hit = await get<CachedFeatures>(key, cache()).catch(() => undefined);
-  if (hit) return { ...hit, cached: true };
+  // An entry with NaN features (cached before they were refused) is computed again, not trusted.
+  if (hit && hit.rows.every((row) => row.every(Number.isFinite))) return { ...hit, cached: true };
   // The pool transfers (detaches) what it is given, so hand it a copy.
   const copy = buf.slice(0);
   const req: Omit<ExtractRequest, 'id'> = isWavBytes(new Uint8Array(copy)) ? { fileName: file.name, recipe, bytes: copy } : { fileName: file.name, recipe, samples: await decodeWithWebAudio(copy, file.name) };
   const transfer = req.bytes ? [req.bytes] : [req.samples!.buffer as ArrayBuffer];
   const r = await getPool().run(req, transfer, onProgress);
+  checkFeatureRows(file.name, r.featureNames, r.rows); // never cache (or table) non-finite features
   const out: CachedFeatures = { featureNames: r.featureNames, rows: r.rows, segmentLengths: r.segmentLengths };
   void set(key, out, cache()).catch(() => {});
   return { ...out, cached: false };
@@ -174,7 +186,7 @@ export async function runExtraction<T>(
         if (r.cached) fromCache++;
       } catch (e) {
         if (e instanceof CancelledError || (isLabError(e) && e.code === 'cancelled')) return;
-        failed.push({ file: label(t), reason: isLabError(e) ? e.message : e instanceof Error ? e.message : String(e) });
+        failed.push(failedFile(label(t), e));
       } finally {
         partial.delete(i);
         done++;
@@ -201,12 +213,13 @@ export async function importAudioFiles(inputs: AudioInput[], recipe: RecipeId): 
 
 export function finishImport(clips: ExtractedClip[], failed: { file: string; reason: string }[], recipe: RecipeId, name: string, note?: string): void {
   try {
-    const genres = new Set(clips.map((c) => c.genre));
-    if (clips.length === 0) throw new LabError('no-features', 'No file could be analysed — see the list below.');
-    if (genres.size < 2) throw new LabError('single-genre', `All analysed clips are of one genre ("${[...genres][0]}"): a classifier needs at least two. Drop a folder with one sub-folder per genre.`);
+    // The real cause first: failed files before "one genre" (often only their consequence).
+    const unusable = batchOutcomeError({ clipGenres: clips.map((c) => c.genre), failed, minGenres: 2 });
+    if (unusable) throw unusable;
     const ds = toDataset(clips, recipe, { name, note });
     setDataset(labStore, ds);
-    setImport({ status: 'done', failed, progress: 1 });
+    // total = every file dropped (skipped non-audio included), so "Analysed n of total" counts right
+    setImport({ status: 'done', failed, progress: 1, total: clips.length + failed.length });
   } catch (e) {
     setImport({ status: 'error', failed, error: toErrorInfo(e) });
   }

@@ -26,6 +26,7 @@ import { ensembleClassifier, fitKnn, rowsExceptTracks, type Classifier } from '.
 import type { InputKind } from '../core/models/registry';
 import { loadCellValue, saveCellValue } from '../storage/cells';
 import { getModelEntry, type ModelEntry } from '../storage/models';
+import { withShortClipWarning, type WarnedPrediction } from '../core/models/shortClip';
 import { predictInWorker } from '../workers/trainClient';
 import { decodeForDisplay, extractFileFeatures } from './audioImport';
 import { labStore } from './store';
@@ -42,7 +43,8 @@ export interface ModelClassification {
   members: number;
   /** Set when the model cannot classify this audio (and why); then there is no prediction. */
   incompatible?: ErrorInfo;
-  fromAudio?: AudioPrediction;
+  /** With a warning when the clip is too short for the model's recipe (core/models/shortClip.ts). */
+  fromAudio?: WarnedPrediction;
   /** The same model on the loaded table's row(s) of this track. */
   fromTable?: AudioPrediction;
   /** The table's label for this track. */
@@ -266,7 +268,7 @@ async function classifyDecoded(gen: number, file: File, bytes: ArrayBuffer, trac
       else {
         try {
           const knn = fitKnn(ds, rowsExceptTracks(ds, new Set([trackId])), { k: knnParams.k, weights: knnParams.weights, features });
-          const r: ModelClassification = { ...base, fromAudio: (await classifyRows(knn, feats)).prediction };
+          const r: ModelClassification = { ...base, fromAudio: withShortClipWarning((await classifyRows(knn, feats)).prediction, knn.spec, classifyStore.getState().durationSec) };
           if (table) {
             r.tableGenre = table.genre;
             r.fromTable = (await classifyRows(knn, table)).prediction;
@@ -288,7 +290,7 @@ async function classifyDecoded(gen: number, file: File, bytes: ArrayBuffer, trac
       }
       try {
         const a = await classifyRows(model, feats);
-        const r: ModelClassification = { ...base, fromAudio: a.prediction, unusedSegments: a.unused };
+        const r: ModelClassification = { ...base, fromAudio: withShortClipWarning(a.prediction, meta, classifyStore.getState().durationSec), unusedSegments: a.unused };
         if (table && ds) {
           r.tableGenre = table.genre;
           if ((ds.meta.recipe ?? null) !== meta.recipe) r.tableNote = `${ds.name} holds ${ds.meta.recipe ?? 'unknown-recipe'} features; this model reads ${meta.recipe}.`;

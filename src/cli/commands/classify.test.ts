@@ -29,4 +29,17 @@ describe('classify: genre from our audio features vs from the published table ro
     writeFileSync(csv, 'loudness,label\n1,a\n2,a\n3,b\n4,b\n');
     await expect(classifyAudioFiles({ dataPath: csv, model: 'knn', audio: [join(dir, 'a.00000.wav')] })).rejects.toMatchObject({ code: 'spec-mismatch' });
   });
+  it.skipIf(!!reason)('says a 2 s clip is too short for a model made from 30 s clips, next to its answer; the whole clip gets no warning', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { readAudioFile } = await import('../../node/audioFiles');
+    const { encodeWav16 } = await import('../../core/audio/wav');
+    const whole = join(gtzanDir, 'audio', 'jazz.00000.wav');
+    const short = join(mkdtempSync(join(tmpdir(), 'classify-')), 'mine.00001.wav');
+    writeFileSync(short, encodeWav16([(await readAudioFile(whole)).samples.subarray(0, 2 * 22050)], 22050));
+    const r = await classifyAudioFiles({ dataPath: join(gtzanDir, 'features_30_sec.csv'), model: 'knn', audio: [short, whole] });
+    expect(r.files[0]!.fromAudio).not.toBeNull(); // still answered …
+    expect(r.files[0]!.warning).toMatch(/this clip is 2\.00 s, the model learnt from kaggle30 features of 30\.0 s clips/); // … with the warning
+    expect(r.files[1]!.warning).toBeUndefined();
+  }, 120_000);
 });

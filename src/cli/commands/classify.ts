@@ -18,6 +18,7 @@ import { networkClassifier, type Classifier } from '../../core/models/classifier
 import { buildClassifyInputs, recipeForModel, summarizePrediction, tableRowsOfTrack } from '../../core/models/classifyAudio';
 import { fitClassifier, isModelKind, modelKind, modelKinds, neuralKind, type ModelKindId } from '../../core/models/registry';
 import { predictProbabilities } from '../../core/models/predict';
+import { shortClipWarning } from '../../core/models/shortClip';
 import { readAudioFile } from '../../node/audioFiles';
 import { loadTableFile } from '../../node/loadTable';
 import { initNodeBackend } from '../../node/tfNode';
@@ -47,6 +48,8 @@ export interface FileClassification {
   tableGenre: string | null;
   segments: number;
   error?: string;
+  /** Set when the clip is too short for the recipe the model learnt from (core/models/shortClip.ts). */
+  warning?: string;
 }
 
 export interface ClassifyFilesResult {
@@ -107,10 +110,11 @@ export async function classifyAudioFiles(o: ClassifyFilesOptions): Promise<Class
         out.segments = feats.segments.length;
         const inputs = buildClassifyInputs(model.spec, { featureNames: feats.featureNames, rows: feats.segments, segmentLengths: feats.segmentLengths });
         out.fromAudio = summarizePrediction(model.spec.genres, inputs.units, await model.predict(inputs)).voteGenre;
+        out.warning = shortClipWarning(model.spec, audio.durationSec);
       } catch (e) {
         out.error = toErrorInfo(e).message;
       }
-      log(`[${i + 1}/${o.audio.length}] ${out.file}: from audio ${out.fromAudio ?? '—'}, from table ${out.fromTable ?? '—'}${out.error ? ` (${out.error})` : ''}`);
+      log(`[${i + 1}/${o.audio.length}] ${out.file}: from audio ${out.fromAudio ?? '—'}, from table ${out.fromTable ?? '—'}${out.error ? ` (${out.error})` : ''}${out.warning ? ` — ${out.warning}` : ''}`);
       files.push(out);
     }
   } finally {
@@ -150,7 +154,7 @@ export const classifyCommand: CliCommand = {
     emit(args, r, () =>
       [
         `${r.model} on ${r.data} (${r.recipe}): ${r.training}`,
-        ...r.files.map((f) => `${f.file.padEnd(24)} from audio ${(f.fromAudio ?? '—').padEnd(10)} from table ${(f.fromTable ?? '—').padEnd(10)}${f.error ? ` error: ${f.error}` : ''}`),
+        ...r.files.map((f) => `${f.file.padEnd(24)} from audio ${(f.fromAudio ?? '—').padEnd(10)} from table ${(f.fromTable ?? '—').padEnd(10)}${f.error ? ` error: ${f.error}` : ''}${f.warning ? ` warning: ${f.warning}` : ''}`),
         `${r.matches}/${r.compared} files: the audio gives the same genre as the table row`,
       ].join('\n'),
     );

@@ -5,8 +5,7 @@
  * caller reads the bytes (src/node/audioFiles.ts). The browser decodes with Web Audio instead.
  */
 import { LabError } from '../errors';
-import { mixToMono } from './mix';
-import { resample } from './resample';
+import { checkAudioHeader, nameAudioError, prepareMono } from './prepare';
 import { parseWav, type DecodedAudio } from './wav';
 
 export type AudioContainer = 'wav' | 'mp3' | 'flac' | 'ogg';
@@ -30,9 +29,13 @@ function checkDecoded(channels: Float32Array[], samplesDecoded: number, sampleRa
   return { sampleRateHz: sampleRate, channels: channels.map((c) => c.subarray(0, samplesDecoded)) };
 }
 
-/** Decode any supported container to its native rate and channels. */
+/**
+ * Decode any supported container to its native rate and channels. A WAV or FLAC header with an
+ * absurd sample rate or length is refused before decoding (prepare.ts: checkAudioHeader).
+ */
 export async function decodeAudioBytes(bytes: Uint8Array, fileName = ''): Promise<DecodedAudio> {
-  if (bytes.length === 0) throw new LabError('corrupt-audio', `${fileName || 'The audio file'} is empty (0 bytes).`);
+  if (bytes.length === 0) throw new LabError('corrupt-audio', `${fileName ? `${fileName}: the file` : 'The audio file'} is empty (0 bytes).`);
+  checkAudioHeader(bytes, fileName);
   const kind = detectContainer(bytes, fileName);
   if (kind === 'wav' || (kind === undefined && fileName.toLowerCase().endsWith('.wav'))) return parseWav(bytes);
   if (kind === 'mp3') {
@@ -74,7 +77,7 @@ export async function decodeAudioBytes(bytes: Uint8Array, fileName = ''): Promis
       dec.free();
     }
   }
-  throw new LabError('unsupported-audio', `${fileName || 'This file'} is not a recognised audio format (WAV, MP3, FLAC or Ogg Vorbis).`);
+  throw new LabError('unsupported-audio', `${fileName ? `${fileName}: not` : 'Not'} a recognised audio format (WAV, MP3, FLAC or Ogg Vorbis).`);
 }
 
 export interface MonoAudio {
@@ -87,10 +90,17 @@ export interface MonoAudio {
   durationSec: number;
 }
 
-/** Decode, down-mix (channel average) and resample to `targetRateHz` (default 22 050). */
+/**
+ * Decode, check (rate, length, NaN/Inf: prepare.ts), down-mix (channel average) and resample to
+ * `targetRateHz` (default 22 050). Every LabError it throws names `fileName` once.
+ */
 export async function decodeToMono(bytes: Uint8Array, fileName = '', targetRateHz = 22050): Promise<MonoAudio> {
-  const d = await decodeAudioBytes(bytes, fileName);
-  const mono = mixToMono(d.channels);
-  const samples = resample(mono, d.sampleRateHz, targetRateHz);
+  let d: DecodedAudio;
+  try {
+    d = await decodeAudioBytes(bytes, fileName);
+  } catch (e) {
+    throw nameAudioError(e, fileName);
+  }
+  const samples = prepareMono(d, fileName, targetRateHz);
   return { samples, sampleRateHz: targetRateHz, sourceRateHz: d.sampleRateHz, sourceChannels: d.channels.length, durationSec: samples.length / targetRateHz };
 }

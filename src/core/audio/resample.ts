@@ -5,6 +5,8 @@
  * output Nyquist and little folds back. The kernel is tabulated (512 points per zero crossing,
  * linear interpolation) so the per-sample loop does no transcendental math.
  */
+import { LabError } from '../errors';
+import { checkDuration, checkSampleRate, MAX_SAMPLE_RATE_HZ, MIN_SAMPLE_RATE_HZ } from './limits';
 
 const ZERO_CROSSINGS = 32;
 const TABLE_RES = 512;
@@ -49,8 +51,17 @@ export interface ResampleOptions {
 /**
  * Resample `input` from `fromHz` to `toHz` (default 22 050). Returns the input unchanged when the
  * rates are equal. Output length = round(n · toHz / fromHz).
+ *
+ * Both rates must lie in the range limits.ts accepts and the input must last at most
+ * MAX_DURATION_SEC, so the output is bounded (≤ MAX_DURATION_SEC · toHz samples): a corrupt 1 Hz
+ * header once sent this loop after 2.4 × 10⁹ output samples. Throws 'unsupported-audio' or
+ * 'audio-too-long' before allocating anything.
  */
 export function resample(input: Float32Array, fromHz: number, toHz = 22050, opts: ResampleOptions = {}): Float32Array {
+  checkSampleRate(fromHz);
+  checkDuration(input.length, fromHz);
+  if (!(toHz >= MIN_SAMPLE_RATE_HZ && toHz <= MAX_SAMPLE_RATE_HZ))
+    throw new LabError('bad-argument', `Cannot resample to ${toHz} Hz: the target rate must lie in ${MIN_SAMPLE_RATE_HZ}–${MAX_SAMPLE_RATE_HZ} Hz.`, { toHz });
   if (fromHz === toHz) return input;
   const ratio = toHz / fromHz;
   const rolloff = opts.rolloff ?? 0.92;

@@ -4,6 +4,7 @@
  * int16/32768, int24/8388608, int32/2147483648, uint8 (x−128)/128, floats unchanged.
  */
 import { LabError } from '../errors';
+import { checkDuration, checkSampleRate } from './limits';
 
 export interface DecodedAudio {
   sampleRateHz: number;
@@ -27,8 +28,24 @@ export function looksLikeWav(bytes: Uint8Array): boolean {
   return (id === 'RIFF' || id === 'RIFX') && fourcc(v, 8) === 'WAVE';
 }
 
-/** Parse a WAV file. Throws LabError 'corrupt-audio' (truncated/garbage) or 'unsupported-audio'. */
-export function parseWav(bytes: Uint8Array): DecodedAudio {
+/** What a WAV header says, checked: where the samples are and how to read them. */
+export interface WavHeader {
+  sampleRateHz: number;
+  channels: number;
+  isFloat: boolean;
+  bits: number;
+  /** Byte offset of the first sample frame. */
+  dataStart: number;
+  /** Whole sample frames present in the file. */
+  nFrames: number;
+}
+
+/**
+ * Read and check a WAV header without touching a sample. Throws LabError 'corrupt-audio'
+ * (truncated/garbage), 'unsupported-audio' (encoding, or a sample rate outside limits.ts's range)
+ * or 'audio-too-long' (over MAX_DURATION_SEC): callers can refuse a file before decoding it.
+ */
+export function readWavHeader(bytes: Uint8Array): WavHeader {
   if (bytes.length === 0) throw new LabError('corrupt-audio', 'The audio file is empty (0 bytes).');
   if (bytes.length < 12) throw new LabError('corrupt-audio', `The audio file is truncated (${bytes.length} bytes, no WAV header).`);
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -72,7 +89,9 @@ export function parseWav(bytes: Uint8Array): DecodedAudio {
   if (dataStart < 0) throw new LabError('corrupt-audio', 'The WAV file has no data chunk (truncated?).');
   const { format, channels, rate, bits } = fmt;
   if (channels < 1) throw new LabError('corrupt-audio', 'The WAV file declares 0 channels.');
-  if (rate < 1) throw new LabError('corrupt-audio', 'The WAV file declares a sample rate of 0.');
+  // Before any sample is read: an absurd rate (a corrupt header saying 1 Hz) would send the
+  // resampler after billions of samples.
+  checkSampleRate(rate);
   const isFloat = format === FORMAT_FLOAT;
   if (!(format === FORMAT_PCM || isFloat)) throw new LabError('unsupported-audio', `Unsupported WAV encoding (format tag ${format}); use PCM or float WAV, MP3, FLAC or OGG.`, { format });
   if (isFloat ? !(bits === 32 || bits === 64) : !(bits === 8 || bits === 16 || bits === 24 || bits === 32))
@@ -81,6 +100,17 @@ export function parseWav(bytes: Uint8Array): DecodedAudio {
   const frameBytes = bytesPer * channels;
   const nFrames = Math.floor(dataLen / frameBytes);
   if (nFrames === 0) throw new LabError('corrupt-audio', 'The WAV data chunk holds no complete sample frame.');
+  // The length is known from the header: refuse an over-long clip before allocating or decoding it.
+  checkDuration(nFrames, rate);
+  return { sampleRateHz: rate, channels, isFloat, bits, dataStart, nFrames };
+}
+
+/** Parse a WAV file (errors: see {@link readWavHeader}). */
+export function parseWav(bytes: Uint8Array): DecodedAudio {
+  const { sampleRateHz, channels, isFloat, bits, dataStart, nFrames } = readWavHeader(bytes);
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bytesPer = bits / 8;
+  const frameBytes = bytesPer * channels;
   const out: Float32Array[] = [];
   for (let c = 0; c < channels; c++) out.push(new Float32Array(nFrames));
   for (let i = 0; i < nFrames; i++) {
@@ -99,7 +129,7 @@ export function parseWav(bytes: Uint8Array): DecodedAudio {
       (out[c] as Float32Array)[i] = x;
     }
   }
-  return { sampleRateHz: rate, channels: out };
+  return { sampleRateHz, channels: out };
 }
 
 /** Encode mono or multi-channel float samples as 16-bit PCM WAV (clipped, rounded like soundfile). */

@@ -146,6 +146,23 @@ describe('importing picked model files', () => {
     expect(() => checkEnsembleMembers([sa, sa])).not.toThrow();
     expect(() => checkEnsembleMembers([sa, sb])).toThrow(/Member 2 \(mlp, 3 features/);
   });
+  it('refuses at import a model.json whose network disagrees with its metadata.json (inputs or outputs)', async () => {
+    const ds = makeSyntheticDataset({ genres: 3, tracksPerGenre: 6, segments: 3, features: 4 });
+    const four = await trainClassifier(ds, { kind: 'lstm', seed: 1, epochs: 1, units: 4 });
+    const three = await trainClassifier(ds, { kind: 'lstm', seed: 2, epochs: 1, units: 4, features: ds.featureNames.slice(0, 3) });
+    const s4 = await serializeClassifier(four);
+    const s3 = await serializeClassifier(three);
+    four.dispose();
+    three.dispose();
+    const f4 = exportModelFiles(s4);
+    // the network of a 4-feature LSTM (3 steps × 4) with the metadata of a 3-feature one (3 × 3)
+    expectLabError(() => importModelFiles({ modelJson: f4['model.json'], weightsBin: f4['weights.bin'], metadataJson: exportModelFiles(s3)['metadata.json'] }), /network reads inputs of 3×4 but metadata\.json describes 3×3 \(3 features\)/);
+    // 3 outputs (3 genres trained) against metadata listing 4 genres
+    const meta4 = { ...s4.metadata, input: { ...s4.metadata.input, genres: ['a', 'b', 'c', 'd'] } };
+    expectLabError(() => importModelFiles({ modelJson: f4['model.json'], weightsBin: f4['weights.bin'], metadataJson: JSON.stringify(meta4) }), /network has 3 outputs for 4 genres/);
+    // the matching pair imports
+    expect(importModelFiles({ modelJson: f4['model.json'], weightsBin: f4['weights.bin'], metadataJson: f4['metadata.json'] }).metadata.input.featureNames).toHaveLength(4);
+  });
 });
 
 describe('models saved before the InputSpec (format 1)', () => {

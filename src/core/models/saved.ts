@@ -152,6 +152,28 @@ export function validateMetadata(m: unknown): ModelMetadata {
 
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
 
+/**
+ * Throw when the topology's own input shape (its first layer's batch_input_shape) or output count
+ * (its last layer's units) disagrees with the metadata: such files would import and only fail in
+ * Classify. Checked at import, before anything is added; parts the topology does not state pass.
+ */
+function checkTopologyMatchesMetadata(topo: Record<string, unknown>, m: { inputShape: readonly number[]; nFeatures: number; nGenres: number }): void {
+  const cfg = topo['config'] as { layers?: unknown } | unknown[] | undefined;
+  const layers = (Array.isArray(cfg) ? cfg : cfg?.layers) as { config?: Record<string, unknown> }[] | undefined;
+  if (!Array.isArray(layers) || layers.length === 0) return;
+  const first = layers[0]?.config ?? {};
+  const batchShape = first['batch_input_shape'] ?? first['batchInputShape'];
+  if (Array.isArray(batchShape) && batchShape.slice(1).join('×') !== m.inputShape.join('×'))
+    throw corrupt(`model.json's network reads inputs of ${batchShape.slice(1).join('×')} but metadata.json describes ${m.inputShape.join('×')} (${m.nFeatures} features): the two files do not belong together`, {
+      topology: batchShape.slice(1),
+      metadata: m.inputShape,
+    });
+  // the last layer is the output only in a Sequential model (a functional one names its outputs elsewhere)
+  const units = topo['class_name'] === 'Sequential' ? layers[layers.length - 1]?.config?.['units'] : undefined;
+  if (typeof units === 'number' && units !== m.nGenres)
+    throw corrupt(`model.json's network has ${units} outputs for ${m.nGenres} genres in metadata.json: the two files do not belong together`, { outputs: units, genres: m.nGenres });
+}
+
 /** Check the structure of a SavedModel (e.g. read back from IndexedDB). */
 export function validateSavedModel(saved: unknown): SavedModel {
   if (typeof saved !== 'object' || saved === null) throw corrupt('expected an object');
@@ -159,6 +181,7 @@ export function validateSavedModel(saved: unknown): SavedModel {
   const metadata = validateMetadata(o['metadata']);
   const topo = o['modelTopology'];
   if (typeof topo !== 'object' || topo === null || typeof (topo as Record<string, unknown>)['class_name'] !== 'string') throw corrupt('modelTopology is missing or not a tfjs layers topology');
+  checkTopologyMatchesMetadata(topo as Record<string, unknown>, { inputShape: metadata.inputShape, nFeatures: metadata.input.featureNames.length, nGenres: metadata.input.genres.length });
   const specs = o['weightSpecs'];
   if (!Array.isArray(specs)) throw corrupt('weightSpecs must be a list');
   let bytes = 0;

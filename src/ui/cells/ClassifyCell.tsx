@@ -241,6 +241,11 @@ function ModelBlock({ r, durationSec, fraction }: { r: ModelClassification; dura
                 </span>
               )}
             </div>
+            {a.warning && (
+              <div className="note small" data-testid="prediction-warning">
+                {a.warning}
+              </div>
+            )}
             {r.fromTable && (
               <div>
                 From the table row{r.fromTable.units.length > 1 ? 's' : ''}: <GenreTag genre={r.fromTable.voteGenre} testId="from-table" />{' '}
