@@ -11,6 +11,8 @@ export type LabErrorCode =
   | 'duplicate-columns'
   | 'single-genre'
   | 'ragged-rows'
+  | 'bad-quotes'
+  | 'value-too-long'
   | 'no-features'
   | 'unknown-feature'
   | 'bad-argument'
