@@ -75,3 +75,19 @@ export interface CancelToken {
 export function throwIfCancelled(token: CancelToken | undefined): void {
   if (token?.cancelled) throw new CancelledError();
 }
+
+/**
+ * A failure's reason for a list that already names the file (`x.wav: <reason>`): core messages
+ * start with the file name so they stand alone, which in such a list would name it twice.
+ * `x.wav: could not decode` → `could not decode`; `x.wav is empty` → `This file is empty`.
+ */
+export function reasonWithoutFileName(message: string, file: string): string {
+  const base = file.split(/[\\/]/).pop() ?? file;
+  for (const name of [file, base]) {
+    if (!name || !message.startsWith(name)) continue;
+    const rest = message.slice(name.length);
+    if (rest.startsWith(': ')) return rest.slice(2);
+    if (rest.startsWith(' ')) return `This file${rest}`;
+  }
+  return message;
+}

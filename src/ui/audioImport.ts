@@ -6,7 +6,7 @@
 import { createStore as createIdbStore, get, set } from 'idb-keyval';
 import { AUDIO_FILE_RE, inferTrackName } from '../core/audio/naming';
 import { planDemoCorpus } from '../core/audio/synth';
-import { CancelledError, isLabError, LabError, toErrorInfo } from '../core/errors';
+import { CancelledError, isLabError, LabError, reasonWithoutFileName, toErrorInfo } from '../core/errors';
 import { getRecipe } from '../core/features/recipes';
 import type { RecipeId } from '../core/features/spec';
 import { toDataset, type ExtractedClip } from '../core/features/toDataset';
@@ -174,7 +174,8 @@ export async function runExtraction<T>(
         if (r.cached) fromCache++;
       } catch (e) {
         if (e instanceof CancelledError || (isLabError(e) && e.code === 'cancelled')) return;
-        failed.push({ file: label(t), reason: isLabError(e) ? e.message : e instanceof Error ? e.message : String(e) });
+        // The list shows `file: reason`, so the reason must not name the file again.
+        failed.push({ file: label(t), reason: reasonWithoutFileName(isLabError(e) ? e.message : e instanceof Error ? e.message : String(e), label(t)) });
       } finally {
         partial.delete(i);
         done++;

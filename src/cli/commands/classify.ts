@@ -11,7 +11,7 @@
 import { basename } from 'node:path';
 import { inferTrackName } from '../../core/audio/naming';
 import type { Dataset } from '../../core/data/dataset';
-import { LabError, toErrorInfo } from '../../core/errors';
+import { LabError, reasonWithoutFileName, toErrorInfo } from '../../core/errors';
 import { extractRecipe } from '../../core/features/recipes';
 import { MODEL_DEFAULTS, trainClassifier } from '../../core/models/classifier';
 import { buildClassifyInputs, recipeForModel, summarizePrediction, tableRowsOfTrack, type ClassifierInputSpec, type ClassifyInputs } from '../../core/models/classifyAudio';
@@ -117,7 +117,8 @@ export async function classifyAudioFiles(o: ClassifyFilesOptions): Promise<Class
         const inputs = buildClassifyInputs(model.spec, { featureNames: feats.featureNames, rows: feats.segments, segmentLengths: feats.segmentLengths });
         out.fromAudio = summarizePrediction(model.spec.genres, inputs.units, model.predict(inputs)).voteGenre;
       } catch (e) {
-        out.error = toErrorInfo(e).message;
+        // Printed after the file's name: without the name the message starts with.
+        out.error = reasonWithoutFileName(toErrorInfo(e).message, out.file);
       }
       log(`[${i + 1}/${o.audio.length}] ${out.file}: from audio ${out.fromAudio ?? '—'}, from table ${out.fromTable ?? '—'}${out.error ? ` (${out.error})` : ''}`);
       files.push(out);

@@ -16,6 +16,7 @@ import { RECIPES } from '../features/recipes';
 import type { Dataset } from '../data/dataset';
 import type { ModelKind, ModelSpec, TrainedClassifier } from './classifier';
 import { wrapModel, type Network } from './network';
+import { describeJsonError } from '../data/text';
 
 export const SAVED_MODEL_FORMAT = 'genre-lab-model';
 export const SAVED_MODEL_VERSION = 1;
@@ -234,7 +235,8 @@ export function importModelFiles(files: { modelJson: string; weightsBin: ArrayBu
     try {
       return JSON.parse(text) as unknown;
     } catch (e) {
-      throw corrupt(`${what} is not JSON (${e instanceof Error ? e.message : String(e)})`, { file: what });
+      // Not e.message: V8 quotes the raw input, which for a binary file is a line of garbage.
+      throw corrupt(`${what} is not JSON: ${describeJsonError(text, e)}.`, { file: what });
     }
   };
   const mj = parse(files.modelJson, 'model.json') as Record<string, unknown> | null;
