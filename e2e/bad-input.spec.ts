@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { loadBuffer, openFresh } from './helpers';
 
@@ -56,6 +57,20 @@ test.describe('bad input gets a clear message in the Data cell and the previous 
     await expect(page.getByTestId('dataset-name')).toHaveText('utf16.csv');
     await expect(page.getByTestId('summary-rows')).toHaveText('3');
     await expect(page.getByTestId('summary-encoding')).toHaveText('UTF-16LE');
+  });
+
+  test('Export CSV writes a formula loaded from a table as text, and numbers as numbers', async ({ page }) => {
+    // 57 features make it a Kaggle 30 s table, which the Export button writes back.
+    const feats = Array.from({ length: 57 }, (_, i) => `f${i}`);
+    const row = (name: string, genre: string, first: number) => [name, '66149', ...feats.map((_, i) => String(first + i)), genre].join(',');
+    const csv = [['filename', 'length', ...feats, 'label'].join(','), row('"=HYPERLINK(""http://evil"",""x"")"', 'blues', 1), row('rock.00001.wav', 'rock', -2.5), ''].join('\n');
+    await loadBuffer(page, 'features_30_sec.csv', csv);
+    await expect(page.getByTestId('dataset-name')).toHaveText('features_30_sec.csv');
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-csv').click();
+    const lines = readFileSync((await (await download).path())!, 'utf8').trim().split('\n');
+    expect(lines[1]!.startsWith(`"'=HYPERLINK(""http://evil"",""x"")",66149,1,2,`)).toBe(true);
+    expect(lines[2]!.startsWith('rock.00001.wav,66149,-2.5,-1.5,')).toBe(true);
   });
 
   test('BOM, CRLF and semicolons load fine', async ({ page }) => {
