@@ -11,15 +11,15 @@ import { datasetTransferables, type ParseRequest, type ParseResponse } from './p
 declare const self: DedicatedWorkerGlobalScope;
 const post = (m: ParseResponse, transfer: Transferable[] = []) => self.postMessage(m, transfer);
 
-self.onmessage = (ev: MessageEvent<ParseRequest>) => {
+self.onmessage = async (ev: MessageEvent<ParseRequest>) => {
   const { file, options } = ev.data;
   try {
     // Bytes in slices through the core's reader: the same decoder and the same checks as the CLI.
     const reader = new TableReader(file.name, options, { identity: `${file.size}:${file.lastModified}` });
-    const bytes = new FileReaderSync();
     let lastPost = 0;
     for (let start = 0; start < file.size; start += TABLE_CHUNK_BYTES) {
-      reader.pushBytes(new Uint8Array(bytes.readAsArrayBuffer(file.slice(start, start + TABLE_CHUNK_BYTES))));
+      // Awaiting each slice lets the worker see messages between chunks (a cancel, on the transport).
+      reader.pushBytes(new Uint8Array(await file.slice(start, start + TABLE_CHUNK_BYTES).arrayBuffer()));
       const now = performance.now();
       if (now - lastPost > 50) {
         lastPost = now;

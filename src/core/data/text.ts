@@ -95,7 +95,8 @@ export class TextFileDecoder {
   /** Lines (1-based) holding such bytes, the first few. */
   readonly fallbackLines: number[] = [];
   private pending: Uint8Array = new Uint8Array(0);
-  private utf16: TextDecoder | undefined;
+  // InstanceType: without the DOM lib (tsconfig.core.json) TextDecoder is only a value in @types/node.
+  private utf16: InstanceType<typeof TextDecoder> | undefined;
   private readonly utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
   private line = 1;
   private lastWasCr = false;
