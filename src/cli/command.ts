@@ -5,6 +5,8 @@ export interface CliCommand {
   name: string;
   /** One-line usage shown by `npm run lab -- help`. */
   usage: string;
+  /** Accepts --label/--track for tables whose genre column has another name (errors then suggest them). */
+  labelOption?: boolean;
   run(args: ParsedArgs, argv: readonly string[]): Promise<void>;
 }
 

@@ -3,7 +3,7 @@
  */
 import { parseArgs } from './args';
 import { commands } from './commands/index';
-import { isLabError } from '../core/errors';
+import { cliErrorText } from './errorText';
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
@@ -15,11 +15,15 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = name && name !== 'help' && name !== '--help' ? 2 : 0;
     return;
   }
-  await cmd.run(parseArgs(rest), rest);
+  try {
+    await cmd.run(parseArgs(rest), rest);
+  } catch (e) {
+    process.stderr.write(`error: ${cliErrorText(e, cmd)}\n`);
+    process.exitCode = 1;
+  }
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  const msg = isLabError(e) ? `${e.code}: ${e.message}` : e instanceof Error ? e.stack ?? e.message : String(e);
-  process.stderr.write(`error: ${msg}\n`);
+  process.stderr.write(`error: ${cliErrorText(e)}\n`);
   process.exitCode = 1;
 });

@@ -11,6 +11,8 @@ export type LabErrorCode =
   | 'duplicate-columns'
   | 'single-genre'
   | 'ragged-rows'
+  | 'bad-quotes'
+  | 'value-too-long'
   | 'no-features'
   | 'unknown-feature'
   | 'bad-argument'
@@ -74,4 +76,20 @@ export interface CancelToken {
 
 export function throwIfCancelled(token: CancelToken | undefined): void {
   if (token?.cancelled) throw new CancelledError();
+}
+
+/**
+ * A failure's reason for a list that already names the file (`x.wav: <reason>`): core messages
+ * start with the file name so they stand alone, which in such a list would name it twice.
+ * `x.wav: could not decode` → `could not decode`; `x.wav is empty` → `This file is empty`.
+ */
+export function reasonWithoutFileName(message: string, file: string): string {
+  const base = file.split(/[\\/]/).pop() ?? file;
+  for (const name of [file, base]) {
+    if (!name || !message.startsWith(name)) continue;
+    const rest = message.slice(name.length);
+    if (rest.startsWith(': ')) return rest.slice(2);
+    if (rest.startsWith(' ')) return `This file${rest}`;
+  }
+  return message;
 }

@@ -11,7 +11,7 @@
 import { basename } from 'node:path';
 import { inferTrackName } from '../../core/audio/naming';
 import type { Dataset } from '../../core/data/dataset';
-import { LabError, toErrorInfo } from '../../core/errors';
+import { LabError, reasonWithoutFileName, toErrorInfo } from '../../core/errors';
 import { extractRecipe } from '../../core/features/recipes';
 import { trainClassifier } from '../../core/models/classifier';
 import { networkClassifier, type Classifier } from '../../core/models/classifiers';
@@ -112,7 +112,8 @@ export async function classifyAudioFiles(o: ClassifyFilesOptions): Promise<Class
         out.fromAudio = summarizePrediction(model.spec.genres, inputs.units, await model.predict(inputs)).voteGenre;
         out.warning = shortClipWarning(model.spec, audio.durationSec);
       } catch (e) {
-        out.error = toErrorInfo(e).message;
+        // Printed after the file's name: without the name the message starts with.
+        out.error = reasonWithoutFileName(toErrorInfo(e).message, out.file);
       }
       log(`[${i + 1}/${o.audio.length}] ${out.file}: from audio ${out.fromAudio ?? '—'}, from table ${out.fromTable ?? '—'}${out.error ? ` (${out.error})` : ''}${out.warning ? ` — ${out.warning}` : ''}`);
       files.push(out);

@@ -2,6 +2,7 @@ import { optFlag, optList, optNumber, optString, type ParsedArgs } from '../args
 import { emit, type CliCommand } from '../command';
 import { runKnn } from '../../core/eval/classic';
 import { LabError } from '../../core/errors';
+import type { TableOptions } from '../../core/data/parse';
 import type { SplitChoice } from '../../core/data/split';
 import { loadTableFile } from '../../node/loadTable';
 import { formatRunText, runToJson } from '../format';
@@ -23,11 +24,17 @@ export function requireData(args: ParsedArgs): string {
   return data;
 }
 
+/** --label/--track: which columns hold the genre and the track in a table that names them differently. */
+export function tableOptionsFromArgs(args: ParsedArgs): TableOptions {
+  return { labelColumn: optString(args, 'label'), trackColumn: optString(args, 'track') };
+}
+
 export const knnCommand: CliCommand = {
   name: 'knn',
-  usage: 'knn --data F [--features a,b,c] [--k 5] [--weights uniform|distance] [--split auto|predefined|random|kfold] [--folds 5] [--seed 0] [--no-scale] [--json]',
+  labelOption: true,
+  usage: 'knn --data F [--label COLUMN] [--track COLUMN] [--features a,b,c] [--k 5] [--weights uniform|distance] [--split auto|predefined|random|kfold] [--folds 5] [--seed 0] [--no-scale] [--json]',
   async run(args) {
-    const ds = loadTableFile(requireData(args), { labelColumn: optString(args, 'label'), trackColumn: optString(args, 'track') });
+    const ds = loadTableFile(requireData(args), tableOptionsFromArgs(args));
     const features = optList(args, 'features') ?? ds.featureNames;
     const weights = optString(args, 'weights', 'distance');
     if (weights !== 'uniform' && weights !== 'distance') throw new LabError('bad-argument', `--weights must be uniform or distance`);

@@ -3,13 +3,14 @@ import { emit, type CliCommand } from '../command';
 import { searchCombinations } from '../../core/eval/search';
 import { LabError } from '../../core/errors';
 import { loadTableFile } from '../../node/loadTable';
-import { requireData, splitFromArgs } from './knn';
+import { requireData, splitFromArgs, tableOptionsFromArgs } from './knn';
 
 export const searchCommand: CliCommand = {
   name: 'search',
-  usage: 'search --data F --base a,b,c,d [--choose 3] [--extras x,y] [--k 5] [--weights distance] [--rank accuracy|macroF1] [--json]',
+  labelOption: true,
+  usage: 'search --data F [--label COLUMN] [--track COLUMN] --base a,b,c,d [--choose 3] [--extras x,y] [--k 5] [--weights distance] [--rank accuracy|macroF1] [--json]',
   async run(args) {
-    const ds = loadTableFile(requireData(args));
+    const ds = loadTableFile(requireData(args), tableOptionsFromArgs(args));
     const base = optList(args, 'base');
     if (!base) throw new LabError('bad-argument', '--base a,b,c is required');
     const weights = optString(args, 'weights', 'distance');

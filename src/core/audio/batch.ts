@@ -4,7 +4,7 @@
  * (src/ui/audioImport.ts) and the CLI (src/cli/commands/extract.ts) so both list failures the
  * same way, never keep non-finite features, and end a batch with its real cause first.
  */
-import { isLabError, LabError } from '../errors';
+import { isLabError, LabError, reasonWithoutFileName } from '../errors';
 
 /** A file of a batch that could not be used. */
 export interface FailedFile {
@@ -14,18 +14,9 @@ export interface FailedFile {
   reason: string;
 }
 
-function baseName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
-}
-
 /** The failure of `file` from what it threw; a leading "name: " in the message is dropped (the list names the file). */
 export function failedFile(file: string, e: unknown): FailedFile {
-  let reason = e instanceof Error || isLabError(e) ? e.message : String(e);
-  for (const name of [file, baseName(file)])
-    if (reason.startsWith(`${name}: `)) {
-      reason = reason.slice(name.length + 2);
-      break;
-    }
+  const reason = reasonWithoutFileName(e instanceof Error || isLabError(e) ? e.message : String(e), file);
   return { file, reason: reason.charAt(0).toUpperCase() + reason.slice(1) };
 }
 

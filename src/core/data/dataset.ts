@@ -50,6 +50,10 @@ export interface DatasetMeta {
   trackColumn?: string;
   /** Free-form note shown in the summary (e.g. "synthetic demo corpus"). */
   note?: string;
+  /** Text encoding a table was read in (`UTF-8`, `UTF-16LE`, `UTF-16BE`, `Windows-1252`, `UTF-8 + Windows-1252`). */
+  encoding?: string;
+  /** What the loader assumed or repaired (an encoding guess, a missing column): shown in the summary, printed by the CLI. */
+  notices?: string[];
 }
 
 export interface DatasetSummary {
@@ -65,6 +69,8 @@ export interface DatasetSummary {
   missingDropped: number;
   recipe?: string;
   note?: string;
+  encoding?: string;
+  notices: string[];
 }
 
 export function featureCount(ds: Dataset): number {
@@ -166,7 +172,16 @@ export function summarizeDataset(ds: Dataset): DatasetSummary {
     missingDropped: ds.meta.droppedRows?.length ?? 0,
     recipe: ds.meta.recipe,
     note: ds.meta.note,
+    encoding: ds.meta.encoding,
+    notices: ds.meta.notices ?? [],
   };
+}
+
+/** "3 row(s) with an empty cell left out (lines 4, 9, 12)", or undefined when none were. */
+export function describeDroppedRows(ds: Dataset): string | undefined {
+  const d = ds.meta.droppedRows ?? [];
+  if (d.length === 0) return undefined;
+  return `${d.length} row(s) with an empty cell left out (lines ${d.slice(0, 5).map((r) => r.line).join(', ')}${d.length > 5 ? ', …' : ''})`;
 }
 
 /** FNV-1a 32-bit over a string, as hex; used for dataset ids and caches. */

@@ -1,321 +1,266 @@
 /**
- * Feature-table loading: Kaggle GTZAN CSVs, NTNU GenreClassData TSVs, and any CSV/TSV with a
- * label column. Parsing is incremental (`TableBuilder.addRows`) so a worker can stream a large file
- * through papaparse chunk by chunk; `parseTableText` does the whole thing in one call (CLI, tests).
+ * Feature-table loading: bytes → text (one decoder, `text.ts`) → rows (papaparse, streamed) →
+ * Dataset (`tableBuilder.ts`). The CLI and the browser's parse worker both go through
+ * `TableReader`, in chunks of TABLE_CHUNK_BYTES, so a file gives the same dataset — or the same
+ * error — on both.
  *
- * Rules the student can rely on (and the error messages say):
- * - a byte-order mark is stripped; CRLF and LF both work; `,` `;` tab and `|` are detected;
- * - an empty cell drops its row (listed in the summary); `NaN`/`Inf` or text in a numeric
- *   feature column is an error naming the line and column;
- * - duplicate column names, ragged rows, a single genre, or no label column are errors.
+ * What this layer adds to papaparse: it never drops rows silently. A quote (") that is never
+ * closed (papaparse's MissingQuotes) or text after a closing quote (InvalidQuotes) is an error
+ * naming the line where the quote opens; a row still open after MAX_ROW_CHARS is stopped there
+ * instead of swallowing the rest of the file.
  */
 import Papa from 'papaparse';
 import { LabError } from '../errors';
-import { hashString, type Dataset, type DatasetFormat } from './dataset';
+import type { Dataset } from './dataset';
+import { TableBuilder, type TableOptions } from './tableBuilder';
+import { looksBinary, TextFileDecoder } from './text';
 
-export interface TableOptions {
-  /** Label column for generic tables (detected for Kaggle/NTNU and common names). */
-  labelColumn?: string;
-  /** Optional column grouping rows into tracks (segments of one track stay on one side of a split). */
-  trackColumn?: string;
-}
+export { LABEL_NAMES, MAX_CELL_CHARS, MAX_LABEL_CHARS, NTNU_GENRE_ORDER, ntnuFileToTrackId, parseKaggleFilename, TableBuilder, type TableOptions } from './tableBuilder';
+export { looksBinary } from './text';
 
-/** NTNU GenreID order (RECIPES.md): the label order the course report uses. */
-export const NTNU_GENRE_ORDER = ['pop', 'metal', 'disco', 'blues', 'reggae', 'classical', 'rock', 'hiphop', 'country', 'jazz'];
+/** Bytes decoded and parsed per step (the worker reads the file in slices of this size). */
+export const TABLE_CHUNK_BYTES = 1 << 20;
+/** A row still unfinished after this many characters is a quote left open (or not a table). */
+export const MAX_ROW_CHARS = 1 << 20;
+/** Characters of text mixed into a dataset's id when the caller gives an identity (worker: size and date). */
+const IDENTITY_HEAD_CHARS = 65536;
 
-const LABEL_NAMES = ['label', 'genre', 'class', 'target', 'category', 'y'];
-const KAGGLE_NON_FEATURES = ['filename', 'length', 'label'];
-const NTNU_NON_FEATURES = ['Track ID', 'File', 'GenreID', 'Genre', 'Type'];
-
-/** Quick check of the first bytes of a file: NULs or many control characters mean binary. */
-export function looksBinary(sample: string): boolean {
-  if (sample.length === 0) return false;
-  let control = 0;
-  const n = Math.min(sample.length, 8192);
-  for (let i = 0; i < n; i++) {
-    const c = sample.charCodeAt(i);
-    if (c === 0) return true;
-    if ((c < 9 || (c > 13 && c < 32)) || c === 0xfffd) control++;
-  }
-  return control / n > 0.05;
-}
-
-interface Layout {
-  format: DatasetFormat;
-  header: string[];
-  labelCol: number;
-  trackCol: number;
-  splitCol: number;
-  /** Column index → feature position, or -1 when not a feature. */
-  featureCols: number[];
-  featureNames: string[];
-  otherColumns: string[];
-  lengthCol: number;
-}
-
-function detectLayout(rawHeader: string[], firstRow: string[] | undefined, opts: TableOptions): Layout {
-  const header = rawHeader.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h).trim());
-  const seen = new Map<string, number>();
-  const dups: string[] = [];
-  for (const h of header) {
-    seen.set(h, (seen.get(h) ?? 0) + 1);
-    if (seen.get(h) === 2) dups.push(h);
-  }
-  if (dups.length) throw new LabError('duplicate-columns', `Duplicate column names: ${dups.map((d) => `"${d}"`).join(', ')}. Rename them so each column is unique.`, { columns: dups });
-
-  const has = (n: string) => header.includes(n);
-  let format: DatasetFormat = 'generic';
-  let nonFeature: string[] = [];
-  let labelName: string | undefined;
-  let trackName: string | undefined = opts.trackColumn;
-  let splitName: string | undefined;
-  if (!opts.labelColumn && has('filename') && has('label')) {
-    format = 'kaggle';
-    nonFeature = KAGGLE_NON_FEATURES;
-    labelName = 'label';
-    trackName = 'filename';
-  } else if (!opts.labelColumn && has('File') && has('Genre') && has('Track ID')) {
-    format = 'ntnu';
-    nonFeature = NTNU_NON_FEATURES;
-    labelName = 'Genre';
-    trackName = 'File';
-    splitName = has('Type') ? 'Type' : undefined;
-  } else {
-    // Common label names, in priority order (`label` beats `y` when a table has both).
-    labelName = opts.labelColumn ?? LABEL_NAMES.map((n) => header.find((h) => h.toLowerCase() === n)).find((h) => h !== undefined);
-    if (!labelName || !has(labelName)) {
-      const textCols = firstRow ? header.filter((_, i) => !isNumeric(firstRow[i] ?? '')) : [];
-      throw new LabError(
-        'no-label-column',
-        opts.labelColumn
-          ? `There is no column "${opts.labelColumn}" in this table.`
-          : `No label column found (looked for ${LABEL_NAMES.join(', ')}). Pick the column that holds the genre.`,
-        { columns: header, candidates: textCols.length ? textCols : header },
-      );
-    }
-    if (trackName && !has(trackName)) throw new LabError('bad-argument', `There is no column "${trackName}" in this table.`);
-    nonFeature = [labelName, ...(trackName ? [trackName] : [])];
-  }
-  const featureCols: number[] = [];
-  const featureNames: string[] = [];
-  const otherColumns: string[] = [];
-  header.forEach((h, i) => {
-    // In generic tables a column whose first value is text (an id, an artist) is kept aside, not a feature.
-    const textInGeneric = format === 'generic' && firstRow !== undefined && !isNumeric(firstRow[i] ?? '') && (firstRow[i] ?? '').trim() !== '';
-    if (nonFeature.includes(h) || textInGeneric) {
-      featureCols.push(-1);
-      otherColumns.push(h);
-    } else {
-      featureCols.push(featureNames.length);
-      featureNames.push(h);
-    }
-  });
-  if (featureNames.length === 0) throw new LabError('no-features', 'The table has no numeric feature columns.');
-  return {
-    format,
-    header,
-    labelCol: header.indexOf(labelName),
-    trackCol: trackName ? header.indexOf(trackName) : -1,
-    splitCol: splitName ? header.indexOf(splitName) : -1,
-    featureCols,
-    featureNames,
-    otherColumns,
-    lengthCol: format === 'kaggle' ? header.indexOf('length') : -1,
-  };
-}
-
-const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-function isNumeric(s: string): boolean {
-  return NUMBER_RE.test(s.trim());
-}
-const NON_FINITE_RE = /^[+-]?(nan|inf|infinity)$/i;
-
-/** `blues.00000.3.wav` → track `blues.00000`, segment 3; `blues.00000.au` → segment 0. */
-export function parseKaggleFilename(name: string): { trackId: string; segment: number } {
-  const m = /^([A-Za-z]+)\.(\d+)(?:\.(\d+))?\.(?:wav|au|mp3|flac|ogg)$/i.exec(name.trim());
-  if (!m) return { trackId: name.trim(), segment: -1 };
-  return { trackId: `${m[1]}.${m[2]}`, segment: m[3] !== undefined ? Number(m[3]) : 0 };
-}
-
-/** `pop_00072.wav` → `pop.00072` (the GTZAN id). */
-export function ntnuFileToTrackId(file: string): string {
-  const m = /^([A-Za-z]+)_(\d+)\.(?:wav|au)$/i.exec(file.trim());
-  return m ? `${m[1]}.${m[2]}` : file.trim();
-}
-
-/** Incremental builder: feed parsed rows (header first), then `finish()`. */
-export class TableBuilder {
-  private layout: Layout | undefined;
-  private pendingHeader: string[] | undefined;
-  private values: number[] = [];
-  private labelNames: string[] = [];
-  private trackIds: string[] = [];
-  private segments: number[] = [];
-  private splits: number[] = [];
-  private rowKeys: string[] = [];
-  private lengths: number[] = [];
-  private dropped: { line: number; column: string }[] = [];
-  private segCounter = new Map<string, number>();
-  /** 1-based line number of the next row in the file (header is line 1). */
-  private line = 1;
-  private hash = 0x811c9dc5;
-
-  constructor(
-    private readonly name: string,
-    private readonly opts: TableOptions = {},
-  ) {}
-
-  /** Mix raw text into the dataset id (call with each chunk's text, or the whole text). */
-  addText(text: string): void {
-    this.hash = parseInt(hashString(text, this.hash), 16);
-  }
-
-  get rowCount(): number {
-    return this.rowKeys.length;
-  }
-
-  addRows(rows: string[][]): void {
-    for (const row of rows) {
-      if (!this.layout) {
-        if (!this.pendingHeader) {
-          this.pendingHeader = row;
-          continue;
-        }
-        this.layout = detectLayout(this.pendingHeader, row, this.opts);
-      }
-      this.line++;
-      this.addRow(row, this.layout);
-    }
-  }
-
-  private addRow(row: string[], L: Layout): void {
-    if (row.length !== L.header.length) {
-      throw new LabError('ragged-rows', `Line ${this.line} has ${row.length} fields but the header has ${L.header.length}. Every row needs one value per column.`, {
-        line: this.line,
-      });
-    }
-    const feats = new Array<number>(L.featureNames.length);
-    for (let i = 0; i < row.length; i++) {
-      const fi = L.featureCols[i]!;
-      if (fi < 0) continue;
-      const cell = (row[i] ?? '').trim();
-      if (cell === '') {
-        this.dropped.push({ line: this.line, column: L.header[i]! });
-        return;
-      }
-      if (NON_FINITE_RE.test(cell)) {
-        throw new LabError('non-finite', `Line ${this.line}, column "${L.header[i]}": the value "${cell}" is not a finite number. Remove or fix that row.`, {
-          line: this.line,
-          column: L.header[i],
-        });
-      }
-      if (!isNumeric(cell)) {
-        throw new LabError('non-numeric', `Line ${this.line}, column "${L.header[i]}": "${cell.slice(0, 40)}" is not a number.`, { line: this.line, column: L.header[i] });
-      }
-      feats[fi] = Number(cell);
-    }
-    const label = (row[L.labelCol] ?? '').trim();
-    if (label === '') {
-      this.dropped.push({ line: this.line, column: L.header[L.labelCol]! });
-      return;
-    }
-    let trackId: string;
-    let segment: number;
-    const key = L.trackCol >= 0 ? (row[L.trackCol] ?? '').trim() : `row${this.line}`;
-    if (L.format === 'kaggle') {
-      const k = parseKaggleFilename(key);
-      trackId = k.trackId;
-      segment = k.segment;
-    } else if (L.format === 'ntnu') {
-      trackId = ntnuFileToTrackId(key);
-      segment = -1;
-    } else {
-      trackId = key;
-      segment = -1;
-    }
-    if (segment < 0) {
-      // Segments of one track are in table order (NTNU: `File` order).
-      segment = this.segCounter.get(trackId) ?? 0;
-      this.segCounter.set(trackId, segment + 1);
-    }
-    for (const v of feats) this.values.push(v);
-    this.labelNames.push(label);
-    this.trackIds.push(trackId);
-    this.segments.push(segment);
-    this.rowKeys.push(key);
-    if (L.splitCol >= 0) {
-      const t = (row[L.splitCol] ?? '').trim().toLowerCase();
-      this.splits.push(t === 'test' ? 1 : 0);
-    }
-    if (L.lengthCol >= 0) this.lengths.push(Number(row[L.lengthCol]));
-  }
-
-  finish(): Dataset {
-    if (!this.layout) {
-      if (this.pendingHeader) throw new LabError('empty-file', `${this.name} has a header but no data rows.`);
-      throw new LabError('empty-file', `${this.name} is empty.`);
-    }
-    const L = this.layout;
-    if (this.rowKeys.length === 0) throw new LabError('empty-file', `${this.name} has no complete rows (every row has an empty cell).`);
-    const distinct = [...new Set(this.labelNames)];
-    if (distinct.length < 2) {
-      throw new LabError('single-genre', `Only one genre ("${distinct[0]}") in column "${L.header[L.labelCol]}": a classifier needs at least two.`, { genre: distinct[0] });
-    }
-    const genres =
-      L.format === 'ntnu' && distinct.every((g) => NTNU_GENRE_ORDER.includes(g))
-        ? NTNU_GENRE_ORDER.filter((g) => distinct.includes(g))
-        : distinct.sort((a, b) => a.localeCompare(b));
-    const index = new Map(genres.map((g, i) => [g, i]));
-    const n = this.rowKeys.length;
-    const hasTest = this.splits.some((s) => s === 1) && this.splits.some((s) => s === 0);
-    return {
-      id: `${hashString(this.name)}-${(this.hash >>> 0).toString(16)}-${hashString(JSON.stringify(this.opts))}`,
-      name: this.name,
-      format: L.format,
-      featureNames: L.featureNames,
-      nRows: n,
-      values: Float64Array.from(this.values),
-      labels: Int32Array.from(this.labelNames, (g) => index.get(g)!),
-      genres,
-      trackIds: this.trackIds,
-      segmentIndex: Int32Array.from(this.segments),
-      split: hasTest ? Uint8Array.from(this.splits) : undefined,
-      rowKeys: this.rowKeys,
-      meta: {
-        recipe: guessRecipe(L.format, this.name, L.featureNames.length),
-        droppedRows: this.dropped,
-        otherColumns: L.otherColumns,
-        lengths: this.lengths.length ? this.lengths : undefined,
-        labelColumn: L.header[L.labelCol],
-        trackColumn: L.trackCol >= 0 ? L.header[L.trackCol] : undefined,
-      },
-    };
-  }
-}
-
-function guessRecipe(format: DatasetFormat, name: string, nFeatures: number): string | undefined {
-  if (format === 'kaggle' && nFeatures === 57) return /3_sec/.test(name) ? 'kaggle3' : 'kaggle30';
-  if (format === 'ntnu' && nFeatures === 63) {
-    const m = /(\d+)s\b/.exec(name);
-    return m ? `ntnu${m[1]}` : undefined;
-  }
-  return undefined;
-}
-
-/** Papaparse settings shared by the one-shot and the streaming paths. */
+/** Papaparse settings for guessing the delimiter from the first rows (blank lines ignored). */
 export const PAPA_CONFIG = {
   header: false,
   skipEmptyLines: 'greedy' as const,
   delimitersToGuess: [',', '\t', ';', '|'],
 };
 
-/** Parse a whole table held in memory. */
+/** Line breaks in `text[from, to)`; `\n` also counts `\r\n`. */
+function countBreaks(text: string, from: number, to: number, lineBreak: '\n' | '\r'): number {
+  let n = 0;
+  for (let at = text.indexOf(lineBreak, from); at >= 0 && at < to; at = text.indexOf(lineBreak, at + 1)) n++;
+  return n;
+}
+
+/** The subset of a Node readable stream papaparse's stream input uses: text chunks are pushed into it. */
+interface TextSource {
+  push(text: string): void;
+  end(): void;
+}
+
+function streamInto(config: Papa.ParseLocalConfig<string[], NodeJS.ReadableStream>): TextSource {
+  const listeners = new Map<string, (arg?: unknown) => void>();
+  const stream = {
+    readable: true,
+    read: () => null,
+    on(event: string, fn: (arg?: unknown) => void) {
+      listeners.set(event, fn);
+      return stream;
+    },
+    removeListener(event: string) {
+      listeners.delete(event);
+      return stream;
+    },
+    pause: () => stream,
+    resume: () => stream,
+  };
+  // papaparse parses stream input synchronously inside each 'data' event, carrying an unfinished
+  // row over to the next chunk (its ChunkStreamer), which is exactly what a text stream needs.
+  Papa.parse(stream as unknown as NodeJS.ReadableStream, config);
+  return {
+    push: (text) => listeners.get('data')?.(text),
+    end: () => listeners.get('end')?.(),
+  };
+}
+
+export interface TableReaderOptions {
+  /**
+   * Identity mixed into the dataset id instead of the whole text (the worker passes the file's
+   * size and date, so a 50 MB table is not hashed); the start of the text is mixed in too.
+   */
+  identity?: string;
+}
+
+/** Streams a table: push bytes (or text) in order, then `finish()`. One instance per file. */
+export class TableReader {
+  private readonly builder: TableBuilder;
+  private readonly decoder = new TextFileDecoder();
+  private source: TextSource | undefined;
+  private leading = '';
+  private bytes = 0;
+  private sawText = false;
+  /** Text not yet made into complete rows: papaparse's unfinished row plus the newest chunk. */
+  private tail = '';
+  private tailStart = 0;
+  private tailLine = 1;
+  private delimiter = ',';
+  private lineBreak: '\n' | '\r' = '\n';
+  private newline: string | undefined;
+  private failure: unknown;
+  private hashedChars = 0;
+
+  constructor(
+    private readonly name: string,
+    opts: TableOptions = {},
+    private readonly readerOpts: TableReaderOptions = {},
+  ) {
+    this.builder = new TableBuilder(name, opts);
+    if (readerOpts.identity !== undefined) this.builder.addText(readerOpts.identity);
+  }
+
+  get rowCount(): number {
+    return this.builder.rowCount;
+  }
+
+  get bytesRead(): number {
+    return this.bytes;
+  }
+
+  /** Next bytes of the file. */
+  pushBytes(bytes: Uint8Array): void {
+    for (let at = 0; at < bytes.length; at += TABLE_CHUNK_BYTES) {
+      const piece = bytes.subarray(at, at + TABLE_CHUNK_BYTES);
+      this.bytes += piece.length;
+      this.pushText(this.decoder.decode(piece));
+    }
+  }
+
+  /** Next text of the file (already decoded). */
+  pushText(text: string): void {
+    if (this.failure) throw this.failure;
+    for (let at = 0; at < text.length; at += TABLE_CHUNK_BYTES) this.pushPiece(text.slice(at, at + TABLE_CHUNK_BYTES));
+  }
+
+  private pushPiece(piece: string): void {
+    if (piece === '') return;
+    this.sawText = true;
+    this.hash(piece);
+    if (!this.source) {
+      // Start at the first text that is not blank: blank lines before the header still count as lines.
+      if (piece.trim() === '') {
+        this.leading += piece;
+        return;
+      }
+      piece = (this.leading + piece).replace(/^\uFEFF/, '');
+      this.leading = '';
+      this.start(piece);
+    }
+    this.tail += piece;
+    this.source!.push(piece);
+    if (this.failure) throw this.failure;
+    if (this.tail.length > MAX_ROW_CHARS) throw this.runawayRowError();
+  }
+
+  private hash(piece: string): void {
+    if (this.readerOpts.identity === undefined) this.builder.addText(piece);
+    else if (this.hashedChars < IDENTITY_HEAD_CHARS) {
+      const part = piece.slice(0, IDENTITY_HEAD_CHARS - this.hashedChars);
+      this.builder.addText(part);
+      this.hashedChars += part.length;
+    }
+  }
+
+  private start(head: string): void {
+    if (looksBinary(head.slice(0, 8192))) throw (this.failure = new LabError('binary-file', `${this.name} looks like a binary file, not a text table (CSV or TSV).`, { file: this.name }));
+    // Guess the delimiter the way papaparse does (first rows, blank lines skipped), then parse
+    // with blank lines kept so that line numbers stay the file's own.
+    this.delimiter = Papa.parse<string[]>(head.slice(0, 65536), { ...PAPA_CONFIG, preview: 10 }).meta.delimiter || ',';
+    this.source = streamInto({
+      header: false,
+      skipEmptyLines: false,
+      delimiter: this.delimiter,
+      chunk: (res, parser) => {
+        try {
+          this.onChunk(res);
+        } catch (e) {
+          this.failure = e;
+          parser.abort();
+        }
+      },
+      error: (e: Error) => {
+        this.failure ??= e;
+      },
+      // finish() reads the builder once the last chunk is in; nothing to do here.
+      complete: () => {},
+    });
+  }
+
+  private onChunk(res: Papa.ParseResult<string[]>): void {
+    if (this.newline === undefined) {
+      this.newline = res.meta.linebreak;
+      this.lineBreak = res.meta.linebreak === '\r' ? '\r' : '\n';
+    }
+    const rows = res.data;
+    // Errors about the unfinished last row come again with the next chunk: only rows handed over count.
+    const bad = res.errors.filter((e) => e.type === 'Quotes' && e.row !== undefined && e.row < rows.length).sort((a, b) => (a.row ?? 0) - (b.row ?? 0))[0];
+    if (bad) {
+      this.builder.addRows(rows.slice(0, bad.row), this.lineBreak);
+      throw this.quoteError(bad, this.tail, rows[bad.row!]!, false);
+    }
+    this.builder.addRows(rows, this.lineBreak);
+    const consumed = res.meta.cursor - this.tailStart;
+    this.tailLine += countBreaks(this.tail, 0, consumed, this.lineBreak);
+    this.tail = this.tail.slice(consumed);
+    this.tailStart = res.meta.cursor;
+  }
+
+  /** A quote error at `e.index` of `text` (which starts at line `tailLine`), naming line and column. */
+  private quoteError(e: Papa.ParseError, text: string, row: readonly string[], cutShort: boolean): LabError {
+    const at = e.index ?? 0;
+    const line = this.tailLine + countBreaks(text, 0, at, this.lineBreak);
+    const colIndex = e.code === 'MissingQuotes' ? row.length - 1 : row.findIndex((c) => c.includes('"'));
+    const column = this.builder.columnName(colIndex);
+    const where = `${this.name}: Line ${line}${column !== undefined ? `, column "${column}"` : ''}`;
+    const detail = { file: this.name, line, column };
+    if (e.code === 'MissingQuotes') {
+      const rest = cutShort ? `is not closed within the next ${MAX_ROW_CHARS >> 20} MB` : `is never closed, so the remaining ${this.linesFrom(text, at)} line(s) of the file would be read as one value`;
+      return new LabError('bad-quotes', `${where}: a quote (") opens a value here and ${rest}. Close the quote or remove it; nothing was loaded.`, detail);
+    }
+    return new LabError('bad-quotes', `${where}: text follows the closing quote of a quoted value (like "abc"def). Put the whole value in quotes or remove the quotes; nothing was loaded.`, detail);
+  }
+
+  /** Lines from offset `at` of `text` to its end (a final line break ends the last line, it starts none). */
+  private linesFrom(text: string, at: number): number {
+    return countBreaks(text, at, text.length, this.lineBreak) + (text.endsWith(this.lineBreak) ? 0 : 1);
+  }
+
+  /** The unfinished row passed MAX_ROW_CHARS: find the quote that keeps it open, if any. */
+  private runawayRowError(): LabError {
+    const probe = Papa.parse<string[]>(this.tail, { delimiter: this.delimiter, newline: this.newline as Papa.ParseConfig['newline'], skipEmptyLines: false, preview: 2 });
+    const open = probe.errors.find((e) => e.type === 'Quotes' && (e.row ?? 0) === 0);
+    const error = open
+      ? this.quoteError(open, this.tail, probe.data[0] ?? [], true)
+      : new LabError('value-too-long', `${this.name}: Line ${this.tailLine}: a row longer than ${MAX_ROW_CHARS >> 20} MB with no line end — this does not look like a feature table.`, {
+          file: this.name,
+          line: this.tailLine,
+        });
+    this.failure = error;
+    return error;
+  }
+
+  /** End of the file: the last row, then the dataset (or the error that stops it). */
+  finish(): Dataset {
+    if (this.failure) throw this.failure;
+    this.pushText(this.decoder.flush());
+    if (!this.source) {
+      throw new LabError('empty-file', this.bytes === 0 && !this.sawText ? `${this.name} is empty (0 bytes).` : `${this.name} is empty.`, { file: this.name });
+    }
+    this.source.end();
+    if (this.failure) throw this.failure;
+    if (this.decoder.encoding) this.builder.encoding = this.decoder.describe();
+    const notice = this.decoder.notice();
+    if (notice) this.builder.notices.unshift(notice);
+    return this.builder.finish();
+  }
+}
+
+/** Parse a whole table held in memory as text (tests, benchmarks). */
 export function parseTableText(text: string, name: string, opts: TableOptions = {}): Dataset {
-  if (text.replace(/^\uFEFF/, '').trim() === '') throw new LabError('empty-file', `${name} is empty.`);
-  if (looksBinary(text.slice(0, 8192))) throw new LabError('binary-file', `${name} looks like a binary file, not a text table (CSV or TSV).`);
-  const builder = new TableBuilder(name, opts);
-  builder.addText(text);
-  const res = Papa.parse<string[]>(text, PAPA_CONFIG);
-  builder.addRows(res.data);
-  return builder.finish();
+  const reader = new TableReader(name, opts);
+  reader.pushText(text);
+  return reader.finish();
+}
+
+/** Parse a whole file's bytes (the CLI): decoded by the same decoder as the browser's worker. */
+export function parseTableBytes(bytes: Uint8Array, name: string, opts: TableOptions = {}): Dataset {
+  const reader = new TableReader(name, opts);
+  reader.pushBytes(bytes);
+  return reader.finish();
 }

@@ -47,3 +47,20 @@ describe('toDataset + exportCsv', () => {
     expect(() => toDataset([{ fileName: 'x.wav', genre: 'g', segments: [bad] }], 'kaggle30')).toThrow(expect.objectContaining({ code: 'non-finite' }));
   });
 });
+
+describe('exportCsv never writes a live formula', () => {
+  it('escapes formula-like names, genres and column names from a loaded table, in both formats', async () => {
+    const { parseTableText } = await import('../data/parse');
+    const text = ['filename,length,=cmd,label', '"=HYPERLINK(""http://evil"",""x"")",66149,-12.5,@pop', 'rock.00001.wav,66149,+3e-4,rock', ''].join('\n');
+    const loaded = parseTableText(text, 't.csv');
+    const ds = { ...loaded, meta: { ...loaded.meta, recipe: 'kaggle30' } };
+    const lines = exportCsv(ds).trim().split('\n');
+    expect(lines[0]).toBe("filename,length,'=cmd,label");
+    // Hand-escaped: leading quote, quotes doubled, whole cell quoted; -12.5 stays a number.
+    expect(lines[1]).toBe(`"'=HYPERLINK(""http://evil"",""x"")",66149,-12.5,'@pop`);
+    expect(lines[2]).toBe('rock.00001.wav,66149,0.0003,rock');
+    const ntnu = exportCsv({ ...ds, meta: { ...ds.meta, recipe: 'ntnu30' } }).trim().split('\n');
+    expect(ntnu[0]).toBe("Track ID\tFile\t'=cmd\tGenreID\tGenre\tType");
+    expect(ntnu[1]).toBe(`0\t"'=HYPERLINK(""http://evil"",""x"")"\t-12.5\t10\t'@pop\tTrain`);
+  });
+});

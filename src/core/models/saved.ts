@@ -20,6 +20,7 @@ import type { Dataset } from '../data/dataset';
 import type { TrainedClassifier } from './classifier';
 import { migrateInputSpec, sampleShapeOf, type InputSpec } from './inputSpec';
 import { wrapModel, type Network } from './network';
+import { describeJsonError } from '../data/text';
 import { isNeuralKind, MODEL_KINDS, neuralKinds, type NeuralKindId } from './registry';
 
 export const SAVED_MODEL_FORMAT = 'genre-lab-model';
@@ -239,7 +240,8 @@ export function importModelFiles(files: { modelJson: string; weightsBin: ArrayBu
     try {
       return JSON.parse(text) as unknown;
     } catch (e) {
-      throw corrupt(`${what} is not JSON (${e instanceof Error ? e.message : String(e)})`, { file: what });
+      // Not e.message: V8 quotes the raw input, which for a binary file is a line of garbage.
+      throw corrupt(`${what} is not JSON: ${describeJsonError(text, e)}.`, { file: what });
     }
   };
   const mj = parse(files.modelJson, 'model.json') as Record<string, unknown> | null;

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { summarizeDataset } from '../../core/data/dataset';
+import { describeDroppedRows, summarizeDataset } from '../../core/data/dataset';
 import { cancelLoad, chooseLabelColumn, dismissDataError, loadTable } from '../actions';
 import { Cell, ErrorBox } from '../Cell';
 import { DropZone } from '../DropZone';
@@ -118,12 +118,21 @@ function Summary() {
         <dt>split</dt>
         <dd>{s.split ? `predefined: ${s.split.trainTracks} train / ${s.split.testTracks} test tracks (${s.split.train} / ${s.split.test} rows)` : 'none — the lab makes a seeded random split by track'}</dd>
         <dt>missing values</dt>
-        <dd>
-          {s.missingDropped === 0
-            ? 'none'
-            : `${s.missingDropped} row(s) with an empty cell left out (lines ${dataset.meta.droppedRows!.slice(0, 5).map((d) => d.line).join(', ')}${s.missingDropped > 5 ? ', …' : ''})`}
-        </dd>
+        <dd>{describeDroppedRows(dataset) ?? 'none'}</dd>
+        {s.encoding && (
+          <>
+            <dt>text encoding</dt>
+            <dd data-testid="summary-encoding">{s.encoding}</dd>
+          </>
+        )}
       </dl>
+      {s.notices.length > 0 && (
+        <ul className="note" data-testid="dataset-notices">
+          {s.notices.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
       <table className="genre-counts">
         <thead>
           <tr>
