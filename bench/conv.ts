@@ -37,7 +37,7 @@ function makeVars(): tf.Variable[] {
 function loss(conv: Conv, vars: tf.Variable[], x: tf.Tensor4D, oneHot: tf.Tensor2D): tf.Scalar {
   let h = x;
   CHANNELS.forEach((_, i) => {
-    h = tf.maxPool(tf.relu(tf.add(conv(h, vars[2 * i] as tf.Variable as unknown as tf.Tensor4D), vars[2 * i + 1] as tf.Variable)), 2, 2, 'valid');
+    h = tf.maxPool(tf.relu(tf.add(conv(h, vars[2 * i] as tf.Variable as unknown as tf.Tensor4D), vars[2 * i + 1] as tf.Variable)) as tf.Tensor4D, 2, 2, 'valid') as tf.Tensor4D;
   });
   const logits = tf.matMul(tf.mean(h, [1, 2]) as tf.Tensor2D, vars[vars.length - 1] as tf.Variable as unknown as tf.Tensor2D);
   return tf.losses.softmaxCrossEntropy(oneHot, logits) as tf.Scalar;
