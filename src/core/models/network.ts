@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LabError } from '../errors';
+import { conv2dFast } from './conv';
 
 /**
  * matMul of two 2-D tensors whose gradient avoids transposed matMuls (slow on wasm): dA = dY·Bᵀ and
@@ -32,11 +33,14 @@ export const matMulFast = tf.customGrad(((...args: unknown[]) => {
 /** The model families the lab trains. */
 export type NetworkKind = 'mlp' | 'lstm' | 'gru' | 'bilstm';
 
+/** Convolutional networks on log-mel spectrograms (cnn.ts); registered by the model registry. */
+export type CnnKind = 'cnn-toronto' | 'cnn-vgg';
+
 export interface Network {
-  kind: NetworkKind;
+  kind: NetworkKind | CnnKind;
   /** The tf.layers model (topology + weights); softmax output. */
   model: tf.LayersModel;
-  /** Per-sample input shape: `[features]` or `[steps, features]`. */
+  /** Per-sample input shape: `[features]`, `[steps, features]` or `[bands, frames, 1]`. */
   inputShape: number[];
   nClasses: number;
   /** Trainable variables, in `model.trainableWeights` order. */
@@ -304,6 +308,76 @@ export function gruFused(x: tf.Tensor, kernel: tf.Tensor, recurrent: tf.Tensor, 
   return op(x, kernel, recurrent, bias);
 }
 
+function channelsLast(cfg: tf.serialization.ConfigDict, layer: string): void {
+  if ((cfg['dataFormat'] ?? 'channelsLast') !== 'channelsLast')
+    throw new LabError('bad-argument', `Layer ${layer}: only channels-last data is supported by the fast forward pass.`);
+}
+
+function pair(v: unknown, what: string, layer: string): [number, number] {
+  const a = Array.isArray(v) ? v.map(Number) : [Number(v), Number(v)];
+  if (a.length !== 2 || !a.every((n) => Number.isInteger(n) && n > 0)) throw new LabError('bad-argument', `Layer ${layer}: ${what} ${JSON.stringify(v)} is not two positive integers.`);
+  return a as [number, number];
+}
+
+function paddingOf(cfg: tf.serialization.ConfigDict, layer: string): 'same' | 'valid' {
+  const p = cfg['padding'] ?? 'valid';
+  if (p !== 'same' && p !== 'valid') throw new LabError('bad-argument', `Layer ${layer}: padding "${String(p)}" is not supported (use 'same' or 'valid').`);
+  return p;
+}
+
+/** Conv2D through {@link conv2dFast} (its gradients are fast on wasm), bias and activation. */
+function conv2dStep(layer: tf.layers.Layer, cfg: tf.serialization.ConfigDict, vars: tf.Variable[]): Step {
+  channelsLast(cfg, layer.name);
+  const dil = pair(cfg['dilationRate'] ?? 1, 'dilation rate', layer.name);
+  if (dil[0] !== 1 || dil[1] !== 1) throw new LabError('bad-argument', `Layer ${layer.name}: dilated convolutions are not supported by the fast forward pass.`);
+  const strides = pair(cfg['strides'] ?? 1, 'strides', layer.name);
+  const padding = paddingOf(cfg, layer.name);
+  const act = String(cfg['activation']);
+  const [kernel, bias] = vars as [tf.Variable, tf.Variable | undefined];
+  return (x) => {
+    const y = conv2dFast(x as tf.Tensor4D, kernel as tf.Tensor as tf.Tensor4D, strides, padding);
+    return activate(bias ? tf.add(y, bias) : y, act, layer.name);
+  };
+}
+
+function poolConfig(cfg: tf.serialization.ConfigDict, layer: string): { pool: [number, number]; strides: [number, number]; padding: 'same' | 'valid' } {
+  channelsLast(cfg, layer);
+  const pool = pair(cfg['poolSize'] ?? 2, 'pool size', layer);
+  return { pool, strides: cfg['strides'] == null ? pool : pair(cfg['strides'], 'strides', layer), padding: paddingOf(cfg, layer) };
+}
+
+/**
+ * BatchNormalization over the last axis. Training: normalise by the batch's mean and (biased)
+ * variance and move the layer's moving statistics towards them as tfjs-layers and Keras do,
+ * moving ← moving·momentum + batch·(1 − momentum). Inference: the moving statistics. The moving
+ * statistics are the layer's own (non-trainable) weights, so they are saved with the model.
+ */
+function batchNormStep(layer: tf.layers.Layer, cfg: tf.serialization.ConfigDict, vars: tf.Variable[]): Step {
+  const axis = Number(cfg['axis'] ?? -1);
+  if (axis !== -1) throw new LabError('bad-argument', `Layer ${layer.name}: batch normalisation is only supported over the last axis (got axis ${axis}).`);
+  const eps = Number(cfg['epsilon']);
+  const momentum = Number(cfg['momentum']);
+  // trainableWeights: gamma (with scale), then beta (with center); nonTrainableWeights: moving mean, variance.
+  let k = 0;
+  const gamma = cfg['scale'] === false ? undefined : vars[k++];
+  const beta = cfg['center'] === false ? undefined : vars[k++];
+  const [movingMean, movingVar] = layer.nonTrainableWeights.map((w) => w.read() as tf.Variable) as [tf.Variable, tf.Variable];
+  const affine = (normed: tf.Tensor): tf.Tensor => {
+    const scaled = gamma ? tf.mul(normed, gamma) : normed;
+    return beta ? tf.add(scaled, beta) : scaled;
+  };
+  return (x, training) => {
+    if (!training) return affine(tf.mul(tf.sub(x, movingMean), tf.rsqrt(tf.add(movingVar, eps))));
+    const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
+    const { mean, variance } = tf.moments(x, axes);
+    tf.tidy(() => {
+      movingMean.assign(tf.add(tf.mul(movingMean, momentum), tf.mul(mean, 1 - momentum)));
+      movingVar.assign(tf.add(tf.mul(movingVar, momentum), tf.mul(variance, 1 - momentum)));
+    });
+    return affine(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))));
+  };
+}
+
 function buildSteps(model: tf.LayersModel): Step[] {
   return model.layers.map((layer): Step => {
     const cls = layer.getClassName();
@@ -358,6 +432,27 @@ function buildSteps(model: tf.LayersModel): Step[] {
         const bw = vars.slice(3, 6);
         return (x) => tf.concat([lstmFused(x, fw[0]!, fw[1]!, fw[2]!, units, false), lstmFused(x, bw[0]!, bw[1]!, bw[2]!, units, true)], 1);
       }
+      case 'Conv2D':
+        return conv2dStep(layer, cfg, vars);
+      case 'MaxPooling2D':
+      case 'AveragePooling2D': {
+        const { pool, strides, padding } = poolConfig(cfg, layer.name);
+        return cls === 'MaxPooling2D'
+          ? (x) => tf.maxPool(x as tf.Tensor4D, pool, strides, padding)
+          : (x) => tf.avgPool(x as tf.Tensor4D, pool, strides, padding);
+      }
+      case 'GlobalAveragePooling2D':
+        channelsLast(cfg, layer.name);
+        return (x) => tf.mean(x, [1, 2]);
+      case 'Flatten':
+        // Keras flattens channels-last tensors in row-major order, which is what reshape does.
+        return (x) => tf.reshape(x, [x.shape[0] as number, -1]);
+      case 'Activation': {
+        const act = String(cfg['activation']);
+        return (x) => activate(x, act, layer.name);
+      }
+      case 'BatchNormalization':
+        return batchNormStep(layer, cfg, vars);
       case 'InputLayer':
         return (x) => x;
       default:
@@ -367,7 +462,7 @@ function buildSteps(model: tf.LayersModel): Step[] {
 }
 
 /** Wrap a Sequential model whose last layer is a softmax Dense. */
-export function wrapModel(kind: NetworkKind, model: tf.LayersModel): Network {
+export function wrapModel(kind: NetworkKind | CnnKind, model: tf.LayersModel): Network {
   const last = model.layers[model.layers.length - 1];
   if (!last || last.getClassName() !== 'Dense' || last.getConfig()['activation'] !== 'softmax')
     throw new LabError('bad-argument', 'The model must end in a softmax Dense layer.');
