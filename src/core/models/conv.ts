@@ -4,13 +4,14 @@
  * The stock gradient of `tf.conv2d` calls Conv2DBackpropInput, which wasm runs as plain scalar
  * loops, and Conv2DBackpropFilter, which wasm lacks (the lab builds one from the 3-D kernel in
  * wasmKernels.ts). Here both gradients are rewritten in terms of the ops wasm runs through
- * XNNPACK — conv2d itself and plain matMul — as a `tf.customGrad`:
+ * XNNPACK — conv2d itself — as a `tf.customGrad`:
  *
  * - input gradient: dx = conv2d(dy zero-dilated by the stride and padded, W flipped in space with
  *   its in/out channels swapped), stride 1, 'valid';
- * - filter gradient: im2col · matMul: dW = Pᵀ·dy, where row (ky, kx, c) of Pᵀ holds x[b, oy·s + ky −
- *   padTop, ox·s + kx − padLeft, c] for every output position — built channel-first so no
- *   transposed matMul is needed (see `matMulFast` in network.ts).
+ * - filter gradient: the im2col product Pᵀ·dy as one conv2d of x (channels and batch swapped)
+ *   with dy as the filter, dilated by the stride. An explicit im2col (kh·kw strided slices of x
+ *   stacked, then one matMul) was the first version: on wasm its slices and stack cost more than
+ *   the whole stock gradient for the deeper layers.
  *
  * Shapes are NHWC, filters [kh, kw, in, out] as in tf.conv2d. Checked against the cpu backend's
  * autodiff of tf.conv2d in conv.test.ts; bench/conv.ts measures a training step.
@@ -76,33 +77,30 @@ function inputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, xShape: number[], s
   return tf.conv2d(dp, wt, 1, 'valid');
 }
 
-/** dL/dW = Pᵀ·dy (im2col), with Pᵀ [kh·kw·cin, b·oh·ow] built from channel-first slices of x. */
-function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], sh: number, sw: number, g: ConvGeometry): tf.Tensor4D {
-  const [kh, kw, cin, cout] = filterShape as [number, number, number, number];
-  const [b, h, w] = x.shape;
+/**
+ * dL/dW[ky, kx, c, o] = Σ_{b, oy, ox} xpad[b, oy·s + ky, ox·s + kx, c] · dy[b, oy, ox, o]: the
+ * im2col product Pᵀ·dy, computed as one conv2d with the roles swapped — x's channels as the
+ * batch, its batch as the input channels, dy as an oh × ow filter dilated by the stride — so
+ * XNNPACK forms the patches through its indirection buffer instead of materialising the kh·kw
+ * shifted copies of x (on wasm, slicing and stacking those copies took 2–4× the whole
+ * product; see bench/conv.ts).
+ */
+function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, sh: number, sw: number, g: ConvGeometry, kh: number, kw: number): tf.Tensor4D {
+  const [, h, w] = x.shape;
   const { outH, outW, padTop, padLeft } = g;
   // Rows and columns the forward pass read: (out − 1)·s + k of the padded input.
   const hx = (outH - 1) * sh + kh;
   const wx = (outW - 1) * sw + kw;
   const xp = padSpatial(x, padTop, hx - h - padTop, padLeft, wx - w - padLeft);
-  const xc = tf.transpose(xp, [3, 0, 1, 2]); // [cin, b, hx, wx]
-  const cols: tf.Tensor[] = [];
-  for (let ky = 0; ky < kh; ky++)
-    for (let kx = 0; kx < kw; kx++)
-      cols.push(
-        sh === 1 && sw === 1
-          ? tf.slice(xc, [0, 0, ky, kx], [cin, b, outH, outW])
-          : tf.stridedSlice(xc, [0, 0, ky, kx], [cin, b, ky + (outH - 1) * sh + 1, kx + (outW - 1) * sw + 1], [1, 1, sh, sw]),
-      );
-  const n = b * outH * outW;
-  const pt = tf.reshape(tf.stack(cols, 0), [kh * kw * cin, n]) as tf.Tensor2D;
-  const dW = tf.matMul(pt, tf.reshape(dy, [n, cout]) as tf.Tensor2D);
-  return tf.reshape(dW, [kh, kw, cin, cout]);
+  const xt = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D; // [cin, hx, wx, b]
+  const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [oh, ow, b, cout]
+  const dW = tf.conv2d(xt, dyt, 1, 'valid', 'NHWC', [sh, sw]); // [cin, kh, kw, cout]
+  return tf.transpose(dW, [1, 2, 0, 3]);
 }
 
 /**
  * `tf.conv2d(x, filter, strides, pad)` (NHWC, dilation 1) whose backward pass uses conv2d and
- * matMul only (fast on wasm). `strides` is a number or [rows, cols].
+ * conv2d only (fast on wasm). `strides` is a number or [rows, cols].
  */
 export function conv2dFast(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number | [number, number], pad: ConvPadding): tf.Tensor4D {
   const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
@@ -120,7 +118,7 @@ export function conv2dFast(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number 
       value: tf.conv2d(xi, fi, [sh, sw], pad),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, fs] = saved as [tf.Tensor4D, tf.Tensor4D];
-        return [inputGradient(dy as tf.Tensor4D, fs, xs.shape, sh, sw, g), filterGradient(xs, dy as tf.Tensor4D, fs.shape, sh, sw, g)];
+        return [inputGradient(dy as tf.Tensor4D, fs, xs.shape, sh, sw, g), filterGradient(xs, dy as tf.Tensor4D, sh, sw, g, kh, kw)];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor4D, f: tf.Tensor4D) => tf.Tensor4D;
