@@ -10,16 +10,11 @@ import { buildTorontoCnn, buildVggCnn } from './cnn';
 import { wrapModel, type Network } from './network';
 import { captureArtifacts } from './saved';
 import { evaluateNetwork, trainNetwork, type TensorData } from './train';
+import { maxAbsDiff } from './testData';
 
 beforeAll(async () => {
   await initNodeBackend('wasm');
 });
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
-  return m;
-}
 
 /** Forward pass (softmax of the logits) and model.predict on the same input. */
 function bothPredictions(net: Network, x: tf.Tensor): [Float32Array, Float32Array] {
