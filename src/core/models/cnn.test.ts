@@ -107,10 +107,16 @@ describe('CNN builders', () => {
     expect(toronto.model.layers.map((l) => l.getClassName())).toEqual(['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dense', 'Dense']);
     expect(toronto.inputShape).toEqual([16, 20, 1]);
     const vgg = buildVggCnn({ nBands: 16, nFrames: 20, nClasses: 3, seed: 1, size: 'desktop' });
+    const classes = (net: Network): string[] => net.model.layers.map((l) => l.getClassName());
     expect(vgg.model.layers.filter((l) => l.getClassName() === 'Conv2D').map((l) => l.getConfig()['filters'])).toEqual([16, 32, 64, 128]);
-    expect(vgg.model.layers.slice(-3).map((l) => l.getClassName())).toEqual(['GlobalAveragePooling2D', 'Dropout', 'Dense']);
+    expect(classes(vgg).slice(1, 5)).toEqual(['Conv2D', 'BatchNormalization', 'Activation', 'MaxPooling2D']);
+    expect(classes(vgg).slice(-3)).toEqual(['GlobalAveragePooling2D', 'Dropout', 'Dense']);
+    // Residual: 2 convolutions per block plus a 1×1 skip convolution where the channels change (all 4 blocks).
+    const res = buildVggCnn({ nBands: 16, nFrames: 20, nClasses: 3, seed: 1, residual: true });
+    expect(classes(res).filter((c) => c === 'Conv2D')).toHaveLength(12);
+    expect(classes(res).filter((c) => c === 'Add')).toHaveLength(4);
     const x = tf.randomNormal([2, 16, 20, 1], 0, 1, 'float32', 5);
-    for (const net of [toronto, vgg]) {
+    for (const net of [toronto, vgg, res]) {
       const [fast, ref] = bothPredictions(net, x);
       expect(maxAbsDiff(fast, ref)).toBeLessThan(1e-5);
     }
@@ -120,7 +126,7 @@ describe('CNN builders', () => {
     expect(maxAbsDiff(again.variables[0]!.dataSync(), toronto.variables[0]!.dataSync())).toBe(0);
     expect(maxAbsDiff(other.variables[0]!.dataSync(), toronto.variables[0]!.dataSync())).toBeGreaterThan(0);
     tf.dispose(x);
-    [toronto, vgg, again, other].forEach((n) => n.dispose());
+    [toronto, vgg, res, again, other].forEach((n) => n.dispose());
   });
 
   it('refuses inputs too small for its poolings', () => {
@@ -134,6 +140,7 @@ describe('CNN builders', () => {
     for (const build of [
       () => buildTorontoCnn({ nBands: 16, nFrames: 16, nClasses: 2, seed: 3 }),
       () => buildVggCnn({ nBands: 16, nFrames: 16, nClasses: 2, seed: 3, dropout: 0.1 }),
+      () => buildVggCnn({ nBands: 16, nFrames: 16, nClasses: 2, seed: 3, dropout: 0.1, residual: true }),
     ]) {
       const net = build();
       const chance = evaluateNetwork(net, test).accuracy;
@@ -141,7 +148,7 @@ describe('CNN builders', () => {
       const acc = evaluateNetwork(net, test).accuracy;
       expect(acc, `${net.kind} test accuracy (before training ${chance})`).toBeGreaterThanOrEqual(0.95);
       if (net.kind === 'cnn-vgg') {
-        const mv = net.model.layers[1]!.getWeights()[3]!.dataSync();
+        const mv = net.model.layers.find((l) => l.getClassName() === 'BatchNormalization')!.getWeights()[3]!.dataSync();
         expect(Array.from(mv).some((v) => Math.abs(v - 1) > 1e-3), 'moving variance moved away from its initial 1').toBe(true);
       }
       const art = await captureArtifacts(net.model);

@@ -10,9 +10,11 @@
  *   16-32-64-128 ("desktop") channels → global average pooling → dropout → dense softmax. The
  *   convolutions have no bias: the batch norm's β that follows takes its place.
  *
- * Residual blocks are not offered: a skip connection needs a functional model, and wrapModel
- * walks a Sequential's layers in order. Weights are seeded like mlp.ts (PyTorch's
- * U(±1/√fan_in), fan_in = kh·kw·in for a convolution).
+ * - **Residual small VGG** (`residual: true`): each block becomes conv 3×3 → BN → ReLU → conv 3×3 →
+ *   BN, plus a skip (1×1 conv → BN where the channel count changes), added, ReLU, max-pool 2 —
+ *   a functional tf.layers model, which wrapModel runs in topological order.
+ *
+ * Weights are seeded like mlp.ts (PyTorch's U(±1/√fan_in), fan_in = kh·kw·in for a convolution).
  */
 import * as tf from '@tensorflow/tfjs';
 import { LabError } from '../errors';
@@ -48,6 +50,8 @@ export interface VggCnnOptions extends CnnInput {
   dropout?: number;
   /** Batch-norm momentum of the moving statistics (Keras' convention); default 0.9 (PyTorch's 0.1). */
   batchNormMomentum?: number;
+  /** Residual blocks (two convolutions and a skip connection each); default false. */
+  residual?: boolean;
 }
 
 function checkInput(o: CnnInput, poolings: number, what: string): void {
@@ -96,17 +100,27 @@ export function buildVggCnn(o: VggCnnOptions): Network {
   if (!(dropout >= 0 && dropout < 1)) throw new LabError('bad-argument', `Dropout must be in [0, 1), got ${dropout}`);
   const momentum = o.batchNormMomentum ?? 0.9;
   const next = seedStream(o.seed);
-  const model = tf.sequential();
+  const bn = (): tf.layers.Layer => tf.layers.batchNormalization({ momentum, epsilon: 1e-5 });
+  const relu = (): tf.layers.Layer => tf.layers.activation({ activation: 'relu' });
+  const input = tf.input({ shape: [o.nBands, o.nFrames, 1] });
+  const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]): tf.SymbolicTensor => layer.apply(x) as tf.SymbolicTensor;
+  let h = input;
   let cin = 1;
-  channels.forEach((c, i) => {
-    model.add(conv(c, 3, cin, next, { useBias: false, ...(i === 0 ? { inputShape: [o.nBands, o.nFrames, 1] } : {}) }));
-    model.add(tf.layers.batchNormalization({ momentum, epsilon: 1e-5 }));
-    model.add(tf.layers.activation({ activation: 'relu' }));
-    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  for (const c of channels) {
+    const noBias = { useBias: false };
+    let y = apply(relu(), apply(bn(), apply(conv(c, 3, cin, next, noBias), h)));
+    if (o.residual) {
+      const main = apply(bn(), apply(conv(c, 3, c, next, noBias), y));
+      const skip = cin === c ? h : apply(bn(), apply(conv(c, 1, cin, next, noBias), h));
+      y = apply(relu(), apply(tf.layers.add(), [main, skip]));
+    }
+    h = apply(tf.layers.maxPooling2d({ poolSize: 2 }), y);
     cin = c;
-  });
-  model.add(tf.layers.globalAveragePooling2d({}));
-  if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout }));
-  model.add(dense(o.nClasses, cin, 'softmax', next));
+  }
+  h = apply(tf.layers.globalAveragePooling2d({}), h);
+  if (dropout > 0) h = apply(tf.layers.dropout({ rate: dropout }), h);
+  const output = apply(dense(o.nClasses, cin, 'softmax', next), h);
+  // A functional model either way: one code path, and the residual variant needs one.
+  const model = tf.model({ inputs: input, outputs: output });
   return wrapModel('cnn-vgg', model);
 }

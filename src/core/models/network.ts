@@ -53,7 +53,8 @@ export interface Network {
   dispose(): void;
 }
 
-type Step = (x: tf.Tensor, training: boolean, seed: number) => tf.Tensor;
+/** One layer's computation; `more` holds the further inputs of a merge layer (Add) in a functional model. */
+type Step = (x: tf.Tensor, training: boolean, seed: number, more?: tf.Tensor[]) => tf.Tensor;
 
 function weightsOf(layer: tf.layers.Layer): tf.Variable[] {
   return layer.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -453,6 +454,9 @@ function buildSteps(model: tf.LayersModel): Step[] {
       }
       case 'BatchNormalization':
         return batchNormStep(layer, cfg, vars);
+      case 'Add':
+        // Residual connections (functional models only): the sum of all inbound tensors.
+        return (x, _training, _seed, more = []) => (more.length > 0 ? tf.addN([x, ...more]) : x);
       case 'InputLayer':
         return (x) => x;
       default:
@@ -461,12 +465,33 @@ function buildSteps(model: tf.LayersModel): Step[] {
   });
 }
 
-/** Wrap a Sequential model whose last layer is a softmax Dense. */
+/**
+ * The order in which a functional model's layers run and where each takes its inputs from
+ * (tensor ids of the symbolic graph); `model.layers` is already topologically sorted.
+ */
+function graphOf(model: tf.LayersModel): { inputs: number[]; output: number }[] {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1)
+    throw new LabError('bad-argument', `The model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; the lab's training loop needs exactly one of each.`);
+  return model.layers.map((layer) => {
+    const nodes = layer.inboundNodes;
+    const out = layer.output;
+    if (nodes.length !== 1 || Array.isArray(out))
+      throw new LabError('bad-argument', `Layer ${layer.name} is shared or has several outputs, which the lab's training loop does not support.`);
+    return { inputs: (nodes[0] as (typeof nodes)[number]).inputTensors.map((t) => t.id), output: out.id };
+  });
+}
+
+/**
+ * Wrap a model whose last layer is a softmax Dense: a Sequential (layers run in order) or a
+ * functional model with one input and one output (layers run in topological order, each on its
+ * inbound tensors — for residual connections through Add).
+ */
 export function wrapModel(kind: NetworkKind | CnnKind, model: tf.LayersModel): Network {
   const last = model.layers[model.layers.length - 1];
   if (!last || last.getClassName() !== 'Dense' || last.getConfig()['activation'] !== 'softmax')
     throw new LabError('bad-argument', 'The model must end in a softmax Dense layer.');
   const steps = buildSteps(model);
+  const graph = model.getClassName() === 'Sequential' ? undefined : graphOf(model);
   const inputShape = (model.inputs[0]?.shape ?? []).slice(1).map((d) => Number(d));
   const nClasses = Number(last.getConfig()['units']);
   let disposed = false;
@@ -477,11 +502,21 @@ export function wrapModel(kind: NetworkKind | CnnKind, model: tf.LayersModel): N
     nClasses,
     variables: model.trainableWeights.map((w) => w.read() as tf.Variable),
     forward(x, training, dropoutSeed = 0) {
-      let h = x;
-      steps.forEach((step, i) => {
-        h = step(h, training, (dropoutSeed + i * 7919) >>> 0);
+      const seedOf = (i: number): number => (dropoutSeed + i * 7919) >>> 0;
+      if (!graph) {
+        let h = x;
+        steps.forEach((step, i) => {
+          h = step(h, training, seedOf(i));
+        });
+        return h as tf.Tensor2D;
+      }
+      const values = new Map<number, tf.Tensor>([[(model.inputs[0] as tf.SymbolicTensor).id, x]]);
+      graph.forEach((node, i) => {
+        if (values.has(node.output)) return; // the InputLayer: its output is the input
+        const ins = node.inputs.map((id) => values.get(id) as tf.Tensor);
+        values.set(node.output, (steps[i] as Step)(ins[0] as tf.Tensor, training, seedOf(i), ins.slice(1)));
       });
-      return h as tf.Tensor2D;
+      return values.get((model.outputs[0] as tf.SymbolicTensor).id) as tf.Tensor2D;
     },
     dispose() {
       if (disposed) return;
