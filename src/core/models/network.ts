@@ -46,6 +46,13 @@ export interface Network {
   /** Trainable variables, in `model.trainableWeights` order. */
   variables: tf.Variable[];
   /**
+   * Non-trainable variables the forward pass updates in training (batch norm's moving mean and
+   * variance), in `model.nonTrainableWeights` order; empty for models without batch norm. A
+   * best-weights snapshot must copy them with `variables`, or the restored weights run with the
+   * moving statistics of a later epoch.
+   */
+  state: tf.Variable[];
+  /**
    * Logits for a batch. With `training`, dropout is applied with masks drawn from `dropoutSeed`
    * (one seed per batch, so a run is reproducible).
    */
@@ -501,6 +508,7 @@ export function wrapModel(kind: NetworkKind | CnnKind, model: tf.LayersModel): N
     inputShape,
     nClasses,
     variables: model.trainableWeights.map((w) => w.read() as tf.Variable),
+    state: model.nonTrainableWeights.map((w) => w.read() as tf.Variable),
     forward(x, training, dropoutSeed = 0) {
       const seedOf = (i: number): number => (dropoutSeed + i * 7919) >>> 0;
       if (!graph) {
