@@ -3,12 +3,15 @@
  * global average pooling → Dense 10, softmax cross-entropy) on 32 × 128 × 128 × 1 inputs, on Node
  * wasm: stock tf.conv2d gradients (Conv2DBackpropInput + the lab's Conv2DBackpropFilter from
  * wasmKernels.ts) against conv2dFast (both gradients as conv2d). Prints the median and minimum
- * of a few steps of each, alternating, after one warm-up step each.
+ * of a few steps of each, alternating, after one warm-up step each. Then the laptop small VGG
+ * (with batch norm) through the lab's own path, wrapModel + trainNetwork, on the same batch shape.
  *
  *   npx tsx bench/conv.ts [steps=3]
  */
 import * as tf from '@tensorflow/tfjs';
+import { buildVggCnn } from '../src/core/models/cnn';
 import { conv2dFast } from '../src/core/models/conv';
+import { trainNetwork } from '../src/core/models/train';
 import { registerWasmConv2DBackpropFilter } from '../src/core/models/wasmKernels';
 import { initNodeBackend } from '../src/node/tfNode';
 
@@ -92,6 +95,24 @@ async function main(): Promise<void> {
   console.log(`conv2dFast gradients:      ${show(tf_)}`);
   console.log(`stock tf.conv2d gradients: ${show(ts)}`);
   console.log(`speed-up (medians) ${(median(ts) / median(tf_)).toFixed(1)}×; tensors leaked: ${tf.memory().numTensors - before}`);
+
+  const net = buildVggCnn({ nBands: SIZE, nFrames: SIZE, nClasses: CLASSES, seed: 1 });
+  const n = BATCH * (steps + 1);
+  const data = { x: Float32Array.from({ length: n * SIZE * SIZE }, (_, i) => Math.sin(i * 12.9898) % 1), y: Int32Array.from({ length: n }, (_, i) => i % CLASSES), sampleShape: [SIZE, SIZE, 1] };
+  const batchMs: number[] = [];
+  let last = performance.now();
+  await trainNetwork(net, data, {
+    epochs: 1,
+    batchSize: BATCH,
+    seed: 1,
+    onProgress: (p) => {
+      const now = performance.now();
+      if (p.batch > 1) batchMs.push((now - last) / 1000); // the first batch includes warm-up
+      last = now;
+    },
+  });
+  net.dispose();
+  console.log(`small VGG (laptop, batch norm) via trainNetwork: ${show(batchMs)} per batch of ${BATCH}`);
 }
 
 void main();

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../node/tfNode';
 import { buildTorontoCnn, buildVggCnn } from './cnn';
-import { wrapModel, type Network } from './network';
+import { batchNormTraining, wrapModel, type Network } from './network';
 import { captureArtifacts } from './saved';
 import { evaluateNetwork, trainNetwork, type TensorData } from './train';
 import { maxAbsDiff } from './testData';
@@ -68,6 +68,34 @@ describe('CNN layers in the fast forward pass', () => {
     x.dispose();
     net.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("batch norm's closed-form gradients equal tfjs autodiff through the moments (4-D and 2-D inputs)", () => {
+    const plain = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor => {
+      const { mean, variance } = tf.moments(x, Array.from({ length: x.rank - 1 }, (_, i) => i));
+      return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-3))), g), b);
+    };
+    for (const shape of [[3, 5, 4, 6], [7, 6]]) {
+      tf.tidy(() => {
+        const x = tf.add(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', 21), 3), 2);
+        const g = tf.randomNormal([6], 1, 0.5, 'float32', 22);
+        const b = tf.randomNormal([6], 0, 1, 'float32', 23);
+        const r = tf.randomNormal(shape, 0, 1, 'float32', 24);
+        const want = tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(plain(a, c, d), r)))([x, g, b]);
+        const got = tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => {
+          const out = batchNormTraining(a, c, d, 1e-3);
+          tf.dispose([out.mean, out.variance]);
+          return tf.sum(tf.mul(out.y, r));
+        })([x, g, b]);
+        const bn = batchNormTraining(x, g, b, 1e-3);
+        expect(maxAbsDiff(bn.y.dataSync(), plain(x, g, b).dataSync()), `${shape.join('×')} value`).toBeLessThan(1e-5);
+        tf.dispose([bn.mean, bn.variance]);
+        want.forEach((w, i) => {
+          const scale = Math.max(...Array.from(w.dataSync()).map(Math.abs));
+          expect(maxAbsDiff(got[i]!.dataSync(), w.dataSync()) / scale, `${shape.join('×')} gradient ${i}`).toBeLessThan(1e-4);
+        });
+      });
+    }
   });
 
   it('batch norm in training mode normalises by the batch and moves the moving statistics (checked by hand)', () => {

@@ -355,10 +355,50 @@ function poolConfig(cfg: tf.serialization.ConfigDict, layer: string): { pool: [n
 }
 
 /**
+ * Batch normalisation of x over all axes but the last with the batch's own statistics, as one
+ * differentiable op: forward through the fused batchNorm kernel, backward by the closed form
+ * (N values per channel, x̂ = (x − μ)·σ⁻¹):
+ *   dβ = Σ dy,  dγ = Σ dy·x̂,  dx = γ·σ⁻¹ · (dy − dβ/N − x̂·dγ/N).
+ * On wasm this is ~2.5× faster than autodiff through the moments (measured on 32 × 128 × 128 × 8:
+ * 0.37–0.66 s vs 1.0 s forward + backward). Returns the batch mean and (biased) variance too,
+ * for the moving averages: they are kept out of any tidy, so the caller disposes them. Checked
+ * against autodiff in cnn.test.ts.
+ */
+export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
+  const n = x.size / (x.shape[x.rank - 1] as number);
+  let stats: { mean: tf.Tensor; variance: tf.Tensor } | undefined;
+  const op = tf.customGrad(((...args: unknown[]) => {
+    const [xi, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const { mean, variance } = tf.moments(xi, axes);
+    // customGrad disposes what its forward function made (except the value and saved tensors):
+    // hand the caller its own copies, which no tidy disposes.
+    stats = { mean: tf.keep(tf.clone(mean)), variance: tf.keep(tf.clone(variance)) };
+    const invStd = tf.rsqrt(tf.add(variance, epsilon));
+    save([xi, g, mean, invStd]);
+    return {
+      value: tf.batchNorm(xi, mean, variance, b, g, epsilon),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, gs, m, inv] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        const xhat = tf.mul(tf.sub(xs, m), inv);
+        const dBeta = tf.sum(dy, axes);
+        const dGamma = tf.sum(tf.mul(dy, xhat), axes);
+        const dx = tf.mul(tf.sub(tf.sub(dy, tf.div(dBeta, n)), tf.mul(xhat, tf.div(dGamma, n))), tf.mul(gs, inv));
+        return [dx, dGamma, dBeta];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+  const y = op(x, gamma, beta);
+  const { mean, variance } = stats as { mean: tf.Tensor; variance: tf.Tensor };
+  return { y, mean, variance };
+}
+
+/**
  * BatchNormalization over the last axis. Training: normalise by the batch's mean and (biased)
- * variance and move the layer's moving statistics towards them as tfjs-layers and Keras do,
- * moving ← moving·momentum + batch·(1 − momentum). Inference: the moving statistics. The moving
- * statistics are the layer's own (non-trainable) weights, so they are saved with the model.
+ * variance ({@link batchNormTraining}) and move the layer's moving statistics towards them as
+ * tfjs-layers and Keras do, moving ← moving·momentum + batch·(1 − momentum). Inference: the
+ * moving statistics. The moving statistics are the layer's own (non-trainable) weights, so they
+ * are saved with the model.
  */
 function batchNormStep(layer: tf.layers.Layer, cfg: tf.serialization.ConfigDict, vars: tf.Variable[]): Step {
   const axis = Number(cfg['axis'] ?? -1);
@@ -370,19 +410,16 @@ function batchNormStep(layer: tf.layers.Layer, cfg: tf.serialization.ConfigDict,
   const gamma = cfg['scale'] === false ? undefined : vars[k++];
   const beta = cfg['center'] === false ? undefined : vars[k++];
   const [movingMean, movingVar] = layer.nonTrainableWeights.map((w) => w.read() as tf.Variable) as [tf.Variable, tf.Variable];
-  const affine = (normed: tf.Tensor): tf.Tensor => {
-    const scaled = gamma ? tf.mul(normed, gamma) : normed;
-    return beta ? tf.add(scaled, beta) : scaled;
-  };
   return (x, training) => {
-    if (!training) return affine(tf.mul(tf.sub(x, movingMean), tf.rsqrt(tf.add(movingVar, eps))));
-    const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
-    const { mean, variance } = tf.moments(x, axes);
+    if (!training) return tf.batchNorm(x, movingMean, movingVar, beta, gamma, eps);
+    // Without γ or β the op gets constant ones / zeros (their gradients are computed and unused).
+    const { y, mean, variance } = batchNormTraining(x, gamma ?? tf.onesLike(movingMean), beta ?? tf.zerosLike(movingMean), eps);
     tf.tidy(() => {
       movingMean.assign(tf.add(tf.mul(movingMean, momentum), tf.mul(mean, 1 - momentum)));
       movingVar.assign(tf.add(tf.mul(movingVar, momentum), tf.mul(variance, 1 - momentum)));
     });
-    return affine(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))));
+    tf.dispose([mean, variance]);
+    return y;
   };
 }
 
