@@ -2,6 +2,7 @@ import type { CliCommand } from '../command';
 import { classifyCommand } from './classify';
 import { extractCommand } from './extract';
 import { knnCommand } from './knn';
+import { melspecCommand } from './melspec';
 import { parityCommand } from './parity';
 import { searchCommand } from './search';
 import { trainCommand } from './train';
@@ -11,6 +12,7 @@ export const commands: CliCommand[] = [
   classifyCommand,
   extractCommand,
   knnCommand,
+  melspecCommand,
   parityCommand,
   searchCommand,
   trainCommand,

@@ -128,12 +128,13 @@ function countCorrect(logits: ArrayLike<number>, y: Int32Array, order: number[],
   return correct;
 }
 
+/** The weights and the non-trainable state (batch norm's moving statistics belong to the weights they were measured with). */
 function snapshot(net: Network): tf.Tensor[] {
-  return net.variables.map((v) => tf.clone(v));
+  return [...net.variables, ...net.state].map((v) => tf.clone(v));
 }
 
 function restore(net: Network, saved: tf.Tensor[]): void {
-  net.variables.forEach((v, i) => v.assign(saved[i] as tf.Tensor));
+  [...net.variables, ...net.state].forEach((v, i) => v.assign(saved[i] as tf.Tensor));
 }
 
 /**

@@ -4,16 +4,11 @@ import { initNodeBackend } from '../../node/tfNode';
 import { buildMlp } from './mlp';
 import { gruFused, gruLast, lstmFused, lstmLast, matMulFast } from './network';
 import { buildSequenceModel } from './sequence';
+import { maxAbsDiff } from './testData';
 
 beforeAll(async () => {
   await initNodeBackend('wasm');
 });
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
-  return m;
-}
 
 describe('fast forward pass', () => {
   it('matMulFast has the same value and gradients as tf.matMul', () => {

@@ -72,3 +72,10 @@ export function makeBlobs(n: number, seed: number): TensorData {
   }
   return { x, y, sampleShape: [4] };
 }
+
+/** Largest |a[i] − b[i]| (test helper for comparing predictions and gradients). */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
+  return m;
+}

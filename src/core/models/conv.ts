@@ -1,0 +1,126 @@
+/**
+ * conv2d with gradients that are fast on tfjs-backend-wasm 4.22.
+ *
+ * The stock gradient of `tf.conv2d` calls Conv2DBackpropInput, which wasm runs as plain scalar
+ * loops, and Conv2DBackpropFilter, which wasm lacks (the lab builds one from the 3-D kernel in
+ * wasmKernels.ts). Here both gradients are rewritten in terms of the ops wasm runs through
+ * XNNPACK — conv2d itself — as a `tf.customGrad`:
+ *
+ * - input gradient: dx = conv2d(dy zero-dilated by the stride and padded, W flipped in space with
+ *   its in/out channels swapped), stride 1, 'valid';
+ * - filter gradient: the im2col product Pᵀ·dy as one conv2d of x (channels and batch swapped)
+ *   with dy as the filter, dilated by the stride. An explicit im2col (kh·kw strided slices of x
+ *   stacked, then one matMul) was the first version: on wasm its slices and stack cost more than
+ *   the whole stock gradient for the deeper layers.
+ *
+ * Shapes are NHWC, filters [kh, kw, in, out] as in tf.conv2d. Checked against the cpu backend's
+ * autodiff of tf.conv2d in conv.test.ts; bench/conv.ts measures a training step.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { LabError } from '../errors';
+
+export type ConvPadding = 'same' | 'valid';
+
+interface ConvGeometry {
+  outH: number;
+  outW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** Output size and top/left padding as tfjs (and TensorFlow) compute them. */
+export function convGeometry(h: number, w: number, kh: number, kw: number, sh: number, sw: number, pad: ConvPadding): ConvGeometry {
+  if (pad === 'valid') return { outH: Math.floor((h - kh) / sh) + 1, outW: Math.floor((w - kw) / sw) + 1, padTop: 0, padLeft: 0 };
+  const outH = Math.ceil(h / sh);
+  const outW = Math.ceil(w / sw);
+  // 'same': the smaller half of the padding goes on top / left.
+  return {
+    outH,
+    outW,
+    padTop: Math.floor(Math.max(0, (outH - 1) * sh + kh - h) / 2),
+    padLeft: Math.floor(Math.max(0, (outW - 1) * sw + kw - w) / 2),
+  };
+}
+
+/** Pad (or crop, for negative amounts) the two spatial axes of an NHWC tensor. */
+function padSpatial(x: tf.Tensor4D, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
+  const [b, h, w, c] = x.shape;
+  let y = x;
+  if (top > 0 || bottom > 0 || left > 0 || right > 0) y = tf.pad(y, [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]]);
+  if (top < 0 || bottom < 0 || left < 0 || right < 0) {
+    const t0 = Math.max(0, -top);
+    const l0 = Math.max(0, -left);
+    y = tf.slice(y, [0, t0, l0, 0], [b, h + top + bottom, w + left + right, c]);
+  }
+  return y;
+}
+
+/** dy with s − 1 zeros between neighbouring rows (columns): [b, (oh − 1)·sh + 1, (ow − 1)·sw + 1, c]. */
+function dilate(dy: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
+  if (sh === 1 && sw === 1) return dy;
+  const [b, oh, ow, c] = dy.shape;
+  const spread = tf.pad(tf.reshape(dy, [b, oh, 1, ow, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+  return tf.slice(tf.reshape(spread, [b, oh * sh, ow * sw, c]) as tf.Tensor4D, [0, 0, 0, 0], [b, (oh - 1) * sh + 1, (ow - 1) * sw + 1, c]);
+}
+
+/** dL/dx as a stride-1 'valid' conv2d of the dilated, padded dy with the flipped, channel-transposed filter. */
+function inputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, xShape: number[], sh: number, sw: number, g: ConvGeometry): tf.Tensor4D {
+  const [, h, w] = xShape as [number, number, number, number];
+  const [kh, kw] = filter.shape;
+  const d = dilate(dy, sh, sw);
+  // dx[i] = Σ_k dyd[i + padTop − k]·W[k] = Σ_k' dyd[i + padTop − (kh − 1) + k']·W[kh − 1 − k']:
+  // a correlation once dyd has kh − 1 − padTop rows on top and enough below to give h rows.
+  const top = kh - 1 - g.padTop;
+  const left = kw - 1 - g.padLeft;
+  const dp = padSpatial(d, top, h + kh - 1 - top - d.shape[1], left, w + kw - 1 - left - d.shape[2]);
+  const wt = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+  return tf.conv2d(dp, wt, 1, 'valid');
+}
+
+/**
+ * dL/dW[ky, kx, c, o] = Σ_{b, oy, ox} xpad[b, oy·s + ky, ox·s + kx, c] · dy[b, oy, ox, o]: the
+ * im2col product Pᵀ·dy, computed as one conv2d with the roles swapped — x's channels as the
+ * batch, its batch as the input channels, dy as an oh × ow filter dilated by the stride — so
+ * XNNPACK forms the patches through its indirection buffer instead of materialising the kh·kw
+ * shifted copies of x (on wasm, slicing and stacking those copies took 2–4× the whole
+ * product; see bench/conv.ts).
+ */
+function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, sh: number, sw: number, g: ConvGeometry, kh: number, kw: number): tf.Tensor4D {
+  const [, h, w] = x.shape;
+  const { outH, outW, padTop, padLeft } = g;
+  // Rows and columns the forward pass read: (out − 1)·s + k of the padded input.
+  const hx = (outH - 1) * sh + kh;
+  const wx = (outW - 1) * sw + kw;
+  const xp = padSpatial(x, padTop, hx - h - padTop, padLeft, wx - w - padLeft);
+  const xt = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D; // [cin, hx, wx, b]
+  const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [oh, ow, b, cout]
+  const dW = tf.conv2d(xt, dyt, 1, 'valid', 'NHWC', [sh, sw]); // [cin, kh, kw, cout]
+  return tf.transpose(dW, [1, 2, 0, 3]);
+}
+
+/**
+ * `tf.conv2d(x, filter, strides, pad)` (NHWC, dilation 1) whose backward pass uses conv2d and
+ * conv2d only (fast on wasm). `strides` is a number or [rows, cols].
+ */
+export function conv2dFast(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number | [number, number], pad: ConvPadding): tf.Tensor4D {
+  const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
+  if (x.rank !== 4 || filter.rank !== 4 || x.shape[3] !== filter.shape[2])
+    throw new LabError('bad-argument', `conv2dFast needs x [b, h, w, c] and a filter [kh, kw, c, out] with matching c; got ${JSON.stringify(x.shape)} and ${JSON.stringify(filter.shape)}.`);
+  if (pad !== 'same' && pad !== 'valid') throw new LabError('bad-argument', `conv2dFast supports 'same' and 'valid' padding, got ${JSON.stringify(pad)}.`);
+  const [, h, w] = x.shape;
+  const [kh, kw] = filter.shape;
+  const g = convGeometry(h, w, kh, kw, sh, sw, pad);
+  if (g.outH < 1 || g.outW < 1) throw new LabError('bad-argument', `A ${kh}×${kw} 'valid' convolution does not fit a ${h}×${w} input; use 'same' padding or a larger input.`);
+  const op = tf.customGrad(((...args: unknown[]) => {
+    const [xi, fi, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+    save([xi, fi]);
+    return {
+      value: tf.conv2d(xi, fi, [sh, sw], pad),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, fs] = saved as [tf.Tensor4D, tf.Tensor4D];
+        return [inputGradient(dy as tf.Tensor4D, fs, xs.shape, sh, sw, g), filterGradient(xs, dy as tf.Tensor4D, sh, sw, g, kh, kw)];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor4D, f: tf.Tensor4D) => tf.Tensor4D;
+  return op(x, filter);
+}
