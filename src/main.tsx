@@ -2,14 +2,16 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { restoreLab, startPersisting } from './state/persist';
 import { restoreModels } from './state/models';
-import { restoreInterruptedTraining } from './ui/trainActions';
-import { loadDemoCorpus } from './ui/audioImport';
-import { restoreClassify } from './ui/classify';
+import { loadDemoCorpus } from './app/audioImportActions';
+import { restoreClassify } from './app/classifyActions';
+import { labStore } from './app/store';
+import { initTraining, restoreInterruptedTraining } from './app/trainActions';
 import { App } from './ui/App';
 import { loadPlotly } from './ui/charts/Plot';
-import { labStore } from './ui/store';
 import './ui/styles.css';
 
+// The composition root: the app's listeners are wired here, explicitly (no module registers one on import).
+initTraining();
 const models = restoreModels(labStore);
 const lab = restoreLab(labStore).then(() => {
   startPersisting(labStore);

@@ -11,7 +11,8 @@ import type { ErrorInfo } from '../core/errors';
 import type { JobResult } from '../core/jobs';
 import { MODEL_KINDS, type NeuralKindId } from '../core/models/registry';
 import type { KnnWeights } from '../core/models/knn';
-import type { ModelSummary } from './models';
+import { INITIAL_CLASSIFY, type ClassifySlice } from './classify';
+import type { ModelsSlice } from './models';
 
 export type CellKey = 'knn' | 'logistic' | 'histograms' | 'correlation' | 'pca' | 'importance' | 'search' | 'mrmr';
 
@@ -143,7 +144,7 @@ export interface PendingLabel {
   candidates: string[];
 }
 
-export interface LabState {
+export interface LabState extends ModelsSlice, ClassifySlice {
   dataset?: Dataset;
   datasetStatus: 'empty' | 'loading' | 'ready';
   loadProgress: number;
@@ -157,8 +158,6 @@ export interface LabState {
   restored: boolean;
   /** Building a dataset from audio files (Data cell). */
   audioImport?: AudioImportState;
-  /** Saved neural models (summaries; weights stay in IndexedDB). */
-  models: ModelSummary[];
   /** Finished runs for the Compare cell (saved across reloads). */
   compare: CompareEntry[];
   /** The training run in progress or last finished (not saved). */
@@ -255,6 +254,7 @@ export function createLabStore() {
     runs: {},
     restored: false,
     models: [],
+    classify: INITIAL_CLASSIFY,
     compare: [],
   }));
 }

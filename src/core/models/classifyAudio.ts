@@ -191,3 +191,17 @@ export function tableRowsOfTrack(ds: Dataset, trackId: string): (SegmentRows & {
     genre: ds.genres[g.label] as string,
   };
 }
+
+/** Where each unit of a timeline sits, as percentages of the clip (for absolutely positioned spans). */
+export function timelineSpans(units: readonly (PredictionUnit & { genre: string })[], durationSec: number): { leftPct: number; widthPct: number; genre: string; label: string }[] {
+  const d = durationSec > 0 ? durationSec : 1;
+  return units.map((u) => {
+    const end = u.endSec ?? d;
+    return {
+      leftPct: Math.min(100, (u.startSec / d) * 100),
+      widthPct: Math.max(0, Math.min(100, ((end - u.startSec) / d) * 100)),
+      genre: u.genre,
+      label: `${u.startSec.toFixed(1)}–${end.toFixed(1)} s: ${u.genre}`,
+    };
+  });
+}

@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import { exportCsv } from '../../core/features/exportCsv';
 import { RECIPES } from '../../core/features/recipes';
 import { RECIPE_IDS, type RecipeId } from '../../core/features/spec';
-import { cancelImport, collectDropped, importAudioFiles, loadDemoCorpus, type AudioInput } from '../audioImport';
+import { cancelImport, collectDropped, importAudioFiles, loadDemoCorpus, type AudioInput } from '../../app/audioImportActions';
 import { ErrorBox } from '../Cell';
 import { DropZone } from '../DropZone';
 import { SelectField } from '../controls';

@@ -4,7 +4,9 @@ import { Cell, ErrorBox } from '../Cell';
 import { DropZone } from '../DropZone';
 import { Plot } from '../charts/Plot';
 import { genreColor } from '../charts/colors';
-import { classifyAudioFile, currentClassifyFile, reclassify, timelineSpans, useClassify, type FeatureComparison, type ModelClassification } from '../classify';
+import { classifyAudioFile, currentClassifyFile, reclassify } from '../../app/classifyActions';
+import { timelineSpans } from '../../core/models/classifyAudio';
+import type { FeatureComparison, ModelClassification } from '../../state/classify';
 import { useLab } from '../store';
 import './ClassifyCell.css';
 import { MeydaPanel } from './MeydaPanel';
@@ -15,7 +17,7 @@ const fmtTime = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padS
 
 /** Drop one audio file and classify it with every saved model. */
 export function ClassifyCell() {
-  const st = useClassify((s) => s);
+  const st = useLab((s) => s.classify);
   const nModels = useLab((s) => s.models.length);
   const input = useRef<HTMLInputElement>(null);
   const audio = useRef<HTMLAudioElement>(null);

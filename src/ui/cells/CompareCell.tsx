@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { ConfusionMatrix } from '../charts/ConfusionMatrix';
 import { Cell } from '../Cell';
 import { pct } from '../ResultView';
-import { labStore, useLab } from '../store';
+import { labStore } from '../../app/store';
+import { useLab } from '../store';
 
 /** Every finished run side by side; tick runs to compare their confusion matrices. */
 export function CompareCell() {

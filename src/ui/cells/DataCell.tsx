@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { describeDroppedRows, summarizeDataset } from '../../core/data/dataset';
-import { cancelLoad, chooseLabelColumn, dismissDataError, loadTable } from '../actions';
+import { cancelLoad, chooseLabelColumn, dismissDataError, loadTable } from '../../app/dataActions';
 import { Cell, ErrorBox } from '../Cell';
 import { DropZone } from '../DropZone';
 import { useLab } from '../store';

@@ -1,12 +1,13 @@
 import { useMemo } from 'react';
 import { setParams } from '../../state/lab';
-import { cancelCell, runCell } from '../actions';
+import { cancelCell, runCell } from '../../app/computeActions';
 import { Cell, ErrorBox, RunBar } from '../Cell';
 import { genreColor } from '../charts/colors';
 import { GenreHistogram } from '../charts/GenreHistogram';
 import { Plot } from '../charts/Plot';
 import { MultiPicker } from '../controls';
-import { labStore, useLab } from '../store';
+import { labStore } from '../../app/store';
+import { useLab } from '../store';
 
 export function ExploreCell() {
   const ds = useLab((s) => s.dataset);

@@ -1,12 +1,13 @@
 import { useMemo } from 'react';
 import type { SearchResult } from '../../core/eval/search';
 import { setParams, splitChoice } from '../../state/lab';
-import { cancelCell, runCell } from '../actions';
+import { cancelCell, runCell } from '../../app/computeActions';
 import { Cell, ErrorBox, RunBar } from '../Cell';
 import { Plot } from '../charts/Plot';
 import { MultiPicker, NumberField, SelectField, SplitField } from '../controls';
 import { pct } from '../ResultView';
-import { labStore, useLab } from '../store';
+import { labStore } from '../../app/store';
+import { useLab } from '../store';
 
 export function FeatureSelectionCell() {
   const ds = useLab((s) => s.dataset);

@@ -1,10 +1,11 @@
 import { NTNU_TASK1, resolveFeatures } from '../../core/data/featureNames';
 import { setParams, splitChoice } from '../../state/lab';
-import { cancelCell, runCell } from '../actions';
+import { cancelCell, runCell } from '../../app/computeActions';
 import { Cell, ErrorBox, RunBar } from '../Cell';
 import { MultiPicker, NumberField, SelectField, SplitField } from '../controls';
 import { ClassicResult } from '../ResultView';
-import { labStore, useLab } from '../store';
+import { labStore } from '../../app/store';
+import { useLab } from '../store';
 
 export function KnnCell() {
   const ds = useLab((s) => s.dataset);

@@ -1,9 +1,10 @@
 import { setParams, splitChoice } from '../../state/lab';
-import { cancelCell, runCell } from '../actions';
+import { cancelCell, runCell } from '../../app/computeActions';
 import { Cell, ErrorBox, RunBar } from '../Cell';
 import { MultiPicker, NumberField, SplitField } from '../controls';
 import { ClassicResult } from '../ResultView';
-import { labStore, useLab } from '../store';
+import { labStore } from '../../app/store';
+import { useLab } from '../store';
 
 export function LogisticCell() {
   const ds = useLab((s) => s.dataset);

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { MeydaComparison } from '../../core/features/meydaCompare';
 import { toErrorInfo, type ErrorInfo } from '../../core/errors';
-import { compareMeydaOnFile } from '../audioImport';
+import { compareMeydaOnFile } from '../../app/audioImportActions';
 import { ErrorBox } from '../Cell';
 
 /**

@@ -1,10 +1,10 @@
 /** The Classify cell's microphone row: record a clip, or listen live in windows. */
+import { useLab } from '../store';
 import { useEffect, useRef, useState } from 'react';
 import { toErrorInfo, type ErrorInfo } from '../../core/errors';
 import { ErrorBox } from '../Cell';
 import { genreColor } from '../charts/colors';
-import { useClassify } from '../classify';
-import { startLive, startRecording } from '../microphone';
+import { startLive, startRecording } from '../../app/microphone';
 
 const MIC_SECONDS = [5, 10, 30] as const;
 
@@ -38,9 +38,9 @@ export function MicRecorder({ busy, onRecorded }: { busy: boolean; onRecorded(f:
   const [chips, setChips] = useState<LiveChip[]>([]);
   const pending = useRef<File | undefined>(undefined);
   const stopRef = useRef<(() => void) | undefined>(undefined);
-  const status = useClassify((c) => c.status);
-  const fileName = useClassify((c) => c.fileName);
-  const results = useClassify((c) => c.results);
+  const status = useLab((s) => s.classify.status);
+  const fileName = useLab((s) => s.classify.fileName);
+  const results = useLab((s) => s.classify.results);
   useEffect(() => () => stopRef.current?.(), []);
   // A waiting live window goes in as soon as the classifier is free.
   useEffect(() => {

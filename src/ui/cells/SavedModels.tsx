@@ -7,7 +7,8 @@ import { deleteModel, newModelId, putModel } from '../../state/models';
 import { getModelEntry } from '../../storage/models';
 import { ErrorBox } from '../Cell';
 import { pct } from '../ResultView';
-import { labStore, useLab } from '../store';
+import { labStore } from '../../app/store';
+import { useLab } from '../store';
 
 function download(name: string, data: string | ArrayBuffer, type: string) {
   const a = document.createElement('a');

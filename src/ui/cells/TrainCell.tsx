@@ -3,13 +3,14 @@ import { neuralKind, neuralKinds } from '../../core/models/registry';
 import { defaultSequenceLength } from '../../core/data/sequences';
 import type { EpochMetrics } from '../../core/models/loop';
 import { setParams, type ModelKindParam } from '../../state/lab';
-import { cancelTraining, chooseBackendNow, startCrossValidation, startTraining } from '../trainActions';
+import { cancelTraining, chooseBackendNow, startCrossValidation, startTraining } from '../../app/trainActions';
 import { Cell, ErrorBox, RunBar } from '../Cell';
 import { ConfusionMatrix } from '../charts/ConfusionMatrix';
 import { LineChart } from '../charts/LineChart';
 import { MultiPicker, NumberField, SelectField, SplitField } from '../controls';
 import { Metric, pct } from '../ResultView';
-import { labStore, useLab } from '../store';
+import { labStore } from '../../app/store';
+import { useLab } from '../store';
 import { SavedModels } from './SavedModels';
 
 /** The model menu: every neural kind of the registry. */

@@ -11,13 +11,16 @@ import { newModelId, putModel } from '../state/models';
 import { loadCellValue, saveCellValue } from '../storage/cells';
 import { crossValidateInWorker, onBackendChosen, requestBackend, trainInWorker } from '../workers/trainClient';
 import type { EpochMetrics } from '../core/models/loop';
-import { runCell, setClassicRunListener } from './actions';
+import { runCell } from './computeActions';
 import { labStore } from './store';
 
 let current: { runId: number; cancel(): void } | undefined;
 let runCounter = 0;
 
-onBackendChosen((choice) => labStore.setState({ backend: choice }));
+/** Show the backend the training worker chooses (called once at start-up by main.tsx). */
+export function initTraining(): void {
+  onBackendChosen((choice) => labStore.setState({ backend: choice }));
+}
 
 export function chooseBackendNow(backend: TrainParams['backend']): void {
   requestBackend(backend);
@@ -332,29 +335,3 @@ function describeKept(finished: number, partial: PendingTraining['partial']): st
 export function cancelTraining(): void {
   current?.cancel();
 }
-
-/** Classic runs land in the Compare cell too. */
-export function recordClassicRun(key: 'knn' | 'logistic'): void {
-  const s = labStore.getState();
-  const run = s.runs[key];
-  const ds = s.dataset;
-  if (!ds || run?.status !== 'done' || (run.result?.kind !== 'knn' && run.result?.kind !== 'logistic')) return;
-  const r = run.result.run;
-  addCompareEntry(labStore, {
-    id: `run-${key}-${Date.now().toString(36)}`,
-    createdAt: new Date().toISOString(),
-    model: r.model === 'k-NN' ? `k-NN (k ${String(r.params['k'])}, ${String(r.params['weights'])})` : `logistic (C ${String(r.params['C'])})`,
-    datasetName: ds.name,
-    features: r.features,
-    split: r.split,
-    accuracy: (r.tracks ?? r.rows).accuracy,
-    macroF1: (r.tracks ?? r.rows).macroF1,
-    trainMs: run.elapsedMs ?? r.elapsedMs,
-    backend: 'js (no tfjs)',
-    seed: '—',
-    genres: r.genres,
-    confusion: (r.tracks ?? r.rows).confusion,
-    note: r.tracks ? 'per-track vote' : undefined,
-  });
-}
-setClassicRunListener(recordClassicRun);

@@ -3,13 +3,11 @@
  * features once per recipe the saved models need (worker pool, cached), run every saved model on
  * them in the training worker, and — when the loaded table has this track — run the model on the
  * table's row(s) too, so the student sees whether our features give the published table's answer.
- * The cell's state is a small store of its own. The dropped file and the results are saved to
+ * The cell's state is the store's `classify` slice (src/state/classify.ts). The dropped file and the results are saved to
  * IndexedDB (the file as a Blob) so a reload shows them again; a run cut short by the reload is
  * started again from the saved file.
  */
-import { useStore } from 'zustand';
-import { createStore } from 'zustand/vanilla';
-import { computeEnvelope, type Envelope } from '../core/audio/envelope';
+import { computeEnvelope } from '../core/audio/envelope';
 import { AUDIO_FILE_RE, inferTrackName } from '../core/audio/naming';
 import { LabError, toErrorInfo, type ErrorInfo } from '../core/errors';
 import type { RecipeId } from '../core/features/spec';
@@ -19,71 +17,20 @@ import {
   summarizePrediction,
   tableRowsOfTrack,
   type AudioPrediction,
-  type PredictionUnit,
   type SegmentRows,
 } from '../core/models/classifyAudio';
 import { ensembleClassifier, fitKnn, rowsExceptTracks, type Classifier } from '../core/models/classifiers';
-import type { InputKind } from '../core/models/registry';
 import { loadCellValue, saveCellValue } from '../storage/cells';
 import { getModelEntry, type ModelEntry } from '../storage/models';
-import { withShortClipWarning, type WarnedPrediction } from '../core/models/shortClip';
+import { withShortClipWarning } from '../core/models/shortClip';
 import { predictInWorker } from '../workers/trainClient';
-import { decodeForDisplay, extractFileFeatures } from './audioImport';
+import { decodeForDisplay, extractFileFeatures } from './audioImportActions';
+import { INITIAL_CLASSIFY, setClassify, type ClassifyState, type FeatureComparison, type ModelClassification } from '../state/classify';
 import { labStore } from './store';
 
 const SR = 22050;
 const ENVELOPE_BINS = 1200;
 
-export interface ModelClassification {
-  modelId: string;
-  name: string;
-  kind: string;
-  input: InputKind;
-  recipe: string | null;
-  members: number;
-  /** Set when the model cannot classify this audio (and why); then there is no prediction. */
-  incompatible?: ErrorInfo;
-  /** With a warning when the clip is too short for the model's recipe (core/models/shortClip.ts). */
-  fromAudio?: WarnedPrediction;
-  /** The same model on the loaded table's row(s) of this track. */
-  fromTable?: AudioPrediction;
-  /** The table's label for this track. */
-  tableGenre?: string;
-  /** Why there is no table comparison, when the track is in the table but the model cannot read it. */
-  tableNote?: string;
-  /** Segments left out (a trailing part shorter than the model's sequence). */
-  unusedSegments?: number;
-}
-
-export interface FeatureComparison {
-  recipe: string;
-  rows: { name: string; audio: number; table?: number; relDiff?: number }[];
-}
-
-export interface ClassifyState {
-  status: 'idle' | 'decoding' | 'extracting' | 'classifying' | 'done' | 'error';
-  fileName?: string;
-  trackId?: string;
-  audioUrl?: string;
-  durationSec?: number;
-  envelope?: Envelope;
-  progress: number;
-  progressLabel?: string;
-  error?: ErrorInfo;
-  results: ModelClassification[];
-  features: FeatureComparison[];
-  /** The loaded table's name, when it has rows of this track. */
-  tableName?: string;
-  /** How many saved models there were when this file was classified. */
-  modelCount?: number;
-}
-
-const initial: ClassifyState = { status: 'idle', progress: 0, results: [], features: [] };
-export const classifyStore = createStore<ClassifyState>(() => initial);
-
-export function useClassify<T>(selector: (s: ClassifyState) => T): T {
-  return useStore(classifyStore, selector);
-}
 
 /** What the cell saves: the file itself and the state without its object URL. */
 interface SavedClassify {
@@ -115,11 +62,11 @@ export async function restoreClassify(): Promise<void> {
   } catch {
     return;
   }
-  if (!saved || lastFile || classifyStore.getState().status !== 'idle') return;
+  if (!saved || lastFile || labStore.getState().classify.status !== 'idle') return;
   const file = new File([saved.file], saved.name, { type: saved.type, lastModified: saved.lastModified });
   if (saved.state.status === 'done' || saved.state.status === 'error') {
     lastFile = file;
-    classifyStore.setState({ ...saved.state, audioUrl: saved.state.envelope ? URL.createObjectURL(file) : undefined });
+    setClassify(labStore, { ...saved.state, audioUrl: saved.state.envelope ? URL.createObjectURL(file) : undefined });
   } else await classifyAudioFile(file);
 }
 
@@ -133,7 +80,7 @@ export function currentClassifyFile(): File | undefined {
 }
 
 function set(gen: number, patch: Partial<ClassifyState>): void {
-  if (gen === generation) classifyStore.setState(patch);
+  if (gen === generation) setClassify(labStore, patch);
 }
 
 /**
@@ -162,17 +109,17 @@ async function classifyRows(model: Classifier, rows: SegmentRows): Promise<{ pre
 /** Start from an empty cell (releasing the shown file's object URL); any run in progress stops. */
 function resetState(): void {
   generation++;
-  const url = classifyStore.getState().audioUrl;
+  const url = labStore.getState().classify.audioUrl;
   if (url) URL.revokeObjectURL(url);
-  classifyStore.setState(initial);
+  setClassify(labStore, INITIAL_CLASSIFY);
 }
 
 /** Classify one dropped or picked file with every saved model. */
 export async function classifyAudioFile(file: File): Promise<void> {
   const gen = ++generation; // a run still going for an earlier file stops at its next step
-  const before = classifyStore.getState();
+  const before = labStore.getState().classify;
   const hadResult = before.status === 'done' && before.fileName !== undefined;
-  classifyStore.setState({ status: 'decoding', progress: 0, progressLabel: `Decoding ${file.name}…`, error: undefined });
+  setClassify(labStore, { status: 'decoding', progress: 0, progressLabel: `Decoding ${file.name}…`, error: undefined });
   let bytes: ArrayBuffer;
   let samples: Float32Array;
   try {
@@ -185,10 +132,10 @@ export async function classifyAudioFile(file: File): Promise<void> {
     if (gen !== generation) return;
     const err = toErrorInfo(e);
     // Bad input: say so in this cell; the file classified before (if any) stays on display.
-    if (hadResult) classifyStore.setState({ status: 'done', progressLabel: undefined, error: { ...err, message: `${err.message} Still showing ${before.fileName}.` } });
+    if (hadResult) setClassify(labStore, { status: 'done', progressLabel: undefined, error: { ...err, message: `${err.message} Still showing ${before.fileName}.` } });
     else {
       resetState();
-      classifyStore.setState({ status: 'error', fileName: file.name, error: err });
+      setClassify(labStore, { status: 'error', fileName: file.name, error: err });
     }
     return;
   }
@@ -197,11 +144,11 @@ export async function classifyAudioFile(file: File): Promise<void> {
   resetState();
   const run = generation;
   lastFile = file;
-  classifyStore.setState({ status: 'extracting', fileName: file.name, trackId, progress: 0, audioUrl: URL.createObjectURL(file), durationSec: samples.length / SR, envelope: computeEnvelope(samples, ENVELOPE_BINS) });
+  setClassify(labStore, { status: 'extracting', fileName: file.name, trackId, progress: 0, audioUrl: URL.createObjectURL(file), durationSec: samples.length / SR, envelope: computeEnvelope(samples, ENVELOPE_BINS) });
   // Saved now so a reload mid-run starts it again; saved again when done.
-  persist(file, classifyStore.getState());
+  persist(file, labStore.getState().classify);
   await classifyDecoded(run, file, bytes, trackId);
-  if (run === generation) persist(file, classifyStore.getState());
+  if (run === generation) persist(file, labStore.getState().classify);
 }
 
 async function classifyDecoded(gen: number, file: File, bytes: ArrayBuffer, trackId: string): Promise<void> {
@@ -268,7 +215,7 @@ async function classifyDecoded(gen: number, file: File, bytes: ArrayBuffer, trac
       else {
         try {
           const knn = fitKnn(ds, rowsExceptTracks(ds, new Set([trackId])), { k: knnParams.k, weights: knnParams.weights, features });
-          const r: ModelClassification = { ...base, fromAudio: withShortClipWarning((await classifyRows(knn, feats)).prediction, knn.spec, classifyStore.getState().durationSec) };
+          const r: ModelClassification = { ...base, fromAudio: withShortClipWarning((await classifyRows(knn, feats)).prediction, knn.spec, labStore.getState().classify.durationSec) };
           if (table) {
             r.tableGenre = table.genre;
             r.fromTable = (await classifyRows(knn, table)).prediction;
@@ -290,7 +237,7 @@ async function classifyDecoded(gen: number, file: File, bytes: ArrayBuffer, trac
       }
       try {
         const a = await classifyRows(model, feats);
-        const r: ModelClassification = { ...base, fromAudio: withShortClipWarning(a.prediction, meta, classifyStore.getState().durationSec), unusedSegments: a.unused };
+        const r: ModelClassification = { ...base, fromAudio: withShortClipWarning(a.prediction, meta, labStore.getState().classify.durationSec), unusedSegments: a.unused };
         if (table && ds) {
           r.tableGenre = table.genre;
           if ((ds.meta.recipe ?? null) !== meta.recipe) r.tableNote = `${ds.name} holds ${ds.meta.recipe ?? 'unknown-recipe'} features; this model reads ${meta.recipe}.`;
@@ -338,18 +285,4 @@ function compareFeatures(recipes: RecipeId[], extracted: Map<RecipeId, SegmentRo
     });
   }
   return out;
-}
-
-/** Where each unit of a timeline sits, as percentages of the clip (for absolutely positioned spans). */
-export function timelineSpans(units: readonly (PredictionUnit & { genre: string })[], durationSec: number): { leftPct: number; widthPct: number; genre: string; label: string }[] {
-  const d = durationSec > 0 ? durationSec : 1;
-  return units.map((u) => {
-    const end = u.endSec ?? d;
-    return {
-      leftPct: Math.min(100, (u.startSec / d) * 100),
-      widthPct: Math.max(0, Math.min(100, ((end - u.startSec) / d) * 100)),
-      genre: u.genre,
-      label: `${u.startSec.toFixed(1)}–${end.toFixed(1)} s: ${u.genre}`,
-    };
-  });
 }

@@ -3,7 +3,6 @@
  * each file's features in IndexedDB by content hash, and hand the result to the store like any
  * loaded table. Failed files are listed with their reason; the rest of the batch goes on.
  */
-import { createStore as createIdbStore, get, set } from 'idb-keyval';
 import { batchOutcomeError, checkFeatureRows, failedFile } from '../core/audio/batch';
 import { checkDuration } from '../core/audio/limits';
 import { AUDIO_FILE_RE, inferTrackName } from '../core/audio/naming';
@@ -16,6 +15,7 @@ import { toDataset, type ExtractedClip } from '../core/features/toDataset';
 import { setDataset, type AudioImportState } from '../state/lab';
 import type { ExtractRequest, ExtractResult } from '../workers/protocol';
 import { WorkerPool } from '../workers/workerPool';
+import { getCachedFeatures, putCachedFeatures, type CachedFeatures } from '../storage/featureCache';
 import { labStore } from './store';
 
 export interface AudioInput {
@@ -31,14 +31,6 @@ function getPool() {
   return pool;
 }
 
-let cacheStore: ReturnType<typeof createIdbStore> | undefined;
-const cache = () => (cacheStore ??= createIdbStore('genre-lab-features', 'features'));
-
-interface CachedFeatures {
-  featureNames: string[];
-  rows: Float64Array[];
-  segmentLengths: number[];
-}
 
 async function contentHash(bytes: ArrayBuffer): Promise<string> {
   const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
@@ -104,9 +96,8 @@ export async function extractFileFeatures(file: File, recipe: RecipeId, onProgre
   if (file.size === 0) throw new LabError('corrupt-audio', `${file.name}: the file is empty (0 bytes).`);
   const buf = bytes ?? (await file.arrayBuffer());
   const key = `${await contentHash(buf)}:${spec.id}:v${spec.version}`;
-  const hit = await get<CachedFeatures>(key, cache()).catch(() => undefined);
-  // An entry with NaN features (cached before they were refused) is computed again, not trusted.
-  if (hit && hit.rows.every((row) => row.every(Number.isFinite))) return { ...hit, cached: true };
+  const hit = await getCachedFeatures(key);
+  if (hit) return { ...hit, cached: true };
   // The pool transfers (detaches) what it is given, so hand it a copy.
   const copy = buf.slice(0);
   const req: Omit<ExtractRequest, 'id'> = isWavBytes(new Uint8Array(copy)) ? { fileName: file.name, recipe, bytes: copy } : { fileName: file.name, recipe, samples: await decodeWithWebAudio(copy, file.name) };
@@ -114,7 +105,7 @@ export async function extractFileFeatures(file: File, recipe: RecipeId, onProgre
   const r = await getPool().run(req, transfer, onProgress);
   checkFeatureRows(file.name, r.featureNames, r.rows); // never cache (or table) non-finite features
   const out: CachedFeatures = { featureNames: r.featureNames, rows: r.rows, segmentLengths: r.segmentLengths };
-  void set(key, out, cache()).catch(() => {});
+  putCachedFeatures(key, out);
   return { ...out, cached: false };
 }
 

@@ -1,0 +1,64 @@
+/**
+ * The Classify cell's slice of the lab's store: the file on display, its waveform, progress, and
+ * every model's answer for it. Plain data; src/app/classifyActions.ts fills it.
+ */
+import type { Envelope } from '../core/audio/envelope';
+import type { ErrorInfo } from '../core/errors';
+import type { InputKind } from '../core/models/registry';
+import type { AudioPrediction } from '../core/models/classifyAudio';
+import type { WarnedPrediction } from '../core/models/shortClip';
+
+export interface ModelClassification {
+  modelId: string;
+  name: string;
+  kind: string;
+  input: InputKind;
+  recipe: string | null;
+  members: number;
+  /** Set when the model cannot classify this audio (and why); then there is no prediction. */
+  incompatible?: ErrorInfo;
+  /** With a warning when the clip is too short for the model's recipe (core/models/shortClip.ts). */
+  fromAudio?: WarnedPrediction;
+  /** The same model on the loaded table's row(s) of this track. */
+  fromTable?: AudioPrediction;
+  /** The table's label for this track. */
+  tableGenre?: string;
+  /** Why there is no table comparison, when the track is in the table but the model cannot read it. */
+  tableNote?: string;
+  /** Segments left out (a trailing part shorter than the model's sequence). */
+  unusedSegments?: number;
+}
+
+export interface FeatureComparison {
+  recipe: string;
+  rows: { name: string; audio: number; table?: number; relDiff?: number }[];
+}
+
+export interface ClassifyState {
+  status: 'idle' | 'decoding' | 'extracting' | 'classifying' | 'done' | 'error';
+  fileName?: string;
+  trackId?: string;
+  audioUrl?: string;
+  durationSec?: number;
+  envelope?: Envelope;
+  progress: number;
+  progressLabel?: string;
+  error?: ErrorInfo;
+  results: ModelClassification[];
+  features: FeatureComparison[];
+  /** The loaded table's name, when it has rows of this track. */
+  tableName?: string;
+  /** How many saved models there were when this file was classified. */
+  modelCount?: number;
+}
+
+export const INITIAL_CLASSIFY: ClassifyState = { status: 'idle', progress: 0, results: [], features: [] };
+
+/** The part of the lab's store this slice owns. */
+export interface ClassifySlice {
+  classify: ClassifyState;
+}
+
+export function setClassify(store: { getState(): ClassifySlice; setState(p: Partial<ClassifySlice>): void }, patch: Partial<ClassifyState>): void {
+  store.setState({ classify: { ...store.getState().classify, ...patch } });
+}
