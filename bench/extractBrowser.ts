@@ -3,6 +3,7 @@
  * 60 clips of genres_original through the app's own worker pool (one worker per core), timed from
  * dropping the folder to the dataset summary.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { preview } from 'vite';
@@ -48,6 +49,7 @@ async function runPoolBench(lib: ReturnType<typeof librosaTimings>): Promise<voi
   const folder = sharedPath('data', 'gtzan', 'genres_original');
   const exe = (await findChromium()) as string | undefined;
   if (!folder || !exe) return;
+  if (!existsSync(join('dist', 'index.html'))) return log(`extract pool: skipped (no production build: run npm run build first)`);
   const server = await preview({ preview: { port: 4319, strictPort: true, host: '127.0.0.1' }, logLevel: 'error' });
   const browser = await chromium.launch({ executablePath: exe, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   try {

@@ -6,6 +6,7 @@
  */
 import { chromium } from '@playwright/test';
 import { preview } from 'vite';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gtzanDir, sharedPath } from '../src/node/paths';
 import { log, report } from './report';
@@ -21,6 +22,7 @@ const GOAL_BROWSER_RATIO = 2;
 export async function runTrainBrowserBench(pytorch?: PytorchEpochs): Promise<void> {
   const exe = (await findChromium()) as string | undefined;
   if (!sharedPath('data', 'gtzan', 'GenreClassData_10s.txt') || !exe) return log('train browser: skipped (needs ../shared and a Chromium)');
+  if (!existsSync(join('dist', 'index.html'))) return log(`train browser: skipped (no production build: run npm run build first)`);
   const server = await preview({ preview: { port: 4321, strictPort: true, host: '127.0.0.1' }, logLevel: 'error' });
   const browser = await chromium.launch({ executablePath: exe, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   try {
