@@ -7,8 +7,13 @@ side trains on (x: n x steps x features float32 .npy, y: n int32 .npy). The netw
 Like the lab's loop (src/core/models/train.ts) each batch also reads back the loss and counts the
 correct predictions, so both sides do the same work per batch.
 
-Each (model, thread count) pair: one warm-up epoch, then `--epochs` timed epochs. Prints one JSON
-object on stdout; progress on stderr.
+Each model: one warm-up epoch, then `--epochs` timed epochs. Prints one JSON object on stdout
+(with the thread counts PyTorch and its BLAS actually used); progress on stderr.
+
+Threads are set by the caller through the environment, before Python starts, because Debian's
+torch does its matrix products in OpenBLAS, whose own thread pool (2 threads here) ignores
+torch.set_num_threads: bench/train.ts runs this once with OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=1
+("1 thread") and once with the environment untouched ("default threads").
 
     /usr/bin/python3 bench/torch_epoch.py X.npy Y.npy [--epochs 5] [--kinds lstm,gru]
 """
@@ -61,7 +66,7 @@ def epoch_times(kind: str, x: torch.Tensor, y: torch.Tensor, n_classes: int, epo
             correct += int((logits.argmax(1) == yb).sum())
         if e > 0:
             times.append(time.perf_counter() - t0)
-        print(f"torch {kind} threads={torch.get_num_threads()} epoch {e}{' (warm-up)' if e == 0 else ''}: {time.perf_counter() - t0:.3f} s, train acc {correct / n:.3f}", file=sys.stderr)
+        print(f"torch {kind} epoch {e}{' (warm-up)' if e == 0 else ''}: {time.perf_counter() - t0:.3f} s, train acc {correct / n:.3f}", file=sys.stderr)
     return times
 
 
@@ -77,15 +82,24 @@ def main() -> None:
     x = torch.from_numpy(np.load(a.x).astype(np.float32))
     y = torch.from_numpy(np.load(a.y).astype(np.int64))
     n_classes = int(y.max()) + 1
-    default_threads = torch.get_num_threads()
     results = []
     for kind in a.kinds.split(","):
-        for threads in sorted({1, default_threads}):
-            torch.set_num_threads(threads)
-            t = epoch_times(kind, x, y, n_classes, a.epochs, a.batch, a.seed)
-            results.append({"kind": kind, "threads": threads, "medianSec": float(np.median(t)), "minSec": min(t), "epochsSec": t})
-    torch.set_num_threads(default_threads)
-    print(json.dumps({"torch": torch.__version__, "defaultThreads": default_threads, "shape": list(x.shape), "batch": a.batch, "results": results}))
+        t = epoch_times(kind, x, y, n_classes, a.epochs, a.batch, a.seed)
+        results.append({"kind": kind, "medianSec": float(np.median(t)), "minSec": min(t), "epochsSec": t})
+    print(json.dumps({"torch": torch.__version__, "threads": thread_counts(), "shape": list(x.shape), "batch": a.batch, "results": results}))
+
+
+def thread_counts() -> dict:
+    """The threads each pool really had: torch's intra-op pool and the BLAS/OpenMP libraries loaded."""
+    out = {"torch": torch.get_num_threads()}
+    try:
+        from threadpoolctl import threadpool_info
+
+        for p in threadpool_info():
+            out[p["internal_api"]] = p["num_threads"]
+    except ImportError:
+        pass
+    return out
 
 
 if __name__ == "__main__":

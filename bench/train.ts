@@ -29,16 +29,22 @@ const TIMED_EPOCHS = 5;
 /** PyTorch's median epoch seconds per model and thread setting, from this run. */
 export interface PytorchEpochs {
   version: string;
-  defaultThreads: number;
-  /** e.g. epochSec.lstm[1], epochSec.lstm.default */
-  epochSec: Record<'lstm' | 'gru', { 1?: number; default?: number }>;
+  /** Threads per pool in the default setting, e.g. "torch 1, openblas 2, openmp 1". */
+  defaultThreads: string;
+  /** e.g. epochSec.lstm.one, epochSec.lstm.default */
+  epochSec: Record<'lstm' | 'gru', Record<ThreadSetting, number>>;
 }
+
+export type ThreadSetting = 'one' | 'default';
 
 interface TorchRun {
   torch: string;
-  defaultThreads: number;
-  results: { kind: 'lstm' | 'gru'; threads: number; medianSec: number; minSec: number; epochsSec: number[] }[];
+  threads: Record<string, number>;
+  results: { kind: 'lstm' | 'gru'; medianSec: number; minSec: number; epochsSec: number[] }[];
 }
+
+/** One thread everywhere: torch's pool, OpenMP, and OpenBLAS (which Debian's torch uses for matMul). */
+const ONE_THREAD_ENV = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 
 /** Train the same network on the same rows in PyTorch; undefined (and a printed reason) if it cannot run. */
 function runPytorch(data: TensorData): PytorchEpochs | undefined {
@@ -52,13 +58,18 @@ function runPytorch(data: TensorData): PytorchEpochs | undefined {
     const n = data.y.length;
     writeNpy(ex.path('x.npy'), data.x, [n, ...data.sampleShape]);
     writeNpy(ex.path('y.npy'), data.y, [n]);
-    const r = runPythonReference<TorchRun>('torch_epoch.py', [ex.path('x.npy'), ex.path('y.npy'), '--epochs', String(TIMED_EPOCHS), '--kinds', 'lstm,gru']);
-    const epochSec: PytorchEpochs['epochSec'] = { lstm: {}, gru: {} };
-    for (const x of r.results) {
-      if (x.threads === 1) epochSec[x.kind][1] = x.medianSec;
-      if (x.threads === r.defaultThreads) epochSec[x.kind].default = x.medianSec;
-    }
-    return { version: r.torch, defaultThreads: r.defaultThreads, epochSec };
+    const run = (env: Record<string, string>) =>
+      runPythonReference<TorchRun>('torch_epoch.py', [ex.path('x.npy'), ex.path('y.npy'), '--epochs', String(TIMED_EPOCHS), '--kinds', 'lstm,gru'], env);
+    log('PyTorch, 1 thread:');
+    const one = run(ONE_THREAD_ENV);
+    log('PyTorch, default threads:');
+    const dflt = run({});
+    const sec = (r: TorchRun, kind: 'lstm' | 'gru') => r.results.find((x) => x.kind === kind)!.medianSec;
+    return {
+      version: one.torch,
+      defaultThreads: Object.entries(dflt.threads).map(([k, v]) => `${k} ${v}`).join(', '),
+      epochSec: { lstm: { one: sec(one, 'lstm'), default: sec(dflt, 'lstm') }, gru: { one: sec(one, 'gru'), default: sec(dflt, 'gru') } },
+    };
   } finally {
     ex.dispose();
   }
@@ -205,6 +216,12 @@ async function labLoop(data: TensorData, batchSize: number, kind: SequenceKind =
   return median(r.history.slice(1).map((h) => h.epochMs / 1000));
 }
 
+/** "PyTorch 1.13 CPU, 1 thread" / "…, default threads (torch 1, openblas 2, openmp 1)". */
+export function pytorchName(p: PytorchEpochs | undefined, threads: ThreadSetting): string {
+  if (!p) return 'PyTorch';
+  return `PyTorch ${p.version} CPU, ${threads === 'one' ? '1 thread' : `default threads (${p.defaultThreads})`}`;
+}
+
 /**
  * Our epoch times, step by step, then the lab loop against PyTorch (same network, rows, batch).
  * Returns PyTorch's times for the browser bench's ratios (undefined when PyTorch cannot run).
@@ -215,7 +232,7 @@ export async function runTrainBench(): Promise<PytorchEpochs | undefined> {
   const shape = `${data.y.length} × ${data.sampleShape.join(' × ')}`;
   log(`PyTorch reference: the same network on the same ${shape} rows (${source}), batch 32, Adam 1e-3`);
   const pytorch = runPytorch(data);
-  const scale = pytorch?.epochSec.lstm[1];
+  const scale = pytorch?.epochSec.lstm.one;
   log(`Ours, Node tfjs backend ${backend.name}, LSTM(128) on ${shape}; median of ${TIMED_EPOCHS} epochs after a warm-up:`);
   const step = (name: string, r: number | { sec: number; kernels: number }, ref = scale): number => {
     const sec = typeof r === 'number' ? r : r.sec;
@@ -231,23 +248,22 @@ export async function runTrainBench(): Promise<PytorchEpochs | undefined> {
   const lstm = step('5 lab loop (trainNetwork: + metrics, seeded dropout)', await labLoop(data, 32));
   step('   (for scale) lab loop, batch 64', await labLoop(data, 64));
   log(`GRU(128), same data and batch 32:`);
-  const gruRef = pytorch?.epochSec.gru[1];
+  const gruRef = pytorch?.epochSec.gru.one;
   step('6 GRU custom step, per-op cell (autodiff backward)', await customStep(data, 32, 'gru-per-op'), gruRef);
   step('7 GRU custom step, fused op with hand-written BPTT backward', await customStep(data, 32, 'gru-fused'), gruRef);
   const gru = step('8 GRU lab loop (trainNetwork)', await labLoop(data, 32, 'gru'), gruRef);
 
   for (const [kind, ours] of [['lstm', lstm], ['gru', gru]] as const) {
     const name = kind.toUpperCase();
-    const settings: ('1' | 'default')[] = ['1', 'default'];
-    for (const threads of settings) {
-      const ref = pytorch?.epochSec[kind][threads === '1' ? 1 : 'default'];
+    for (const threads of ['one', 'default'] as const) {
+      const ref = pytorch?.epochSec[kind][threads];
       report({
         part: 'train',
         what: `${name} epoch, Node ${backend.name} (lab loop, ${shape}, batch 32)`,
         unit: 's',
         ours,
         reference: ref ?? null,
-        referenceName: pytorch ? `PyTorch ${pytorch.version} CPU, ${threads === '1' ? '1 thread' : `default ${pytorch.defaultThreads} threads`}` : 'PyTorch',
+        referenceName: pytorchName(pytorch, threads),
         referenceKind: 'measured',
         // The issue's goal is for the LSTM; the GRU line is shown for scale.
         goal: kind === 'lstm' ? { maxRatio: GOAL_NODE_RATIO } : undefined,

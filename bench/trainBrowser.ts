@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gtzanDir, sharedPath } from '../src/node/paths';
 import { log, report } from './report';
-import type { PytorchEpochs } from './train';
+import { pytorchName, type PytorchEpochs } from './train';
 // @ts-expect-error plain ESM helper without types
 import { findChromium } from '../scripts/find-chromium.mjs';
 
@@ -49,15 +49,15 @@ export async function runTrainBrowserBench(pytorch?: PytorchEpochs): Promise<voi
       // Median of the epochs' own times (epochMs from the training loop), so the first batch's
       // warm-up and the final test evaluation are not counted.
       const epoch = parseFloat((await page.getByTestId('train-curves').getAttribute('data-median-epoch-ms')) ?? 'NaN') / 1000;
-      for (const threads of ['1', 'default'] as const) {
-        const ref = pytorch?.epochSec.lstm[threads === '1' ? 1 : 'default'];
+      for (const threads of ['one', 'default'] as const) {
+        const ref = pytorch?.epochSec.lstm[threads];
         report({
           part: 'train',
           what: `LSTM epoch, browser ${backend} (the app's Train cell, NTNU 10 s, batch 32)`,
           unit: 's',
           ours: epoch,
           reference: ref ?? null,
-          referenceName: pytorch ? `PyTorch ${pytorch.version} CPU, ${threads === '1' ? '1 thread' : `default ${pytorch.defaultThreads} threads`}` : 'PyTorch',
+          referenceName: pytorchName(pytorch, threads),
           referenceKind: 'measured',
           goal: backend === 'wasm' ? { maxRatio: GOAL_BROWSER_RATIO } : undefined,
           note: `median of ${EPOCHS} epochs${pytorch ? '' : '; PyTorch did not run (see above)'}`,

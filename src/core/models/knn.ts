@@ -156,22 +156,11 @@ function scanTile(
         const y1 = test[a1 + f]!;
         const y2 = test[a2 + f]!;
         const y3 = test[a3 + f]!;
-        let e = y0 - x0;
-        d00 += e * e;
-        e = y0 - x1;
-        d01 += e * e;
-        e = y1 - x0;
-        d10 += e * e;
-        e = y1 - x1;
-        d11 += e * e;
-        e = y2 - x0;
-        d20 += e * e;
-        e = y2 - x1;
-        d21 += e * e;
-        e = y3 - x0;
-        d30 += e * e;
-        e = y3 - x1;
-        d31 += e * e;
+        // One line per test row: its pairs with training rows j and j + 1.
+        let e = y0 - x0; d00 += e * e; e = y0 - x1; d01 += e * e;
+        e = y1 - x0; d10 += e * e; e = y1 - x1; d11 += e * e;
+        e = y2 - x0; d20 += e * e; e = y2 - x1; d21 += e * e;
+        e = y3 - x0; d30 += e * e; e = y3 - x1; d31 += e * e;
       }
       h0.offer(d00, j);
       h0.offer(d01, j + 1);
