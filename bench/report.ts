@@ -37,6 +37,9 @@ let jsonMode = false;
 
 export function setJsonMode(on: boolean): void {
   jsonMode = on;
+  // Libraries print banners with console.log (tfjs: "Hi, looks like you are running TensorFlow.js
+  // in Node.js"); under --json they go to stderr so stdout holds only the JSON lines.
+  if (on) console.log = (...args: unknown[]) => console.error(...args);
 }
 
 /** Commentary (context, skipped parts): stdout in text mode, stderr under --json. */

@@ -3,6 +3,7 @@ import type { Dataset } from '../data/dataset';
 import { runKnn } from '../eval/classic';
 import { loadTableFile } from '../../node/loadTable';
 import { sharedPath, skipReason } from '../../node/paths';
+import { parseTableText } from '../data/parse';
 import { CancelledError } from '../errors';
 import { createRng } from '../random';
 import { knnPredict, NeighbourHeap, type KnnWeights } from './knn';
@@ -144,6 +145,32 @@ describe('blocked k-NN equals the direct definition', () => {
       });
     expect(run).toThrow(CancelledError);
     expect(calls).toBe(1);
+  });
+});
+
+describe('runKnn progress and cancel', () => {
+  // 600 rows (one track each) in 3 genres: 5 folds of 120 test rows, each one block of test rows.
+  const rng = createRng(11);
+  const rows = Array.from({ length: 600 }, (_, i) => `${['a', 'b', 'c'][i % 3]},${rng().toFixed(4)},${rng().toFixed(4)}`);
+  const ds = parseTableText(['label,x,y', ...rows].join('\n'), 'progress.csv');
+
+  it('k-fold: progress is the share of all test rows done, over every fold', () => {
+    const seen: number[] = [];
+    runKnn(ds, { features: ['x', 'y'], k: 3, weights: 'uniform', split: { kind: 'kfold', k: 5, seed: 1 } }, { onProgress: (f) => seen.push(f) });
+    // One block per fold: 1/5, 2/5, … 5/5.
+    expect(seen.map((f) => f.toFixed(6))).toEqual(['0.200000', '0.400000', '0.600000', '0.800000', '1.000000']);
+  });
+
+  it('a cancelled token stops the run with CancelledError', () => {
+    const token = { cancelled: false };
+    const run = () =>
+      runKnn(ds, { features: ['x', 'y'], k: 3, weights: 'uniform', split: { kind: 'kfold', k: 5, seed: 1 } }, {
+        cancel: token,
+        onProgress: (f) => {
+          if (f >= 0.4) token.cancelled = true;
+        },
+      });
+    expect(run).toThrow(CancelledError);
   });
 });
 
