@@ -6,7 +6,9 @@
  *
  *   npm run bench                     every part
  *   npm run bench -- knn search       only these parts (train, knn, search, extract)
- *   npm run bench -- --json           one JSON object per comparison on stdout (commentary on stderr)
+ *   npm run bench -- --json           one JSON object per comparison on stdout (commentary on stderr;
+ *                                     npm itself prints its "> tsx bench/run.ts" banner on stdout:
+ *                                     `npm run -s bench -- --json` leaves only the JSON lines)
  *   npm run bench -- knn --rows 20000 a smaller synthetic k-NN table for a quick look
  */
 import { cpus, loadavg } from 'node:os';
