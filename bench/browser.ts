@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { log } from './report';
 // @ts-expect-error plain ESM helper without types
 import { findChromium } from '../scripts/find-chromium.mjs';
 
@@ -18,7 +19,7 @@ export interface BrowserBench {
 export async function openBenchPage(entry: string): Promise<BrowserBench | undefined> {
   const exe = (await findChromium()) as string | undefined;
   if (!exe) {
-    console.log('browser: skipped (no Chromium: apt-get install chromium)');
+    log('browser: skipped (no Chromium: apt-get install chromium)');
     return undefined;
   }
   const outDir = mkdtempSync(join(tmpdir(), 'genre-bench-'));

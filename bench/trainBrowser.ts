@@ -1,22 +1,28 @@
 /**
  * LSTM epoch time in the browser, per tfjs backend, through the app itself: load the NTNU 10 s
- * table, pick the backend in the Train cell, train the LSTM for a few epochs, and divide the run's
- * training time (from the Compare table) by the epochs. Needs `npm run build` first.
+ * table, pick the backend in the Train cell, train the LSTM for a few epochs, and take the median
+ * of the epochs' own times. Compared with PyTorch's epoch measured earlier in the same run by
+ * bench/train.ts. Needs `npm run build` first.
  */
 import { chromium } from '@playwright/test';
 import { preview } from 'vite';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gtzanDir, sharedPath } from '../src/node/paths';
+import { log, report } from './report';
+import { pytorchName, type PytorchEpochs } from './train';
 // @ts-expect-error plain ESM helper without types
 import { findChromium } from '../scripts/find-chromium.mjs';
 
-/** PyTorch on this machine, same model and data (issue #4). */
-const PYTORCH_EPOCH_SEC = { low: 0.08, high: 0.16 };
 const EPOCHS = 5;
+/** Issue 13: an LSTM epoch in the browser (wasm) within 2× of PyTorch's. */
+const GOAL_BROWSER_RATIO = 2;
 
-export async function runTrainBrowserBench(): Promise<void> {
+/** @param pytorch PyTorch's epoch times from this run (bench/train.ts), if it ran. */
+export async function runTrainBrowserBench(pytorch?: PytorchEpochs): Promise<void> {
   const exe = (await findChromium()) as string | undefined;
-  if (!sharedPath('data', 'gtzan', 'GenreClassData_10s.txt') || !exe) return console.log('train browser: skipped (needs ../shared and a Chromium)');
+  if (!sharedPath('data', 'gtzan', 'GenreClassData_10s.txt') || !exe) return log('train browser: skipped (needs ../shared and a Chromium)');
+  if (!existsSync(join('dist', 'index.html'))) return log(`train browser: skipped (no production build: run npm run build first)`);
   const server = await preview({ preview: { port: 4321, strictPort: true, host: '127.0.0.1' }, logLevel: 'error' });
   const browser = await chromium.launch({ executablePath: exe, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   try {
@@ -34,7 +40,7 @@ export async function runTrainBrowserBench(): Promise<void> {
       await page.waitForFunction((b) => document.querySelector('[data-testid=backend] b')?.textContent === b, backend, { timeout: 120_000 }).catch(() => undefined);
       const active = await page.locator('[data-testid=backend] b').textContent();
       if (active !== backend) {
-        console.log(`train browser ${backend.padEnd(6)} not available here`);
+        log(`train browser ${backend.padEnd(6)} not available here`);
         await page.close();
         continue;
       }
@@ -43,10 +49,20 @@ export async function runTrainBrowserBench(): Promise<void> {
       // Median of the epochs' own times (epochMs from the training loop), so the first batch's
       // warm-up and the final test evaluation are not counted.
       const epoch = parseFloat((await page.getByTestId('train-curves').getAttribute('data-median-epoch-ms')) ?? 'NaN') / 1000;
-      console.log(
-        `train browser ${backend.padEnd(6)} LSTM(128) NTNU 10 s (792 × 3 × 63, batch 32): ${epoch.toFixed(3)} s per epoch (median of ${EPOCHS}) · ` +
-          `${(epoch / PYTORCH_EPOCH_SEC.high).toFixed(1)}–${(epoch / PYTORCH_EPOCH_SEC.low).toFixed(1)}× PyTorch's ${PYTORCH_EPOCH_SEC.low}–${PYTORCH_EPOCH_SEC.high} s (goal ≤ 2×)`,
-      );
+      for (const threads of ['one', 'default'] as const) {
+        const ref = pytorch?.epochSec.lstm[threads];
+        report({
+          part: 'train',
+          what: `LSTM epoch, browser ${backend} (the app's Train cell, NTNU 10 s, batch 32)`,
+          unit: 's',
+          ours: epoch,
+          reference: ref ?? null,
+          referenceName: pytorchName(pytorch, threads),
+          referenceKind: 'measured',
+          goal: backend === 'wasm' ? { maxRatio: GOAL_BROWSER_RATIO } : undefined,
+          note: `median of ${EPOCHS} epochs${pytorch ? '' : '; PyTorch did not run (see above)'}`,
+        });
+      }
       await page.close();
     }
   } finally {

@@ -66,7 +66,7 @@ export interface JobContext {
 export function runJob(ds: Dataset, job: JobRequest, ctx: JobContext = {}): JobResult {
   switch (job.kind) {
     case 'knn':
-      return { kind: 'knn', run: runKnn(ds, job) };
+      return { kind: 'knn', run: runKnn(ds, job, ctx) };
     case 'logistic':
       return { kind: 'logistic', run: runLogistic(ds, job, ctx.cancel) };
     case 'importance':

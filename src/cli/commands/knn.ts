@@ -29,6 +29,28 @@ export function tableOptionsFromArgs(args: ParsedArgs): TableOptions {
   return { labelColumn: optString(args, 'label'), trackColumn: optString(args, 'track') };
 }
 
+/**
+ * Progress on stderr (stdout stays clean for --json): a line rewritten in place on a terminal, else
+ * one line per 10 %. Silent for jobs under a second, so small tables print nothing extra.
+ */
+function stderrProgress(what: string): (fraction: number) => void {
+  const t0 = performance.now();
+  const tty = process.stderr.isTTY;
+  let lastTenth = 0;
+  let shown = false;
+  return (fraction) => {
+    const sec = (performance.now() - t0) / 1000;
+    if (sec < 1 && !shown) return;
+    shown = true;
+    const tenth = Math.floor(fraction * 10);
+    if (!tty && tenth <= lastTenth && fraction < 1) return;
+    lastTenth = tenth;
+    const eta = fraction > 0 ? (sec / fraction) * (1 - fraction) : NaN;
+    const line = `${what}: ${(fraction * 100).toFixed(0)} % · ${sec.toFixed(1)} s${fraction < 1 && Number.isFinite(eta) ? ` · about ${eta.toFixed(0)} s left` : ''}`;
+    process.stderr.write(tty ? `\r${line}${fraction >= 1 ? '\n' : ''}` : `${line}\n`);
+  };
+}
+
 export const knnCommand: CliCommand = {
   name: 'knn',
   labelOption: true,
@@ -38,7 +60,11 @@ export const knnCommand: CliCommand = {
     const features = optList(args, 'features') ?? ds.featureNames;
     const weights = optString(args, 'weights', 'distance');
     if (weights !== 'uniform' && weights !== 'distance') throw new LabError('bad-argument', `--weights must be uniform or distance`);
-    const r = runKnn(ds, { features, k: optNumber(args, 'k', 5), weights, split: splitFromArgs(args), standardize: !optFlag(args, 'no-scale') });
+    const r = runKnn(
+      ds,
+      { features, k: optNumber(args, 'k', 5), weights, split: splitFromArgs(args), standardize: !optFlag(args, 'no-scale') },
+      { onProgress: stderrProgress('k-NN') },
+    );
     emit(args, runToJson(r), () => formatRunText(r));
   },
 };

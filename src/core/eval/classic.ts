@@ -9,7 +9,7 @@ import { kFoldByTrack, resolveSplit, type Split, type SplitChoice } from '../dat
 import { LabError, type CancelToken } from '../errors';
 import { predictLogisticRegression, trainLogisticRegression } from '../models/logistic';
 import { permutationImportance, predictRandomForest, trainRandomForest } from '../models/forest';
-import { knnPredict, type KnnWeights } from '../models/knn';
+import { knnPredict, type KnnControl, type KnnWeights } from '../models/knn';
 import { evaluatePredictions, hasSegments, voteByTrack, type EvaluationResult } from './metrics';
 
 export interface PreparedData {
@@ -98,7 +98,8 @@ export interface KnnRunOptions {
   standardize?: boolean;
 }
 
-type FitPredict = (prep: PreparedData) => { predicted: Int32Array; probabilities: Float64Array };
+/** `part`: which of `count` fits this is (one for a plain split, one per fold), for progress. */
+type FitPredict = (prep: PreparedData, part: { index: number; count: number }) => { predicted: Int32Array; probabilities: Float64Array };
 
 /**
  * Run a model on the chosen split, or, for `kfold`, on each fold by track: every row is then
@@ -109,7 +110,7 @@ function runSplitOrCv(ds: Dataset, features: readonly string[], split: SplitChoi
   const t0 = now();
   if (split?.kind !== 'kfold') {
     const prep = prepareData(ds, features, split, standardize);
-    const { predicted, probabilities } = fit(prep);
+    const { predicted, probabilities } = fit(prep, { index: 0, count: 1 });
     return finishRun(ds, prep, model, params, predicted, probabilities, t0);
   }
   const k = ds.genres.length;
@@ -117,9 +118,10 @@ function runSplitOrCv(ds: Dataset, features: readonly string[], split: SplitChoi
   const preds: number[] = [];
   const probs: number[] = [];
   const folds: { accuracy: number; macroF1: number }[] = [];
-  for (const fold of kFoldByTrack(ds, split.k, split.seed)) {
+  const allFolds = kFoldByTrack(ds, split.k, split.seed);
+  for (const [index, fold] of allFolds.entries()) {
     const prep = prepareData(ds, features, { kind: 'predefined' }, standardize, fold);
-    const r = fit(prep);
+    const r = fit(prep, { index, count: allFolds.length });
     const one = finishRun(ds, prep, model, params, r.predicted, r.probabilities, t0);
     const e = one.tracks ?? one.rows;
     folds.push({ accuracy: e.accuracy, macroF1: e.macroF1 });
@@ -147,12 +149,20 @@ function runSplitOrCv(ds: Dataset, features: readonly string[], split: SplitChoi
   return { ...finishRun(ds, pooled, model, params, predicted, probabilities, t0), folds };
 }
 
-/** k-NN with the lab's evaluation rules. */
-export function runKnn(ds: Dataset, o: KnnRunOptions): ClassicRunResult {
+/**
+ * k-NN with the lab's evaluation rules.
+ * @param control cancel token (throws CancelledError between blocks of test rows) and progress as
+ *   the fraction 0…1 of all test rows classified, over every fold for k-fold.
+ */
+export function runKnn(ds: Dataset, o: KnnRunOptions, control: { cancel?: CancelToken; onProgress?: (fraction: number) => void } = {}): ClassicRunResult {
   const standardize = o.standardize ?? true;
-  return runSplitOrCv(ds, o.features, o.split, standardize, 'k-NN', { k: o.k, weights: o.weights, standardize }, (prep) =>
-    knnPredict(prep.train, prep.trainLabels, prep.test, prep.nFeatures, ds.genres.length, { k: o.k, weights: o.weights }),
-  );
+  return runSplitOrCv(ds, o.features, o.split, standardize, 'k-NN', { k: o.k, weights: o.weights, standardize }, (prep, part) => {
+    const knnControl: KnnControl = {
+      cancel: control.cancel,
+      onProgress: control.onProgress && ((done, total) => control.onProgress!((part.index + done / total) / part.count)),
+    };
+    return knnPredict(prep.train, prep.trainLabels, prep.test, prep.nFeatures, ds.genres.length, { k: o.k, weights: o.weights }, knnControl);
+  });
 }
 
 export interface LogisticRunOptions {

@@ -3,7 +3,10 @@ import type { Dataset } from '../data/dataset';
 import { runKnn } from '../eval/classic';
 import { loadTableFile } from '../../node/loadTable';
 import { sharedPath, skipReason } from '../../node/paths';
-import { knnPredict, NeighbourHeap } from './knn';
+import { parseTableText } from '../data/parse';
+import { CancelledError } from '../errors';
+import { createRng } from '../random';
+import { knnPredict, NeighbourHeap, type KnnWeights } from './knn';
 
 const TASK1 = ['spectral_rolloff_mean', 'mfcc_1_mean', 'spectral_centroid_mean', 'tempo'];
 const ntnu30 = 'data/gtzan/GenreClassData_30s.txt';
@@ -45,6 +48,129 @@ describe('k-NN by hand', () => {
     [...d.keys()].reverse().forEach((j) => b.offer(d[j]!, j));
     expect([...a.index]).toEqual([6, 1, 3, 2]);
     expect([...b.index]).toEqual([...a.index]);
+  });
+});
+
+/**
+ * The definition, written out independently of knn.ts: every distance by the plain feature loop,
+ * all training rows sorted by (distance, row), the first k vote (README "Evaluation rules").
+ */
+function directKnn(train: Float64Array, labels: Int32Array, test: Float64Array, nF: number, nC: number, k: number, weights: KnnWeights) {
+  const nTest = test.length / nF;
+  const predicted: number[] = [];
+  const probabilities: number[] = [];
+  for (let i = 0; i < nTest; i++) {
+    const all = Array.from(labels, (_, j) => {
+      let d2 = 0;
+      for (let f = 0; f < nF; f++) d2 += (test[i * nF + f]! - train[j * nF + f]!) ** 2;
+      return { d2, j };
+    }).sort((a, b) => a.d2 - b.d2 || a.j - b.j);
+    const nn = all.slice(0, k);
+    const zero = weights === 'distance' && nn.some((n) => n.d2 === 0);
+    const votes = new Array<number>(nC).fill(0);
+    let total = 0; // summed in neighbour order, so shares can be compared bit for bit
+    for (const n of nn) {
+      const w = weights === 'uniform' ? 1 : zero ? (n.d2 === 0 ? 1 : 0) : 1 / Math.sqrt(n.d2);
+      votes[labels[n.j]!]! += w;
+      total += w;
+    }
+    predicted.push(votes.indexOf(Math.max(...votes)));
+    probabilities.push(...votes.map((v) => v / total));
+  }
+  return { predicted, probabilities };
+}
+
+describe('blocked k-NN equals the direct definition', () => {
+  /**
+   * Sizes that are not multiples of the 4 × 2 register tile nor of the 256-row blocks, so every
+   * remainder path runs; values on a coarse grid and copied rows give many exact distance ties,
+   * zero distances, and equal votes.
+   */
+  function tiedData(seed: number, nTrain: number, nTest: number, nF: number, nC: number) {
+    const rng = createRng(seed);
+    const grid = () => Math.floor(rng() * 5) - 2;
+    const train = Float64Array.from({ length: nTrain * nF }, grid);
+    const test = Float64Array.from({ length: nTest * nF }, grid);
+    // A third of the test rows are copies of training rows, and some training rows duplicate others.
+    for (let i = 0; i < nTest; i += 3) test.set(train.subarray((i * 7 % nTrain) * nF, (i * 7 % nTrain) * nF + nF), i * nF);
+    for (let j = 1; j < nTrain; j += 5) train.copyWithin(j * nF, (j - 1) * nF, j * nF);
+    const labels = Int32Array.from({ length: nTrain }, () => Math.floor(rng() * nC));
+    return { train, test, labels };
+  }
+
+  for (const weights of ['uniform', 'distance'] as const) {
+    for (const k of [1, 4, 7]) {
+      it(`${weights}, k = ${k}: same predictions and vote shares, ties included`, () => {
+        const nF = 4;
+        const { train, test, labels } = tiedData(k * 31 + (weights === 'uniform' ? 0 : 1), 603, 263, nF, 4);
+        const got = knnPredict(train, labels, test, nF, 4, { k, weights });
+        const want = directKnn(train, labels, test, nF, 4, k, weights);
+        expect([...got.predicted]).toEqual(want.predicted);
+        expect([...got.probabilities]).toEqual(want.probabilities);
+      });
+    }
+  }
+
+  it('continuous random data (60 features, like the scale benchmark) with duplicated rows', () => {
+    const rng = createRng(7);
+    const nF = 60;
+    const train = Float64Array.from({ length: 301 * nF }, () => rng() * 2 - 1);
+    const test = Float64Array.from({ length: 150 * nF }, () => rng() * 2 - 1);
+    train.copyWithin(200 * nF, 10 * nF, 11 * nF); // rows 10 and 200 equal: the tie goes to row 10
+    test.set(train.subarray(10 * nF, 11 * nF), 5 * nF);
+    const labels = Int32Array.from({ length: 301 }, () => Math.floor(rng() * 5));
+    const got = knnPredict(train, labels, test, nF, 5, { k: 5, weights: 'distance' });
+    const want = directKnn(train, labels, test, nF, 5, 5, 'distance');
+    expect([...got.predicted]).toEqual(want.predicted);
+    expect([...got.probabilities]).toEqual(want.probabilities);
+    // Test row 5 sits on training rows 10 and 200 (distance 0): they share the whole vote.
+    expect(got.probabilities[5 * 5 + labels[10]!]).toBeGreaterThanOrEqual(labels[10] === labels[200] ? 1 : 0.5);
+  });
+
+  it('reports progress per block of test rows and stops when cancelled', () => {
+    const { train, test, labels } = tiedData(3, 50, 600, 2, 3);
+    const seen: [number, number][] = [];
+    knnPredict(train, labels, test, 2, 3, { k: 3, weights: 'uniform' }, { onProgress: (d, t) => seen.push([d, t]) });
+    // 600 test rows in blocks of 256: 256, 512, 600.
+    expect(seen).toEqual([[256, 600], [512, 600], [600, 600]]);
+    const token = { cancelled: false };
+    let calls = 0;
+    const run = () =>
+      knnPredict(train, labels, test, 2, 3, { k: 3, weights: 'uniform' }, {
+        cancel: token,
+        onProgress: () => {
+          calls++;
+          token.cancelled = true;
+        },
+      });
+    expect(run).toThrow(CancelledError);
+    expect(calls).toBe(1);
+  });
+});
+
+describe('runKnn progress and cancel', () => {
+  // 600 rows (one track each) in 3 genres: 5 folds of 120 test rows, each one block of test rows.
+  const rng = createRng(11);
+  const rows = Array.from({ length: 600 }, (_, i) => `${['a', 'b', 'c'][i % 3]},${rng().toFixed(4)},${rng().toFixed(4)}`);
+  const ds = parseTableText(['label,x,y', ...rows].join('\n'), 'progress.csv');
+
+  it('k-fold: progress is the share of all test rows done, over every fold', () => {
+    const seen: number[] = [];
+    runKnn(ds, { features: ['x', 'y'], k: 3, weights: 'uniform', split: { kind: 'kfold', k: 5, seed: 1 } }, { onProgress: (f) => seen.push(f) });
+    // One block per fold: 1/5, 2/5, … 5/5.
+    expect(seen.map((f) => f.toFixed(6))).toEqual(['0.200000', '0.400000', '0.600000', '0.800000', '1.000000']);
+  });
+
+  it('a cancelled token stops the run with CancelledError', () => {
+    const token = { cancelled: false };
+    const run = () =>
+      runKnn(ds, { features: ['x', 'y'], k: 3, weights: 'uniform', split: { kind: 'kfold', k: 5, seed: 1 } }, {
+        cancel: token,
+        onProgress: (f) => {
+          if (f >= 0.4) token.cancelled = true;
+        },
+      });
+    expect(run).toThrow(CancelledError);
   });
 });
 

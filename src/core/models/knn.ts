@@ -10,7 +10,7 @@
  * - **Equal-vote ties go to the genre that comes first in the dataset's label order**
  *   (scikit-learn picks the first of its sorted classes the same way).
  */
-import { LabError } from '../errors';
+import { LabError, throwIfCancelled, type CancelToken } from '../errors';
 
 export type KnnWeights = 'uniform' | 'distance';
 
@@ -94,11 +94,114 @@ function argmaxFirst(a: Float64Array, offset: number, n: number): number {
   return best;
 }
 
+/** Test rows per step: progress and cancel are checked once per block (≈0.5 s at 80 000 × 60). */
+const QUERY_BLOCK = 256;
+/** Training rows per tile: 256 × 60 float64 ≈ 120 kB, so a tile stays in L2 while a query block passes over it. */
+const TRAIN_BLOCK = 256;
+
 /**
- * Classify `test` rows (row-major, `nFeatures` wide) against `train`.
+ * Squared Euclidean distance summed feature by feature in index order — the reference order every
+ * path here (and the combination search) follows, so equal rows give equal distances bit for bit.
+ */
+function pairDistance(test: Float64Array, qi: number, train: Float64Array, tj: number, nFeatures: number): number {
+  let d2 = 0;
+  for (let f = 0; f < nFeatures; f++) {
+    const diff = test[qi + f]! - train[tj + f]!;
+    d2 += diff * diff;
+  }
+  return d2;
+}
+
+/**
+ * Offer every (test row i in [q0, q1), training row j in [t0, t1)) pair to query i's heap.
+ *
+ * Register tiles of 4 test × 2 training rows: each loaded value is used 2–4 times, about 4× the
+ * speed of the one-pair loop in V8 (20 000 × 400 × 60: 0.24 s against 0.91 s). Each of the 8
+ * accumulators still sums its own pair's (test − train)² in feature order, exactly as
+ * {@link pairDistance} does (JavaScript never fuses or reorders float operations), so the
+ * distances — and therefore neighbours, ties and votes — are identical to the direct loop's.
+ * The ‖a‖² + ‖b‖² − 2a·b form was measured too: no faster here (1.96 against 2.00 G
+ * pair-features/s; the loop is bound by loads, not flops) and it rounds differently, so exact ties
+ * such as duplicate rows would need a recomputation pass. The direct differences need none.
+ */
+function scanTile(
+  test: Float64Array,
+  train: Float64Array,
+  nF: number,
+  q0: number,
+  q1: number,
+  t0: number,
+  t1: number,
+  heaps: NeighbourHeap[],
+): void {
+  const q4 = q0 + ((q1 - q0) & ~3);
+  const t2 = t0 + ((t1 - t0) & ~1);
+  for (let i = q0; i < q4; i += 4) {
+    const h0 = heaps[i - q0]!;
+    const h1 = heaps[i - q0 + 1]!;
+    const h2 = heaps[i - q0 + 2]!;
+    const h3 = heaps[i - q0 + 3]!;
+    const a0 = i * nF;
+    const a1 = a0 + nF;
+    const a2 = a1 + nF;
+    const a3 = a2 + nF;
+    for (let j = t0; j < t2; j += 2) {
+      const b0 = j * nF;
+      const b1 = b0 + nF;
+      let d00 = 0, d01 = 0, d10 = 0, d11 = 0, d20 = 0, d21 = 0, d30 = 0, d31 = 0;
+      for (let f = 0; f < nF; f++) {
+        const x0 = train[b0 + f]!;
+        const x1 = train[b1 + f]!;
+        const y0 = test[a0 + f]!;
+        const y1 = test[a1 + f]!;
+        const y2 = test[a2 + f]!;
+        const y3 = test[a3 + f]!;
+        // One line per test row: its pairs with training rows j and j + 1.
+        let e = y0 - x0; d00 += e * e; e = y0 - x1; d01 += e * e;
+        e = y1 - x0; d10 += e * e; e = y1 - x1; d11 += e * e;
+        e = y2 - x0; d20 += e * e; e = y2 - x1; d21 += e * e;
+        e = y3 - x0; d30 += e * e; e = y3 - x1; d31 += e * e;
+      }
+      h0.offer(d00, j);
+      h0.offer(d01, j + 1);
+      h1.offer(d10, j);
+      h1.offer(d11, j + 1);
+      h2.offer(d20, j);
+      h2.offer(d21, j + 1);
+      h3.offer(d30, j);
+      h3.offer(d31, j + 1);
+    }
+    // An odd last training row of the tile.
+    for (let j = t2; j < t1; j++) {
+      const b = j * nF;
+      h0.offer(pairDistance(test, a0, train, b, nF), j);
+      h1.offer(pairDistance(test, a1, train, b, nF), j);
+      h2.offer(pairDistance(test, a2, train, b, nF), j);
+      h3.offer(pairDistance(test, a3, train, b, nF), j);
+    }
+  }
+  // The last 1–3 test rows of the block.
+  for (let i = q4; i < q1; i++) {
+    const h = heaps[i - q0]!;
+    for (let j = t0; j < t1; j++) h.offer(pairDistance(test, i * nF, train, j * nF, nF), j);
+  }
+}
+
+/** Progress and cancel for long k-NN runs (the CLI on 100 000-row tables, the compute worker). */
+export interface KnnControl {
+  cancel?: CancelToken;
+  /** Called after each block of test rows: rows classified so far, and all test rows. */
+  onProgress?: (doneRows: number, totalRows: number) => void;
+}
+
+/**
+ * Classify `test` rows (row-major, `nFeatures` wide) against `train`, brute force in cache-sized
+ * tiles (see {@link scanTile}); the result equals the one-pair-at-a-time loop's exactly.
  * @param train standardised training matrix, nTrain × nFeatures
  * @param trainLabels genre index per training row
  * @param test standardised query matrix, nTest × nFeatures
+ * @param control optional cancel token (checked between blocks of {@link QUERY_BLOCK} test rows;
+ *   throws CancelledError) and progress callback
  */
 export function knnPredict(
   train: Float64Array,
@@ -107,29 +210,26 @@ export function knnPredict(
   nFeatures: number,
   nClasses: number,
   opts: KnnOptions,
+  control: KnnControl = {},
 ): KnnPrediction {
   const nTrain = trainLabels.length;
   const nTest = nFeatures > 0 ? test.length / nFeatures : 0;
   validateKnnOptions(opts, nTrain);
-  const heap = new NeighbourHeap(opts.k);
+  const heaps = Array.from({ length: Math.min(QUERY_BLOCK, nTest) }, () => new NeighbourHeap(opts.k));
   const predicted = new Int32Array(nTest);
   const probabilities = new Float64Array(nTest * nClasses);
-  for (let i = 0; i < nTest; i++) {
-    heap.reset();
-    const qi = i * nFeatures;
-    for (let j = 0; j < nTrain; j++) {
-      const tj = j * nFeatures;
-      let d2 = 0;
-      for (let f = 0; f < nFeatures; f++) {
-        const diff = test[qi + f]! - train[tj + f]!;
-        d2 += diff * diff;
-      }
-      heap.offer(d2, j);
+  for (let q0 = 0; q0 < nTest; q0 += QUERY_BLOCK) {
+    throwIfCancelled(control.cancel);
+    const q1 = Math.min(nTest, q0 + QUERY_BLOCK);
+    for (const h of heaps) h.reset();
+    for (let t0 = 0; t0 < nTrain; t0 += TRAIN_BLOCK) scanTile(test, train, nFeatures, q0, q1, t0, Math.min(nTrain, t0 + TRAIN_BLOCK), heaps);
+    for (let i = q0; i < q1; i++) {
+      const off = i * nClasses;
+      const total = voteNeighbours(heaps[i - q0]!, trainLabels, opts.weights, probabilities, off);
+      predicted[i] = argmaxFirst(probabilities, off, nClasses);
+      for (let c = 0; c < nClasses; c++) probabilities[off + c]! /= total;
     }
-    const off = i * nClasses;
-    const total = voteNeighbours(heap, trainLabels, opts.weights, probabilities, off);
-    predicted[i] = argmaxFirst(probabilities, off, nClasses);
-    for (let c = 0; c < nClasses; c++) probabilities[off + c]! /= total;
+    control.onProgress?.(q1, nTest);
   }
   return { predicted, probabilities };
 }
