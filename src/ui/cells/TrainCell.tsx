@@ -78,7 +78,7 @@ export function TrainCell() {
                 testId="train-feature-mode"
               />
               {p.featureMode === 'mrmr' && <NumberField label="k (top MRMR features)" value={p.topK} min={1} max={ds.featureNames.length} onChange={(topK) => set({ topK })} />}
-              {p.kind !== 'mlp' && <NumberField label={`Sequence length (0 = ${seqDefault} from the table)`} value={p.steps} min={0} max={30} onChange={(steps) => set({ steps })} testId="train-steps" />}
+              {neuralKind(p.kind).input === 'segment-sequences' && <NumberField label={`Sequence length (0 = ${seqDefault} from the table)`} value={p.steps} min={0} max={30} onChange={(steps) => set({ steps })} testId="train-steps" />}
               <SplitField value={p.split} onChange={(split) => set({ split })} hasPredefined={!!ds.split} />
             </div>
             <div className="control-col">
