@@ -19,7 +19,7 @@ import { computeMfcc } from './mfcc';
 import { computeOnsetStrength } from './onset';
 import { computeRms } from './rms';
 import { computeSpectralRolloff } from './rolloff';
-import type { FeatureSpec, RecipeId } from './spec';
+import type { FeatureRecipe, RecipeId } from './spec';
 import { computeStft, fftFrequenciesHz, inverseStftMaskedPair, magnitudeFromPower, powerSpectrogram, type PadMode, type Stft } from './stft';
 import { meanVar } from './stats';
 import { beatTrackTempoBpm, estimateTempoBpm } from './tempo';
@@ -62,7 +62,7 @@ export const NTNU_FEATURE_NAMES: readonly string[] = Object.freeze(ntnuFeatureNa
 const base = { sampleRateHz: SAMPLE_RATE_HZ, nFft: N_FFT, hopSamples: HOP } as const;
 
 /** Every recipe's spec. */
-export const RECIPES: Readonly<Record<RecipeId, FeatureSpec>> = {
+export const RECIPES: Readonly<Record<RecipeId, FeatureRecipe>> = {
   kaggle30: {
     ...base, id: 'kaggle30', version: 1, table: 'kaggle', featureNames: KAGGLE_FEATURE_NAMES, segmentSamples: null,
     segmentStrideSamples: null, maxSegments: 1, maxSamples: null, padMode: 'reflect',
@@ -99,8 +99,8 @@ export const RECIPES: Readonly<Record<RecipeId, FeatureSpec>> = {
   },
 };
 
-export function getRecipe(id: string): FeatureSpec {
-  const r = (RECIPES as Record<string, FeatureSpec | undefined>)[id];
+export function getRecipe(id: string): FeatureRecipe {
+  const r = (RECIPES as Record<string, FeatureRecipe | undefined>)[id];
   if (!r) throw new LabError('bad-argument', `Unknown recipe "${id}" — choose one of ${Object.keys(RECIPES).join(', ')}`, { recipe: id });
   return r;
 }
@@ -223,7 +223,7 @@ export interface SegmentBounds {
 }
 
 /** Where each segment of a clip of `nSamples` lies under `spec`. */
-export function segmentBounds(spec: FeatureSpec, nSamples: number): SegmentBounds[] {
+export function segmentBounds(spec: FeatureRecipe, nSamples: number): SegmentBounds[] {
   const usable = spec.maxSamples === null ? nSamples : Math.min(nSamples, spec.maxSamples);
   if (spec.segmentSamples === null) return usable > 0 ? [{ startSample: 0, lengthSamples: usable }] : [];
   const stride = spec.segmentStrideSamples ?? spec.segmentSamples;
@@ -243,7 +243,7 @@ export interface ExtractOptions {
 
 export interface ExtractResult {
   recipe: RecipeId;
-  spec: FeatureSpec;
+  spec: FeatureRecipe;
   featureNames: string[];
   /** One row per segment, in featureNames order. */
   segments: Float64Array[];
@@ -288,6 +288,6 @@ export function extractRecipe(samples: Float32Array, sampleRateHz: number, recip
 
 /** Version of a known feature recipe, or null for tables of unknown origin (saved with every model). */
 export function recipeVersionOf(recipe: string | null | undefined): string | null {
-  const spec = recipe ? (RECIPES as Readonly<Record<string, FeatureSpec | undefined>>)[recipe] : undefined;
+  const spec = recipe ? (RECIPES as Readonly<Record<string, FeatureRecipe | undefined>>)[recipe] : undefined;
   return spec ? String(spec.version) : null;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { extractNtnuSegment, extractRecipe, RECIPES, segmentBounds } from './recipes';
 import { assertSameSpec, RECIPE_IDS, segmentDurationSec } from './spec';
 
-describe('FeatureSpec', () => {
+describe('FeatureRecipe', () => {
   it('describes every recipe as plain, versioned data', () => {
     for (const id of RECIPE_IDS) {
       const s = RECIPES[id];

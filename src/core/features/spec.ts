@@ -1,5 +1,5 @@
 /**
- * FeatureSpec: the versioned description of a feature recipe. It is plain data, saved with every
+ * FeatureRecipe: the versioned description of a feature recipe. It is plain data, saved with every
  * model, so audio analysed with another recipe (or another version of one) is refused with a
  * clear 'spec-mismatch' error instead of being classified with wrong numbers.
  */
@@ -10,7 +10,7 @@ export type RecipeId = 'kaggle30' | 'kaggle3' | 'ntnu30' | 'ntnu10' | 'ntnu5' | 
 
 export const RECIPE_IDS: readonly RecipeId[] = ['kaggle30', 'kaggle3', 'ntnu30', 'ntnu10', 'ntnu5', 'meyda'];
 
-export interface FeatureSpec {
+export interface FeatureRecipe {
   id: RecipeId;
   /** Bumped whenever any number a recipe produces may change. */
   version: number;
@@ -36,12 +36,12 @@ export interface FeatureSpec {
 }
 
 /** Throw a 'spec-mismatch' LabError unless two specs describe the same recipe and version. */
-export function assertSameSpec(model: Pick<FeatureSpec, 'id' | 'version'>, data: Pick<FeatureSpec, 'id' | 'version'>): void {
+export function assertSameSpec(model: Pick<FeatureRecipe, 'id' | 'version'>, data: Pick<FeatureRecipe, 'id' | 'version'>): void {
   if (model.id !== data.id || model.version !== data.version)
     throw new LabError('spec-mismatch', `The model was trained on ${model.id} v${model.version} features but this audio was analysed with ${data.id} v${data.version}.`, { model, data });
 }
 
 /** Segment length in seconds (null for whole-clip recipes). */
-export function segmentDurationSec(spec: FeatureSpec): number | null {
+export function segmentDurationSec(spec: FeatureRecipe): number | null {
   return spec.segmentSamples === null ? null : spec.segmentSamples / spec.sampleRateHz;
 }

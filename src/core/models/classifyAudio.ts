@@ -11,7 +11,7 @@
 import { groupByTrack, type Dataset } from '../data/dataset';
 import { LabError } from '../errors';
 import { RECIPES } from '../features/recipes';
-import type { FeatureSpec } from '../features/spec';
+import type { FeatureRecipe } from '../features/spec';
 import { isSequenceInput, sampleShapeOf, type InputSpec } from './inputSpec';
 
 /** Feature rows of one track, one per segment in segment order. */
@@ -63,10 +63,10 @@ export interface AudioPrediction {
  * be turned into this model's inputs (unknown or missing recipe, other recipe version, features
  * the recipe does not emit).
  */
-export function recipeForModel(meta: Pick<InputSpec, 'recipe' | 'recipeVersion' | 'featureNames'>): FeatureSpec {
+export function recipeForModel(meta: Pick<InputSpec, 'recipe' | 'recipeVersion' | 'featureNames'>): FeatureRecipe {
   if (!meta.recipe)
     throw new LabError('spec-mismatch', 'This model was trained on a table whose feature recipe is unknown, so the lab cannot compute its features from audio.', { recipe: null });
-  const spec = (RECIPES as Record<string, FeatureSpec | undefined>)[meta.recipe];
+  const spec = (RECIPES as Record<string, FeatureRecipe | undefined>)[meta.recipe];
   if (!spec)
     throw new LabError('spec-mismatch', `This model was trained on "${meta.recipe}" features, which is not a recipe the lab can compute from audio (known: ${Object.keys(RECIPES).join(', ')}).`, { recipe: meta.recipe });
   if (meta.recipeVersion != null && meta.recipeVersion !== String(spec.version))
@@ -78,7 +78,7 @@ export function recipeForModel(meta: Pick<InputSpec, 'recipe' | 'recipeVersion' 
 }
 
 /** Time range of segment k under a recipe: [k·stride, k·stride + length) / sr, in seconds. */
-function segmentTimeSec(spec: FeatureSpec, k: number, lengthSamples: number | undefined): { startSec: number; endSec: number | null } {
+function segmentTimeSec(spec: FeatureRecipe, k: number, lengthSamples: number | undefined): { startSec: number; endSec: number | null } {
   const stride = spec.segmentStrideSamples ?? spec.segmentSamples ?? 0;
   const start = k * stride;
   const len = lengthSamples ?? spec.segmentSamples ?? undefined;

@@ -36,7 +36,7 @@ function expectLabError(f: () => unknown, pattern: RegExp): void {
 }
 
 describe('saved models', () => {
-  it('record the FeatureSpec version of a lab recipe', async () => {
+  it('record the FeatureRecipe version of a lab recipe', async () => {
     const withRecipe = { ...ds, meta: { ...ds.meta, recipe: 'ntnu10' } };
     const c = await trainClassifier(withRecipe, { kind: 'mlp', seed: 1, epochs: 1, hidden: [4] });
     try {
@@ -55,7 +55,7 @@ describe('saved models', () => {
       expect(saved.metadata.input.featureNames).toEqual(ds.featureNames);
       expect(saved.metadata.input.genres).toEqual(ds.genres);
       expect(saved.metadata.input.recipe).toBe('synthetic1');
-      expect(saved.metadata.input.recipeVersion).toBeNull(); // not a lab recipe: no FeatureSpec version
+      expect(saved.metadata.input.recipeVersion).toBeNull(); // not a lab recipe: no FeatureRecipe version
       expect(saved.metadata.input.steps).toBe(kind === 'mlp' ? 1 : 3);
       const test = resolveSplit(ds).test;
       const before = c.test.trackProbabilities;

@@ -5,7 +5,7 @@
  * statistics the model was trained on. This says so next to the answer instead of refusing it.
  */
 import { RECIPES } from '../features/recipes';
-import type { FeatureSpec } from '../features/spec';
+import type { FeatureRecipe } from '../features/spec';
 import type { AudioPrediction } from './classifyAudio';
 
 /** What the warning needs of a model: the recipe its features come from (any model's input spec has it). */
@@ -20,7 +20,7 @@ export const SHORT_CLIP_SHARE = 0.5;
 export type WarnedPrediction = AudioPrediction & { warning?: string };
 
 /** Length in seconds of the clips (whole-clip recipes) or segments a recipe's features describe. */
-function trainedOnSec(spec: FeatureSpec): { sec: number; what: string } {
+function trainedOnSec(spec: FeatureRecipe): { sec: number; what: string } {
   if (spec.segmentSamples !== null) return { sec: spec.segmentSamples / spec.sampleRateHz, what: 'segment' };
   return { sec: (spec.maxSamples ?? GTZAN_CLIP_SEC * spec.sampleRateHz) / spec.sampleRateHz, what: 'whole clip' };
 }
@@ -32,7 +32,7 @@ function trainedOnSec(spec: FeatureSpec): { sec: number; what: string } {
  * Unknown recipes give no warning (they cannot be computed from audio at all).
  */
 export function shortClipWarning(meta: RecipeOf, durationSec: number): string | undefined {
-  const spec = meta.recipe ? (RECIPES as Record<string, FeatureSpec | undefined>)[meta.recipe] : undefined;
+  const spec = meta.recipe ? (RECIPES as Record<string, FeatureRecipe | undefined>)[meta.recipe] : undefined;
   if (!spec) return undefined;
   const t = trainedOnSec(spec);
   const limit = t.what === 'whole clip' ? SHORT_CLIP_SHARE * t.sec : t.sec;
