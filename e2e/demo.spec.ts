@@ -23,3 +23,18 @@ test('first open shows the synthetic demo corpus, labelled as synthetic, and the
   await expect(page.getByTestId('cell-knn').getByTestId('cv-accuracy')).toBeVisible();
   await expect(page.getByTestId('cell-knn').getByTestId('track-accuracy').locator('xpath=..')).toContainText('/40 tracks');
 });
+
+test('the demo corpus is built in the background and cached: a second first open reads all 40 clips from the cache', async ({ page }) => {
+  await openFresh(page, '/');
+  await expect(page.getByTestId('dataset-summary')).toContainText('Synthetic demo corpus', { timeout: 120_000 });
+  // Forget the lab's state (as a student clearing the data would) but keep the feature cache.
+  await page.evaluate(async () => {
+    await new Promise<void>((res) => {
+      const r = indexedDB.deleteDatabase('genre-lab');
+      r.onsuccess = r.onerror = r.onblocked = () => res();
+    });
+  });
+  await page.reload();
+  await expect(page.getByTestId('dataset-summary')).toContainText('Synthetic demo corpus', { timeout: 120_000 });
+  await expect(page.getByTestId('cell-data')).toContainText('Analysed 40 of 40 file(s), 40 from the cache.');
+});

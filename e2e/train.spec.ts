@@ -205,20 +205,22 @@ test.describe('training neural models in the browser', () => {
   });
 
   test('knowledge distillation: teachers train first, then one student model is saved', async ({ page }) => {
-    test.setTimeout(300_000);
+    test.setTimeout(600_000);
     await openFresh(page);
     await loadFile(page, gtzan('GenreClassData_30s.txt'));
-    await page.getByTestId('train-epochs').fill('150');
+    // As much training as the assertions need (stages in order, a saved student far above chance):
+    // 3 × 40 MLP epochs. Each step waits on state, bounded only by the test's own time.
+    await page.getByTestId('train-epochs').fill('40');
     await page.getByTestId('train-distill').fill('2');
     await expect(page.getByTestId('train-distill-note')).toContainText('2 teachers');
     await page.getByTestId('run-train').click();
-    await expect(page.getByTestId('train-progress')).toContainText('teacher 1 of 2', { timeout: 60_000 });
-    await expect(page.getByTestId('train-progress')).toContainText('teacher 2 of 2', { timeout: 120_000 });
+    await expect(page.getByTestId('train-progress')).toContainText('teacher 1 of 2', { timeout: 0 });
+    await expect(page.getByTestId('train-progress')).toContainText('teacher 2 of 2', { timeout: 0 });
     // Each teacher's training shows as its own live curve, then the student's.
-    await expect(page.getByTestId('train-curves')).toContainText('model 1, teacher 2 of 2', { timeout: 60_000 });
-    await expect(page.getByTestId('train-progress')).toContainText('student', { timeout: 120_000 });
-    await expect(page.getByTestId('train-curves')).toContainText('model 1, student', { timeout: 60_000 });
-    await expect(page.getByTestId('train-accuracy')).toBeVisible({ timeout: 120_000 });
+    await expect(page.getByTestId('train-curves')).toContainText('model 1, teacher 2 of 2', { timeout: 0 });
+    await expect(page.getByTestId('train-progress')).toContainText('student', { timeout: 0 });
+    await expect(page.getByTestId('train-curves')).toContainText('model 1, student', { timeout: 0 });
+    await expect(page.getByTestId('train-accuracy')).toBeVisible({ timeout: 0 });
     const model = page.getByTestId('saved-model');
     await expect(model).toHaveCount(1);
     await expect(model).toContainText('MLP (distilled from 2)');

@@ -7,7 +7,7 @@ import { batchOutcomeError, checkFeatureRows, failedFile } from '../core/audio/b
 import { checkDuration } from '../core/audio/limits';
 import { AUDIO_FILE_RE, inferTrackName } from '../core/audio/naming';
 import { checkAudioHeader, nameAudioError } from '../core/audio/prepare';
-import { planDemoCorpus } from '../core/audio/synth';
+import { planDemoCorpus, SYNTH_VERSION } from '../core/audio/synth';
 import { CancelledError, isLabError, LabError, toErrorInfo } from '../core/errors';
 import { getRecipe } from '../core/features/recipes';
 import type { RecipeId } from '../core/features/spec';
@@ -255,9 +255,18 @@ export const DEMO_NOTE =
 export async function loadDemoCorpus(): Promise<void> {
   const recipe: RecipeId = 'kaggle3';
   const plan = planDemoCorpus();
+  const spec = getRecipe(recipe);
   const out = await runExtraction(plan, recipe, (p) => p.fileName, async (p, onProgress) => {
-    const r = await getPool().run({ fileName: p.fileName, recipe, synth: { style: p.style, seed: p.seed, durationSec: p.durationSec } }, [], onProgress);
-    return { clip: { fileName: p.fileName, genre: p.style, segments: r.rows, segmentLengths: r.segmentLengths }, cached: false };
+    // Cached like any file's features (a demo clip is defined by its formula, style, seed and length),
+    // so a second first-open — after clearing the data — does not synthesise and analyse again.
+    const key = `synth-v${SYNTH_VERSION}:${p.style}:${p.seed}:${p.durationSec}:${spec.id}:v${spec.version}`;
+    const hit = await getCachedFeatures(key);
+    const r = hit ?? (await getPool().run({ fileName: p.fileName, recipe, synth: { style: p.style, seed: p.seed, durationSec: p.durationSec } }, [], onProgress));
+    if (!hit) {
+      checkFeatureRows(p.fileName, r.featureNames, r.rows);
+      putCachedFeatures(key, { featureNames: r.featureNames, rows: r.rows, segmentLengths: r.segmentLengths });
+    }
+    return { clip: { fileName: p.fileName, genre: p.style, segments: r.rows, segmentLengths: r.segmentLengths }, cached: !!hit };
   });
   if (!out) return;
   finishImport(out.clips, out.failed, recipe, 'Synthetic demo corpus', DEMO_NOTE);

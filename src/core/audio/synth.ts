@@ -6,6 +6,12 @@
  */
 import { createRng, deriveSeed } from '../random';
 
+/**
+ * Version of the synthesiser's formulas: part of the feature cache's key for demo clips, so
+ * features cached from an older synthesiser are not reused. Bump it when a formula changes.
+ */
+export const SYNTH_VERSION = 1;
+
 export const SYNTH_STYLES = ['synth-ambient', 'synth-techno', 'synth-boombap', 'synth-chiptune', 'synth-chorale'] as const;
 export type SynthStyle = (typeof SYNTH_STYLES)[number];
 
