@@ -124,6 +124,7 @@ function extractInWorkers(files: readonly string[], recipe: RecipeId, jobs: numb
         if (!settled && next < files.length) start();
       };
       worker.on('message', (m: PoolReply) => {
+        if (settled) return;
         if (m.type === 'ready') {
           ready = true;
           feed();
