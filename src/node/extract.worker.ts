@@ -15,7 +15,8 @@ if (!port) throw new LabError('internal', 'extract.worker.ts runs only as a work
 
 port.on('message', (req: PoolRequest) => {
   extractAudioFile(req.path, req.recipe).then(
-    (clip) => port.postMessage({ type: 'done', id: req.id, clip } satisfies PoolReply, clip.segments.map((s) => s.buffer as ArrayBuffer)),
+    // each buffer once: rows that were views of one buffer would make postMessage throw
+    (clip) => port.postMessage({ type: 'done', id: req.id, clip } satisfies PoolReply, [...new Set(clip.segments.map((s) => s.buffer as ArrayBuffer))]),
     (e: unknown) => port.postMessage({ type: 'failed', id: req.id, failed: failedFile(req.path, e) } satisfies PoolReply),
   );
 });
