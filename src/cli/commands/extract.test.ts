@@ -110,7 +110,7 @@ describe('lab extract --jobs N (worker threads)', () => {
   // Sorted by file name the long clip comes first, so while one worker is on it the other
   // finishes the short ones: rows must still come out in file order.
   const dir = folder('jobs', {
-    'blues/blues.00000.wav': encodeWav16([tone(220, 22050, 40)], 22050),
+    'blues/blues.00000.wav': encodeWav16([tone(220, 22050, 30)], 22050),
     'jazz/jazz.00001.wav': encodeWav16([tone(330, 44100, 1)], 44100),
     'jazz/jazz.00002.wav': encodeWav16([tone(440, 22050, 1.5)], 22050),
     'rock/rock.00001.wav': encodeWav16([tone(550, 22050, 1)], 22050),
@@ -128,11 +128,11 @@ describe('lab extract --jobs N (worker threads)', () => {
   };
 
   it('writes rows bit-identical to --jobs 1, in file order, with progress and ETA per file', async () => {
-    await run([dir, '--recipe', 'kaggle30', '--out', join(root, 'jobs1.csv')]);
-    const lines = await run([dir, '--recipe', 'kaggle30', '--jobs', '2', '--out', join(root, 'jobs2.csv')]);
+    await run([dir, '--recipe', 'ntnu30', '--out', join(root, 'jobs1.csv')]);
+    const lines = await run([dir, '--recipe', 'ntnu30', '--jobs', '2', '--out', join(root, 'jobs2.csv')]);
     const one = readFileSync(join(root, 'jobs1.csv'));
     expect(readFileSync(join(root, 'jobs2.csv')).equals(one)).toBe(true);
-    expect(one.toString().trim().split('\n').slice(1).map((l) => l.split(',')[0])).toEqual(['blues.00000.wav', 'jazz.00001.wav', 'jazz.00002.wav', 'rock.00001.wav', 'rock.00003.wav']);
+    expect(one.toString().trim().split('\n').slice(1).map((l) => l.split('\t')[1])).toEqual(['blues_00000.wav', 'jazz_00001.wav', 'jazz_00002.wav', 'rock_00001.wav', 'rock_00003.wav']);
     const progress = lines.filter((l) => l.startsWith('['));
     expect(progress.map((l) => /^\[(\d+)\/6\]/.exec(l)?.[1])).toEqual(['1', '2', '3', '4', '5', '6']);
     expect(progress.slice(0, 5).every((l) => / — ETA \d+( min \d\d)? s$/.test(l))).toBe(true);
