@@ -3,6 +3,7 @@ import { classifyCommand } from './classify';
 import { extractCommand } from './extract';
 import { knnCommand } from './knn';
 import { melspecCommand } from './melspec';
+import { mergeCommand } from './merge';
 import { parityCommand } from './parity';
 import { searchCommand } from './search';
 import { trainCommand } from './train';
@@ -13,6 +14,7 @@ export const commands: CliCommand[] = [
   extractCommand,
   knnCommand,
   melspecCommand,
+  mergeCommand,
   parityCommand,
   searchCommand,
   trainCommand,
