@@ -3,15 +3,15 @@
  * median of several runs, wall and process-CPU time, compared with librosa's figures on this kind
  * of 2-core machine (librosa-reference.json `timing`; RECIPES.md quotes the same: kaggle30
  * 1.7–2.5 s, ntnu30 ≈ 0.37 s). Wired into bench/run.ts by its owner; run alone with
- * `npx tsx -e "import('./bench/extract.ts').then(m => m.runExtractBench())"`.
+ * `npx tsx -e "import('./bench/extract.ts').then(m => m.runExtractBench())"`; the per-stage table
+ * after the totals comes from bench/extractStages.ts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateDemoCorpus } from '../src/core/audio/synth';
 import { extractRecipe } from '../src/core/features/recipes';
 import type { RecipeId } from '../src/core/features/spec';
-import { readAudioFile } from '../src/node/audioFiles';
-import { fixturesDir, gtzanDir, sharedPath } from '../src/node/paths';
+import { fixturesDir, sharedPath } from '../src/node/paths';
+import { loadBenchClip, median, printStageTable, profileStages } from './extractStages';
 
 export interface ExtractBenchRow {
   recipe: RecipeId;
@@ -22,12 +22,6 @@ export interface ExtractBenchRow {
   /** librosa wall / ours wall (how many times faster). */
   speedupWall: number;
   speedupCpu: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length;
-  return m % 2 ? (s[(m - 1) >> 1] as number) : ((s[m / 2 - 1] as number) + (s[m / 2] as number)) / 2;
 }
 
 /** librosa's timings: from the fixture reference when present, else the RECIPES.md figures. */
@@ -48,17 +42,10 @@ function librosaTimings(): { kaggle30: { wall: number; cpu: number }; ntnu30: { 
 }
 
 /** Time the two recipes and print a small table; returns the rows for callers that want numbers. */
-export async function runExtractBench(reps = 5): Promise<ExtractBenchRow[]> {
-  let samples: Float32Array;
-  let clip: string;
-  if (sharedPath('data', 'gtzan', 'audio', 'blues.00000.wav')) {
-    samples = (await readAudioFile(join(gtzanDir, 'audio', 'blues.00000.wav'))).samples;
-    clip = 'blues.00000.wav (30.01 s)';
-  } else {
-    // no course data: a synthetic 30 s clip has the same frame count, so the same cost
-    samples = (generateDemoCorpus({ clipsPerStyle: 1, durationSec: [30, 30], styles: ['synth-techno'] })[0] as { samples: Float32Array }).samples;
-    clip = 'synthetic 30 s clip (../shared absent)';
-  }
+export async function runExtractBench(reps = 5, stages = true): Promise<ExtractBenchRow[]> {
+  const benchClip = await loadBenchClip();
+  const { samples } = benchClip;
+  const clip = benchClip.label;
   const lib = librosaTimings();
   const rows: ExtractBenchRow[] = [];
   for (const recipe of ['kaggle30', 'ntnu30'] as const) {
@@ -82,5 +69,7 @@ export async function runExtractBench(reps = 5): Promise<ExtractBenchRow[]> {
   process.stdout.write('recipe     ours wall   ours CPU   librosa wall   librosa CPU   × faster (wall / CPU)\n');
   for (const r of rows)
     process.stdout.write(`${r.recipe.padEnd(9)} ${r.wallMs.toFixed(0).padStart(7)} ms ${r.cpuMs.toFixed(0).padStart(7)} ms ${r.librosaWallMs.toFixed(0).padStart(10)} ms ${r.librosaCpuMs.toFixed(0).padStart(10)} ms   ${r.speedupWall.toFixed(1)} / ${r.speedupCpu.toFixed(1)}\n`);
+  // where the time goes, so the next optimisation is visible (bench/extractStages.ts)
+  if (stages) printStageTable((['kaggle30', 'ntnu30'] as const).map((r) => profileStages(samples, r, reps)), benchClip, reps);
   return rows;
 }
