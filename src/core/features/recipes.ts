@@ -20,7 +20,7 @@ import { computeOnsetStrength } from './onset';
 import { computeRms } from './rms';
 import { computeSpectralRolloff } from './rolloff';
 import type { FeatureSpec, RecipeId } from './spec';
-import { computeStft, fftFrequenciesHz, inverseStftMaskedPair, magnitudeFromPower, powerSpectrogram, type PadMode, type Stft } from './stft';
+import { computeSpectra, fftFrequenciesHz, inverseStftMasked, type PadMode, type Stft } from './stft';
 import { meanVar } from './stats';
 import { beatTrackTempoBpm, estimateTempoBpm } from './tempo';
 import { computeZcr } from './zcr';
@@ -107,7 +107,8 @@ export function getRecipe(id: string): FeatureSpec {
 
 /** Intermediate results shared by the feature families of one segment. */
 interface Analysis {
-  stft: Stft;
+  /** The complex STFT: only kept for the Kaggle recipes, whose HPSS parts are inverted. */
+  stft: Stft | null;
   power: Float64Array;
   mag: Float64Array;
   nFrames: number;
@@ -134,11 +135,10 @@ function timed<T>(times: StageTimes | undefined, stage: string, fn: () => T): T 
   return r;
 }
 
-function analyse(y: Float32Array, padMode: PadMode, times?: StageTimes): Analysis {
-  const stft = timed(times, 'stft', () => computeStft(y, { padMode, nFft: N_FFT, hopSamples: HOP }));
-  const power = timed(times, 'power', () => powerSpectrogram(stft));
-  const mag = timed(times, 'magnitude', () => magnitudeFromPower(power));
-  return { stft, power, mag, nFrames: stft.nFrames, nBins: stft.nBins, freqs: fftFrequenciesHz(SAMPLE_RATE_HZ, N_FFT) };
+function analyse(y: Float32Array, padMode: PadMode, keepComplex: boolean, times?: StageTimes): Analysis {
+  // one framing, one FFT per frame, |X|² and |X| while each frame is in cache (stft.ts)
+  const sp = timed(times, 'stft+power+magnitude', () => computeSpectra(y, { padMode, nFft: N_FFT, hopSamples: HOP, keepComplex }));
+  return { stft: sp.stft, power: sp.power, mag: sp.magnitude, nFrames: sp.nFrames, nBins: sp.nBins, freqs: fftFrequenciesHz(SAMPLE_RATE_HZ, N_FFT) };
 }
 
 function melDbOf(power: Float64Array, nFrames: number): Float64Array {
@@ -158,7 +158,7 @@ export interface SegmentContext {
 export function extractKaggleSegment(y: Float32Array, padMode: PadMode, ctx: SegmentContext = {}): Float64Array {
   const out = new Float64Array(KAGGLE_FEATURE_NAMES.length);
   const st = ctx.stageTimes;
-  const a = analyse(y, padMode, st);
+  const a = analyse(y, padMode, true, st);
   const { nFrames, nBins, power, mag, freqs } = a;
   ctx.onStage?.(0.1);
   throwIfCancelled(ctx.cancel);
@@ -177,7 +177,10 @@ export function extractKaggleSegment(y: Float32Array, padMode: PadMode, ctx: Seg
   const masks = timed(st, 'hpss', () => computeHpssMasks(mag, nFrames, nBins, 31));
   ctx.onStage?.(0.7);
   throwIfCancelled(ctx.cancel);
-  const [yh, yp] = timed(st, 'istft', () => inverseStftMaskedPair(a.stft, masks.harmonic, masks.percussive));
+  const yh = timed(st, 'istft', () => inverseStftMasked(a.stft as Stft, masks.harmonic));
+  // The two masks sum to 1 in every cell, and istft(stft(y)) = y on the whole output, so
+  // istft(S·Mp) = y − istft(S·Mh) to rounding (~1e−16 of the signal): one inverse STFT, not two.
+  const yp = timed(st, 'istft', () => residualOf(y, yh));
   [out[12], out[13]] = meanVarPadded(yh, y.length);
   [out[14], out[15]] = meanVarPadded(yp, y.length);
   ctx.onStage?.(0.85);
@@ -191,6 +194,13 @@ export function extractKaggleSegment(y: Float32Array, padMode: PadMode, ctx: Seg
   const mfcc = timed(st, 'mfcc', () => computeMfcc(melDb, nFrames, 128, 20));
   for (let c = 0; c < 20; c++) [out[17 + 2 * c], out[18 + 2 * c]] = meanVar(mfcc, c, 20, nFrames);
   ctx.onStage?.(1);
+  return out;
+}
+
+/** y − x over x's length (the percussive part from the harmonic one). */
+function residualOf(y: Float32Array, x: Float64Array): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = (y[i] as number) - (x[i] as number);
   return out;
 }
 
@@ -214,7 +224,7 @@ function meanVarPadded(x: Float64Array, length: number): [number, number] {
 export function extractNtnuSegment(y: Float32Array, ctx: SegmentContext = {}): Float64Array {
   const out = new Float64Array(NTNU_FEATURE_NAMES.length);
   const st = ctx.stageTimes;
-  const a = analyse(y, 'constant', st);
+  const a = analyse(y, 'constant', false, st);
   const { nFrames, nBins, power, mag, freqs } = a;
   throwIfCancelled(ctx.cancel);
   const std = (mv: [number, number]): [number, number] => [mv[0], Math.sqrt(mv[1])];
