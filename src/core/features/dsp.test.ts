@@ -7,6 +7,7 @@ import { computeSpectra, computeStft, inverseStftMasked, inverseStftPair, padSig
 import { createRng } from '../random';
 import { estimateTempoBpm, beatTrackTempoBpm } from './tempo';
 import { computeZcr } from './zcr';
+import { computeRms } from './rms';
 import { pitchTuning } from './chroma';
 import { RealFft } from './fft';
 
@@ -118,6 +119,29 @@ describe('DSP blocks', () => {
     const z = computeZcr(y);
     expect(z[4]).toBeCloseTo(2047 / 2048, 12);
     expect(computeZcr(new Float32Array(4096).fill(1e-11))[3]).toBe(0);
+  });
+  it('rms and zcr from hop-long blocks equal the per-frame definitions on padded frames', () => {
+    const rng = createRng(9);
+    const y = Float32Array.from({ length: 512 * 12 + 301 }, () => (rng() < 0.1 ? 0 : rng() * 2 - 1));
+    for (const [frame, hop] of [[2048, 512], [1000, 300]] as const) {
+      for (const mode of ['reflect', 'constant', 'edge'] as const) {
+        const padded = padSignal(y, frame >> 1, mode);
+        const rms = computeRms(y, mode, frame, hop);
+        expect(rms.length).toBe(1 + Math.floor(y.length / hop));
+        for (let t = 0; t < rms.length; t++) {
+          let acc = 0;
+          for (let i = 0; i < frame; i++) acc += (padded[t * hop + i] as number) ** 2;
+          expect(rms[t]).toBeCloseTo(Math.sqrt(acc / frame), 12);
+        }
+      }
+      const edge = padSignal(y, frame >> 1, 'edge');
+      const zcr = computeZcr(y, frame, hop);
+      for (let t = 0; t < zcr.length; t++) {
+        let c = 0;
+        for (let i = t * hop + 1; i < t * hop + frame; i++) if (((edge[i] as number) < 0) !== ((edge[i - 1] as number) < 0)) c++;
+        expect(zcr[t]).toBe(c / frame);
+      }
+    }
   });
   it('tempo is quantised to 60·sr/(hop·lag) and beat_track returns 0 without onsets', () => {
     const env = new Float64Array(1300);

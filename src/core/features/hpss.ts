@@ -8,6 +8,8 @@
  * window of 31 values updated by one binary-search delete + insert per step.
  */
 
+import { workArray } from './workArrays';
+
 const FLOAT32_TINY = 1.1754943508222875e-38;
 
 /** scipy.ndimage 'reflect' boundary (d c b a | a b c d | d c b a): index for position j. */
@@ -20,12 +22,11 @@ function reflectHalf(j: number, n: number): number {
 }
 
 /**
- * Sliding median of `n` values (src[offset + i·stride]) with window `kernel` (odd) and scipy
- * reflect boundaries, written to dst at the same positions. The sequence is first copied with its
- * reflected borders into the contiguous scratch `ext` (length ≥ n + kernel − 1); `win` (length
- * kernel) holds the sorted window.
+ * Copy `n` values (src[offset + i·stride]) with their scipy-reflected borders into the contiguous
+ * scratch `ext` (length ≥ n + kernel − 1), sort the first window into `win` (length kernel) and
+ * write the first median to dst[offset].
  */
-function slidingMedian(src: Float64Array, offset: number, stride: number, n: number, kernel: number, dst: Float64Array, win: Float64Array, ext: Float64Array): void {
+function startRow(src: Float64Array, offset: number, stride: number, n: number, kernel: number, dst: Float64Array, win: Float64Array, ext: Float64Array): void {
   const h = kernel >> 1;
   if (n > h) {
     for (let j = 0; j < h; j++) {
@@ -37,6 +38,16 @@ function slidingMedian(src: Float64Array, offset: number, stride: number, n: num
   for (let i = 0; i < kernel; i++) win[i] = ext[i] as number;
   win.sort();
   dst[offset] = win[h] as number;
+}
+
+/**
+ * Sliding median of `n` values (src[offset + i·stride]) with window `kernel` (odd) and scipy
+ * reflect boundaries, written to dst at the same positions (dst may be src: the row is copied to
+ * `ext` first); `win` holds the sorted window.
+ */
+function slidingMedian(src: Float64Array, offset: number, stride: number, n: number, kernel: number, dst: Float64Array, win: Float64Array, ext: Float64Array): void {
+  const h = kernel >> 1;
+  startRow(src, offset, stride, n, kernel, dst, win, ext);
   const last = kernel - 1;
   if (kernel === 31) {
     slide31(ext, n, dst, offset, stride, win);
@@ -106,14 +117,67 @@ function slide31(ext: Float64Array, n: number, dst: Float64Array, offset: number
   }
 }
 
-let scratch = new Float64Array(0);
 /**
- * A reused work buffer (never returned to callers): a fresh 10 MB array per clip costs page
- * faults and extra garbage collections, which showed as run-to-run swings of up to 2×.
+ * {@link slide31} on two contiguous rows at once (dst[oA + i], dst[oB + i]). The two windows are
+ * independent, so interleaving their searches and shifts lets the CPU overlap one row's load
+ * chain with the other's mispredicted shift exit: ~15 % faster than one row at a time.
  */
-function scratchOf(length: number): Float64Array {
-  if (scratch.length < length) scratch = new Float64Array(length);
-  return scratch.subarray(0, length);
+function slide31Pair(extA: Float64Array, extB: Float64Array, n: number, dst: Float64Array, oA: number, oB: number, wA: Float64Array, wB: Float64Array): void {
+  for (let i = 1; i < n; i++) {
+    const outA = extA[i - 1] as number;
+    const inA = extA[i + 30] as number;
+    const outB = extB[i - 1] as number;
+    const inB = extB[i + 30] as number;
+    let p = Number((wA[15] as number) < outA) << 4;
+    let r = Number((wB[15] as number) < outB) << 4;
+    let q = Number((wA[15] as number) < inA) << 4;
+    let s = Number((wB[15] as number) < inB) << 4;
+    p += Number((wA[p + 7] as number) < outA) << 3;
+    r += Number((wB[r + 7] as number) < outB) << 3;
+    q += Number((wA[q + 7] as number) < inA) << 3;
+    s += Number((wB[s + 7] as number) < inB) << 3;
+    p += Number((wA[p + 3] as number) < outA) << 2;
+    r += Number((wB[r + 3] as number) < outB) << 2;
+    q += Number((wA[q + 3] as number) < inA) << 2;
+    s += Number((wB[s + 3] as number) < inB) << 2;
+    p += Number((wA[p + 1] as number) < outA) << 1;
+    r += Number((wB[r + 1] as number) < outB) << 1;
+    q += Number((wA[q + 1] as number) < inA) << 1;
+    s += Number((wB[s + 1] as number) < inB) << 1;
+    p += Number((wA[p] as number) < outA);
+    r += Number((wB[r] as number) < outB);
+    q += Number((wA[q] as number) < inA);
+    s += Number((wB[s] as number) < inB);
+    if (q > p) {
+      q--;
+      for (let k = p; k < q; k++) wA[k] = wA[k + 1] as number;
+    } else for (let k = p; k > q; k--) wA[k] = wA[k - 1] as number;
+    wA[q] = inA;
+    dst[oA + i] = wA[15] as number;
+    if (s > r) {
+      s--;
+      for (let k = r; k < s; k++) wB[k] = wB[k + 1] as number;
+    } else for (let k = r; k > s; k--) wB[k] = wB[k - 1] as number;
+    wB[s] = inB;
+    dst[oB + i] = wB[15] as number;
+  }
+}
+
+/** Sliding median along each of `nRows` contiguous rows of length n (src row r at r·n), into dst (may be src). */
+function medianRows(src: Float64Array, nRows: number, n: number, kernel: number, dst: Float64Array): void {
+  const win = new Float64Array(kernel);
+  const ext = new Float64Array(n + kernel);
+  let r = 0;
+  if (kernel === 31) {
+    const winB = new Float64Array(kernel);
+    const extB = new Float64Array(n + kernel);
+    for (; r + 1 < nRows; r += 2) {
+      startRow(src, r * n, 1, n, kernel, dst, win, ext);
+      startRow(src, (r + 1) * n, 1, n, kernel, dst, winB, extB);
+      slide31Pair(ext, extB, n, dst, r * n, (r + 1) * n, win, winB);
+    }
+  }
+  for (; r < nRows; r++) slidingMedian(src, r * n, 1, n, kernel, dst, win, ext);
 }
 
 /** Cache-blocked transpose of a row-major rows × cols matrix into dst (cols × rows). */
@@ -133,23 +197,20 @@ function transpose(src: Float64Array, rows: number, cols: number, dst: Float64Ar
 
 /**
  * Median filter of a frame-major nFrames × nBins matrix along time (per bin) or along frequency
- * (per frame).
+ * (per frame), into `out` when given (every element is written).
  */
-export function medianFilter(mag: Float64Array, nFrames: number, nBins: number, kernel: number, axis: 'time' | 'frequency'): Float64Array {
-  const out = new Float64Array(mag.length);
-  const win = new Float64Array(kernel);
-  const ext = new Float64Array(Math.max(nFrames, nBins) + kernel);
+export function medianFilter(mag: Float64Array, nFrames: number, nBins: number, kernel: number, axis: 'time' | 'frequency', out: Float64Array = new Float64Array(mag.length)): Float64Array {
   if (axis === 'frequency') {
-    for (let t = 0; t < nFrames; t++) slidingMedian(mag, t * nBins, 1, nBins, kernel, out, win, ext);
+    medianRows(mag, nFrames, nBins, kernel, out);
     return out;
   }
   // Along time, each bin's sequence is strided by nBins (8 KiB apart): reading and writing it in
   // place touches a new cache line and page per value, which made this filter ~1.7× slower than
-  // the frequency one. Filtering a tiled transpose row by row (in place: slidingMedian copies the
-  // row into `ext` before writing) and transposing back costs two cheap passes instead.
-  const byBin = scratchOf(mag.length);
+  // the frequency one. Filtering a tiled transpose row by row (in place: each row is copied into
+  // scratch before it is written) and transposing back costs two cheap passes instead.
+  const byBin = workArray('hpss.byBin', mag.length, false); // fully overwritten by the transpose
   transpose(mag, nFrames, nBins, byBin);
-  for (let k = 0; k < nBins; k++) slidingMedian(byBin, k * nFrames, 1, nFrames, kernel, byBin, win, ext);
+  medianRows(byBin, nBins, nFrames, kernel, byBin);
   transpose(byBin, nBins, nFrames, out);
   return out;
 }
@@ -161,10 +222,10 @@ export interface HpssMasks {
   percussive: Float64Array;
 }
 
-/** Soft masks from the magnitude spectrogram (frame-major nFrames × nBins). */
-export function computeHpssMasks(mag: Float64Array, nFrames: number, nBins: number, kernel = 31): HpssMasks {
-  const harm = medianFilter(mag, nFrames, nBins, kernel, 'time');
-  const perc = medianFilter(mag, nFrames, nBins, kernel, 'frequency');
+/** Soft masks from the magnitude spectrogram (frame-major nFrames × nBins), into `out` when given. */
+export function computeHpssMasks(mag: Float64Array, nFrames: number, nBins: number, kernel = 31, out?: HpssMasks): HpssMasks {
+  const harm = medianFilter(mag, nFrames, nBins, kernel, 'time', out?.harmonic);
+  const perc = medianFilter(mag, nFrames, nBins, kernel, 'frequency', out?.percussive);
   // masks reuse the median buffers
   for (let i = 0; i < harm.length; i++) {
     const h = harm[i] as number;

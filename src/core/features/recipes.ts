@@ -2,6 +2,9 @@
  * The feature recipes behind the GTZAN tables (see ../shared/RECIPES.md), one analysis per
  * segment, emitting exactly the published columns in the published order.
  *
+ * Large intermediates (spectrograms, masks, HPSS signals, mel dB) live in reused work arrays
+ * (workArrays.ts): nothing this file returns points into them.
+ *
  * Which DSP does what: every librosa-parity feature uses our own DSP in this folder (Meyda's
  * definitions differ: windowed rms, zcr as a count, centroid in bins, 99 % rolloff, HTK MFCC,
  * no tuning in chroma — BROWSER.md); the `meyda` recipe uses Meyda's extractors as they are.
@@ -22,6 +25,7 @@ import { computeSpectralRolloff } from './rolloff';
 import type { FeatureSpec, RecipeId } from './spec';
 import { computeSpectra, fftFrequenciesHz, inverseStftMasked, type PadMode, type Stft } from './stft';
 import { meanVar } from './stats';
+import { workArray } from './workArrays';
 import { beatTrackTempoBpm, estimateTempoBpm } from './tempo';
 import { computeZcr } from './zcr';
 import { MEYDA_FEATURE_NAMES, extractMeydaSegment } from './meydaRecipe';
@@ -137,13 +141,15 @@ function timed<T>(times: StageTimes | undefined, stage: string, fn: () => T): T 
 
 function analyse(y: Float32Array, padMode: PadMode, keepComplex: boolean, times?: StageTimes): Analysis {
   // one framing, one FFT per frame, |X|² and |X| while each frame is in cache (stft.ts)
-  const sp = timed(times, 'stft+power+magnitude', () => computeSpectra(y, { padMode, nFft: N_FFT, hopSamples: HOP, keepComplex }));
+  const sp = timed(times, 'stft+power+magnitude', () => computeSpectra(y, { padMode, nFft: N_FFT, hopSamples: HOP, keepComplex, pooled: true }));
   return { stft: sp.stft, power: sp.power, mag: sp.magnitude, nFrames: sp.nFrames, nBins: sp.nBins, freqs: fftFrequenciesHz(SAMPLE_RATE_HZ, N_FFT) };
 }
 
+/** Mel dB (frame-major nFrames × 128) in a work array: converted to dB in place. */
 function melDbOf(power: Float64Array, nFrames: number): Float64Array {
   const fb = getMelFilterbank(SAMPLE_RATE_HZ, N_FFT, 128);
-  return powerToDb(applyMelFilterbank(power, nFrames, fb));
+  const mel = applyMelFilterbank(power, nFrames, fb, workArray('recipe.melDb', nFrames * 128, false));
+  return powerToDb(mel, {}, mel);
 }
 
 export interface SegmentContext {
@@ -174,10 +180,13 @@ export function extractKaggleSegment(y: Float32Array, padMode: PadMode, ctx: Seg
   ctx.onStage?.(0.25);
   throwIfCancelled(ctx.cancel);
   // HPSS → inverse STFT of each part (no target length), zero-padded to len(y)
-  const masks = timed(st, 'hpss', () => computeHpssMasks(mag, nFrames, nBins, 31));
+  const masks = timed(st, 'hpss', () => computeHpssMasks(mag, nFrames, nBins, 31, {
+    harmonic: workArray('recipe.harmonicMask', mag.length, false),
+    percussive: workArray('recipe.percussiveMask', mag.length, false),
+  }));
   ctx.onStage?.(0.7);
   throwIfCancelled(ctx.cancel);
-  const yh = timed(st, 'istft', () => inverseStftMasked(a.stft as Stft, masks.harmonic));
+  const yh = timed(st, 'istft', () => inverseStftMasked(a.stft as Stft, masks.harmonic, true));
   // The two masks sum to 1 in every cell, and istft(stft(y)) = y on the whole output, so
   // istft(S·Mp) = y − istft(S·Mh) to rounding (~1e−16 of the signal): one inverse STFT, not two.
   const yp = timed(st, 'istft', () => residualOf(y, yh));
@@ -199,7 +208,7 @@ export function extractKaggleSegment(y: Float32Array, padMode: PadMode, ctx: Seg
 
 /** y − x over x's length (the percussive part from the harmonic one). */
 function residualOf(y: Float32Array, x: Float64Array): Float64Array {
-  const out = new Float64Array(x.length);
+  const out = workArray('recipe.residual', x.length, false);
   for (let i = 0; i < x.length; i++) out[i] = (y[i] as number) - (x[i] as number);
   return out;
 }

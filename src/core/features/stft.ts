@@ -6,6 +6,7 @@
  * Spectra are stored frame-major: bin k of frame t is at `t * nBins + k`.
  */
 import { RealFft } from './fft';
+import { workArray } from './workArrays';
 
 /** numpy.pad modes librosa uses: 'reflect' (old default), 'constant' (zeros, 0.10 default), 'edge'. */
 export type PadMode = 'reflect' | 'constant' | 'edge';
@@ -51,10 +52,9 @@ export function padIndex(j: number, n: number, mode: PadMode): number {
   return m >= n ? period - m : m;
 }
 
-/** y padded with `padSamples` on both sides by numpy.pad's `mode`. */
-export function padSignal(y: ArrayLike<number>, padSamples: number, mode: PadMode): Float64Array {
+/** y padded with `padSamples` on both sides by numpy.pad's `mode` (into `out` when given). */
+export function padSignal(y: ArrayLike<number>, padSamples: number, mode: PadMode, out: Float64Array = new Float64Array(y.length + 2 * padSamples)): Float64Array {
   const n = y.length;
-  const out = new Float64Array(n + 2 * padSamples);
   for (let i = 0; i < n; i++) out[padSamples + i] = y[i] as number;
   for (let j = 0; j < padSamples; j++) {
     const a = padIndex(j - padSamples, n, mode);
@@ -108,27 +108,31 @@ export interface Spectra {
  * The STFT's power and magnitude spectrograms (and the complex STFT if `keepComplex`), each
  * frame's |X|² and |X| taken while its spectrum is still in cache: the same numbers as
  * computeStft → powerSpectrogram → magnitudeFromPower, without two more passes over 10 MB arrays
- * (and without the 21 MB complex matrix when nothing inverts it).
+ * (and without the 21 MB complex matrix when nothing inverts it). With `pooled`, every returned
+ * array is a reused work array (workArrays.ts), valid only until the next pooled call.
  */
-export function computeSpectra(y: ArrayLike<number>, opts: StftOptions & { keepComplex: boolean }): Spectra {
-  const r = runStft(y, opts, opts.keepComplex, true);
+export function computeSpectra(y: ArrayLike<number>, opts: StftOptions & { keepComplex: boolean; pooled?: boolean }): Spectra {
+  const r = runStft(y, opts, opts.keepComplex, true, opts.pooled ?? false);
   return { nFrames: r.nFrames, nBins: r.nBins, power: r.power as Float64Array, magnitude: r.magnitude as Float64Array, stft: r.stft };
 }
 
 /** The framer behind computeStft and computeSpectra: pads and windows once, one FFT per frame. */
-function runStft(y: ArrayLike<number>, opts: StftOptions, keepComplex: boolean, spectra: boolean): { nFrames: number; nBins: number; stft: Stft | null; power: Float64Array | null; magnitude: Float64Array | null } {
+function runStft(y: ArrayLike<number>, opts: StftOptions, keepComplex: boolean, spectra: boolean, pooled = false): { nFrames: number; nBins: number; stft: Stft | null; power: Float64Array | null; magnitude: Float64Array | null } {
   const nFft = opts.nFft ?? DEFAULT_N_FFT;
   const hop = opts.hopSamples ?? DEFAULT_HOP_SAMPLES;
   const half = nFft >> 1;
   const nBins = half + 1;
   const nFrames = countFrames(y.length, hop);
-  const padded = padSignal(y, half, opts.padMode);
+  // the padded copy never leaves this function, so it is always a work array
+  const padded = padSignal(y, half, opts.padMode, workArray('stft.padded', y.length + 2 * half, false));
   const win = periodicHann(nFft);
   const fft = getRealFft(nFft);
-  const re = keepComplex ? new Float64Array(nFrames * nBins) : null;
-  const im = keepComplex ? new Float64Array(nFrames * nBins) : null;
-  const power = spectra ? new Float64Array(nFrames * nBins) : null;
-  const magnitude = spectra ? new Float64Array(nFrames * nBins) : null;
+  // every element of these is written below, so stale pooled contents are never read
+  const matrix = (key: string): Float64Array => (pooled ? workArray(key, nFrames * nBins, false) : new Float64Array(nFrames * nBins));
+  const re = keepComplex ? matrix('stft.re') : null;
+  const im = keepComplex ? matrix('stft.im') : null;
+  const power = spectra ? matrix('stft.power') : null;
+  const magnitude = spectra ? matrix('stft.magnitude') : null;
   const frameRe = new Float64Array(nBins);
   const frameIm = new Float64Array(nBins);
   const frame = new Float64Array(nFft);
@@ -217,10 +221,11 @@ export function inverseStftPair(
  * Inverse STFT of S·mask (an HPSS part) without materialising the masked spectrum; same
  * conventions and output length as {@link inverseStftPair}. Frames go through the FFT two at a
  * time (frame t as the real part, t + 1 as the imaginary part), half the transforms of one each.
+ * With `pooled`, the result is a reused work array (valid until the next pooled call).
  */
-export function inverseStftMasked(s: Stft, mask: Float64Array): Float64Array {
+export function inverseStftMasked(s: Stft, mask: Float64Array, pooled = false): Float64Array {
   const fft = getRealFft(s.nFft);
-  const ola = new OverlapAdd(s.nFrames, s.nFft, s.hopSamples, false);
+  const ola = new OverlapAdd(s.nFrames, s.nFft, s.hopSamples, false, pooled);
   for (let t = 0; t < s.nFrames; t += 2) {
     // an odd last frame is paired with itself and its copy ignored
     const u = t + 1 < s.nFrames ? t + 1 : t;
@@ -242,12 +247,13 @@ class OverlapAdd {
   private readonly win2: Float64Array;
   private readonly winOverN: Float64Array;
   private readonly half: number;
-  constructor(nFrames: number, private readonly nFft: number, private readonly hop: number, pair = true) {
+  constructor(nFrames: number, private readonly nFft: number, private readonly hop: number, pair = true, pooled = false) {
     this.half = nFft >> 1;
     const outLen = Math.max(0, hop * (nFrames - 1));
-    this.a = new Float64Array(outLen);
+    // accumulators: pooled ones are zeroed first; the window sum never leaves this class
+    this.a = pooled ? workArray('istft.out', outLen, true) : new Float64Array(outLen);
     this.b = new Float64Array(pair ? outLen : 0);
-    this.wss = new Float64Array(outLen);
+    this.wss = workArray('istft.windowSum', outLen, true);
     this.frameA = new Float64Array(nFft);
     this.frameB = new Float64Array(nFft);
     this.win = periodicHann(nFft);
