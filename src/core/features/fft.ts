@@ -50,14 +50,20 @@ export class RealFft {
     const half = this.size >> 1;
     const z = this.halfOut;
     this.halfFft.transform(z, frame);
+    // k = 0 and k = N/2 pair Z[0] with itself: X[0] = Re Z0 + Im Z0, X[N/2] = Re Z0 − Im Z0
+    const z0r = z[0] as number;
+    const z0i = z[1] as number;
+    outRe[offset] = z0r + z0i;
+    outIm[offset] = 0;
+    outRe[offset + half] = z0r - z0i;
+    outIm[offset + half] = 0;
     const { twCos, twSin } = this;
-    for (let k = 0; k <= half; k++) {
-      const j = k === 0 || k === half ? 0 : half - k;
-      const kk = k === half ? 0 : k;
-      const a = z[2 * kk] as number;
-      const b = z[2 * kk + 1] as number;
-      const c = z[2 * j] as number;
-      const d = z[2 * j + 1] as number;
+    for (let k = 1; k < half; k++) {
+      const j = 2 * (half - k);
+      const a = z[2 * k] as number;
+      const b = z[2 * k + 1] as number;
+      const c = z[j] as number;
+      const d = z[j + 1] as number;
       const er = 0.5 * (a + c);
       const ei = 0.5 * (b - d);
       const or = 0.5 * (b + d);
