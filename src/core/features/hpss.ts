@@ -89,30 +89,34 @@ function slidingMedian(src: Float64Array, offset: number, stride: number, n: num
 }
 
 /**
- * The kernel-31 case (librosa's default) unrolled: both ranks found by a branch-free binary
- * search over the 31 sorted values (Number(bool) compiles to a flag, not a jump), then one
- * bounded shift. About 30 % faster than the generic loop, which mispredicts its exits.
+ * Rank of v in the sorted 31-value window (how many values are below v, i.e. its leftmost slot):
+ * a branch-free binary search (Number(bool) compiles to a flag, not a jump).
+ */
+function rankIn31(win: Float64Array, v: number): number {
+  let p = Number((win[15] as number) < v) << 4;
+  p += Number((win[p + 7] as number) < v) << 3;
+  p += Number((win[p + 3] as number) < v) << 2;
+  p += Number((win[p + 1] as number) < v) << 1;
+  return p + Number((win[p] as number) < v);
+}
+
+/** Remove the value in slot p and insert v, q values being below v before the removal. */
+function replaceIn31(win: Float64Array, p: number, q: number, v: number): void {
+  if (q > p) {
+    q--;
+    for (let k = p; k < q; k++) win[k] = win[k + 1] as number;
+  } else for (let k = p; k > q; k--) win[k] = win[k - 1] as number;
+  win[q] = v;
+}
+
+/**
+ * The kernel-31 case (librosa's default): both ranks by {@link rankIn31}, then one bounded
+ * shift. About 30 % faster than the generic loop, which mispredicts its exits.
  */
 function slide31(ext: Float64Array, n: number, dst: Float64Array, offset: number, stride: number, win: Float64Array): void {
   for (let i = 1; i < n; i++) {
-    const outV = ext[i - 1] as number;
     const inV = ext[i + 30] as number;
-    let p = Number((win[15] as number) < outV) << 4;
-    p += Number((win[p + 7] as number) < outV) << 3;
-    p += Number((win[p + 3] as number) < outV) << 2;
-    p += Number((win[p + 1] as number) < outV) << 1;
-    p += Number((win[p] as number) < outV);
-    let q = Number((win[15] as number) < inV) << 4;
-    q += Number((win[q + 7] as number) < inV) << 3;
-    q += Number((win[q + 3] as number) < inV) << 2;
-    q += Number((win[q + 1] as number) < inV) << 1;
-    q += Number((win[q] as number) < inV);
-    // p = rank of outV (its leftmost slot), q = number of values < inV
-    if (q > p) {
-      q--;
-      for (let k = p; k < q; k++) win[k] = win[k + 1] as number;
-    } else for (let k = p; k > q; k--) win[k] = win[k - 1] as number;
-    win[q] = inV;
+    replaceIn31(win, rankIn31(win, ext[i - 1] as number), rankIn31(win, inV), inV);
     dst[offset + i * stride] = win[15] as number;
   }
 }
@@ -124,41 +128,15 @@ function slide31(ext: Float64Array, n: number, dst: Float64Array, offset: number
  */
 function slide31Pair(extA: Float64Array, extB: Float64Array, n: number, dst: Float64Array, oA: number, oB: number, wA: Float64Array, wB: Float64Array): void {
   for (let i = 1; i < n; i++) {
-    const outA = extA[i - 1] as number;
     const inA = extA[i + 30] as number;
-    const outB = extB[i - 1] as number;
     const inB = extB[i + 30] as number;
-    let p = Number((wA[15] as number) < outA) << 4;
-    let r = Number((wB[15] as number) < outB) << 4;
-    let q = Number((wA[15] as number) < inA) << 4;
-    let s = Number((wB[15] as number) < inB) << 4;
-    p += Number((wA[p + 7] as number) < outA) << 3;
-    r += Number((wB[r + 7] as number) < outB) << 3;
-    q += Number((wA[q + 7] as number) < inA) << 3;
-    s += Number((wB[s + 7] as number) < inB) << 3;
-    p += Number((wA[p + 3] as number) < outA) << 2;
-    r += Number((wB[r + 3] as number) < outB) << 2;
-    q += Number((wA[q + 3] as number) < inA) << 2;
-    s += Number((wB[s + 3] as number) < inB) << 2;
-    p += Number((wA[p + 1] as number) < outA) << 1;
-    r += Number((wB[r + 1] as number) < outB) << 1;
-    q += Number((wA[q + 1] as number) < inA) << 1;
-    s += Number((wB[s + 1] as number) < inB) << 1;
-    p += Number((wA[p] as number) < outA);
-    r += Number((wB[r] as number) < outB);
-    q += Number((wA[q] as number) < inA);
-    s += Number((wB[s] as number) < inB);
-    if (q > p) {
-      q--;
-      for (let k = p; k < q; k++) wA[k] = wA[k + 1] as number;
-    } else for (let k = p; k > q; k--) wA[k] = wA[k - 1] as number;
-    wA[q] = inA;
+    const p = rankIn31(wA, extA[i - 1] as number);
+    const r = rankIn31(wB, extB[i - 1] as number);
+    const q = rankIn31(wA, inA);
+    const s = rankIn31(wB, inB);
+    replaceIn31(wA, p, q, inA);
     dst[oA + i] = wA[15] as number;
-    if (s > r) {
-      s--;
-      for (let k = r; k < s; k++) wB[k] = wB[k + 1] as number;
-    } else for (let k = r; k > s; k--) wB[k] = wB[k - 1] as number;
-    wB[s] = inB;
+    replaceIn31(wB, r, s, inB);
     dst[oB + i] = wB[15] as number;
   }
 }
