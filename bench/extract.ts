@@ -5,18 +5,18 @@
  * in ../shared/fixtures/librosa-reference.json `timing` (RECIPES.md quotes the same: kaggle30
  * 1.7–2.5 s, ntnu30 ≈ 0.37 s). Run alone with
  * `npx tsx -e "import('./bench/extract.ts').then(m => m.runExtractBench())"`.
+ * The per-stage table after the totals comes from bench/extractStages.ts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateDemoCorpus } from '../src/core/audio/synth';
 import { extractRecipe } from '../src/core/features/recipes';
 import type { RecipeId } from '../src/core/features/spec';
-import { readAudioFile } from '../src/node/audioFiles';
-import { fixturesDir, gtzanDir, sharedPath } from '../src/node/paths';
+import { fixturesDir, sharedPath } from '../src/node/paths';
 import { log, median, report, type Goal } from './report';
 
 /** Issue 13's goals per 30 s clip, in ms (about a tenth and a fifth of librosa's time). */
 export const EXTRACT_GOAL_MS: Record<'kaggle30' | 'ntnu30', Goal> = { kaggle30: { maxOurs: 190 }, ntnu30: { maxOurs: 80 } };
+import { loadBenchClip, printStageTable, profileStages } from './extractStages';
 
 export interface ExtractBenchRow {
   recipe: RecipeId;
@@ -55,17 +55,10 @@ export function librosaTimings(): LibrosaTimings {
 }
 
 /** Time the two recipes and print a small table; returns the rows for callers that want numbers. */
-export async function runExtractBench(reps = 5): Promise<ExtractBenchRow[]> {
-  let samples: Float32Array;
-  let clip: string;
-  if (sharedPath('data', 'gtzan', 'audio', 'blues.00000.wav')) {
-    samples = (await readAudioFile(join(gtzanDir, 'audio', 'blues.00000.wav'))).samples;
-    clip = 'blues.00000.wav (30.01 s)';
-  } else {
-    // no course data: a synthetic 30 s clip has the same frame count, so the same cost
-    samples = (generateDemoCorpus({ clipsPerStyle: 1, durationSec: [30, 30], styles: ['synth-techno'] })[0] as { samples: Float32Array }).samples;
-    clip = 'synthetic 30 s clip (../shared absent)';
-  }
+export async function runExtractBench(reps = 5, stages = true): Promise<ExtractBenchRow[]> {
+  const benchClip = await loadBenchClip();
+  const { samples } = benchClip;
+  const clip = benchClip.label;
   const lib = librosaTimings();
   const rows: ExtractBenchRow[] = [];
   for (const recipe of ['kaggle30', 'ntnu30'] as const) {
@@ -102,5 +95,7 @@ export async function runExtractBench(reps = 5): Promise<ExtractBenchRow[]> {
       });
     }
   }
+  // where the time goes, so the next optimisation is visible (bench/extractStages.ts)
+  if (stages) printStageTable((['kaggle30', 'ntnu30'] as const).map((r) => profileStages(samples, r, reps)), benchClip, reps);
   return rows;
 }

@@ -126,8 +126,23 @@ export interface ChromaFilterbank {
   weights: Float64Array;
 }
 
-/** librosa.filters.chroma(sr, n_fft, tuning, n_chroma=12, ctroct=5, octwidth=2, norm=2, base_c=True). */
+const bankCache = new Map<string, ChromaFilterbank>();
+/**
+ * librosa.filters.chroma(sr, n_fft, tuning, n_chroma=12, ctroct=5, octwidth=2, norm=2,
+ * base_c=True); cached, as tuning takes few values (0.01-semitone steps) and clips repeat them.
+ */
 export function chromaFilterbank(sampleRateHz: number, nFft: number, tuning: number, nChroma = 12): ChromaFilterbank {
+  const key = `${sampleRateHz}/${nFft}/${tuning}/${nChroma}`;
+  let fb = bankCache.get(key);
+  if (!fb) {
+    if (bankCache.size >= 16) bankCache.delete(bankCache.keys().next().value as string); // oldest first
+    fb = buildChromaFilterbank(sampleRateHz, nFft, tuning, nChroma);
+    bankCache.set(key, fb);
+  }
+  return fb;
+}
+
+function buildChromaFilterbank(sampleRateHz: number, nFft: number, tuning: number, nChroma: number): ChromaFilterbank {
   const ctroct = 5;
   const octwidth = 2;
   const frqbins = new Float64Array(nFft);
@@ -185,23 +200,79 @@ function sparseRows(fb: ChromaFilterbank): { bins: Int32Array[]; weights: Float6
   return { bins, weights: ws };
 }
 
+const binMajorCache = new WeakMap<ChromaFilterbank, Float64Array>();
+/** The bank's weights bin-major (nBins × 12), so one frame is read once, in order. */
+function binMajor12(fb: ChromaFilterbank): Float64Array {
+  let w = binMajorCache.get(fb);
+  if (!w) {
+    w = new Float64Array(fb.nBins * 12);
+    for (let c = 0; c < 12; c++) for (let k = 0; k < fb.nBins; k++) w[k * 12 + c] = fb.weights[c * fb.nBins + k] as number;
+    binMajorCache.set(fb, w);
+  }
+  return w;
+}
+
 /** Chromagram (frame-major nFrames × nChroma), each frame scaled so its max is 1 (zero frames stay 0). */
 export function applyChroma(power: Float64Array, nFrames: number, fb: ChromaFilterbank): Float64Array {
   const { nChroma, nBins } = fb;
-  const sp = sparseRows(fb);
   const out = new Float64Array(nFrames * nChroma);
-  for (let t = 0; t < nFrames; t++) {
-    const po = t * nBins;
-    let mx = 0;
-    for (let c = 0; c < nChroma; c++) {
-      const bins = sp.bins[c] as Int32Array;
-      const w = sp.weights[c] as Float64Array;
-      let acc = 0;
-      for (let i = 0; i < bins.length; i++) acc += (w[i] as number) * (power[po + (bins[i] as number)] as number);
-      out[t * nChroma + c] = acc;
-      if (Math.abs(acc) > mx) mx = Math.abs(acc);
+  if (nChroma === 12) {
+    // 12 accumulators in locals and the bank bin-major: each power value is loaded once and the
+    // weights stream in order (about 2× the sparse row-by-row loop below). Summation order per
+    // chroma is the same (bins ascending); the few weights the sparse path drops add ≤ 1e−12.
+    const w = binMajor12(fb);
+    for (let t = 0; t < nFrames; t++) {
+      const po = t * nBins;
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0, a10 = 0, a11 = 0;
+      for (let k = 0; k < nBins; k++) {
+        const p = power[po + k] as number;
+        const o = k * 12;
+        a0 += (w[o] as number) * p;
+        a1 += (w[o + 1] as number) * p;
+        a2 += (w[o + 2] as number) * p;
+        a3 += (w[o + 3] as number) * p;
+        a4 += (w[o + 4] as number) * p;
+        a5 += (w[o + 5] as number) * p;
+        a6 += (w[o + 6] as number) * p;
+        a7 += (w[o + 7] as number) * p;
+        a8 += (w[o + 8] as number) * p;
+        a9 += (w[o + 9] as number) * p;
+        a10 += (w[o + 10] as number) * p;
+        a11 += (w[o + 11] as number) * p;
+      }
+      const oo = t * 12;
+      out[oo] = a0;
+      out[oo + 1] = a1;
+      out[oo + 2] = a2;
+      out[oo + 3] = a3;
+      out[oo + 4] = a4;
+      out[oo + 5] = a5;
+      out[oo + 6] = a6;
+      out[oo + 7] = a7;
+      out[oo + 8] = a8;
+      out[oo + 9] = a9;
+      out[oo + 10] = a10;
+      out[oo + 11] = a11;
     }
-    if (mx >= FLOAT32_TINY) for (let c = 0; c < nChroma; c++) out[t * nChroma + c] = (out[t * nChroma + c] as number) / mx;
+  } else {
+    const sp = sparseRows(fb);
+    for (let t = 0; t < nFrames; t++) {
+      const po = t * nBins;
+      for (let c = 0; c < nChroma; c++) {
+        const bins = sp.bins[c] as Int32Array;
+        const w = sp.weights[c] as Float64Array;
+        let acc = 0;
+        for (let i = 0; i < bins.length; i++) acc += (w[i] as number) * (power[po + (bins[i] as number)] as number);
+        out[t * nChroma + c] = acc;
+      }
+    }
+  }
+  // norm=inf per frame
+  for (let t = 0; t < nFrames; t++) {
+    const o = t * nChroma;
+    let mx = 0;
+    for (let c = 0; c < nChroma; c++) mx = Math.max(mx, Math.abs(out[o + c] as number));
+    if (mx >= FLOAT32_TINY) for (let c = 0; c < nChroma; c++) out[o + c] = (out[o + c] as number) / mx;
   }
   return out;
 }

@@ -9,12 +9,14 @@ export interface PowerToDbOptions {
   topDb?: number | null;
 }
 
-/** Convert power values to dB (new array). The top_db floor uses the global maximum of `power`. */
-export function powerToDb(power: Float64Array, opts: PowerToDbOptions = {}): Float64Array {
+/**
+ * Convert power values to dB (a new array, or `out`, which may be `power` itself). The top_db
+ * floor uses the global maximum of `power`.
+ */
+export function powerToDb(power: Float64Array, opts: PowerToDbOptions = {}, out: Float64Array = new Float64Array(power.length)): Float64Array {
   const ref = opts.ref ?? 1;
   const amin = opts.amin ?? 1e-10;
   const topDb = opts.topDb === undefined ? 80 : opts.topDb;
-  const out = new Float64Array(power.length);
   const refDb = 10 * Math.log10(Math.max(amin, ref));
   let maxDb = -Infinity;
   for (let i = 0; i < power.length; i++) {

@@ -3,10 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { dctOrthoMatrix } from './dct';
 import { powerToDb } from './db';
 import { hzToMelSlaney, melFilterbank, melToHzSlaney } from './mel';
-import { computeStft, inverseStftPair, padSignal, periodicHann } from './stft';
+import { computeSpectra, computeStft, inverseStftMasked, inverseStftPair, padSignal, periodicHann } from './stft';
+import { createRng } from '../random';
 import { estimateTempoBpm, beatTrackTempoBpm } from './tempo';
 import { computeZcr } from './zcr';
+import { computeRms } from './rms';
 import { pitchTuning } from './chroma';
+import { RealFft } from './fft';
 
 describe('DSP blocks', () => {
   it('DCT-II ortho matrix is orthonormal', () => {
@@ -37,6 +40,62 @@ describe('DSP blocks', () => {
     for (let i = 0; i < a.length; i++) err = Math.max(err, Math.abs((a[i] as number) - (y[i] as number)), Math.abs((b[i] as number) - (y[i] as number)));
     expect(err).toBeLessThan(1e-10);
   });
+  it('real FFT (half-size complex FFT + split) equals the DFT definition X[k] = Σ x[n]·e^(−2πikn/N)', () => {
+    const rng = createRng(3);
+    for (const n of [4, 16, 2048]) {
+      const x = Float64Array.from({ length: n }, () => rng() * 2 - 1);
+      const re = new Float64Array(n / 2 + 1);
+      const im = new Float64Array(n / 2 + 1);
+      new RealFft(n).forward(x, re, im);
+      for (let k = 0; k <= n / 2; k++) {
+        let sr = 0;
+        let si = 0;
+        for (let j = 0; j < n; j++) {
+          sr += (x[j] as number) * Math.cos((2 * Math.PI * k * j) / n);
+          si -= (x[j] as number) * Math.sin((2 * Math.PI * k * j) / n);
+        }
+        expect(Math.abs((re[k] as number) - sr)).toBeLessThan(1e-9);
+        expect(Math.abs((im[k] as number) - si)).toBeLessThan(1e-9);
+      }
+    }
+  });
+  it('one-pass spectra are |X|² and |X| of the complex STFT, with or without keeping it', () => {
+    const rng = createRng(7);
+    const y = Float32Array.from({ length: 512 * 20 + 37 }, () => rng() * 2 - 1);
+    const s = computeStft(y, { padMode: 'constant' });
+    for (const keepComplex of [false, true]) {
+      const sp = computeSpectra(y, { padMode: 'constant', keepComplex });
+      expect(sp.stft === null).toBe(!keepComplex);
+      for (let i = 0; i < s.re.length; i++) {
+        const p = (s.re[i] as number) ** 2 + (s.im[i] as number) ** 2;
+        expect(sp.power[i]).toBe(p);
+        expect(sp.magnitude[i]).toBe(Math.sqrt(p));
+      }
+    }
+  });
+  it('masked inverse STFT (frames paired in one FFT) equals the inverse of the explicitly masked spectrum, and y − it is the complement mask\'s part', () => {
+    const rng = createRng(11);
+    for (const n of [512 * 40, 512 * 41 + 100]) { // even and odd frame counts
+      const y = Float32Array.from({ length: n }, () => rng() * 2 - 1);
+      const s = computeStft(y, { padMode: 'reflect' });
+      const mask = Float64Array.from({ length: s.re.length }, () => rng());
+      const mRe = s.re.map((v, i) => v * (mask[i] as number));
+      const mIm = s.im.map((v, i) => v * (mask[i] as number));
+      const cRe = s.re.map((v, i) => v * (1 - (mask[i] as number)));
+      const cIm = s.im.map((v, i) => v * (1 - (mask[i] as number)));
+      const [ref, complement] = inverseStftPair(mRe, mIm, cRe, cIm, s.nFrames);
+      const got = inverseStftMasked(s, mask);
+      expect(got.length).toBe(ref.length);
+      let err = 0;
+      let errC = 0;
+      for (let i = 0; i < ref.length; i++) {
+        err = Math.max(err, Math.abs((got[i] as number) - (ref[i] as number)));
+        errC = Math.max(errC, Math.abs((y[i] as number) - (got[i] as number) - (complement[i] as number)));
+      }
+      expect(err).toBeLessThan(1e-12);
+      expect(errC).toBeLessThan(1e-12);
+    }
+  });
   it('Slaney mel scale round-trips and the bank has Slaney area normalisation', () => {
     for (const f of [0, 200, 999, 1000, 4000, 11025]) expect(melToHzSlaney(hzToMelSlaney(f))).toBeCloseTo(f, 8);
     const fb = melFilterbank(22050, 2048, 128);
@@ -60,6 +119,29 @@ describe('DSP blocks', () => {
     const z = computeZcr(y);
     expect(z[4]).toBeCloseTo(2047 / 2048, 12);
     expect(computeZcr(new Float32Array(4096).fill(1e-11))[3]).toBe(0);
+  });
+  it('rms and zcr from hop-long blocks equal the per-frame definitions on padded frames', () => {
+    const rng = createRng(9);
+    const y = Float32Array.from({ length: 512 * 12 + 301 }, () => (rng() < 0.1 ? 0 : rng() * 2 - 1));
+    for (const [frame, hop] of [[2048, 512], [1000, 300]] as const) {
+      for (const mode of ['reflect', 'constant', 'edge'] as const) {
+        const padded = padSignal(y, frame >> 1, mode);
+        const rms = computeRms(y, mode, frame, hop);
+        expect(rms.length).toBe(1 + Math.floor(y.length / hop));
+        for (let t = 0; t < rms.length; t++) {
+          let acc = 0;
+          for (let i = 0; i < frame; i++) acc += (padded[t * hop + i] as number) ** 2;
+          expect(rms[t]).toBeCloseTo(Math.sqrt(acc / frame), 12);
+        }
+      }
+      const edge = padSignal(y, frame >> 1, 'edge');
+      const zcr = computeZcr(y, frame, hop);
+      for (let t = 0; t < zcr.length; t++) {
+        let c = 0;
+        for (let i = t * hop + 1; i < t * hop + frame; i++) if (((edge[i] as number) < 0) !== ((edge[i - 1] as number) < 0)) c++;
+        expect(zcr[t]).toBe(c / frame);
+      }
+    }
   });
   it('tempo is quantised to 60·sr/(hop·lag) and beat_track returns 0 without onsets', () => {
     const env = new Float64Array(1300);

@@ -8,6 +8,8 @@
  * window of 31 values updated by one binary-search delete + insert per step.
  */
 
+import { workArray } from './workArrays';
+
 const FLOAT32_TINY = 1.1754943508222875e-38;
 
 /** scipy.ndimage 'reflect' boundary (d c b a | a b c d | d c b a): index for position j. */
@@ -20,12 +22,11 @@ function reflectHalf(j: number, n: number): number {
 }
 
 /**
- * Sliding median of `n` values (src[offset + i·stride]) with window `kernel` (odd) and scipy
- * reflect boundaries, written to dst at the same positions. The sequence is first copied with its
- * reflected borders into the contiguous scratch `ext` (length ≥ n + kernel − 1); `win` (length
- * kernel) holds the sorted window.
+ * Copy `n` values (src[offset + i·stride]) with their scipy-reflected borders into the contiguous
+ * scratch `ext` (length ≥ n + kernel − 1), sort the first window into `win` (length kernel) and
+ * write the first median to dst[offset].
  */
-function slidingMedian(src: Float64Array, offset: number, stride: number, n: number, kernel: number, dst: Float64Array, win: Float64Array, ext: Float64Array): void {
+function startRow(src: Float64Array, offset: number, stride: number, n: number, kernel: number, dst: Float64Array, win: Float64Array, ext: Float64Array): void {
   const h = kernel >> 1;
   if (n > h) {
     for (let j = 0; j < h; j++) {
@@ -37,6 +38,16 @@ function slidingMedian(src: Float64Array, offset: number, stride: number, n: num
   for (let i = 0; i < kernel; i++) win[i] = ext[i] as number;
   win.sort();
   dst[offset] = win[h] as number;
+}
+
+/**
+ * Sliding median of `n` values (src[offset + i·stride]) with window `kernel` (odd) and scipy
+ * reflect boundaries, written to dst at the same positions (dst may be src: the row is copied to
+ * `ext` first); `win` holds the sorted window.
+ */
+function slidingMedian(src: Float64Array, offset: number, stride: number, n: number, kernel: number, dst: Float64Array, win: Float64Array, ext: Float64Array): void {
+  const h = kernel >> 1;
+  startRow(src, offset, stride, n, kernel, dst, win, ext);
   const last = kernel - 1;
   if (kernel === 31) {
     slide31(ext, n, dst, offset, stride, win);
@@ -78,46 +89,107 @@ function slidingMedian(src: Float64Array, offset: number, stride: number, n: num
 }
 
 /**
- * The kernel-31 case (librosa's default) unrolled: both ranks found by a branch-free binary
- * search over the 31 sorted values (Number(bool) compiles to a flag, not a jump), then one
- * bounded shift. About 30 % faster than the generic loop, which mispredicts its exits.
+ * Rank of v in the sorted 31-value window (how many values are below v, i.e. its leftmost slot):
+ * a branch-free binary search (Number(bool) compiles to a flag, not a jump).
+ */
+function rankIn31(win: Float64Array, v: number): number {
+  let p = Number((win[15] as number) < v) << 4;
+  p += Number((win[p + 7] as number) < v) << 3;
+  p += Number((win[p + 3] as number) < v) << 2;
+  p += Number((win[p + 1] as number) < v) << 1;
+  return p + Number((win[p] as number) < v);
+}
+
+/** Remove the value in slot p and insert v, q values being below v before the removal. */
+function replaceIn31(win: Float64Array, p: number, q: number, v: number): void {
+  if (q > p) {
+    q--;
+    for (let k = p; k < q; k++) win[k] = win[k + 1] as number;
+  } else for (let k = p; k > q; k--) win[k] = win[k - 1] as number;
+  win[q] = v;
+}
+
+/**
+ * The kernel-31 case (librosa's default): both ranks by {@link rankIn31}, then one bounded
+ * shift. About 30 % faster than the generic loop, which mispredicts its exits.
  */
 function slide31(ext: Float64Array, n: number, dst: Float64Array, offset: number, stride: number, win: Float64Array): void {
   for (let i = 1; i < n; i++) {
-    const outV = ext[i - 1] as number;
     const inV = ext[i + 30] as number;
-    let p = Number((win[15] as number) < outV) << 4;
-    p += Number((win[p + 7] as number) < outV) << 3;
-    p += Number((win[p + 3] as number) < outV) << 2;
-    p += Number((win[p + 1] as number) < outV) << 1;
-    p += Number((win[p] as number) < outV);
-    let q = Number((win[15] as number) < inV) << 4;
-    q += Number((win[q + 7] as number) < inV) << 3;
-    q += Number((win[q + 3] as number) < inV) << 2;
-    q += Number((win[q + 1] as number) < inV) << 1;
-    q += Number((win[q] as number) < inV);
-    // p = rank of outV (its leftmost slot), q = number of values < inV
-    if (q > p) {
-      q--;
-      for (let k = p; k < q; k++) win[k] = win[k + 1] as number;
-    } else for (let k = p; k > q; k--) win[k] = win[k - 1] as number;
-    win[q] = inV;
+    replaceIn31(win, rankIn31(win, ext[i - 1] as number), rankIn31(win, inV), inV);
     dst[offset + i * stride] = win[15] as number;
   }
 }
 
 /**
- * Median filter of a frame-major nFrames × nBins matrix along time (per bin) or along frequency
- * (per frame).
+ * {@link slide31} on two contiguous rows at once (dst[oA + i], dst[oB + i]). The two windows are
+ * independent, so interleaving their searches and shifts lets the CPU overlap one row's load
+ * chain with the other's mispredicted shift exit: ~15 % faster than one row at a time.
  */
-export function medianFilter(mag: Float64Array, nFrames: number, nBins: number, kernel: number, axis: 'time' | 'frequency'): Float64Array {
-  const out = new Float64Array(mag.length);
+function slide31Pair(extA: Float64Array, extB: Float64Array, n: number, dst: Float64Array, oA: number, oB: number, wA: Float64Array, wB: Float64Array): void {
+  for (let i = 1; i < n; i++) {
+    const inA = extA[i + 30] as number;
+    const inB = extB[i + 30] as number;
+    const p = rankIn31(wA, extA[i - 1] as number);
+    const r = rankIn31(wB, extB[i - 1] as number);
+    const q = rankIn31(wA, inA);
+    const s = rankIn31(wB, inB);
+    replaceIn31(wA, p, q, inA);
+    dst[oA + i] = wA[15] as number;
+    replaceIn31(wB, r, s, inB);
+    dst[oB + i] = wB[15] as number;
+  }
+}
+
+/** Sliding median along each of `nRows` contiguous rows of length n (src row r at r·n), into dst (may be src). */
+function medianRows(src: Float64Array, nRows: number, n: number, kernel: number, dst: Float64Array): void {
   const win = new Float64Array(kernel);
-  const ext = new Float64Array(Math.max(nFrames, nBins) + kernel);
-  // time axis: slidingMedian copies each strided row into the contiguous `ext` once, so no
-  // transposed copies of the whole matrix are needed
-  if (axis === 'time') for (let k = 0; k < nBins; k++) slidingMedian(mag, k, nBins, nFrames, kernel, out, win, ext);
-  else for (let t = 0; t < nFrames; t++) slidingMedian(mag, t * nBins, 1, nBins, kernel, out, win, ext);
+  const ext = new Float64Array(n + kernel);
+  let r = 0;
+  if (kernel === 31) {
+    const winB = new Float64Array(kernel);
+    const extB = new Float64Array(n + kernel);
+    for (; r + 1 < nRows; r += 2) {
+      startRow(src, r * n, 1, n, kernel, dst, win, ext);
+      startRow(src, (r + 1) * n, 1, n, kernel, dst, winB, extB);
+      slide31Pair(ext, extB, n, dst, r * n, (r + 1) * n, win, winB);
+    }
+  }
+  for (; r < nRows; r++) slidingMedian(src, r * n, 1, n, kernel, dst, win, ext);
+}
+
+/** Cache-blocked transpose of a row-major rows × cols matrix into dst (cols × rows). */
+function transpose(src: Float64Array, rows: number, cols: number, dst: Float64Array): void {
+  const B = 32; // 32 × 32 doubles = 8 KiB per tile: source and destination tiles stay in L1
+  for (let r0 = 0; r0 < rows; r0 += B) {
+    const r1 = Math.min(rows, r0 + B);
+    for (let c0 = 0; c0 < cols; c0 += B) {
+      const c1 = Math.min(cols, c0 + B);
+      for (let r = r0; r < r1; r++) {
+        const so = r * cols;
+        for (let c = c0; c < c1; c++) dst[c * rows + r] = src[so + c] as number;
+      }
+    }
+  }
+}
+
+/**
+ * Median filter of a frame-major nFrames × nBins matrix along time (per bin) or along frequency
+ * (per frame), into `out` when given (every element is written).
+ */
+export function medianFilter(mag: Float64Array, nFrames: number, nBins: number, kernel: number, axis: 'time' | 'frequency', out: Float64Array = new Float64Array(mag.length)): Float64Array {
+  if (axis === 'frequency') {
+    medianRows(mag, nFrames, nBins, kernel, out);
+    return out;
+  }
+  // Along time, each bin's sequence is strided by nBins (8 KiB apart): reading and writing it in
+  // place touches a new cache line and page per value, which made this filter ~1.7× slower than
+  // the frequency one. Filtering a tiled transpose row by row (in place: each row is copied into
+  // scratch before it is written) and transposing back costs two cheap passes instead.
+  const byBin = workArray('hpss.byBin', mag.length, false); // fully overwritten by the transpose
+  transpose(mag, nFrames, nBins, byBin);
+  medianRows(byBin, nBins, nFrames, kernel, byBin);
+  transpose(byBin, nBins, nFrames, out);
   return out;
 }
 
@@ -128,10 +200,10 @@ export interface HpssMasks {
   percussive: Float64Array;
 }
 
-/** Soft masks from the magnitude spectrogram (frame-major nFrames × nBins). */
-export function computeHpssMasks(mag: Float64Array, nFrames: number, nBins: number, kernel = 31): HpssMasks {
-  const harm = medianFilter(mag, nFrames, nBins, kernel, 'time');
-  const perc = medianFilter(mag, nFrames, nBins, kernel, 'frequency');
+/** Soft masks from the magnitude spectrogram (frame-major nFrames × nBins), into `out` when given. */
+export function computeHpssMasks(mag: Float64Array, nFrames: number, nBins: number, kernel = 31, out?: HpssMasks): HpssMasks {
+  const harm = medianFilter(mag, nFrames, nBins, kernel, 'time', out?.harmonic);
+  const perc = medianFilter(mag, nFrames, nBins, kernel, 'frequency', out?.percussive);
   // masks reuse the median buffers
   for (let i = 0; i < harm.length; i++) {
     const h = harm[i] as number;

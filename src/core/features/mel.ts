@@ -65,10 +65,9 @@ export function melFilterbank(sampleRateHz: number, nFft = 2048, nMels = 128, fM
   return { nMels, nBins, weights, startBin, endBin };
 }
 
-/** Mel spectrogram: filterbank × power spectrogram, frame-major nFrames × nMels. */
-export function applyMelFilterbank(power: Float64Array, nFrames: number, fb: MelFilterbank): Float64Array {
+/** Mel spectrogram: filterbank × power spectrogram, frame-major nFrames × nMels (into `out` when given). */
+export function applyMelFilterbank(power: Float64Array, nFrames: number, fb: MelFilterbank, out: Float64Array = new Float64Array(nFrames * fb.nMels)): Float64Array {
   const { nMels, nBins, weights, startBin, endBin } = fb;
-  const out = new Float64Array(nFrames * nMels);
   for (let t = 0; t < nFrames; t++) {
     const po = t * nBins;
     for (let m = 0; m < nMels; m++) {

@@ -2,6 +2,9 @@
  * The feature recipes behind the GTZAN tables (see ../shared/RECIPES.md), one analysis per
  * segment, emitting exactly the published columns in the published order.
  *
+ * Large intermediates (spectrograms, masks, HPSS signals, mel dB) live in reused work arrays
+ * (workArrays.ts): nothing this file returns points into them.
+ *
  * Which DSP does what: every librosa-parity feature uses our own DSP in this folder (Meyda's
  * definitions differ: windowed rms, zcr as a count, centroid in bins, 99 % rolloff, HTK MFCC,
  * no tuning in chroma — BROWSER.md); the `meyda` recipe uses Meyda's extractors as they are.
@@ -20,8 +23,9 @@ import { computeOnsetStrength } from './onset';
 import { computeRms } from './rms';
 import { computeSpectralRolloff } from './rolloff';
 import type { FeatureRecipe, RecipeId } from './spec';
-import { computeStft, fftFrequenciesHz, inverseStftMaskedPair, magnitudeFromPower, powerSpectrogram, type PadMode, type Stft } from './stft';
+import { computeSpectra, fftFrequenciesHz, inverseStftMasked, type PadMode, type Stft } from './stft';
 import { meanVar } from './stats';
+import { workArray } from './workArrays';
 import { beatTrackTempoBpm, estimateTempoBpm } from './tempo';
 import { computeZcr } from './zcr';
 import { MEYDA_FEATURE_NAMES, extractMeydaSegment } from './meydaRecipe';
@@ -107,7 +111,8 @@ export function getRecipe(id: string): FeatureRecipe {
 
 /** Intermediate results shared by the feature families of one segment. */
 interface Analysis {
-  stft: Stft;
+  /** The complex STFT: only kept for the Kaggle recipes, whose HPSS parts are inverted. */
+  stft: Stft | null;
   power: Float64Array;
   mag: Float64Array;
   nFrames: number;
@@ -115,60 +120,96 @@ interface Analysis {
   freqs: Float64Array;
 }
 
-function analyse(y: Float32Array, padMode: PadMode): Analysis {
-  const stft = computeStft(y, { padMode, nFft: N_FFT, hopSamples: HOP });
-  const power = powerSpectrogram(stft);
-  const mag = magnitudeFromPower(power);
-  return { stft, power, mag, nFrames: stft.nFrames, nBins: stft.nBins, freqs: fftFrequenciesHz(SAMPLE_RATE_HZ, N_FFT) };
+/**
+ * Time per named stage in ms, summed over segments (bench/extractStages.ts prints it), read from
+ * `clock` (performance.now unless the caller passes e.g. a process-CPU clock). Only filled when a
+ * caller asks, so extraction itself pays for no clock reads.
+ */
+export interface StageTimes {
+  ms: Record<string, number>;
+  clock?: () => number;
 }
 
+function timed<T>(times: StageTimes | undefined, stage: string, fn: () => T): T {
+  if (!times) return fn();
+  const clock = times.clock ?? (() => performance.now());
+  const t0 = clock();
+  const r = fn();
+  times.ms[stage] = (times.ms[stage] ?? 0) + clock() - t0;
+  return r;
+}
+
+function analyse(y: Float32Array, padMode: PadMode, keepComplex: boolean, times?: StageTimes): Analysis {
+  // one framing, one FFT per frame, |X|² and |X| while each frame is in cache (stft.ts)
+  const sp = timed(times, 'stft+power+magnitude', () => computeSpectra(y, { padMode, nFft: N_FFT, hopSamples: HOP, keepComplex, pooled: true }));
+  return { stft: sp.stft, power: sp.power, mag: sp.magnitude, nFrames: sp.nFrames, nBins: sp.nBins, freqs: fftFrequenciesHz(SAMPLE_RATE_HZ, N_FFT) };
+}
+
+/** Mel dB (frame-major nFrames × 128) in a work array: converted to dB in place. */
 function melDbOf(power: Float64Array, nFrames: number): Float64Array {
   const fb = getMelFilterbank(SAMPLE_RATE_HZ, N_FFT, 128);
-  return powerToDb(applyMelFilterbank(power, nFrames, fb));
+  const mel = applyMelFilterbank(power, nFrames, fb, workArray('recipe.melDb', nFrames * 128, false));
+  return powerToDb(mel, {}, mel);
 }
 
 export interface SegmentContext {
   cancel?: CancelToken;
   /** Stage progress inside this segment, 0..1. */
   onStage?: (fraction: number) => void;
+  /** When given, each stage's time is added to it (profiling only). */
+  stageTimes?: StageTimes;
 }
 
 /** The 57 Kaggle features of one segment (kaggle30 / kaggle3). */
 export function extractKaggleSegment(y: Float32Array, padMode: PadMode, ctx: SegmentContext = {}): Float64Array {
   const out = new Float64Array(KAGGLE_FEATURE_NAMES.length);
-  const a = analyse(y, padMode);
+  const st = ctx.stageTimes;
+  const a = analyse(y, padMode, true, st);
   const { nFrames, nBins, power, mag, freqs } = a;
   ctx.onStage?.(0.1);
   throwIfCancelled(ctx.cancel);
-  const tuning = estimateTuning(power, nFrames, nBins, SAMPLE_RATE_HZ, N_FFT);
-  const chroma = applyChroma(power, nFrames, chromaFilterbank(SAMPLE_RATE_HZ, N_FFT, tuning));
+  const tuning = timed(st, 'tuning', () => estimateTuning(power, nFrames, nBins, SAMPLE_RATE_HZ, N_FFT));
+  const chroma = timed(st, 'chroma', () => applyChroma(power, nFrames, chromaFilterbank(SAMPLE_RATE_HZ, N_FFT, tuning)));
   [out[0], out[1]] = meanVar(chroma);
-  [out[2], out[3]] = meanVar(computeRms(y, padMode));
-  const centroid = computeSpectralCentroid(mag, nFrames, nBins, freqs);
+  [out[2], out[3]] = timed(st, 'rms', () => meanVar(computeRms(y, padMode)));
+  const centroid = timed(st, 'centroid', () => computeSpectralCentroid(mag, nFrames, nBins, freqs));
   [out[4], out[5]] = meanVar(centroid);
-  [out[6], out[7]] = meanVar(computeSpectralBandwidth(mag, nFrames, nBins, freqs, centroid));
-  [out[8], out[9]] = meanVar(computeSpectralRolloff(mag, nFrames, nBins, freqs));
-  [out[10], out[11]] = meanVar(computeZcr(y));
+  [out[6], out[7]] = timed(st, 'bandwidth', () => meanVar(computeSpectralBandwidth(mag, nFrames, nBins, freqs, centroid)));
+  [out[8], out[9]] = timed(st, 'rolloff', () => meanVar(computeSpectralRolloff(mag, nFrames, nBins, freqs)));
+  [out[10], out[11]] = timed(st, 'zcr', () => meanVar(computeZcr(y)));
   ctx.onStage?.(0.25);
   throwIfCancelled(ctx.cancel);
   // HPSS → inverse STFT of each part (no target length), zero-padded to len(y)
-  const masks = computeHpssMasks(mag, nFrames, nBins, 31);
+  const masks = timed(st, 'hpss', () => computeHpssMasks(mag, nFrames, nBins, 31, {
+    harmonic: workArray('recipe.harmonicMask', mag.length, false),
+    percussive: workArray('recipe.percussiveMask', mag.length, false),
+  }));
   ctx.onStage?.(0.7);
   throwIfCancelled(ctx.cancel);
-  const [yh, yp] = inverseStftMaskedPair(a.stft, masks.harmonic, masks.percussive);
+  const yh = timed(st, 'istft', () => inverseStftMasked(a.stft as Stft, masks.harmonic, true));
+  // The two masks sum to 1 in every cell, and istft(stft(y)) = y on the whole output, so
+  // istft(S·Mp) = y − istft(S·Mh) to rounding (~1e−16 of the signal): one inverse STFT, not two.
+  const yp = timed(st, 'istft', () => residualOf(y, yh));
   [out[12], out[13]] = meanVarPadded(yh, y.length);
   [out[14], out[15]] = meanVarPadded(yp, y.length);
   ctx.onStage?.(0.85);
   throwIfCancelled(ctx.cancel);
-  const melDb = melDbOf(power, nFrames);
+  const melDb = timed(st, 'mel', () => melDbOf(power, nFrames));
   // The onset envelope uses the same (reflect-padded) mel dB: the published tables come from an
   // older librosa whose default pad mode was reflect everywhere. Measured on the 3 s table:
   // reflect-padded onsets reproduce 300/300 tempo values, zero-padded (0.10.1 default) 274/300.
-  const onset = computeOnsetStrength(melDb, nFrames, 128, 'median', N_FFT, HOP);
-  out[16] = beatTrackTempoBpm(onset, SAMPLE_RATE_HZ, HOP);
-  const mfcc = computeMfcc(melDb, nFrames, 128, 20);
+  const onset = timed(st, 'onset', () => computeOnsetStrength(melDb, nFrames, 128, 'median', N_FFT, HOP));
+  out[16] = timed(st, 'tempo', () => beatTrackTempoBpm(onset, SAMPLE_RATE_HZ, HOP));
+  const mfcc = timed(st, 'mfcc', () => computeMfcc(melDb, nFrames, 128, 20));
   for (let c = 0; c < 20; c++) [out[17 + 2 * c], out[18 + 2 * c]] = meanVar(mfcc, c, 20, nFrames);
   ctx.onStage?.(1);
+  return out;
+}
+
+/** y − x over x's length (the percussive part from the harmonic one). */
+function residualOf(y: Float32Array, x: Float64Array): Float64Array {
+  const out = workArray('recipe.residual', x.length, false);
+  for (let i = 0; i < x.length; i++) out[i] = (y[i] as number) - (x[i] as number);
   return out;
 }
 
@@ -191,27 +232,29 @@ function meanVarPadded(x: Float64Array, length: number): [number, number] {
 /** The 63 NTNU features of one segment (ntnu30 / ntnu10 / ntnu5); every *_var is a std. */
 export function extractNtnuSegment(y: Float32Array, ctx: SegmentContext = {}): Float64Array {
   const out = new Float64Array(NTNU_FEATURE_NAMES.length);
-  const a = analyse(y, 'constant');
+  const st = ctx.stageTimes;
+  const a = analyse(y, 'constant', false, st);
   const { nFrames, nBins, power, mag, freqs } = a;
   throwIfCancelled(ctx.cancel);
   const std = (mv: [number, number]): [number, number] => [mv[0], Math.sqrt(mv[1])];
-  [out[0], out[1]] = std(meanVar(computeZcr(y)));
-  [out[2], out[3]] = std(meanVar(computeRms(y, 'constant')));
-  const centroid = computeSpectralCentroid(mag, nFrames, nBins, freqs);
+  [out[0], out[1]] = timed(st, 'zcr', () => std(meanVar(computeZcr(y))));
+  [out[2], out[3]] = timed(st, 'rms', () => std(meanVar(computeRms(y, 'constant'))));
+  const centroid = timed(st, 'centroid', () => computeSpectralCentroid(mag, nFrames, nBins, freqs));
   [out[4], out[5]] = std(meanVar(centroid));
-  [out[6], out[7]] = std(meanVar(computeSpectralBandwidth(mag, nFrames, nBins, freqs, centroid)));
-  [out[8], out[9]] = std(meanVar(computeSpectralRolloff(mag, nFrames, nBins, freqs)));
-  [out[10], out[11]] = std(meanVar(computeSpectralContrast(mag, nFrames, nBins, freqs, SAMPLE_RATE_HZ)));
-  [out[12], out[13]] = std(meanVar(computeSpectralFlatness(power, nFrames, nBins)));
+  [out[6], out[7]] = timed(st, 'bandwidth', () => std(meanVar(computeSpectralBandwidth(mag, nFrames, nBins, freqs, centroid))));
+  [out[8], out[9]] = timed(st, 'rolloff', () => std(meanVar(computeSpectralRolloff(mag, nFrames, nBins, freqs))));
+  [out[10], out[11]] = timed(st, 'contrast', () => std(meanVar(computeSpectralContrast(mag, nFrames, nBins, freqs, SAMPLE_RATE_HZ))));
+  [out[12], out[13]] = timed(st, 'flatness', () => std(meanVar(computeSpectralFlatness(power, nFrames, nBins))));
   ctx.onStage?.(0.4);
   throwIfCancelled(ctx.cancel);
-  const tuning = estimateTuning(power, nFrames, nBins, SAMPLE_RATE_HZ, N_FFT);
-  const chroma = applyChroma(power, nFrames, chromaFilterbank(SAMPLE_RATE_HZ, N_FFT, tuning));
+  const tuning = timed(st, 'tuning', () => estimateTuning(power, nFrames, nBins, SAMPLE_RATE_HZ, N_FFT));
+  const chroma = timed(st, 'chroma', () => applyChroma(power, nFrames, chromaFilterbank(SAMPLE_RATE_HZ, N_FFT, tuning)));
   for (let c = 0; c < 12; c++) [out[14 + c], out[26 + c]] = std(meanVar(chroma, c, 12, nFrames));
   ctx.onStage?.(0.7);
-  const melDb = melDbOf(power, nFrames);
-  out[38] = estimateTempoBpm(computeOnsetStrength(melDb, nFrames, 128, 'mean', N_FFT, HOP), SAMPLE_RATE_HZ, HOP);
-  const mfcc = computeMfcc(melDb, nFrames, 128, 12);
+  const melDb = timed(st, 'mel', () => melDbOf(power, nFrames));
+  const onset = timed(st, 'onset', () => computeOnsetStrength(melDb, nFrames, 128, 'mean', N_FFT, HOP));
+  out[38] = timed(st, 'tempo', () => estimateTempoBpm(onset, SAMPLE_RATE_HZ, HOP));
+  const mfcc = timed(st, 'mfcc', () => computeMfcc(melDb, nFrames, 128, 12));
   for (let c = 0; c < 12; c++) [out[39 + c], out[51 + c]] = std(meanVar(mfcc, c, 12, nFrames));
   ctx.onStage?.(1);
   return out;
@@ -239,6 +282,8 @@ export interface ExtractOptions {
   /** Overall progress 0..1. */
   onProgress?: (fraction: number) => void;
   cancel?: CancelToken;
+  /** When given, per-stage times (ms) are added to it; see {@link StageTimes}. */
+  stageTimes?: StageTimes;
 }
 
 export interface ExtractResult {
@@ -274,7 +319,7 @@ export function extractRecipe(samples: Float32Array, sampleRateHz: number, recip
     throwIfCancelled(opts.cancel);
     const b = bounds[s] as SegmentBounds;
     const y = samples.subarray(b.startSample, b.startSample + b.lengthSamples);
-    const ctx: SegmentContext = { cancel: opts.cancel, onStage: opts.onProgress ? (f) => opts.onProgress?.((s + f) / bounds.length) : undefined };
+    const ctx: SegmentContext = { cancel: opts.cancel, stageTimes: opts.stageTimes, onStage: opts.onProgress ? (f) => opts.onProgress?.((s + f) / bounds.length) : undefined };
     let row: Float64Array;
     if (spec.table === 'kaggle') row = extractKaggleSegment(y, spec.padMode, ctx);
     else if (spec.table === 'ntnu') row = extractNtnuSegment(y, ctx);

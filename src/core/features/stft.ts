@@ -6,6 +6,7 @@
  * Spectra are stored frame-major: bin k of frame t is at `t * nBins + k`.
  */
 import { RealFft } from './fft';
+import { workArray } from './workArrays';
 
 /** numpy.pad modes librosa uses: 'reflect' (old default), 'constant' (zeros, 0.10 default), 'edge'. */
 export type PadMode = 'reflect' | 'constant' | 'edge';
@@ -51,10 +52,9 @@ export function padIndex(j: number, n: number, mode: PadMode): number {
   return m >= n ? period - m : m;
 }
 
-/** y padded with `padSamples` on both sides by numpy.pad's `mode`. */
-export function padSignal(y: ArrayLike<number>, padSamples: number, mode: PadMode): Float64Array {
+/** y padded with `padSamples` on both sides by numpy.pad's `mode` (into `out` when given). */
+export function padSignal(y: ArrayLike<number>, padSamples: number, mode: PadMode, out: Float64Array = new Float64Array(y.length + 2 * padSamples)): Float64Array {
   const n = y.length;
-  const out = new Float64Array(n + 2 * padSamples);
   for (let i = 0; i < n; i++) out[padSamples + i] = y[i] as number;
   for (let j = 0; j < padSamples; j++) {
     const a = padIndex(j - padSamples, n, mode);
@@ -89,30 +89,87 @@ export function getRealFft(size: number): RealFft {
 
 /** Centred STFT of `y` (librosa.stft with center=True). */
 export function computeStft(y: ArrayLike<number>, opts: StftOptions): Stft {
+  return runStft(y, opts, true, false).stft as Stft;
+}
+
+/** One clip's spectrogram family, computed in one pass over the frames. */
+export interface Spectra {
+  nFrames: number;
+  nBins: number;
+  /** |X|², frame-major (as {@link powerSpectrogram}). */
+  power: Float64Array;
+  /** |X| = √power, frame-major (as {@link magnitudeFromPower}). */
+  magnitude: Float64Array;
+  /** The complex STFT, when asked for (an inverse STFT needs it). */
+  stft: Stft | null;
+}
+
+/**
+ * The STFT's power and magnitude spectrograms (and the complex STFT if `keepComplex`), each
+ * frame's |X|² and |X| taken while its spectrum is still in cache: the same numbers as
+ * computeStft → powerSpectrogram → magnitudeFromPower, without two more passes over 10 MB arrays
+ * (and without the 21 MB complex matrix when nothing inverts it). With `pooled`, every returned
+ * array is a reused work array (workArrays.ts), valid only until the next pooled call.
+ */
+export function computeSpectra(y: ArrayLike<number>, opts: StftOptions & { keepComplex: boolean; pooled?: boolean }): Spectra {
+  const r = runStft(y, opts, opts.keepComplex, true, opts.pooled ?? false);
+  return { nFrames: r.nFrames, nBins: r.nBins, power: r.power as Float64Array, magnitude: r.magnitude as Float64Array, stft: r.stft };
+}
+
+/** The framer behind computeStft and computeSpectra: pads and windows once, one FFT per frame. */
+function runStft(y: ArrayLike<number>, opts: StftOptions, keepComplex: boolean, spectra: boolean, pooled = false): { nFrames: number; nBins: number; stft: Stft | null; power: Float64Array | null; magnitude: Float64Array | null } {
   const nFft = opts.nFft ?? DEFAULT_N_FFT;
   const hop = opts.hopSamples ?? DEFAULT_HOP_SAMPLES;
   const half = nFft >> 1;
   const nBins = half + 1;
   const nFrames = countFrames(y.length, hop);
-  const padded = padSignal(y, half, opts.padMode);
+  // the padded copy never leaves this function, so it is always a work array
+  const padded = padSignal(y, half, opts.padMode, workArray('stft.padded', y.length + 2 * half, false));
   const win = periodicHann(nFft);
   const fft = getRealFft(nFft);
-  const re = new Float64Array(nFrames * nBins);
-  const im = new Float64Array(nFrames * nBins);
+  // every element of these is written below, so stale pooled contents are never read
+  const matrix = (key: string): Float64Array => (pooled ? workArray(key, nFrames * nBins, false) : new Float64Array(nFrames * nBins));
+  const re = keepComplex ? matrix('stft.re') : null;
+  const im = keepComplex ? matrix('stft.im') : null;
+  const power = spectra ? matrix('stft.power') : null;
+  const magnitude = spectra ? matrix('stft.magnitude') : null;
+  const frameRe = new Float64Array(nBins);
+  const frameIm = new Float64Array(nBins);
   const frame = new Float64Array(nFft);
   const reuse = opts.reuse && opts.reuse.nFrames === nFrames && opts.reuse.nFft === nFft && opts.reuse.hopSamples === hop ? opts.reuse : undefined;
   const n = y.length;
   for (let t = 0; t < nFrames; t++) {
     const start = t * hop; // in padded coordinates; covers original samples start-half .. start+half-1
+    const o = t * nBins;
+    // where this frame's spectrum ends up: the kept matrices, or per-frame scratch
+    let sRe: Float64Array = re ?? frameRe;
+    let sIm: Float64Array = im ?? frameIm;
+    let so = re ? o : 0;
     if (reuse && start - half >= 0 && start + half <= n) {
-      re.set(reuse.re.subarray(t * nBins, (t + 1) * nBins), t * nBins);
-      im.set(reuse.im.subarray(t * nBins, (t + 1) * nBins), t * nBins);
-      continue;
+      if (re && im) {
+        re.set(reuse.re.subarray(o, o + nBins), o);
+        im.set(reuse.im.subarray(o, o + nBins), o);
+      } else {
+        sRe = reuse.re;
+        sIm = reuse.im;
+        so = o;
+      }
+    } else {
+      for (let i = 0; i < nFft; i++) frame[i] = (padded[start + i] as number) * (win[i] as number);
+      fft.forward(frame, sRe, sIm, so);
     }
-    for (let i = 0; i < nFft; i++) frame[i] = (padded[start + i] as number) * (win[i] as number);
-    fft.forward(frame, re, im, t * nBins);
+    if (power && magnitude) {
+      for (let k = 0; k < nBins; k++) {
+        const a = sRe[so + k] as number;
+        const b = sIm[so + k] as number;
+        const p = a * a + b * b;
+        power[o + k] = p;
+        magnitude[o + k] = Math.sqrt(p);
+      }
+    }
   }
-  return { nFrames, nBins, nFft, hopSamples: hop, padMode: opts.padMode, re, im };
+  const stft = re && im ? { nFrames, nBins, nFft, hopSamples: hop, padMode: opts.padMode, re, im } : null;
+  return { nFrames, nBins, stft, power, magnitude };
 }
 
 /** |X|² per bin, frame-major. */
@@ -161,17 +218,25 @@ export function inverseStftPair(
 }
 
 /**
- * Inverse STFTs of S·maskA and S·maskB (HPSS parts) without materialising the masked spectra;
- * same conventions and output length as {@link inverseStftPair}.
+ * Inverse STFT of S·mask (an HPSS part) without materialising the masked spectrum; same
+ * conventions and output length as {@link inverseStftPair}. Frames go through the FFT two at a
+ * time (frame t as the real part, t + 1 as the imaginary part), half the transforms of one each.
+ * With `pooled`, the result is a reused work array (valid until the next pooled call).
  */
-export function inverseStftMaskedPair(s: Stft, maskA: Float64Array, maskB: Float64Array): [Float64Array, Float64Array] {
+export function inverseStftMasked(s: Stft, mask: Float64Array, pooled = false): Float64Array {
   const fft = getRealFft(s.nFft);
-  const ola = new OverlapAdd(s.nFrames, s.nFft, s.hopSamples);
-  for (let t = 0; t < s.nFrames; t++) ola.addInterleavedRaw(t, fft.inverseMaskedPairRaw(s.re, s.im, maskA, maskB, t * s.nBins));
-  return ola.finish();
+  const ola = new OverlapAdd(s.nFrames, s.nFft, s.hopSamples, false, pooled);
+  for (let t = 0; t < s.nFrames; t += 2) {
+    // an odd last frame is paired with itself and its copy ignored
+    const u = t + 1 < s.nFrames ? t + 1 : t;
+    const z = fft.inverseMaskedPairRaw(s.re, s.im, mask, t * s.nBins, mask, u * s.nBins);
+    ola.addInterleavedRawPart(t, z, 0);
+    if (u !== t) ola.addInterleavedRawPart(u, z, 1);
+  }
+  return ola.finish()[0];
 }
 
-/** Windowed overlap-add of two signals straight into the centred, trimmed outputs. */
+/** Windowed overlap-add of two signals (or one) straight into the centred, trimmed outputs. */
 class OverlapAdd {
   readonly frameA: Float64Array;
   readonly frameB: Float64Array;
@@ -182,12 +247,13 @@ class OverlapAdd {
   private readonly win2: Float64Array;
   private readonly winOverN: Float64Array;
   private readonly half: number;
-  constructor(nFrames: number, private readonly nFft: number, private readonly hop: number) {
+  constructor(nFrames: number, private readonly nFft: number, private readonly hop: number, pair = true, pooled = false) {
     this.half = nFft >> 1;
     const outLen = Math.max(0, hop * (nFrames - 1));
-    this.a = new Float64Array(outLen);
-    this.b = new Float64Array(outLen);
-    this.wss = new Float64Array(outLen);
+    // accumulators: pooled ones are zeroed first; the window sum never leaves this class
+    this.a = pooled ? workArray('istft.out', outLen, true) : new Float64Array(outLen);
+    this.b = new Float64Array(pair ? outLen : 0);
+    this.wss = workArray('istft.windowSum', outLen, true);
     this.frameA = new Float64Array(nFft);
     this.frameB = new Float64Array(nFft);
     this.win = periodicHann(nFft);
@@ -209,19 +275,19 @@ class OverlapAdd {
     }
   }
   /**
-   * Add frame t given as fft.js interleaved output of the unscaled conjugate trick:
-   * a = re/N, b = −im/N (see RealFft.inverseMaskedPairRaw).
+   * Add frame t to the first output, given as one part of fft.js interleaved output of the
+   * unscaled conjugate trick (see RealFft.inverseMaskedPairRaw): part 0 holds re = N·x, part 1
+   * holds im = −N·x.
    */
-  addInterleavedRaw(t: number, z: Float64Array): void {
-    const { a, b, wss, win2, winOverN } = this;
+  addInterleavedRawPart(t: number, z: Float64Array, part: 0 | 1): void {
+    const { a, wss, win2, winOverN } = this;
     const o = t * this.hop - this.half;
     const i0 = Math.max(0, -o);
     const i1 = Math.min(this.nFft, a.length - o);
+    const sign = part === 0 ? 1 : -1;
     for (let i = i0; i < i1; i++) {
-      const w = winOverN[i] as number;
       const j = o + i;
-      a[j] = (a[j] as number) + w * (z[2 * i] as number);
-      b[j] = (b[j] as number) - w * (z[2 * i + 1] as number);
+      a[j] = (a[j] as number) + sign * (winOverN[i] as number) * (z[2 * i + part] as number);
       wss[j] = (wss[j] as number) + (win2[i] as number);
     }
   }
@@ -232,7 +298,7 @@ class OverlapAdd {
       const w = wss[i] as number;
       if (w > tiny) {
         a[i] = (a[i] as number) / w;
-        b[i] = (b[i] as number) / w;
+        if (i < b.length) b[i] = (b[i] as number) / w;
       }
     }
     return [a, b];

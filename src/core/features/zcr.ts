@@ -4,26 +4,52 @@
  * |x| ≤ 1e−10 counts as 0, zero counts as positive (sign bit), and the rate is crossings / 2048
  * (2047 adjacent pairs inside a frame). Own DSP: Meyda's zcr is a raw count on a windowed frame.
  */
-import { countFrames, padSignal } from './stft';
+import { countFrames } from './stft';
 
 /** Zero-crossing rate per frame (fraction of the frame length). */
 export function computeZcr(y: ArrayLike<number>, frameSamples = 2048, hopSamples = 512, threshold = 1e-10): Float64Array {
-  const nFrames = countFrames(y.length, hopSamples);
-  const padded = padSignal(y, frameSamples >> 1, 'edge');
-  // sign bit per padded sample after thresholding small values to +0
-  const neg = new Uint8Array(padded.length);
-  for (let i = 0; i < padded.length; i++) {
-    const v = padded[i] as number;
-    neg[i] = Math.abs(v) <= threshold ? 0 : v < 0 || Object.is(v, -0) ? 1 : 0;
-  }
-  // prefix count of sign changes between i−1 and i
-  const changes = new Int32Array(padded.length);
-  for (let i = 1; i < padded.length; i++) changes[i] = (changes[i - 1] as number) + (neg[i] !== neg[i - 1] ? 1 : 0);
+  const n = y.length;
+  const nFrames = countFrames(n, hopSamples);
+  const pad = frameSamples >> 1;
+  const nPadded = n + 2 * pad;
+  if (n === 0) return new Float64Array(nFrames);
+  // sign bit of padded sample j (edge padding) after thresholding small values to +0; read in
+  // place rather than from padded copies, whose fresh pages cost more than the counting
+  const negAt = (j: number): number => {
+    const v = y[j < pad ? 0 : j >= pad + n ? n - 1 : j - pad] as number;
+    return Math.abs(v) <= threshold ? 0 : v < 0 || Object.is(v, -0) ? 1 : 0;
+  };
+  const changeAt = (j: number): number => (j >= 1 && j < nPadded && negAt(j) !== negAt(j - 1) ? 1 : 0);
   const out = new Float64Array(nFrames);
+  if (frameSamples % hopSamples !== 0) {
+    for (let t = 0; t < nFrames; t++) {
+      let c = 0;
+      for (let j = t * hopSamples + 1; j < t * hopSamples + frameSamples; j++) c += changeAt(j);
+      out[t] = c / frameSamples;
+    }
+    return out;
+  }
+  // Frame t counts the pairs (j−1, j) for j = s+1 … s+frameSamples−1 (s = t·hop). Count each
+  // hop-long block of pairs (b·hop, (b+1)·hop] once; a frame is its frameSamples/hop blocks minus
+  // the last pair of the last block, j = s + frameSamples.
+  const per = frameSamples / hopSamples;
+  const nBlocks = nFrames + per - 1;
+  const blocks = new Int32Array(nBlocks);
+  let prev = negAt(0);
+  for (let b = 0; b < nBlocks; b++) {
+    let c = 0;
+    const j1 = Math.min((b + 1) * hopSamples, nPadded - 1);
+    for (let j = b * hopSamples + 1; j <= j1; j++) {
+      const cur = negAt(j);
+      if (cur !== prev) c++;
+      prev = cur;
+    }
+    blocks[b] = c;
+  }
   for (let t = 0; t < nFrames; t++) {
-    const s = t * hopSamples;
-    const e = s + frameSamples - 1;
-    out[t] = ((changes[e] as number) - (changes[s] as number)) / frameSamples;
+    let c = 0;
+    for (let k = 0; k < per; k++) c += blocks[t + k] as number;
+    out[t] = (c - changeAt((t + per) * hopSamples)) / frameSamples;
   }
   return out;
 }
