@@ -115,7 +115,7 @@ test.describe('training neural models in the browser', () => {
     const ensemblePaths = await exportFirst(6);
     expect(ensemblePaths.map((p) => p.split('/').pop()).sort()).toEqual(['mlp-2-m1-metadata.json', 'mlp-2-m1-model.json', 'mlp-2-m1-weights.bin', 'mlp-2-m2-metadata.json', 'mlp-2-m2-model.json', 'mlp-2-m2-weights.bin']);
     await page.getByTestId('import-model-input').setInputFiles(ensemblePaths);
-    await expect(page.getByTestId('import-notice')).toContainText('Imported an ensemble of 2 mlp models (63 features, recipe ntnu30)');
+    await expect(page.getByTestId('import-notice')).toContainText('Imported an ensemble of 2 MLP models (63 features, recipe ntnu30)');
     await expect(page.getByTestId('saved-model')).toHaveCount(2);
     // An ensemble with a member's weights missing is refused with the file named.
     await page.getByTestId('import-model-input').setInputFiles(ensemblePaths.filter((p) => !p.endsWith('m2-weights.bin')));
@@ -131,7 +131,7 @@ test.describe('training neural models in the browser', () => {
 
     // Import them back: another saved model appears.
     await page.getByTestId('import-model-input').setInputFiles(paths);
-    await expect(page.getByTestId('import-notice')).toContainText('Imported a mlp model (63 features, recipe ntnu30)');
+    await expect(page.getByTestId('import-notice')).toContainText('Imported one MLP model (63 features, recipe ntnu30)');
     await expect(page.getByTestId('saved-model')).toHaveCount(4);
 
     // A corrupt model.json: a clear message in the cell, nothing else changes.

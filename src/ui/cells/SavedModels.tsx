@@ -60,7 +60,7 @@ export function SavedModels() {
       setNotice(
         members.length > 1
           ? `Imported an ensemble of ${members.length} ${kindLabel(m.kind)} models (${m.input.featureNames.length} features, recipe ${m.input.recipe ?? 'unknown'}).`
-          : `Imported a ${kindLabel(m.kind)} model (${m.input.featureNames.length} features, recipe ${m.input.recipe ?? 'unknown'}).`,
+          : `Imported one ${kindLabel(m.kind)} model (${m.input.featureNames.length} features, recipe ${m.input.recipe ?? 'unknown'}).`,
       );
     } catch (e) {
       setError(toErrorInfo(e));
