@@ -24,8 +24,10 @@ describe('Classifier implementations', () => {
     // x: mean 6, population std √(36+16+16+36)/2 = √26 ≈ 5.099; y is constant (std 0 → 1 by the scaler's rule).
     const knn = fitKnn(ds, [0, 1, 2, 3], { k: 1, features: ['x'] });
     expect(knn.spec.featureNames).toEqual(['x']);
-    expect(knn.spec.scaler.mean[0]).toBeCloseTo(6, 12);
-    expect(knn.spec.scaler.std[0]).toBeCloseTo(Math.sqrt(26), 12);
+    const sc = knn.spec.scaler;
+    if (sc.kind !== 'zscore') throw new Error(`expected the default z-score scaler, got ${sc.kind}`);
+    expect(sc.mean[0]).toBeCloseTo(6, 12);
+    expect(sc.std[0]).toBeCloseTo(Math.sqrt(26), 12);
     // Raw 3 → nearest is 2 (genre a); raw 9 → nearest is 10 (genre b). Inputs arrive scaled.
     const z = (v: number) => (v - 6) / Math.sqrt(26);
     const p = await knn.predict({ x: Float64Array.from([z(3), z(9)]), sampleShape: [1] });
