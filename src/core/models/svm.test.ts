@@ -89,7 +89,7 @@ describe('SVC (libsvm SMO, one-vs-one)', () => {
     const p = predictSvm(m, f64([[0, 0.5], [10, 0.5], [0.5, 10]]));
     expect(Array.from(p.predicted)).toEqual([0, 1, 2]);
     expect(p.probabilities[0]).toBeCloseTo(2 / 3, 14);
-    expect(p.probabilities[1] + p.probabilities[2]).toBeCloseTo(1 / 3, 14);
+    expect(p.probabilities[1]! + p.probabilities[2]!).toBeCloseTo(1 / 3, 14);
   });
 
   it('refuses a table with one genre and a bad C', () => {
