@@ -11,7 +11,7 @@
  * stood flat in a saved model's metadata.)
  */
 import { LabError } from '../errors';
-import { minMaxAsAffine, type Standardizer } from '../data/scale';
+import { fitMinMax, fitStandardizer, minMaxAsAffine, type ScalingKind, type Standardizer } from '../data/scale';
 import type { InputKind } from './registry';
 
 export const INPUT_SPEC_VERSION = 2;
@@ -56,6 +56,11 @@ export function zscoreScaler(s: Standardizer | { mean: ArrayLike<number>; std: A
 
 export function minmaxScaler(r: { min: ArrayLike<number>; max: ArrayLike<number> }): MinMaxScaler {
   return { kind: 'minmax', min: Array.from(r.min), max: Array.from(r.max) };
+}
+
+/** Fit a scaler of the given kind on training rows (row-major, `nCols` columns) as saved-model data. */
+export function fitScalerSpec(kind: ScalingKind, matrix: Float64Array, nCols: number): ScalerSpec {
+  return kind === 'minmax' ? minmaxScaler(fitMinMax(matrix, nCols)) : zscoreScaler(fitStandardizer(matrix, nCols));
 }
 
 /**
