@@ -128,7 +128,7 @@ export const MATRIX_FITS: Record<ClassicKindId, (x: Float64Array, y: Int32Array,
     return (t) => predictLogisticRegression(model, t);
   },
   forest: (x, y, d, k, o) => {
-    const model = trainRandomForest(x, y, d, k, { nTrees: o.nTrees ?? 100, minSamplesSplit: o.minSamplesSplit, seed: o.seed ?? 0 }, o.cancel);
+    const model = trainRandomForest(x, y, d, k, { nTrees: o.nTrees ?? 100, minSamplesSplit: o.minSamplesSplit, seed: o.seed ?? 0 }, o.cancel, o.onProgress);
     return (t) => predictRandomForest(model, t);
   },
   svm: (x, y, d, k, o) => {
@@ -141,7 +141,7 @@ export const MATRIX_FITS: Record<ClassicKindId, (x: Float64Array, y: Int32Array,
   },
   'extra-trees': (x, y, d, k, o) => {
     // scikit-learn's ExtraTreesClassifier: random thresholds and, by default, no bootstrap.
-    const model = trainRandomForest(x, y, d, k, { nTrees: o.nTrees ?? 100, minSamplesSplit: o.minSamplesSplit, splitter: 'random', bootstrap: false, seed: o.seed ?? 0 }, o.cancel);
+    const model = trainRandomForest(x, y, d, k, { nTrees: o.nTrees ?? 100, minSamplesSplit: o.minSamplesSplit, splitter: 'random', bootstrap: false, seed: o.seed ?? 0 }, o.cancel, o.onProgress);
     return (t) => predictRandomForest(model, t);
   },
   sgd: (x, y, d, k, o) => {

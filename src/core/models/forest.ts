@@ -330,6 +330,7 @@ function growTree(
  * @param y genre index per row, in 0…nClasses−1
  * @param options see {@link ForestOptions}; defaults follow scikit-learn (100 trees, √d features)
  * @param cancel optional cooperative cancel flag, checked between trees
+ * @param onProgress fraction of trees grown, 0…1
  * @returns the fitted model, with `featureImportances` (mean decrease in Gini, sums to 1)
  */
 export function trainRandomForest(
@@ -339,6 +340,7 @@ export function trainRandomForest(
   nClasses: number,
   options: ForestOptions = {},
   cancel?: CancelToken,
+  onProgress?: (fraction: number) => void,
 ): ForestModel {
   const n = checkTrainingData(X, y, nFeatures, nClasses);
   const o = resolveOptions(options, nFeatures);
@@ -362,6 +364,7 @@ export function trainRandomForest(
       treesWithSplits++;
       for (let f = 0; f < nFeatures; f++) importances[f]! += treeImp[f]! / s;
     }
+    onProgress?.((t + 1) / o.nTrees);
   }
   if (treesWithSplits > 0) {
     let s = 0;

@@ -77,6 +77,8 @@ export interface ClassicKind<Id extends string = string> extends KindBase<Id> {
   settings?: readonly ClassicSetting[];
   /** Has a cell of its own (k-NN, logistic regression), so the Classic models cell's menu leaves it out. */
   ownCell?: boolean;
+  /** Its fit draws random numbers, so a run takes a seed. */
+  seeded?: boolean;
 }
 
 export type ModelKindEntry = NeuralKind | ClassicKind;
@@ -115,6 +117,7 @@ export const MODEL_KINDS = {
     description: 'random forest (Gini impurity, bootstrap, √features per split)',
     input: 'feature-rows',
     settings: TREE_SETTINGS,
+    seeded: true,
     loadFit: async () => (await import('./classifiers')).fitForest,
   }),
   svm: classic({
@@ -135,6 +138,7 @@ export const MODEL_KINDS = {
     description: 'linear SVM (LinearSVC-like: squared hinge, one-vs-rest, dual coordinate descent)',
     input: 'feature-rows',
     settings: [C_SETTING],
+    seeded: true,
     loadFit: async () => (await import('./classifiers')).fitLinearSvm,
   }),
   'extra-trees': classic({
@@ -143,6 +147,7 @@ export const MODEL_KINDS = {
     description: 'extremely randomised trees (random thresholds, no bootstrap, √features per split)',
     input: 'feature-rows',
     settings: TREE_SETTINGS,
+    seeded: true,
     loadFit: async () => (await import('./classifiers')).fitExtraTrees,
   }),
   sgd: classic({
@@ -151,6 +156,7 @@ export const MODEL_KINDS = {
     description: 'linear SVM by stochastic gradient descent (scikit-learn’s SGDClassifier: hinge, one-vs-all)',
     input: 'feature-rows',
     settings: [{ key: 'alpha', label: 'alpha (L2)', flag: 'alpha', type: 'number', default: 1e-4 }],
+    seeded: true,
     loadFit: async () => (await import('./classifiers')).fitSgd,
   }),
   mlp: neural({
@@ -245,7 +251,7 @@ export function classicKind(id: string): ClassicKind<ClassicKindId> {
 }
 
 /** The validated settings of a classic kind, ready for its fitter. */
-export type ClassicSettingValues = Partial<Record<ClassicSetting['key'], number | string>>;
+export type ClassicSettingValues = Pick<ClassicFitOptions, ClassicSetting['key']>;
 
 /**
  * A classic kind's settings from loose values (CLI strings, the cell's numbers): each checked
@@ -253,7 +259,7 @@ export type ClassicSettingValues = Partial<Record<ClassicSetting['key'], number 
  * option and what it accepts.
  */
 export function readClassicSettings(id: string, values: Readonly<Record<string, unknown>>): ClassicSettingValues {
-  const out: ClassicSettingValues = {};
+  const out: Record<string, number | string> = {};
   for (const s of classicKind(id).settings ?? []) {
     const raw = values[s.key] ?? s.default;
     const bad = (what: string) => new LabError('bad-argument', `${kindLabel(id)} ${s.label} (--${s.flag}) must be ${what}, got "${String(raw)}".`);
@@ -269,5 +275,5 @@ export function readClassicSettings(id: string, values: Readonly<Record<string, 
       out[s.key] = v;
     }
   }
-  return out;
+  return out as ClassicSettingValues;
 }
