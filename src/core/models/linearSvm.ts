@@ -13,7 +13,7 @@
  */
 import { matrixRows } from '../data/dataset';
 import { LabError, type CancelToken } from '../errors';
-import { createRng, deriveSeed, randomInt } from '../random';
+import { createRng, deriveSeed, shuffleInPlace } from '../random';
 import { fitOneVsRest, type LinearOvrModel } from './linearOvr';
 
 export interface LinearSvmOptions {
@@ -46,16 +46,11 @@ export function linearSvmBinary(X: Float64Array, yPm: Int8Array, nFeatures: numb
     for (let f = 0; f < d; f++) s += X[i * d + f]! ** 2;
     QD[i] = s;
   }
-  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const order = Array.from({ length: n }, (_, i) => i);
   let pass = 0;
   while (pass < maxIter) {
     pass++;
-    for (let i = n - 1; i > 0; i--) {
-      const j = randomInt(rng, i + 1);
-      const t = order[i]!;
-      order[i] = order[j]!;
-      order[j] = t;
-    }
+    shuffleInPlace(order, rng);
     let pgMax = -Infinity;
     let pgMin = Infinity;
     for (let q = 0; q < n; q++) {

@@ -17,7 +17,7 @@
  */
 import { matrixRows } from '../data/dataset';
 import { LabError, type CancelToken } from '../errors';
-import { createRng, deriveSeed, randomInt } from '../random';
+import { createRng, deriveSeed, shuffleInPlace } from '../random';
 import { fitOneVsRest, type LinearOvrModel } from './linearOvr';
 
 export interface SgdOptions {
@@ -67,19 +67,13 @@ export function sgdBinary(X: Float64Array, yPm: Int8Array, nFeatures: number, o:
   let b = 0;
   const t0 = optimalInit(o.alpha);
   let t = 1;
-  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const order = Array.from({ length: n }, (_, i) => i);
   let bestLoss = Infinity;
   let noImprovement = 0;
   let epoch = 0;
   while (epoch < o.maxIter) {
     epoch++;
-    if (o.shuffle)
-      for (let i = n - 1; i > 0; i--) {
-        const j = randomInt(rng, i + 1);
-        const tmp = order[i]!;
-        order[i] = order[j]!;
-        order[j] = tmp;
-      }
+    if (o.shuffle) shuffleInPlace(order, rng);
     let sumLoss = 0;
     for (let q = 0; q < n; q++) {
       const r = order[q]!;
