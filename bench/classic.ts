@@ -6,6 +6,7 @@
  * since the random generators differ. scikit-learn through Debian's /usr/bin/python3 (bench/sklearn_classic.py).
  */
 import { prepareData, runClassic } from '../src/core/eval/classic';
+import { predictSvm, trainSvm } from '../src/core/models/svm';
 import { classicKind, type ClassicKindId } from '../src/core/models/registry';
 import { loadTableFile } from '../src/node/loadTable';
 import { sharedPath } from '../src/node/paths';
@@ -18,6 +19,7 @@ const SEEDS = 5;
 interface SklearnRun {
   sklearn: string;
   models: Record<string, { seed: number; accuracy: number; macroF1: number; sec: number; converged: boolean }[]>;
+  svm: { nSupport: number; maxAbsDiff: number; maxAbs: number } | null;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
@@ -32,6 +34,7 @@ export async function runClassicBench(): Promise<void> {
   const ds = loadTableFile(path);
   const split = { kind: 'predefined' } as const;
   let ref: SklearnRun | undefined;
+  let svm: ReturnType<typeof trainSvm> | undefined;
   const why = referenceUnavailable(['sklearn', 'numpy']);
   if (why) log(`classic: ${why}`);
   else {
@@ -42,12 +45,18 @@ export async function runClassicBench(): Promise<void> {
       writeNpy(ex.path('ytr.npy'), prep.trainLabels, [prep.trainLabels.length]);
       writeNpy(ex.path('xte.npy'), prep.test, [prep.testLabels.length, prep.nFeatures]);
       writeNpy(ex.path('yte.npy'), prep.testLabels, [prep.testLabels.length]);
-      ref = runPythonReference<SklearnRun>('sklearn_classic.py', [ex.path('xtr.npy'), ex.path('ytr.npy'), ex.path('xte.npy'), ex.path('yte.npy'), '--seeds', String(SEEDS)]);
+      // Our SVC's decision values, pair by pair, against SVC(decision_function_shape='ovo')'s.
+      svm = trainSvm(prep.train, prep.trainLabels, prep.nFeatures, ds.genres.length);
+      const dec = predictSvm(svm, prep.test).decisions;
+      writeNpy(ex.path('dec.npy'), dec, [prep.testLabels.length, svm.machines.length]);
+      ref = runPythonReference<SklearnRun>('sklearn_classic.py', [ex.path('xtr.npy'), ex.path('ytr.npy'), ex.path('xte.npy'), ex.path('yte.npy'), '--seeds', String(SEEDS), '--svm-decisions', ex.path('dec.npy')]);
     } finally {
       ex.dispose();
     }
   }
-  log(`NTNU 30 s, ${ds.featureNames.length} features, predefined split, z-score; accuracy on the ${ds.nRows} rows' test part${ref ? `; scikit-learn ${ref.sklearn} defaults beside ours` : ''}`);
+  log(`NTNU 30 s, ${ds.featureNames.length} features, predefined split, z-score; accuracy on the table's Test rows${ref ? `; scikit-learn ${ref.sklearn} defaults beside ours` : ''}`);
+  if (ref?.svm && svm)
+    log(`  SVC decision values: ours ${svm.supportRows.length} support vectors, scikit-learn ${ref.svm.nSupport}; largest difference ${ref.svm.maxAbsDiff.toExponential(1)} (values up to ${ref.svm.maxAbs.toFixed(2)}; libsvm stops at a KKT violation of 1e-3)`);
   for (const model of MODELS) {
     const kind = classicKind(model);
     const seeds = kind.seeded ? SEEDS : 1;

@@ -1,7 +1,10 @@
 """scikit-learn reference for `npm run bench -- classic`: the lab's classic baselines with
 scikit-learn's defaults on the same z-scored rows (.npy files written by bench/classic.ts).
 
-    TRAIN.npy TRAIN_LABELS.npy TEST.npy TEST_LABELS.npy [--seed 0]
+    TRAIN.npy TRAIN_LABELS.npy TEST.npy TEST_LABELS.npy [--seeds 5] [--svm-decisions OURS.npy]
+
+With --svm-decisions (our SVM's one-vs-one decision values on the test rows, rows × pairs), SVC's
+own (decision_function_shape='ovo') are compared with them: support vectors, largest difference.
 
 SVC() (rbf, C=1, gamma='scale', OvO), LinearSVC() (squared hinge, dual, C=1; dual=True is the
 default of scikit-learn < 1.3), ExtraTreesClassifier() (100 trees, no bootstrap, sqrt features),
@@ -36,6 +39,7 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("files", nargs=4)
     p.add_argument("--seeds", type=int, default=5)
+    p.add_argument("--svm-decisions")
     a = p.parse_args()
     xtr, ytr, xte, yte = [np.load(f) for f in a.files]
     labels = sorted(set(ytr.tolist()) | set(yte.tolist()))
@@ -55,7 +59,13 @@ def main() -> None:
                 "converged": not any(issubclass(w.category, ConvergenceWarning) for w in caught),
             })
         out[name] = runs
-    print(json.dumps({"sklearn": sklearn.__version__, "models": out}))
+    svm = None
+    if a.svm_decisions:
+        ours = np.load(a.svm_decisions)
+        m = SVC(decision_function_shape="ovo").fit(xtr, ytr)
+        theirs = m.decision_function(xte)
+        svm = {"nSupport": int(len(m.support_)), "maxAbsDiff": float(np.abs(theirs - ours).max()), "maxAbs": float(np.abs(theirs).max())}
+    print(json.dumps({"sklearn": sklearn.__version__, "models": out, "svm": svm}))
 
 
 if __name__ == "__main__":
