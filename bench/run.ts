@@ -5,7 +5,7 @@
  * Benchmarks print; they never fail on a slow machine.
  *
  *   npm run bench                     every part
- *   npm run bench -- knn search       only these parts (train, knn, search, extract)
+ *   npm run bench -- knn search       only these parts (train, knn, search, extract, classic)
  *   npm run bench -- --json           one JSON object per comparison on stdout (commentary on stderr;
  *                                     npm itself prints its "> tsx bench/run.ts" banner on stdout:
  *                                     `npm run -s bench -- --json` leaves only the JSON lines)
@@ -27,6 +27,7 @@ const parts: Record<BenchPart, (o: RunOptions) => Promise<void>> = {
   },
   knn: async (o) => (await import('./knn')).runKnnBench({ rows: o.knnRows }),
   search: async () => (await import('./search')).runSearchBench(),
+  classic: async () => (await import('./classic')).runClassicBench(),
   extract: async () => {
     await (await import('./extract')).runExtractBench();
     await (await import('./extractBrowser')).runExtractBrowserBench();

@@ -24,7 +24,7 @@ export async function runCell(key: CellKey, job: JobRequest): Promise<void> {
     const result = await handle.promise;
     if (running.get(key) !== handle) return;
     setRun(labStore, key, { status: 'done', progress: 1, result, datasetId: ds.id, elapsedMs: performance.now() - t0 });
-    if (key === 'knn' || key === 'logistic') recordClassicRun(key);
+    if (key === 'knn' || key === 'logistic' || key === 'classic') recordClassicRun(key);
   } catch (e) {
     if (running.get(key) !== handle) return;
     const info = toErrorInfo(e);

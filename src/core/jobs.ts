@@ -7,17 +7,21 @@ import { featureIndices, getColumn, selectMatrix, type Dataset } from './data/da
 import { applyStandardizer, fitStandardizer } from './data/scale';
 import { resolveSplit, type SplitChoice } from './data/split';
 import type { CancelToken } from './errors';
-import { runForestImportance, runKnn, runLogistic, type ClassicRunResult, type ImportanceResult } from './eval/classic';
+import type { ScalingKind } from './data/scale';
+import { runClassic, runForestImportance, runKnn, runLogistic, type ClassicRunResult, type ImportanceResult } from './eval/classic';
 import { computeCorrelationMatrix } from './eval/correlation';
 import { computeGenreHistograms, type FeatureHistogram } from './eval/histogram';
 import { rankFeaturesMrmr, type MrmrStep } from './eval/mrmr';
 import { computePca } from './eval/pca';
 import { searchCombinations, type SearchResult } from './eval/search';
 import type { KnnWeights } from './models/knn';
+import type { ClassicKindId, ClassicSettingValues } from './models/registry';
 
 export type JobRequest =
   | { kind: 'knn'; features: string[]; k: number; weights: KnnWeights; split: SplitChoice; standardize: boolean }
   | { kind: 'logistic'; features: string[]; C: number; split: SplitChoice }
+  /** Any classic kind of the registry (the Classic models cell). */
+  | { kind: 'classic'; model: ClassicKindId; features: string[]; settings: ClassicSettingValues; scaling: ScalingKind; split: SplitChoice; seed: number }
   | { kind: 'importance'; features: string[]; nTrees: number; seed: number; split: SplitChoice; permutationRepeats: number }
   | { kind: 'search'; base: string[]; choose: number; extras?: string[]; k: number; weights: KnnWeights; split: SplitChoice; rankBy: 'accuracy' | 'macroF1' }
   | { kind: 'mrmr'; features: string[]; nBins: number; split: SplitChoice }
@@ -49,7 +53,7 @@ export interface PcaJobResult {
 }
 
 export type JobResult =
-  | { kind: 'knn' | 'logistic'; run: ClassicRunResult }
+  | { kind: 'knn' | 'logistic' | 'classic'; run: ClassicRunResult }
   | { kind: 'importance'; importance: ImportanceResult }
   | { kind: 'search'; search: SearchResult }
   | { kind: 'mrmr'; mrmr: MrmrResult }
@@ -69,6 +73,8 @@ export function runJob(ds: Dataset, job: JobRequest, ctx: JobContext = {}): JobR
       return { kind: 'knn', run: runKnn(ds, job, ctx) };
     case 'logistic':
       return { kind: 'logistic', run: runLogistic(ds, job, ctx.cancel) };
+    case 'classic':
+      return { kind: 'classic', run: runClassic(ds, job, ctx) };
     case 'importance':
       return { kind: 'importance', importance: runForestImportance(ds, job, ctx.cancel, ctx.onProgress) };
     case 'search':

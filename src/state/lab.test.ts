@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTableText } from '../core/data/parse';
-import { createLabStore, persistedPart, setDataError, setDataset, setParams, setRun } from './lab';
+import { adaptParams, createLabStore, defaultParams, persistedPart, setDataError, setDataset, setParams, setRun } from './lab';
 
 const ntnuLike = ['Track ID\tFile\tspectral_rolloff_mean\tmfcc_1_mean\tspectral_centroid_mean\ttempo\trmse_var\tGenreID\tGenre\tType',
   '0\tpop_00001.wav\t1\t2\t3\t4\t5\t0\tpop\tTrain', '1\tmetal_00001.wav\t2\t3\t4\t5\t6\t1\tmetal\tTest', '2\tdisco_00001.wav\t2\t3\t4\t5\t6\t2\tdisco\tTrain', '3\tclassical_00001.wav\t2\t3\t4\t5\t6\t5\tclassical\tTest'].join('\n');
@@ -36,6 +36,20 @@ describe('lab state', () => {
     expect(store.getState().dataset).toBe(ds);
     expect(store.getState().datasetStatus).toBe('ready');
     expect(store.getState().pendingLabel).toEqual({ fileName: 'x.csv', columns: ['a', 'b'], candidates: ['b'] });
+  });
+
+  it('the Classic models cell starts at SVM with z-score on all features, keeps its settings on a new table, and fills in for saves from before it existed', () => {
+    const store = createLabStore();
+    setDataset(store, parseTableText(ntnuLike, 'GenreClassData_30s.txt'));
+    const c = store.getState().params.classic;
+    expect([c.model, c.scaling, c.features.length]).toEqual(['svm', 'zscore', 5]);
+    setParams(store, 'classic', { model: 'sgd', scaling: 'minmax', settings: { sgd: { alpha: 0.01 } }, features: ['tempo'] });
+    setDataset(store, parseTableText(kaggleLike, 'features_30_sec.csv'));
+    expect(store.getState().params.classic).toMatchObject({ model: 'sgd', scaling: 'minmax', settings: { sgd: { alpha: 0.01 } }, features: ['tempo'] });
+    // A lab saved before the cell existed has no `classic` params: the defaults for the table.
+    const ds = parseTableText(kaggleLike, 'features_30_sec.csv');
+    const { classic: _dropped, ...old } = defaultParams(ds);
+    expect(adaptParams(old as ReturnType<typeof defaultParams>, ds).classic).toEqual(defaultParams(ds).classic);
   });
 
   it('saves finished runs only', () => {

@@ -9,12 +9,13 @@ import { defaultFeatures, NTNU_TASK2_GENRES, resolveFeatures } from '../core/dat
 import type { SplitChoice } from '../core/data/split';
 import type { ErrorInfo } from '../core/errors';
 import type { JobResult } from '../core/jobs';
-import { MODEL_KINDS, type NeuralKindId } from '../core/models/registry';
+import type { ScalingKind } from '../core/data/scale';
+import { MODEL_KINDS, type ClassicKindId, type NeuralKindId } from '../core/models/registry';
 import type { KnnWeights } from '../core/models/knn';
 import { INITIAL_CLASSIFY, type ClassifySlice } from './classify';
 import type { ModelsSlice } from './models';
 
-export type CellKey = 'knn' | 'logistic' | 'histograms' | 'correlation' | 'pca' | 'importance' | 'search' | 'mrmr';
+export type CellKey = 'knn' | 'logistic' | 'classic' | 'histograms' | 'correlation' | 'pca' | 'importance' | 'search' | 'mrmr';
 
 export interface CellRun {
   status: 'idle' | 'running' | 'done' | 'error' | 'cancelled';
@@ -45,11 +46,24 @@ export type SplitParam = 'auto' | 'predefined' | 'random' | 'kfold';
 export interface Params {
   knn: { features: string[]; k: number; weights: KnnWeights; split: SplitParam; seed: number; standardize: boolean; normalized: boolean };
   logistic: { features: string[]; C: number; split: SplitParam; seed: number; normalized: boolean };
+  classic: ClassicParams;
   explore: { features: string[]; genres: string[] };
   importance: { nTrees: number; seed: number; permutationRepeats: number; split: SplitParam };
   search: { base: string[]; choose: number; k: number; weights: KnnWeights; split: SplitParam; seed: number; metric: 'macroF1' | 'accuracy' };
   mrmr: { nBins: number; top: number };
   train: TrainParams;
+}
+
+/** The Classic models cell: one registry kind at a time, each kind's settings kept while another is shown. */
+export interface ClassicParams {
+  model: ClassicKindId;
+  features: string[];
+  /** Per kind, the values the user set (strings as typed for gamma); missing = the kind's defaults. */
+  settings: Partial<Record<ClassicKindId, Record<string, number | string>>>;
+  scaling: ScalingKind;
+  split: SplitParam;
+  seed: number;
+  normalized: boolean;
 }
 
 /** A neural kind of the model registry. */
@@ -182,6 +196,7 @@ export function defaultParams(ds?: Dataset): Params {
   return {
     knn: { features: feats, k: 5, weights: 'distance', split: 'auto', seed: 0, standardize: true, normalized: false },
     logistic: { features: [...names], C: 1, split: 'auto', seed: 0, normalized: false },
+    classic: { model: 'svm', features: [...names], settings: {}, scaling: 'zscore', split: 'auto', seed: 0, normalized: false },
     explore: { features: feats, genres },
     importance: { nTrees: 100, seed: 0, permutationRepeats: 5, split: 'auto' },
     search: { base: feats, choose: Math.max(1, feats.length - 1), k: 5, weights: 'distance', split: 'auto', seed: 0, metric: 'macroF1' },
@@ -228,12 +243,14 @@ export function adaptParams(p: Params, ds: Dataset): Params {
   const keep = (list: string[]) => resolveFeatures(list, ds.featureNames);
   const knnF = keep(p.knn.features);
   const logF = keep(p.logistic.features);
+  const classicF = p.classic ? keep(p.classic.features) : [];
   const expF = keep(p.explore.features);
   const base = keep(p.search.base);
   const genres = p.explore.genres.filter((g) => ds.genres.includes(g));
   return {
     knn: knnF.length ? { ...p.knn, features: knnF } : d.knn,
     logistic: logF.length ? { ...p.logistic, features: logF } : d.logistic,
+    classic: classicF.length ? { ...d.classic, ...p.classic, features: classicF } : d.classic,
     explore: expF.length && genres.length ? { features: expF, genres } : d.explore,
     importance: p.importance,
     train: (() => {

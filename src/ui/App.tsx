@@ -4,6 +4,7 @@ import { ExploreCell } from './cells/ExploreCell';
 import { FeatureSelectionCell } from './cells/FeatureSelectionCell';
 import { KnnCell } from './cells/KnnCell';
 import { LogisticCell } from './cells/LogisticCell';
+import { ClassicCell } from './cells/ClassicCell';
 import { TrainCell } from './cells/TrainCell';
 import { CompareCell } from './cells/CompareCell';
 import { ClassifyCell } from './cells/ClassifyCell';
@@ -14,6 +15,7 @@ const OUTLINE = [
   { id: 'explore', title: 'Explore' },
   { id: 'knn', title: 'k-NN' },
   { id: 'logistic', title: 'Logistic regression' },
+  { id: 'classic', title: 'Classic models' },
   { id: 'selection', title: 'Feature selection' },
   { id: 'train', title: 'Train (neural)' },
   { id: 'compare', title: 'Compare' },
@@ -86,6 +88,7 @@ export function App() {
             <ExploreCell />
             <KnnCell />
             <LogisticCell />
+            <ClassicCell />
             <FeatureSelectionCell />
             <TrainCell />
             <CompareCell />

@@ -50,7 +50,7 @@ export function MultiPicker({
   );
 }
 
-export function NumberField({ label, value, onChange, min, max, step = 1, testId }: { label: string; value: number; onChange(v: number): void; min?: number; max?: number; step?: number; testId?: string }) {
+export function NumberField({ label, value, onChange, min, max, step = 1, testId }: { label: string; value: number; onChange(v: number): void; min?: number; max?: number; step?: number | 'any'; testId?: string }) {
   return (
     <label className="field">
       {label}
@@ -94,4 +94,14 @@ export function SplitField({ value, onChange, hasPredefined, testId, allowCv }: 
   ];
   const shown = value === 'predefined' || (value === 'kfold' && !allowCv) ? 'auto' : value;
   return <SelectField label="Split" value={shown} options={options} onChange={onChange} testId={testId} />;
+}
+
+/** Free text (e.g. SVM gamma: "scale", "auto" or a number); checked where it is used. */
+export function TextField({ label, value, onChange, testId, title }: { label: string; value: string; onChange(v: string): void; testId?: string; title?: string }) {
+  return (
+    <label className="field" title={title}>
+      {label}
+      <input type="text" value={value} size={8} data-testid={testId} onChange={(e) => onChange(e.target.value)} />
+    </label>
+  );
 }

@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command';
+import { classicCommand } from './classic';
 import { classifyCommand } from './classify';
 import { extractCommand } from './extract';
 import { knnCommand } from './knn';
@@ -10,6 +11,7 @@ import { trainCommand } from './train';
 
 /** Every CLI command; add one import + one entry per command file. */
 export const commands: CliCommand[] = [
+  classicCommand,
   classifyCommand,
   extractCommand,
   knnCommand,

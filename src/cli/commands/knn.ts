@@ -33,7 +33,7 @@ export function tableOptionsFromArgs(args: ParsedArgs): TableOptions {
  * Progress on stderr (stdout stays clean for --json): a line rewritten in place on a terminal, else
  * one line per 10 %. Silent for jobs under a second, so small tables print nothing extra.
  */
-function stderrProgress(what: string): (fraction: number) => void {
+export function stderrProgress(what: string): (fraction: number) => void {
   const t0 = performance.now();
   const tty = process.stderr.isTTY;
   let lastTenth = 0;

@@ -4,12 +4,14 @@
  * evaluate — and, when the test rows are segments, add the per-track majority vote.
  */
 import { featureIndices, selectMatrix, type Dataset } from '../data/dataset';
-import { applyStandardizer, fitStandardizer } from '../data/scale';
+import { applyStandardizer, SCALINGS, type ScalingKind } from '../data/scale';
 import { kFoldByTrack, resolveSplit, type Split, type SplitChoice } from '../data/split';
 import { LabError, type CancelToken } from '../errors';
 import { predictLogisticRegression, trainLogisticRegression } from '../models/logistic';
 import { permutationImportance, predictRandomForest, trainRandomForest } from '../models/forest';
 import { knnPredict, type KnnControl, type KnnWeights } from '../models/knn';
+import { MATRIX_FITS } from '../models/classifiers';
+import { classicKind, readClassicSettings, type ClassicKindId, type ClassicSettingValues } from '../models/registry';
 import { evaluatePredictions, hasSegments, voteByTrack, type EvaluationResult } from './metrics';
 
 export interface PreparedData {
@@ -23,15 +25,19 @@ export interface PreparedData {
   testLabels: Int32Array;
 }
 
-export function prepareData(ds: Dataset, features: readonly string[], splitChoice: SplitChoice = { kind: 'auto' }, standardize = true, given?: Split): PreparedData {
+/**
+ * @param scaling true or 'zscore' = z-score, 'minmax' = min-max, false = raw values; fitted on the
+ *   training rows only and applied to both sides.
+ */
+export function prepareData(ds: Dataset, features: readonly string[], splitChoice: SplitChoice = { kind: 'auto' }, scaling: boolean | ScalingKind = true, given?: Split): PreparedData {
   if (features.length === 0) throw new LabError('no-features', 'Choose at least one feature.');
   const cols = featureIndices(ds, features);
   const split = given ?? resolveSplit(ds, splitChoice);
   if (split.train.length === 0 || split.test.length === 0) throw new LabError('bad-argument', 'The split left no training or no test rows.');
   let train = selectMatrix(ds, split.train, cols);
   let test = selectMatrix(ds, split.test, cols);
-  if (standardize) {
-    const scaler = fitStandardizer(train, cols.length);
+  if (scaling) {
+    const scaler = SCALINGS[scaling === true ? 'zscore' : scaling].fit(train, cols.length);
     train = applyStandardizer(train, scaler);
     test = applyStandardizer(test, scaler);
   }
@@ -106,7 +112,7 @@ type FitPredict = (prep: PreparedData, part: { index: number; count: number }) =
  * predicted exactly once (by the model that did not see its track), so the pooled predictions give
  * one confusion matrix over the whole table, and the folds' own scores give the spread.
  */
-function runSplitOrCv(ds: Dataset, features: readonly string[], split: SplitChoice | undefined, standardize: boolean, model: string, params: Record<string, unknown>, fit: FitPredict): ClassicRunResult {
+function runSplitOrCv(ds: Dataset, features: readonly string[], split: SplitChoice | undefined, standardize: boolean | ScalingKind, model: string, params: Record<string, unknown>, fit: FitPredict): ClassicRunResult {
   const t0 = now();
   if (split?.kind !== 'kfold') {
     const prep = prepareData(ds, features, split, standardize);
@@ -176,6 +182,38 @@ export function runLogistic(ds: Dataset, o: LogisticRunOptions, cancel?: CancelT
   return runSplitOrCv(ds, o.features, o.split, true, 'logistic regression', { C: o.C }, (prep) => {
     const model = trainLogisticRegression(prep.train, prep.trainLabels, prep.nFeatures, ds.genres.length, { C: o.C }, cancel);
     return predictLogisticRegression(model, prep.test);
+  });
+}
+
+export interface ClassicModelRunOptions {
+  /** A classic kind of the registry. */
+  model: ClassicKindId;
+  features: string[];
+  /** The kind's settings (registry `settings`); missing ones at scikit-learn's defaults. */
+  settings: ClassicSettingValues;
+  /** Feature scaling fitted on the training rows (default z-score). */
+  scaling?: ScalingKind;
+  split?: SplitChoice;
+  /** Seed of the model's own randomness (trees, SGD and dual coordinate descent order). */
+  seed?: number;
+}
+
+/**
+ * Any classic kind of the registry with the lab's evaluation rules, through the same fit as its
+ * Classifier (MATRIX_FITS). Progress: the fraction 0…1 over every fold, as the model reports it.
+ */
+export function runClassic(ds: Dataset, o: ClassicModelRunOptions, control: { cancel?: CancelToken; onProgress?: (fraction: number) => void } = {}): ClassicRunResult {
+  const kind = classicKind(o.model);
+  const settings = readClassicSettings(o.model, o.settings);
+  const scaling = o.scaling ?? 'zscore';
+  const seed = o.seed ?? 0;
+  const params = { ...settings, scaling, ...(kind.seeded ? { seed } : {}) };
+  return runSplitOrCv(ds, o.features, o.split, scaling, kind.label, params, (prep, part) => {
+    const report = (f: number) => control.onProgress?.((part.index + f) / part.count);
+    const predict = MATRIX_FITS[o.model](prep.train, prep.trainLabels, prep.nFeatures, ds.genres.length, { ...settings, seed, cancel: control.cancel, onProgress: (f) => report(0.95 * f) });
+    const r = predict(prep.test);
+    report(1);
+    return r;
   });
 }
 

@@ -9,7 +9,7 @@ import { LabError, type CancelToken } from '../errors';
 import { groupByTrack, type Dataset } from '../data/dataset';
 import type { Split, SplitChoice } from '../data/split';
 import { buildSequences } from '../data/sequences';
-import { isSequenceInput, sampleShapeOf, type InputSpec } from './inputSpec';
+import { isSequenceInput, sampleShapeOf, scalerAffine, type InputSpec } from './inputSpec';
 import type { Network } from './network';
 import { buildNetwork, neuralKind, type NeuralKindId } from './registry';
 import { checkTeachers, trainTeachers } from './distill';
@@ -219,7 +219,7 @@ export function predictTracks(network: Network, spec: InputSpec, ds: Dataset, ro
   let probabilities: Float32Array;
   let dropped: string[] = [];
   if (isSequenceInput(spec)) {
-    const seq = buildSequences(ds, all, { steps: spec.steps, features: spec.featureNames, scaler: spec.scaler, short });
+    const seq = buildSequences(ds, all, { steps: spec.steps, features: spec.featureNames, scaler: scalerAffine(spec.scaler), short });
     probabilities = predictProbabilities(network, { x: seq.x, sampleShape: [seq.steps, spec.featureNames.length] });
     trackIds = seq.trackIds;
     dropped = seq.dropped.map((d) => d.trackId);

@@ -24,8 +24,10 @@ describe('Classifier implementations', () => {
     // x: mean 6, population std √(36+16+16+36)/2 = √26 ≈ 5.099; y is constant (std 0 → 1 by the scaler's rule).
     const knn = fitKnn(ds, [0, 1, 2, 3], { k: 1, features: ['x'] });
     expect(knn.spec.featureNames).toEqual(['x']);
-    expect(knn.spec.scaler.mean[0]).toBeCloseTo(6, 12);
-    expect(knn.spec.scaler.std[0]).toBeCloseTo(Math.sqrt(26), 12);
+    const sc = knn.spec.scaler;
+    if (sc.kind !== 'zscore') throw new Error(`expected the default z-score scaler, got ${sc.kind}`);
+    expect(sc.mean[0]).toBeCloseTo(6, 12);
+    expect(sc.std[0]).toBeCloseTo(Math.sqrt(26), 12);
     // Raw 3 → nearest is 2 (genre a); raw 9 → nearest is 10 (genre b). Inputs arrive scaled.
     const z = (v: number) => (v - 6) / Math.sqrt(26);
     const p = await knn.predict({ x: Float64Array.from([z(3), z(9)]), sampleShape: [1] });
@@ -34,7 +36,7 @@ describe('Classifier implementations', () => {
   });
 
   it('the registry fits every classic kind, which separates two far-apart genres', async () => {
-    for (const kind of ['knn', 'logistic', 'forest']) {
+    for (const kind of ['knn', 'logistic', 'forest', 'svm', 'linear-svm', 'extra-trees', 'sgd']) {
       const c = await fitClassifier(kind, ds, [0, 1, 2, 3], { features: ['x'], k: 3, nTrees: 10, C: 10 });
       expect(c.kind).toBe(kind);
       const z = (v: number) => (v - 6) / Math.sqrt(26);
@@ -44,6 +46,14 @@ describe('Classifier implementations', () => {
       expect(p[0]! + p[1]!).toBeCloseTo(1, 12);
     }
     await expect(fitClassifier('mlp', ds, [0, 1])).rejects.toThrow(/trained with tfjs/);
+  });
+
+  it('min-max scaling: the spec keeps the training range, inputs scaled with it classify as by hand', async () => {
+    // x: min 0, max 12. Linear SVM on the scaled rows 0, 1/6 (a) and 5/6, 1 (b): raw 1 → 1/12 is a, raw 11 → 11/12 is b.
+    const c = await fitClassifier('svm', ds, [0, 1, 2, 3], { features: ['x'], scaling: 'minmax', kernel: 'linear' });
+    expect(c.spec.scaler).toEqual({ kind: 'minmax', min: [0], max: [12] });
+    const p = await c.predict({ x: Float64Array.from([1 / 12, 11 / 12]), sampleShape: [1] });
+    expect(Array.from(p)).toEqual([1, 0, 0, 1]); // one pair: its vote is the whole share
   });
 
   it('an ensemble answers its members’ mean probability and refuses members reading other inputs', async () => {

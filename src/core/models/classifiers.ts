@@ -8,15 +8,20 @@
  * neural networks (trained by trainClassifier, or loaded from a saved model) are wrapped.
  */
 import { featureIndices, selectMatrix, type Dataset } from '../data/dataset';
-import { applyStandardizer, fitStandardizer } from '../data/scale';
+import { applyStandardizer, type ScalingKind } from '../data/scale';
 import type { CancelToken } from '../errors';
 import { LabError } from '../errors';
 import { recipeVersionOf } from '../features/recipes';
 import { predictRandomForest, trainRandomForest } from './forest';
-import { INPUT_SPEC_VERSION, zscoreScaler, type InputSpec } from './inputSpec';
+import { fitScalerSpec, INPUT_SPEC_VERSION, scalerAffine, type InputSpec } from './inputSpec';
 import { knnPredict, type KnnWeights } from './knn';
+import { predictLinearOvr } from './linearOvr';
+import { trainLinearSvm } from './linearSvm';
 import { predictLogisticRegression, trainLogisticRegression } from './logistic';
 import type { Network } from './network';
+import type { ClassicKindId } from './registry';
+import { trainSgd } from './sgd';
+import { predictSvm, trainSvm, type SvmGamma, type SvmKernel } from './svm';
 
 /** Prepared samples: row-major n × prod(sampleShape), already scaled with the model's spec. */
 export interface PreparedInputs {
@@ -51,30 +56,41 @@ export interface ClassicFitOptions {
   weights?: KnnWeights;
   /** Logistic regression: inverse L2 strength (default 1). */
   C?: number;
-  /** Random forest: trees (default 100) and seed (default 0). */
+  /** Random forest, Extra Trees: trees (default 100), min samples to split (default 2); seed (default 0) for every seeded model. */
   nTrees?: number;
+  minSamplesSplit?: number;
   seed?: number;
+  /** SVM: kernel (default rbf) and γ (default 'scale'); C as above. */
+  kernel?: SvmKernel;
+  gamma?: SvmGamma;
+  /** SGD: L2 strength (default 1e-4). */
+  alpha?: number;
+  /** How features are scaled with the training rows' statistics (default z-score). */
+  scaling?: ScalingKind;
   cancel?: CancelToken;
+  /** Fraction of the fit done, 0…1 (models that can tell). */
+  onProgress?: (fraction: number) => void;
 }
 
-/** Fit data of a classic model: the chosen rows' features, z-scored with their own statistics. */
-function fitData(ds: Dataset, trainRows: ArrayLike<number>, features: readonly string[] | undefined) {
+/** Fit data of a classic model: the chosen rows' features, scaled (z-score by default) with their own statistics. */
+function fitData(ds: Dataset, trainRows: ArrayLike<number>, features: readonly string[] | undefined, scaling: ScalingKind = 'zscore') {
   const names = features && features.length ? [...features] : [...ds.featureNames];
   const cols = featureIndices(ds, names);
   const raw = selectMatrix(ds, trainRows, cols);
-  const scaler = fitStandardizer(raw, cols.length);
+  const scaler = fitScalerSpec(scaling, raw, cols.length);
   const spec: InputSpec = {
     version: INPUT_SPEC_VERSION,
     input: 'feature-rows',
     recipe: ds.meta.recipe ?? null,
     recipeVersion: recipeVersionOf(ds.meta.recipe),
     featureNames: names,
-    scaler: zscoreScaler(scaler),
+    scaler,
     genres: [...ds.genres],
     steps: 1,
   };
   const labels = Int32Array.from({ length: trainRows.length }, (_, i) => ds.labels[trainRows[i] as number] as number);
-  return { spec, x: applyStandardizer(raw, scaler), labels, d: cols.length, k: ds.genres.length };
+  const affine = scalerAffine(scaler);
+  return { spec, x: applyStandardizer(raw, { mean: Float64Array.from(affine.mean), std: Float64Array.from(affine.std) }), labels, d: cols.length, k: ds.genres.length };
 }
 
 const asFloat64 = (x: Float32Array | Float64Array): Float64Array => (x instanceof Float64Array ? x : Float64Array.from(x));
@@ -94,26 +110,69 @@ function syncClassifier(kind: string, spec: InputSpec, predict: (x: Float64Array
 /** How a classic kind is fitted on `trainRows` of `ds` (the registry's `loadFit`). */
 export type ClassicFitter = (ds: Dataset, trainRows: ArrayLike<number>, o?: ClassicFitOptions) => Classifier;
 
-/** k-NN: z-scored rows, the lab's tie rules (knn.ts). */
-export const fitKnn: ClassicFitter = (ds, rows, o = {}) => {
-  const f = fitData(ds, rows, o.features);
-  const knn = { k: o.k ?? 5, weights: o.weights ?? ('distance' as const) };
-  return syncClassifier('knn', f.spec, (x) => knnPredict(f.x, f.labels, x, f.d, f.k, knn).probabilities);
+/** A classic model fitted on a scaled matrix: classifies scaled rows. */
+export type MatrixPredictor = (x: Float64Array) => { predicted: Int32Array; probabilities: Float64Array };
+
+/**
+ * Each classic kind fitted on a scaled training matrix (row-major n × d, labels 0…k−1), with
+ * scikit-learn's defaults where an option is not given. Fitters on datasets (below) and the
+ * evaluation runners (eval/classic.ts) both go through this one table.
+ */
+export const MATRIX_FITS: Record<ClassicKindId, (x: Float64Array, y: Int32Array, d: number, k: number, o: ClassicFitOptions) => MatrixPredictor> = {
+  knn: (x, y, d, k, o) => {
+    const knn = { k: o.k ?? 5, weights: o.weights ?? ('distance' as const) };
+    return (t) => knnPredict(x, y, t, d, k, knn);
+  },
+  logistic: (x, y, d, k, o) => {
+    const model = trainLogisticRegression(x, y, d, k, { C: o.C ?? 1 }, o.cancel);
+    return (t) => predictLogisticRegression(model, t);
+  },
+  forest: (x, y, d, k, o) => {
+    const model = trainRandomForest(x, y, d, k, { nTrees: o.nTrees ?? 100, minSamplesSplit: o.minSamplesSplit, seed: o.seed ?? 0 }, o.cancel, o.onProgress);
+    return (t) => predictRandomForest(model, t);
+  },
+  svm: (x, y, d, k, o) => {
+    const model = trainSvm(x, y, d, k, { C: o.C, kernel: o.kernel, gamma: o.gamma }, o.cancel, o.onProgress);
+    return (t) => predictSvm(model, t);
+  },
+  'linear-svm': (x, y, d, k, o) => {
+    const model = trainLinearSvm(x, y, d, k, { C: o.C, seed: o.seed }, o.cancel, o.onProgress);
+    return (t) => predictLinearOvr(model, t);
+  },
+  'extra-trees': (x, y, d, k, o) => {
+    // scikit-learn's ExtraTreesClassifier: random thresholds and, by default, no bootstrap.
+    const model = trainRandomForest(x, y, d, k, { nTrees: o.nTrees ?? 100, minSamplesSplit: o.minSamplesSplit, splitter: 'random', bootstrap: false, seed: o.seed ?? 0 }, o.cancel, o.onProgress);
+    return (t) => predictRandomForest(model, t);
+  },
+  sgd: (x, y, d, k, o) => {
+    const model = trainSgd(x, y, d, k, { alpha: o.alpha, seed: o.seed }, o.cancel, o.onProgress);
+    return (t) => predictLinearOvr(model, t);
+  },
 };
 
+/** The dataset-level fitter of a kind: scale the chosen rows, fit through MATRIX_FITS, wrap as a Classifier. */
+function classicFitter(kind: ClassicKindId): ClassicFitter {
+  return (ds, rows, o = {}) => {
+    const f = fitData(ds, rows, o.features, o.scaling);
+    const predict = MATRIX_FITS[kind](f.x, f.labels, f.d, f.k, o);
+    return syncClassifier(kind, f.spec, (x) => predict(x).probabilities);
+  };
+}
+
+/** k-NN: scaled rows, the lab's tie rules (knn.ts). */
+export const fitKnn = classicFitter('knn');
 /** Multinomial logistic regression (L-BFGS, scikit-learn's C). */
-export const fitLogistic: ClassicFitter = (ds, rows, o = {}) => {
-  const f = fitData(ds, rows, o.features);
-  const model = trainLogisticRegression(f.x, f.labels, f.d, f.k, { C: o.C ?? 1 }, o.cancel);
-  return syncClassifier('logistic', f.spec, (x) => predictLogisticRegression(model, x).probabilities);
-};
-
+export const fitLogistic = classicFitter('logistic');
 /** Random forest (scikit-learn's defaults: 100 trees, √d features per split, bootstrap). */
-export const fitForest: ClassicFitter = (ds, rows, o = {}) => {
-  const f = fitData(ds, rows, o.features);
-  const model = trainRandomForest(f.x, f.labels, f.d, f.k, { nTrees: o.nTrees ?? 100, seed: o.seed ?? 0 }, o.cancel);
-  return syncClassifier('forest', f.spec, (x) => predictRandomForest(model, x).probabilities);
-};
+export const fitForest = classicFitter('forest');
+/** SVC: libsvm's SMO, RBF or linear kernel, one-vs-one votes (vote shares as probabilities). */
+export const fitSvm = classicFitter('svm');
+/** LinearSVC-like linear SVM (squared hinge, one-vs-rest). */
+export const fitLinearSvm = classicFitter('linear-svm');
+/** Extra Trees (random thresholds, no bootstrap). */
+export const fitExtraTrees = classicFitter('extra-trees');
+/** SGDClassifier (hinge, one-vs-all, 'optimal' learning rate). */
+export const fitSgd = classicFitter('sgd');
 
 /**
  * A neural network as a Classifier, predicting in this thread (Node, the training worker). The

@@ -12,7 +12,7 @@ import { groupByTrack, type Dataset } from '../data/dataset';
 import { LabError } from '../errors';
 import { RECIPES } from '../features/recipes';
 import type { FeatureRecipe } from '../features/spec';
-import { isSequenceInput, sampleShapeOf, type InputSpec } from './inputSpec';
+import { isSequenceInput, sampleShapeOf, scalerAffine, type InputSpec } from './inputSpec';
 
 /** Feature rows of one track, one per segment in segment order. */
 export interface SegmentRows {
@@ -112,6 +112,7 @@ export function buildClassifyInputs(meta: InputSpec, seg: SegmentRows): Classify
   }
   const d = cols.length;
   const nUnits = Math.floor(n / steps);
+  const scale = scalerAffine(meta.scaler);
   const x = new Float64Array(nUnits * steps * d);
   const units: PredictionUnit[] = [];
   for (let u = 0; u < nUnits; u++) {
@@ -123,7 +124,7 @@ export function buildClassifyInputs(meta: InputSpec, seg: SegmentRows): Classify
       for (let j = 0; j < d; j++) {
         const v = row[cols[j] as number] as number;
         if (!Number.isFinite(v)) throw new LabError('non-finite', `Segment ${k}: ${meta.featureNames[j]} is not a finite number.`, { segment: k, feature: meta.featureNames[j] });
-        x[(u * steps + s) * d + j] = (v - (meta.scaler.mean[j] as number)) / (meta.scaler.std[j] as number);
+        x[(u * steps + s) * d + j] = (v - (scale.mean[j] as number)) / (scale.std[j] as number);
       }
     }
     const first = u * steps;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { predefinedSplit } from '../data/split';
 import { selectMatrix } from '../data/dataset';
 import { evaluatePredictions } from '../eval/metrics';
-import { createRng, randomNormal } from '../random';
+import { createRng, deriveSeed, randomNormal } from '../random';
 import { loadTableFile } from '../../node/loadTable';
 import { sharedPath, skipReason } from '../../node/paths';
 import { permutationImportance, predictRandomForest, trainRandomForest } from './forest';
@@ -140,5 +140,55 @@ describe.skipIf(skipReason(...ntnu) !== undefined)('random forest on NTNU 30 s (
     expect(ev.accuracy).toBeLessThan(0.8);
     expect(m.trees).toHaveLength(100);
     expect(m.options.maxFeaturesCount).toBe(7); // ⌊√63⌋
+  });
+});
+
+describe('Extra Trees (splitter "random", scikit-learn ExtraTreesClassifier)', () => {
+  it('draws the root threshold uniformly between the node’s min and max, from the tree’s seed', () => {
+    // One feature 0, 1, 3, 10. The tree's generator is createRng(deriveSeed(7, 0)); its first
+    // draw picks the (only) feature, its second u gives threshold = min + u·(max − min) = 10u.
+    const X = Float64Array.from([0, 1, 3, 10]);
+    const y = Int32Array.from([0, 0, 1, 1]);
+    const m = trainRandomForest(X, y, 1, 2, { nTrees: 1, maxDepth: 1, maxFeatures: 'all', bootstrap: false, splitter: 'random', seed: 7 });
+    const rng = createRng(deriveSeed(7, 0));
+    rng();
+    const u = rng();
+    expect(m.trees[0]!.threshold[0]).toBe(0 + u * (10 - 0));
+    // No bootstrap: the root holds every row once, so its class shares are the table's, 2/4 each.
+    expect(Array.from(m.trees[0]!.value.subarray(0, 2))).toEqual([0.5, 0.5]);
+  });
+
+  it('every split of every tree lies in [min, max) of the rows reaching its node; no bootstrap means every root sees all rows', () => {
+    const { X, y } = planted(120, 3, 1, 11);
+    const m = trainRandomForest(X, y, 3, 3, { nTrees: 8, splitter: 'random', bootstrap: false, seed: 3 });
+    const share = [0, 1, 2].map((c) => y.filter((v) => v === c).length / y.length);
+    let checked = 0;
+    for (const t of m.trees) {
+      share.forEach((s, c) => expect(t.value[c]).toBeCloseTo(s, 12));
+      const walk = (node: number, rows: number[]) => {
+        const f = t.feature[node]!;
+        if (f < 0) return;
+        const vals = rows.map((r) => X[r * 3 + f]!);
+        expect(t.threshold[node]!).toBeGreaterThanOrEqual(Math.min(...vals));
+        expect(t.threshold[node]!).toBeLessThan(Math.max(...vals));
+        checked++;
+        walk(t.left[node]!, rows.filter((r) => X[r * 3 + f]! <= t.threshold[node]!));
+        walk(t.right[node]!, rows.filter((r) => X[r * 3 + f]! > t.threshold[node]!));
+      };
+      walk(0, Array.from({ length: 120 }, (_, i) => i));
+    }
+    expect(checked).toBeGreaterThan(50);
+    // Thresholds are draws, not midpoints between neighbouring values as the best splitter's are.
+    const best = trainRandomForest(X, y, 3, 3, { nTrees: 1, maxFeatures: 'all', bootstrap: false, seed: 3 });
+    const sorted = Array.from({ length: 120 }, (_, i) => X[i * 3 + best.trees[0]!.feature[0]!]!).sort((a, b) => a - b);
+    expect(sorted.some((v, i) => i > 0 && best.trees[0]!.threshold[0] === v / 2 + sorted[i - 1]! / 2)).toBe(true);
+  });
+
+  it('min_samples_split stops splitting nodes with fewer rows', () => {
+    const X = Float64Array.from([0, 1, 3, 10]);
+    const y = Int32Array.from([0, 1, 0, 1]);
+    const m = trainRandomForest(X, y, 1, 2, { nTrees: 1, bootstrap: false, minSamplesSplit: 5, seed: 1 });
+    expect(m.trees[0]!.feature[0]).toBe(-1);
+    expect(() => trainRandomForest(X, y, 1, 2, { minSamplesSplit: 1 })).toThrow(/samples to split/);
   });
 });

@@ -16,6 +16,11 @@
  *   tree, weighted impurity decreases summed per feature and normalised to sum 1; then averaged
  *   over trees (trees that are a single leaf are left out) and normalised again.
  *
+ * The same trees make scikit-learn's **ExtraTreesClassifier** with `splitter: 'random'` (and
+ * `bootstrap: false`, its default): for each candidate feature one threshold is drawn uniformly
+ * between the feature's minimum and maximum in the node (scikit-learn's RandomSplitter; a draw equal
+ * to the maximum becomes the minimum), and the best of those random splits is taken.
+ *
  * Random choices come from one seed (`core/random.ts`); each tree gets `deriveSeed(seed, t)`, so
  * tree t is the same whatever the number of trees. The result can still differ from
  * scikit-learn's for the same seed: the generators differ.
@@ -35,6 +40,13 @@ export interface ForestOptions {
   maxFeatures?: 'sqrt' | 'all' | number;
   /** Draw a bootstrap sample per tree (default true); false = every tree sees every row once. */
   bootstrap?: boolean;
+  /** Minimum distinct rows a node needs to be split (scikit-learn `min_samples_split`, default 2). */
+  minSamplesSplit?: number;
+  /**
+   * How a candidate feature's threshold is found: 'best' (default: every midpoint, random forest)
+   * or 'random' (one uniform draw between the node's min and max: Extra Trees).
+   */
+  splitter?: 'best' | 'random';
   /** Seed for bootstraps and feature draws (default 0). */
   seed?: number;
 }
@@ -75,6 +87,10 @@ function resolveOptions(opts: ForestOptions, nFeatures: number): ForestModel['op
   const maxDepth = opts.maxDepth ?? Infinity;
   const minSamplesLeaf = opts.minSamplesLeaf ?? 1;
   const maxFeatures = opts.maxFeatures ?? 'sqrt';
+  const minSamplesSplit = opts.minSamplesSplit ?? 2;
+  const splitter = opts.splitter ?? 'best';
+  if (!Number.isInteger(minSamplesSplit) || minSamplesSplit < 2) throw new LabError('bad-argument', `Minimum samples to split must be a whole number ≥ 2, got ${minSamplesSplit}`);
+  if (splitter !== 'best' && splitter !== 'random') throw new LabError('bad-argument', `Splitter must be 'best' or 'random', got ${String(splitter)}`);
   if (!Number.isInteger(nTrees) || nTrees < 1) throw new LabError('bad-argument', `Number of trees must be a whole number ≥ 1, got ${nTrees}`);
   if (!(maxDepth === Infinity || (Number.isInteger(maxDepth) && maxDepth >= 1))) throw new LabError('bad-argument', `Maximum depth must be a whole number ≥ 1, got ${maxDepth}`);
   if (!Number.isInteger(minSamplesLeaf) || minSamplesLeaf < 1) throw new LabError('bad-argument', `Minimum samples per leaf must be a whole number ≥ 1, got ${minSamplesLeaf}`);
@@ -83,7 +99,7 @@ function resolveOptions(opts: ForestOptions, nFeatures: number): ForestModel['op
   else if (maxFeatures === 'all') maxFeaturesCount = nFeatures;
   else if (Number.isInteger(maxFeatures) && maxFeatures >= 1 && maxFeatures <= nFeatures) maxFeaturesCount = maxFeatures;
   else throw new LabError('bad-argument', `Features per split must be 'sqrt', 'all' or a whole number in 1…${nFeatures}, got ${String(maxFeatures)}`);
-  return { nTrees, maxDepth, minSamplesLeaf, maxFeatures, bootstrap: opts.bootstrap ?? true, seed: opts.seed ?? 0, maxFeaturesCount };
+  return { nTrees, maxDepth, minSamplesLeaf, maxFeatures, bootstrap: opts.bootstrap ?? true, minSamplesSplit, splitter, seed: opts.seed ?? 0, maxFeaturesCount };
 }
 
 function checkTrainingData(X: Float64Array, y: Int32Array, nFeatures: number, nClasses: number): number {
@@ -160,6 +176,45 @@ function growTree(
   const builder = new TreeBuilder();
   const byKey = (a: number, b: number) => keys[a]! - keys[b]!;
 
+  /**
+   * Extra Trees' split of feature f in the node's slice: a threshold drawn uniformly in
+   * [min, max) of the node's values, scored like a best split; undefined when f is constant here.
+   * A split leaving fewer than minSamplesLeaf rows on a side scores −∞ (scikit-learn skips it).
+   */
+  const randomSplit = (start: number, m: number, f: number, nodeDist: Float64Array): { threshold: number; score: number } | undefined => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let p = 0; p < m; p++) {
+      const v = X[idx[start + p]! * nFeatures + f]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (hi <= lo + FEATURE_THRESHOLD) return undefined;
+    let threshold = lo + rng() * (hi - lo);
+    if (threshold === hi) threshold = lo;
+    leftDist.fill(0);
+    let wL = 0;
+    let total = 0;
+    let nL = 0;
+    for (let p = 0; p < m; p++) {
+      const r = idx[start + p]!;
+      total += weight[r]!;
+      if (X[r * nFeatures + f]! <= threshold) {
+        leftDist[y[r]!]! += weight[r]!;
+        wL += weight[r]!;
+        nL++;
+      }
+    }
+    if (nL < o.minSamplesLeaf || m - nL < o.minSamplesLeaf) return { threshold, score: -Infinity };
+    let sqL = 0;
+    let sqR = 0;
+    for (let c = 0; c < nClasses; c++) {
+      sqL += leftDist[c]! ** 2;
+      sqR += (nodeDist[c]! - leftDist[c]!) ** 2;
+    }
+    return { threshold, score: sqL / wL + sqR / (total - wL) };
+  };
+
   const build = (start: number, end: number, depth: number): number => {
     const dist = new Float64Array(nClasses);
     let total = 0;
@@ -174,7 +229,7 @@ function growTree(
     const node = builder.addNode(dist, total);
     if (depth > builder.depth) builder.depth = depth;
     const m = end - start;
-    if (depth >= o.maxDepth || m < 2 * o.minSamplesLeaf || impurity <= 1e-12) return node;
+    if (depth >= o.maxDepth || m < o.minSamplesSplit || m < 2 * o.minSamplesLeaf || impurity <= 1e-12) return node;
 
     // Best split maximises sumSqL/WL + sumSqR/WR, i.e. minimises the children's weighted Gini.
     let bestScore = -Infinity;
@@ -190,6 +245,17 @@ function growTree(
       features[j] = features[drawn]!;
       features[drawn] = f;
       drawn++;
+      if (o.splitter === 'random') {
+        const t = randomSplit(start, m, f, dist);
+        if (t === undefined) continue; // constant here
+        nonConstant++;
+        if (t.score > bestScore + 1e-12 * total) {
+          bestScore = t.score;
+          bestFeature = f;
+          bestThreshold = t.threshold;
+        }
+        continue;
+      }
       for (let p = 0; p < m; p++) {
         keys[p] = X[idx[start + p]! * nFeatures + f]!;
         order[p] = p;
@@ -264,6 +330,7 @@ function growTree(
  * @param y genre index per row, in 0…nClasses−1
  * @param options see {@link ForestOptions}; defaults follow scikit-learn (100 trees, √d features)
  * @param cancel optional cooperative cancel flag, checked between trees
+ * @param onProgress fraction of trees grown, 0…1
  * @returns the fitted model, with `featureImportances` (mean decrease in Gini, sums to 1)
  */
 export function trainRandomForest(
@@ -273,6 +340,7 @@ export function trainRandomForest(
   nClasses: number,
   options: ForestOptions = {},
   cancel?: CancelToken,
+  onProgress?: (fraction: number) => void,
 ): ForestModel {
   const n = checkTrainingData(X, y, nFeatures, nClasses);
   const o = resolveOptions(options, nFeatures);
@@ -296,6 +364,7 @@ export function trainRandomForest(
       treesWithSplits++;
       for (let f = 0; f < nFeatures; f++) importances[f]! += treeImp[f]! / s;
     }
+    onProgress?.((t + 1) / o.nTrees);
   }
   if (treesWithSplits > 0) {
     let s = 0;

@@ -11,7 +11,7 @@
  * stood flat in a saved model's metadata.)
  */
 import { LabError } from '../errors';
-import type { Standardizer } from '../data/scale';
+import { fitMinMax, fitStandardizer, minMaxAsAffine, type ScalingKind, type Standardizer } from '../data/scale';
 import type { InputKind } from './registry';
 
 export const INPUT_SPEC_VERSION = 2;
@@ -23,7 +23,14 @@ export interface ZScoreScaler {
   std: number[];
 }
 
-export type ScalerSpec = ZScoreScaler;
+/** min-max with training extremes: x' = (x − min) / (max − min), per feature (classic models). */
+export interface MinMaxScaler {
+  kind: 'minmax';
+  min: number[];
+  max: number[];
+}
+
+export type ScalerSpec = ZScoreScaler | MinMaxScaler;
 
 /** What a model reads when its samples are feature rows or sequences of them. */
 export interface FeatureInputSpec {
@@ -45,6 +52,23 @@ export type InputSpec = FeatureInputSpec;
 
 export function zscoreScaler(s: Standardizer | { mean: ArrayLike<number>; std: ArrayLike<number> }): ZScoreScaler {
   return { kind: 'zscore', mean: Array.from(s.mean), std: Array.from(s.std) };
+}
+
+export function minmaxScaler(r: { min: ArrayLike<number>; max: ArrayLike<number> }): MinMaxScaler {
+  return { kind: 'minmax', min: Array.from(r.min), max: Array.from(r.max) };
+}
+
+/** Fit a scaler of the given kind on training rows (row-major, `nCols` columns) as saved-model data. */
+export function fitScalerSpec(kind: ScalingKind, matrix: Float64Array, nCols: number): ScalerSpec {
+  return kind === 'minmax' ? minmaxScaler(fitMinMax(matrix, nCols)) : zscoreScaler(fitStandardizer(matrix, nCols));
+}
+
+/**
+ * Any scaler spec as the affine map x' = (x − mean) / std that every input builder applies (for
+ * min-max: mean = min, std = max − min, 1 for a constant column).
+ */
+export function scalerAffine(s: ScalerSpec): Standardizer | { mean: readonly number[]; std: readonly number[] } {
+  return s.kind === 'zscore' ? s : minMaxAsAffine(s);
 }
 
 export function isSequenceInput(spec: Pick<InputSpec, 'input'>): boolean {
@@ -81,10 +105,7 @@ export function migrateInputSpec(o: Record<string, unknown>): InputSpec {
   if (input !== 'feature-rows' && input !== 'segment-sequences') throw bad(`input kind ${JSON.stringify(input)} is not one this lab reads`);
   const names = o['featureNames'];
   if (!isStringArray(names) || names.length === 0) throw bad('featureNames must be a non-empty list of strings');
-  if (!scaler || scaler['kind'] !== 'zscore' || !isFiniteArray(scaler['mean']) || !isFiniteArray(scaler['std'])) throw bad('scaler mean/std must be lists of finite numbers');
-  if (scaler['mean'].length !== names.length || scaler['std'].length !== names.length)
-    throw bad(`scaler has ${scaler['mean'].length}/${scaler['std'].length} columns for ${names.length} features`);
-  if (scaler['std'].some((s) => !(s > 0))) throw bad('scaler std must be positive');
+  const scalerSpec = readScaler(scaler, names.length);
   const genres = o['genres'];
   if (!isStringArray(genres) || genres.length < 2) throw bad('genres must list at least two labels');
   const steps = o['steps'];
@@ -100,8 +121,23 @@ export function migrateInputSpec(o: Record<string, unknown>): InputSpec {
     recipe,
     recipeVersion,
     featureNames: [...names],
-    scaler: { kind: 'zscore', mean: [...scaler['mean']], std: [...scaler['std']] },
+    scaler: scalerSpec,
     genres: [...genres],
     steps,
   };
+}
+
+/** A saved scaler, checked: z-score (mean, positive std) or min-max (min ≤ max), one value per feature. */
+function readScaler(scaler: Record<string, unknown> | undefined, nFeatures: number): ScalerSpec {
+  if (scaler?.['kind'] === 'minmax') {
+    const { min, max } = scaler;
+    if (!isFiniteArray(min) || !isFiniteArray(max)) throw bad('scaler min/max must be lists of finite numbers');
+    if (min.length !== nFeatures || max.length !== nFeatures) throw bad(`scaler has ${min.length}/${max.length} columns for ${nFeatures} features`);
+    if (min.some((m, j) => m > max[j]!)) throw bad('scaler min must not exceed max');
+    return { kind: 'minmax', min: [...min], max: [...max] };
+  }
+  if (!scaler || scaler['kind'] !== 'zscore' || !isFiniteArray(scaler['mean']) || !isFiniteArray(scaler['std'])) throw bad('scaler must be a z-score (mean/std) or min-max (min/max) of finite numbers');
+  if (scaler['mean'].length !== nFeatures || scaler['std'].length !== nFeatures) throw bad(`scaler has ${scaler['mean'].length}/${scaler['std'].length} columns for ${nFeatures} features`);
+  if (scaler['std'].some((s) => !(s > 0))) throw bad('scaler std must be positive');
+  return { kind: 'zscore', mean: [...scaler['mean']], std: [...scaler['std']] };
 }

@@ -14,7 +14,7 @@ import { fitStandardizer } from '../data/scale';
 import { resolveSplit, type Split, type SplitChoice } from '../data/split';
 import { buildSequences, defaultSequenceLength, selectFeatureIndices, type TrackGroup } from '../data/sequences';
 import { recipeVersionOf } from '../features/recipes';
-import { isSequenceInput, zscoreScaler, type InputSpec } from './inputSpec';
+import { isSequenceInput, scalerAffine, zscoreScaler, type InputSpec } from './inputSpec';
 import type { InputKind } from './registry';
 import type { TensorData } from './batches';
 
@@ -97,14 +97,15 @@ export type RowInputs = TensorData & {
  */
 export function buildInputs(ds: Dataset, rows: ArrayLike<number>, spec: InputSpec, short: 'drop' | 'pad' = 'drop', tracks?: readonly TrackGroup[]): RowInputs {
   if (isSequenceInput(spec)) {
-    const seq = buildSequences(ds, rows, { steps: spec.steps, features: spec.featureNames, scaler: spec.scaler, short, tracks });
+    const seq = buildSequences(ds, rows, { steps: spec.steps, features: spec.featureNames, scaler: scalerAffine(spec.scaler), short, tracks });
     return { x: seq.x, y: seq.labels, sampleShape: [seq.steps, spec.featureNames.length], trackIds: seq.trackIds, dropped: seq.dropped.length };
   }
   const cols = selectFeatureIndices(ds, spec.featureNames);
   const m = selectMatrix(ds, rows, cols);
   const x = new Float32Array(m.length);
   const d = cols.length;
-  for (let i = 0; i < m.length; i++) x[i] = ((m[i] as number) - (spec.scaler.mean[i % d] as number)) / (spec.scaler.std[i % d] as number);
+  const scale = scalerAffine(spec.scaler);
+  for (let i = 0; i < m.length; i++) x[i] = ((m[i] as number) - (scale.mean[i % d] as number)) / (scale.std[i % d] as number);
   const y = new Int32Array(rows.length);
   for (let i = 0; i < rows.length; i++) y[i] = ds.labels[rows[i] as number] as number;
   return { x, y, sampleShape: [d], dropped: 0 };

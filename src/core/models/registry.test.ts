@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../node/tfNode';
 import { LabError } from '../errors';
-import { buildNetwork, isNeuralKind, kindLabel, MODEL_KINDS, modelKind, modelKinds, neuralKind, neuralKinds } from './registry';
+import { buildNetwork, classicKinds, isNeuralKind, kindLabel, MODEL_KINDS, modelKind, modelKinds, neuralKind, neuralKinds, readClassicSettings } from './registry';
 
 beforeAll(async () => {
   await initNodeBackend('wasm');
@@ -10,7 +10,7 @@ beforeAll(async () => {
 describe('model registry', () => {
   it('lists every kind once, keyed by its own id, classic before neural in menu order', () => {
     const ids = modelKinds().map((k) => k.id);
-    expect(ids).toEqual(['knn', 'logistic', 'forest', 'mlp', 'lstm', 'gru', 'bilstm']);
+    expect(ids).toEqual(['knn', 'logistic', 'forest', 'svm', 'linear-svm', 'extra-trees', 'sgd', 'mlp', 'lstm', 'gru', 'bilstm']);
     for (const [key, k] of Object.entries(MODEL_KINDS)) expect(k.id).toBe(key);
     expect(neuralKinds().map((k) => k.id)).toEqual(['mlp', 'lstm', 'gru', 'bilstm']);
     expect(neuralKinds().every((k) => k.trainsWithTf)).toBe(true);
@@ -18,12 +18,26 @@ describe('model registry', () => {
   });
 
   it('says which kinds exist when asked for an unknown one', () => {
-    expect(() => modelKind('svm')).toThrow(LabError);
-    expect(() => modelKind('svm')).toThrow(/Unknown model "svm" \(known: knn, logistic, forest, mlp, lstm, gru, bilstm\)/);
+    expect(() => modelKind('xgboost')).toThrow(LabError);
+    expect(() => modelKind('xgboost')).toThrow(/Unknown model "xgboost" \(known: knn, logistic, forest, svm, linear-svm, extra-trees, sgd, mlp, lstm, gru, bilstm\)/);
     expect(() => neuralKind('knn')).toThrow(/not a neural model/);
     expect(isNeuralKind('bilstm')).toBe(true);
     expect(isNeuralKind('knn')).toBe(false);
     expect(isNeuralKind('constructor')).toBe(false); // not fooled by Object.prototype
+  });
+
+  it('classic kinds carry their settings with scikit-learn’s defaults, and bad values are refused by name', () => {
+    expect(classicKinds().filter((k) => !k.ownCell).map((k) => k.id)).toEqual(['forest', 'svm', 'linear-svm', 'extra-trees', 'sgd']);
+    // SVC(C=1.0, kernel='rbf', gamma='scale'); ExtraTreesClassifier(n_estimators=100, min_samples_split=2); SGDClassifier(alpha=0.0001).
+    expect(readClassicSettings('svm', {})).toEqual({ C: 1, kernel: 'rbf', gamma: 'scale' });
+    expect(readClassicSettings('extra-trees', {})).toEqual({ nTrees: 100, minSamplesSplit: 2 });
+    expect(readClassicSettings('sgd', {})).toEqual({ alpha: 1e-4 });
+    expect(readClassicSettings('svm', { C: '10', kernel: 'linear', gamma: '0.5' })).toEqual({ C: 10, kernel: 'linear', gamma: 0.5 });
+    expect(readClassicSettings('svm', { gamma: 'auto' }).gamma).toBe('auto');
+    expect(() => readClassicSettings('svm', { kernel: 'poly' })).toThrow(/SVM kernel \(--kernel\) must be one of rbf, linear, got "poly"/);
+    expect(() => readClassicSettings('svm', { gamma: 'wide' })).toThrow(/"scale", "auto" or a positive number/);
+    expect(() => readClassicSettings('extra-trees', { minSamplesSplit: 1 })).toThrow(/whole number ≥ 2/);
+    expect(() => readClassicSettings('mlp', {})).toThrow(/not a classic model/);
   });
 
   it('shows students the label, not the id ("BiLSTM", not "BILSTM")', () => {

@@ -56,16 +56,41 @@ export interface NeuralKind<Id extends string = string> extends KindBase<Id> {
   loadBuilder(): Promise<NetworkBuilder>;
 }
 
+/** The settings a classic kind exposes (keys of ClassicFitOptions), read by the Classic models cell and `lab classic`. */
+export interface ClassicSetting {
+  key: 'C' | 'kernel' | 'gamma' | 'nTrees' | 'minSamplesSplit' | 'alpha';
+  label: string;
+  /** The CLI option, without dashes (`--min-samples-split`). */
+  flag: string;
+  /** number: positive; integer: whole and ≥ min; choice: one of `options`; gamma: "scale", "auto" or a positive number. */
+  type: 'number' | 'integer' | 'choice' | 'gamma';
+  default: number | string;
+  options?: readonly string[];
+  min?: number;
+}
+
 export interface ClassicKind<Id extends string = string> extends KindBase<Id> {
   family: 'classic';
   trainsWithTf: false;
   loadFit(): Promise<ClassicFitter>;
+  /** Main settings with scikit-learn's defaults (k-NN's live in its own cell). */
+  settings?: readonly ClassicSetting[];
+  /** Has a cell of its own (k-NN, logistic regression), so the Classic models cell's menu leaves it out. */
+  ownCell?: boolean;
+  /** Its fit draws random numbers, so a run takes a seed. */
+  seeded?: boolean;
 }
 
 export type ModelKindEntry = NeuralKind | ClassicKind;
 
 const neural = <Id extends string>(e: Omit<NeuralKind<Id>, 'family' | 'trainsWithTf'>): NeuralKind<Id> => ({ ...e, family: 'neural', trainsWithTf: true });
 const classic = <Id extends string>(e: Omit<ClassicKind<Id>, 'family' | 'trainsWithTf'>): ClassicKind<Id> => ({ ...e, family: 'classic', trainsWithTf: false });
+
+const C_SETTING: ClassicSetting = { key: 'C', label: 'C', flag: 'C', type: 'number', default: 1 };
+const TREE_SETTINGS: readonly ClassicSetting[] = [
+  { key: 'nTrees', label: 'trees', flag: 'trees', type: 'integer', default: 100, min: 1 },
+  { key: 'minSamplesSplit', label: 'min samples split', flag: 'min-samples-split', type: 'integer', default: 2, min: 2 },
+];
 
 /** Every model kind, in menu order. Defaults: chosen on training tracks only, see defaults.ts. */
 export const MODEL_KINDS = {
@@ -74,6 +99,7 @@ export const MODEL_KINDS = {
     label: 'k-NN',
     description: 'k nearest neighbours on z-scored feature rows',
     input: 'feature-rows',
+    ownCell: true,
     loadFit: async () => (await import('./classifiers')).fitKnn,
   }),
   logistic: classic({
@@ -81,6 +107,8 @@ export const MODEL_KINDS = {
     label: 'logistic',
     description: 'multinomial logistic regression (L2, scikit-learn’s C)',
     input: 'feature-rows',
+    ownCell: true,
+    settings: [C_SETTING],
     loadFit: async () => (await import('./classifiers')).fitLogistic,
   }),
   forest: classic({
@@ -88,7 +116,48 @@ export const MODEL_KINDS = {
     label: 'random forest',
     description: 'random forest (Gini impurity, bootstrap, √features per split)',
     input: 'feature-rows',
+    settings: TREE_SETTINGS,
+    seeded: true,
     loadFit: async () => (await import('./classifiers')).fitForest,
+  }),
+  svm: classic({
+    id: 'svm',
+    label: 'SVM',
+    description: 'support vector machine (scikit-learn’s SVC: libsvm SMO, one-vs-one votes)',
+    input: 'feature-rows',
+    settings: [
+      C_SETTING,
+      { key: 'kernel', label: 'kernel', flag: 'kernel', type: 'choice', default: 'rbf', options: ['rbf', 'linear'] },
+      { key: 'gamma', label: 'gamma', flag: 'gamma', type: 'gamma', default: 'scale' },
+    ],
+    loadFit: async () => (await import('./classifiers')).fitSvm,
+  }),
+  'linear-svm': classic({
+    id: 'linear-svm',
+    label: 'linear SVM',
+    description: 'linear SVM (LinearSVC-like: squared hinge, one-vs-rest, dual coordinate descent)',
+    input: 'feature-rows',
+    settings: [C_SETTING],
+    seeded: true,
+    loadFit: async () => (await import('./classifiers')).fitLinearSvm,
+  }),
+  'extra-trees': classic({
+    id: 'extra-trees',
+    label: 'Extra Trees',
+    description: 'extremely randomised trees (random thresholds, no bootstrap, √features per split)',
+    input: 'feature-rows',
+    settings: TREE_SETTINGS,
+    seeded: true,
+    loadFit: async () => (await import('./classifiers')).fitExtraTrees,
+  }),
+  sgd: classic({
+    id: 'sgd',
+    label: 'SGD',
+    description: 'linear SVM by stochastic gradient descent (scikit-learn’s SGDClassifier: hinge, one-vs-all)',
+    input: 'feature-rows',
+    settings: [{ key: 'alpha', label: 'alpha (L2)', flag: 'alpha', type: 'number', default: 1e-4 }],
+    seeded: true,
+    loadFit: async () => (await import('./classifiers')).fitSgd,
   }),
   mlp: neural({
     id: 'mlp',
@@ -133,6 +202,9 @@ export const modelKinds = (): ModelKindEntry[] => Object.values(MODEL_KINDS);
 /** Neural kinds in menu order (the Train cell's menu). */
 export const neuralKinds = (): NeuralKind<NeuralKindId>[] => modelKinds().filter((k): k is NeuralKind<NeuralKindId> => k.family === 'neural');
 
+/** Classic kinds in menu order. */
+export const classicKinds = (): ClassicKind<ClassicKindId>[] => modelKinds().filter((k): k is ClassicKind<ClassicKindId> => k.family === 'classic');
+
 export function isModelKind(id: unknown): id is ModelKindId {
   return typeof id === 'string' && Object.prototype.hasOwnProperty.call(MODEL_KINDS, id);
 }
@@ -170,4 +242,38 @@ export async function fitClassifier(id: string, ds: Dataset, trainRows: ArrayLik
   const kind = modelKind(id);
   if (kind.family !== 'classic') throw new LabError('bad-argument', `"${id}" is trained with tfjs, not fitted directly (classic: ${modelKinds().filter((k) => k.family === 'classic').map((k) => k.id).join(', ')}).`);
   return (await kind.loadFit())(ds, trainRows, o);
+}
+
+export function classicKind(id: string): ClassicKind<ClassicKindId> {
+  const k = modelKind(id);
+  if (k.family !== 'classic') throw new LabError('bad-argument', `"${id}" is not a classic model (classic: ${classicKinds().map((c) => c.id).join(', ')}).`);
+  return k as ClassicKind<ClassicKindId>;
+}
+
+/** The validated settings of a classic kind, ready for its fitter. */
+export type ClassicSettingValues = Pick<ClassicFitOptions, ClassicSetting['key']>;
+
+/**
+ * A classic kind's settings from loose values (CLI strings, the cell's numbers): each checked
+ * against its declaration, missing ones at their defaults. A bad value is a LabError naming the
+ * option and what it accepts.
+ */
+export function readClassicSettings(id: string, values: Readonly<Record<string, unknown>>): ClassicSettingValues {
+  const out: Record<string, number | string> = {};
+  for (const s of classicKind(id).settings ?? []) {
+    const raw = values[s.key] ?? s.default;
+    const bad = (what: string) => new LabError('bad-argument', `${kindLabel(id)} ${s.label} (--${s.flag}) must be ${what}, got "${String(raw)}".`);
+    if (s.type === 'choice') {
+      if (!s.options?.includes(String(raw))) throw bad(`one of ${s.options?.join(', ')}`);
+      out[s.key] = String(raw);
+    } else if (s.type === 'gamma' && (raw === 'scale' || raw === 'auto')) out[s.key] = raw;
+    else {
+      const v = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      if (s.type === 'integer') {
+        if (!Number.isInteger(v) || v < (s.min ?? 1)) throw bad(`a whole number ≥ ${s.min ?? 1}`);
+      } else if (!(v > 0 && Number.isFinite(v))) throw bad(s.type === 'gamma' ? '"scale", "auto" or a positive number' : 'a positive number');
+      out[s.key] = v;
+    }
+  }
+  return out as ClassicSettingValues;
 }
