@@ -11,6 +11,7 @@ import { predictLogisticRegression, trainLogisticRegression } from '../models/lo
 import { permutationImportance, predictRandomForest, trainRandomForest } from '../models/forest';
 import { knnPredict, type KnnControl, type KnnWeights } from '../models/knn';
 import { evaluatePredictions, hasSegments, voteByTrack, type EvaluationResult } from './metrics';
+import { rowPredictionList, trackPredictionList, type PredictionList } from './predictions';
 
 export interface PreparedData {
   split: Split;
@@ -55,6 +56,10 @@ export interface ClassicRunResult {
   elapsedMs: number;
   /** Cross-validation: each fold's accuracy and macro F1 (rows/tracks as reported). */
   folds?: { accuracy: number; macroF1: number }[];
+  /** Per test row: id, true and predicted genre, probability — the samples behind `rows.confusion`. */
+  rowPredictions: PredictionList;
+  /** Per test track, behind `tracks.confusion` (present with `tracks`). */
+  trackPredictions?: PredictionList;
 }
 
 export function finishRun(
@@ -68,9 +73,11 @@ export function finishRun(
 ): ClassicRunResult {
   const rows = evaluatePredictions(prep.testLabels, predicted, ds.genres);
   let tracks: EvaluationResult | undefined;
+  let trackPredictions: PredictionList | undefined;
   if (hasSegments(ds, prep.split.test)) {
     const v = voteByTrack(ds, prep.split.test, predicted, probabilities);
     tracks = evaluatePredictions(v.yTrue, v.yPred, ds.genres);
+    trackPredictions = trackPredictionList(ds, prep.split.test, v.yPred, probabilities);
   }
   return {
     model,
@@ -83,6 +90,8 @@ export function finishRun(
     testRows: prep.split.test,
     predicted,
     elapsedMs: now() - startedMs,
+    rowPredictions: rowPredictionList(ds, prep.split.test, predicted, probabilities),
+    trackPredictions,
   };
 }
 
