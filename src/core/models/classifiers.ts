@@ -14,7 +14,7 @@ import { LabError } from '../errors';
 import { recipeVersionOf } from '../features/recipes';
 import { predictRandomForest, trainRandomForest } from './forest';
 import { INPUT_SPEC_VERSION, zscoreScaler, type InputSpec } from './inputSpec';
-import { knnPredict, type KnnWeights } from './knn';
+import { knnNeighbours, knnPredict, type KnnWeights } from './knn';
 import { predictLogisticRegression, trainLogisticRegression } from './logistic';
 import type { Network } from './network';
 
@@ -95,11 +95,33 @@ function syncClassifier(kind: string, spec: InputSpec, predict: (x: Float64Array
 export type ClassicFitter = (ds: Dataset, trainRows: ArrayLike<number>, o?: ClassicFitOptions) => Classifier;
 
 /** k-NN: z-scored rows, the lab's tie rules (knn.ts). */
-export const fitKnn: ClassicFitter = (ds, rows, o = {}) => {
+export const fitKnn: ClassicFitter = (ds, rows, o = {}) => fitKnnWithNeighbours(ds, rows, o);
+
+/** A neighbour behind a k-NN answer, as a row of the dataset the model was fitted on. */
+export interface DatasetNeighbour {
+  row: number;
+  distance: number;
+  label: number;
+  weight: number;
+}
+
+/** A k-NN Classifier that also says which training rows each answer came from ("why this answer"). */
+export interface KnnClassifier extends Classifier {
+  /** Per sample of `inputs`, its k neighbours, nearest first (the ones `predict` votes with). */
+  neighbours(inputs: PreparedInputs): DatasetNeighbour[][];
+}
+
+export function fitKnnWithNeighbours(ds: Dataset, rows: ArrayLike<number>, o: ClassicFitOptions = {}): KnnClassifier {
   const f = fitData(ds, rows, o.features);
   const knn = { k: o.k ?? 5, weights: o.weights ?? ('distance' as const) };
-  return syncClassifier('knn', f.spec, (x) => knnPredict(f.x, f.labels, x, f.d, f.k, knn).probabilities);
-};
+  return {
+    ...syncClassifier('knn', f.spec, (x) => knnPredict(f.x, f.labels, x, f.d, f.k, knn).probabilities),
+    neighbours: (inputs) => {
+      checkInputs(f.spec, inputs);
+      return knnNeighbours(f.x, f.labels, asFloat64(inputs.x), f.d, knn).map((list) => list.map((n) => ({ row: rows[n.index] as number, distance: n.distance, label: n.label, weight: n.weight })));
+    },
+  };
+}
 
 /** Multinomial logistic regression (L-BFGS, scikit-learn's C). */
 export const fitLogistic: ClassicFitter = (ds, rows, o = {}) => {
