@@ -11,6 +11,7 @@ import type { ErrorInfo } from '../core/errors';
 import type { JobResult } from '../core/jobs';
 import { MODEL_KINDS, type NeuralKindId } from '../core/models/registry';
 import type { KnnWeights } from '../core/models/knn';
+import type { PredictionList } from '../core/eval/predictions';
 import { INITIAL_CLASSIFY, type ClassifySlice } from './classify';
 import type { ModelsSlice } from './models';
 
@@ -87,6 +88,13 @@ export interface TrainParams {
   split: SplitParam;
 }
 
+/**
+ * Predictions kept per Compare entry, which IndexedDB saves (up to 200 entries). Entries list
+ * test tracks when segments are voted, so GTZAN's tables need ≤ 200 (its 1 000 tracks at 20 %);
+ * only big generic tables are cut, and the cell says so.
+ */
+export const MAX_SAVED_PREDICTIONS = 1000;
+
 /** One finished run in the Compare cell (classic or neural). */
 export interface CompareEntry {
   id: string;
@@ -102,6 +110,8 @@ export interface CompareEntry {
   seed: number | string;
   genres: string[];
   confusion: number[][];
+  /** The test samples behind `confusion` (at most {@link MAX_SAVED_PREDICTIONS}; older entries have none). */
+  predictions?: PredictionList;
   /**
    * Neural runs: members' accuracies, their mean and std, and the saved model's id. For a
    * cross-validation, the runs (each a fold, `fold` 0-based).
