@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../data/dataset';
 import { evaluatePredictions } from './metrics';
-import { cellMembersTable, compareTable, confusionTable, exportFileName, featureValuesTable, perGenreTable, tableToCsv } from './tables';
+import { cellMembersTable, compareTable, confusionTable, exportFileName, featureComparisonTable, featureValuesTable, neighboursTable, occlusionTable, perGenreTable, tableToCsv } from './tables';
 
 describe('result tables as CSV', () => {
   it('per-genre table: hand-counted TP/TN/FP/FN, written at full precision', () => {
@@ -24,6 +24,15 @@ describe('result tables as CSV', () => {
     expect(c.rows[0]).toEqual(['k-NN (k 5)', '', 'd.csv', 'x y', '2', '80/20', '0.75', '0.5', '12', 'js', '—']);
     const ds = { featureNames: ['f', 'g'], values: Float64Array.of(1, 2, 3, 4), rowKeys: ['r0', 'r1'], trackIds: ['t', 't'], segmentIndex: Int32Array.of(0, 1) } as unknown as Dataset;
     expect(featureValuesTable(ds, [1, 0])).toEqual({ header: ['feature', 'r1', 'r0'], rows: [['f', '3', '1'], ['g', '4', '2']] });
+  });
+
+  it('why-this-answer and feature-comparison tables', () => {
+    expect(tableToCsv(neighboursTable([{ id: '@x.wav', trackId: 'x', genre: 'jazz', distance: 0.25, weight: 0.5 }]))).toBe("neighbour,track,genre,distance,vote share\r\n'@x.wav,x,jazz,0.25,0.5\r\n");
+    expect(occlusionTable([{ feature: 'tempo', change: -0.125 }]).rows).toEqual([['tempo', '-0.125']]);
+    expect(featureComparisonTable([{ name: 'rms', audio: 0.5 }, { name: 'zcr', audio: 1, table: 2, relDiff: 0.5 }]).rows).toEqual([
+      ['rms', '0.5', '', ''],
+      ['zcr', '1', '2', '0.5'],
+    ]);
   });
 
   it('file names keep only safe characters', () => {

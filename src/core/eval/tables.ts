@@ -5,6 +5,7 @@
  */
 import { formatCsvRow } from '../data/csvCells';
 import type { Dataset } from '../data/dataset';
+import type { FeatureEffect, NeighbourRow } from '../models/explain';
 import type { EvaluationResult } from './metrics';
 import type { CellMember } from './predictions';
 
@@ -72,4 +73,19 @@ export function compareTable(entries: readonly CompareRowLike[]): TextTable {
 export function exportFileName(title: string, ext: string): string {
   const stem = title.trim().replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'export';
   return `${stem}.${ext}`;
+}
+
+/** A k-NN answer's neighbours (one unit of the audio). */
+export function neighboursTable(rows: readonly NeighbourRow[]): TextTable {
+  return { header: ['neighbour', 'track', 'genre', 'distance', 'vote share'], rows: rows.map((n) => [n.id, n.trackId, n.genre, num(n.distance), num(n.weight)]) };
+}
+
+/** Occlusion effects: the change in the answer's probability with each feature at its training mean. */
+export function occlusionTable(effects: readonly FeatureEffect[]): TextTable {
+  return { header: ['feature', 'probability change when set to its mean'], rows: effects.map((e) => [e.feature, num(e.change)]) };
+}
+
+/** Features computed from audio next to a table's values (the Classify cell's feature table). */
+export function featureComparisonTable(rows: readonly { name: string; audio: number; table?: number; relDiff?: number }[]): TextTable {
+  return { header: ['feature', 'from audio', 'table', 'relative difference'], rows: rows.map((r) => [r.name, num(r.audio), r.table === undefined ? '' : num(r.table), r.relDiff === undefined ? '' : num(r.relDiff)]) };
 }

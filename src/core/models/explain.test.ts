@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../data/dataset';
 import { createRng } from '../random';
 import { fitKnnWithNeighbours, fitLogistic, type Classifier } from './classifiers';
-import { occlusionEffects } from './explain';
+import { describeNeighbours, occlusionEffects } from './explain';
 import { INPUT_SPEC_VERSION, type InputSpec } from './inputSpec';
 
 const spec = (featureNames: string[], input: InputSpec['input'] = 'feature-rows', steps = 1): InputSpec => ({
@@ -90,6 +90,11 @@ describe('occlusion: the features that moved a prediction', () => {
     const [nb] = knn.neighbours({ x: Float64Array.of(z(9)), sampleShape: [1] });
     expect(nb!.map((n) => n.row)).toEqual([2, 3]);
     expect(nb![0]!.distance).toBeCloseTo(1 / knn.spec.scaler.std[0]!, 12);
+    const [named] = describeNeighbours({ ...ds, rowKeys: ['p.wav', 'q.wav', 'r.wav', 's.wav'] }, [nb!]);
+    expect(named!.map((n) => [n.id, n.trackId, n.genre, n.weight])).toEqual([
+      ['r.wav', 'r', 'b', 0.5],
+      ['s.wav', 's', 'b', 0.5],
+    ]);
   });
 
   it('refuses a spectrogram model', async () => {

@@ -5,8 +5,9 @@
  * only the {@link Classifier} interface, so it works the same for logistic regression, forests,
  * MLPs (and sequence models, where the feature is replaced at every step).
  */
+import type { Dataset } from '../data/dataset';
 import { LabError } from '../errors';
-import type { Classifier, PreparedInputs } from './classifiers';
+import type { Classifier, DatasetNeighbour, PreparedInputs } from './classifiers';
 
 export interface FeatureEffect {
   feature: string;
@@ -67,4 +68,22 @@ export async function occlusionEffects(model: Classifier, inputs: PreparedInputs
   const effects = spec.featureNames.map((feature, j) => ({ feature, change: base - meanOfClass(p, n, k, c, (j + 1) * n) }));
   const order = effects.map((e, j) => [e, j] as const).sort((a, b) => Math.abs(b[0].change) - Math.abs(a[0].change) || a[1] - b[1]);
   return { classIndex: c, baseProbability: base, effects: order.map(([e]) => e) };
+}
+
+/** A k-NN neighbour as the student sees it. */
+export interface NeighbourRow {
+  /** The training row's key (`blues.00012.3.wav`) or, without one, its track id. */
+  id: string;
+  trackId: string;
+  genre: string;
+  distance: number;
+  /** Share of the vote, 0…1. */
+  weight: number;
+}
+
+/** Names the neighbours of a k-NN answer (rows of `ds`, as fitKnnWithNeighbours returns them). */
+export function describeNeighbours(ds: Dataset, neighbours: readonly (readonly DatasetNeighbour[])[]): NeighbourRow[][] {
+  return neighbours.map((list) =>
+    list.map((n) => ({ id: ds.rowKeys[n.row] ?? (ds.trackIds[n.row] as string), trackId: ds.trackIds[n.row] as string, genre: ds.genres[n.label] ?? String(n.label), distance: n.distance, weight: n.weight })),
+  );
 }
