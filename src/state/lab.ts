@@ -12,6 +12,7 @@ import type { JobResult } from '../core/jobs';
 import { MODEL_KINDS, type NeuralKindId } from '../core/models/registry';
 import type { KnnWeights } from '../core/models/knn';
 import type { PredictionList } from '../core/eval/predictions';
+import type { CompareRow } from '../core/eval/tables';
 import { INITIAL_CLASSIFY, type ClassifySlice } from './classify';
 import type { ModelsSlice } from './models';
 
@@ -96,18 +97,10 @@ export interface TrainParams {
 export const MAX_SAVED_PREDICTIONS = 1000;
 
 /** One finished run in the Compare cell (classic or neural). */
-export interface CompareEntry {
+export interface CompareEntry extends CompareRow {
   id: string;
   createdAt: string;
-  model: string;
-  datasetName: string;
   features: string[];
-  split: string;
-  accuracy: number;
-  macroF1: number;
-  trainMs: number;
-  backend: string;
-  seed: number | string;
   genres: string[];
   confusion: number[][];
   /** The test samples behind `confusion` (at most {@link MAX_SAVED_PREDICTIONS}; older entries have none). */
@@ -122,7 +115,6 @@ export interface CompareEntry {
   /** Ensembles: both votes on the test tracks. */
   votes?: { majority: { accuracy: number; macroF1: number }; meanProbability: { accuracy: number; macroF1: number } };
   modelId?: string;
-  note?: string;
   /**
    * Set for a cross-validation on the training tracks: `accuracy`/`macroF1` are the runs' means,
    * `confusion` is summed over all runs, no model is saved.

@@ -48,8 +48,8 @@ export function featureValuesTable(ds: Dataset, rows: readonly number[]): TextTa
   };
 }
 
-/** Any list of records with these fields: the Compare cell's rows. */
-export interface CompareRowLike {
+/** What the Compare cell shows of a run (its entries extend this), and exports. */
+export interface CompareRow {
   model: string;
   datasetName: string;
   features: readonly string[];
@@ -62,7 +62,7 @@ export interface CompareRowLike {
   note?: string;
 }
 
-export function compareTable(entries: readonly CompareRowLike[]): TextTable {
+export function compareTable(entries: readonly CompareRow[]): TextTable {
   return {
     header: ['model', 'note', 'data', 'features', 'n features', 'split', 'accuracy', 'macro F1', 'train ms', 'backend', 'seed'],
     rows: entries.map((e) => [e.model, e.note ?? '', e.datasetName, e.features.join(' '), num(e.features.length), e.split, num(e.accuracy), num(e.macroF1), num(e.trainMs), e.backend, String(e.seed)]),
