@@ -4,7 +4,7 @@
 //   src/ui (React cells, charts)  →  src/app (what buttons do)  →  src/state (store slices)
 //        ↘ src/workers (thin entries over one transport)  →  src/storage (IndexedDB)  →  src/core
 //   src/cli, src/node (headless)  →  src/core
-//   inside core: eval runners (classic, search) and jobs  →  models  →  eval/metrics, data, features
+//   inside core: eval runners (classic, search) and jobs  →  models  →  eval/metrics, eval/predictions, data, features
 //
 // Type-checking rules stay with tsc (`npm run typecheck`); this config adds only what tsc cannot say.
 import tseslint from 'typescript-eslint';
@@ -64,11 +64,11 @@ export default tseslint.config(
     // Metrics sit below the models; the runners (classic, search, jobs) above them.
     files: ['src/core/models/**/*.ts'],
     ignores: ['src/core/models/**/*.test.ts'],
-    rules: forbid('Models may use eval/metrics only: the runners (eval/classic, eval/search, jobs) sit above the models.', ['../eval/*', '!../eval/metrics', '../jobs', '**/ui/**', '**/app/**', '**/state/**', '**/storage/**', '**/workers/**', '**/cli/**', '**/node/**'], [...UI_LIBS, ...STORE_LIBS]),
+    rules: forbid('Models may use eval/metrics (and eval/predictions, the per-sample lists behind its matrices) only: the runners (eval/classic, eval/search, jobs) sit above the models.', ['../eval/*', '!../eval/metrics', '!../eval/predictions', '../jobs', '**/ui/**', '**/app/**', '**/state/**', '**/storage/**', '**/workers/**', '**/cli/**', '**/node/**'], [...UI_LIBS, ...STORE_LIBS]),
   },
   {
-    files: ['src/core/eval/metrics.ts'],
-    rules: forbid('eval/metrics sits below the models.', ['../models/*', '../jobs']),
+    files: ['src/core/eval/metrics.ts', 'src/core/eval/predictions.ts'],
+    rules: forbid('eval/metrics and eval/predictions sit below the models.', ['../models/*', '../jobs']),
   },
   {
     files: ['src/storage/**/*.ts'],

@@ -23,8 +23,7 @@ test.describe('a student reproduces the NTNU k-NN study', () => {
     await expect(summary).toContainText('792 train / 198 test');
     await screenshotCell(page, 'data', 'data-cell');
 
-    // Explore: the NTNU Task 2 view is the default.
-    await page.getByTestId('run-explore').click();
+    // Explore: the NTNU Task 2 view is the default; its views appear without a Run button.
     await expect(page.getByTestId('histograms').getByTestId('histogram')).toHaveCount(4);
     await expect(page.getByTestId('pca-scatter').locator('[data-rendered=true]')).toHaveCount(1);
     await expect(page.getByTestId('correlation-heatmap').locator('[data-rendered=true]')).toHaveCount(1);

@@ -4,6 +4,7 @@ import { restoreLab, startPersisting } from './state/persist';
 import { restoreModels } from './state/models';
 import { loadDemoCorpus } from './app/audioImportActions';
 import { restoreClassify } from './app/classifyActions';
+import { watchExplore } from './app/exploreActions';
 import { labStore } from './app/store';
 import { initTraining, restoreInterruptedTraining } from './app/trainActions';
 import { App } from './ui/App';
@@ -12,6 +13,8 @@ import './ui/styles.css';
 
 // The composition root: the app's listeners are wired here, explicitly (no module registers one on import).
 initTraining();
+// Explore's views follow its ticks (and a newly loaded table) without a Run button.
+watchExplore();
 const models = restoreModels(labStore);
 const lab = restoreLab(labStore).then(() => {
   startPersisting(labStore);

@@ -7,11 +7,13 @@ import { batchOutcomeError, checkFeatureRows, failedFile } from '../core/audio/b
 import { checkDuration } from '../core/audio/limits';
 import { AUDIO_FILE_RE, inferTrackName } from '../core/audio/naming';
 import { checkAudioHeader, nameAudioError } from '../core/audio/prepare';
-import { planDemoCorpus, SYNTH_VERSION } from '../core/audio/synth';
+import { planDemoCorpus, synthesizeClip, SYNTH_VERSION } from '../core/audio/synth';
+import { encodeWav16 } from '../core/audio/wav';
+import type { Dataset } from '../core/data/dataset';
 import { CancelledError, isLabError, LabError, toErrorInfo } from '../core/errors';
 import { getRecipe } from '../core/features/recipes';
 import type { RecipeId } from '../core/features/spec';
-import { toDataset, type ExtractedClip } from '../core/features/toDataset';
+import { fileStem, toDataset, type ExtractedClip } from '../core/features/toDataset';
 import { setDataset, type AudioImportState } from '../state/lab';
 import type { ExtractRequest, ExtractResult } from '../workers/protocol';
 import { WorkerPool } from '../workers/workerPool';
@@ -200,6 +202,36 @@ export async function importAudioFiles(inputs: AudioInput[], recipe: RecipeId): 
   if (!out) return;
   const failed = [...out.failed, ...skipped.map((f) => ({ file: f, reason: 'not an audio file (skipped)' }))];
   finishImport(out.clips, failed, recipe, `${out.clips.length} audio clip${out.clips.length === 1 ? '' : 's'} (${recipe})`);
+  const ds = labStore.getState().dataset;
+  // Track ids are the files' stems (toDataset), so a result list can play the file it came from.
+  if (labStore.getState().audioImport?.status === 'done' && ds) importedAudio = { datasetId: ds.id, files: new Map(audio.map((a) => [fileStem(a.file.name), a.file])) };
+}
+
+/**
+ * The files behind the dataset built from dropped audio in this session (not kept across a
+ * reload: the browser gives no lasting access to dropped files).
+ */
+let importedAudio: { datasetId: string; files: Map<string, File> } | undefined;
+
+/** The demo corpus's clip of `trackId`, when `ds` is the demo corpus (re-synthesised on demand, also after a reload). */
+function demoClipOf(ds: Dataset, trackId: string) {
+  return ds.meta.note === DEMO_NOTE ? planDemoCorpus().find((p) => fileStem(p.fileName) === trackId) : undefined;
+}
+
+/** Can the lab play track `trackId` of `ds` (a dropped file of this session, or a demo clip)? */
+export function hasTrackAudio(ds: Dataset, trackId: string): boolean {
+  return (importedAudio?.datasetId === ds.id && importedAudio.files.has(trackId)) || demoClipOf(ds, trackId) !== undefined;
+}
+
+/** An object URL of track `trackId`'s audio (the caller revokes it), or a LabError when there is none. */
+export async function trackAudioUrl(ds: Dataset, trackId: string): Promise<string> {
+  const file = importedAudio?.datasetId === ds.id ? importedAudio.files.get(trackId) : undefined;
+  if (file) return URL.createObjectURL(file);
+  const clip = demoClipOf(ds, trackId);
+  if (!clip) throw new LabError('bad-argument', `No audio for ${trackId}: only tracks of a dataset built from dropped audio (in this session) or of the demo corpus can be played.`);
+  // A few seconds of formula synthesis: quick enough for the main thread on a click.
+  const wav = encodeWav16([synthesizeClip(clip.style, clip.seed, clip.durationSec, SR)], SR);
+  return URL.createObjectURL(new Blob([wav.buffer as ArrayBuffer], { type: 'audio/wav' }));
 }
 
 export function finishImport(clips: ExtractedClip[], failed: { file: string; reason: string }[], recipe: RecipeId, name: string, note?: string): void {

@@ -17,15 +17,17 @@ import {
   summarizePrediction,
   tableRowsOfTrack,
   type AudioPrediction,
+  type ClassifyInputs,
   type SegmentRows,
 } from '../core/models/classifyAudio';
-import { ensembleClassifier, fitKnn, rowsExceptTracks, type Classifier } from '../core/models/classifiers';
+import { ensembleClassifier, fitKnnWithNeighbours, rowsExceptTracks, type Classifier } from '../core/models/classifiers';
+import { describeNeighbours, occlusionEffects } from '../core/models/explain';
 import { loadCellValue, saveCellValue } from '../storage/cells';
 import { getModelEntry, type ModelEntry } from '../storage/models';
 import { withShortClipWarning } from '../core/models/shortClip';
 import { predictInWorker } from '../workers/trainClient';
 import { decodeForDisplay, extractFileFeatures } from './audioImportActions';
-import { INITIAL_CLASSIFY, setClassify, type ClassifyState, type FeatureComparison, type ModelClassification } from '../state/classify';
+import { INITIAL_CLASSIFY, setClassify, type ClassifyState, type FeatureComparison, type ModelClassification, type WhyAnswer } from '../state/classify';
 import { labStore } from './store';
 
 const SR = 22050;
@@ -100,10 +102,19 @@ function savedModelClassifier(entry: ModelEntry): Classifier {
 }
 
 /** A classifier's answers for one track's segment rows: per unit and for the whole track. */
-async function classifyRows(model: Classifier, rows: SegmentRows): Promise<{ prediction: AudioPrediction; unused: number }> {
+async function classifyRows(model: Classifier, rows: SegmentRows): Promise<{ prediction: AudioPrediction; unused: number; inputs: ClassifyInputs }> {
   const inputs = buildClassifyInputs(model.spec, rows);
   const p = await model.predict(inputs);
-  return { prediction: summarizePrediction(model.spec.genres, inputs.units, p), unused: inputs.unusedSegments };
+  return { prediction: summarizePrediction(model.spec.genres, inputs.units, p), unused: inputs.unusedSegments, inputs };
+}
+
+/** The features that moved `model`'s answer most (occlusion); a model that reads no feature values says why not. */
+async function explainByOcclusion(model: Classifier, inputs: ClassifyInputs, genre: string): Promise<WhyAnswer> {
+  try {
+    return { kind: 'occlusion', genre, ...(await occlusionEffects(model, inputs, model.spec.genres.indexOf(genre))) };
+  } catch (e) {
+    return { kind: 'unavailable', reason: toErrorInfo(e).message };
+  }
 }
 
 /** Start from an empty cell (releasing the shown file's object URL); any run in progress stops. */
@@ -214,8 +225,9 @@ async function classifyDecoded(gen: number, file: File, bytes: ArrayBuffer, trac
       if (knnError || !feats || !('rows' in feats)) results.push({ ...base, incompatible: knnError ?? (feats as ErrorInfo | undefined) ?? { code: 'internal', message: 'No features were extracted.' } });
       else {
         try {
-          const knn = fitKnn(ds, rowsExceptTracks(ds, new Set([trackId])), { k: knnParams.k, weights: knnParams.weights, features });
-          const r: ModelClassification = { ...base, fromAudio: withShortClipWarning((await classifyRows(knn, feats)).prediction, knn.spec, labStore.getState().classify.durationSec) };
+          const knn = fitKnnWithNeighbours(ds, rowsExceptTracks(ds, new Set([trackId])), { k: knnParams.k, weights: knnParams.weights, features });
+          const a = await classifyRows(knn, feats);
+          const r: ModelClassification = { ...base, fromAudio: withShortClipWarning(a.prediction, knn.spec, labStore.getState().classify.durationSec), why: { kind: 'neighbours', units: describeNeighbours(ds, knn.neighbours(a.inputs)) } };
           if (table) {
             r.tableGenre = table.genre;
             r.fromTable = (await classifyRows(knn, table)).prediction;
@@ -237,7 +249,7 @@ async function classifyDecoded(gen: number, file: File, bytes: ArrayBuffer, trac
       }
       try {
         const a = await classifyRows(model, feats);
-        const r: ModelClassification = { ...base, fromAudio: withShortClipWarning(a.prediction, meta, labStore.getState().classify.durationSec), unusedSegments: a.unused };
+        const r: ModelClassification = { ...base, fromAudio: withShortClipWarning(a.prediction, meta, labStore.getState().classify.durationSec), unusedSegments: a.unused, why: await explainByOcclusion(model, a.inputs, a.prediction.voteGenre) };
         if (table && ds) {
           r.tableGenre = table.genre;
           if ((ds.meta.recipe ?? null) !== meta.recipe) r.tableNote = `${ds.name} holds ${ds.meta.recipe ?? 'unknown-recipe'} features; this model reads ${meta.recipe}.`;

@@ -1,5 +1,6 @@
 /** The Compare cell's actions: every finished run (classic here; neural in trainActions) becomes a row. */
-import { addCompareEntry } from '../state/lab';
+import { capPredictionList } from '../core/eval/predictions';
+import { addCompareEntry, MAX_SAVED_PREDICTIONS } from '../state/lab';
 import { labStore } from './store';
 
 /** Classic runs land in the Compare cell too. */
@@ -23,6 +24,7 @@ export function recordClassicRun(key: 'knn' | 'logistic' | 'classic'): void {
     seed: r.params['seed'] === undefined ? '—' : String(r.params['seed']),
     genres: r.genres,
     confusion: (r.tracks ?? r.rows).confusion,
+    predictions: capPredictionList(r.trackPredictions ?? r.rowPredictions, MAX_SAVED_PREDICTIONS),
     note: r.tracks ? 'per-track vote' : undefined,
   });
 }

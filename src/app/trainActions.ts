@@ -5,7 +5,8 @@
 import { LabError, toErrorInfo } from '../core/errors';
 import type { EvaluationResult } from '../core/eval/metrics';
 import { kindLabel } from '../core/models/registry';
-import { addCompareEntry, splitChoice, type CompareEntry, type TrainParams, type TrainingState } from '../state/lab';
+import { capPredictionList } from '../core/eval/predictions';
+import { addCompareEntry, MAX_SAVED_PREDICTIONS, splitChoice, type CompareEntry, type TrainParams, type TrainingState } from '../state/lab';
 import type { SavedModel } from '../core/models/saved';
 import { newModelId, putModel } from '../state/models';
 import { loadCellValue, saveCellValue } from '../storage/cells';
@@ -147,6 +148,7 @@ export async function startTraining(): Promise<void> {
       seed: p.seed,
       genres: r.genres,
       confusion: headline.confusion,
+      predictions: capPredictionList(r.predictions, MAX_SAVED_PREDICTIONS),
       members: r.members.map((m) => ({ accuracy: m.accuracy, macroF1: m.macroF1, seed: m.seed })),
       memberMean: r.meanAccuracy,
       memberStd: r.stdAccuracy,

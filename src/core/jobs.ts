@@ -26,8 +26,9 @@ export type JobRequest =
   | { kind: 'search'; base: string[]; choose: number; extras?: string[]; k: number; weights: KnnWeights; split: SplitChoice; rankBy: 'accuracy' | 'macroF1' }
   | { kind: 'mrmr'; features: string[]; nBins: number; split: SplitChoice }
   | { kind: 'histograms'; features: string[]; genres: string[] }
-  | { kind: 'correlation'; features: string[] }
-  | { kind: 'pca'; features: string[] };
+  /** `genres`: only rows of these genres (default all), as the Explore cell's ticks say. */
+  | { kind: 'correlation'; features: string[]; genres?: string[] }
+  | { kind: 'pca'; features: string[]; genres?: string[] };
 
 export interface MrmrResult {
   steps: MrmrStep[];
@@ -90,8 +91,7 @@ export function runJob(ds: Dataset, job: JobRequest, ctx: JobContext = {}): JobR
     }
     case 'histograms': {
       const wanted = new Set(job.genres);
-      const rows: number[] = [];
-      for (let r = 0; r < ds.nRows; r++) if (wanted.has(ds.genres[ds.labels[r]!]!)) rows.push(r);
+      const rows = rowsOfGenres(ds, job.genres);
       const labels = Int32Array.from(rows, (r) => ds.labels[r]!);
       const items = featureIndices(ds, job.features).map((c, i) => {
         const h = computeGenreHistograms(getColumn(ds, c, rows), labels, ds.genres, { minBins: 12 });
@@ -101,23 +101,33 @@ export function runJob(ds: Dataset, job: JobRequest, ctx: JobContext = {}): JobR
     }
     case 'correlation': {
       const cols = featureIndices(ds, job.features);
-      const all = Int32Array.from({ length: ds.nRows }, (_, i) => i);
-      const m = computeCorrelationMatrix(selectMatrix(ds, all, cols), cols.length);
+      const m = computeCorrelationMatrix(selectMatrix(ds, rowsOfGenres(ds, job.genres), cols), cols.length);
       const matrix = Array.from({ length: cols.length }, (_, i) => Array.from(m.subarray(i * cols.length, (i + 1) * cols.length)));
       return { kind: 'correlation', correlation: { features: job.features, matrix } };
     }
     case 'pca': {
       const cols = featureIndices(ds, job.features);
-      const all = Int32Array.from({ length: ds.nRows }, (_, i) => i);
-      const X = selectMatrix(ds, all, cols);
+      const rows = rowsOfGenres(ds, job.genres);
+      const X = selectMatrix(ds, rows, cols);
       const p = computePca(applyStandardizer(X, fitStandardizer(X, cols.length)), cols.length, { nComponents: 2, standardize: false });
       const x: number[] = [];
       const y: number[] = [];
-      for (let r = 0; r < ds.nRows; r++) {
-        x.push(p.scores[r * 2]!);
-        y.push(p.scores[r * 2 + 1]!);
+      for (let i = 0; i < rows.length; i++) {
+        x.push(p.scores[i * 2]!);
+        y.push(p.scores[i * 2 + 1]!);
       }
-      return { kind: 'pca', pca: { x, y, labels: [...ds.labels], trackIds: ds.trackIds, explainedVarianceRatio: [...p.explainedVarianceRatio], genres: ds.genres } };
+      const labels = Array.from(rows, (r) => ds.labels[r]!);
+      const trackIds = Array.from(rows, (r) => ds.trackIds[r]!);
+      return { kind: 'pca', pca: { x, y, labels, trackIds, explainedVarianceRatio: [...p.explainedVarianceRatio], genres: ds.genres } };
     }
   }
+}
+
+/** Rows whose genre is among `genres` (all rows when `genres` is absent), in row order. */
+function rowsOfGenres(ds: Dataset, genres?: readonly string[]): Int32Array {
+  if (!genres) return Int32Array.from({ length: ds.nRows }, (_, i) => i);
+  const wanted = new Set(genres);
+  const rows: number[] = [];
+  for (let r = 0; r < ds.nRows; r++) if (wanted.has(ds.genres[ds.labels[r]!]!)) rows.push(r);
+  return Int32Array.from(rows);
 }

@@ -7,6 +7,16 @@ import type { ErrorInfo } from '../core/errors';
 import type { InputKind } from '../core/models/registry';
 import type { AudioPrediction } from '../core/models/classifyAudio';
 import type { WarnedPrediction } from '../core/models/shortClip';
+import type { NeighbourRow, OcclusionResult } from '../core/models/explain';
+
+/**
+ * "Why this answer": a k-NN's neighbours per unit of the audio (in `fromAudio.units` order), or
+ * the features whose occlusion changed the answer's probability most, or why there is neither.
+ */
+export type WhyAnswer =
+  | { kind: 'neighbours'; units: NeighbourRow[][] }
+  | ({ kind: 'occlusion'; genre: string } & OcclusionResult)
+  | { kind: 'unavailable'; reason: string };
 
 export interface ModelClassification {
   modelId: string;
@@ -27,6 +37,8 @@ export interface ModelClassification {
   tableNote?: string;
   /** Segments left out (a trailing part shorter than the model's sequence). */
   unusedSegments?: number;
+  /** Why the model gave its answer from the audio (core/models/explain.ts). */
+  why?: WhyAnswer;
 }
 
 export interface FeatureComparison {

@@ -12,6 +12,8 @@ import type { JobResult } from '../core/jobs';
 import type { ScalingKind } from '../core/data/scale';
 import { MODEL_KINDS, type ClassicKindId, type NeuralKindId } from '../core/models/registry';
 import type { KnnWeights } from '../core/models/knn';
+import type { PredictionList } from '../core/eval/predictions';
+import type { CompareRow } from '../core/eval/tables';
 import { INITIAL_CLASSIFY, type ClassifySlice } from './classify';
 import type { ModelsSlice } from './models';
 
@@ -101,21 +103,22 @@ export interface TrainParams {
   split: SplitParam;
 }
 
+/**
+ * Predictions kept per Compare entry, which IndexedDB saves (up to 200 entries). Entries list
+ * test tracks when segments are voted, so GTZAN's tables need ≤ 200 (its 1 000 tracks at 20 %);
+ * only big generic tables are cut, and the cell says so.
+ */
+export const MAX_SAVED_PREDICTIONS = 1000;
+
 /** One finished run in the Compare cell (classic or neural). */
-export interface CompareEntry {
+export interface CompareEntry extends CompareRow {
   id: string;
   createdAt: string;
-  model: string;
-  datasetName: string;
   features: string[];
-  split: string;
-  accuracy: number;
-  macroF1: number;
-  trainMs: number;
-  backend: string;
-  seed: number | string;
   genres: string[];
   confusion: number[][];
+  /** The test samples behind `confusion` (at most {@link MAX_SAVED_PREDICTIONS}; older entries have none). */
+  predictions?: PredictionList;
   /**
    * Neural runs: members' accuracies, their mean and std, and the saved model's id. For a
    * cross-validation, the runs (each a fold, `fold` 0-based).
@@ -126,7 +129,6 @@ export interface CompareEntry {
   /** Ensembles: both votes on the test tracks. */
   votes?: { majority: { accuracy: number; macroF1: number }; meanProbability: { accuracy: number; macroF1: number } };
   modelId?: string;
-  note?: string;
   /**
    * Set for a cross-validation on the training tracks: `accuracy`/`macroF1` are the runs' means,
    * `confusion` is summed over all runs, no model is saved.

@@ -1,6 +1,8 @@
 import type { ClassicRunResult } from '../core/eval/classic';
 import type { EvaluationResult } from '../core/eval/metrics';
-import { ConfusionMatrix } from './charts/ConfusionMatrix';
+import { perGenreTable } from '../core/eval/tables';
+import { ConfusionExplorer } from './ConfusionExplorer';
+import { ExportControl } from './ExportControl';
 
 const foldMean = (f: { accuracy: number }[]) => f.reduce((a, b) => a + b.accuracy, 0) / f.length;
 const foldStd = (f: { accuracy: number }[]) => {
@@ -26,8 +28,9 @@ export function pct(x: number): string {
 }
 
 /** The per-genre table of the NTNU report: TP, TN, FP, FN, precision, recall, F1. */
-export function PerGenreTable({ e, testId = 'per-genre-table' }: { e: EvaluationResult; testId?: string }) {
+export function PerGenreTable({ e, testId = 'per-genre-table', name = 'per-genre metrics' }: { e: EvaluationResult; testId?: string; name?: string }) {
   return (
+    <div>
     <table className="metrics" data-testid={testId}>
       <thead>
         <tr>
@@ -56,6 +59,8 @@ export function PerGenreTable({ e, testId = 'per-genre-table' }: { e: Evaluation
         ))}
       </tbody>
     </table>
+    <ExportControl name={name} table={() => perGenreTable(e)} testId="per-genre-export" />
+    </div>
   );
 }
 
@@ -94,9 +99,9 @@ export function ClassicResult({ run, normalized, onToggleNormalized }: { run: Cl
           <label className="toggle">
             <input type="checkbox" checked={normalized} onChange={(ev) => onToggleNormalized(ev.target.checked)} data-testid="normalize-toggle" /> row-normalised
           </label>
-          <ConfusionMatrix confusion={e.confusion} genres={run.genres} normalized={normalized} />
+          <ConfusionExplorer confusion={e.confusion} genres={run.genres} normalized={normalized} predictions={run.rowPredictions} name={`${run.model} confusion matrix`} />
         </div>
-        <PerGenreTable e={e} />
+        <PerGenreTable e={e} name={`${run.model} per-genre metrics`} />
       </div>
     </div>
   );

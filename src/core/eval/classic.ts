@@ -13,6 +13,7 @@ import { knnPredict, type KnnControl, type KnnWeights } from '../models/knn';
 import { MATRIX_FITS } from '../models/classifiers';
 import { classicKind, readClassicSettings, type ClassicKindId, type ClassicSettingValues } from '../models/registry';
 import { evaluatePredictions, hasSegments, voteByTrack, type EvaluationResult } from './metrics';
+import { rowPredictionList, trackPredictionList, type PredictionList } from './predictions';
 
 export interface PreparedData {
   split: Split;
@@ -61,6 +62,10 @@ export interface ClassicRunResult {
   elapsedMs: number;
   /** Cross-validation: each fold's accuracy and macro F1 (rows/tracks as reported). */
   folds?: { accuracy: number; macroF1: number }[];
+  /** Per test row: id, true and predicted genre, probability — the samples behind `rows.confusion`. */
+  rowPredictions: PredictionList;
+  /** Per test track, behind `tracks.confusion` (present with `tracks`). */
+  trackPredictions?: PredictionList;
 }
 
 export function finishRun(
@@ -74,9 +79,11 @@ export function finishRun(
 ): ClassicRunResult {
   const rows = evaluatePredictions(prep.testLabels, predicted, ds.genres);
   let tracks: EvaluationResult | undefined;
+  let trackPredictions: PredictionList | undefined;
   if (hasSegments(ds, prep.split.test)) {
     const v = voteByTrack(ds, prep.split.test, predicted, probabilities);
     tracks = evaluatePredictions(v.yTrue, v.yPred, ds.genres);
+    trackPredictions = trackPredictionList(ds, prep.split.test, v.yPred, probabilities);
   }
   return {
     model,
@@ -89,6 +96,8 @@ export function finishRun(
     testRows: prep.split.test,
     predicted,
     elapsedMs: now() - startedMs,
+    rowPredictions: rowPredictionList(ds, prep.split.test, predicted, probabilities),
+    trackPredictions,
   };
 }
 

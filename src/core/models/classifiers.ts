@@ -14,7 +14,7 @@ import { LabError } from '../errors';
 import { recipeVersionOf } from '../features/recipes';
 import { predictRandomForest, trainRandomForest } from './forest';
 import { fitScalerSpec, INPUT_SPEC_VERSION, scalerAffine, type InputSpec } from './inputSpec';
-import { knnPredict, type KnnWeights } from './knn';
+import { knnNeighbours, knnPredict, type KnnWeights } from './knn';
 import { predictLinearOvr } from './linearOvr';
 import { trainLinearSvm } from './linearSvm';
 import { predictLogisticRegression, trainLogisticRegression } from './logistic';
@@ -150,6 +150,32 @@ export const MATRIX_FITS: Record<ClassicKindId, (x: Float64Array, y: Int32Array,
   },
 };
 
+/** A neighbour behind a k-NN answer, as a row of the dataset the model was fitted on. */
+export interface DatasetNeighbour {
+  row: number;
+  distance: number;
+  label: number;
+  weight: number;
+}
+
+/** A k-NN Classifier that also says which training rows each answer came from ("why this answer"). */
+export interface KnnClassifier extends Classifier {
+  /** Per sample of `inputs`, its k neighbours, nearest first (the ones `predict` votes with). */
+  neighbours(inputs: PreparedInputs): DatasetNeighbour[][];
+}
+
+export function fitKnnWithNeighbours(ds: Dataset, rows: ArrayLike<number>, o: ClassicFitOptions = {}): KnnClassifier {
+  const f = fitData(ds, rows, o.features, o.scaling);
+  const knn = { k: o.k ?? 5, weights: o.weights ?? ('distance' as const) };
+  return {
+    ...syncClassifier('knn', f.spec, (x) => knnPredict(f.x, f.labels, x, f.d, f.k, knn).probabilities),
+    neighbours: (inputs) => {
+      checkInputs(f.spec, inputs);
+      return knnNeighbours(f.x, f.labels, asFloat64(inputs.x), f.d, knn).map((list) => list.map((n) => ({ row: rows[n.index] as number, distance: n.distance, label: n.label, weight: n.weight })));
+    },
+  };
+}
+
 /** The dataset-level fitter of a kind: scale the chosen rows, fit through MATRIX_FITS, wrap as a Classifier. */
 function classicFitter(kind: ClassicKindId): ClassicFitter {
   return (ds, rows, o = {}) => {
@@ -160,7 +186,8 @@ function classicFitter(kind: ClassicKindId): ClassicFitter {
 }
 
 /** k-NN: scaled rows, the lab's tie rules (knn.ts). */
-export const fitKnn = classicFitter('knn');
+/** k-NN that can also say which training rows each answer came from ("why this answer"). */
+export const fitKnn: ClassicFitter = (ds, rows, o = {}) => fitKnnWithNeighbours(ds, rows, o);
 /** Multinomial logistic regression (L-BFGS, scikit-learn's C). */
 export const fitLogistic = classicFitter('logistic');
 /** Random forest (scikit-learn's defaults: 100 trees, √d features per split, bootstrap). */

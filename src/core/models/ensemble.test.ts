@@ -54,6 +54,12 @@ describe('trainEnsemble', () => {
     expect(r.majority.n).toBe(r.trackIds.length);
     expect(r.meanProbability.n).toBe(r.trackIds.length);
     expect(r.classifiers).toBeUndefined();
+    // One prediction per test track, behind the headline (mean-probability) matrix: every cell's count.
+    expect(r.predictions.ids).toEqual(r.trackIds);
+    const counted = r.meanProbability.confusion.map((row) => row.map(() => 0));
+    r.predictions.yTrue.forEach((t, i) => counted[t]![r.predictions.yPred[i]!]!++);
+    expect(counted).toEqual(r.meanProbability.confusion);
+    for (const p of r.predictions.probability) expect(p).toBeGreaterThanOrEqual(1 / 3 - 1e-6); // an argmax of 3 genres
   });
 
   it('trains and tests on an explicit split (one cross-validation fold), not the default one', async () => {

@@ -8,7 +8,9 @@ import { deriveSeed } from '../random';
 import type { Dataset } from '../data/dataset';
 import { resolveSplit, type Split } from '../data/split';
 import { evaluatePredictions, type EvaluationResult } from '../eval/metrics';
+import { trackListFromProbabilities, type PredictionList } from '../eval/predictions';
 import { trainClassifier, type ClassifierOptions, type TrainedClassifier } from './classifier';
+import { averageProbabilities } from './classifiers';
 
 /**
  * Majority vote over members' hard predictions (each `Int32Array` of length n). Ties go to the
@@ -87,6 +89,11 @@ export interface EnsembleResult {
   majority: EvaluationResult;
   meanProbability: EvaluationResult;
   trackIds: string[];
+  /**
+   * Per test track: the headline vote's genre (mean probability with several members, else the
+   * single member's) and the members' mean probability for it.
+   */
+  predictions: PredictionList;
   genres: string[];
   splitDescription: string;
   /** Present when `keepMembers`; the caller disposes them. */
@@ -150,13 +157,16 @@ export async function trainEnsemble(ds: Dataset, opts: EnsembleOptions, explicit
   const accs = members.map((m) => m.accuracy);
   const mean = accs.reduce((a, b) => a + b, 0) / accs.length;
   const std = Math.sqrt(accs.reduce((a, b) => a + (b - mean) ** 2, 0) / accs.length);
+  const majority = majorityVote(preds, k, probs);
+  const byMean = meanProbabilityVote(probs, k);
   return {
     members,
     meanAccuracy: mean,
     stdAccuracy: std,
-    majority: evaluatePredictions(yTrue, majorityVote(preds, k, probs), ds.genres),
-    meanProbability: evaluatePredictions(yTrue, meanProbabilityVote(probs, k), ds.genres),
+    majority: evaluatePredictions(yTrue, majority, ds.genres),
+    meanProbability: evaluatePredictions(yTrue, byMean, ds.genres),
     trackIds,
+    predictions: trackListFromProbabilities(ds, trackIds, members.length > 1 ? byMean : majority, averageProbabilities(probs)),
     genres: [...ds.genres],
     splitDescription: split.description,
     classifiers: opts.keepMembers ? kept : undefined,

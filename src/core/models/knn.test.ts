@@ -6,7 +6,7 @@ import { sharedPath, skipReason } from '../../node/paths';
 import { parseTableText } from '../data/parse';
 import { CancelledError } from '../errors';
 import { createRng } from '../random';
-import { knnPredict, NeighbourHeap, type KnnWeights } from './knn';
+import { knnNeighbours, knnPredict, NeighbourHeap, type KnnWeights } from './knn';
 
 const TASK1 = ['spectral_rolloff_mean', 'mfcc_1_mean', 'spectral_centroid_mean', 'tempo'];
 const ntnu30 = 'data/gtzan/GenreClassData_30s.txt';
@@ -38,6 +38,32 @@ describe('k-NN by hand', () => {
     // k = 2: one vote each → the first genre in label order (a = 0).
     const r2 = knnPredict(Float64Array.of(-1, 1), Int32Array.of(1, 0), Float64Array.of(0), 1, 2, { k: 2, weights: 'uniform' });
     expect(r2.predicted[0]).toBe(0);
+  });
+
+  it('lists the neighbours behind an answer: nearest first, distances, labels, vote shares', () => {
+    // 2-D train: (0,0) a, (3,4) b, (1,0) a, (0,2) b. Query (0,0): distances 0, 5, 1, 2.
+    const train = Float64Array.of(0, 0, 3, 4, 1, 0, 0, 2);
+    const labels = Int32Array.of(0, 1, 0, 1);
+    const [u] = knnNeighbours(train, labels, Float64Array.of(0, 0), 2, { k: 3, weights: 'uniform' });
+    expect(u!.map((n) => [n.index, n.distance, n.label])).toEqual([
+      [0, 0, 0],
+      [2, 1, 0],
+      [3, 2, 1],
+    ]);
+    expect(u!.map((n) => n.weight)).toEqual([1 / 3, 1 / 3, 1 / 3]);
+    // Query (1,1): distances √2, √13, 1, √2 → rows 2 (1), 0 (√2), 3 (√2: the tie goes to row 0 first).
+    const [d] = knnNeighbours(train, labels, Float64Array.of(1, 1), 2, { k: 3, weights: 'distance' });
+    expect(d!.map((n) => n.index)).toEqual([2, 0, 3]);
+    expect(d![1]!.distance).toBeCloseTo(Math.SQRT2, 12);
+    // weights 1, 1/√2, 1/√2 over their sum 1 + √2
+    expect(d![0]!.weight).toBeCloseTo(1 / (1 + Math.SQRT2), 12);
+    expect(d![2]!.weight).toBeCloseTo(1 / Math.SQRT2 / (1 + Math.SQRT2), 12);
+    // Zero-distance rule: only the exact match votes.
+    const [z] = knnNeighbours(train, labels, Float64Array.of(0, 0), 2, { k: 2, weights: 'distance' });
+    expect(z!.map((n) => n.weight)).toEqual([1, 0]);
+    // The vote of the listed neighbours is knnPredict's answer.
+    const p = knnPredict(train, labels, Float64Array.of(1, 1), 2, 2, { k: 3, weights: 'distance' });
+    expect(p.probabilities[0]).toBeCloseTo(d!.filter((n) => n.label === 0).reduce((a, n) => a + n.weight, 0), 12);
   });
 
   it('the heap gives the same neighbours whatever order rows are offered in', () => {

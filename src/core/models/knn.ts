@@ -71,17 +71,28 @@ export class NeighbourHeap {
   }
 }
 
+/** Under distance weighting, is some kept neighbour at distance 0 (then only those vote)? */
+function hasZeroDistance(heap: NeighbourHeap, weights: KnnWeights): boolean {
+  if (weights !== 'distance') return false;
+  for (let i = 0; i < heap.size; i++) if (heap.dist[i] === 0) return true;
+  return false;
+}
+
+/** A kept neighbour's vote weight at squared distance `d2` (scikit-learn's rules, see the header). */
+function neighbourWeight(d2: number, weights: KnnWeights, anyZero: boolean): number {
+  if (weights === 'uniform') return 1;
+  return anyZero ? (d2 === 0 ? 1 : 0) : 1 / Math.sqrt(d2);
+}
+
 /**
  * Vote among the kept neighbours: adds each neighbour's weight to `out[offset + genre]` and
  * returns the total weight.
  */
 export function voteNeighbours(heap: NeighbourHeap, trainLabels: Int32Array, weights: KnnWeights, out: Float64Array, offset = 0): number {
-  let anyZero = false;
-  if (weights === 'distance') for (let i = 0; i < heap.size; i++) if (heap.dist[i] === 0) anyZero = true;
+  const anyZero = hasZeroDistance(heap, weights);
   let total = 0;
   for (let i = 0; i < heap.size; i++) {
-    let w = 1;
-    if (weights === 'distance') w = anyZero ? (heap.dist[i] === 0 ? 1 : 0) : 1 / Math.sqrt(heap.dist[i]!);
+    const w = neighbourWeight(heap.dist[i]!, weights, anyZero);
     out[offset + trainLabels[heap.index[i]!]!]! += w;
     total += w;
   }
@@ -235,3 +246,37 @@ export function knnPredict(
 }
 
 export { argmaxFirst };
+
+/** One neighbour behind a k-NN answer. */
+export interface KnnNeighbour {
+  /** Index into the training rows. */
+  index: number;
+  /** Euclidean distance in the (standardised) feature space. */
+  distance: number;
+  label: number;
+  /** Its share of the vote (weight / total weight): 1/k uniform, ∝ 1/distance weighted. */
+  weight: number;
+}
+
+/**
+ * The k neighbours of each query row that {@link knnPredict} votes with — the same distances
+ * (summed in feature order), the same tie rule (equal distances: earlier training row first) and
+ * the same weights (scikit-learn's zero-distance rule) — nearest first.
+ * @returns per query row, its k neighbours
+ */
+export function knnNeighbours(train: Float64Array, trainLabels: Int32Array, queries: Float64Array, nFeatures: number, opts: KnnOptions): KnnNeighbour[][] {
+  const nTrain = trainLabels.length;
+  validateKnnOptions(opts, nTrain);
+  const nQ = nFeatures > 0 ? queries.length / nFeatures : 0;
+  const heap = new NeighbourHeap(opts.k);
+  const out: KnnNeighbour[][] = [];
+  for (let q = 0; q < nQ; q++) {
+    heap.reset();
+    for (let j = 0; j < nTrain; j++) heap.offer(pairDistance(queries, q * nFeatures, train, j * nFeatures, nFeatures), j);
+    const anyZero = hasZeroDistance(heap, opts.weights);
+    const raw = Array.from({ length: heap.size }, (_, i) => neighbourWeight(heap.dist[i]!, opts.weights, anyZero));
+    const total = raw.reduce((a, b) => a + b, 0);
+    out.push(raw.map((w, i) => ({ index: heap.index[i]!, distance: Math.sqrt(heap.dist[i]!), label: trainLabels[heap.index[i]!]!, weight: w / total })));
+  }
+  return out;
+}

@@ -5,6 +5,7 @@ import { RECIPE_IDS, type RecipeId } from '../../core/features/spec';
 import { cancelImport, collectDropped, importAudioFiles, loadDemoCorpus, type AudioInput } from '../../app/audioImportActions';
 import { ErrorBox } from '../Cell';
 import { DropZone } from '../DropZone';
+import { downloadBlob } from '../download';
 import { SelectField } from '../controls';
 import { useLab } from '../store';
 
@@ -104,11 +105,7 @@ export function ExportButton() {
   const onClick = () => {
     const text = exportCsv(ds);
     const blob = new Blob([text], { type: ntnu ? 'text/tab-separated-values' : 'text/csv' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `${ds.name.replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '_')}${ntnu ? '.txt' : '.csv'}`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    downloadBlob(`${ds.name.replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '_')}${ntnu ? '.txt' : '.csv'}`, blob);
   };
   return (
     <button type="button" onClick={onClick} data-testid="export-csv">

@@ -6,7 +6,9 @@ import { Plot } from '../charts/Plot';
 import { genreColor } from '../charts/colors';
 import { classifyAudioFile, currentClassifyFile, reclassify } from '../../app/classifyActions';
 import { timelineSpans } from '../../core/models/classifyAudio';
-import type { FeatureComparison, ModelClassification } from '../../state/classify';
+import type { FeatureComparison, ModelClassification, WhyAnswer } from '../../state/classify';
+import { featureComparisonTable, neighboursTable, occlusionTable } from '../../core/eval/tables';
+import { ExportControl } from '../ExportControl';
 import { useLab } from '../store';
 import './ClassifyCell.css';
 import { MeydaPanel } from './MeydaPanel';
@@ -267,7 +269,94 @@ function ModelBlock({ r, durationSec, fraction }: { r: ModelClassification; dura
         </div>
         <ProbabilityBars genres={a.genres} probabilities={a.meanProbabilities} testId="classify-probabilities" />
       </div>
+      {r.why && <WhyPanel why={r.why} units={a.units} name={r.name} />}
     </div>
+  );
+}
+
+/** Features listed by occlusion: the largest effects are the ones worth reading. */
+const TOP_EFFECTS = 10;
+
+function WhyPanel({ why, units, name }: { why: WhyAnswer; units: NonNullable<ModelClassification['fromAudio']>['units']; name: string }) {
+  const [unit, setUnit] = useState(0);
+  if (why.kind === 'unavailable')
+    return (
+      <p className="muted small" data-testid="why-answer" data-kind="unavailable">
+        Why this answer: {why.reason}
+      </p>
+    );
+  if (why.kind === 'neighbours') {
+    const u = Math.min(unit, why.units.length - 1);
+    const list = why.units[u] ?? [];
+    return (
+      <details className="classify-why" data-testid="why-answer" data-kind="neighbours">
+        <summary>Why this answer? The {list.length} nearest tracks in the table</summary>
+        {why.units.length > 1 && (
+          <label className="small">
+            Segment{' '}
+            <select value={u} onChange={(e) => setUnit(Number(e.target.value))} data-testid="why-segment">
+              {why.units.map((_, i) => (
+                <option key={i} value={i}>
+                  {i + 1} ({units[i]?.genre ?? '?'})
+                </option>
+              ))}
+            </select>{' '}
+            of {why.units.length}: each segment is answered by its own neighbours, then the segments vote.
+          </label>
+        )}
+        <table className="metrics small" data-testid="why-neighbours">
+          <thead>
+            <tr>
+              <th>neighbour</th>
+              <th>genre</th>
+              <th>distance</th>
+              <th>vote share</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((n) => (
+              <tr key={n.id} data-testid="why-neighbour" data-genre={n.genre}>
+                <td>
+                  <code>{n.id}</code>
+                </td>
+                <td>{n.genre}</td>
+                <td className="num">{n.distance.toFixed(3)}</td>
+                <td className="num">{pct(n.weight)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <ExportControl name={`${name} neighbours segment ${u + 1}`} table={() => neighboursTable(list)} testId="why-export" />
+      </details>
+    );
+  }
+  const top = why.effects.slice(0, TOP_EFFECTS);
+  return (
+    <details className="classify-why" data-testid="why-answer" data-kind="occlusion">
+      <summary>
+        Why this answer? The features that moved “{why.genre}” most ({pct(why.baseProbability)} with every feature as heard)
+      </summary>
+      <p className="muted small">Each feature in turn set to its training mean: how much the probability of {why.genre} drops (positive: the feature's value argued for it).</p>
+      <table className="metrics small" data-testid="why-features">
+        <thead>
+          <tr>
+            <th>feature</th>
+            <th>change in probability</th>
+          </tr>
+        </thead>
+        <tbody>
+          {top.map((e) => (
+            <tr key={e.feature} data-testid="why-feature">
+              <td>
+                <code>{e.feature}</code>
+              </td>
+              <td className="num">{`${e.change >= 0 ? '+' : '−'}${(Math.abs(e.change) * 100).toFixed(1)} points`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ExportControl name={`${name} feature effects`} table={() => occlusionTable(why.effects)} testId="why-export" />
+    </details>
   );
 }
 
@@ -278,6 +367,7 @@ function FeatureTable({ f, tableName }: { f: FeatureComparison; tableName?: stri
       <summary>
         {f.recipe} features of the first segment{hasTable ? <> next to the table row in {tableName}</> : null}
       </summary>
+      <ExportControl name={`${f.recipe} features`} table={() => featureComparisonTable(f.rows)} testId="features-export" />
       <div className="table-scroll">
         <table className="metrics small">
           <thead>

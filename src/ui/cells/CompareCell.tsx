@@ -1,5 +1,7 @@
 import { useState } from 'react';
-import { ConfusionMatrix } from '../charts/ConfusionMatrix';
+import { compareTable } from '../../core/eval/tables';
+import { ConfusionExplorer } from '../ConfusionExplorer';
+import { ExportControl } from '../ExportControl';
 import { Cell } from '../Cell';
 import { pct } from '../ResultView';
 import { labStore } from '../../app/store';
@@ -70,6 +72,7 @@ export function CompareCell() {
               </tbody>
             </table>
           </div>
+          <ExportControl name="compare runs" table={() => compareTable(runs)} testId="compare-export" />{' '}
           <button className="link" onClick={() => labStore.setState({ compare: [] })}>
             clear the list
           </button>
@@ -80,7 +83,7 @@ export function CompareCell() {
                   <p className="small">
                     <b>{r.model}</b> · {pct(r.accuracy)}
                   </p>
-                  <ConfusionMatrix confusion={r.confusion} genres={r.genres} normalized={false} testId="compare-confusion" />
+                  <ConfusionExplorer confusion={r.confusion} genres={r.genres} normalized={false} predictions={r.predictions} name={`${r.model} confusion matrix`} testId="compare-confusion" />
                 </div>
               ))}
             </div>

@@ -1,7 +1,6 @@
 import { useMemo } from 'react';
 import { setParams } from '../../state/lab';
-import { cancelCell, runCell } from '../../app/computeActions';
-import { Cell, ErrorBox, RunBar } from '../Cell';
+import { Cell, ErrorBox } from '../Cell';
 import { genreColor } from '../charts/colors';
 import { GenreHistogram } from '../charts/GenreHistogram';
 import { Plot } from '../charts/Plot';
@@ -17,12 +16,6 @@ export function ExploreCell() {
   const pca = useLab((s) => s.runs.pca);
   const set = (patch: Partial<typeof p>) => setParams(labStore, 'explore', patch);
   const running = [hist, corr, pca].some((r) => r?.status === 'running');
-  const run = () => {
-    if (!ds) return;
-    void runCell('histograms', { kind: 'histograms', features: p.features, genres: p.genres });
-    void runCell('correlation', { kind: 'correlation', features: ds.featureNames });
-    void runCell('pca', { kind: 'pca', features: ds.featureNames });
-  };
   return (
     <Cell
       id="explore"
@@ -30,26 +23,26 @@ export function ExploreCell() {
       intro={
         <p>
           Before training anything, look at the data. The histograms show how one feature is distributed in each genre (densities, so genres with more rows do not look bigger): where genres
-          overlap, that feature alone cannot tell them apart. The heatmap shows which features move together (correlated features carry the same information), and PCA squeezes all features into
-          two directions of largest variance.
+          overlap, that feature alone cannot tell them apart. The heatmap shows which of the ticked features move together (correlated features carry the same information), and PCA squeezes
+          them into the two directions of largest variance. Every view follows the ticks as you change them, on the ticked genres’ rows.
         </p>
       }
     >
       {ds ? (
         <>
           <div className="controls">
-            <MultiPicker label="Features to histogram" options={ds.featureNames} value={p.features} onChange={(features) => set({ features })} testId="explore-features" max={8} />
+            <MultiPicker label="Features (up to 8)" options={ds.featureNames} value={p.features} onChange={(features) => set({ features })} testId="explore-features" max={8} />
             <MultiPicker label="Genres" options={ds.genres} value={p.genres} onChange={(genres) => set({ genres })} testId="explore-genres" />
           </div>
-          <RunBar
-            testId="run-explore"
-            running={running}
-            progress={Math.min(hist?.progress ?? 0, corr?.progress ?? 0, pca?.progress ?? 0)}
-            disabled={p.features.length === 0 || p.genres.length === 0}
-            disabledReason="choose at least one feature and one genre"
-            onRun={run}
-            onCancel={() => (['histograms', 'correlation', 'pca'] as const).forEach(cancelCell)}
-          />
+          <p className="muted small" data-testid="explore-status" data-state={running ? 'updating' : 'ready'}>
+            {p.features.length === 0 || p.genres.length === 0
+              ? 'Tick at least one feature and one genre.'
+              : running
+                ? 'Updating…'
+                : p.features.length < 2
+                  ? 'Tick a second feature for the correlation heatmap and PCA.'
+                  : `${p.features.length} features × ${p.genres.length} genres.`}
+          </p>
           <ErrorBox error={[hist, corr, pca].find((r) => r?.status === 'error')?.error} />
           {hist?.result?.kind === 'histograms' && (
             <div className="grid2" data-testid="histograms">
@@ -72,7 +65,11 @@ export function ExploreCell() {
 
 function CorrelationHeatmap({ features, matrix }: { features: string[]; matrix: number[][] }) {
   const data = useMemo(() => [{ type: 'heatmap', z: matrix, x: features, y: features, zmin: -1, zmax: 1, colorscale: 'RdBu', reversescale: true, hovertemplate: '%{y} × %{x}: r = %{z:.2f}<extra></extra>' }], [features, matrix]);
-  const layout = useMemo(() => ({ title: { text: 'Pearson correlation', font: { size: 13 } }, xaxis: { showticklabels: features.length <= 30, tickfont: { size: 8 } }, yaxis: { autorange: 'reversed', showticklabels: features.length <= 30, tickfont: { size: 8 } }, margin: { l: 40, r: 10, t: 30, b: 40 } }), [features]);
+  // Feature names on both axes (Explore ticks at most 8 features, so they fit); automargin makes room for them.
+  const layout = useMemo(
+    () => ({ title: { text: 'Pearson correlation of the ticked features', font: { size: 13 } }, xaxis: { showticklabels: true, tickfont: { size: 9 }, tickangle: -40, automargin: true }, yaxis: { autorange: 'reversed', showticklabels: true, tickfont: { size: 9 }, automargin: true }, margin: { l: 40, r: 10, t: 30, b: 40 } }),
+    [],
+  );
   return (
     <div data-testid="correlation-heatmap">
       <Plot data={data} layout={layout} height={440} ariaLabel="correlation heatmap" />
@@ -90,7 +87,7 @@ function PcaScatter({ r }: { r: { x: number[]; y: number[]; labels: number[]; tr
     [r],
   );
   const ev = r.explainedVarianceRatio.map((v) => (v * 100).toFixed(1));
-  const layout = useMemo(() => ({ title: { text: 'PCA of all features (z-scored)', font: { size: 13 } }, xaxis: { title: { text: `PC1 (${ev[0]} % of variance)` } }, yaxis: { title: { text: `PC2 (${ev[1]} %)` } } }), [ev[0], ev[1]]);
+  const layout = useMemo(() => ({ title: { text: 'PCA of the ticked features (z-scored)', font: { size: 13 } }, xaxis: { title: { text: `PC1 (${ev[0]} % of variance)` } }, yaxis: { title: { text: `PC2 (${ev[1]} %)` } } }), [ev[0], ev[1]]);
   return (
     <div data-testid="pca-scatter">
       <Plot data={data} layout={layout} height={440} ariaLabel="PCA scatter" />

@@ -6,16 +6,13 @@ import { kindLabel } from '../../core/models/registry';
 import { deleteModel, newModelId, putModel } from '../../state/models';
 import { getModelEntry } from '../../storage/models';
 import { ErrorBox } from '../Cell';
+import { downloadBlob } from '../download';
 import { pct } from '../ResultView';
 import { labStore } from '../../app/store';
 import { useLab } from '../store';
 
 function download(name: string, data: string | ArrayBuffer, type: string) {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([data], { type }));
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  downloadBlob(name, new Blob([data], { type }));
 }
 
 /** Saved models: list, export as files, import, delete. */

@@ -5,7 +5,7 @@ import type { EpochMetrics } from '../../core/models/loop';
 import { setParams, type ModelKindParam } from '../../state/lab';
 import { cancelTraining, chooseBackendNow, startCrossValidation, startTraining } from '../../app/trainActions';
 import { Cell, ErrorBox, RunBar } from '../Cell';
-import { ConfusionMatrix } from '../charts/ConfusionMatrix';
+import { ConfusionExplorer } from '../ConfusionExplorer';
 import { LineChart } from '../charts/LineChart';
 import { MultiPicker, NumberField, SelectField, SplitField } from '../controls';
 import { Metric, pct } from '../ResultView';
@@ -220,7 +220,7 @@ export function TrainCell() {
                   </tbody>
                 </table>
               )}
-              <ConfusionMatrix confusion={entry.confusion} genres={entry.genres} normalized={false} testId="train-confusion" />
+              <ConfusionExplorer confusion={entry.confusion} genres={entry.genres} normalized={false} predictions={entry.predictions} name={`${entry.model} confusion matrix`} testId="train-confusion" />
             </div>
           )}
           <SavedModels />

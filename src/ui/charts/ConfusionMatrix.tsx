@@ -13,7 +13,18 @@ function cellColor(share: number): string {
   return `rgb(${mix(255, 29)}, ${mix(255, 53)}, ${mix(255, 87)})`;
 }
 
-export function ConfusionMatrix({ confusion, genres, normalized, testId = 'confusion-matrix' }: { confusion: number[][]; genres: string[]; normalized: boolean; testId?: string }) {
+export interface ConfusionMatrixProps {
+  confusion: number[][];
+  genres: string[];
+  normalized: boolean;
+  testId?: string;
+  /** Makes cells clickable (and keyboard-operable): called with the true and predicted genre index. */
+  onSelect?: (trueIndex: number, predIndex: number) => void;
+  /** The cell shown as selected. */
+  selected?: readonly [number, number];
+}
+
+export function ConfusionMatrix({ confusion, genres, normalized, testId = 'confusion-matrix', onSelect, selected }: ConfusionMatrixProps) {
   const rows = useMemo(() => {
     const max = Math.max(1, ...confusion.flat());
     return confusion.map((row) => {
@@ -46,9 +57,15 @@ export function ConfusionMatrix({ confusion, genres, normalized, testId = 'confu
                   key={j}
                   data-true={genres[i]}
                   data-predicted={genres[j]}
-                  className={i === j ? 'diag' : undefined}
+                  data-count={confusion[i]![j]}
+                  className={[i === j ? 'diag' : '', onSelect ? 'pick' : '', selected && selected[0] === i && selected[1] === j ? 'selected' : ''].filter(Boolean).join(' ') || undefined}
                   style={{ background: cellColor(c.shade), color: c.shade > 0.55 ? '#fff' : 'var(--ink)' }}
-                  title={`true ${genres[i]}, predicted ${genres[j]}: ${c.text}`}
+                  title={`true ${genres[i]}, predicted ${genres[j]}: ${c.text}${onSelect ? ' — click to list these tracks' : ''}`}
+                  role={onSelect ? 'button' : undefined}
+                  tabIndex={onSelect ? 0 : undefined}
+                  aria-pressed={onSelect ? !!selected && selected[0] === i && selected[1] === j : undefined}
+                  onClick={onSelect && (() => onSelect(i, j))}
+                  onKeyDown={onSelect && ((ev) => (ev.key === 'Enter' || ev.key === ' ') && (ev.preventDefault(), onSelect(i, j)))}
                 >
                   {c.text}
                 </td>

@@ -1,16 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import type { PlotlyApi } from './plotly';
+import { ExportControl } from '../ExportControl';
+import { loadPlotly, plotlyIfLoaded } from './loadPlotly';
 
-let plotlyPromise: Promise<PlotlyApi> | undefined;
-/** Load (and evaluate) the Plotly chunk; called early in idle time so no later chart pays for it. */
-export function loadPlotly(): Promise<PlotlyApi> {
-  plotlyPromise ??= import('./plotly').then((m) => {
-    // A marker tests (and curious students) can read: the chart library is loaded.
-    if (typeof document !== 'undefined') document.documentElement.dataset['plotly'] = 'ready';
-    return m.default;
-  });
-  return plotlyPromise;
-}
+export { loadPlotly } from './loadPlotly';
 
 export interface PlotProps {
   data: unknown[];
@@ -18,10 +10,12 @@ export interface PlotProps {
   height?: number;
   testId?: string;
   ariaLabel: string;
+  /** File name of the PNG/SVG export; default the aria label. Every chart can be exported. */
+  exportName?: string;
 }
 
 /** A Plotly chart: (data, layout) in, chart out. Presentational only. */
-export function Plot({ data, layout, height = 360, testId, ariaLabel }: PlotProps) {
+export function Plot({ data, layout, height = 360, testId, ariaLabel, exportName }: PlotProps) {
   const ref = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string>();
   useEffect(() => {
@@ -45,9 +39,15 @@ export function Plot({ data, layout, height = 360, testId, ariaLabel }: PlotProp
   useEffect(() => {
     const el = ref.current;
     return () => {
-      if (el && plotlyPromise) void plotlyPromise.then((P) => P.purge(el));
+      const p = plotlyIfLoaded();
+      if (el && p) void p.then((P) => P.purge(el));
     };
   }, []);
   if (error) return <div className="chart-error">Chart failed: {error}</div>;
-  return <div ref={ref} className="plot" style={{ minHeight: height }} data-testid={testId} role="img" aria-label={ariaLabel} />;
+  return (
+    <div className="plot-wrap">
+      <div ref={ref} className="plot" style={{ minHeight: height }} data-testid={testId} role="img" aria-label={ariaLabel} />
+      <ExportControl name={exportName ?? ariaLabel} chart={() => ref.current} testId="chart-export" />
+    </div>
+  );
 }
