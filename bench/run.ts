@@ -18,6 +18,8 @@ const parts: Record<string, () => Promise<void>> = {
     await runTrainBench();
     await runTrainBrowserBench();
   },
+  // CNN vs PyTorch in the same run; bench/cnn.ts reads its own options from argv (e.g. --accuracy).
+  cnn: async () => (await import('./cnn')).runCnnBench(),
 };
 
 async function main() {
