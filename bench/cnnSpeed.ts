@@ -49,6 +49,7 @@ export function buildBenchCnn(preset: CnnPreset, nClasses: number): Network {
   return preset === 'toronto' ? buildTorontoCnn(input) : buildVggCnn({ ...input, size: preset });
 }
 
+// Python's statistics.median (mean of the middle two for an even count), as cnn_reference.py reports.
 const median = (a: readonly number[]): number => {
   const s = [...a].sort((p, q) => p - q);
   const m = s.length >> 1;
