@@ -12,7 +12,7 @@
  *   --audio` when the CLI has it (else it says so).
  *
  *   npx tsx bench/cnn.ts [--presets laptop,desktop] [--threads default,1] [--passes 3] [--batches 4]
- *       [--no-browser | --backends wasm,webgl] [--accuracy [--folds 5] [--only-folds 0,1] [--seeds 0,1,2]
+ *       [--no-browser | --backends wasm,webgl] [--no-speed] [--accuracy [--folds 5] [--only-folds 0,1] [--seeds 0,1,2]
  *       [--epochs 30] [--mel DIR]] [--python /usr/bin/python3] [--json]
  *   npm run bench -- cnn [same options]
  *
@@ -43,6 +43,7 @@ export interface CnnBenchOptions {
   batches: number;
   classes: number;
   browserBackends: string[];
+  speed: boolean;
   accuracy: boolean;
   folds: number;
   onlyFolds?: string;
@@ -66,6 +67,7 @@ export function parseCnnBenchArgs(argv: readonly string[]): CnnBenchOptions {
     classes: optNumber(a, 'classes', 10),
     // WebGL is software here (SwiftShader) and ~20× slower than wasm on this CNN: asked for, not default.
     browserBackends: optFlag(a, 'no-browser') ? [] : (optList(a, 'backends') ?? ['wasm']),
+    speed: !optFlag(a, 'no-speed'),
     accuracy: optFlag(a, 'accuracy'),
     folds: optNumber(a, 'folds', 5),
     onlyFolds: optString(a, 'only-folds'),
@@ -77,14 +79,20 @@ export function parseCnnBenchArgs(argv: readonly string[]): CnnBenchOptions {
   };
 }
 
-/** Run a command, resolve with its stdout parsed as JSON (the whole of it), or a reason it failed. */
-function runJson(cmd: string, args: string[]): Promise<{ json: unknown } | { error: string }> {
+/**
+ * Run a command, resolve with its stdout parsed as JSON (the whole of it), or a reason it failed.
+ * With `echo`, its stderr (progress, e.g. each finished accuracy run) is passed through as it comes.
+ */
+function runJson(cmd: string, args: string[], echo = false): Promise<{ json: unknown } | { error: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (echo) process.stderr.write(d);
+    });
     child.on('error', (e) => resolve({ error: `${cmd} could not start: ${e.message}` }));
     child.on('close', (code) => {
       if (code !== 0) return resolve({ error: `${cmd} ${args.slice(0, 2).join(' ')} exited ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}` });
@@ -139,10 +147,12 @@ async function runSpeed(o: CnnBenchOptions): Promise<void> {
     for (const r of refs?.results.filter((x) => x.preset === s.preset) ?? []) {
       const wasm = browser.find((b) => b.preset === s.preset && b.backend === 'wasm');
       const ratio = s.secPer1000 / r.secPer1000;
+      // CPU seconds move less with other users' load than wall seconds (both sides single-threaded at 1 thread).
+      const cpuRatio = (s.cpuSecPer1000 as number) / r.cpuSecPer1000;
       emitLine(
         o,
-        { metric: 'train-sec-per-1000-crops', side: 'pytorch', torch: refs?.torch, ...r, load: refLoad, ratioNode: ratio, ...(wasm ? { ratioBrowserWasm: wasm.secPer1000 / r.secPer1000 } : {}), goal: GOAL },
-        `${''.padEnd(8)} PyTorch ${r.threads} thread(s) (${r.threadsLabel}): ${r.secPer1000.toFixed(1)} s (CPU ${r.cpuSecPer1000.toFixed(1)} s) · ratio ours/PyTorch: Node ${ratio.toFixed(2)}×` +
+        { metric: 'train-sec-per-1000-crops', side: 'pytorch', torch: refs?.torch, ...r, load: refLoad, ratioNode: ratio, cpuRatioNode: cpuRatio, ...(wasm ? { ratioBrowserWasm: wasm.secPer1000 / r.secPer1000 } : {}), goal: GOAL },
+        `${''.padEnd(8)} PyTorch ${r.threads} thread(s) (${r.threadsLabel}): ${r.secPer1000.toFixed(1)} s (CPU ${r.cpuSecPer1000.toFixed(1)} s) · ratio ours/PyTorch: Node ${ratio.toFixed(2)}× (CPU ${cpuRatio.toFixed(2)}×)` +
           (wasm ? `, browser wasm ${(wasm.secPer1000 / r.secPer1000).toFixed(2)}×` : '') +
           ` · goal ${GOAL}`,
       );
@@ -212,7 +222,7 @@ async function runAccuracy(o: CnnBenchOptions): Promise<void> {
   const subset = `${o.onlyFolds ? `folds ${o.onlyFolds} of ${o.folds}` : `${o.folds} folds`} × seeds ${o.seeds}, ${o.epochs} epochs`;
   if (!o.json) console.log(`CNN accuracy, small VGG 16-32-64-128 on the ${files.length} genres_original clips (${subset}); load ${load()}`);
   const args = [REFERENCE, 'accuracy', '--json', '--mel', mel, '--preset', 'desktop', '--folds', String(o.folds), '--seeds', o.seeds, '--epochs', String(o.epochs), ...(o.onlyFolds ? ['--only-folds', o.onlyFolds] : [])];
-  const ref = await runJson(o.python, args);
+  const ref = await runJson(o.python, args, true);
   if ('error' in ref) emitLine(o, { metric: 'reference-unavailable', reason: ref.error }, `PyTorch accuracy unavailable: ${ref.error}`);
   else {
     const r = ref.json as RefAccuracy;
@@ -224,7 +234,7 @@ async function runAccuracy(o: CnnBenchOptions): Promise<void> {
     return emitLine(o, { metric: 'accuracy', side: 'ours', available: false, reason }, `ours: not available yet: ${reason}`);
   }
   // The lab's CV has no fold subset: it runs all folds, --repeat times (one per seed).
-  const lab = await runJson('npx', ['tsx', 'src/cli/main.ts', 'train', '--model', 'cnn', '--audio', audio, '--cv', String(o.folds), '--repeat', String(seeds.length), '--epochs', String(o.epochs), '--json']);
+  const lab = await runJson('npx', ['tsx', 'src/cli/main.ts', 'train', '--model', 'cnn', '--audio', audio, '--cv', String(o.folds), '--repeat', String(seeds.length), '--epochs', String(o.epochs), '--json'], true);
   if ('error' in lab) return emitLine(o, { metric: 'accuracy', side: 'ours', available: false, reason: lab.error }, `ours: failed: ${lab.error}`);
   const l = lab.json as { meanAccuracy?: number; stdAccuracy?: number; runs?: unknown[] };
   emitLine(o, { metric: 'accuracy', side: 'ours', ...l }, `ours (lab train --model cnn --cv ${o.folds} --repeat ${seeds.length}): per-track ${((l.meanAccuracy ?? NaN) * 100).toFixed(1)} ± ${((l.stdAccuracy ?? NaN) * 100).toFixed(1)} % over ${l.runs?.length ?? '?'} runs`);
@@ -232,7 +242,7 @@ async function runAccuracy(o: CnnBenchOptions): Promise<void> {
 
 export async function runCnnBench(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const o = parseCnnBenchArgs(argv);
-  await runSpeed(o);
+  if (o.speed) await runSpeed(o);
   if (o.accuracy) await runAccuracy(o);
 }
 

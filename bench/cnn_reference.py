@@ -308,10 +308,11 @@ def run_accuracy(args):
             train_idx = [i for i in range(len(y)) if fold_of[i] != fold]
             r = run_fold(tracks, y, train_idx, test_idx, len(genres), seed, fold, args)
             runs.append(r)
-            if not args.json:
-                print(f"seed {seed} fold {fold}: tracks {r['trackAccuracy'] * 100:.1f}% ({r['testTracks']}), "
-                      f"crops {r['cropAccuracy'] * 100:.1f}% ({r['testCrops']}); train {r['trainSec']:.1f} s, "
-                      f"final train loss {r['finalTrainLoss']:.3f}", flush=True)
+            # Each run as it ends (stderr under --json, whose stdout is one JSON object): a long
+            # protocol stopped part-way still says what finished.
+            print(f"seed {seed} fold {fold}: tracks {r['trackAccuracy'] * 100:.1f}% ({r['testTracks']}), "
+                  f"crops {r['cropAccuracy'] * 100:.1f}% ({r['testCrops']}); train {r['trainSec']:.1f} s, "
+                  f"final train loss {r['finalTrainLoss']:.3f}", file=sys.stderr if args.json else sys.stdout, flush=True)
     tm, ts = mean_sd([r["trackAccuracy"] for r in runs])
     cm, cs = mean_sd([r["cropAccuracy"] for r in runs])
     out = {
