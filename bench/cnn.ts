@@ -117,8 +117,10 @@ const cpuNowMs = (): number => {
   return (u.user + u.system) / 1000;
 };
 
+/** One result: a JSON line on stdout under --json (written directly: a --json runner may send console.log to stderr), else text. */
 function emitLine(o: CnnBenchOptions, json: Record<string, unknown>, text: string): void {
-  console.log(o.json ? JSON.stringify({ part: 'cnn', ...json }) : text);
+  if (o.json) process.stdout.write(JSON.stringify({ part: 'cnn', ...json }) + '\n');
+  else console.log(text);
 }
 
 async function runSpeed(o: CnnBenchOptions): Promise<void> {
