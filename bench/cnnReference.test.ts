@@ -91,7 +91,7 @@ describe.skipIf(Boolean(skip))('cnn_reference.py is the lab small VGG', () => {
 
     const file = join(mkdtempSync(join(tmpdir(), 'cnn-ref-')), 'in.json');
     writeFileSync(file, JSON.stringify({ size: 'laptop', classes: CLASSES, weights, x: Array.from(x), y: Array.from(y), n: N, h: H, w: H, steps: STEPS }));
-    const run = spawnSync(PYTHON, ['-c', PY, file, join(repoRoot, 'bench')], { encoding: 'utf8' });
+    const run = spawnSync(PYTHON, ['-B', '-c', PY, file, join(repoRoot, 'bench')], { encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`cnn_reference.py check failed: ${run.stderr}`);
     torch = JSON.parse(run.stdout);
   });
