@@ -32,6 +32,8 @@ const parts: Record<BenchPart, (o: RunOptions) => Promise<void>> = {
     await (await import('./extract')).runExtractBench();
     await (await import('./extractBrowser')).runExtractBrowserBench();
   },
+  // CNN vs PyTorch in the same run; bench/cnn.ts reads its own options from argv (e.g. --accuracy).
+  cnn: async () => (await import('./cnn')).runCnnBench(),
 };
 
 function parseArgs(argv: string[]): { only: BenchPart[]; json: boolean; options: RunOptions } {
