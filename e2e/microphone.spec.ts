@@ -56,10 +56,13 @@ test('live: every 5 s window of the microphone is classified as it completes, wi
   const cell = await listenLive(page, false);
   await expect(cell.getByTestId('mic-elapsed')).toContainText('listening');
   // Two windows classified (each gets the k-NN's genre), while listening goes on.
-  await expect(cell.locator('[data-testid="live-chip"]:not([data-genre=""])')).toHaveCount(2, { timeout: 60_000 });
+  const classified = cell.locator('[data-testid="live-chip"]:not([data-genre=""])');
+  await expect.poll(() => classified.count(), { timeout: 0 }).toBeGreaterThanOrEqual(2);
   await expect(cell.getByTestId('mic-elapsed')).toContainText('listening');
-  await expect(cell.getByTestId('live-leader')).toContainText(/of 2 windows/);
-  await expect(cell.locator('[data-testid="classify-results"]')).toHaveAttribute('data-file', /^live-\d{6}-00[2-9]\.wav$/);
+  // Windows keep completing while the test reads (a loaded machine lags behind): the vote covers
+  // every classified window so far — at least the two above.
+  await expect(cell.getByTestId('live-leader')).toContainText(/\(\d+ of ([2-9]|\d{2,}) windows\)/);
+  await expect(cell.locator('[data-testid="classify-results"]')).toHaveAttribute('data-file', /^live-\d{6}-(00[2-9]|0[1-9]\d|[1-9]\d{2,})\.wav$/);
   await expect(cell.getByTestId('classify-time')).toContainText('/ 0:05.0');
   await screenshotCell(page, 'classify', 'classify-live');
   await cell.getByTestId('mic-stop').click();
@@ -72,7 +75,7 @@ test('live with half-overlapping windows: a 5 s window every 2.5 s, and the vote
   test.setTimeout(240_000);
   const cell = await listenLive(page, true);
   await expect(cell.getByTestId('mic-elapsed')).toContainText('a 5 s window every 2.5 s');
-  await expect(cell.locator('[data-testid="live-chip"]:not([data-genre=""])')).toHaveCount(4, { timeout: 90_000 });
+  await expect.poll(() => cell.locator('[data-testid="live-chip"]:not([data-genre=""])').count(), { timeout: 0 }).toBeGreaterThanOrEqual(4);
   const chips = cell.getByTestId('live-chip');
   await expect(chips.nth(0)).toHaveAttribute('title', /^0–5 s: /);
   await expect(chips.nth(1)).toHaveAttribute('title', /^2\.5–7\.5 s: /);
