@@ -142,8 +142,9 @@ test.describe('training neural models in the browser', () => {
     await expect(page.getByTestId('saved-model')).toHaveCount(4);
 
     // metadata.json of 62 features beside a model.json whose network reads 63: refused at import, nothing added.
-    const meta = JSON.parse(readFileSync(paths.find((p) => p.endsWith('metadata.json'))!, 'utf8')) as { featureNames: string[]; scaler: { mean: number[]; std: number[] }; inputShape: number[] };
-    const short = { ...meta, featureNames: meta.featureNames.slice(0, 62), scaler: { mean: meta.scaler.mean.slice(0, 62), std: meta.scaler.std.slice(0, 62) }, inputShape: [62] };
+    const meta = JSON.parse(readFileSync(paths.find((p) => p.endsWith('metadata.json'))!, 'utf8')) as { input: { featureNames: string[]; scaler: { kind: string; mean: number[]; std: number[] } }; inputShape: number[] };
+    const sc = meta.input.scaler;
+    const short = { ...meta, input: { ...meta.input, featureNames: meta.input.featureNames.slice(0, 62), scaler: { ...sc, mean: sc.mean.slice(0, 62), std: sc.std.slice(0, 62) } }, inputShape: [62] };
     const shortMeta = join(dir, 'short-metadata.json');
     writeFileSync(shortMeta, JSON.stringify(short));
     await page.getByTestId('import-model-input').setInputFiles([paths.find((p) => p.endsWith('model.json'))!, paths.find((p) => p.endsWith('.bin'))!, shortMeta]);
