@@ -15,6 +15,7 @@ import { computeLogMel, dequantiseLogMel, quantiseLogMel, type LogMelBands, type
 import type { PadMode } from '../features/stft';
 import { DEFAULT_HOP_SAMPLES, DEFAULT_N_FFT } from '../features/stft';
 import type { Dataset } from './dataset';
+import type { Split } from './split';
 
 /** The log-mel parameters every matrix of a set was made with (an InputSpec's, less the crop length). */
 export interface LogMelParams {
@@ -130,6 +131,14 @@ export function trackTable(set: SpectrogramSet): Dataset {
     rowKeys: set.tracks.map((t) => t.trackId),
     meta: { note: 'one row per track of a spectrogram set' },
   };
+}
+
+/**
+ * Every row on the training side, none on the test side: cross-validation over all tracks (e.g.
+ * a CNN protocol of k folds over a whole audio folder, when no separate test set is kept).
+ */
+export function allTracksSplit(ds: Pick<Dataset, 'nRows'>): Split {
+  return { train: Int32Array.from({ length: ds.nRows }, (_, i) => i), test: new Int32Array(0), kind: 'predefined', description: 'all tracks (no held-out test set)' };
 }
 
 /** Per-band mean and std (population) over every frame of the given tracks. */
