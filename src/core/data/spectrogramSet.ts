@@ -17,13 +17,16 @@ import { DEFAULT_HOP_SAMPLES, DEFAULT_N_FFT } from '../features/stft';
 import type { Dataset } from './dataset';
 import type { Split } from './split';
 
-/** The log-mel parameters every matrix of a set was made with (an InputSpec's, less the crop length). */
+/** The log-mel parameters every matrix of a set was made with (a spectrogram InputSpec's, less the crop length). */
 export interface LogMelParams {
   sampleRateHz: number;
   nFft: number;
   hopSamples: number;
+  /** STFT centre padding (features/logMel.ts: 'constant' is librosa 0.10's melspectrogram default). */
   padMode: PadMode;
+  /** Slaney mel bands: 64, 96 or 128. */
   nBands: number;
+  /** power_to_db's ref: 0 dB at each clip's loudest bin. */
   ref: 'max';
   topDb: number;
 }

@@ -13,7 +13,7 @@
 import { LabError } from '../errors';
 import type { Standardizer } from '../data/scale';
 import type { InputKind } from './registry';
-import type { PadMode } from '../features/stft';
+import type { LogMelParams } from '../data/spectrogramSet';
 
 export const INPUT_SPEC_VERSION = 2;
 
@@ -43,20 +43,11 @@ export interface FeatureInputSpec {
 }
 
 /**
- * How a spectrogram model's log-mel matrices are made (librosa's melspectrogram + power_to_db):
- * the parameters are recorded so audio classified later is turned into the same matrices.
+ * How a spectrogram model's log-mel matrices are made (librosa's melspectrogram + power_to_db,
+ * the parameters of its spectrogram set) and how long a crop is, recorded so audio classified
+ * later is turned into the same inputs.
  */
-export interface SpectrogramParams {
-  sampleRateHz: number;
-  nFft: number;
-  hopSamples: number;
-  /** STFT centre padding (features/logMel.ts: 'constant' is librosa 0.10's melspectrogram default). */
-  padMode: PadMode;
-  /** Slaney mel bands: 64, 96 or 128. */
-  nBands: number;
-  /** power_to_db's ref: 0 dB at each clip's loudest bin. */
-  ref: 'max';
-  topDb: number;
+export interface SpectrogramParams extends LogMelParams {
   /** Frames per crop (one sample of the network): 128 frames ≈ 2.97 s at hop 512 / 22 050 Hz. */
   cropFrames: number;
 }
