@@ -13,6 +13,7 @@ import { stratifiedTrackSplit } from '../data/split';
 import { allTracksSplit, trackTable } from '../data/spectrogramSet';
 import type { QuantisedLogMel } from '../features/logMel';
 import { crossValidateClassifier } from './crossValidate';
+import { trainEnsemble } from './ensemble';
 import { predictProbabilities } from './predict';
 import { MODEL_KINDS, type NetworkBuilder } from './registry';
 import { exportModelFiles, importModelFiles, loadSavedModel, serializeClassifier } from './saved';
@@ -76,6 +77,37 @@ describe('random crops', () => {
     const a = draw(5);
     expect(draw(5)).toEqual(a);
     expect(new Set(a.map((e) => e.join(','))).size).toBeGreaterThan(1);
+  });
+});
+
+describe('SpecAugment masks', () => {
+  it('zero whole-band runs of frames (time masks) and whole-frame runs of bands (frequency masks), no wider than asked', () => {
+    const set = constantSet(2, 40, () => 100);
+    const spec = { ...spectrogramSpecFor(set, [0, 1, 2, 3], 16), scaler: { kind: 'zscore' as const, mean: new Array(64).fill(0), std: new Array(64).fill(1) } };
+    const check = (masks: { timeMasks: number; maxTimeFrames: number; freqMasks: number; maxBands: number }, axis: 'time' | 'freq') => {
+      const src = randomCropSource(set, [0, 1, 2, 3], spec, 4, 9, masks);
+      src.beginEpoch(1);
+      const out = new Float32Array(16 * 64 * 16);
+      src.fill(Array.from({ length: 16 }, (_, i) => i), 0, 16, out);
+      let masked = 0;
+      for (let i = 0; i < 16; i++) {
+        const zero = (b: number, t: number) => out[i * 1024 + b * 16 + t] === 0;
+        // The cells left are the crop's value, −80 + 100 · 80/255 dB, z-scored with mean 0, std 1.
+        for (let b = 0; b < 64; b++) for (let t = 0; t < 16; t++) if (!zero(b, t)) expect(out[i * 1024 + b * 16 + t]).toBeCloseTo(-80 + 100 * STEP, 4);
+        const lines = axis === 'time' ? Array.from({ length: 16 }, (_, t) => Array.from({ length: 64 }, (_, b) => zero(b, t))) : Array.from({ length: 64 }, (_, b) => Array.from({ length: 16 }, (_, t) => zero(b, t)));
+        // A masked line is masked across the whole other axis; one mask → one contiguous run.
+        for (const l of lines) expect(l.every((z) => z === l[0])).toBe(true);
+        const run = lines.map((l) => l[0]);
+        const idx = run.flatMap((z, j) => (z ? [j] : []));
+        if (idx.length) expect(idx.at(-1)! - idx[0]! + 1).toBe(idx.length);
+        expect(idx.length).toBeLessThanOrEqual(axis === 'time' ? masks.maxTimeFrames : masks.maxBands);
+        masked += idx.length;
+      }
+      expect(masked).toBeGreaterThan(0);
+    };
+    check({ timeMasks: 1, maxTimeFrames: 6, freqMasks: 0, maxBands: 0 }, 'time');
+    check({ timeMasks: 0, maxTimeFrames: 0, freqMasks: 1, maxBands: 10 }, 'freq');
+    expect(() => randomCropSource(set, [0], spec, 1, 0, { timeMasks: 1, maxTimeFrames: 17, freqMasks: 0, maxBands: 0 })).toThrow(/no wider than a crop/);
   });
 });
 
@@ -157,5 +189,16 @@ describe('training a CNN on a spectrogram set', () => {
     expect(all.tracks).toBe(6);
     expect(all.runs.map((r) => r.tracks)).toEqual([2, 2, 2]);
     expect(all.meanCropAccuracy).toBeDefined();
+  }, 60_000);
+
+  it('trains ensembles of CNNs on the same test tracks through trainEnsemble', async () => {
+    const set = constantSet(3, 40, (i) => (i < 3 ? 40 : 200) + i);
+    const split = stratifiedTrackSplit(trackTable(set), 1 / 3, 2);
+    const r = await trainEnsemble(set, { kind: 'toronto-cnn', seed: 0, epochs: 1, members: 2, cnn: { cropFrames: 16, cropsPerTrack: 1 } }, split);
+    expect(r.members).toHaveLength(2);
+    expect(r.trackIds.sort()).toEqual(Array.from(split.test, (t) => set.tracks[t]!.trackId).sort());
+    // 2 test tracks × ⌊40 / 16⌋ = 2 crops: crop accuracy is a multiple of 1/4.
+    for (const m of r.members) expect((m.cropAccuracy as number) * 4).toBeCloseTo(Math.round((m.cropAccuracy as number) * 4), 9);
+    expect(r.genres).toEqual(['a', 'b']);
   }, 60_000);
 });
