@@ -46,6 +46,7 @@ function cnnOptions(args: Parameters<CliCommand['run']>[0]): SpectrogramTrainOpt
     cropsPerTrack: optNumber(args, 'crops', DEFAULT_CROPS_PER_TRACK),
     channels,
     residual: optFlag(args, 'residual'),
+    warmupEpochs: optNumber(args, 'warmup', 0),
     // Park et al.'s masks scaled to a 128 × 128 crop: two of up to 16 frames, two of up to 8 bands.
     specAugment: optFlag(args, 'spec-augment') ? { timeMasks: 2, maxTimeFrames: 16, freqMasks: 2, maxBands: 8 } : undefined,
   };
@@ -64,7 +65,7 @@ async function readAudioSet(dir: string, args: Parameters<CliCommand['run']>[0],
 export const trainCommand: CliCommand = {
   name: 'train',
   usage:
-    `train (--data F | --audio DIR [--bands 128] [--crop-sec 3] [--crops 4] [--channels laptop|desktop] [--residual] [--spec-augment]) --model ${neuralKinds().map((k) => k.id).join('|')} [--seq 3] [--ensemble 10] [--seed 0] [--epochs N] [--lr 0.001] [--batch 32] [--dropout 0.5] [--label-smoothing 0.1] [--weight-decay 0] [--mixup 0.4] [--schedule constant|cosine] [--distill 4 [--distill-weight 0.9]] [--features a,b] [--pad] [--val 0.2 --patience 5] [--cv 5 [--repeat 4] [--cv-seed 0] [--cv-tracks train|all]] [--backend wasm|cpu] [--save DIR] [--json]`,
+    `train (--data F | --audio DIR [--bands 128] [--crop-sec 3] [--crops 4] [--channels laptop|desktop] [--residual] [--spec-augment] [--warmup EPOCHS]) --model ${neuralKinds().map((k) => k.id).join('|')} [--seq 3] [--ensemble 10] [--seed 0] [--epochs N] [--lr 0.001] [--batch 32] [--dropout 0.5] [--label-smoothing 0.1] [--weight-decay 0] [--mixup 0.4] [--schedule constant|cosine] [--distill 4 [--distill-weight 0.9]] [--features a,b] [--pad] [--val 0.2 --patience 5] [--cv 5 [--repeat 4] [--cv-seed 0] [--cv-tracks train|all]] [--backend wasm|cpu] [--save DIR] [--json]`,
   async run(args) {
     const file = optString(args, 'data');
     const audioDir = optString(args, 'audio');

@@ -14,6 +14,23 @@ beforeAll(async () => {
 });
 
 describe('trainNetwork', () => {
+  it('warms the learning rate up linearly: the first of 4 warm-up batches steps exactly as lr / 4 does without warm-up', async () => {
+    const data = makeBlobs(8, 5);
+    // One batch per epoch (8 samples, batch 8), so 4 warm-up epochs are 4 warm-up batches.
+    const weightsAfterOneBatch = async (learningRate: number, warmupEpochs?: number) => {
+      const net = buildMlp({ nFeatures: 4, nClasses: 2, hidden: [8], dropout: 0, seed: 3 });
+      const cancel = { cancelled: false };
+      await trainNetwork(net, data, { epochs: 4, batchSize: 8, seed: 7, learningRate, warmupEpochs, cancel, onProgress: () => void (cancel.cancelled = true) });
+      const w = net.variables.map((v) => Array.from(v.dataSync()));
+      net.dispose();
+      return w;
+    };
+    const warm = await weightsAfterOneBatch(0.01, 4);
+    expect(warm).toEqual(await weightsAfterOneBatch(0.0025));
+    expect(warm).not.toEqual(await weightsAfterOneBatch(0.01));
+    await expect(weightsAfterOneBatch(0.01, 5)).rejects.toThrow(/Warm-up must be between 0 and 4 epochs/);
+  });
+
   it('trains bit-identically from a sample source that serves the same rows as a TensorData', async () => {
     const data = makeBlobs(50, 4);
     const per = 4;

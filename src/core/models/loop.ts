@@ -73,6 +73,11 @@ export interface TrainOptions {
    */
   schedule?: 'constant' | 'cosine';
   /**
+   * Linear learning-rate warm-up over the first `warmupEpochs` epochs (Goyal et al. 2017): batch
+   * j (0-based) of the warm-up runs at (j + 1) / warm-up batches × the scheduled rate; default 0.
+   */
+  warmupEpochs?: number;
+  /**
    * Mixup α (Zhang et al. 2018): each batch is blended with a shuffled copy of itself, inputs and
    * targets alike, with λ ~ Beta(α, α) drawn per batch; default 0 = off.
    */
@@ -192,11 +197,14 @@ export async function trainNetwork(net: Network, data: TrainingSamples, opts: Tr
   const schedule = opts.schedule ?? 'constant';
   if (!(mixup >= 0) || (schedule !== 'constant' && schedule !== 'cosine')) throw new LabError('bad-argument', 'Mixup α must be ≥ 0 and the schedule constant or cosine.');
   const averageLast = opts.averageLastEpochs ?? 0;
+  const warmupEpochs = opts.warmupEpochs ?? 0;
+  if (!(warmupEpochs >= 0 && warmupEpochs <= epochs)) throw new LabError('bad-argument', `Warm-up must be between 0 and ${epochs} epochs, got ${warmupEpochs}`);
   let swa: tf.Tensor[] | undefined;
   let swaCount = 0;
   const order = Array.from({ length: n }, (_, i) => i);
   const batchesPerEpoch = Math.ceil(n / batchSize);
   const totalBatches = batchesPerEpoch * epochs;
+  const warmupBatches = Math.round(warmupEpochs * batchesPerEpoch);
   const history: EpochMetrics[] = [];
   let best: tf.Tensor[] | undefined;
   let bestScore = Infinity;
@@ -232,6 +240,7 @@ export async function trainNetwork(net: Network, data: TrainingSamples, opts: Tr
         const to = Math.min(n, from + batchSize);
         const mix = mixup > 0 ? planMixup(rng, to - from, mixup) : undefined;
         optimizer.learningRate = learningRateAt(schedule, learningRate, batchesDone, totalBatches);
+        if (batchesDone < warmupBatches) optimizer.learningRate *= (batchesDone + 1) / warmupBatches;
         const batch = gatherBatch(data, order, from, to, net.nClasses, smoothing, mix, soft ? distillWeight : 0);
         const dropoutSeed = Math.floor(rng() * 2 ** 31);
         const y = batch.y;

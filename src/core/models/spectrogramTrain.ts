@@ -42,6 +42,8 @@ export interface SpectrogramTrainOptions {
   channels?: 'laptop' | 'desktop';
   residual?: boolean;
   specAugment?: SpecAugmentOptions;
+  /** Linear learning-rate warm-up over this many epochs (then the schedule: constant or cosine); default 0. */
+  warmupEpochs?: number;
 }
 
 export const DEFAULT_CROP_FRAMES = 128;
@@ -230,7 +232,7 @@ export async function trainSpectrogramClassifier(set: SpectrogramSet, opts: Spec
   try {
     const source = randomCropSource(set, train, spec, opts.cnn?.cropsPerTrack ?? DEFAULT_CROPS_PER_TRACK, opts.seed, opts.cnn?.specAugment);
     const val = validation.length ? nonOverlappingCrops(set, validation, spec) : undefined;
-    const result = await trainNetwork(network, source, loopOptions(opts, settings, val, cp && save && { everyMs: cp.everyMs, save }));
+    const result = await trainNetwork(network, source, { ...loopOptions(opts, settings, val, cp && save && { everyMs: cp.everyMs, save }), warmupEpochs: opts.cnn?.warmupEpochs });
     return made(result, () => network.dispose());
   } catch (e) {
     network.dispose();
