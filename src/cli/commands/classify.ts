@@ -15,11 +15,15 @@ import { LabError, reasonWithoutFileName, toErrorInfo } from '../../core/errors'
 import { extractRecipe } from '../../core/features/recipes';
 import { trainClassifier } from '../../core/models/classifier';
 import { networkClassifier, type Classifier } from '../../core/models/classifiers';
-import { buildClassifyInputs, recipeForModel, summarizePrediction, tableRowsOfTrack } from '../../core/models/classifyAudio';
+import { buildClassifyInputs, classifySpectrogramClip, recipeForModel, summarizePrediction, tableRowsOfTrack } from '../../core/models/classifyAudio';
 import { fitClassifier, isModelKind, modelKind, modelKinds, neuralKind, type ModelKindId } from '../../core/models/registry';
 import { predictProbabilities } from '../../core/models/predict';
 import { shortClipWarning } from '../../core/models/shortClip';
 import { readAudioFile } from '../../node/audioFiles';
+import { readSpectrogramSet } from '../../node/spectrogramFiles';
+import { allTracksSplit, trackTable } from '../../core/data/spectrogramSet';
+import { LOG_MEL_BANDS, type LogMelBands } from '../../core/features/logMel';
+import { trainSpectrogramClassifier, type SpectrogramTrainOptions } from '../../core/models/spectrogramTrain';
 import { loadTableFile } from '../../node/loadTable';
 import { initNodeBackend } from '../../node/tfNode';
 import { optMany, optNumber, optString } from '../args';
@@ -134,14 +138,90 @@ export async function classifyAudioFiles(o: ClassifyFilesOptions): Promise<Class
   };
 }
 
+export interface ClassifyAudioCnnOptions {
+  /** Folder(s) of training clips (genre from `genre.NNNNN.wav` names or `<genre>/` folders). */
+  trainAudio: readonly string[];
+  model: ClassifyModel;
+  audio: readonly string[];
+  seed?: number;
+  epochs?: number;
+  nBands?: LogMelBands;
+  cnn?: SpectrogramTrainOptions;
+  log?: (line: string) => void;
+}
+
+export interface CnnFileClassification {
+  file: string;
+  trackId: string;
+  /** Track answer: the mean probability over the clip's non-overlapping crops; null when it failed. */
+  fromAudio: string | null;
+  /** Per crop: its time span and genre. */
+  crops: { startSec: number; endSec: number | null; genre: string }[];
+  /** Crops classified (the former `segments`). */
+  segments: number;
+  error?: string;
+}
+
+export interface CnnClassifyResult {
+  model: ClassifyModel;
+  training: string;
+  leftOutTracks: string[];
+  failedTrainingFiles: { file: string; error: string }[];
+  files: CnnFileClassification[];
+}
+
+/**
+ * A spectrogram model (CNN) trained on the clips under `trainAudio`, then each given file classified
+ * from its own audio (crops voting by mean probability). A given file whose track is in the folder
+ * is left out of training, so no answer comes from a model that heard that track.
+ */
+export async function classifyAudioWithCnn(o: ClassifyAudioCnnOptions): Promise<CnnClassifyResult> {
+  const log = o.log ?? (() => {});
+  if (o.audio.length === 0) throw new LabError('bad-argument', '--audio <files> is required (one or more audio files).');
+  const tracks = new Set(o.audio.map((f) => inferTrackName(f).trackId));
+  const all = await readSpectrogramSet(o.trainAudio, { nBands: o.nBands, onFile: (done, total, f, error) => error && log(`[${done}/${total}] ${f}: FAILED: ${error}`) });
+  // Leave the given files' tracks out: a track id (`jazz.00012`) names one recording wherever it lies.
+  const keep = all.tracks.filter((t) => !tracks.has(t.trackId));
+  const leftOutTracks = all.tracks.filter((t) => tracks.has(t.trackId)).map((t) => t.trackId);
+  const set = { ...all, tracks: keep };
+  const kind = neuralKind(o.model);
+  const training = `one ${o.model} model trained on ${keep.length} clip(s) of ${o.trainAudio.join(', ')}${leftOutTracks.length ? `; the ${leftOutTracks.length} given track(s) found there were left out` : ''}`;
+  log(training);
+  const c = await trainSpectrogramClassifier(set, { kind: kind.id, seed: o.seed ?? 0, epochs: o.epochs ?? kind.defaults.epochs, cnn: o.cnn }, allTracksSplit(trackTable(set)));
+  const model = networkClassifier(o.model, c.network, c.spec, predictProbabilities);
+  const files: CnnFileClassification[] = [];
+  try {
+    for (const [i, path] of o.audio.entries()) {
+      const out: CnnFileClassification = { file: basename(path), trackId: inferTrackName(path).trackId, fromAudio: null, crops: [], segments: 0 };
+      try {
+        const audio = await readAudioFile(path);
+        const p = await classifySpectrogramClip(model, audio.samples, audio.sampleRateHz);
+        out.fromAudio = p.meanGenre;
+        out.crops = p.units.map((u) => ({ startSec: u.startSec, endSec: u.endSec, genre: u.genre }));
+        out.segments = p.units.length;
+      } catch (e) {
+        out.error = reasonWithoutFileName(toErrorInfo(e).message, out.file);
+      }
+      log(`[${i + 1}/${o.audio.length}] ${out.file}: ${out.fromAudio ?? '—'}${out.crops.length ? ` (crops: ${out.crops.map((x) => x.genre).join(' ')})` : ''}${out.error ? ` (${out.error})` : ''}`);
+      files.push(out);
+    }
+  } finally {
+    model.dispose();
+  }
+  return { model: o.model, training, leftOutTracks, failedTrainingFiles: all.failed, files };
+}
+
 export const classifyCommand: CliCommand = {
   name: 'classify',
-  usage: `classify --data T --model ${modelKinds().map((k) => k.id).join('|')} --audio a.wav b.wav [--seed 0] [--epochs N] [--json]   genre from audio vs from the table row (file's track left out of training)`,
+  usage: `classify (--data T | --train-audio DIR [--bands 128] [--channels laptop|desktop]) --model ${modelKinds().map((k) => k.id).join('|')} --audio a.wav b.wav [--seed 0] [--epochs N] [--json]   genre from audio vs from the table row, or from a CNN trained on a folder (file's track left out of training)`,
   async run(args, argv) {
     const dataPath = optString(args, 'data');
-    if (!dataPath) throw new LabError('bad-argument', '--data <feature table> is required');
-    const model = optString(args, 'model', 'knn') ?? 'knn';
+    const trainAudio = optMany(argv, 'train-audio');
+    const model = optString(args, 'model', trainAudio.length ? 'cnn' : 'knn') ?? 'knn';
     if (!isModelKind(model)) throw new LabError('bad-argument', `--model must be one of ${modelKinds().map((k) => k.id).join(', ')}, got "${model}"`);
+    const spectrogram = modelKind(model).input === 'spectrogram-crops';
+    if (spectrogram ? !trainAudio.length : !dataPath)
+      throw new LabError('bad-argument', spectrogram ? `${model} learns from audio: pass --train-audio <folder of clips>.` : '--data <feature table> is required');
     const audio = optMany(argv, 'audio');
     const json = !!args.options['json'];
     const log = (s: string) => process.stderr.write(s + '\n');
@@ -150,6 +230,17 @@ export const classifyCommand: CliCommand = {
       if (!json) log(`backend ${b.name}`);
     }
     const epochs = args.options['epochs'] !== undefined ? optNumber(args, 'epochs', 1) : undefined;
+    if (spectrogram) {
+      const nBands = optNumber(args, 'bands', 128);
+      if (!(LOG_MEL_BANDS as readonly number[]).includes(nBands)) throw new LabError('bad-argument', `--bands must be one of ${LOG_MEL_BANDS.join(', ')}, got ${nBands}.`);
+      const channels = optString(args, 'channels', 'laptop');
+      if (channels !== 'laptop' && channels !== 'desktop') throw new LabError('bad-argument', `--channels must be laptop or desktop, got "${channels}"`);
+      const r = await classifyAudioWithCnn({ trainAudio, model, audio, seed: optNumber(args, 'seed', 0), epochs, nBands: nBands as LogMelBands, cnn: { channels }, log: json ? undefined : log });
+      if (r.files.some((f) => f.error)) process.exitCode = 1;
+      emit(args, r, () => [`${r.model}: ${r.training}`, ...r.files.map((f) => `${f.file.padEnd(24)} ${(f.fromAudio ?? '—').padEnd(10)} crops: ${f.crops.map((c) => c.genre).join(' ')}${f.error ? ` error: ${f.error}` : ''}`)].join('\n'));
+      return;
+    }
+    if (!dataPath) throw new LabError('bad-argument', '--data <feature table> is required');
     const r = await classifyAudioFiles({ dataPath, model, audio, seed: optNumber(args, 'seed', 0), epochs, log: json ? undefined : log });
     if (r.files.some((f) => f.error)) process.exitCode = 1;
     emit(args, r, () =>

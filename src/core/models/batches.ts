@@ -17,18 +17,41 @@ export interface TensorData {
   soft?: Float32Array;
 }
 
+/**
+ * Samples made on the fly, batch by batch, instead of held as one array (spectrogram crops: a
+ * 1000-track set's crops of 30 epochs would not fit a worker's memory). Sample i of every epoch
+ * has the fixed label `y[i]`; what it contains (which crop of its track) is drawn per epoch.
+ */
+export interface SampleSource {
+  /** Per-sample shape, e.g. `[bands, frames, 1]`. */
+  sampleShape: number[];
+  /** Labels of the samples of one epoch; the epoch has `y.length` samples. */
+  y: Int32Array;
+  /** Called at the start of every epoch (1-based), before any batch of it is filled. */
+  beginEpoch(epoch: number): void;
+  /** Write the samples `idx[from..to)` into `out`, row-major, one after another. */
+  fill(idx: ArrayLike<number>, from: number, to: number, out: Float32Array): void;
+}
+
+/** What a network trains on: samples held in memory, or made batch by batch. */
+export type TrainingSamples = TensorData | SampleSource;
+
+export function isSampleSource(d: TrainingSamples): d is SampleSource {
+  return typeof (d as SampleSource).fill === 'function';
+}
+
 /** Values per sample: the product of the sample shape. */
 export function sampleSize(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
 /** The number of samples in `data`, after checking it fits `net` (shape, length, labels). */
-export function checkData(net: Network, data: TensorData, what: string): number {
+export function checkData(net: Network, data: TrainingSamples, what: string): number {
   const per = sampleSize(data.sampleShape);
   const n = data.y.length;
   if (data.sampleShape.join('×') !== net.inputShape.join('×'))
     throw new LabError('bad-argument', `${what}: samples are ${data.sampleShape.join('×')} but the model expects ${net.inputShape.join('×')}.`);
-  if (data.x.length !== n * per) throw new LabError('bad-argument', `${what}: ${data.x.length} values for ${n} samples of ${per}.`);
+  if (!isSampleSource(data) && data.x.length !== n * per) throw new LabError('bad-argument', `${what}: ${data.x.length} values for ${n} samples of ${per}.`);
   for (let i = 0; i < n; i++) {
     const c = data.y[i] as number;
     if (!(c >= 0 && c < net.nClasses)) throw new LabError('bad-argument', `${what}: label ${c} outside 0..${net.nClasses - 1}.`);
@@ -57,18 +80,21 @@ export function planMixup(rng: () => number, batchSamples: number, alpha: number
  * ε = `smoothing` ((1 − ε)·onehot + ε/k), blended with the teacher probabilities `data.soft` by
  * weight `distill` ((1 − w)·target + w·teacher), then mixed by `mix` when given.
  */
-export function gatherBatch(data: TensorData, idx: ArrayLike<number>, from: number, to: number, nClasses: number, smoothing = 0, mix?: MixPlan, distill = 0): { x: tf.Tensor; y: tf.Tensor2D } {
+export function gatherBatch(data: TrainingSamples, idx: ArrayLike<number>, from: number, to: number, nClasses: number, smoothing = 0, mix?: MixPlan, distill = 0): { x: tf.Tensor; y: tf.Tensor2D } {
   const per = sampleSize(data.sampleShape);
   const nb = to - from;
   const xb = new Float32Array(nb * per);
   const yb = new Float32Array(nb * nClasses);
+  const source = isSampleSource(data) ? data : undefined;
+  source?.fill(idx, from, to, xb);
+  const soft = source ? undefined : (data as TensorData).soft;
   for (let j = 0; j < nb; j++) {
     const r = idx[from + j] as number;
-    xb.set(data.x.subarray(r * per, (r + 1) * per), j * per);
+    if (!source) xb.set((data as TensorData).x.subarray(r * per, (r + 1) * per), j * per);
     if (smoothing > 0) yb.fill(smoothing / nClasses, j * nClasses, (j + 1) * nClasses);
     yb[j * nClasses + (data.y[r] as number)] = 1 - smoothing + smoothing / nClasses;
-    if (data.soft && distill > 0)
-      for (let c = 0; c < nClasses; c++) yb[j * nClasses + c] = (1 - distill) * (yb[j * nClasses + c] as number) + distill * (data.soft[r * nClasses + c] as number);
+    if (soft && distill > 0)
+      for (let c = 0; c < nClasses; c++) yb[j * nClasses + c] = (1 - distill) * (yb[j * nClasses + c] as number) + distill * (soft[r * nClasses + c] as number);
   }
   if (!mix) return { x: tf.tensor(xb, [nb, ...data.sampleShape]), y: tf.tensor2d(yb, [nb, nClasses]) };
   const { lambda, partner } = mix;

@@ -14,9 +14,9 @@ import type { Network } from './network';
 import { buildNetwork, neuralKind, type NeuralKindId } from './registry';
 import { checkTeachers, trainTeachers } from './distill';
 import { buildInputs, prepareRunInputs, type RunInputs } from './inputs';
-import { trainNetwork, type EpochMetrics, type TrainProgress, type TrainResult } from './loop';
+import { trainNetwork, type EpochMetrics, type TrainOptions, type TrainProgress, type TrainResult } from './loop';
 import { argmaxRows, predictProbabilities, testOnPart, type TestResult } from './predict';
-import { resolveTrainingSettings } from './settings';
+import { resolveTrainingSettings, type TrainingSettings } from './settings';
 
 export type ModelKind = NeuralKindId;
 
@@ -90,6 +90,8 @@ export interface TrainedClassifier {
 
 /** Train one neural classifier on `ds` and evaluate it on the test tracks. */
 export async function trainClassifier(ds: Dataset, opts: ClassifierOptions, split?: Split): Promise<TrainedClassifier> {
+  if (neuralKind(opts.kind).input === 'spectrogram-crops')
+    throw new LabError('bad-argument', `${opts.kind} learns from log-mel spectrograms of audio, not from a feature table: train it on an audio folder (lab train --audio DIR).`);
   const run = prepareRunInputs(ds, { ...opts, input: neuralKind(opts.kind).input }, split);
   const teachers = checkTeachers(opts.distill?.teachers ?? 0);
   const t0 = performance.now();
@@ -170,30 +172,35 @@ async function trainOnInputs(ds: Dataset, run: RunInputs, opts: ClassifierOption
       }
     : undefined;
   try {
-    const train = await trainNetwork(network, soft ? { ...run.train.inputs, soft } : run.train.inputs, {
-      epochs: settings.epochs,
-      batchSize: settings.batchSize,
-      learningRate: settings.learningRate,
-      weightDecay: opts.weightDecay,
-      labelSmoothing: settings.labelSmoothing,
-      inputNoise: opts.inputNoise,
-      distillWeight: settings.distillWeight,
-      averageLastEpochs: opts.averageLastEpochs,
-      schedule: settings.schedule,
-      mixup: settings.mixup,
-      seed: opts.seed,
-      validation: run.validation?.inputs,
-      earlyStopping: opts.earlyStopping,
-      cancel: opts.cancel,
-      onEpoch: opts.onEpoch,
-      checkpoint: checkpoint && save && { everyMs: checkpoint.everyMs, save },
-      onProgress: opts.onProgress,
-    });
+    const train = await trainNetwork(network, soft ? { ...run.train.inputs, soft } : run.train.inputs, loopOptions(opts, settings, run.validation?.inputs, checkpoint && save && { everyMs: checkpoint.everyMs, save }));
     return { kind: opts.kind, network, spec, train, test: testOnPart(ds, network, spec, run.test), split, seed: opts.seed, dispose: () => network.dispose() };
   } catch (e) {
     network.dispose();
     throw e;
   }
+}
+
+/** The training loop's options of a run: the resolved settings plus the run's own options (shared by every data kind). */
+export function loopOptions(opts: ClassifierOptions, settings: TrainingSettings, validation: TrainOptions['validation'], checkpoint: TrainOptions['checkpoint']): TrainOptions {
+  return {
+    epochs: settings.epochs,
+    batchSize: settings.batchSize,
+    learningRate: settings.learningRate,
+    weightDecay: opts.weightDecay,
+    labelSmoothing: settings.labelSmoothing,
+    inputNoise: opts.inputNoise,
+    distillWeight: settings.distillWeight,
+    averageLastEpochs: opts.averageLastEpochs,
+    schedule: settings.schedule,
+    mixup: settings.mixup,
+    seed: opts.seed,
+    validation,
+    earlyStopping: opts.earlyStopping,
+    cancel: opts.cancel,
+    onEpoch: opts.onEpoch,
+    checkpoint,
+    onProgress: opts.onProgress,
+  };
 }
 
 export interface TrackPredictions {

@@ -13,7 +13,7 @@ import type { CancelToken } from '../errors';
 import { LabError } from '../errors';
 import { recipeVersionOf } from '../features/recipes';
 import { predictRandomForest, trainRandomForest } from './forest';
-import { fitScalerSpec, INPUT_SPEC_VERSION, scalerAffine, type InputSpec } from './inputSpec';
+import { fitScalerSpec, INPUT_SPEC_VERSION, isSpectrogramInput, sampleShapeOf, scalerAffine, type InputSpec } from './inputSpec';
 import { knnNeighbours, knnPredict, type KnnWeights } from './knn';
 import { predictLinearOvr } from './linearOvr';
 import { trainLinearSvm } from './linearSvm';
@@ -39,11 +39,16 @@ export interface Classifier {
   dispose(): void;
 }
 
+/** What one sample of a spec is, in words, for mismatch messages. */
+function describeSample(spec: InputSpec): string {
+  if (isSpectrogramInput(spec)) return `${spec.spectrogram.nBands} mel bands × ${spec.spectrogram.cropFrames} frames`;
+  return `${spec.featureNames.length} features${spec.input === 'segment-sequences' ? ` × ${spec.steps} steps` : ''}`;
+}
+
 function checkInputs(spec: InputSpec, inputs: PreparedInputs): number {
-  const d = spec.featureNames.length;
   const per = inputs.sampleShape.reduce((a, b) => a * b, 1);
-  if (per !== d * (spec.input === 'segment-sequences' ? spec.steps : 1))
-    throw new LabError('spec-mismatch', `Samples of ${inputs.sampleShape.join('×')} values do not fit this model's ${spec.featureNames.length} features${spec.input === 'segment-sequences' ? ` × ${spec.steps} steps` : ''}.`);
+  if (per !== sampleShapeOf(spec).reduce((a, b) => a * b, 1))
+    throw new LabError('spec-mismatch', `Samples of ${inputs.sampleShape.join('×')} values do not fit this model's ${describeSample(spec)}.`);
   return inputs.x.length / per;
 }
 
@@ -223,7 +228,7 @@ export function ensembleClassifier(members: readonly Classifier[]): Classifier {
   const first = members[0];
   if (!first) throw new LabError('bad-argument', 'An ensemble needs at least one member.');
   if (members.length === 1) return first;
-  const key = (s: InputSpec) => JSON.stringify([s.input, s.recipe, s.steps, s.genres, s.featureNames]);
+  const key = (s: InputSpec) => JSON.stringify([s.input, s.recipe, s.steps, s.genres, s.featureNames, isSpectrogramInput(s) ? s.spectrogram : null]);
   members.forEach((m, i) => {
     if (key(m.spec) !== key(first.spec)) throw new LabError('spec-mismatch', `Ensemble member ${i + 1} reads other inputs than member 1.`);
   });

@@ -12,7 +12,10 @@ import { groupByTrack, type Dataset } from '../data/dataset';
 import { LabError } from '../errors';
 import { RECIPES } from '../features/recipes';
 import type { FeatureRecipe } from '../features/spec';
-import { isSequenceInput, sampleShapeOf, scalerAffine, type InputSpec } from './inputSpec';
+import { nonOverlappingCropStarts } from '../data/spectrogramSet';
+import { computeLogMel, type LogMelBands } from '../features/logMel';
+import type { Classifier } from './classifiers';
+import { isSequenceInput, isSpectrogramInput, sampleShapeOf, scalerAffine, SPECTROGRAM_RECIPE, type InputSpec, type SpectrogramInputSpec } from './inputSpec';
 
 /** Feature rows of one track, one per segment in segment order. */
 export interface SegmentRows {
@@ -64,6 +67,8 @@ export interface AudioPrediction {
  * the recipe does not emit).
  */
 export function recipeForModel(meta: Pick<InputSpec, 'recipe' | 'recipeVersion' | 'featureNames'>): FeatureRecipe {
+  if (meta.recipe === SPECTROGRAM_RECIPE)
+    throw new LabError('spec-mismatch', 'This model reads log-mel spectrogram crops, not feature rows: classify audio with it through its spectrogram (classifySpectrogramClip).', { recipe: meta.recipe });
   if (!meta.recipe)
     throw new LabError('spec-mismatch', 'This model was trained on a table whose feature recipe is unknown, so the lab cannot compute its features from audio.', { recipe: null });
   const spec = (RECIPES as Record<string, FeatureRecipe | undefined>)[meta.recipe];
@@ -205,4 +210,99 @@ export function timelineSpans(units: readonly (PredictionUnit & { genre: string 
       label: `${u.startSec.toFixed(1)}–${end.toFixed(1)} s: ${u.genre}`,
     };
   });
+}
+
+/**
+ * Inputs of a spectrogram model (CNN) for one clip: its log-mel matrix made exactly as the model's
+ * spec says (sample rate, n_fft, hop, pad mode, bands, ref max, top_db), cut into non-overlapping
+ * crops of `cropFrames` frames (0, C, 2C, …; the tail shorter than a crop is left out, as in
+ * training's test), each band z-scored with the model's training statistics. Each unit is a crop,
+ * with its time span [i·C·hop, (i+1)·C·hop) / sr. A clip shorter than one crop is 'audio-too-short'.
+ */
+export function buildSpectrogramClassifyInputs(spec: SpectrogramInputSpec, samples: ArrayLike<number>, sampleRateHz: number): ClassifyInputs {
+  const p = spec.spectrogram;
+  if (sampleRateHz !== p.sampleRateHz)
+    throw new LabError('spec-mismatch', `This model reads audio at ${p.sampleRateHz} Hz; the clip is at ${sampleRateHz} Hz (decode it at ${p.sampleRateHz} Hz first).`, { model: p.sampleRateHz, clip: sampleRateHz });
+  const cropSec = (p.cropFrames * p.hopSamples) / p.sampleRateHz;
+  // Centred framing gives 1 + ⌊len / hop⌋ frames (computeLogMel).
+  const frames = samples.length === 0 ? 0 : 1 + Math.floor(samples.length / p.hopSamples);
+  if (frames < p.cropFrames)
+    throw new LabError(
+      'audio-too-short',
+      `This model reads crops of ${cropSec.toFixed(2)} s (${p.cropFrames} frames); the clip is ${(samples.length / sampleRateHz).toFixed(2)} s (${frames} frames). Use a clip of at least ${cropSec.toFixed(2)} s.`,
+      { frames, need: p.cropFrames },
+    );
+  const m = computeLogMel(samples, { sampleRateHz: p.sampleRateHz, nBands: p.nBands as LogMelBands, padMode: p.padMode, ref: p.ref, topDb: p.topDb });
+  const starts = nonOverlappingCropStarts(m.nFrames, p.cropFrames);
+  const per = p.nBands * p.cropFrames;
+  const x = new Float64Array(starts.length * per);
+  starts.forEach((s, i) => {
+    for (let b = 0; b < p.nBands; b++) {
+      const mean = spec.scaler.mean[b] as number;
+      const std = spec.scaler.std[b] as number;
+      for (let t = 0; t < p.cropFrames; t++) x[i * per + b * p.cropFrames + t] = ((m.db[b * m.nFrames + s + t] as number) - mean) / std;
+    }
+  });
+  const units = starts.map((s, i) => ({ firstSegment: i, lastSegment: i, startSec: (s * p.hopSamples) / p.sampleRateHz, endSec: ((s + p.cropFrames) * p.hopSamples) / p.sampleRateHz }));
+  return { x, sampleShape: sampleShapeOf(spec), units, unusedSegments: 0 };
+}
+
+/** A clip classified by a spectrogram model: per-crop genres and the track vote ({@link summarizePrediction}). */
+export async function classifySpectrogramClip(model: Pick<Classifier, 'spec' | 'predict'>, samples: ArrayLike<number>, sampleRateHz: number): Promise<AudioPrediction> {
+  const spec = model.spec;
+  if (!isSpectrogramInput(spec)) throw new LabError('spec-mismatch', 'This model reads feature rows, not spectrograms: classify the clip through its feature recipe.');
+  const inputs = buildSpectrogramClassifyInputs(spec, samples, sampleRateHz);
+  return summarizePrediction(spec.genres, inputs.units, await model.predict(inputs));
+}
+
+export interface OcclusionOptions {
+  /** Patch size in bands and frames; default 8 × 8. Patches tile the crop (the last ones may be smaller). */
+  patchBands?: number;
+  patchFrames?: number;
+  /** What an occluded patch becomes: 'zero' (the training mean, in z-scored input; default) or 'crop-mean' (the crop's mean). */
+  fill?: 'zero' | 'crop-mean';
+  /** Occluded copies per predict call; default 32. */
+  batch?: number;
+}
+
+/**
+ * Occlusion saliency for "why this genre" (Zeiler & Fergus 2014): each patch of one z-scored crop
+ * (`bands × frames`) is replaced by `fill` in turn, and the drop in the probability of `classIndex`
+ * (p(original) − p(occluded)) is written to every cell of that patch. Returns a bands × frames
+ * grid, band-major; positive where hiding the region lowers the class's probability.
+ */
+export async function occlusionMap(model: Pick<Classifier, 'predict'>, crop: ArrayLike<number>, nBands: number, nFrames: number, classIndex: number, o: OcclusionOptions = {}): Promise<Float32Array> {
+  const pb = o.patchBands ?? 8;
+  const pf = o.patchFrames ?? 8;
+  if (crop.length !== nBands * nFrames) throw new LabError('bad-argument', `The crop has ${crop.length} values, not ${nBands} × ${nFrames}.`);
+  if (!(pb >= 1 && pf >= 1)) throw new LabError('bad-argument', 'Occlusion patches must be at least 1 × 1.');
+  const sampleShape = [nBands, nFrames, 1];
+  const per = nBands * nFrames;
+  let fillValue = 0;
+  if (o.fill === 'crop-mean') {
+    for (let i = 0; i < per; i++) fillValue += crop[i] as number;
+    fillValue /= per;
+  }
+  const base = await model.predict({ x: Float64Array.from(crop), sampleShape });
+  const k = base.length;
+  if (!(classIndex >= 0 && classIndex < k)) throw new LabError('bad-argument', `Class ${classIndex} is not one of the model's ${k} outputs.`);
+  const p0 = base[classIndex] as number;
+  const patches: [number, number][] = [];
+  for (let b = 0; b < nBands; b += pb) for (let t = 0; t < nFrames; t += pf) patches.push([b, t]);
+  const out = new Float32Array(per);
+  const batch = o.batch ?? 32;
+  for (let s = 0; s < patches.length; s += batch) {
+    const part = patches.slice(s, s + batch);
+    const x = new Float64Array(part.length * per);
+    part.forEach(([b0, t0], j) => {
+      x.set(Array.from(crop), j * per);
+      for (let b = b0; b < Math.min(nBands, b0 + pb); b++) x.fill(fillValue, j * per + b * nFrames + t0, j * per + b * nFrames + Math.min(nFrames, t0 + pf));
+    });
+    const probs = await model.predict({ x, sampleShape });
+    part.forEach(([b0, t0], j) => {
+      const drop = p0 - (probs[j * k + classIndex] as number);
+      for (let b = b0; b < Math.min(nBands, b0 + pb); b++) out.fill(drop, b * nFrames + t0, b * nFrames + Math.min(nFrames, t0 + pf));
+    });
+  }
+  return out;
 }

@@ -20,6 +20,7 @@ import * as tf from '@tensorflow/tfjs';
 import { LabError } from '../errors';
 import { seedStream, uniformFanInit } from './init';
 import { wrapModel, type Network } from './network';
+import type { NetworkBuildOptions } from './registry';
 
 /** Channel widths of the small VGG's four blocks. */
 export const VGG_CHANNELS = { laptop: [8, 16, 32, 64], desktop: [16, 32, 64, 128] } as const;
@@ -123,4 +124,22 @@ export function buildVggCnn(o: VggCnnOptions): Network {
   // A functional model either way: one code path, and the residual variant needs one.
   const model = tf.model({ inputs: input, outputs: output });
   return wrapModel('cnn-vgg', model);
+}
+
+/** `[bands, frames, 1]` of a registry build, checked. */
+function spectrogramShape(o: NetworkBuildOptions, what: string): { nBands: number; nFrames: number } {
+  const [nBands, nFrames, ch] = o.inputShape;
+  if (o.inputShape.length !== 3 || ch !== 1 || nBands === undefined || nFrames === undefined)
+    throw new LabError('bad-argument', `${what} reads spectrogram crops of [bands, frames, 1], not ${JSON.stringify(o.inputShape)}.`);
+  return { nBands, nFrames };
+}
+
+/** The registry's `cnn` builder: the small VGG (channels and residual from the options). */
+export function buildVggFromOptions(o: NetworkBuildOptions): Network {
+  return buildVggCnn({ ...spectrogramShape(o, 'The small VGG'), nClasses: o.nClasses, seed: o.seed, dropout: o.dropout, size: o.channels, residual: o.residual });
+}
+
+/** The registry's `toronto-cnn` builder (its dense layers have no dropout). */
+export function buildTorontoFromOptions(o: NetworkBuildOptions): Network {
+  return buildTorontoCnn({ ...spectrogramShape(o, 'The Toronto CNN'), nClasses: o.nClasses, seed: o.seed });
 }

@@ -5,11 +5,11 @@
  * setting the same way without looking at the test set.
  */
 import { LabError } from '../errors';
-import type { Dataset } from '../data/dataset';
 import { kFoldByTrack, resolveSplit, type Split } from '../data/split';
-import { trainClassifier, type ClassifierOptions } from './classifier';
+import type { ClassifierOptions } from './classifier';
+import { trackTableOf, trainOnData, type DataClassifierOptions, type TrainingData } from './trainData';
 
-export interface CrossValidationOptions extends ClassifierOptions {
+export interface CrossValidationOptions extends DataClassifierOptions {
   folds: number;
   /** Trainings per fold, with seeds seed + 0 … seed + repeats − 1; default 1. */
   repeats?: number;
@@ -30,6 +30,8 @@ export interface CrossValidationRun {
   fold: number;
   accuracy: number;
   macroF1: number;
+  /** Per-crop (per-segment) accuracy, when tracks have several (CNN crops, segment models). */
+  cropAccuracy?: number;
   /** Tracks of the fold that were tested. */
   tracks: number;
 }
@@ -39,6 +41,8 @@ export interface CrossValidationResult {
   /** Mean and population std of the runs' track-level accuracy. */
   meanAccuracy: number;
   stdAccuracy: number;
+  /** Mean of the runs' per-crop accuracy, when they have one. */
+  meanCropAccuracy?: number;
   folds: number;
   repeats: number;
   /** Training tracks cross-validated over (the split's test tracks are not among them). */
@@ -54,7 +58,8 @@ export interface CrossValidationResult {
   cancelled: boolean;
 }
 
-export async function crossValidateClassifier(ds: Dataset, opts: CrossValidationOptions, split?: Split): Promise<CrossValidationResult> {
+export async function crossValidateClassifier(data: TrainingData, opts: CrossValidationOptions, split?: Split): Promise<CrossValidationResult> {
+  const ds = trackTableOf(data);
   const repeats = opts.repeats ?? 1;
   if (!(Number.isInteger(repeats) && repeats >= 1)) throw new LabError('bad-argument', `Repeats must be a positive integer, got ${repeats}`);
   const base = split ?? resolveSplit(ds, opts.split);
@@ -74,8 +79,8 @@ export async function crossValidateClassifier(ds: Dataset, opts: CrossValidation
       const index = runs.length;
       const stage = `run ${index + 1} of ${total} (fold ${f + 1})`;
       const onProgress = opts.onProgress;
-      const c = await trainClassifier(
-        ds,
+      const c = await trainOnData(
+        data,
         {
           ...opts,
           seed,
@@ -95,7 +100,7 @@ export async function crossValidateClassifier(ds: Dataset, opts: CrossValidation
           cancelled = true;
           break outer;
         }
-        const run = { seed, fold: f, accuracy: c.test.evaluation.accuracy, macroF1: c.test.evaluation.macroF1, tracks: c.test.trackIds.length };
+        const run: CrossValidationRun = { seed, fold: f, accuracy: c.test.evaluation.accuracy, macroF1: c.test.evaluation.macroF1, cropAccuracy: c.test.segmentEvaluation?.accuracy, tracks: c.test.trackIds.length };
         runs.push(run);
         c.test.evaluation.confusion.forEach((row, i) => row.forEach((v, j) => (confusion[i]![j]! += v)));
         await opts.onRun?.(run, runs.length, total);
@@ -109,5 +114,7 @@ export async function crossValidateClassifier(ds: Dataset, opts: CrossValidation
   const std = Math.sqrt(accs.reduce((a, b) => a + (b - mean) ** 2, 0) / accs.length);
   const tracks = new Set(Array.from(base.train, (r) => ds.trackIds[r] as string)).size;
   const meanMacroF1 = runs.reduce((a, r) => a + r.macroF1, 0) / runs.length;
-  return { runs, meanAccuracy: mean, stdAccuracy: std, folds: folds.length, repeats, tracks, splitDescription: base.description, genres: [...ds.genres], confusion, meanMacroF1, trainMs: performance.now() - t0, cancelled };
+  const crops = runs.flatMap((r) => (r.cropAccuracy === undefined ? [] : [r.cropAccuracy]));
+  const meanCropAccuracy = crops.length === runs.length ? crops.reduce((a, b) => a + b, 0) / crops.length : undefined;
+  return { runs, meanAccuracy: mean, stdAccuracy: std, meanCropAccuracy, folds: folds.length, repeats, tracks, splitDescription: base.description, genres: [...ds.genres], confusion, meanMacroF1, trainMs: performance.now() - t0, cancelled };
 }

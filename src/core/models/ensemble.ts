@@ -9,8 +9,9 @@ import type { Dataset } from '../data/dataset';
 import { resolveSplit, type Split } from '../data/split';
 import { evaluatePredictions, type EvaluationResult } from '../eval/metrics';
 import { trackListFromProbabilities, type PredictionList } from '../eval/predictions';
-import { trainClassifier, type ClassifierOptions, type TrainedClassifier } from './classifier';
+import type { TrainedClassifier } from './classifier';
 import { averageProbabilities } from './classifiers';
+import { trackTableOf, trainOnData, type DataClassifierOptions, type TrainingData } from './trainData';
 
 /**
  * Majority vote over members' hard predictions (each `Int32Array` of length n). Ties go to the
@@ -54,7 +55,7 @@ export function meanProbabilityVote(probabilities: readonly (Float32Array | Floa
   return out;
 }
 
-export interface EnsembleOptions extends Omit<ClassifierOptions, 'checkpoint'> {
+export interface EnsembleOptions extends Omit<DataClassifierOptions, 'checkpoint'> {
   /** Number of members (≥ 1). */
   members: number;
   /** Keep the members' networks (to save or reuse); default false: each is disposed after testing. */
@@ -73,6 +74,8 @@ export interface MemberSummary {
   seed: number;
   accuracy: number;
   macroF1: number;
+  /** Per-crop (per-segment) test accuracy, when a track has several (CNN crops, segment models). */
+  cropAccuracy?: number;
   trainMs: number;
   meanEpochMs: number;
   epochsRun: number;
@@ -108,7 +111,8 @@ export interface EnsembleResult {
  * Like {@link trainClassifier}, an explicit `split` (e.g. one fold of a cross-validation) takes
  * precedence over `opts.split`.
  */
-export async function trainEnsemble(ds: Dataset, opts: EnsembleOptions, explicitSplit?: Split): Promise<EnsembleResult> {
+export async function trainEnsemble(data: TrainingData, opts: EnsembleOptions, explicitSplit?: Split): Promise<EnsembleResult> {
+  const ds = trackTableOf(data);
   if (!(Number.isInteger(opts.members) && opts.members >= 1)) throw new LabError('bad-argument', `Ensemble size must be a positive integer, got ${opts.members}`);
   const split = explicitSplit ?? resolveSplit(ds, opts.split);
   const members: MemberSummary[] = [];
@@ -125,7 +129,7 @@ export async function trainEnsemble(ds: Dataset, opts: EnsembleOptions, explicit
     }
     const seed = opts.members === 1 ? opts.seed : deriveSeed(opts.seed, i);
     const checkpoint = opts.checkpoint;
-    const c = await trainClassifier(ds, { ...opts, seed, checkpoint: checkpoint && { everyMs: checkpoint.everyMs, save: (m) => checkpoint.save(i, m) } }, split);
+    const c = await trainOnData(data, { ...opts, seed, checkpoint: checkpoint && { everyMs: checkpoint.everyMs, save: (m) => checkpoint.save(i, m) } }, split);
     try {
       if (i === 0) trackIds = c.test.trackIds;
       else if (c.test.trackIds.join('\n') !== trackIds.join('\n')) throw new LabError('internal', 'Ensemble members were tested on different tracks.');
@@ -136,6 +140,7 @@ export async function trainEnsemble(ds: Dataset, opts: EnsembleOptions, explicit
         seed,
         accuracy: c.test.evaluation.accuracy,
         macroF1: c.test.evaluation.macroF1,
+        cropAccuracy: c.test.segmentEvaluation?.accuracy,
         trainMs: c.train.trainMs,
         meanEpochMs: c.train.meanEpochMs,
         epochsRun: c.train.epochsRun,

@@ -13,6 +13,7 @@
 import { LabError } from '../errors';
 import { fitMinMax, fitStandardizer, minMaxAsAffine, type ScalingKind, type Standardizer } from '../data/scale';
 import type { InputKind } from './registry';
+import type { LogMelParams } from '../data/spectrogramSet';
 
 export const INPUT_SPEC_VERSION = 2;
 
@@ -48,7 +49,50 @@ export interface FeatureInputSpec {
   steps: number;
 }
 
-export type InputSpec = FeatureInputSpec;
+/**
+ * How a spectrogram model's log-mel matrices are made (librosa's melspectrogram + power_to_db,
+ * the parameters of its spectrogram set) and how long a crop is, recorded so audio classified
+ * later is turned into the same inputs.
+ */
+export interface SpectrogramParams extends LogMelParams {
+  /** Frames per crop (one sample of the network): 128 frames ≈ 2.97 s at hop 512 / 22 050 Hz. */
+  cropFrames: number;
+}
+
+/**
+ * What a spectrogram model (CNN) reads: crops of `cropFrames` frames of a log-mel matrix, each
+ * band z-scored with the mean/std of that band over the training tracks' frames. The fields shared
+ * with feature models keep their meaning: `featureNames` names the bands (`mel_0` … `mel_{n−1}`),
+ * `scaler` is per band, `recipe` is `log-mel` (no feature recipe), `steps` is 1.
+ */
+export interface SpectrogramInputSpec {
+  version: typeof INPUT_SPEC_VERSION;
+  input: Extract<InputKind, 'spectrogram-crops'>;
+  recipe: typeof SPECTROGRAM_RECIPE;
+  recipeVersion: string;
+  featureNames: string[];
+  /** Per mel band, fitted on the training tracks' frames. */
+  scaler: ZScoreScaler;
+  genres: string[];
+  steps: 1;
+  spectrogram: SpectrogramParams;
+}
+
+/** The `recipe` of spectrogram specs: not a feature recipe, so feature-recipe lookups refuse it by name. */
+export const SPECTROGRAM_RECIPE = 'log-mel';
+/** Bumped when the log-mel computation changes in a way that changes the matrices. */
+export const SPECTROGRAM_RECIPE_VERSION = '1';
+
+export type InputSpec = FeatureInputSpec | SpectrogramInputSpec;
+
+/** Band names of a spectrogram spec: `mel_0` … `mel_{nBands−1}`. */
+export function bandNames(nBands: number): string[] {
+  return Array.from({ length: nBands }, (_, b) => `mel_${b}`);
+}
+
+export function isSpectrogramInput(spec: Pick<InputSpec, 'input'>): spec is SpectrogramInputSpec {
+  return spec.input === 'spectrogram-crops';
+}
 
 export function zscoreScaler(s: Standardizer | { mean: ArrayLike<number>; std: ArrayLike<number> }): ZScoreScaler {
   return { kind: 'zscore', mean: Array.from(s.mean), std: Array.from(s.std) };
@@ -75,8 +119,9 @@ export function isSequenceInput(spec: Pick<InputSpec, 'input'>): boolean {
   return spec.input === 'segment-sequences';
 }
 
-/** Per-sample shape of a spec's inputs: `[features]` or `[steps, features]`. */
+/** Per-sample shape of a spec's inputs: `[features]`, `[steps, features]` or `[bands, cropFrames, 1]`. */
 export function sampleShapeOf(spec: InputSpec): number[] {
+  if (isSpectrogramInput(spec)) return [spec.spectrogram.nBands, spec.spectrogram.cropFrames, 1];
   return isSequenceInput(spec) ? [spec.steps, spec.featureNames.length] : [spec.featureNames.length];
 }
 
@@ -102,6 +147,7 @@ export function migrateInputSpec(o: Record<string, unknown>): InputSpec {
     input = unit === 'segment' ? 'feature-rows' : 'segment-sequences';
     scaler = scaler && { kind: 'zscore', ...scaler };
   } else if (o['version'] !== INPUT_SPEC_VERSION) throw bad(`input spec version ${String(o['version'])} is not supported (this lab reads 1 and ${INPUT_SPEC_VERSION})`);
+  if (input === 'spectrogram-crops') return migrateSpectrogramSpec(o);
   if (input !== 'feature-rows' && input !== 'segment-sequences') throw bad(`input kind ${JSON.stringify(input)} is not one this lab reads`);
   const names = o['featureNames'];
   if (!isStringArray(names) || names.length === 0) throw bad('featureNames must be a non-empty list of strings');
@@ -140,4 +186,46 @@ function readScaler(scaler: Record<string, unknown> | undefined, nFeatures: numb
   if (scaler['mean'].length !== nFeatures || scaler['std'].length !== nFeatures) throw bad(`scaler has ${scaler['mean'].length}/${scaler['std'].length} columns for ${nFeatures} features`);
   if (scaler['std'].some((s) => !(s > 0))) throw bad('scaler std must be positive');
   return { kind: 'zscore', mean: [...scaler['mean']], std: [...scaler['std']] };
+}
+
+const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
+
+/** Version 2 spectrogram spec, checked field by field (there was no version 1 of it). */
+function migrateSpectrogramSpec(o: Record<string, unknown>): SpectrogramInputSpec {
+  const p = o['spectrogram'] as Record<string, unknown> | undefined;
+  if (typeof p !== 'object' || p === null) throw bad('a spectrogram model needs its spectrogram parameters');
+  for (const k of ['sampleRateHz', 'nFft', 'hopSamples', 'nBands', 'cropFrames'] as const) if (!isPositiveInt(p[k])) throw bad(`spectrogram.${k} must be a positive integer`);
+  if (p['padMode'] !== 'constant' && p['padMode'] !== 'reflect') throw bad('spectrogram.padMode must be "constant" or "reflect"');
+  if (p['ref'] !== 'max') throw bad('spectrogram.ref must be "max"');
+  if (typeof p['topDb'] !== 'number' || !(p['topDb'] > 0)) throw bad('spectrogram.topDb must be a positive number');
+  const nBands = p['nBands'] as number;
+  const scaler = o['scaler'] as Record<string, unknown> | undefined;
+  if (!scaler || scaler['kind'] !== 'zscore' || !isFiniteArray(scaler['mean']) || !isFiniteArray(scaler['std'])) throw bad('scaler mean/std must be lists of finite numbers');
+  if (scaler['mean'].length !== nBands || scaler['std'].length !== nBands) throw bad(`the per-band scaler has ${scaler['mean'].length}/${scaler['std'].length} values for ${nBands} mel bands`);
+  if (scaler['std'].some((s) => !(s > 0))) throw bad('scaler std must be positive');
+  const genres = o['genres'];
+  if (!isStringArray(genres) || genres.length < 2) throw bad('genres must list at least two labels');
+  if (o['recipe'] !== SPECTROGRAM_RECIPE) throw bad(`a spectrogram model's recipe is "${SPECTROGRAM_RECIPE}", not ${JSON.stringify(o['recipe'])}`);
+  const recipeVersion = o['recipeVersion'];
+  if (typeof recipeVersion !== 'string') throw bad('recipeVersion must be a string');
+  return {
+    version: INPUT_SPEC_VERSION,
+    input: 'spectrogram-crops',
+    recipe: SPECTROGRAM_RECIPE,
+    recipeVersion,
+    featureNames: bandNames(nBands),
+    scaler: { kind: 'zscore', mean: [...scaler['mean']], std: [...scaler['std']] },
+    genres: [...genres],
+    steps: 1,
+    spectrogram: {
+      sampleRateHz: p['sampleRateHz'] as number,
+      nFft: p['nFft'] as number,
+      hopSamples: p['hopSamples'] as number,
+      padMode: p['padMode'],
+      nBands,
+      ref: 'max',
+      topDb: p['topDb'],
+      cropFrames: p['cropFrames'] as number,
+    },
+  };
 }

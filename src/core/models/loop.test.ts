@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError } from '../errors';
 import { initNodeBackend } from '../../node/tfNode';
-import type { TensorData } from './batches';
+import type { SampleSource, TensorData } from './batches';
 import { trainNetwork, type TrainProgress } from './loop';
 import { buildMlp } from './mlp';
 import { evaluateNetwork, predictProbabilities } from './predict';
@@ -14,6 +14,47 @@ beforeAll(async () => {
 });
 
 describe('trainNetwork', () => {
+  it('warms the learning rate up linearly: the first of 4 warm-up batches steps exactly as lr / 4 does without warm-up', async () => {
+    const data = makeBlobs(8, 5);
+    // One batch per epoch (8 samples, batch 8), so 4 warm-up epochs are 4 warm-up batches.
+    const weightsAfterOneBatch = async (learningRate: number, warmupEpochs?: number) => {
+      const net = buildMlp({ nFeatures: 4, nClasses: 2, hidden: [8], dropout: 0, seed: 3 });
+      const cancel = { cancelled: false };
+      await trainNetwork(net, data, { epochs: 4, batchSize: 8, seed: 7, learningRate, warmupEpochs, cancel, onProgress: () => void (cancel.cancelled = true) });
+      const w = net.variables.map((v) => Array.from(v.dataSync()));
+      net.dispose();
+      return w;
+    };
+    const warm = await weightsAfterOneBatch(0.01, 4);
+    expect(warm).toEqual(await weightsAfterOneBatch(0.0025));
+    expect(warm).not.toEqual(await weightsAfterOneBatch(0.01));
+    await expect(weightsAfterOneBatch(0.01, 5)).rejects.toThrow(/Warm-up must be between 0 and 4 epochs/);
+  });
+
+  it('trains bit-identically from a sample source that serves the same rows as a TensorData', async () => {
+    const data = makeBlobs(50, 4);
+    const per = 4;
+    let epochsBegun = 0;
+    const source: SampleSource = {
+      sampleShape: [per],
+      y: data.y,
+      beginEpoch: () => void epochsBegun++,
+      fill: (idx, from, to, out) => {
+        for (let j = 0; j < to - from; j++) out.set(data.x.subarray((idx[from + j] as number) * per, ((idx[from + j] as number) + 1) * per), j * per);
+      },
+    };
+    const run = async (d: TensorData | SampleSource) => {
+      const net = buildMlp({ nFeatures: 4, nClasses: 2, hidden: [8], dropout: 0.3, seed: 3 });
+      const r = await trainNetwork(net, d, { epochs: 3, batchSize: 8, seed: 7, mixup: 0.4, labelSmoothing: 0.1 });
+      const w = net.variables.map((v) => Array.from(v.dataSync()));
+      net.dispose();
+      return { losses: r.history.map((h) => h.trainLoss), w };
+    };
+    const a = await run(data);
+    expect(await run(source)).toEqual(a);
+    expect(epochsBegun).toBe(3);
+  });
+
   it('reports epochs and progress with a shrinking ETA, and learns an easy problem', async () => {
     const net = buildMlp({ nFeatures: 4, nClasses: 2, hidden: [16], dropout: 0, seed: 1 });
     const epochs: number[] = [];

@@ -12,7 +12,7 @@ import { CancelledError, LabError, type CancelToken } from '../errors';
 import { createRng, deriveSeed, shuffleInPlace } from '../random';
 import type { Network } from './network';
 import { DEFAULT_DISTILL_WEIGHT } from './defaults';
-import { checkData, gatherBatch, planMixup, type TensorData } from './batches';
+import { checkData, gatherBatch, isSampleSource, planMixup, type TensorData, type TrainingSamples } from './batches';
 import { FlatAdam, learningRateAt } from './optimizer';
 import { evaluateNetwork } from './predict';
 
@@ -72,6 +72,11 @@ export interface TrainOptions {
    * the whole run, reaching 0 at the last batch.
    */
   schedule?: 'constant' | 'cosine';
+  /**
+   * Linear learning-rate warm-up over the first `warmupEpochs` epochs (Goyal et al. 2017): batch
+   * j (0-based) of the warm-up runs at (j + 1) / warm-up batches × the scheduled rate; default 0.
+   */
+  warmupEpochs?: number;
   /**
    * Mixup α (Zhang et al. 2018): each batch is blended with a shuffled copy of itself, inputs and
    * targets alike, with λ ~ Beta(α, α) drawn per batch; default 0 = off.
@@ -163,7 +168,7 @@ const nextTick: () => Promise<void> = (() => {
  * {@link CancelledError} only when cancelled before the first epoch finished and
  * no weights worth keeping exist.
  */
-export async function trainNetwork(net: Network, data: TensorData, opts: TrainOptions): Promise<TrainResult> {
+export async function trainNetwork(net: Network, data: TrainingSamples, opts: TrainOptions): Promise<TrainResult> {
   const n = checkData(net, data, 'Training data');
   if (opts.validation) checkData(net, opts.validation, 'Validation data');
   const epochs = opts.epochs;
@@ -187,15 +192,19 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
   const mixup = opts.mixup ?? 0;
   const distillWeight = opts.distillWeight ?? DEFAULT_DISTILL_WEIGHT;
   if (!(distillWeight >= 0 && distillWeight <= 1)) throw new LabError('bad-argument', `The distillation weight must be in [0, 1], got ${distillWeight}`);
-  if (data.soft && data.soft.length !== n * net.nClasses) throw new LabError('bad-argument', `Teacher probabilities: ${data.soft.length} values for ${n} samples of ${net.nClasses} classes.`);
+  const soft = isSampleSource(data) ? undefined : data.soft;
+  if (soft && soft.length !== n * net.nClasses) throw new LabError('bad-argument', `Teacher probabilities: ${soft.length} values for ${n} samples of ${net.nClasses} classes.`);
   const schedule = opts.schedule ?? 'constant';
   if (!(mixup >= 0) || (schedule !== 'constant' && schedule !== 'cosine')) throw new LabError('bad-argument', 'Mixup α must be ≥ 0 and the schedule constant or cosine.');
   const averageLast = opts.averageLastEpochs ?? 0;
+  const warmupEpochs = opts.warmupEpochs ?? 0;
+  if (!(warmupEpochs >= 0 && warmupEpochs <= epochs)) throw new LabError('bad-argument', `Warm-up must be between 0 and ${epochs} epochs, got ${warmupEpochs}`);
   let swa: tf.Tensor[] | undefined;
   let swaCount = 0;
   const order = Array.from({ length: n }, (_, i) => i);
   const batchesPerEpoch = Math.ceil(n / batchSize);
   const totalBatches = batchesPerEpoch * epochs;
+  const warmupBatches = Math.round(warmupEpochs * batchesPerEpoch);
   const history: EpochMetrics[] = [];
   let best: tf.Tensor[] | undefined;
   let bestScore = Infinity;
@@ -218,6 +227,8 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
     outer: for (let epoch = 1; epoch <= epochs; epoch++) {
       const te = performance.now();
       shuffleInPlace(order, rng);
+      // A sample source draws this epoch's samples (its own seeded stream: the shuffle's is untouched).
+      if (isSampleSource(data)) data.beginEpoch(epoch);
       let lossSum = 0;
       let correct = 0;
       for (let b = 0; b < batchesPerEpoch; b++) {
@@ -229,7 +240,8 @@ export async function trainNetwork(net: Network, data: TensorData, opts: TrainOp
         const to = Math.min(n, from + batchSize);
         const mix = mixup > 0 ? planMixup(rng, to - from, mixup) : undefined;
         optimizer.learningRate = learningRateAt(schedule, learningRate, batchesDone, totalBatches);
-        const batch = gatherBatch(data, order, from, to, net.nClasses, smoothing, mix, data.soft ? distillWeight : 0);
+        if (batchesDone < warmupBatches) optimizer.learningRate *= (batchesDone + 1) / warmupBatches;
+        const batch = gatherBatch(data, order, from, to, net.nClasses, smoothing, mix, soft ? distillWeight : 0);
         const dropoutSeed = Math.floor(rng() * 2 ** 31);
         const y = batch.y;
         let x = batch.x;

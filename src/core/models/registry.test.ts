@@ -10,16 +10,16 @@ beforeAll(async () => {
 describe('model registry', () => {
   it('lists every kind once, keyed by its own id, classic before neural in menu order', () => {
     const ids = modelKinds().map((k) => k.id);
-    expect(ids).toEqual(['knn', 'logistic', 'forest', 'svm', 'linear-svm', 'extra-trees', 'sgd', 'mlp', 'lstm', 'gru', 'bilstm']);
+    expect(ids).toEqual(['knn', 'logistic', 'forest', 'svm', 'linear-svm', 'extra-trees', 'sgd', 'mlp', 'lstm', 'gru', 'bilstm', 'cnn', 'toronto-cnn']);
     for (const [key, k] of Object.entries(MODEL_KINDS)) expect(k.id).toBe(key);
-    expect(neuralKinds().map((k) => k.id)).toEqual(['mlp', 'lstm', 'gru', 'bilstm']);
+    expect(neuralKinds().map((k) => k.id)).toEqual(['mlp', 'lstm', 'gru', 'bilstm', 'cnn', 'toronto-cnn']);
     expect(neuralKinds().every((k) => k.trainsWithTf)).toBe(true);
     expect(modelKinds().filter((k) => k.family === 'classic').every((k) => !k.trainsWithTf)).toBe(true);
   });
 
   it('says which kinds exist when asked for an unknown one', () => {
     expect(() => modelKind('xgboost')).toThrow(LabError);
-    expect(() => modelKind('xgboost')).toThrow(/Unknown model "xgboost" \(known: knn, logistic, forest, svm, linear-svm, extra-trees, sgd, mlp, lstm, gru, bilstm\)/);
+    expect(() => modelKind('xgboost')).toThrow(/Unknown model "xgboost" \(known: knn, logistic, forest, svm, linear-svm, extra-trees, sgd, mlp, lstm, gru, bilstm, cnn, toronto-cnn\)/);
     expect(() => neuralKind('knn')).toThrow(/not a neural model/);
     expect(isNeuralKind('bilstm')).toBe(true);
     expect(isNeuralKind('knn')).toBe(false);
@@ -61,5 +61,21 @@ describe('model registry', () => {
     lstm.dispose();
     await expect(buildNetwork('lstm', { inputShape: [4], nClasses: 3, seed: 1 })).rejects.toThrow(/reads sequences/);
     await expect(buildNetwork('knn', { inputShape: [4], nClasses: 3, seed: 1 })).rejects.toThrow(/not a neural model/);
+  });
+
+  it('builds the CNN kinds for [bands, frames, 1] crops: small VGG widths by channels, Toronto by hand-counted parameters', async () => {
+    expect(MODEL_KINDS.cnn.input).toBe('spectrogram-crops');
+    expect(MODEL_KINDS['toronto-cnn'].input).toBe('spectrogram-crops');
+    const count = (n: { variables: { size: number }[] }) => n.variables.reduce((a, v) => a + v.size, 0);
+    // Small VGG, desktop: convs 3·3·(1·16 + 16·32 + 32·64 + 64·128) without bias, batch norm γ, β per channel, dense 128 → 3.
+    const vgg = await buildNetwork('cnn', { inputShape: [16, 16, 1], nClasses: 3, seed: 1, channels: 'desktop' });
+    expect(count(vgg)).toBe(9 * (16 + 16 * 32 + 32 * 64 + 64 * 128) + 2 * (16 + 32 + 64 + 128) + 128 * 3 + 3);
+    expect(vgg.model.layers.find((l) => l.getClassName() === 'Dropout')?.getConfig()['rate']).toBe(MODEL_KINDS.cnn.defaults.dropout);
+    vgg.dispose();
+    // Toronto: 5×5 convs 1→8→16 with bias, 16×16 → 4×4 after two poolings, dense 256 → 64 → 3.
+    const toronto = await buildNetwork('toronto-cnn', { inputShape: [16, 16, 1], nClasses: 3, seed: 1 });
+    expect(count(toronto)).toBe(25 * 8 + 8 + 25 * 8 * 16 + 16 + 4 * 4 * 16 * 64 + 64 + 64 * 3 + 3);
+    toronto.dispose();
+    await expect(buildNetwork('cnn', { inputShape: [16, 4], nClasses: 3, seed: 1 })).rejects.toThrow(/\[bands, frames, 1\]/);
   });
 });

@@ -34,6 +34,10 @@ export interface NetworkBuildOptions {
   units?: number;
   /** Hidden widths (MLP). */
   hidden?: number[];
+  /** Small VGG channel widths: 'laptop' 8-16-32-64 (default) or 'desktop' 16-32-64-128. */
+  channels?: 'laptop' | 'desktop';
+  /** Small VGG with residual blocks; default false. */
+  residual?: boolean;
 }
 
 export type NetworkBuilder = (o: NetworkBuildOptions) => Network;
@@ -190,6 +194,24 @@ export const MODEL_KINDS = {
     input: 'segment-sequences',
     defaults: { epochs: 25, learningRate: 1e-3, batchSize: 32, dropout: 0.5, labelSmoothing: 0.1, mixup: 0, schedule: 'constant' },
     loadBuilder: async () => (await import('./sequence')).sequenceBuilder('bilstm'),
+  }),
+  // CNN defaults are the protocol (epochs 30, Adam 1e-3, batch 32); label smoothing and
+  // mixup stay off until a measurement on training folds says they help (defaults.ts).
+  cnn: neural({
+    id: 'cnn',
+    label: 'CNN',
+    description: 'small VGG CNN on log-mel spectrogram crops',
+    input: 'spectrogram-crops',
+    defaults: { epochs: 30, learningRate: 1e-3, batchSize: 32, dropout: 0.3, labelSmoothing: 0, mixup: 0, schedule: 'constant' },
+    loadBuilder: async () => (await import('./cnn')).buildVggFromOptions,
+  }),
+  'toronto-cnn': neural({
+    id: 'toronto-cnn',
+    label: 'Toronto CNN',
+    description: 'Toronto (APS360) CNN: 2 conv layers + 2 dense on log-mel spectrogram crops',
+    input: 'spectrogram-crops',
+    defaults: { epochs: 30, learningRate: 1e-3, batchSize: 32, dropout: 0, labelSmoothing: 0, mixup: 0, schedule: 'constant' },
+    loadBuilder: async () => (await import('./cnn')).buildTorontoFromOptions,
   }),
 } as const satisfies Record<string, ModelKindEntry>;
 

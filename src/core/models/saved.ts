@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { LabError } from '../errors';
 import type { Dataset } from '../data/dataset';
 import type { TrainedClassifier } from './classifier';
-import { migrateInputSpec, sampleShapeOf, type InputSpec } from './inputSpec';
+import { isSpectrogramInput, migrateInputSpec, sampleShapeOf, type InputSpec } from './inputSpec';
 import { wrapModel, type Network } from './network';
 import { describeJsonError } from '../data/text';
 import { isNeuralKind, MODEL_KINDS, neuralKinds, type NeuralKindId } from './registry';
@@ -104,7 +104,13 @@ export async function serializeClassifier(
     // A copy: the spec carries the recipe's version, so audio analysed by a later version of a recipe is refused.
     input: migrateInputSpec({ ...c.spec }),
     inputShape: [...c.network.inputShape],
-    metrics: { accuracy: c.test.evaluation.accuracy, macroF1: c.test.evaluation.macroF1, testTracks: c.test.evaluation.n },
+    metrics: {
+      accuracy: c.test.evaluation.accuracy,
+      macroF1: c.test.evaluation.macroF1,
+      testTracks: c.test.evaluation.n,
+      // Spectrogram models are also judged per crop (segment models per segment).
+      ...(c.test.segmentEvaluation ? { segmentAccuracy: c.test.segmentEvaluation.accuracy } : {}),
+    },
     seed: c.seed,
     backend: extra.backend ?? tf.getBackend(),
     createdAt: extra.createdAt ?? new Date().toISOString(),
@@ -302,8 +308,11 @@ export function groupModelFiles<F extends { name: string }>(files: readonly F[])
 export function checkEnsembleMembers(members: readonly SavedModel[]): void {
   const first = members[0]?.metadata;
   if (!first) throw new LabError('bad-argument', 'An ensemble needs at least one member.');
-  const key = (m: ModelMetadata) => JSON.stringify([m.kind, m.input.input, m.input.recipe, m.input.steps, m.input.genres, m.input.featureNames]);
-  const what = (m: ModelMetadata) => `${m.kind}, ${m.input.featureNames.length} features, recipe ${m.input.recipe ?? 'unknown'}`;
+  const key = (m: ModelMetadata) => JSON.stringify([m.kind, m.input.input, m.input.recipe, m.input.steps, m.input.genres, m.input.featureNames, isSpectrogramInput(m.input) ? m.input.spectrogram : null]);
+  const what = (m: ModelMetadata) =>
+    isSpectrogramInput(m.input)
+      ? `${m.kind}, ${m.input.spectrogram.nBands} mel bands × ${m.input.spectrogram.cropFrames} frames`
+      : `${m.kind}, ${m.input.featureNames.length} features, recipe ${m.input.recipe ?? 'unknown'}`;
   members.forEach((m, i) => {
     if (key(m.metadata) !== key(first))
       throw new LabError('spec-mismatch', `Member ${i + 1} (${what(m.metadata)}) does not match member 1 (${what(first)}): import them as separate models.`);

@@ -1,0 +1,106 @@
+/**
+ * Spectrogram sets: hand-worked crops, band statistics and splits by track; a bad file is named
+ * and skipped.
+ */
+import { describe, expect, it } from 'vitest';
+import { synthesizeClip } from '../audio/synth';
+import { LabError } from '../errors';
+import type { QuantisedLogMel } from '../features/logMel';
+import { kFoldByTrack, splitLeaksTracks, stratifiedTrackSplit } from './split';
+import { buildSpectrogramSet, fitBandScaler, nonOverlappingCropStarts, trackTable, writeCrop, type SpectrogramSet } from './spectrogramSet';
+
+/** A 2-band matrix whose byte at (b, t) is given; maxDb 0, range 80: dB = −80 + q · 80/255. */
+function mel(nFrames: number, byte: (b: number, t: number) => number): QuantisedLogMel {
+  const bytes = new Uint8Array(2 * nFrames);
+  for (let b = 0; b < 2; b++) for (let t = 0; t < nFrames; t++) bytes[b * nFrames + t] = byte(b, t);
+  return { bytes, maxDb: 0, rangeDb: 80, nBands: 2, nFrames };
+}
+
+const db = (q: number) => -80 + (q * 80) / 255;
+
+/** A hand-made set: `perGenre` tracks of each of `genres`, each a constant matrix. */
+function handSet(genres: string[], perGenre: number, nFrames = 10): SpectrogramSet {
+  const tracks = genres.flatMap((g, label) => Array.from({ length: perGenre }, (_, i) => ({ trackId: `${g}.${String(i).padStart(5, '0')}`, label, mel: mel(nFrames, () => label * 10 + i) })));
+  return { kind: 'spectrograms', name: 'hand', genres, tracks, params: { sampleRateHz: 22050, nFft: 2048, hopSamples: 512, padMode: 'constant', nBands: 2, ref: 'max', topDb: 80 }, failed: [] };
+}
+
+describe('crops', () => {
+  it('non-overlapping crops start at 0, C, 2C … and leave the tail out', () => {
+    expect(nonOverlappingCropStarts(300, 128)).toEqual([0, 128]);
+    expect(nonOverlappingCropStarts(1293, 128)).toHaveLength(10); // a 30 s GTZAN clip: 1293 frames
+    expect(nonOverlappingCropStarts(127, 128)).toEqual([]);
+  });
+
+  it('writes frames [start, start + C) of every band, z-scored per band, band-major', () => {
+    // byte = 10·b + t: band 0 holds 0..9, band 1 holds 10..19.
+    const m = mel(10, (b, t) => 10 * b + t);
+    const out = new Float32Array(1 + 2 * 3).fill(NaN);
+    writeCrop(m, 4, 3, { mean: [-70, -60], std: [2, 4] }, out, 1);
+    const want = [NaN, (db(4) + 70) / 2, (db(5) + 70) / 2, (db(6) + 70) / 2, (db(14) + 60) / 4, (db(15) + 60) / 4, (db(16) + 60) / 4];
+    expect(Number.isNaN(out[0])).toBe(true);
+    want.slice(1).forEach((v, i) => expect(out[i + 1]).toBeCloseTo(v, 5));
+    expect(() => writeCrop(m, 8, 3, { mean: [0, 0], std: [1, 1] }, out, 0)).toThrow(LabError);
+  });
+});
+
+describe('per-band scaler', () => {
+  it('is the mean and population std over every frame of the given tracks only', () => {
+    // Track 0: band 0 bytes 0 and 255 alternating (−80 and 0 dB); band 1 constant 51 (−64 dB).
+    // Track 1: band 0 constant 255; band 1 constant 0. Track 2 is not in the fit.
+    const set = handSet(['a', 'b'], 1, 4);
+    set.tracks[0]!.mel = mel(4, (b, t) => (b === 0 ? (t % 2 ? 255 : 0) : 51));
+    set.tracks[1]!.mel = mel(2, (b) => (b === 0 ? 255 : 0));
+    set.tracks.push({ trackId: 'c', label: 1, mel: mel(4, () => 128) });
+    const s = fitBandScaler(set, [0, 1]);
+    // Band 0 over the six frames: −80, 0, −80, 0, 0, 0; band 1: −64 ×4, −80 ×2.
+    const b0 = [-80, 0, -80, 0, 0, 0];
+    const b1 = [-64, -64, -64, -64, -80, -80];
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const std = (v: number[]) => Math.sqrt(mean(v.map((x) => (x - mean(v)) ** 2)));
+    expect(s.mean[0]).toBeCloseTo(mean(b0), 9);
+    expect(s.mean[1]).toBeCloseTo(mean(b1), 9);
+    expect(s.std[0]).toBeCloseTo(std(b0), 9);
+    expect(s.std[1]).toBeCloseTo(std(b1), 9);
+  });
+});
+
+describe('splits of a spectrogram set by track', () => {
+  it('k-fold by track tests every track once and never on both sides; the random split is stratified', () => {
+    const set = handSet(['a', 'b', 'c'], 5);
+    const table = trackTable(set);
+    expect(table.nRows).toBe(15);
+    const folds = kFoldByTrack(table, 5, 3);
+    const tested = folds.flatMap((f) => Array.from(f.test));
+    expect(tested.sort((a, b) => a - b)).toEqual(Array.from({ length: 15 }, (_, i) => i));
+    for (const f of folds) {
+      expect(splitLeaksTracks(table, f)).toBe(false);
+      // 5 tracks per genre over 5 folds: one of each genre per fold.
+      expect(Array.from(f.test, (t) => set.tracks[t]!.label).sort()).toEqual([0, 1, 2]);
+    }
+    const s = stratifiedTrackSplit(table, 0.2, 7);
+    expect(Array.from(s.test, (t) => set.tracks[t]!.label).sort()).toEqual([0, 1, 2]);
+  });
+});
+
+describe('building a set from audio', () => {
+  it('takes genre and track from the name or the folder, and names a bad file and goes on', async () => {
+    const files = ['x/synth-techno.00001.wav', 'genres_original/chorale/take1.wav', 'x/broken.00002.wav', 'x/synth-techno.00003.wav', 'loose.wav'];
+    const read = async (f: string) => {
+      if (f.includes('broken')) throw new LabError('corrupt-audio', 'broken.00002.wav: the RIFF header is cut off.');
+      return { samples: synthesizeClip(f.includes('chorale') ? 'synth-chorale' : 'synth-techno', 1, 1), sampleRateHz: 22050 };
+    };
+    const set = await buildSpectrogramSet(files, read, { nBands: 64 });
+    expect(set.genres).toEqual(['chorale', 'synth-techno']);
+    expect(set.tracks.map((t) => [t.trackId, set.genres[t.label]])).toEqual([
+      ['synth-techno.00001', 'synth-techno'],
+      ['take1', 'chorale'],
+      ['synth-techno.00003', 'synth-techno'],
+    ]);
+    // 1 s at 22 050 Hz, hop 512, centred: 1 + ⌊22050 / 512⌋ = 44 frames.
+    expect(set.tracks[0]!.mel.nFrames).toBe(44);
+    expect(set.tracks[0]!.mel.nBands).toBe(64);
+    expect(set.failed.map((f) => f.file)).toEqual(['x/broken.00002.wav', 'loose.wav']);
+    expect(set.failed[0]!.error).toBe('the RIFF header is cut off.');
+    expect(set.failed[1]!.error).toMatch(/no genre/);
+  });
+});

@@ -1,0 +1,208 @@
+/**
+ * Spectrogram sets: one log-mel matrix per track, the CNN's data (the feature-row models' Dataset
+ * has one row per segment instead). Matrices are stored quantised to uint8 over their top 80 dB
+ * (features/logMel.ts: error ≤ 80 / 255 / 2 ≈ 0.157 dB), a quarter of float32: 1000 GTZAN tracks
+ * × 128 bands × 1292 frames are 165 MB instead of 660 MB, which is what lets a worker hold a
+ * whole set and draw training crops from it on the fly.
+ *
+ * Splits are by track like every other model's: {@link trackTable} presents the set as a Dataset
+ * with one row per track (no features), so split.ts's seeded, genre-stratified splits and k-fold
+ * apply unchanged and a row index is a track index.
+ */
+import { inferTrackName } from '../audio/naming';
+import { LabError, reasonWithoutFileName, toErrorInfo, type CancelToken, throwIfCancelled } from '../errors';
+import { computeLogMel, dequantiseLogMel, quantiseLogMel, type LogMelBands, type QuantisedLogMel } from '../features/logMel';
+import type { PadMode } from '../features/stft';
+import { DEFAULT_HOP_SAMPLES, DEFAULT_N_FFT } from '../features/stft';
+import type { Dataset } from './dataset';
+import type { Split } from './split';
+
+/** The log-mel parameters every matrix of a set was made with (a spectrogram InputSpec's, less the crop length). */
+export interface LogMelParams {
+  sampleRateHz: number;
+  nFft: number;
+  hopSamples: number;
+  /** STFT centre padding (features/logMel.ts: 'constant' is librosa 0.10's melspectrogram default). */
+  padMode: PadMode;
+  /** Slaney mel bands: 64, 96 or 128. */
+  nBands: number;
+  /** power_to_db's ref: 0 dB at each clip's loudest bin. */
+  ref: 'max';
+  topDb: number;
+}
+
+export interface SpectrogramTrack {
+  /** GTZAN id (`jazz.00012`) or the file's stem. */
+  trackId: string;
+  /** Index into the set's genres. */
+  label: number;
+  /** Band-major nBands × nFrames, uint8 over [maxDb − 80, maxDb]. */
+  mel: QuantisedLogMel;
+}
+
+export interface SpectrogramSet {
+  /** Tells a spectrogram set from a feature Dataset where either is accepted. */
+  kind: 'spectrograms';
+  name: string;
+  genres: string[];
+  tracks: SpectrogramTrack[];
+  params: LogMelParams;
+  /** Files that could not be read, named with the reason (the rest of the set is usable). */
+  failed: { file: string; error: string }[];
+}
+
+export function isSpectrogramSet(x: unknown): x is SpectrogramSet {
+  return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'spectrograms';
+}
+
+export interface SpectrogramSetOptions {
+  nBands?: LogMelBands;
+  padMode?: PadMode;
+  name?: string;
+  cancel?: CancelToken;
+  /** After each file: how many are done, and the file's error when it failed. */
+  onFile?: (done: number, total: number, file: string, error?: string) => void;
+}
+
+/** Decoded mono audio of one file. */
+export interface ClipAudio {
+  samples: Float32Array;
+  sampleRateHz: number;
+}
+
+/**
+ * Build a set from audio files, one at a time (only one clip's samples are held at once): each
+ * file is read by `read`, its log-mel matrix computed (librosa: n_fft 2048, hop 512, ref max,
+ * top_db 80) and quantised. A file that cannot be read is named in `failed` and skipped; the
+ * genre and track id come from the name (`genre.NNNNN.wav`) or the folder (`genres_original/<genre>/`).
+ */
+export async function buildSpectrogramSet(files: readonly string[], read: (file: string) => Promise<ClipAudio>, o: SpectrogramSetOptions = {}): Promise<SpectrogramSet> {
+  const params: LogMelParams = { sampleRateHz: 22050, nFft: DEFAULT_N_FFT, hopSamples: DEFAULT_HOP_SAMPLES, padMode: o.padMode ?? 'constant', nBands: o.nBands ?? 128, ref: 'max', topDb: 80 };
+  const rows: { trackId: string; genre: string; mel: QuantisedLogMel }[] = [];
+  const failed: SpectrogramSet['failed'] = [];
+  const seen = new Set<string>();
+  for (const [i, file] of files.entries()) {
+    throwIfCancelled(o.cancel);
+    const name = inferTrackName(file);
+    const base = file.split(/[\\/]/).pop() ?? file;
+    try {
+      if (!name.genre) throw new LabError('bad-argument', 'no genre in its name (genre.NNNNN.wav) or folder (genres_original/<genre>/).');
+      if (seen.has(name.trackId)) throw new LabError('bad-argument', `track ${name.trackId} appears twice; a track may be in the set once.`);
+      const audio = await read(file);
+      if (audio.sampleRateHz !== params.sampleRateHz)
+        throw new LabError('spec-mismatch', `decoded at ${audio.sampleRateHz} Hz; spectrograms are computed at ${params.sampleRateHz} Hz.`);
+      const m = computeLogMel(audio.samples, { sampleRateHz: params.sampleRateHz, nBands: params.nBands as LogMelBands, padMode: params.padMode, ref: 'max', topDb: params.topDb });
+      rows.push({ trackId: name.trackId, genre: name.genre, mel: quantiseLogMel(m) });
+      seen.add(name.trackId);
+      o.onFile?.(i + 1, files.length, file);
+    } catch (e) {
+      const error = reasonWithoutFileName(toErrorInfo(e).message, base);
+      failed.push({ file, error });
+      o.onFile?.(i + 1, files.length, file, error);
+    }
+  }
+  const genres = [...new Set(rows.map((r) => r.genre))].sort();
+  if (genres.length < 2)
+    throw new LabError('single-genre', `A spectrogram set needs tracks of at least two genres; ${rows.length} file(s) gave ${genres.length ? `only ${genres[0]}` : 'none'}${failed.length ? ` (${failed.length} failed)` : ''}.`);
+  return {
+    kind: 'spectrograms',
+    name: o.name ?? `${rows.length} clips`,
+    genres,
+    tracks: rows.map((r) => ({ trackId: r.trackId, label: genres.indexOf(r.genre), mel: r.mel })),
+    params,
+    failed,
+  };
+}
+
+/**
+ * The set as a Dataset with one row per track and no features, for split.ts: row r is track r, so
+ * a split's rows are track indices and no track can be on both sides.
+ */
+export function trackTable(set: SpectrogramSet): Dataset {
+  const n = set.tracks.length;
+  return {
+    id: `spectrograms:${set.name}`,
+    name: set.name,
+    format: 'audio',
+    featureNames: [],
+    nRows: n,
+    values: new Float64Array(0),
+    labels: Int32Array.from(set.tracks, (t) => t.label),
+    genres: [...set.genres],
+    trackIds: set.tracks.map((t) => t.trackId),
+    segmentIndex: new Int32Array(n),
+    rowKeys: set.tracks.map((t) => t.trackId),
+    meta: { note: 'one row per track of a spectrogram set' },
+  };
+}
+
+/**
+ * Every row on the training side, none on the test side: cross-validation over all tracks (e.g.
+ * a CNN protocol of k folds over a whole audio folder, when no separate test set is kept).
+ */
+export function allTracksSplit(ds: Pick<Dataset, 'nRows'>): Split {
+  return { train: Int32Array.from({ length: ds.nRows }, (_, i) => i), test: new Int32Array(0), kind: 'predefined', description: 'all tracks (no held-out test set)' };
+}
+
+/** Per-band mean and std (population) over every frame of the given tracks. */
+export function fitBandScaler(set: SpectrogramSet, trackIdx: ArrayLike<number>): { mean: number[]; std: number[] } {
+  const B = set.params.nBands;
+  const sum = new Float64Array(B);
+  const sq = new Float64Array(B);
+  let frames = 0;
+  for (let i = 0; i < trackIdx.length; i++) {
+    const m = (set.tracks[trackIdx[i] as number] as SpectrogramTrack).mel;
+    // Per band, the byte histogram is enough: 256 levels, each one dB value.
+    const floor = m.maxDb - m.rangeDb;
+    const counts = new Float64Array(256);
+    for (let b = 0; b < B; b++) {
+      counts.fill(0);
+      const row = m.bytes.subarray(b * m.nFrames, (b + 1) * m.nFrames);
+      for (let t = 0; t < row.length; t++) counts[row[t] as number]!++;
+      let s = 0;
+      let s2 = 0;
+      for (let q = 0; q < 256; q++) {
+        const c = counts[q] as number;
+        if (c === 0) continue;
+        const v = floor + (q / 255) * m.rangeDb;
+        s += c * v;
+        s2 += c * v * v;
+      }
+      sum[b]! += s;
+      sq[b]! += s2;
+    }
+    frames += m.nFrames;
+  }
+  if (frames === 0) throw new LabError('bad-argument', 'No training frames to fit the per-band scaler on.');
+  const mean = Array.from(sum, (s) => s / frames);
+  // A band that is constant over the training frames (e.g. all at the floor) keeps std 1.
+  const std = Array.from(sq, (s2, b) => Math.sqrt(Math.max(s2 / frames - (mean[b] as number) ** 2, 0))).map((s) => (s > 1e-6 ? s : 1));
+  return { mean, std };
+}
+
+/** Start frames of the non-overlapping crops of a matrix: 0, C, 2C, … (⌊frames / C⌋ crops; the tail is left out). */
+export function nonOverlappingCropStarts(nFrames: number, cropFrames: number): number[] {
+  return Array.from({ length: Math.floor(nFrames / cropFrames) }, (_, i) => i * cropFrames);
+}
+
+/**
+ * Write one crop, frames [start, start + C) of every band, z-scored with the per-band scaler, into
+ * `out` at `at`, band-major (the `[bands, C, 1]` layout of a CNN sample).
+ */
+export function writeCrop(mel: QuantisedLogMel, start: number, cropFrames: number, scaler: { mean: readonly number[]; std: readonly number[] }, out: Float32Array, at: number): void {
+  if (start < 0 || start + cropFrames > mel.nFrames) throw new LabError('internal', `Crop [${start}, ${start + cropFrames}) outside ${mel.nFrames} frames.`);
+  const floor = mel.maxDb - mel.rangeDb;
+  const step = mel.rangeDb / 255;
+  for (let b = 0; b < mel.nBands; b++) {
+    const m = scaler.mean[b] as number;
+    const inv = 1 / (scaler.std[b] as number);
+    const src = b * mel.nFrames + start;
+    const dst = at + b * cropFrames;
+    for (let t = 0; t < cropFrames; t++) out[dst + t] = (floor + (mel.bytes[src + t] as number) * step - m) * inv;
+  }
+}
+
+/** The dB matrix of a track (band-major), e.g. to draw it. */
+export function trackDb(track: SpectrogramTrack): Float32Array {
+  return dequantiseLogMel(track.mel);
+}

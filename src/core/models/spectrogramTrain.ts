@@ -1,0 +1,241 @@
+/**
+ * Training a CNN on a spectrogram set (the feature-row models' counterpart is classifier.ts):
+ * split by track (split.ts over the set's one-row-per-track table), a per-band z-score fitted on
+ * the training tracks' frames only, random crops drawn afresh every epoch (time-shift
+ * augmentation, `cropsPerTrack` per track per epoch) with optional SpecAugment-style masks, and a
+ * test in which every test track is decided by the mean probability over its non-overlapping
+ * crops. Crops are made batch by batch from the quantised matrices (a {@link SampleSource}), so
+ * memory is the set plus one batch, not every crop of every epoch.
+ */
+import { LabError } from '../errors';
+import { createRng, deriveSeed, randomInt } from '../random';
+import { resolveSplit, type Split } from '../data/split';
+import { fitBandScaler, nonOverlappingCropStarts, trackTable, writeCrop, type SpectrogramSet } from '../data/spectrogramSet';
+import { evaluatePredictions } from '../eval/metrics';
+import type { SampleSource, TensorData } from './batches';
+import { loopOptions, type ClassifierOptions, type TrainedClassifier } from './classifier';
+import { holdOutTracks } from './inputs';
+import { bandNames, INPUT_SPEC_VERSION, sampleShapeOf, SPECTROGRAM_RECIPE, SPECTROGRAM_RECIPE_VERSION, type SpectrogramInputSpec } from './inputSpec';
+import { trainNetwork, type EpochMetrics } from './loop';
+import type { Network } from './network';
+import { argmaxRows, predictProbabilities, type TestResult } from './predict';
+import { buildNetwork, neuralKind } from './registry';
+import { resolveTrainingSettings } from './settings';
+
+/** SpecAugment-style masks (Park et al. 2019) on z-scored training crops: masked cells are set to 0, the training mean. */
+export interface SpecAugmentOptions {
+  /** Time masks per crop and the widest one in frames. */
+  timeMasks: number;
+  maxTimeFrames: number;
+  /** Frequency masks per crop and the widest one in bands. */
+  freqMasks: number;
+  maxBands: number;
+}
+
+/** What a CNN run adds to the common options. */
+export interface SpectrogramTrainOptions {
+  /** Frames per crop; default 128 (≈ 2.97 s at hop 512, 22 050 Hz). */
+  cropFrames?: number;
+  /** Random crops per training track per epoch; default 4. */
+  cropsPerTrack?: number;
+  /** Small VGG widths; default 'laptop'. */
+  channels?: 'laptop' | 'desktop';
+  residual?: boolean;
+  specAugment?: SpecAugmentOptions;
+  /** Linear learning-rate warm-up over this many epochs (then the schedule: constant or cosine); default 0. */
+  warmupEpochs?: number;
+}
+
+export const DEFAULT_CROP_FRAMES = 128;
+export const DEFAULT_CROPS_PER_TRACK = 4;
+
+export interface SpectrogramClassifierOptions extends ClassifierOptions {
+  cnn?: SpectrogramTrainOptions;
+}
+
+/** Frames of a crop of `cropSec` seconds under the set's hop: round(sec · sr / hop). */
+export function cropFramesForSeconds(cropSec: number, sampleRateHz = 22050, hopSamples = 512): number {
+  const f = Math.round((cropSec * sampleRateHz) / hopSamples);
+  if (!(f >= 16)) throw new LabError('bad-argument', `A crop of ${cropSec} s is ${f} frames; the CNNs need at least 16 (≈ ${((16 * hopSamples) / sampleRateHz).toFixed(2)} s).`);
+  return f;
+}
+
+/** The InputSpec of a CNN trained on `trainTracks` of `set`: its log-mel parameters, crop length and per-band scaler. */
+export function spectrogramSpecFor(set: SpectrogramSet, trainTracks: ArrayLike<number>, cropFrames: number): SpectrogramInputSpec {
+  const scaler = fitBandScaler(set, trainTracks);
+  return {
+    version: INPUT_SPEC_VERSION,
+    input: 'spectrogram-crops',
+    recipe: SPECTROGRAM_RECIPE,
+    recipeVersion: SPECTROGRAM_RECIPE_VERSION,
+    featureNames: bandNames(set.params.nBands),
+    scaler: { kind: 'zscore', mean: scaler.mean, std: scaler.std },
+    genres: [...set.genres],
+    steps: 1,
+    spectrogram: { ...set.params, cropFrames },
+  };
+}
+
+function checkMasks(m: SpecAugmentOptions | undefined, spec: SpectrogramInputSpec): void {
+  if (!m) return;
+  const ok = (v: number) => Number.isInteger(v) && v >= 0;
+  if (!(ok(m.timeMasks) && ok(m.maxTimeFrames) && ok(m.freqMasks) && ok(m.maxBands)) || m.maxTimeFrames > spec.spectrogram.cropFrames || m.maxBands > spec.spectrogram.nBands)
+    throw new LabError('bad-argument', `SpecAugment masks must be whole numbers no wider than a crop (${spec.spectrogram.nBands} bands × ${spec.spectrogram.cropFrames} frames).`);
+}
+
+/**
+ * Random crops of the given tracks: sample i is a crop of track `tracks[⌊i / cropsPerTrack⌋]`,
+ * starting at a frame drawn uniformly from [0, frames − C] at the start of every epoch (seeded).
+ */
+export function randomCropSource(set: SpectrogramSet, tracks: readonly number[], spec: SpectrogramInputSpec, cropsPerTrack: number, seed: number, masks?: SpecAugmentOptions): SampleSource {
+  if (!(Number.isInteger(cropsPerTrack) && cropsPerTrack >= 1)) throw new LabError('bad-argument', `Crops per track must be a positive integer, got ${cropsPerTrack}`);
+  checkMasks(masks, spec);
+  const C = spec.spectrogram.cropFrames;
+  const B = spec.spectrogram.nBands;
+  const n = tracks.length * cropsPerTrack;
+  const trackOf = Int32Array.from({ length: n }, (_, i) => tracks[Math.floor(i / cropsPerTrack)] as number);
+  const starts = new Int32Array(n);
+  const rng = createRng(deriveSeed(seed, 3000));
+  const per = B * C;
+  return {
+    sampleShape: sampleShapeOf(spec),
+    y: Int32Array.from(trackOf, (t) => set.tracks[t]!.label),
+    beginEpoch: () => {
+      for (let i = 0; i < n; i++) starts[i] = randomInt(rng, set.tracks[trackOf[i] as number]!.mel.nFrames - C + 1);
+    },
+    fill: (idx, from, to, out) => {
+      for (let j = 0; j < to - from; j++) {
+        const i = idx[from + j] as number;
+        writeCrop(set.tracks[trackOf[i] as number]!.mel, starts[i] as number, C, spec.scaler, out, j * per);
+        if (!masks) continue;
+        for (let m = 0; m < masks.timeMasks; m++) {
+          const w = randomInt(rng, masks.maxTimeFrames + 1);
+          const t0 = randomInt(rng, C - w + 1);
+          for (let b = 0; b < B; b++) out.fill(0, j * per + b * C + t0, j * per + b * C + t0 + w);
+        }
+        for (let m = 0; m < masks.freqMasks; m++) {
+          const w = randomInt(rng, masks.maxBands + 1);
+          const b0 = randomInt(rng, B - w + 1);
+          out.fill(0, j * per + b0 * C, j * per + (b0 + w) * C);
+        }
+      }
+    },
+  };
+}
+
+/** Every non-overlapping crop of the given tracks as TensorData, with the track of each crop. */
+export function nonOverlappingCrops(set: SpectrogramSet, tracks: readonly number[], spec: SpectrogramInputSpec): TensorData & { trackOfCrop: Int32Array } {
+  const C = spec.spectrogram.cropFrames;
+  const per = spec.spectrogram.nBands * C;
+  const starts = tracks.map((t) => nonOverlappingCropStarts(set.tracks[t]!.mel.nFrames, C));
+  const n = starts.reduce((a, s) => a + s.length, 0);
+  const x = new Float32Array(n * per);
+  const y = new Int32Array(n);
+  const trackOfCrop = new Int32Array(n);
+  let i = 0;
+  tracks.forEach((t, k) => {
+    for (const s of starts[k] as number[]) {
+      writeCrop(set.tracks[t]!.mel, s, C, spec.scaler, x, i * per);
+      y[i] = set.tracks[t]!.label;
+      trackOfCrop[i++] = t;
+    }
+  });
+  return { x, y, sampleShape: sampleShapeOf(spec), trackOfCrop };
+}
+
+/**
+ * Test on whole tracks: each track's non-overlapping crops are predicted (a few tracks at a time,
+ * so memory stays small), the mean crop probability decides the track. `evaluation` is per track,
+ * `segmentEvaluation` per crop. Tracks shorter than one crop cannot be tested and are left out.
+ */
+export function testSpectrogramTracks(set: SpectrogramSet, network: Network, spec: SpectrogramInputSpec, tracks: readonly number[]): TestResult {
+  const k = spec.genres.length;
+  const usable = tracks.filter((t) => set.tracks[t]!.mel.nFrames >= spec.spectrogram.cropFrames);
+  const trackProbabilities = new Float32Array(usable.length * k);
+  const cropTrue: number[] = [];
+  const cropPred: number[] = [];
+  const chunk = 8;
+  for (let s = 0; s < usable.length; s += chunk) {
+    const part = usable.slice(s, s + chunk);
+    const crops = nonOverlappingCrops(set, part, spec);
+    const probs = predictProbabilities(network, crops, 64);
+    argmaxRows(probs, k).forEach((p, i) => {
+      cropPred.push(p);
+      cropTrue.push(crops.y[i] as number);
+    });
+    part.forEach((t, j) => {
+      let count = 0;
+      for (let i = 0; i < crops.trackOfCrop.length; i++) {
+        if (crops.trackOfCrop[i] !== t) continue;
+        count++;
+        for (let c = 0; c < k; c++) trackProbabilities[(s + j) * k + c]! += probs[i * k + c] as number;
+      }
+      for (let c = 0; c < k; c++) trackProbabilities[(s + j) * k + c]! /= count;
+    });
+  }
+  const yTrue = Int32Array.from(usable, (t) => set.tracks[t]!.label);
+  const yPred = argmaxRows(trackProbabilities, k);
+  return {
+    trackIds: usable.map((t) => set.tracks[t]!.trackId),
+    yTrue,
+    yPred,
+    trackProbabilities,
+    evaluation: evaluatePredictions(yTrue, yPred, spec.genres),
+    segmentEvaluation: evaluatePredictions(cropTrue, cropPred, spec.genres),
+  };
+}
+
+/**
+ * Train one CNN of `opts.kind` on `set` and test it per track. An explicit `split` (row = track
+ * index, e.g. a cross-validation fold) wins over `opts.split`; validation (curves, early stopping)
+ * holds out a share of the training tracks, never test tracks.
+ */
+export async function trainSpectrogramClassifier(set: SpectrogramSet, opts: SpectrogramClassifierOptions, split?: Split): Promise<TrainedClassifier> {
+  const kind = neuralKind(opts.kind);
+  if (kind.input !== 'spectrogram-crops') throw new LabError('bad-argument', `${kind.id} reads feature rows, not spectrograms: train it on a feature table.`);
+  if (opts.distill?.teachers) throw new LabError('bad-argument', 'Distillation is not available for the CNNs yet; train without --distill.');
+  const t0 = performance.now();
+  const table = trackTable(set);
+  const sp = split ?? resolveSplit(table, opts.split);
+  let trainRows: ArrayLike<number> = sp.train;
+  let valRows: ArrayLike<number> = [];
+  if (opts.validationFraction) ({ train: trainRows, validation: valRows } = holdOutTracks(table, sp.train, opts.validationFraction, deriveSeed(opts.seed, 2000)));
+  const cropFrames = opts.cnn?.cropFrames ?? DEFAULT_CROP_FRAMES;
+  const long = (rows: ArrayLike<number>) => Array.from(rows).filter((t) => set.tracks[t]!.mel.nFrames >= cropFrames);
+  const train = long(trainRows);
+  const validation = long(valRows);
+  const dropped = trainRows.length + valRows.length + sp.test.length - train.length - validation.length - long(sp.test).length;
+  if (train.length === 0) throw new LabError('audio-too-short', `No training track is as long as one crop (${cropFrames} frames); use shorter crops.`);
+  const spec = spectrogramSpecFor(set, train, cropFrames);
+  const settings = resolveTrainingSettings(opts);
+  const network = await buildNetwork(opts.kind, { inputShape: sampleShapeOf(spec), nClasses: set.genres.length, seed: opts.seed, dropout: settings.dropout, channels: opts.cnn?.channels, residual: opts.cnn?.residual });
+  const testTracks = Array.from(sp.test);
+  const splitInfo: TrainedClassifier['split'] = { description: sp.description, trainRows: train.length, testRows: sp.test.length, validationTracks: validation.length, droppedTracks: dropped };
+  const made = (train: TrainedClassifier['train'], dispose: () => void): TrainedClassifier => ({
+    kind: kind.id,
+    network,
+    spec,
+    train,
+    test: testSpectrogramTracks(set, network, spec, testTracks),
+    split: splitInfo,
+    seed: opts.seed,
+    dispose,
+  });
+  const cp = opts.checkpoint;
+  const save =
+    cp &&
+    ((epoch: number, history: readonly EpochMetrics[]) => {
+      const done = history.slice();
+      const trainMs = performance.now() - t0;
+      return cp.save(made({ history: done, epochsRun: done.length, weightsFromEpoch: epoch, stoppedEarly: false, cancelled: false, trainMs, meanEpochMs: done.reduce((a, h) => a + h.epochMs, 0) / done.length }, () => undefined));
+    });
+  try {
+    const source = randomCropSource(set, train, spec, opts.cnn?.cropsPerTrack ?? DEFAULT_CROPS_PER_TRACK, opts.seed, opts.cnn?.specAugment);
+    const val = validation.length ? nonOverlappingCrops(set, validation, spec) : undefined;
+    const result = await trainNetwork(network, source, { ...loopOptions(opts, settings, val, cp && save && { everyMs: cp.everyMs, save }), warmupEpochs: opts.cnn?.warmupEpochs });
+    return made(result, () => network.dispose());
+  } catch (e) {
+    network.dispose();
+    throw e;
+  }
+}
