@@ -32,6 +32,11 @@ export interface PresetInput {
   evalSpectrograms?: SpectrogramSet;
   /** Base seed (default 0): the CLI and the UI pass the same seed, so they print the same numbers. */
   seed?: number;
+  /**
+   * 'full' (default) runs the paper's protocol; 'quick' a reduced one (fewer epochs or models) for a
+   * live class or a test, which the result must say in `dataUsed`/`notes` and in each affected number's note.
+   */
+  effort?: 'full' | 'quick';
 }
 
 export interface PresetContext {
