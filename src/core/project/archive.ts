@@ -58,12 +58,12 @@ const dec = new TextDecoder('utf-8', { fatal: false });
 
 /** SHA-256 of bytes, lower-case hex (Web Crypto: the same in browsers, workers and Node ≥ 20). */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const d = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
+  const d = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
   return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Build the zip bytes of a project. */
-export async function writeProject(content: ProjectContent, info: { appVersion: string; createdAt?: string }): Promise<Uint8Array> {
+export async function writeProject(content: ProjectContent, info: { appVersion: string; createdAt?: string; onProgress?: (fraction: number) => void }): Promise<Uint8Array> {
   const files: Record<string, Uint8Array> = {};
   const binaries = (prefix: string) => {
     let n = 0;
@@ -82,7 +82,11 @@ export async function writeProject(content: ProjectContent, info: { appVersion: 
     return { id: m.id, name: m.name, kind: metas[0]?.kind ?? '', members: metas.length, backends: metas.map((x) => x.backend), seeds: metas.map((x) => x.seed), entry };
   });
   const entries: ProjectManifest['entries'] = {};
-  for (const [name, bytes] of Object.entries(files)) entries[name] = { sha256: await sha256Hex(bytes), bytes: bytes.length };
+  const list = Object.entries(files);
+  for (const [i, [name, bytes]] of list.entries()) {
+    entries[name] = { sha256: await sha256Hex(bytes), bytes: bytes.length };
+    info.onProgress?.((0.8 * (i + 1)) / list.length);
+  }
   const ds = content.dataset;
   const manifest: ProjectManifest = {
     format: PROJECT_FORMAT,
@@ -150,7 +154,7 @@ export function validateManifest(v: unknown): ProjectManifest {
  * Read and check a project file. Throws a LabError (`bad-project`, `detail.reason` saying which
  * check failed) for anything that is not a whole, untampered project this lab can read.
  */
-export async function readProject(bytes: Uint8Array): Promise<ProjectFile> {
+export async function readProject(bytes: Uint8Array, onProgress?: (fraction: number) => void): Promise<ProjectFile> {
   const files = unzipProject(bytes);
   const rawManifest = files['manifest.json'];
   if (!rawManifest) throw badProject('no-manifest', 'This zip is not a Genre Lab project: it has no manifest.json.');
@@ -166,7 +170,9 @@ export async function readProject(bytes: Uint8Array): Promise<ProjectFile> {
     if (name === 'manifest.json' || name.endsWith('/')) continue;
     if (!(name in manifest.entries)) throw badProject('unlisted-entry', `The project holds ${name}, which its manifest does not list: it was changed after it was saved.`, { entry: name });
   }
-  for (const [name, e] of Object.entries(manifest.entries)) {
+  const listed = Object.entries(manifest.entries);
+  for (const [i, [name, e]] of listed.entries()) {
+    onProgress?.((0.8 * i) / listed.length);
     const data = files[name];
     if (!data) throw badProject('missing-entry', `The project's manifest lists ${name}, but the zip does not hold it.`, { entry: name });
     const hash = await sha256Hex(data);
