@@ -6,7 +6,8 @@ import { LabError } from '../errors';
 import { trainClassifier } from '../models/classifier';
 import { serializeClassifier, type SavedModelEntry } from '../models/saved';
 import { makeSyntheticDataset } from '../models/testData';
-import { PROJECT_VERSION, readProject, sha256Hex, writeProject, type ProjectContent } from './archive';
+import { sha256Hex } from '../sha256';
+import { PROJECT_VERSION, readProject, writeProject, type ProjectContent } from './archive';
 
 const ds = makeSyntheticDataset({ genres: 3, tracksPerGenre: 6, segments: 2, features: 4 });
 let content: ProjectContent;

@@ -10,6 +10,7 @@
 import { unzipSync, zipSync, type Unzipped } from 'fflate';
 import type { Dataset } from '../data/dataset';
 import type { SavedModelEntry } from '../models/saved';
+import { sha256Hex } from '../sha256';
 import { badProject, packJson, unpackJson } from './pack';
 import { validateProjectCells, validateProjectDataset, validateProjectModel, type ProjectCells } from './validate';
 
@@ -55,12 +56,6 @@ export interface ProjectFile {
 
 const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8', { fatal: false });
-
-/** SHA-256 of bytes, lower-case hex (Web Crypto: the same in browsers, workers and Node ≥ 20). */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const d = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-  return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /** Build the zip bytes of a project. */
 export async function writeProject(content: ProjectContent, info: { appVersion: string; createdAt?: string; onProgress?: (fraction: number) => void }): Promise<Uint8Array> {
