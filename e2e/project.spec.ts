@@ -68,4 +68,13 @@ test('save a project, clear the browser, open it: the same Compare table; a dama
   await page.reload();
   await expect(page.getByTestId('compare-row')).toHaveCount(2);
   expect(await compareRows(page)).toEqual(before);
+
+  // Rerunning reproduces: k-NN again with the project's settings (and seed) gives the same numbers.
+  await page.getByTestId('run-knn').click();
+  await expect(page.getByTestId('compare-row')).toHaveCount(3, { timeout: 120_000 });
+  const rerun = (await compareRows(page))[0]!;
+  const knnBefore = before.find((r) => r[1]!.startsWith('k-NN'))!;
+  // model, data, features, split, accuracy, macro F1 (not the train time), backend, seed
+  const same = (r: string[]) => [...r.slice(1, 7), ...r.slice(8)];
+  expect(same(rerun)).toEqual(same(knnBefore));
 });
