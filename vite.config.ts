@@ -1,8 +1,11 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { offlineShell } from './src/node/offlineShell';
 
 export default defineConfig({
-  plugins: [react()],
+  // offlineShell: dist/sw.js listing every built file, so the lab works offline once loaded (build only).
+  plugins: [react(), offlineShell(fileURLToPath(new URL('./src/offline/sw.template.js', import.meta.url)))],
   // plotly.js's partial bundle (plotly.js/lib/*) refers to `global`; without this the built page
   // throws "global is not defined" at load (see ../shared/BROWSER.md).
   define: { global: 'globalThis' },

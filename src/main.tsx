@@ -4,6 +4,7 @@ import { restoreLab, startPersisting } from './state/persist';
 import { restoreModels } from './state/models';
 import { loadDemoCorpus } from './app/audioImportActions';
 import { restoreClassify } from './app/classifyActions';
+import { registerOffline } from './app/offline';
 import { watchExplore } from './app/exploreActions';
 import { labStore } from './app/store';
 import { initTraining, restoreInterruptedTraining } from './app/trainActions';
@@ -32,6 +33,9 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+
+// Cache every built file for offline use (production builds only).
+registerOffline();
 
 // Plotly's chunk is big (~1 MB); evaluate it while the page is idle, not when the first chart
 // appears mid-task (it stalled the main thread ~0.5 s when it first loaded during training).

@@ -12,6 +12,7 @@ import { encodeWav16 } from '../core/audio/wav';
 import type { Dataset } from '../core/data/dataset';
 import { CancelledError, isLabError, LabError, toErrorInfo } from '../core/errors';
 import { getRecipe } from '../core/features/recipes';
+import { sha256Hex } from '../core/sha256';
 import type { RecipeId } from '../core/features/spec';
 import { fileStem, toDataset, type ExtractedClip } from '../core/features/toDataset';
 import { setDataset, type AudioImportState } from '../state/lab';
@@ -34,9 +35,9 @@ function getPool() {
 }
 
 
+/** The file's SHA-256 (hex): the project manifest lists it; the feature cache keys on its first 128 bits. */
 async function contentHash(bytes: ArrayBuffer): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(d.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(new Uint8Array(bytes));
 }
 
 const SR = 22050;
@@ -86,6 +87,8 @@ export interface FileFeatures {
   rows: Float64Array[];
   segmentLengths: number[];
   cached: boolean;
+  /** SHA-256 of the file's bytes (hex). */
+  sha256: string;
 }
 
 /**
@@ -97,9 +100,11 @@ export async function extractFileFeatures(file: File, recipe: RecipeId, onProgre
   const spec = getRecipe(recipe);
   if (file.size === 0) throw new LabError('corrupt-audio', `${file.name}: the file is empty (0 bytes).`);
   const buf = bytes ?? (await file.arrayBuffer());
-  const key = `${await contentHash(buf)}:${spec.id}:v${spec.version}`;
+  const sha256 = await contentHash(buf);
+  // 128 bits of the hash, as entries were always keyed, so features cached before stay found.
+  const key = `${sha256.slice(0, 32)}:${spec.id}:v${spec.version}`;
   const hit = await getCachedFeatures(key);
-  if (hit) return { ...hit, cached: true };
+  if (hit) return { ...hit, cached: true, sha256 };
   // The pool transfers (detaches) what it is given, so hand it a copy.
   const copy = buf.slice(0);
   const req: Omit<ExtractRequest, 'id'> = isWavBytes(new Uint8Array(copy)) ? { fileName: file.name, recipe, bytes: copy } : { fileName: file.name, recipe, samples: await decodeWithWebAudio(copy, file.name) };
@@ -108,7 +113,7 @@ export async function extractFileFeatures(file: File, recipe: RecipeId, onProgre
   checkFeatureRows(file.name, r.featureNames, r.rows); // never cache (or table) non-finite features
   const out: CachedFeatures = { featureNames: r.featureNames, rows: r.rows, segmentLengths: r.segmentLengths };
   putCachedFeatures(key, out);
-  return { ...out, cached: false };
+  return { ...out, cached: false, sha256 };
 }
 
 /** Meyda's features vs librosa's on one clip (computed in a worker). */
@@ -131,7 +136,7 @@ async function extractOne(recipe: RecipeId, input: AudioInput, onProgress: (f: n
   const { genre } = inferTrackName(input.path);
   if (!genre) throw new LabError('bad-argument', `${input.path}: cannot tell the genre — put the file in a folder named after its genre, or name it like jazz.00012.wav.`);
   const f = await extractFileFeatures(input.file, recipe, onProgress);
-  return { clip: { fileName: input.file.name, genre, segments: f.rows, segmentLengths: f.segmentLengths }, cached: f.cached };
+  return { clip: { fileName: input.file.name, genre, segments: f.rows, segmentLengths: f.segmentLengths, sha256: f.sha256 }, cached: f.cached };
 }
 
 /** Only audio files, in a stable order (by path). */

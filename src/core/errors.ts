@@ -26,6 +26,8 @@ export type LabErrorCode =
   | 'timeout'
   | 'microphone'
   | 'storage'
+  /** A .genrelab project file that cannot be opened (not a zip, truncated, tampered, from a newer lab). */
+  | 'bad-project'
   | 'internal';
 
 export class LabError extends Error {

@@ -154,6 +154,18 @@ export interface TrainingState {
   resultId?: string;
 }
 
+/** Saving or opening a `.genrelab` project (the outline's Project control). */
+export interface ProjectJobState {
+  status: 'saving' | 'opening' | 'done' | 'error' | 'cancelled';
+  progress: number;
+  /** What was done ("Opened x.genrelab: 3 Compare rows, 1 model"). */
+  message?: string;
+  error?: ErrorInfo;
+}
+
+/** The service worker's state: whether the lab opens without a network. */
+export type OfflineStatus = 'unsupported' | 'dev' | 'installing' | 'ready' | 'error';
+
 export interface PendingLabel {
   fileName: string;
   columns: string[];
@@ -182,6 +194,10 @@ export interface LabState extends ModelsSlice, ClassifySlice {
   trainingNotice?: string;
   /** The tfjs backend the training worker chose, with its measurements. */
   backend?: import('../core/models/tfBackend').BackendChoice;
+  /** The last project save or open (not saved). */
+  project?: ProjectJobState;
+  /** Offline readiness (not saved: the service worker says it on every open). */
+  offline?: OfflineStatus;
 }
 
 export function splitChoice(split: SplitParam, seed = 0): SplitChoice {

@@ -4,17 +4,10 @@
  * today's format: members saved by an older lab (metadata format 1) are migrated on read.
  */
 import { createStore, del, entries, get, set } from 'idb-keyval';
-import { validateMetadata, type SavedModel } from '../core/models/saved';
+import { validateMetadata, type SavedModelEntry } from '../core/models/saved';
 
-export interface ModelEntry {
-  id: string;
-  /** Shown in lists: "MLP · features_30_sec.csv · 74.0 %". */
-  name: string;
-  createdAt: string;
-  datasetName: string;
-  /** One or more members (an ensemble votes by mean probability). */
-  members: SavedModel[];
-}
+/** One trained run (the type lives in core: project files carry it too). */
+export type ModelEntry = SavedModelEntry;
 
 let idb: ReturnType<typeof createStore> | undefined;
 const db = () => (idb ??= createStore('genre-lab-models', 'models'));

@@ -8,6 +8,7 @@ import { ClassicCell } from './cells/ClassicCell';
 import { TrainCell } from './cells/TrainCell';
 import { CompareCell } from './cells/CompareCell';
 import { ClassifyCell } from './cells/ClassifyCell';
+import { ProjectControl } from './ProjectControl';
 import { useLab } from './store';
 
 const OUTLINE = [
@@ -59,6 +60,7 @@ export function App() {
           ))}
         </ol>
         <div className="outline-foot muted small">{name ? <>loaded: {name}</> : 'no data loaded'}</div>
+        <ProjectControl />
         <details className="help small">
           <summary>Help</summary>
           <p>

@@ -7,7 +7,8 @@
 import type { Dataset } from '../core/data/dataset';
 import type { TableOptions } from '../core/data/parse';
 import type { JobRequest, JobResult } from '../core/jobs';
-import type { ComputeApi, ParseApi } from './protocol';
+import type { ProjectContent, ProjectFile } from '../core/project/archive';
+import type { ComputeApi, ParseApi, ProjectApi } from './protocol';
 import { WorkerClient, type RunningJob } from './transport';
 
 export type { RunningJob } from './transport';
@@ -59,4 +60,26 @@ export function parseTableFile(file: File, options: TableOptions, onProgress: (f
     }),
     cancel: job.cancel,
   };
+}
+
+let projectClient: WorkerClient<ProjectApi> | undefined;
+
+/** The project-file worker (zip + SHA-256 + validation); cancelling terminates it. */
+function projectWorker(): WorkerClient<ProjectApi> {
+  projectClient ??= new WorkerClient<ProjectApi>(() => new Worker(new URL('./project.worker.ts', import.meta.url), { type: 'module' }), {
+    name: 'The project file worker',
+    cancel: 'terminate',
+    idleMs: PARSE_IDLE_MS,
+  });
+  return projectClient;
+}
+
+/** Build a project file's bytes in the worker. */
+export function writeProjectFile(content: ProjectContent, appVersion: string, onProgress?: (f: number) => void): RunningJob<ArrayBuffer> {
+  return projectWorker().request('write', { content, appVersion }, { onProgress });
+}
+
+/** Read and validate a project file in the worker (its bytes are moved there). */
+export function readProjectFile(bytes: ArrayBuffer, onProgress?: (f: number) => void): RunningJob<ProjectFile> {
+  return projectWorker().request('read', { bytes }, { onProgress, transfer: [bytes] });
 }

@@ -88,3 +88,10 @@ export type TrainApi = {
 };
 /** Sent whenever the training worker (re)chooses its backend, whichever request caused it. */
 export type TrainNotice = { type: 'backend'; choice: BackendChoice };
+
+/** Building and reading `.genrelab` project files (zip, hashes, validation) off the main thread. */
+export type ProjectApi = {
+  write: Endpoint<{ content: import('../core/project/archive').ProjectContent; appVersion: string }, ArrayBuffer, number>;
+  /** Throws a `bad-project` LabError for a file that is not a whole project this lab can read. */
+  read: Endpoint<{ bytes: ArrayBuffer }, import('../core/project/archive').ProjectFile, number>;
+};

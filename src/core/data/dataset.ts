@@ -52,6 +52,11 @@ export interface DatasetMeta {
   note?: string;
   /** Text encoding a table was read in (`UTF-8`, `UTF-16LE`, `UTF-16BE`, `Windows-1252`, `UTF-8 + Windows-1252`). */
   encoding?: string;
+  /**
+   * The audio files a dataset was built from, with their content hashes (SHA-256, hex): a project
+   * file stores this list, not the audio.
+   */
+  sources?: { file: string; sha256: string }[];
   /** What the loader assumed or repaired (an encoding guess, a missing column): shown in the summary, printed by the CLI. */
   notices?: string[];
 }

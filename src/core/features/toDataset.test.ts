@@ -26,6 +26,17 @@ describe('toDataset + exportCsv', () => {
     expect(Number(cells[2 + 5])).toBe(1 + 5 / 7); // round-trips exactly
     expect(cells.at(-1)).toBe('jazz');
   });
+  it('lists the source files with their hashes (what a project stores instead of the audio), only when every clip has one', () => {
+    const a = 'a'.repeat(64);
+    const b = 'b'.repeat(64);
+    const withHashes = toDataset([
+      { fileName: 'jazz.00001.wav', genre: 'jazz', segments: [row(57, 1)], sha256: a },
+      { fileName: 'blues.00002.wav', genre: 'blues', segments: [row(57, 2)], sha256: b },
+    ], 'kaggle3');
+    expect(withHashes.meta.sources).toEqual([{ file: 'jazz.00001.wav', sha256: a }, { file: 'blues.00002.wav', sha256: b }]);
+    const synthesised = toDataset([{ fileName: 'x.wav', genre: 'jazz', segments: [row(57, 1)] }, { fileName: 'y.wav', genre: 'blues', segments: [row(57, 2)], sha256: b }], 'kaggle3');
+    expect(synthesised.meta.sources).toBeUndefined();
+  });
   it('writes the NTNU tab-separated format with GenreID, Genre and Type', () => {
     const ds = toDataset([
       { fileName: 'pop.00072.wav', genre: 'pop', segments: [row(63, 1), row(63, 2), row(63, 3)] },

@@ -17,6 +17,8 @@ export interface ExtractedClip {
   segments: Float64Array[];
   /** Samples per segment (Kaggle `length`); defaults to the recipe's segment length. */
   segmentLengths?: number[];
+  /** SHA-256 of the file's bytes (hex), when it came from a file: listed in the dataset's sources. */
+  sha256?: string;
 }
 
 export interface ToDatasetOptions {
@@ -104,6 +106,8 @@ export function toDataset(clips: readonly ExtractedClip[], recipeId: RecipeId, o
       segmentSec: spec.segmentSamples === null ? undefined : spec.segmentSamples / spec.sampleRateHz,
       lengths,
       note: opts.note,
+      // A project stores this list instead of the audio (synthesised clips have no file to list).
+      ...(clips.every((c) => c.sha256) ? { sources: clips.map((c) => ({ file: c.fileName, sha256: c.sha256! })) } : {}),
     },
   };
 }

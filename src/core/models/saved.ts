@@ -54,6 +54,20 @@ export interface SavedModel {
   weightData: ArrayBuffer;
 }
 
+/**
+ * One trained run as the lab keeps it (IndexedDB, project files): a single model or an ensemble,
+ * each member a SavedModel (weights included).
+ */
+export interface SavedModelEntry {
+  id: string;
+  /** Shown in lists: "MLP · features_30_sec.csv · 74.0 %". */
+  name: string;
+  createdAt: string;
+  datasetName: string;
+  /** One or more members (an ensemble votes by mean probability). */
+  members: SavedModel[];
+}
+
 export interface ModelFiles {
   'model.json': string;
   'weights.bin': ArrayBuffer;
