@@ -184,22 +184,33 @@ async function runSteps(story: Story, steps: StoryStep[], o: { kind: LectureJob[
   labStore.setState({ lecture: { job: { kind: o.kind, storyId: story.id, stepIds: steps.map((s) => s.id), index: 0, status: 'running', quick: o.quick, skipped: [], ran: [] } } });
   try {
     for (let i = 0; i < steps.length; i++) {
+      if (me.cancelled) return setJob({ status: 'cancelled' });
       const step = steps[i]!;
       setJob({ index: i });
       const job = labStore.getState().lecture.job!;
+      // A training step's result outlives its table (it is a Compare entry), so "computed" comes first.
+      if (!o.force && cachedStep(step)) {
+        setJob({ skipped: [...job.skipped, { stepId: step.id, reason: 'already computed' }] });
+        continue;
+      }
       if (!tableFits(step.needs, labStore.getState().dataset)) {
         if (o.force) throw new LabError('bad-argument', missingTableMessage(step));
         setJob({ skipped: [...job.skipped, { stepId: step.id, reason: `needs ${step.needs.file}` }] });
         continue;
       }
-      if (!o.force && cachedStep(step)) {
-        setJob({ skipped: [...job.skipped, { stepId: step.id, reason: 'already computed' }] });
-        continue;
-      }
       applyStep(step, o.quick);
       me.step = step;
-      await runnerFor(step).run();
-      me.step = undefined;
+      const runner = runnerFor(step);
+      const done = runner.run();
+      // A Cancel pressed before the cell's job could be cancelled (training first resolves its
+      // features, then registers its handle) is repeated on the job's next update.
+      const stop = labStore.subscribe(() => me.cancelled && runner.cancel());
+      try {
+        await done;
+      } finally {
+        stop();
+        me.step = undefined;
+      }
       if (me.cancelled) return setJob({ status: 'cancelled' });
       const s = labStore.getState();
       if (!cachedStep(step, s)) {
