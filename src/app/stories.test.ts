@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPresentHash, NTNU_STUDY, parsePresentHash, stepAt, STORIES } from './stories';
+import { describeStep, formatPresentHash, NTNU_STUDY, parsePresentHash, stepAt, STORIES } from './stories';
 
 describe('lecture stories', () => {
   it('the NTNU study walks Tasks 1 → 4 on the cells the study uses, each with 1–3 speaker lines', () => {
@@ -36,5 +36,11 @@ describe('lecture stories', () => {
     expect(stepAt(NTNU_STUDY, 'task-1', -1).id).toBe('task-1');
     expect(stepAt(NTNU_STUDY, 'task-4', 1).id).toBe('task-4');
     expect(stepAt(NTNU_STUDY, 'task-4', -1).id).toBe('task-3');
+  });
+
+  it('each step says its settings in one line', () => {
+    expect(describeStep(NTNU_STUDY.steps[0]!)).toBe('k-NN · k = 5 · distance weighting · z-scored · spectral_rolloff_mean, mfcc_1_mean, spectral_centroid_mean, tempo');
+    expect(describeStep(NTNU_STUDY.steps[1]!)).toBe('spectral_rolloff_mean, mfcc_1_mean, spectral_centroid_mean, tempo × pop, disco, metal, classical');
+    expect(describeStep(NTNU_STUDY.steps[3]!)).toBe('LSTM × 10 (seeds 0…9) · all features · default epochs · mean-probability vote');
   });
 });

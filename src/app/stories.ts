@@ -113,6 +113,22 @@ export const NTNU_STUDY: Story = {
   ],
 };
 
+type StepOf<C extends StoryCell> = Extract<StoryStep, { cell: C }>;
+
+/** One line per kind of step saying what its settings are (the presenter shows it above the cell). */
+const DESCRIBE: { [C in StoryCell]: (step: StepOf<C>) => string } = {
+  knn: ({ settings: s }) => `k-NN · k = ${s.k ?? 5} · ${s.weights ?? 'distance'} weighting · z-scored · ${s.features.join(', ')}`,
+  explore: ({ settings: s }) => `${s.features.join(', ')} × ${s.genres.join(', ')}`,
+  selection: ({ settings: { importance: i, search: q } }) =>
+    `random forest (${i.nTrees ?? 100} trees, ${i.permutationRepeats ?? 5} permutation repeats) · every ${q.choose ?? q.base.length - 1} of ${q.base.join(', ')} + one more feature, k-NN k = ${q.k ?? 5}`,
+  train: ({ settings: s }) =>
+    `${s.kind.toUpperCase()} × ${s.ensemble} (seeds ${s.seed}…${s.seed + s.ensemble - 1}) · ${s.featureMode === 'all' ? 'all features' : 'chosen features'} · ${s.epochs ? `${s.epochs} epochs` : 'default epochs'} · mean-probability vote`,
+};
+
+export function describeStep(step: StoryStep): string {
+  return (DESCRIBE[step.cell] as (s: StoryStep) => string)(step);
+}
+
 /** Every story the presenter offers; add an entry to add a story. */
 export const STORIES: readonly Story[] = [NTNU_STUDY];
 

@@ -1,6 +1,6 @@
 import { useEffect, useState, type ComponentType } from 'react';
 import { applyStep, cachedStep, cancelLectureJob, dismissLectureJob, missingTableMessage, prepareStory, runStepLive, stepProgress, tableFits } from '../app/presentActions';
-import { formatPresentHash, stepAt, storyById, type PresentPlace, type Story, type StoryCell } from '../app/stories';
+import { describeStep, formatPresentHash, stepAt, storyById, type PresentPlace, type Story, type StoryCell } from '../app/stories';
 import { ErrorBox, RunBar } from './Cell';
 import { ExploreCell } from './cells/ExploreCell';
 import { FeatureSelectionCell } from './cells/FeatureSelectionCell';
@@ -73,10 +73,12 @@ export function Presenter({ place }: { place: PresentPlace }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [story, step]);
 
+  // The cell's own controls are hidden on the slide (the settings line says what they are); one click shows them.
+  const [controls, setControls] = useState(false);
   const CellView = CELLS[step.cell];
   const otherJob = job?.status === 'running' && !liveRunning;
   return (
-    <div className="presenter" data-testid="presenter" data-step={step.id}>
+    <div className={controls ? 'presenter show-controls' : 'presenter'} data-testid="presenter" data-step={step.id}>
       <header className="presenter-bar">
         <div className="presenter-story">Presenting {story.title}</div>
         <ProgressStrip story={story} current={step.id} />
@@ -94,6 +96,15 @@ export function Presenter({ place }: { place: PresentPlace }) {
             <li key={line}>{line}</li>
           ))}
         </ul>
+        <p className="step-settings" data-testid="step-settings">
+          {describeStep(step)}{' '}
+          <button className="link" onClick={(e) => {
+              e.currentTarget.blur();
+              setControls(!controls);
+            }} data-testid="toggle-controls" aria-pressed={controls}>
+            {controls ? 'hide the cell’s controls' : 'show the cell’s controls'}
+          </button>
+        </p>
         <div className="presenter-actions">
           <RunBar
             testId="run-live"
