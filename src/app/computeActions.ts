@@ -5,7 +5,7 @@
  */
 import { toErrorInfo } from '../core/errors';
 import type { JobRequest } from '../core/jobs';
-import { setRun, type CellKey } from '../state/lab';
+import { setRun, splitChoice, type CellKey, type LabState } from '../state/lab';
 import { runComputeJob, type RunningJob } from '../workers/client';
 import { recordClassicRun } from './compareActions';
 import { labStore } from './store';
@@ -36,4 +36,30 @@ export async function runCell(key: CellKey, job: JobRequest): Promise<void> {
 
 export function cancelCell(key: CellKey): void {
   running.get(key)?.cancel();
+}
+
+/**
+ * The job each parameterised Run button asks for, built from the cell's parameters in the store.
+ * The cells and the lecture presenter both run cells through this, so "Run" means one thing.
+ */
+const CELL_JOBS = {
+  knn: (s: LabState): JobRequest => {
+    const p = s.params.knn;
+    return { kind: 'knn', features: p.features, k: p.k, weights: p.weights, split: splitChoice(p.split, p.seed), standardize: p.standardize };
+  },
+  importance: (s: LabState): JobRequest => {
+    const p = s.params.importance;
+    return { kind: 'importance', features: s.dataset?.featureNames ?? [], nTrees: p.nTrees, seed: p.seed, split: splitChoice(p.split, p.seed), permutationRepeats: p.permutationRepeats };
+  },
+  search: (s: LabState): JobRequest => {
+    const p = s.params.search;
+    return { kind: 'search', base: p.base, choose: p.choose, k: p.k, weights: p.weights, split: splitChoice(p.split, p.seed), rankBy: 'accuracy' };
+  },
+} satisfies Partial<Record<CellKey, (s: LabState) => JobRequest>>;
+
+export type ParamCellKey = keyof typeof CELL_JOBS;
+
+/** Run a cell with its current parameters (what its Run button does). */
+export function runCellFromParams(key: ParamCellKey): Promise<void> {
+  return runCell(key, CELL_JOBS[key](labStore.getState()));
 }

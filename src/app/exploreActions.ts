@@ -15,10 +15,12 @@ let timer: ReturnType<typeof setTimeout> | undefined;
 /** Recompute Explore's views soon (debounced). */
 export function refreshExplore(): void {
   if (timer !== undefined) clearTimeout(timer);
-  timer = setTimeout(runExplore, EXPLORE_DEBOUNCE_MS);
+  timer = setTimeout(() => void runExplore(), EXPLORE_DEBOUNCE_MS);
 }
 
-function runExplore(): void {
+/** Compute Explore's views for its current ticks now; resolves when they have finished (or were replaced). */
+export async function runExplore(): Promise<void> {
+  if (timer !== undefined) clearTimeout(timer);
   timer = undefined;
   const s = labStore.getState();
   const ds = s.dataset;
@@ -29,15 +31,14 @@ function runExplore(): void {
     (['histograms', 'correlation', 'pca'] as const).forEach(clear);
     return;
   }
-  void runCell('histograms', { kind: 'histograms', features: p.features, genres: p.genres });
+  const histograms = runCell('histograms', { kind: 'histograms', features: p.features, genres: p.genres });
   // Correlation and PCA need two features at least; with fewer the cell says so.
   if (p.features.length < 2) {
     clear('correlation');
     clear('pca');
-    return;
+    return histograms;
   }
-  void runCell('correlation', { kind: 'correlation', features: p.features, genres: p.genres });
-  void runCell('pca', { kind: 'pca', features: p.features, genres: p.genres });
+  await Promise.all([histograms, runCell('correlation', { kind: 'correlation', features: p.features, genres: p.genres }), runCell('pca', { kind: 'pca', features: p.features, genres: p.genres })]);
 }
 
 /** Recompute whenever the dataset or Explore's ticks change. Wired once by main.tsx; returns the unsubscribe. */

@@ -66,6 +66,11 @@ function endRun(runId: number, update: (patch: Partial<TrainingState>) => void, 
   if (current?.runId === runId) current = undefined;
 }
 
+/** The Compare cell's name of a training run of `members` models ("LSTM ×10"); the lecture story finds its runs by it. */
+export function trainRunLabel(p: Pick<TrainParams, 'kind' | 'distill'>, members: number): string {
+  return `${kindLabel(p.kind)}${members > 1 ? ` ×${members}` : ''}${p.distill > 0 ? ` (distilled from ${p.distill})` : ''}`;
+}
+
 export async function startTraining(): Promise<void> {
   const s = labStore.getState();
   const ds = s.dataset;
@@ -73,7 +78,7 @@ export async function startTraining(): Promise<void> {
   const p = s.params.train;
   const { runId, update } = beginRun('train', p.ensemble);
   const modelId = newModelId();
-  const label = (n: number) => `${kindLabel(p.kind)}${n > 1 ? ` ×${n}` : ''}${p.distill > 0 ? ` (distilled from ${p.distill})` : ''}`;
+  const label = (n: number) => trainRunLabel(p, n);
   // Members are kept as they finish, and the member in training as checkpoints of its best
   // weights so far (every few seconds), so a reload loses at most a few seconds of training.
   const finished: SavedModel[] = [];

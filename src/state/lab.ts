@@ -16,6 +16,7 @@ import type { PredictionList } from '../core/eval/predictions';
 import type { CompareRow } from '../core/eval/tables';
 import { INITIAL_CLASSIFY, type ClassifySlice } from './classify';
 import type { ModelsSlice } from './models';
+import { INITIAL_LECTURE, type LectureSlice } from './lecture';
 
 export type CellKey = 'knn' | 'logistic' | 'classic' | 'histograms' | 'correlation' | 'pca' | 'importance' | 'search' | 'mrmr';
 
@@ -172,7 +173,7 @@ export interface PendingLabel {
   candidates: string[];
 }
 
-export interface LabState extends ModelsSlice, ClassifySlice {
+export interface LabState extends ModelsSlice, ClassifySlice, LectureSlice {
   dataset?: Dataset;
   datasetStatus: 'empty' | 'loading' | 'ready';
   loadProgress: number;
@@ -291,6 +292,7 @@ export function createLabStore() {
     models: [],
     classify: INITIAL_CLASSIFY,
     compare: [],
+    lecture: INITIAL_LECTURE,
   }));
 }
 

@@ -10,6 +10,8 @@ import { CompareCell } from './cells/CompareCell';
 import { ClassifyCell } from './cells/ClassifyCell';
 import { ProjectControl } from './ProjectControl';
 import { useLab } from './store';
+import { goToStep, Presenter } from './Presenter';
+import { parsePresentHash, STORIES, type PresentPlace } from '../app/stories';
 
 const OUTLINE = [
   { id: 'data', title: 'Data' },
@@ -23,8 +25,25 @@ const OUTLINE = [
   { id: 'classify', title: 'Classify audio' },
 ];
 
+/** The presenter's place from the URL hash (`#present/<story>/<step>`), following its changes. */
+function usePresentPlace(): PresentPlace | undefined {
+  const [hash, setHash] = useState(() => location.hash);
+  useEffect(() => {
+    const on = () => setHash(location.hash);
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return parsePresentHash(hash);
+}
+
 export function App() {
+  const place = usePresentPlace();
   const restored = useLab((s) => s.restored);
+  if (place && restored) return <Presenter place={place} />;
+  return <Notebook restored={restored} />;
+}
+
+function Notebook({ restored }: { restored: boolean }) {
   const name = useLab((s) => s.dataset?.name);
   const [active, setActive] = useState('data');
   useEffect(() => {
@@ -59,6 +78,13 @@ export function App() {
             </li>
           ))}
         </ol>
+        <div className="present-entry">
+          {STORIES.map((story) => (
+            <button key={story.id} className="present-button" data-testid="present-button" data-story={story.id} onClick={() => goToStep({ storyId: story.id, stepId: story.steps[0]!.id })} title={story.summary}>
+              ▶ Present {story.title}
+            </button>
+          ))}
+        </div>
         <div className="outline-foot muted small">{name ? <>loaded: {name}</> : 'no data loaded'}</div>
         <ProjectControl />
         <details className="help small">
@@ -70,6 +96,11 @@ export function App() {
           <p>
             Where to get data: the Kaggle “GTZAN Dataset - Music Genre Classification” download has <code>features_30_sec.csv</code>, <code>features_3_sec.csv</code> and the audio in{' '}
             <code>genres_original/</code>; the NTNU course gives <code>GenreClassData_*s.txt</code>. The demo corpus shown on first open is synthetic.
+          </p>
+          <p>
+            <b>Lecture mode</b>: <b>Present</b> shows a story (the NTNU study: Tasks 1 → 4) one cell at a time, full width, in large type for a projector. → / PageDown / Space go on, ← / PageUp go back,
+            Esc returns here; the step is in the address (<code>#present/…</code>), so a reload keeps it. <b>Prepare this class</b> computes every step that has no result yet (in the background, with
+            Cancel), so the class sees results at once; <b>Run it live</b> reruns one step in front of them. Tasks 1–3 need <code>GenreClassData_30s.txt</code> loaded, Task 4 the 10 s table.
           </p>
           <p>
             Evaluation never lets segments of one track sit on both sides of a split; features are scaled with training statistics only. k-NN ties: equal distances go to the earlier

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { SearchResult } from '../../core/eval/search';
-import { setParams, splitChoice } from '../../state/lab';
-import { cancelCell, runCell } from '../../app/computeActions';
+import { setParams } from '../../state/lab';
+import { cancelCell, runCell, runCellFromParams } from '../../app/computeActions';
 import { Cell, ErrorBox, RunBar } from '../Cell';
 import { Plot } from '../charts/Plot';
 import { MultiPicker, NumberField, SelectField, SplitField } from '../controls';
@@ -66,7 +66,7 @@ function Importance() {
         running={run?.status === 'running'}
         progress={run?.progress ?? 0}
         elapsedMs={run?.status === 'done' ? run.elapsedMs : undefined}
-        onRun={() => void runCell('importance', { kind: 'importance', features: ds.featureNames, nTrees: p.nTrees, seed: p.seed, split: splitChoice(p.split, p.seed), permutationRepeats: p.permutationRepeats })}
+        onRun={() => void runCellFromParams('importance')}
         onCancel={() => cancelCell('importance')}
       />
       <ErrorBox error={run?.status === 'error' ? run.error : undefined} />
@@ -114,7 +114,7 @@ function Search() {
         disabled={p.base.length === 0 || p.choose > p.base.length || nExtras === 0}
         disabledReason="choose a base set and m ≤ its size"
         elapsedMs={run?.status === 'done' ? run.elapsedMs : undefined}
-        onRun={() => void runCell('search', { kind: 'search', base: p.base, choose: p.choose, k: p.k, weights: p.weights, split: splitChoice(p.split, p.seed), rankBy: 'accuracy' })}
+        onRun={() => void runCellFromParams('search')}
         onCancel={() => cancelCell('search')}
       />
       <ErrorBox error={run?.status === 'error' ? run.error : undefined} />

@@ -1,6 +1,6 @@
 import { NTNU_TASK1, resolveFeatures } from '../../core/data/featureNames';
-import { setParams, splitChoice } from '../../state/lab';
-import { cancelCell, runCell } from '../../app/computeActions';
+import { setParams } from '../../state/lab';
+import { cancelCell, runCellFromParams } from '../../app/computeActions';
 import { Cell, ErrorBox, RunBar } from '../Cell';
 import { MultiPicker, NumberField, SelectField, SplitField } from '../controls';
 import { ClassicResult } from '../ResultView';
@@ -48,7 +48,7 @@ export function KnnCell() {
             disabled={p.features.length === 0}
             disabledReason="choose at least one feature"
             elapsedMs={run?.status === 'done' ? run.elapsedMs : undefined}
-            onRun={() => void runCell('knn', { kind: 'knn', features: p.features, k: p.k, weights: p.weights, split: splitChoice(p.split, p.seed), standardize: p.standardize })}
+            onRun={() => void runCellFromParams('knn')}
             onCancel={() => cancelCell('knn')}
           />
           <ErrorBox error={run?.status === 'error' ? run.error : undefined} />

@@ -26,13 +26,17 @@ function fmtMs(ms?: number): string {
   return ms < 60_000 ? `${Math.ceil(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-export function TrainCell() {
+/** `resultId`: show this Compare entry as the result (the lecture presenter's prepared run) instead of the latest run's. */
+export function TrainCell({ resultId }: { resultId?: string } = {}) {
   const ds = useLab((s) => s.dataset);
   const p = useLab((s) => s.params.train);
   const t = useLab((s) => s.training);
   const backend = useLab((s) => s.backend);
   const notice = useLab((s) => s.trainingNotice);
-  const entry = useLab((s) => (s.training?.resultId ? s.compare.find((c) => c.id === s.training!.resultId) : undefined));
+  const entry = useLab((s) => {
+    const id = resultId ?? s.training?.resultId;
+    return id ? s.compare.find((c) => c.id === id) : undefined;
+  });
   const set = (patch: Partial<typeof p>) => setParams(labStore, 'train', patch);
   const asked = useRef(false);
   useEffect(() => {

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { ExportControl } from '../ExportControl';
 import { loadPlotly, plotlyIfLoaded } from './loadPlotly';
+import { usePresenting } from '../presenting';
+import { PRESENTER_CHART_SCALE, scaleLayout } from './presentLayout';
 
 export { loadPlotly } from './loadPlotly';
 
@@ -15,27 +17,30 @@ export interface PlotProps {
 }
 
 /** A Plotly chart: (data, layout) in, chart out. Presentational only. */
-export function Plot({ data, layout, height = 360, testId, ariaLabel, exportName }: PlotProps) {
+export function Plot({ data, layout, height: notebookHeight = 360, testId, ariaLabel, exportName }: PlotProps) {
   const ref = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string>();
+  // In the lecture presenter the same chart is drawn with larger labels (scaled in the layout).
+  const presenting = usePresenting();
+  const height = presenting ? Math.round(notebookHeight * PRESENTER_CHART_SCALE.heightScale) : notebookHeight;
   useEffect(() => {
     let alive = true;
+    const full = { height, margin: { l: 60, r: 20, t: 30, b: 50 }, font: { family: 'system-ui, sans-serif', size: 12 }, paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: 'rgba(0,0,0,0)', ...layout };
     loadPlotly()
       .then((Plotly) => {
         if (!alive || !ref.current) return;
-        return Plotly.react(
-          ref.current,
-          data,
-          { height, margin: { l: 60, r: 20, t: 30, b: 50 }, font: { family: 'system-ui, sans-serif', size: 12 }, paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: 'rgba(0,0,0,0)', ...layout },
-          { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['lasso2d', 'select2d'] },
-        );
+        return Plotly.react(ref.current, data, presenting ? scaleLayout({ ...full, font: { ...full.font, color: '#000' } }, PRESENTER_CHART_SCALE) : full, {
+          displaylogo: false,
+          responsive: true,
+          modeBarButtonsToRemove: ['lasso2d', 'select2d'],
+        });
       })
       .then(() => alive && ref.current?.setAttribute('data-rendered', 'true'))
       .catch((e: unknown) => alive && setError(e instanceof Error ? e.message : String(e)));
     return () => {
       alive = false;
     };
-  }, [data, layout, height]);
+  }, [data, layout, height, presenting]);
   useEffect(() => {
     const el = ref.current;
     return () => {
