@@ -3,18 +3,13 @@ import { exportCsv } from '../../core/features/exportCsv';
 import { RECIPES } from '../../core/features/recipes';
 import { RECIPE_IDS, type RecipeId } from '../../core/features/spec';
 import { cancelImport, collectDropped, importAudioFiles, loadDemoCorpus, type AudioInput } from '../../app/audioImportActions';
-import { ErrorBox } from '../Cell';
+import { BatchProgress } from './BatchProgress';
 import { DropZone } from '../DropZone';
 import { downloadBlob } from '../download';
 import { SelectField } from '../controls';
 import { useLab } from '../store';
 
 const TABLE_RECIPES = RECIPE_IDS.filter((r) => r !== 'meyda');
-
-function fmtEta(sec?: number): string {
-  if (sec === undefined || !Number.isFinite(sec)) return '';
-  return sec < 60 ? `about ${Math.ceil(sec)} s left` : `about ${Math.ceil(sec / 60)} min left`;
-}
 
 /** Drop audio (files or a genres_original/<genre>/ folder) and extract a feature table. */
 export function AudioImport() {
@@ -55,43 +50,7 @@ export function AudioImport() {
       <DropZone testId="audio-drop-zone" small onDrop={(dt) => void collectDropped(dt).then(start)}>
         Drop audio files or a folder here
       </DropZone>
-      {imp && imp.status !== 'idle' && (
-        <div data-testid="audio-status">
-          {running && (
-            <div className="runbar">
-              <span>
-                Analysing {imp.done}/{imp.total} files ({imp.recipe})
-              </span>
-              <progress max={1} value={imp.progress} data-testid="audio-progress" aria-label="extraction progress" />
-              <span className="muted">{fmtEta(imp.etaSec)}</span>
-              <button onClick={cancelImport} data-testid="audio-cancel">
-                Cancel
-              </button>
-            </div>
-          )}
-          {imp.status === 'done' && (
-            <p className="small" data-testid="audio-done">
-              Analysed {imp.total - imp.failed.length} of {imp.total} file(s){imp.fromCache ? `, ${imp.fromCache} from the cache` : ''}.
-            </p>
-          )}
-          {imp.status === 'cancelled' && <p className="small muted">Cancelled; the dataset loaded before is unchanged.</p>}
-          <ErrorBox error={imp.status === 'error' ? imp.error : undefined} />
-          {imp.failed.length > 0 && (
-            <details open className="failed" data-testid="audio-failed">
-              <summary>
-                {imp.failed.length} file(s) could not be used
-              </summary>
-              <ul>
-                {imp.failed.map((f) => (
-                  <li key={f.file}>
-                    <code>{f.file}</code>: {f.reason}
-                  </li>
-                ))}
-              </ul>
-            </details>
-          )}
-        </div>
-      )}
+      <BatchProgress state={imp} testId="audio" verb="Analysing" doneText="Analysed" cancelledText="Cancelled; the dataset loaded before is unchanged." onCancel={cancelImport} />
     </div>
   );
 }
