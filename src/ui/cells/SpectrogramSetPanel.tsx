@@ -1,12 +1,11 @@
-import { useRef } from 'react';
 import { LOG_MEL_BANDS, type LogMelBands } from '../../core/features/logMel';
-import { collectDropped, type AudioInput } from '../../app/audioImportActions';
+import type { AudioInput } from '../../app/audioImportActions';
 import { buildDemoSpectrograms, buildSpectrogramsFromFiles, cancelSpectrogramBuild } from '../../app/spectrogramActions';
 import { labStore } from '../../app/store';
 import { setParams } from '../../state/lab';
-import { DropZone } from '../DropZone';
 import { SelectField } from '../controls';
 import { useLab } from '../store';
+import { AudioPicker } from './AudioPicker';
 import { BatchProgress } from './BatchProgress';
 
 const fmtMb = (b: number) => `${(b / (1024 * 1024)).toFixed(1)} MB`;
@@ -21,11 +20,8 @@ export function SpectrogramSetPanel() {
   const summary = useLab((s) => s.spectrograms);
   const storage = useLab((s) => s.spectrogramStorage);
   const nBands = useLab((s) => s.params.train.cnn.nBands);
-  const files = useRef<HTMLInputElement>(null);
-  const folder = useRef<HTMLInputElement>(null);
   const running = build?.status === 'running';
   const start = (inputs: AudioInput[]) => void buildSpectrogramsFromFiles(inputs);
-  const fromInput = (list: FileList | null) => list && start(Array.from(list, (file) => ({ file, path: file.webkitRelativePath || file.name })));
   return (
     <div className="subcell" data-testid="spectrograms">
       <h3>Spectrograms</h3>
@@ -34,29 +30,26 @@ export function SpectrogramSetPanel() {
         Drop a folder laid out like <code>genres_original/&lt;genre&gt;/*.wav</code> (or files named like <code>jazz.00012.wav</code>), or use the demo corpus. Each file’s spectrogram is cached in
         your browser, and the set stays after a reload.
       </p>
-      <div className="controls-inline">
-        <SelectField
-          label="Mel bands"
-          value={String(nBands)}
-          options={LOG_MEL_BANDS.map((b) => ({ value: String(b), label: `${b}${b === 128 ? ' (librosa’s default)' : ''}` }))}
-          onChange={(v) => setParams(labStore, 'train', { cnn: { ...labStore.getState().params.train.cnn, nBands: Number(v) as LogMelBands } })}
-          testId="spectro-bands"
-        />
-        <button type="button" onClick={() => folder.current?.click()} disabled={running}>
-          Pick a folder…
-        </button>
-        <button type="button" onClick={() => files.current?.click()} disabled={running}>
-          Pick files…
-        </button>
-        <button type="button" onClick={() => void buildDemoSpectrograms()} disabled={running} data-testid="spectro-demo">
-          Build from the demo corpus
-        </button>
-        <input ref={files} type="file" multiple accept="audio/*,.wav,.mp3,.flac,.ogg" hidden data-testid="spectro-input" onChange={(e) => { fromInput(e.target.files); e.target.value = ''; }} />
-        <input ref={folder} type="file" hidden data-testid="spectro-folder-input" {...{ webkitdirectory: '', directory: '' }} onChange={(e) => { fromInput(e.target.files); e.target.value = ''; }} />
-      </div>
-      <DropZone testId="spectro-drop-zone" small onDrop={(dt) => void collectDropped(dt).then(start)}>
-        Drop audio files or a genre folder here to build a spectrogram set
-      </DropZone>
+      <AudioPicker
+        testId="spectro"
+        running={running}
+        onInputs={start}
+        dropText="Drop audio files or a genre folder here to build a spectrogram set"
+        extra={
+          <>
+            <SelectField
+              label="Mel bands"
+              value={String(nBands)}
+              options={LOG_MEL_BANDS.map((b) => ({ value: String(b), label: `${b}${b === 128 ? ' (librosa’s default)' : ''}` }))}
+              onChange={(v) => setParams(labStore, 'train', { cnn: { ...labStore.getState().params.train.cnn, nBands: Number(v) as LogMelBands } })}
+              testId="spectro-bands"
+            />
+            <button type="button" onClick={() => void buildDemoSpectrograms()} disabled={running} data-testid="spectro-demo">
+              Build from the demo corpus
+            </button>
+          </>
+        }
+      />
       <BatchProgress state={build} testId="spectro" verb="Computing spectrograms of" doneText="Spectrograms of" cancelledText="Cancelled; the spectrogram set used before is unchanged." onCancel={cancelSpectrogramBuild} />
       {summary ? (
         <p className="small" data-testid="spectro-summary">
