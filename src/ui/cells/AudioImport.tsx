@@ -22,7 +22,7 @@ export function AudioImport() {
       <h3>…or build a table from audio</h3>
       <p className="small">
         Drop audio files or a folder laid out like Kaggle’s <code>genres_original/&lt;genre&gt;/*.wav</code> (or files named like <code>jazz.00012.wav</code>). The lab computes the same features
-        librosa produced for the published tables, in the recipe you pick, using one background worker per CPU core. Results are cached, so dropping the same files again is instant.
+        librosa produced for the published tables, in the recipe you pick, using one background worker per CPU core. Results are cached, so dropping the same files again is instant. For the spectrogram CNNs, choose a CNN in the Train cell: its Spectrograms section builds a set from the same kind of folder.
       </p>
       <AudioPicker
         testId="audio"
