@@ -20,9 +20,9 @@ export function sharedMissing(...files: string[]): string | undefined {
 /** A clean lab with no data (`?empty` skips the demo corpus that a first open loads). */
 export async function openFresh(page: Page, path = '/?empty') {
   await page.goto(path);
-  // A clean lab: forget what earlier tests saved (state, saved models, feature cache).
+  // A clean lab: forget what earlier tests saved (state, saved models, feature and spectrogram caches).
   await page.evaluate(async () => {
-    for (const name of ['genre-lab', 'genre-lab-models', 'genre-lab-features'])
+    for (const name of ['genre-lab', 'genre-lab-models', 'genre-lab-features', 'genre-lab-spectrograms'])
       await new Promise<void>((res) => {
         const r = indexedDB.deleteDatabase(name);
         r.onsuccess = r.onerror = r.onblocked = () => res();

@@ -5,6 +5,7 @@ import { restoreModels } from './state/models';
 import { loadDemoCorpus } from './app/audioImportActions';
 import { restoreClassify } from './app/classifyActions';
 import { registerOffline } from './app/offline';
+import { restoreSpectrogramSet } from './app/spectrogramActions';
 import { watchExplore } from './app/exploreActions';
 import { labStore } from './app/store';
 import { initTraining, restoreInterruptedTraining } from './app/trainActions';
@@ -17,6 +18,8 @@ initTraining();
 // Explore's views follow its ticks (and a newly loaded table) without a Run button.
 watchExplore();
 const models = restoreModels(labStore);
+// The spectrogram set built before the reload (its matrices are in IndexedDB, its summary shows in the Train cell).
+void restoreSpectrogramSet();
 const lab = restoreLab(labStore).then(() => {
   startPersisting(labStore);
   // First open (nothing saved): show the whole pipeline on the built-in synthetic corpus.

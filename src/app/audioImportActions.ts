@@ -29,14 +29,14 @@ export interface AudioInput {
 
 type Done = ExtractResult;
 let pool: WorkerPool<ExtractRequest, Done> | undefined;
-function getPool() {
+export function extractionPool(): WorkerPool<ExtractRequest, Done> {
   pool ??= new WorkerPool<ExtractRequest, Done>(() => new Worker(new URL('../workers/extract.worker.ts', import.meta.url), { type: 'module' }));
   return pool;
 }
 
 
-/** The file's SHA-256 (hex): the project manifest lists it; the feature cache keys on its first 128 bits. */
-async function contentHash(bytes: ArrayBuffer): Promise<string> {
+/** The file's SHA-256 (hex): the project manifest lists it; the caches key on its first 128 bits. */
+export async function contentHash(bytes: ArrayBuffer): Promise<string> {
   return sha256Hex(new Uint8Array(bytes));
 }
 
@@ -68,6 +68,17 @@ async function decodeWithWebAudio(bytes: ArrayBuffer, name: string): Promise<Flo
 
 function isWavBytes(b: Uint8Array): boolean {
   return b.length >= 12 && String.fromCharCode(b[0]!, b[1]!, b[2]!, b[3]!) === 'RIFF' && String.fromCharCode(b[8]!, b[9]!, b[10]!, b[11]!) === 'WAVE';
+}
+
+/**
+ * The audio of an extraction request: WAV bytes (parsed in the worker, exactly librosa's scaling)
+ * or, for other formats, samples decoded by Web Audio here; with the buffer to transfer. `buf` is
+ * moved to the worker, so pass a copy if the caller still needs it.
+ */
+export async function audioPayload(buf: ArrayBuffer, name: string): Promise<{ audio: Pick<ExtractRequest, 'bytes' | 'samples'>; transfer: ArrayBuffer[] }> {
+  if (isWavBytes(new Uint8Array(buf))) return { audio: { bytes: buf }, transfer: [buf] };
+  const samples = await decodeWithWebAudio(buf, name);
+  return { audio: { samples }, transfer: [samples.buffer as ArrayBuffer] };
 }
 
 let generation = 0;
@@ -107,9 +118,8 @@ export async function extractFileFeatures(file: File, recipe: RecipeId, onProgre
   if (hit) return { ...hit, cached: true, sha256 };
   // The pool transfers (detaches) what it is given, so hand it a copy.
   const copy = buf.slice(0);
-  const req: Omit<ExtractRequest, 'id'> = isWavBytes(new Uint8Array(copy)) ? { fileName: file.name, recipe, bytes: copy } : { fileName: file.name, recipe, samples: await decodeWithWebAudio(copy, file.name) };
-  const transfer = req.bytes ? [req.bytes] : [req.samples!.buffer as ArrayBuffer];
-  const r = await getPool().run(req, transfer, onProgress);
+  const { audio, transfer } = await audioPayload(copy, file.name);
+  const r = await extractionPool().run({ fileName: file.name, recipe, ...audio }, transfer, onProgress);
   checkFeatureRows(file.name, r.featureNames, r.rows); // never cache (or table) non-finite features
   const out: CachedFeatures = { featureNames: r.featureNames, rows: r.rows, segmentLengths: r.segmentLengths };
   putCachedFeatures(key, out);
@@ -119,10 +129,8 @@ export async function extractFileFeatures(file: File, recipe: RecipeId, onProgre
 /** Meyda's features vs librosa's on one clip (computed in a worker). */
 export async function compareMeydaOnFile(file: File): Promise<import('../core/features/meydaCompare').MeydaComparison[]> {
   const buf = await file.arrayBuffer();
-  const req: Omit<ExtractRequest, 'id'> = isWavBytes(new Uint8Array(buf))
-    ? { fileName: file.name, recipe: 'meyda', bytes: buf, mode: 'meyda-compare' }
-    : { fileName: file.name, recipe: 'meyda', samples: await decodeWithWebAudio(buf, file.name), mode: 'meyda-compare' };
-  const r = await getPool().run(req, req.bytes ? [req.bytes] : [req.samples!.buffer as ArrayBuffer]);
+  const { audio, transfer } = await audioPayload(buf, file.name);
+  const r = await extractionPool().run({ fileName: file.name, recipe: 'meyda', mode: 'meyda-compare', ...audio }, transfer);
   return r.meyda ?? [];
 }
 
@@ -146,23 +154,29 @@ export function audioInputs(inputs: AudioInput[]): { audio: AudioInput[]; skippe
   return { audio, skipped };
 }
 
-/** Run extraction tasks through the pool, reporting progress and ETA into the store. */
-export async function runExtraction<T>(
+/**
+ * Run tasks through the extraction pool, reporting progress, ETA, files from the cache and failed
+ * files through `report` (a batch's status in the store). A failed task is listed and the rest go
+ * on; a cancel (`isCurrent` turning false) ends it with undefined. Feature extraction and
+ * spectrogram sets share it.
+ */
+export async function runPoolBatch<T, R>(
   tasks: T[],
-  recipe: RecipeId,
   label: (t: T) => string,
-  work: (t: T, onProgress: (f: number) => void) => Promise<{ clip: ExtractedClip; cached: boolean }>,
-): Promise<{ clips: ExtractedClip[]; failed: { file: string; reason: string }[]; gen: number } | undefined> {
-  const gen = ++generation;
+  work: (t: T, onProgress: (f: number) => void) => Promise<{ value: R; cached: boolean }>,
+  report: (patch: Partial<AudioImportState>) => void,
+  isCurrent: () => boolean,
+): Promise<{ values: R[]; failed: { file: string; reason: string }[] } | undefined> {
   const partial = new Map<number, number>();
   const startedAt = performance.now();
   let done = 0;
   let fromCache = 0;
   const failed: { file: string; reason: string }[] = [];
-  const clips: (ExtractedClip | undefined)[] = new Array(tasks.length);
-  setImport({ status: 'running', recipe, total: tasks.length, done: 0, progress: 0, startedAt: Date.now(), failed: [], error: undefined, fromCache: 0, etaSec: undefined });
+  const values: (R | undefined)[] = new Array(tasks.length);
+  const has: boolean[] = new Array(tasks.length).fill(false);
+  report({ status: 'running', total: tasks.length, done: 0, progress: 0, startedAt: Date.now(), failed: [], error: undefined, fromCache: 0, etaSec: undefined });
   let lastUi = 0;
-  const report = (force = false) => {
+  const update = (force = false) => {
     const now = performance.now();
     if (!force && now - lastUi < 100) return;
     lastUi = now;
@@ -170,17 +184,18 @@ export async function runExtraction<T>(
     for (const f of partial.values()) p += f;
     const frac = tasks.length ? p / tasks.length : 1;
     const elapsed = (now - startedAt) / 1000;
-    setImport({ done, progress: frac, fromCache, failed: [...failed], etaSec: frac > 0.02 ? (elapsed / frac) * (1 - frac) : undefined });
+    report({ done, progress: frac, fromCache, failed: [...failed], etaSec: frac > 0.02 ? (elapsed / frac) * (1 - frac) : undefined });
   };
   await Promise.all(
     tasks.map(async (t, i) => {
       try {
         const r = await work(t, (f) => {
           partial.set(i, f);
-          report();
+          update();
         });
-        if (gen !== generation) return;
-        clips[i] = r.clip;
+        if (!isCurrent()) return;
+        values[i] = r.value;
+        has[i] = true;
         if (r.cached) fromCache++;
       } catch (e) {
         if (e instanceof CancelledError || (isLabError(e) && e.code === 'cancelled')) return;
@@ -188,13 +203,29 @@ export async function runExtraction<T>(
       } finally {
         partial.delete(i);
         done++;
-        if (gen === generation) report();
+        if (isCurrent()) update();
       }
     }),
   );
-  if (gen !== generation) return undefined;
-  report(true);
-  return { clips: clips.filter((c): c is ExtractedClip => !!c), failed, gen };
+  if (!isCurrent()) return undefined;
+  update(true);
+  return { values: values.filter((_, i) => has[i]) as R[], failed };
+}
+
+/** Run extraction tasks through the pool, reporting progress and ETA into the Data cell's import status. */
+export async function runExtraction<T>(
+  tasks: T[],
+  recipe: RecipeId,
+  label: (t: T) => string,
+  work: (t: T, onProgress: (f: number) => void) => Promise<{ clip: ExtractedClip; cached: boolean }>,
+): Promise<{ clips: ExtractedClip[]; failed: { file: string; reason: string }[]; gen: number } | undefined> {
+  const gen = ++generation;
+  setImport({ recipe });
+  const out = await runPoolBatch(tasks, label, async (t, p) => {
+    const r = await work(t, p);
+    return { value: r.clip, cached: r.cached };
+  }, setImport, () => gen === generation);
+  return out && { clips: out.values, failed: out.failed, gen };
 }
 
 export async function importAudioFiles(inputs: AudioInput[], recipe: RecipeId): Promise<void> {
@@ -298,7 +329,7 @@ export async function loadDemoCorpus(): Promise<void> {
     // so a second first-open — after clearing the data — does not synthesise and analyse again.
     const key = `synth-v${SYNTH_VERSION}:${p.style}:${p.seed}:${p.durationSec}:${spec.id}:v${spec.version}`;
     const hit = await getCachedFeatures(key);
-    const r = hit ?? (await getPool().run({ fileName: p.fileName, recipe, synth: { style: p.style, seed: p.seed, durationSec: p.durationSec } }, [], onProgress));
+    const r = hit ?? (await extractionPool().run({ fileName: p.fileName, recipe, synth: { style: p.style, seed: p.seed, durationSec: p.durationSec } }, [], onProgress));
     if (!hit) {
       checkFeatureRows(p.fileName, r.featureNames, r.rows);
       putCachedFeatures(key, { featureNames: r.featureNames, rows: r.rows, segmentLengths: r.segmentLengths });

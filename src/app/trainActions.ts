@@ -4,15 +4,18 @@
  */
 import { LabError, toErrorInfo } from '../core/errors';
 import type { EvaluationResult } from '../core/eval/metrics';
-import { kindLabel } from '../core/models/registry';
+import { kindLabel, neuralKind } from '../core/models/registry';
+import { bandNames } from '../core/models/inputSpec';
 import { capPredictionList } from '../core/eval/predictions';
-import { addCompareEntry, MAX_SAVED_PREDICTIONS, splitChoice, type CompareEntry, type TrainParams, type TrainingState } from '../state/lab';
+import { addCompareEntry, cnnTrainOptions, MAX_SAVED_PREDICTIONS, splitChoice, type CompareEntry, type TrainParams, type TrainingState } from '../state/lab';
 import type { SavedModel } from '../core/models/saved';
 import { newModelId, putModel } from '../state/models';
 import { loadCellValue, saveCellValue } from '../storage/cells';
 import { crossValidateInWorker, onBackendChosen, requestBackend, trainInWorker } from '../workers/trainClient';
 import type { EpochMetrics } from '../core/models/loop';
 import { runCell } from './computeActions';
+import { currentSpectrogramSet } from './spectrogramActions';
+import type { HeldData } from '../workers/wire';
 import { labStore } from './store';
 
 let current: { runId: number; cancel(): void } | undefined;
@@ -42,6 +45,28 @@ async function resolveTrainFeatures(p: TrainParams): Promise<string[]> {
   return run.result.mrmr.steps.slice(0, p.topK).map((s) => s.name ?? ds.featureNames[s.feature]!);
 }
 
+const isCnn = (p: Pick<TrainParams, 'kind'>) => neuralKind(p.kind).input === 'spectrogram-crops';
+
+/** What a run trains on: the feature table with the features chosen, or for a CNN the current spectrogram set. */
+async function trainingInput(p: TrainParams): Promise<{ data: HeldData; name: string; features: string[] }> {
+  if (isCnn(p)) {
+    const set = currentSpectrogramSet();
+    if (!set) throw new LabError('bad-argument', `The ${kindLabel(p.kind)} learns from log-mel spectrograms of audio, not from the feature table: build a spectrogram set first (Spectrograms, at the top of this cell).`);
+    return { data: set, name: set.name, features: bandNames(set.params.nBands) };
+  }
+  const ds = labStore.getState().dataset;
+  if (!ds) throw new LabError('bad-argument', 'Load a table in the Data cell first.');
+  const features = await resolveTrainFeatures(p);
+  if (features.length === 0) throw new LabError('bad-argument', 'Choose at least one feature.');
+  return { data: ds, name: ds.name, features };
+}
+
+/** "CNN (laptop, residual)", "LSTM": the kind and, for the small VGG, its preset. */
+function kindName(p: Pick<TrainParams, 'kind'> & { cnn?: TrainParams['cnn'] }): string {
+  if (p.kind !== 'cnn' || !p.cnn) return kindLabel(p.kind);
+  return `${kindLabel(p.kind)} (${p.cnn.channels}${p.cnn.residual ? ', residual' : ''})`;
+}
+
 /**
  * A new run of the Train cell (a previous one is cancelled): its id, and `update` for the
  * training state that ignores a run that has since been replaced.
@@ -67,34 +92,32 @@ function endRun(runId: number, update: (patch: Partial<TrainingState>) => void, 
 }
 
 /** The Compare cell's name of a training run of `members` models ("LSTM ×10"); the lecture story finds its runs by it. */
-export function trainRunLabel(p: Pick<TrainParams, 'kind' | 'distill'>, members: number): string {
-  return `${kindLabel(p.kind)}${members > 1 ? ` ×${members}` : ''}${p.distill > 0 ? ` (distilled from ${p.distill})` : ''}`;
+export function trainRunLabel(p: Pick<TrainParams, 'kind' | 'distill'> & { cnn?: TrainParams['cnn'] }, members: number): string {
+  return `${kindName(p)}${members > 1 ? ` ×${members}` : ''}${p.distill > 0 && !isCnn(p) ? ` (distilled from ${p.distill})` : ''}`;
 }
 
 export async function startTraining(): Promise<void> {
-  const s = labStore.getState();
-  const ds = s.dataset;
-  if (!ds) return;
-  const p = s.params.train;
+  const p = labStore.getState().params.train;
   const { runId, update } = beginRun('train', p.ensemble);
   const modelId = newModelId();
+  let dataName = '';
   const label = (n: number) => trainRunLabel(p, n);
   // Members are kept as they finish, and the member in training as checkpoints of its best
   // weights so far (every few seconds), so a reload loses at most a few seconds of training.
   const finished: SavedModel[] = [];
   let partial: PendingTraining['partial'];
   let saving: Promise<void> = Promise.resolve();
-  const pending = (): PendingTraining => ({ id: modelId, kind: label(p.ensemble), datasetName: ds.name, of: p.ensemble, createdAt: new Date().toISOString(), members: [...finished], partial });
+  const pending = (): PendingTraining => ({ id: modelId, kind: label(p.ensemble), datasetName: dataName, of: p.ensemble, createdAt: new Date().toISOString(), members: [...finished], partial });
   // Chained, so the clean-up at the end always comes after the last of these writes.
   const savePending = () => {
     const record = pending();
     saving = saving.then(() => saveCellValue(PENDING_KEY, record)).catch(() => undefined);
   };
   try {
-    const features = await resolveTrainFeatures(p);
-    if (features.length === 0) throw new Error('Choose at least one feature.');
+    const { data, name, features } = await trainingInput(p);
+    dataName = name;
     const handle = trainInWorker(
-      ds,
+      data,
       { ...classifierOptions(p, features), members: p.ensemble },
       p.backend,
       {
@@ -120,6 +143,9 @@ export async function startTraining(): Promise<void> {
     const out = await handle.promise;
     const r = out.result;
     const headline: EvaluationResult = r.members.length > 1 ? r.meanProbability : r.majority;
+    const crops = r.members.map((m) => m.cropAccuracy).filter((a): a is number => a !== undefined);
+    // Per crop, an ensemble has no single number: the members' mean is shown.
+    const cropAccuracy = crops.length ? crops.reduce((a, b) => a + b, 0) / crops.length : undefined;
     // Cancelled while a teacher trained: the last member is that teacher, not a distilled model.
     const inTeacher = r.members.find((m) => m.cancelledIn)?.cancelledIn;
     const note = r.cancelled
@@ -133,9 +159,9 @@ export async function startTraining(): Promise<void> {
     if (out.saved.length > 0) {
       await putModel(labStore, {
         id: modelId,
-        name: `${label(r.members.length)} · ${ds.name} · ${(headline.accuracy * 100).toFixed(1)} %${inTeacher ? ` · cancelled during ${inTeacher}: not distilled` : ''}`,
+        name: `${label(r.members.length)} · ${dataName} · ${(headline.accuracy * 100).toFixed(1)} %${inTeacher ? ` · cancelled during ${inTeacher}: not distilled` : ''}`,
         createdAt: new Date().toISOString(),
-        datasetName: ds.name,
+        datasetName: dataName,
         members: out.saved,
       });
     }
@@ -143,7 +169,7 @@ export async function startTraining(): Promise<void> {
       id: `run-${modelId}`,
       createdAt: new Date().toISOString(),
       model: label(r.members.length),
-      datasetName: ds.name,
+      datasetName: dataName,
       features,
       split: r.splitDescription,
       accuracy: headline.accuracy,
@@ -165,7 +191,8 @@ export async function startTraining(): Promise<void> {
             }
           : undefined,
       modelId: out.saved.length ? modelId : undefined,
-      note,
+      note: withCropNote(note, cropAccuracy),
+      cropAccuracy,
     };
     addCompareEntry(labStore, entry);
     update({ status: r.cancelled ? 'cancelled' : 'done', resultId: entry.id });
@@ -184,9 +211,11 @@ export async function startTraining(): Promise<void> {
  */
 function classifierOptions(p: TrainParams, features: string[]) {
   return {
+    cnn: isCnn(p) ? cnnTrainOptions(p.cnn) : undefined,
     kind: p.kind,
     seed: p.seed,
-    features,
+    // A CNN reads the whole spectrogram (its "features" are the set's mel bands).
+    features: isCnn(p) ? undefined : features,
     steps: p.steps > 0 ? p.steps : undefined,
     split: splitChoice(p.split, p.seed),
     epochs: p.epochs > 0 ? p.epochs : undefined,
@@ -196,7 +225,8 @@ function classifierOptions(p: TrainParams, features: string[]) {
     labelSmoothing: p.labelSmoothing,
     mixup: p.mixup,
     schedule: p.schedule,
-    distill: p.distill > 0 ? { teachers: p.distill } : undefined,
+    // Distillation is not available for the CNNs (core refuses it); the cell hides it for them.
+    distill: p.distill > 0 && !isCnn(p) ? { teachers: p.distill } : undefined,
     validationFraction: p.validationFraction > 0 ? p.validationFraction : undefined,
     earlyStopping: p.earlyStopping && p.validationFraction > 0 ? { patience: p.patience, monitor: 'valLoss' as const } : undefined,
   };
@@ -221,18 +251,14 @@ function liveEpochs(runId: number, update: (patch: Partial<TrainingState>) => vo
  * as a "CV" row, so settings can be compared without looking at the test tracks.
  */
 export async function startCrossValidation(): Promise<void> {
-  const s = labStore.getState();
-  const ds = s.dataset;
-  if (!ds) return;
-  const p = s.params.train;
+  const p = labStore.getState().params.train;
   const total = p.cvFolds * p.cvRepeats;
   const { runId, update } = beginRun('cv', total);
   try {
     if (!(Number.isInteger(p.cvFolds) && p.cvFolds >= 2)) throw new LabError('bad-argument', `Cross-validation needs at least 2 folds, got ${p.cvFolds}.`);
     if (!(Number.isInteger(p.cvRepeats) && p.cvRepeats >= 1)) throw new LabError('bad-argument', `Repeats must be a whole number ≥ 1, got ${p.cvRepeats}.`);
-    const features = await resolveTrainFeatures(p);
-    if (features.length === 0) throw new Error('Choose at least one feature.');
-    const handle = crossValidateInWorker(ds, { ...classifierOptions(p, features), folds: p.cvFolds, repeats: p.cvRepeats }, p.backend, {
+    const { data, name, features } = await trainingInput(p);
+    const handle = crossValidateInWorker(data, { ...classifierOptions(p, features), folds: p.cvFolds, repeats: p.cvRepeats }, p.backend, {
       onEpoch: liveEpochs(runId, update),
       onProgress(run, progress) {
         update({ progress, member: run });
@@ -241,12 +267,12 @@ export async function startCrossValidation(): Promise<void> {
     });
     current = { runId, cancel: handle.cancel };
     const { result: r, backend } = await handle.promise;
-    const what = `${kindLabel(p.kind)}${p.distill > 0 ? ` (distilled from ${p.distill})` : ''} · ${r.folds}-fold CV${r.repeats > 1 ? ` ×${r.repeats}` : ''}`;
+    const what = `${kindName(p)}${p.distill > 0 && !isCnn(p) ? ` (distilled from ${p.distill})` : ''} · ${r.folds}-fold CV${r.repeats > 1 ? ` ×${r.repeats}` : ''}`;
     const entry: CompareEntry = {
       id: `cv-${Date.now().toString(36)}-${runId}`,
       createdAt: new Date().toISOString(),
       model: what,
-      datasetName: ds.name,
+      datasetName: name,
       features,
       split: `${r.folds} folds by track over the ${r.tracks} training tracks of ${r.splitDescription} (test tracks not used)`,
       accuracy: r.meanAccuracy,
@@ -260,7 +286,8 @@ export async function startCrossValidation(): Promise<void> {
       memberMean: r.meanAccuracy,
       memberStd: r.stdAccuracy,
       cv: { folds: r.folds, repeats: r.repeats, tracks: r.tracks },
-      note: r.cancelled ? `cancelled: ${r.runs.length} of ${total} runs finished` : undefined,
+      note: withCropNote(r.cancelled ? `cancelled: ${r.runs.length} of ${total} runs finished` : undefined, r.meanCropAccuracy),
+      cropAccuracy: r.meanCropAccuracy,
     };
     addCompareEntry(labStore, entry);
     update({ status: r.cancelled ? 'cancelled' : 'done', resultId: entry.id });
@@ -268,6 +295,13 @@ export async function startCrossValidation(): Promise<void> {
   } catch (e) {
     endRun(runId, update, e);
   }
+}
+
+/** A CNN's per-crop accuracy in the Compare note, beside the per-track headline. */
+function withCropNote(note: string | undefined, cropAccuracy: number | undefined): string | undefined {
+  if (cropAccuracy === undefined) return note;
+  const crop = `per crop ${(cropAccuracy * 100).toFixed(1)} % (accuracy is per track)`;
+  return note ? `${note}; ${crop}` : crop;
 }
 
 /** The members of a run still in progress, saved as they finish (key in the lab's database). */

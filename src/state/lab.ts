@@ -14,6 +14,9 @@ import { MODEL_KINDS, type ClassicKindId, type NeuralKindId } from '../core/mode
 import type { KnnWeights } from '../core/models/knn';
 import type { PredictionList } from '../core/eval/predictions';
 import type { CompareRow } from '../core/eval/tables';
+import type { SpectrogramSetSummary } from '../core/data/spectrogramSet';
+import type { LogMelBands } from '../core/features/logMel';
+import { DEFAULT_CROP_FRAMES, DEFAULT_CROPS_PER_TRACK, type SpectrogramTrainOptions } from '../core/models/spectrogramCrops';
 import { INITIAL_CLASSIFY, type ClassifySlice } from './classify';
 import type { ModelsSlice } from './models';
 import { INITIAL_LECTURE, type LectureSlice } from './lecture';
@@ -102,7 +105,52 @@ export interface TrainParams {
   patience: number;
   backend: 'auto' | 'webgl' | 'wasm' | 'cpu';
   split: SplitParam;
+  /** The spectrogram CNNs' options (read only when a spectrogram kind is chosen). */
+  cnn: CnnParams;
 }
+
+/** What a CNN run adds to the Train cell's settings; defaults are core's (spectrogramCrops.ts). */
+export interface CnnParams {
+  /** Mel bands of the next spectrogram set built (a set's own bands are in its summary). */
+  nBands: LogMelBands;
+  /** Small VGG widths: laptop 8-16-32-64, desktop/GPU 16-32-64-128. */
+  channels: 'laptop' | 'desktop';
+  residual: boolean;
+  cropFrames: number;
+  cropsPerTrack: number;
+  /** Linear learning-rate warm-up epochs before the schedule (constant or cosine). */
+  warmupEpochs: number;
+  /** SpecAugment: masks per crop (0 = off) and the widest mask, in frames and bands. */
+  timeMasks: number;
+  maxTimeFrames: number;
+  freqMasks: number;
+  maxBands: number;
+}
+
+/** The cell's CNN settings as core's training options (SpecAugment off when no mask is asked for). */
+export function cnnTrainOptions(c: CnnParams): Required<Pick<SpectrogramTrainOptions, 'cropFrames' | 'cropsPerTrack' | 'channels' | 'residual'>> & SpectrogramTrainOptions {
+  return {
+    cropFrames: c.cropFrames,
+    cropsPerTrack: c.cropsPerTrack,
+    channels: c.channels,
+    residual: c.residual,
+    warmupEpochs: c.warmupEpochs > 0 ? c.warmupEpochs : undefined,
+    specAugment: c.timeMasks > 0 || c.freqMasks > 0 ? { timeMasks: c.timeMasks, maxTimeFrames: c.maxTimeFrames, freqMasks: c.freqMasks, maxBands: c.maxBands } : undefined,
+  };
+}
+
+export const DEFAULT_CNN_PARAMS: CnnParams = {
+  nBands: 128,
+  channels: 'laptop',
+  residual: false,
+  cropFrames: DEFAULT_CROP_FRAMES,
+  cropsPerTrack: DEFAULT_CROPS_PER_TRACK,
+  warmupEpochs: 0,
+  timeMasks: 0,
+  maxTimeFrames: 16,
+  freqMasks: 0,
+  maxBands: 8,
+};
 
 /**
  * Predictions kept per Compare entry, which IndexedDB saves (up to 200 entries). Entries list
@@ -135,6 +183,8 @@ export interface CompareEntry extends CompareRow {
    * `confusion` is summed over all runs, no model is saved.
    */
   cv?: { folds: number; repeats: number; tracks: number };
+  /** CNN runs: accuracy over single crops (the headline `accuracy` is per track: the mean over its crops decides). */
+  cropAccuracy?: number;
 }
 
 export interface TrainingState {
@@ -199,6 +249,12 @@ export interface LabState extends ModelsSlice, ClassifySlice, LectureSlice {
   project?: ProjectJobState;
   /** Offline readiness (not saved: the service worker says it on every open). */
   offline?: OfflineStatus;
+  /** The current spectrogram set (its matrices live in IndexedDB and the app; this is what the UI says). */
+  spectrograms?: SpectrogramSetSummary;
+  /** Building a spectrogram set: progress, ETA, failed files (the same shape as an audio import). */
+  spectrogramBuild?: AudioImportState;
+  /** The browser's answer on storage when the last set was built: was persistence granted, how much was free. */
+  spectrogramStorage?: { persisted: boolean; freeBytes?: number; neededBytes: number };
 }
 
 export function splitChoice(split: SplitParam, seed = 0): SplitChoice {
@@ -243,6 +299,7 @@ export function defaultParams(ds?: Dataset): Params {
       patience: 8,
       backend: 'auto',
       split: 'auto',
+      cnn: DEFAULT_CNN_PARAMS,
     },
   };
 }
@@ -275,7 +332,7 @@ export function adaptParams(p: Params, ds: Dataset): Params {
     train: (() => {
       const t = p.train ?? d.train;
       const f = keep(t.features);
-      return { ...d.train, ...t, features: f.length ? f : d.train.features };
+      return { ...d.train, ...t, cnn: { ...d.train.cnn, ...t.cnn }, features: f.length ? f : d.train.features };
     })(),
     search: base.length ? { ...p.search, base, choose: Math.min(p.search.choose, base.length) } : d.search,
     mrmr: p.mrmr,

@@ -1,12 +1,13 @@
 /// <reference lib="webworker" />
 /**
- * Feature extraction for one file at a time. WAV bytes are parsed here with our own reader
+ * Feature extraction (or a spectrogram set's log-mel matrix) for one file at a time. WAV bytes are parsed here with our own reader
  * (exactly librosa's int16/32768 scaling) and resampled if needed; other formats arrive already
  * decoded by Web Audio on the main thread (mono, 22 050 Hz).
  */
 import { checkMonoSamples, decodeWavToMono } from '../core/audio/prepare';
 import { synthesizeClip, type SynthStyle } from '../core/audio/synth';
 import { looksLikeWav } from '../core/audio/wav';
+import { quantisedLogMelOf } from '../core/data/spectrogramSet';
 import { LabError } from '../core/errors';
 import { compareMeydaToLibrosa } from '../core/features/meydaCompare';
 import { extractRecipe } from '../core/features/recipes';
@@ -32,6 +33,12 @@ serve<ExtractApi>({
     checkMonoSamples(samples, SR, req.fileName);
     if (req.mode === 'meyda-compare') {
       return { featureNames: [], rows: [], segmentLengths: [], nSamples: samples.length, meyda: compareMeydaToLibrosa(samples) };
+    }
+    if (req.mode === 'log-mel') {
+      if (!req.logMel) throw new LabError('internal', `${req.fileName}: a log-mel request without its parameters. This is a bug in the lab; reload the page.`);
+      const logMel = quantisedLogMelOf(samples, req.logMel);
+      ctx.progress(1);
+      return withTransfer({ featureNames: [], rows: [], segmentLengths: [], nSamples: samples.length, logMel }, [logMel.bytes.buffer as ArrayBuffer]);
     }
     const r = extractRecipe(samples, SR, req.recipe, { onProgress: ctx.progress });
     const rows = r.segments;

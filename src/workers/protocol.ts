@@ -4,6 +4,8 @@
  */
 import type { Dataset } from '../core/data/dataset';
 import type { TableOptions } from '../core/data/parse';
+import type { LogMelParams } from '../core/data/spectrogramSet';
+import type { QuantisedLogMel } from '../core/features/logMel';
 import type { MeydaComparison } from '../core/features/meydaCompare';
 import type { JobRequest, JobResult } from '../core/jobs';
 import type { CrossValidationOptions, CrossValidationResult, CrossValidationRun } from '../core/models/crossValidate';
@@ -40,10 +42,22 @@ export type ExtractRequest = {
   samples?: Float32Array;
   /** … a clip of the synthetic demo corpus to make in the worker. */
   synth?: { style: string; seed: number; durationSec: number };
-  /** 'meyda-compare': instead of a recipe's rows, Meyda vs librosa on this clip. */
-  mode?: 'features' | 'meyda-compare';
+  /**
+   * 'meyda-compare': instead of a recipe's rows, Meyda vs librosa on this clip. 'log-mel': the
+   * clip's quantised log-mel matrix with `logMel`'s parameters (a spectrogram set's track).
+   */
+  mode?: 'features' | 'meyda-compare' | 'log-mel';
+  logMel?: LogMelParams;
 };
-export type ExtractResult = { featureNames: string[]; rows: Float64Array[]; segmentLengths: number[]; nSamples: number; meyda?: MeydaComparison[] };
+export type ExtractResult = {
+  featureNames: string[];
+  rows: Float64Array[];
+  segmentLengths: number[];
+  nSamples: number;
+  meyda?: MeydaComparison[];
+  /** The 'log-mel' mode's matrix (its bytes transferred). */
+  logMel?: QuantisedLogMel;
+};
 /** The extraction pool's workers: one file (or synthetic clip) per task. */
 export type ExtractApi = TaskApi<ExtractRequest, ExtractResult>;
 

@@ -1,11 +1,12 @@
 /**
  * The worker's side of the transport: routes requests by id to typed handlers, throttles their
  * progress (the only place that does), turns thrown errors into `ErrorInfo`, flips a request's
- * CancelToken on a cancel message, and keeps the datasets the page sent (by id).
+ * CancelToken on a cancel message, and keeps the datasets and spectrogram sets the page sent (by id).
  */
 import type { Dataset } from '../core/data/dataset';
+import { isSpectrogramSet } from '../core/data/spectrogramSet';
 import { LabError, toErrorInfo, type CancelToken } from '../core/errors';
-import { PROGRESS_INTERVAL_MS, Transfer, type Endpoint, type FromWorker, type ToWorker, type WorkerApi } from './wire';
+import { PROGRESS_INTERVAL_MS, Transfer, type Endpoint, type FromWorker, type HeldData, type ToWorker, type WorkerApi } from './wire';
 
 /** Any endpoint (wire.ts's defaults say "no progress, no events", which would exclude them). */
 type AnyEndpoint = Endpoint<unknown, unknown, unknown, unknown>;
@@ -18,8 +19,10 @@ export interface HandlerContext<E extends AnyEndpoint> {
   progress(value: E['progress']): void;
   /** An event the page must see (every one, in order), optionally transferring buffers. */
   event(value: E['event'], transfer?: Transferable[]): void;
-  /** A dataset the page sent with this request. */
+  /** A feature dataset the page sent with this request. */
   dataset(id: string): Dataset;
+  /** A dataset or spectrogram set the page sent with this request (training takes either). */
+  held(id: string): HeldData;
 }
 
 type Out<E extends AnyEndpoint> = E['result'] | Transfer<E['result']>;
@@ -51,14 +54,19 @@ export function serve<A extends WorkerApi, Notice = never>(handlers: Handlers<A>
   const now = options.now ?? (() => performance.now());
   const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
   /** Held for later requests; the page evicts by message, so this stays as small as it wants. */
-  const datasets = new Map<string, Dataset>();
+  const datasets = new Map<string, HeldData>();
   const tokens = new Map<number, { cancelled: boolean }>();
 
   async function run(m: Extract<ToWorker, { t: 'request' }>): Promise<void> {
     const token = { cancelled: false };
     tokens.set(m.id, token);
     // Pinned now, so a dataset evicted while this request awaits something is still its own.
-    const pinned = new Map<string, Dataset | undefined>(m.datasetIds.map((id) => [id, datasets.get(id)]));
+    const pinned = new Map<string, HeldData | undefined>(m.datasetIds.map((id) => [id, datasets.get(id)]));
+    const held = (id: string): HeldData => {
+      const ds = pinned.get(id) ?? datasets.get(id);
+      if (!ds) throw new LabError('internal', `The worker does not hold dataset ${id} (it was not sent with this request). This is a bug in the lab; reload the page.`);
+      return ds;
+    };
     const progress = throttle((value) => post({ t: 'progress', id: m.id, value }), intervalMs, now);
     const ctx: HandlerContext<AnyEndpoint> = {
       cancel: token,
@@ -68,10 +76,11 @@ export function serve<A extends WorkerApi, Notice = never>(handlers: Handlers<A>
         post({ t: 'event', id: m.id, value }, transfer);
       },
       dataset(id) {
-        const ds = pinned.get(id) ?? datasets.get(id);
-        if (!ds) throw new LabError('internal', `The worker does not hold dataset ${id} (it was not sent with this request). This is a bug in the lab; reload the page.`);
+        const ds = held(id);
+        if (isSpectrogramSet(ds)) throw new LabError('internal', `${id} is a spectrogram set; this request needs a feature table. This is a bug in the lab; reload the page.`);
         return ds;
       },
+      held,
     };
     try {
       const handler = handlers[m.kind];

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 /**
- * Neural training and prediction off the main thread. The tfjs backend is chosen here, by
+ * Neural training and prediction off the main thread (the requests are trainHandlers.ts). The tfjs backend is chosen here, by
  * measurement (webgl, wasm, cpu) unless the user overrides it, and reported to the page.
  * Training yields to the event loop every ~50 ms, so a cancel message stops it within a batch;
  * the best weights so far are kept and the (partial) result comes back as usual.
@@ -8,15 +8,10 @@
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { crossValidateClassifier } from '../core/models/crossValidate';
-import { trainEnsemble } from '../core/models/ensemble';
-import { loadSavedModel, serializeClassifier, type LoadedModel, type SavedModel } from '../core/models/saved';
 import { chooseBackend, type BackendChoice, type BackendName } from '../core/models/tfBackend';
-import { predictProbabilities } from '../core/models/predict';
-import { resolveTrainingSettings } from '../core/models/settings';
 import type { TrainApi, TrainNotice } from './protocol';
 import { serve } from './serve';
-import { withTransfer } from './wire';
+import { trainHandlers } from './trainHandlers';
 
 let backend: { wanted: BackendName | 'auto'; choice: BackendChoice } | undefined;
 let wasmPathsSet = false;
@@ -40,78 +35,7 @@ function ensureBackend(wanted: BackendName | 'auto'): Promise<BackendChoice> {
   return next;
 }
 
-/** How often the member in training is checkpointed for a reload (at most; only on a new best epoch). */
-const CHECKPOINT_EVERY_MS = 3000;
-
-const loaded = new Map<string, LoadedModel>();
-
 // Progress is throttled by the transport (≤ 10 messages a second, and the last one before each
 // epoch's metrics): a batch takes ~10 ms, and a message per batch re-rendered the cell ~100 times
 // a second on the page's thread.
-const server = serve<TrainApi, TrainNotice>({
-  backend: ({ backend: wanted }) => ensureBackend(wanted),
-
-  predict: async (m) => {
-    await ensureBackend(m.backend);
-    let model = loaded.get(m.key);
-    if (!model) {
-      model = await loadSavedModel(m.saved);
-      loaded.set(m.key, model);
-    }
-    const probabilities = predictProbabilities(model.network, { x: m.x, sampleShape: m.sampleShape });
-    return withTransfer(probabilities, [probabilities.buffer as ArrayBuffer]);
-  },
-
-  'cross-validate': async (m, ctx) => {
-    const dataset = ctx.dataset(m.datasetId);
-    const choice = await ensureBackend(m.backend);
-    let run = 0;
-    const result = await crossValidateClassifier(dataset, {
-      ...m.options,
-      cancel: ctx.cancel,
-      onEpoch: (metrics) => ctx.event({ type: 'epoch', member: run, metrics }),
-      onProgress: (progress) => ctx.progress({ member: run, progress }),
-      onRun: (r, done, total) => {
-        run = done;
-        ctx.event({ type: 'cv-run', run: r, done, total });
-      },
-    });
-    return { result, backend: choice.name };
-  },
-
-  train: async (m, ctx) => {
-    const ds = ctx.dataset(m.datasetId);
-    const choice = await ensureBackend(m.backend);
-    let member = 0;
-    const saved: SavedModel[] = [];
-    const settings = resolveTrainingSettings(m.options);
-    const result = await trainEnsemble(ds, {
-      ...m.options,
-      // Members are serialised in onMember, then disposed by trainEnsemble.
-      keepMembers: false,
-      cancel: ctx.cancel,
-      onEpoch: (metrics) => ctx.event({ type: 'epoch', member, metrics }),
-      onProgress: (progress) => ctx.progress({ member, progress }),
-      // Each member is serialised as soon as it is tested, so the page can keep it even if the
-      // run is later cancelled or the page reloaded.
-      // The member in training is also checkpointed (its best weights so far, tested) every few
-      // seconds, so a reload does not lose a long single model either.
-      checkpoint: {
-        everyMs: CHECKPOINT_EVERY_MS,
-        save: async (i, c) => {
-          const s = await serializeClassifier(c, { backend: choice.name, training: { ...settings, stoppedAtEpoch: c.train.weightsFromEpoch } });
-          ctx.event({ type: 'checkpoint', member: i, epoch: c.train.weightsFromEpoch, epochs: settings.epochs, saved: s, teacherOf: c.teacherOf });
-        },
-      },
-      onMember: async (i, summary, c) => {
-        member = i + 1;
-        const s = await serializeClassifier(c, { backend: choice.name, training: settings });
-        saved.push(s);
-        ctx.event({ type: 'member', summary, saved: s });
-      },
-    });
-    const { classifiers: _drop, ...plain } = result;
-    void _drop;
-    return { result: plain, saved, backend: choice.name };
-  },
-});
+const server = serve<TrainApi, TrainNotice>(trainHandlers({ ensureBackend }));

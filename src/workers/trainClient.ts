@@ -1,10 +1,9 @@
 /**
  * Main-thread side of the training worker, on the transport: one long-lived worker (the tfjs
  * backend and loaded models live there), progress and event callbacks, cancel by message (the
- * run stops within a batch and returns its best weights so far). The dataset is sent once and
- * named by id in later training and cross-validation requests.
+ * run stops within a batch and returns its best weights so far). The dataset (or spectrogram set)
+ * is sent once and named by id in later training and cross-validation requests.
  */
-import type { Dataset } from '../core/data/dataset';
 import type { CrossValidationResult, CrossValidationRun } from '../core/models/crossValidate';
 import type { MemberSummary } from '../core/models/ensemble';
 import type { SavedModel } from '../core/models/saved';
@@ -12,6 +11,7 @@ import type { BackendChoice, BackendName } from '../core/models/tfBackend';
 import type { EpochMetrics, TrainProgress } from '../core/models/loop';
 import type { CrossValidateOptions, TrainApi, TrainNotice, TrainOptions, TrainOutcome } from './protocol';
 import { WorkerClient, type RunningJob } from './transport';
+import type { HeldData } from './wire';
 
 export type { TrainOutcome } from './protocol';
 
@@ -60,10 +60,10 @@ export interface TrainCallbacks {
   onCheckpoint?(member: number, epoch: number, epochs: number, saved: SavedModel, teacherOf?: string): void;
 }
 
-/** Train or cross-validate: the dataset goes to the worker once (then by id); progress is per member or run. */
+/** Train or cross-validate: the dataset or spectrogram set goes to the worker once (then by id); progress is per member or run. */
 function runOnDataset<K extends 'train' | 'cross-validate'>(
   kind: K,
-  dataset: Dataset,
+  dataset: HeldData,
   options: TrainApi[K]['request']['options'],
   backend: BackendName | 'auto',
   onProgress: (member: number, p: TrainProgress) => void,
@@ -73,7 +73,7 @@ function runOnDataset<K extends 'train' | 'cross-validate'>(
   return getClient().request(kind, request, { datasets: [dataset], onProgress: (p) => onProgress(p.member, p.progress), onEvent });
 }
 
-export function trainInWorker(dataset: Dataset, options: TrainOptions, backend: BackendName | 'auto', cb: TrainCallbacks): { promise: Promise<TrainOutcome>; cancel(): void } {
+export function trainInWorker(dataset: HeldData, options: TrainOptions, backend: BackendName | 'auto', cb: TrainCallbacks): { promise: Promise<TrainOutcome>; cancel(): void } {
   return runOnDataset('train', dataset, options, backend, (m, p) => cb.onProgress(m, p), (e) => {
     if (e.type === 'epoch') cb.onEpoch(e.member, e.metrics);
     else if (e.type === 'member') cb.onMember(e.summary, e.saved);
@@ -89,7 +89,7 @@ export interface CrossValidateCallbacks {
 
 /** Cross-validation on the training tracks, in the worker (same transport and cancel as training). */
 export function crossValidateInWorker(
-  dataset: Dataset,
+  dataset: HeldData,
   options: CrossValidateOptions,
   backend: BackendName | 'auto',
   cb: CrossValidateCallbacks,

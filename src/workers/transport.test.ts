@@ -5,8 +5,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Dataset } from '../core/data/dataset';
 import { CancelledError, isLabError, LabError, throwIfCancelled } from '../core/errors';
-import { serve, type Handlers, type ServeOptions } from './serve';
-import { WorkerClient, type ClientOptions, type WorkerLike } from './transport';
+import type { Handlers, ServeOptions } from './serve';
+import { channelWorker, type ChannelWorker } from './testChannel';
+import { WorkerClient, type ClientOptions } from './transport';
 import { withTransfer, type Endpoint, type ToWorker } from './wire';
 import { WorkerPool } from './workerPool';
 
@@ -72,43 +73,15 @@ const handlers: Handlers<TestApi> = {
   },
 };
 
-interface FakeWorker extends WorkerLike {
-  terminated: boolean;
-  /** Every message the page posted to this worker. */
-  received: ToWorker[];
-}
+type FakeWorker = ChannelWorker;
 
 const open: MessagePort[] = [];
 
 function fakeWorkers(serveOptions: ServeOptions = {}) {
   const made: FakeWorker[] = [];
   const create = (): FakeWorker => {
-    const { port1, port2 } = new MessageChannel();
-    open.push(port1, port2);
-    const received: ToWorker[] = [];
-    port2.addEventListener('message', (ev) => received.push(ev.data as ToWorker));
-    serve<TestApi>(handlers, {
-      ...serveOptions,
-      scope: {
-        postMessage: (m, t) => port2.postMessage(m, t),
-        addEventListener: (type, fn) => port2.addEventListener(type, fn as (ev: Event) => void),
-      },
-    });
-    port2.start();
-    const w: FakeWorker & { port: MessagePort } = {
-      port: port1,
-      terminated: false,
-      received,
-      postMessage: (m, t) => port1.postMessage(m, t),
-      addEventListener: (type: string, fn: (ev: never) => void) => {
-        port1.addEventListener(type, fn as unknown as (ev: Event) => void);
-        port1.start();
-      },
-      terminate() {
-        w.terminated = true;
-        port1.close();
-      },
-    };
+    const w = channelWorker<TestApi>(handlers, serveOptions);
+    open.push(...w.ports);
     made.push(w);
     return w;
   };
@@ -222,7 +195,7 @@ describe('WorkerClient over a MessageChannel', () => {
     const job = c.request('hang', {});
     // What a Worker fires on an uncaught exception in its script.
     const crash = Object.assign(new Event('error'), { message: 'Uncaught TypeError: boom' });
-    (made[0] as unknown as { port: MessagePort }).port.dispatchEvent(crash);
+    made[0]!.ports[0]!.dispatchEvent(crash);
     await expect(job.promise).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('boom') });
     expect(made[0]!.terminated).toBe(true);
     expect(await c.request('echo', { value: 8 }).promise).toBe(8);

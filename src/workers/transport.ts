@@ -6,9 +6,8 @@
  * worker down when it has been idle for a while. A terminated worker is started again on the next
  * request, and the datasets that request needs are sent again, so callers never see the restart.
  */
-import type { Dataset } from '../core/data/dataset';
 import { CancelledError, fromErrorInfo, LabError } from '../core/errors';
-import type { FromWorker, ToWorker, WorkerApi } from './wire';
+import type { FromWorker, HeldData, ToWorker, WorkerApi } from './wire';
 
 /** What the transport needs of a Worker (a MessagePort-based fake in unit tests). */
 export interface WorkerLike {
@@ -46,8 +45,8 @@ export interface RequestOptions<Progress, Event> {
   transfer?: Transferable[];
   onProgress?: (value: Progress) => void;
   onEvent?: (value: Event) => void;
-  /** Datasets the request refers to by id; each is posted only if the worker does not hold it yet. */
-  datasets?: Dataset[];
+  /** Datasets (or spectrogram sets) the request refers to by id; each is posted only if the worker does not hold it yet. */
+  datasets?: HeldData[];
   /** Overrides the client's default time limit. */
   timeoutMs?: number;
 }
@@ -147,7 +146,7 @@ export class WorkerClient<A extends WorkerApi, Notice = never> {
     return w;
   }
 
-  private sendDataset(w: WorkerLike, ds: Dataset): void {
+  private sendDataset(w: WorkerLike, ds: HeldData): void {
     const at = this.held.indexOf(ds.id);
     if (at >= 0) {
       this.held.splice(at, 1);

@@ -5,7 +5,14 @@
  * Everything here is structured-clone safe.
  */
 import type { Dataset } from '../core/data/dataset';
+import type { SpectrogramSet } from '../core/data/spectrogramSet';
 import type { ErrorInfo } from '../core/errors';
+
+/**
+ * What the page sends a worker once and later names by id: a feature table, or a spectrogram set
+ * (the CNN's data) with an id the page gave it.
+ */
+export type HeldData = Dataset | (SpectrogramSet & { id: string });
 
 /**
  * One kind of request: what goes in, what comes back, what it reports while it runs. `progress`
@@ -34,8 +41,8 @@ export type ToWorker =
     }
   /** Cooperative cancel: flips the request's CancelToken. */
   | { t: 'cancel'; id: number }
-  /** Keep this dataset for later requests (by id) and forget the `evict` ones: the page decides, so it always knows what the worker holds. */
-  | { t: 'dataset'; dataset: Dataset; evict: string[] };
+  /** Keep this dataset (or spectrogram set) for later requests (by id) and forget the `evict` ones: the page decides, so it always knows what the worker holds. */
+  | { t: 'dataset'; dataset: HeldData; evict: string[] };
 
 /** Worker → page. */
 export type FromWorker =

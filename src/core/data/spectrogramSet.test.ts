@@ -7,7 +7,7 @@ import { synthesizeClip } from '../audio/synth';
 import { LabError } from '../errors';
 import type { QuantisedLogMel } from '../features/logMel';
 import { kFoldByTrack, splitLeaksTracks, stratifiedTrackSplit } from './split';
-import { buildSpectrogramSet, fitBandScaler, nonOverlappingCropStarts, trackTable, writeCrop, type SpectrogramSet } from './spectrogramSet';
+import { buildSpectrogramSet, fitBandScaler, framesForDuration, logMelParamsFor, nonOverlappingCropStarts, summariseSpectrogramSet, trackTable, writeCrop, type SpectrogramSet } from './spectrogramSet';
 
 /** A 2-band matrix whose byte at (b, t) is given; maxDb 0, range 80: dB = −80 + q · 80/255. */
 function mel(nFrames: number, byte: (b: number, t: number) => number): QuantisedLogMel {
@@ -102,5 +102,23 @@ describe('building a set from audio', () => {
     expect(set.failed.map((f) => f.file)).toEqual(['x/broken.00002.wav', 'loose.wav']);
     expect(set.failed[0]!.error).toBe('the RIFF header is cut off.');
     expect(set.failed[1]!.error).toMatch(/no genre/);
+  });
+});
+
+describe('size and summary of a set (what the browser checks against its storage estimate)', () => {
+  it('frames follow the centred STFT: a GTZAN clip of 661 794 samples has 1 + ⌊661794 / 512⌋ = 1293 frames', () => {
+    const p = logMelParamsFor();
+    expect(framesForDuration(661_794 / 22_050, p)).toBe(1293);
+    expect(framesForDuration(30, p)).toBe(1292); // 661 500 samples
+  });
+
+  it('a built set is bands × frames bytes per track and (frames − 1) · hop / sr seconds of audio', async () => {
+    const clip = (sec: number) => ({ samples: synthesizeClip('synth-techno', 3, sec), sampleRateHz: 22050 });
+    const set = await buildSpectrogramSet(['a.00000.wav', 'b.00000.wav'], async (f) => clip(f.startsWith('a') ? 2 : 3), { nBands: 64 });
+    const s = summariseSpectrogramSet(set);
+    // 2 s = 44 100 samples → 87 frames; 3 s = 66 150 → 130 frames.
+    expect(s.bytes).toBe(64 * (87 + 130));
+    expect(s.durationSec).toBeCloseTo(((86 + 129) * 512) / 22050, 9);
+    expect([s.tracks, s.nBands, s.genres]).toEqual([2, 64, ['a', 'b']]);
   });
 });

@@ -70,6 +70,57 @@ export interface ClipAudio {
   sampleRateHz: number;
 }
 
+/** The log-mel parameters of a set built with `o` (librosa: n_fft 2048, hop 512, ref max, top_db 80). */
+export function logMelParamsFor(o: Pick<SpectrogramSetOptions, 'nBands' | 'padMode'> = {}): LogMelParams {
+  return { sampleRateHz: 22050, nFft: DEFAULT_N_FFT, hopSamples: DEFAULT_HOP_SAMPLES, padMode: o.padMode ?? 'constant', nBands: o.nBands ?? 128, ref: 'max', topDb: 80 };
+}
+
+/**
+ * One clip's matrix as a set stores it: the log-mel of mono `samples` at the set's rate, quantised
+ * to uint8. The CLI's builder and the browser's extraction workers both call this, so a set made
+ * either way holds the same bytes.
+ */
+export function quantisedLogMelOf(samples: ArrayLike<number>, params: LogMelParams): QuantisedLogMel {
+  const m = computeLogMel(samples, { sampleRateHz: params.sampleRateHz, nBands: params.nBands as LogMelBands, padMode: params.padMode, ref: params.ref, topDb: params.topDb });
+  return quantiseLogMel(m);
+}
+
+/**
+ * A file's track id and genre from its name (`genre.NNNNN.wav`) or folder (`genres_original/<genre>/`),
+ * checked before its audio is read: no genre, or a track already in the set, is a LabError.
+ */
+export function spectrogramTrackName(file: string, seen: ReadonlySet<string>): { trackId: string; genre: string } {
+  const name = inferTrackName(file);
+  if (!name.genre) throw new LabError('bad-argument', 'no genre in its name (genre.NNNNN.wav) or folder (genres_original/<genre>/).');
+  if (seen.has(name.trackId)) throw new LabError('bad-argument', `track ${name.trackId} appears twice; a track may be in the set once.`);
+  return { trackId: name.trackId, genre: name.genre };
+}
+
+/** A track's matrix before labels are assigned (genres are numbered once all tracks are known). */
+export interface NamedLogMel {
+  trackId: string;
+  genre: string;
+  mel: QuantisedLogMel;
+}
+
+/**
+ * The set from its tracks' matrices, in the given order: genres sorted, labels their indices. Fewer
+ * than two genres is a LabError that counts the failed files (often the real cause).
+ */
+export function assembleSpectrogramSet(rows: readonly NamedLogMel[], failed: SpectrogramSet['failed'], params: LogMelParams, name?: string): SpectrogramSet {
+  const genres = [...new Set(rows.map((r) => r.genre))].sort();
+  if (genres.length < 2)
+    throw new LabError('single-genre', `A spectrogram set needs tracks of at least two genres; ${rows.length} file(s) gave ${genres.length ? `only ${genres[0]}` : 'none'}${failed.length ? ` (${failed.length} failed)` : ''}.`);
+  return {
+    kind: 'spectrograms',
+    name: name ?? `${rows.length} clips`,
+    genres,
+    tracks: rows.map((r) => ({ trackId: r.trackId, label: genres.indexOf(r.genre), mel: r.mel })),
+    params,
+    failed,
+  };
+}
+
 /**
  * Build a set from audio files, one at a time (only one clip's samples are held at once): each
  * file is read by `read`, its log-mel matrix computed (librosa: n_fft 2048, hop 512, ref max,
@@ -77,22 +128,19 @@ export interface ClipAudio {
  * genre and track id come from the name (`genre.NNNNN.wav`) or the folder (`genres_original/<genre>/`).
  */
 export async function buildSpectrogramSet(files: readonly string[], read: (file: string) => Promise<ClipAudio>, o: SpectrogramSetOptions = {}): Promise<SpectrogramSet> {
-  const params: LogMelParams = { sampleRateHz: 22050, nFft: DEFAULT_N_FFT, hopSamples: DEFAULT_HOP_SAMPLES, padMode: o.padMode ?? 'constant', nBands: o.nBands ?? 128, ref: 'max', topDb: 80 };
-  const rows: { trackId: string; genre: string; mel: QuantisedLogMel }[] = [];
+  const params = logMelParamsFor(o);
+  const rows: NamedLogMel[] = [];
   const failed: SpectrogramSet['failed'] = [];
   const seen = new Set<string>();
   for (const [i, file] of files.entries()) {
     throwIfCancelled(o.cancel);
-    const name = inferTrackName(file);
     const base = file.split(/[\\/]/).pop() ?? file;
     try {
-      if (!name.genre) throw new LabError('bad-argument', 'no genre in its name (genre.NNNNN.wav) or folder (genres_original/<genre>/).');
-      if (seen.has(name.trackId)) throw new LabError('bad-argument', `track ${name.trackId} appears twice; a track may be in the set once.`);
+      const name = spectrogramTrackName(file, seen);
       const audio = await read(file);
       if (audio.sampleRateHz !== params.sampleRateHz)
         throw new LabError('spec-mismatch', `decoded at ${audio.sampleRateHz} Hz; spectrograms are computed at ${params.sampleRateHz} Hz.`);
-      const m = computeLogMel(audio.samples, { sampleRateHz: params.sampleRateHz, nBands: params.nBands as LogMelBands, padMode: params.padMode, ref: 'max', topDb: params.topDb });
-      rows.push({ trackId: name.trackId, genre: name.genre, mel: quantiseLogMel(m) });
+      rows.push({ ...name, mel: quantisedLogMelOf(audio.samples, params) });
       seen.add(name.trackId);
       o.onFile?.(i + 1, files.length, file);
     } catch (e) {
@@ -101,16 +149,42 @@ export async function buildSpectrogramSet(files: readonly string[], read: (file:
       o.onFile?.(i + 1, files.length, file, error);
     }
   }
-  const genres = [...new Set(rows.map((r) => r.genre))].sort();
-  if (genres.length < 2)
-    throw new LabError('single-genre', `A spectrogram set needs tracks of at least two genres; ${rows.length} file(s) gave ${genres.length ? `only ${genres[0]}` : 'none'}${failed.length ? ` (${failed.length} failed)` : ''}.`);
+  return assembleSpectrogramSet(rows, failed, params, o.name);
+}
+
+/** Frames of a clip of `durationSec` under `params` (centred STFT: 1 + ⌊samples / hop⌋). */
+export function framesForDuration(durationSec: number, params: Pick<LogMelParams, 'sampleRateHz' | 'hopSamples'>): number {
+  return 1 + Math.floor(Math.round(durationSec * params.sampleRateHz) / params.hopSamples);
+}
+
+/** Bytes of a set's matrices (one byte per band per frame). */
+export function spectrogramSetBytes(set: Pick<SpectrogramSet, 'tracks'>): number {
+  return set.tracks.reduce((a, t) => a + t.mel.bytes.length, 0);
+}
+
+/** What the UI says about a set: no matrices, so it fits in the lab's saved state. */
+export interface SpectrogramSetSummary {
+  name: string;
+  tracks: number;
+  genres: string[];
+  nBands: number;
+  /** Total audio covered, from the frame counts ((frames − 1) · hop / sr per track). */
+  durationSec: number;
+  /** Bytes of the matrices (uint8). */
+  bytes: number;
+  failed: SpectrogramSet['failed'];
+}
+
+export function summariseSpectrogramSet(set: SpectrogramSet): SpectrogramSetSummary {
+  const hopSec = set.params.hopSamples / set.params.sampleRateHz;
   return {
-    kind: 'spectrograms',
-    name: o.name ?? `${rows.length} clips`,
-    genres,
-    tracks: rows.map((r) => ({ trackId: r.trackId, label: genres.indexOf(r.genre), mel: r.mel })),
-    params,
-    failed,
+    name: set.name,
+    tracks: set.tracks.length,
+    genres: [...set.genres],
+    nBands: set.params.nBands,
+    durationSec: set.tracks.reduce((a, t) => a + (t.mel.nFrames - 1) * hopSec, 0),
+    bytes: spectrogramSetBytes(set),
+    failed: set.failed,
   };
 }
 

@@ -22,9 +22,9 @@ import { seedStream, uniformFanInit } from './init';
 import { wrapModel, type Network } from './network';
 import type { NetworkBuildOptions } from './registry';
 
-/** Channel widths of the small VGG's four blocks. */
-export const VGG_CHANNELS = { laptop: [8, 16, 32, 64], desktop: [16, 32, 64, 128] } as const;
-export type VggSize = keyof typeof VGG_CHANNELS;
+// The widths live in defaults.ts (no tfjs), so the page's menus can show them.
+import { VGG_CHANNELS, type VggSize } from './defaults';
+export { VGG_CHANNELS, type VggSize };
 
 interface CnnInput {
   /** Mel bands (rows of the log-mel matrix). */

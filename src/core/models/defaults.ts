@@ -25,6 +25,10 @@
  * --model lstm --cv 5 --repeat 4 --seed 500 --cv-seed 4242` (72.98 % for these defaults), adding
  * the option under test.
  */
+/** Channel widths of the small VGG's four blocks: 'laptop' and 'desktop' (for a GPU). */
+export const VGG_CHANNELS = { laptop: [8, 16, 32, 64], desktop: [16, 32, 64, 128] } as const;
+export type VggSize = keyof typeof VGG_CHANNELS;
+
 export interface ModelDefaults {
   epochs: number;
   learningRate: number;

@@ -7,7 +7,7 @@
  * builders are loaded on demand (`loadBuilder`), in the worker or the CLI that trains.
  */
 import { LabError } from '../errors';
-import type { ModelDefaults } from './defaults';
+import type { ModelDefaults, VggSize } from './defaults';
 import type { ClassicFitOptions, ClassicFitter, Classifier } from './classifiers';
 import type { Dataset } from '../data/dataset';
 import type { Network } from './network';
@@ -34,8 +34,8 @@ export interface NetworkBuildOptions {
   units?: number;
   /** Hidden widths (MLP). */
   hidden?: number[];
-  /** Small VGG channel widths: 'laptop' 8-16-32-64 (default) or 'desktop' 16-32-64-128. */
-  channels?: 'laptop' | 'desktop';
+  /** Small VGG channel widths (defaults.ts' VGG_CHANNELS): 'laptop' 8-16-32-64 (default) or 'desktop' 16-32-64-128. */
+  channels?: VggSize;
   /** Small VGG with residual blocks; default false. */
   residual?: boolean;
 }

@@ -12,14 +12,11 @@ import { Metric, pct } from '../ResultView';
 import { labStore } from '../../app/store';
 import { useLab } from '../store';
 import { SavedModels } from './SavedModels';
+import { CnnOptions } from './CnnOptions';
+import { SpectrogramSetPanel } from './SpectrogramSetPanel';
 
-/**
- * The model menu: the registry's neural kinds that read feature tables. The spectrogram CNNs train
- * from audio, which this cell does not build yet: they are in the CLI (`lab train --model cnn --audio DIR`).
- */
-const KINDS: { value: ModelKindParam; label: string }[] = neuralKinds()
-  .filter((k) => k.input !== 'spectrogram-crops')
-  .map((k) => ({ value: k.id, label: k.description }));
+/** The model menu: the registry's neural kinds (the CNNs train on a spectrogram set built in this cell). */
+const KINDS: { value: ModelKindParam; label: string }[] = neuralKinds().map((k) => ({ value: k.id, label: k.description }));
 
 function fmtMs(ms?: number): string {
   if (ms === undefined || !Number.isFinite(ms)) return '';
@@ -49,6 +46,19 @@ export function TrainCell({ resultId }: { resultId?: string } = {}) {
   const running = t?.status === 'running';
   const d = neuralKind(p.kind).defaults;
   const seqDefault = ds ? defaultSequenceLength(ds) : 1;
+  const cnn = neuralKind(p.kind).input === 'spectrogram-crops';
+  const modelMenu = (
+    <SelectField
+      label="Model"
+      value={p.kind}
+      options={KINDS}
+      onChange={(kind) => {
+        const d = neuralKind(kind).defaults;
+        set({ kind, dropout: d.dropout, labelSmoothing: d.labelSmoothing, mixup: d.mixup, schedule: d.schedule });
+      }}
+      testId="train-model"
+    />
+  );
   return (
     <Cell
       id="train"
@@ -58,23 +68,17 @@ export function TrainCell({ resultId }: { resultId?: string } = {}) {
           Train in your browser with TensorFlow.js, in a background worker. An <b>MLP</b> classifies each row (segment) and the segments of a test track vote. <b>LSTM</b>, <b>GRU</b> and <b>BiLSTM</b>{' '}
           read a track’s segments in order (10 s table → 3 steps, 3 s → 10 steps). An <b>ensemble</b> trains several copies with different seeds and lets them vote; <b>distillation</b> trains such copies first as teachers and lets one model learn from their answers. Features are z-scored with
           training statistics; the validation share comes out of the training tracks, never the test set. <b>Cross-validate</b> scores the settings on the training tracks alone (k folds by track), so you can compare settings without wearing out the test set.
+          The <b>CNNs</b> (a small VGG, or the Toronto report’s CNN) learn from log-mel spectrograms of audio instead of the feature table: pick one and build a spectrogram set here.
         </p>
       }
     >
-      {ds ? (
+      {cnn && <SpectrogramSetPanel />}
+      {ds || cnn ? (
         <>
           <div className="controls">
             <div className="control-col">
-              <SelectField
-                label="Model"
-                value={p.kind}
-                options={KINDS}
-                onChange={(kind) => {
-                  const d = neuralKind(kind).defaults;
-                  set({ kind, dropout: d.dropout, labelSmoothing: d.labelSmoothing, mixup: d.mixup, schedule: d.schedule });
-                }}
-                testId="train-model"
-              />
+              {modelMenu}
+              {ds && !cnn && (
               <SelectField
                 label="Features"
                 value={p.featureMode}
@@ -86,16 +90,17 @@ export function TrainCell({ resultId }: { resultId?: string } = {}) {
                 onChange={(featureMode) => set({ featureMode })}
                 testId="train-feature-mode"
               />
-              {p.featureMode === 'mrmr' && <NumberField label="k (top MRMR features)" value={p.topK} min={1} max={ds.featureNames.length} onChange={(topK) => set({ topK })} />}
+              )}
+              {ds && !cnn && p.featureMode === 'mrmr' && <NumberField label="k (top MRMR features)" value={p.topK} min={1} max={ds.featureNames.length} onChange={(topK) => set({ topK })} />}
               {neuralKind(p.kind).input === 'segment-sequences' && <NumberField label={`Sequence length (0 = ${seqDefault} from the table)`} value={p.steps} min={0} max={30} onChange={(steps) => set({ steps })} testId="train-steps" />}
-              <SplitField value={p.split} onChange={(split) => set({ split })} hasPredefined={!!ds.split} />
+              <SplitField value={p.split} onChange={(split) => set({ split })} hasPredefined={!cnn && !!ds?.split} />
             </div>
             <div className="control-col">
               <NumberField label={`Epochs (0 = default ${d.epochs})`} value={p.epochs} min={0} max={1000} onChange={(epochs) => set({ epochs })} testId="train-epochs" />
               <NumberField label="Batch size" value={p.batchSize} min={1} max={1024} onChange={(batchSize) => set({ batchSize })} testId="train-batch" />
               <NumberField label="Learning rate" value={p.learningRate} min={0.00001} max={1} step={0.0001} onChange={(learningRate) => set({ learningRate })} testId="train-lr" />
               <NumberField label="Ensemble size" value={p.ensemble} min={1} max={50} onChange={(ensemble) => set({ ensemble })} testId="train-ensemble" />
-              <NumberField label="Distil from teachers (0 = off)" value={p.distill} min={0} max={20} onChange={(distill) => set({ distill })} testId="train-distill" />
+              {!cnn && <NumberField label="Distil from teachers (0 = off)" value={p.distill} min={0} max={20} onChange={(distill) => set({ distill })} testId="train-distill" />}
               <NumberField label="Seed" value={p.seed} onChange={(seed) => set({ seed })} testId="train-seed" />
               <NumberField label="Validation share of training tracks" value={p.validationFraction} min={0} max={0.5} step={0.05} onChange={(validationFraction) => set({ validationFraction })} />
               <label className="toggle">
@@ -128,14 +133,15 @@ export function TrainCell({ resultId }: { resultId?: string } = {}) {
             </div>
             <p className="small muted">Switching the model loads its defaults (chosen by cross-validation on training tracks only). Mixup blends pairs of training samples and their labels.</p>
           </details>
-          {p.distill > 0 && (
+          {cnn && <CnnOptions />}
+          {!cnn && p.distill > 0 && (
             <p className="small muted" data-testid="train-distill-note">
               Knowledge distillation: for each model, {p.distill} teacher{p.distill === 1 ? '' : 's'} of the same kind train first on the same tracks; the model then learns from
               their averaged answers (90 %) blended with the labels (10 %). One model comes out — it takes {p.distill + 1}× as long to train.
               Measured on the NTNU 10 s table by cross-validation over its training tracks, it did not beat plain training (LSTM ±0, BiLSTM +0.2 points): compare for yourself.
             </p>
           )}
-          {p.featureMode === 'chosen' && <MultiPicker label="Features" options={ds.featureNames} value={p.features} onChange={(features) => set({ features })} testId="train-features" />}
+          {ds && !cnn && p.featureMode === 'chosen' && <MultiPicker label="Features" options={ds.featureNames} value={p.features} onChange={(features) => set({ features })} testId="train-features" />}
           <BackendBadge />
           <RunBar
             testId="run-train"
@@ -184,6 +190,9 @@ export function TrainCell({ resultId }: { resultId?: string } = {}) {
                   testId="train-accuracy"
                   sub={entry.cv ? `per track, mean ± ${((entry.memberStd ?? 0) * 100).toFixed(1)} of ${entry.members?.length ?? 0} runs` : 'per track'}
                 />
+                {entry.cropAccuracy !== undefined && (
+                  <Metric label={entry.cv ? 'per-crop accuracy (mean)' : 'per-crop accuracy'} value={pct(entry.cropAccuracy)} testId="train-crop-accuracy" sub={entry.members && entry.members.length > 1 && !entry.cv ? 'mean of the members' : 'each crop on its own'} />
+                )}
                 <Metric label={entry.cv ? 'macro F1 (mean)' : 'macro F1'} value={entry.macroF1.toFixed(3)} testId="train-macro-f1" />
                 {!entry.cv && entry.members && entry.members.length > 1 && (
                   <Metric label="members" value={pct(entry.memberMean ?? 0)} testId="train-member-mean" sub={`mean ± ${((entry.memberStd ?? 0) * 100).toFixed(1)} of ${entry.members.length}`} />
@@ -197,7 +206,7 @@ export function TrainCell({ resultId }: { resultId?: string } = {}) {
               )}
               {entry.note && <p className="note small">{entry.note}</p>}
               <p className="muted small">
-                {entry.model} · {entry.features.length} features · {entry.split} · backend {entry.backend} · {(entry.trainMs / 1000).toFixed(1)} s
+                {entry.model} · {entry.cropAccuracy !== undefined ? `${entry.features.length} mel bands` : `${entry.features.length} features`} · {entry.split} · backend {entry.backend} · {(entry.trainMs / 1000).toFixed(1)} s
               </p>
               {entry.cv && (
                 <p className="small" data-testid="train-cv-note">
@@ -235,7 +244,10 @@ export function TrainCell({ resultId }: { resultId?: string } = {}) {
           <SavedModels />
         </>
       ) : (
-        <p className="muted">Load a table in the Data cell first.</p>
+        <>
+          <div className="controls-inline">{modelMenu}</div>
+          <p className="muted">Load a table in the Data cell first, or choose a CNN and build a spectrogram set from audio.</p>
+        </>
       )}
     </Cell>
   );

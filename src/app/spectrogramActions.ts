@@ -1,0 +1,226 @@
+/**
+ * Spectrogram sets in the browser (the CNNs' data): one quantised log-mel matrix per track,
+ * computed in the extraction pool from a dropped folder or the synthetic demo corpus, cached per
+ * file in IndexedDB by content hash + mel parameters, and the finished set stored whole so it
+ * survives a reload. Before a build the browser's storage estimate is checked against the set's
+ * size; a set that will not fit is refused before any work starts.
+ */
+import { batchOutcomeError, failedFile } from '../core/audio/batch';
+import { AUDIO_FILE_RE } from '../core/audio/naming';
+import { planDemoCorpus, SYNTH_VERSION } from '../core/audio/synth';
+import { looksLikeWav, readWavHeader } from '../core/audio/wav';
+import {
+  assembleSpectrogramSet,
+  framesForDuration,
+  logMelParamsFor,
+  spectrogramTrackName,
+  summariseSpectrogramSet,
+  trackTable,
+  type LogMelParams,
+  type NamedLogMel,
+} from '../core/data/spectrogramSet';
+import { LabError, toErrorInfo } from '../core/errors';
+import type { QuantisedLogMel } from '../core/features/logMel';
+import { previewCropBatch, type CropBatchPreview } from '../core/models/spectrogramCrops';
+import { resolveSplit } from '../core/data/split';
+import { cnnTrainOptions, splitChoice, type AudioImportState } from '../state/lab';
+import { cachedLogMel, loadSpectrogramSet, logMelCacheKey, saveSpectrogramSet, type StoredSpectrogramSet } from '../storage/spectrograms';
+import type { ExtractRequest } from '../workers/protocol';
+import { audioPayload, contentHash, extractionPool, runPoolBatch, type AudioInput } from './audioImportActions';
+import { labStore } from './store';
+
+/** The set in use (its matrices are too big for the lab's saved state; the summary is there). */
+let current: StoredSpectrogramSet | undefined;
+let generation = 0;
+
+/** The current spectrogram set, with the id the training worker knows it by. */
+export function currentSpectrogramSet(): StoredSpectrogramSet | undefined {
+  return current;
+}
+
+function setBuild(patch: Partial<AudioImportState>): void {
+  const prev = labStore.getState().spectrogramBuild ?? { status: 'idle', recipe: '', total: 0, done: 0, progress: 0, startedAt: 0, failed: [], fromCache: 0 };
+  labStore.setState({ spectrogramBuild: { ...prev, ...patch } });
+}
+
+/** After a reload: the stored set comes back and its summary shows. */
+export async function restoreSpectrogramSet(): Promise<void> {
+  try {
+    const s = await loadSpectrogramSet();
+    if (!s || current) return;
+    current = s;
+    labStore.setState({ spectrograms: summariseSpectrogramSet(s) });
+  } catch {
+    // Nothing stored, or IndexedDB unreadable: the cell offers to build a set.
+  }
+}
+
+/** One track to build: its name, how long it lasts (for the storage check), its cache key and its audio. */
+interface SpectrogramTask {
+  path: string;
+  durationSec: number;
+  key(): Promise<string>;
+  /** The audio part of the worker request, and what to transfer. */
+  audio(): Promise<{ audio: Pick<ExtractRequest, 'bytes' | 'samples' | 'synth'>; transfer: ArrayBuffer[] }>;
+}
+
+/** GTZAN clips last 30 s: the size estimate's guess for a file whose header does not say. */
+const ASSUMED_CLIP_SEC = 30;
+
+/** A file's duration from its WAV header and size, else {@link ASSUMED_CLIP_SEC}. */
+async function estimateDurationSec(file: File): Promise<number> {
+  try {
+    const head = new Uint8Array(await file.slice(0, 1 << 16).arrayBuffer());
+    if (!looksLikeWav(head)) return ASSUMED_CLIP_SEC;
+    const h = readWavHeader(head);
+    return Math.max(0, file.size - h.dataStart) / (h.sampleRateHz * h.channels * (h.bits / 8));
+  } catch {
+    return ASSUMED_CLIP_SEC;
+  }
+}
+
+const MB = 1024 * 1024;
+const fmtMb = (b: number) => `${(b / MB).toFixed(b < 10 * MB ? 1 : 0)} MB`;
+
+/**
+ * Ask the browser how much it will store, and for persistent storage. The set is kept twice —
+ * per file in the cache and whole as the current set — so it needs twice its size free.
+ */
+async function checkStorage(setBytes: number): Promise<void> {
+  const needed = 2 * setBytes;
+  const storage = globalThis.navigator?.storage;
+  const est = await storage?.estimate?.().catch(() => undefined);
+  const free = est?.quota !== undefined ? est.quota - (est.usage ?? 0) : undefined;
+  if (free !== undefined && needed > free)
+    throw new LabError(
+      'storage',
+      `This spectrogram set needs about ${fmtMb(needed)} of browser storage (${fmtMb(setBytes)} of uint8 matrices, kept once in the per-file cache and once as the current set), but the browser offers only ${fmtMb(free)} more for this site. Nothing was started: free some space (delete saved models or site data), use fewer mel bands, or fewer files.`,
+      { neededBytes: needed, freeBytes: free },
+    );
+  const persisted = (await storage?.persist?.().catch(() => false)) ?? false;
+  labStore.setState({ spectrogramStorage: { persisted, freeBytes: free, neededBytes: needed } });
+}
+
+async function buildSet(tasks: SpectrogramTask[], skipped: { file: string; reason: string }[], params: LogMelParams, name: string): Promise<void> {
+  const gen = ++generation;
+  setBuild({ status: 'running', recipe: `log-mel, ${params.nBands} bands`, total: tasks.length, done: 0, progress: 0, failed: skipped, error: undefined, fromCache: 0, etaSec: undefined });
+  // Names first: a file without a genre, or a track twice, fails before any audio is read.
+  const seen = new Set<string>();
+  const named: { task: SpectrogramTask; trackId: string; genre: string }[] = [];
+  const failed = [...skipped];
+  for (const task of tasks) {
+    try {
+      const n = spectrogramTrackName(task.path, seen);
+      seen.add(n.trackId);
+      named.push({ task, ...n });
+    } catch (e) {
+      failed.push(failedFile(task.path, e));
+    }
+  }
+  try {
+    await checkStorage(named.reduce((a, n) => a + params.nBands * framesForDuration(n.task.durationSec, params), 0));
+  } catch (e) {
+    setBuild({ status: 'error', error: toErrorInfo(e), failed });
+    return;
+  }
+  if (gen !== generation) return;
+  const out = await runPoolBatch(
+    named,
+    (n) => n.task.path,
+    async (n, onProgress): Promise<{ value: NamedLogMel; cached: boolean }> => {
+      const r = await cachedLogMel(logMelCacheKey(await n.task.key(), params), async () => {
+        const { audio, transfer } = await n.task.audio();
+        const res = await extractionPool().run({ fileName: n.task.path, recipe: 'log-mel', mode: 'log-mel', logMel: params, ...audio }, transfer, onProgress);
+        if (!res.logMel) throw new LabError('internal', `${n.task.path}: the extraction worker returned no log-mel matrix. This is a bug in the lab; reload the page.`);
+        return res.logMel satisfies QuantisedLogMel;
+      });
+      return { value: { trackId: n.trackId, genre: n.genre, mel: r.mel }, cached: r.cached };
+    },
+    (patch) => setBuild({ ...patch, ...(patch.failed ? { failed: [...failed, ...patch.failed] } : {}) }),
+    () => gen === generation,
+  );
+  if (!out) return;
+  const allFailed = [...failed, ...out.failed];
+  try {
+    // The real cause first: failed files before "one genre" (often only their consequence).
+    const unusable = batchOutcomeError({ clipGenres: out.values.map((v) => v.genre), failed: allFailed, minGenres: 2 });
+    if (unusable) throw unusable;
+    const set = assembleSpectrogramSet(out.values, allFailed.map((f) => ({ file: f.file, error: f.reason })), params, name);
+    const stored: StoredSpectrogramSet = { ...set, id: `spectrograms:${Date.now().toString(36)}:${gen}` };
+    try {
+      await saveSpectrogramSet(stored);
+    } catch (e) {
+      throw new LabError('storage', `The spectrogram set was built but could not be saved in the browser (${toErrorInfo(e).message}); the set used before is kept. Free some space and build again.`);
+    }
+    if (gen !== generation) return;
+    current = stored;
+    labStore.setState({ spectrograms: summariseSpectrogramSet(stored) });
+    // total = every file given (name failures and skipped non-audio included), so "n of total" counts right
+    setBuild({ status: 'done', failed: allFailed, progress: 1, total: out.values.length + allFailed.length });
+  } catch (e) {
+    setBuild({ status: 'error', failed: allFailed, error: toErrorInfo(e) });
+  }
+}
+
+/** A spectrogram set from dropped or picked audio files (a `genres_original/<genre>/` folder, or files named `genre.NNNNN.wav`). */
+export async function buildSpectrogramsFromFiles(inputs: AudioInput[]): Promise<void> {
+  const params = logMelParamsFor({ nBands: labStore.getState().params.train.cnn.nBands });
+  const audio = inputs.filter((i) => AUDIO_FILE_RE.test(i.file.name)).sort((a, b) => a.path.localeCompare(b.path));
+  const skipped = inputs.filter((i) => !AUDIO_FILE_RE.test(i.file.name)).map((i) => ({ file: i.path, reason: 'Not an audio file (skipped)' }));
+  if (audio.length === 0) {
+    setBuild({ status: 'error', failed: skipped, error: { code: 'unsupported-audio', message: `No audio files found${skipped.length ? ` (skipped ${skipped.length} other file(s))` : ''}. Drop WAV, MP3, FLAC or OGG files, or a folder of them.` } });
+    return;
+  }
+  const tasks = await Promise.all(
+    audio.map(async (a): Promise<SpectrogramTask> => {
+      let bytes: Promise<ArrayBuffer> | undefined;
+      const read = () => (bytes ??= a.file.arrayBuffer());
+      return {
+        path: a.path,
+        durationSec: await estimateDurationSec(a.file),
+        key: async () => {
+          if (a.file.size === 0) throw new LabError('corrupt-audio', `${a.file.name}: the file is empty (0 bytes).`);
+          return contentHash(await read());
+        },
+        // The pool moves what it is given: a copy, so the bytes stay readable here.
+        audio: async () => audioPayload((await read()).slice(0), a.file.name),
+      };
+    }),
+  );
+  await buildSet(tasks, skipped, params, `${audio.length} audio clip${audio.length === 1 ? '' : 's'}`);
+}
+
+/** The synthetic demo corpus's spectrogram set (the clips are synthesised in the workers). */
+export async function buildDemoSpectrograms(): Promise<void> {
+  const params = logMelParamsFor({ nBands: labStore.getState().params.train.cnn.nBands });
+  const tasks = planDemoCorpus().map(
+    (p): SpectrogramTask => ({
+      path: p.fileName,
+      durationSec: p.durationSec,
+      // A demo clip is defined by its formula version, style, seed and length.
+      key: async () => `synth-v${SYNTH_VERSION}:${p.style}:${p.seed}:${p.durationSec}`,
+      audio: async () => ({ audio: { synth: { style: p.style, seed: p.seed, durationSec: p.durationSec } }, transfer: [] }),
+    }),
+  );
+  await buildSet(tasks, [], params, 'Synthetic demo corpus');
+}
+
+/** Stop a build: the set used before stays. */
+export function cancelSpectrogramBuild(): void {
+  generation++;
+  extractionPool().cancelAll();
+  setBuild({ status: 'cancelled', etaSec: undefined });
+}
+
+/**
+ * One training batch of the current set as the Train cell's settings would draw it (the split's
+ * training tracks, their per-band z-score, random crops, SpecAugment masks), to look at before a run.
+ */
+export function previewTrainingBatch(size = 8): CropBatchPreview {
+  const set = current;
+  if (!set) throw new LabError('bad-argument', 'Build a spectrogram set first: the preview shows crops of its training tracks.');
+  const p = labStore.getState().params.train;
+  const train = Array.from(resolveSplit(trackTable(set), splitChoice(p.split, p.seed)).train);
+  const o = cnnTrainOptions(p.cnn);
+  return previewCropBatch(set, train, { cropFrames: o.cropFrames, cropsPerTrack: o.cropsPerTrack, seed: p.seed, size, specAugment: o.specAugment });
+}

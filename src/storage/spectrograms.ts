@@ -1,0 +1,50 @@
+/**
+ * Spectrogram sets in IndexedDB: each file's quantised log-mel matrix by content hash + mel
+ * parameters ('genre-lab-spectrograms' database), so a folder dropped again, or the demo corpus on
+ * a second build, is not computed twice; and the current set (every track's uint8 matrix, stored
+ * as it is by structured clone) in the lab's database, so it survives a reload.
+ */
+import { createStore, del, get, set } from 'idb-keyval';
+import type { LogMelParams, SpectrogramSet } from '../core/data/spectrogramSet';
+import type { QuantisedLogMel } from '../core/features/logMel';
+import { labDb } from './db';
+
+let store: ReturnType<typeof createStore> | undefined;
+const cacheDb = () => (store ??= createStore('genre-lab-spectrograms', 'log-mel'));
+
+/** The part of a cache key that says how a matrix was made (every parameter that changes its bytes). */
+export function logMelCacheKey(source: string, p: LogMelParams): string {
+  return `${source}:log-mel:v1:${p.sampleRateHz}:${p.nFft}:${p.hopSamples}:${p.padMode}:${p.nBands}:${p.ref}:${p.topDb}`;
+}
+
+function isQuantised(x: unknown): x is QuantisedLogMel {
+  const q = x as QuantisedLogMel | undefined;
+  return !!q && q.bytes instanceof Uint8Array && q.bytes.length === q.nBands * q.nFrames && Number.isFinite(q.maxDb);
+}
+
+/**
+ * The matrix under `key`, or `compute`d and stored. A failed read or write (private mode, quota)
+ * only costs a recomputation; an entry that is not a whole matrix is computed again, not trusted.
+ */
+export async function cachedLogMel(key: string, compute: () => Promise<QuantisedLogMel>): Promise<{ mel: QuantisedLogMel; cached: boolean }> {
+  const hit = await get<unknown>(key, cacheDb()).catch(() => undefined);
+  if (isQuantised(hit)) return { mel: hit, cached: true };
+  const mel = await compute();
+  await set(key, mel, cacheDb()).catch(() => undefined);
+  return { mel, cached: false };
+}
+
+const SET_KEY = 'spectrogram-set';
+
+/** A set with the id the page gives it for the training worker. */
+export type StoredSpectrogramSet = SpectrogramSet & { id: string };
+
+/** Store the current set, or forget it when `s` is undefined. Errors (quota) reach the caller. */
+export async function saveSpectrogramSet(s: StoredSpectrogramSet | undefined): Promise<void> {
+  if (s) await set(SET_KEY, s, labDb());
+  else await del(SET_KEY, labDb());
+}
+
+export async function loadSpectrogramSet(): Promise<StoredSpectrogramSet | undefined> {
+  return get<StoredSpectrogramSet>(SET_KEY, labDb());
+}

@@ -1,0 +1,99 @@
+/**
+ * The training worker's requests (train, cross-validate, predict) as plain handlers over the
+ * transport, apart from the worker's global scope and its wasm file URLs: train.worker.ts serves
+ * them in the browser, and a Node test serves them over a MessageChannel to check that a run leaves
+ * no tensor behind. Training takes whatever the page sent by id — a feature Dataset or a
+ * spectrogram set (the CNNs) — through the same ensemble and cross-validation code.
+ */
+import { crossValidateClassifier } from '../core/models/crossValidate';
+import { trainEnsemble } from '../core/models/ensemble';
+import { loadSavedModel, serializeClassifier, type LoadedModel, type SavedModel } from '../core/models/saved';
+import type { BackendChoice, BackendName } from '../core/models/tfBackend';
+import { predictProbabilities } from '../core/models/predict';
+import { resolveTrainingSettings } from '../core/models/settings';
+import type { TrainApi } from './protocol';
+import type { Handlers } from './serve';
+import { withTransfer } from './wire';
+
+/** How often the member in training is checkpointed for a reload (at most; only on a new best epoch). */
+const CHECKPOINT_EVERY_MS = 3000;
+
+export interface TrainHandlerOptions {
+  /** Choose (or keep) the tfjs backend before a request runs. */
+  ensureBackend(wanted: BackendName | 'auto'): Promise<BackendChoice>;
+  /** Milliseconds between checkpoints; default 3000. */
+  checkpointEveryMs?: number;
+}
+
+export function trainHandlers(o: TrainHandlerOptions): Handlers<TrainApi> {
+  const { ensureBackend } = o;
+  const everyMs = o.checkpointEveryMs ?? CHECKPOINT_EVERY_MS;
+  const loaded = new Map<string, LoadedModel>();
+  return {
+    backend: ({ backend: wanted }) => ensureBackend(wanted),
+
+    predict: async (m) => {
+      await ensureBackend(m.backend);
+      let model = loaded.get(m.key);
+      if (!model) {
+        model = await loadSavedModel(m.saved);
+        loaded.set(m.key, model);
+      }
+      const probabilities = predictProbabilities(model.network, { x: m.x, sampleShape: m.sampleShape });
+      return withTransfer(probabilities, [probabilities.buffer as ArrayBuffer]);
+    },
+
+    'cross-validate': async (m, ctx) => {
+      const data = ctx.held(m.datasetId);
+      const choice = await ensureBackend(m.backend);
+      let run = 0;
+      const result = await crossValidateClassifier(data, {
+        ...m.options,
+        cancel: ctx.cancel,
+        onEpoch: (metrics) => ctx.event({ type: 'epoch', member: run, metrics }),
+        onProgress: (progress) => ctx.progress({ member: run, progress }),
+        onRun: (r, done, total) => {
+          run = done;
+          ctx.event({ type: 'cv-run', run: r, done, total });
+        },
+      });
+      return { result, backend: choice.name };
+    },
+
+    train: async (m, ctx) => {
+      const data = ctx.held(m.datasetId);
+      const choice = await ensureBackend(m.backend);
+      let member = 0;
+      const saved: SavedModel[] = [];
+      const settings = resolveTrainingSettings(m.options);
+      const result = await trainEnsemble(data, {
+        ...m.options,
+        // Members are serialised in onMember, then disposed by trainEnsemble.
+        keepMembers: false,
+        cancel: ctx.cancel,
+        onEpoch: (metrics) => ctx.event({ type: 'epoch', member, metrics }),
+        onProgress: (progress) => ctx.progress({ member, progress }),
+        // Each member is serialised as soon as it is tested, so the page can keep it even if the
+        // run is later cancelled or the page reloaded.
+        // The member in training is also checkpointed (its best weights so far, tested) every few
+        // seconds, so a reload does not lose a long single model either.
+        checkpoint: {
+          everyMs,
+          save: async (i, c) => {
+            const s = await serializeClassifier(c, { backend: choice.name, training: { ...settings, stoppedAtEpoch: c.train.weightsFromEpoch } });
+            ctx.event({ type: 'checkpoint', member: i, epoch: c.train.weightsFromEpoch, epochs: settings.epochs, saved: s, teacherOf: c.teacherOf });
+          },
+        },
+        onMember: async (i, summary, c) => {
+          member = i + 1;
+          const s = await serializeClassifier(c, { backend: choice.name, training: settings });
+          saved.push(s);
+          ctx.event({ type: 'member', summary, saved: s });
+        },
+      });
+      const { classifiers: _drop, ...plain } = result;
+      void _drop;
+      return { result: plain, saved, backend: choice.name };
+    },
+  };
+}
