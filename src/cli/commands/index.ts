@@ -6,6 +6,7 @@ import { knnCommand } from './knn';
 import { melspecCommand } from './melspec';
 import { mergeCommand } from './merge';
 import { parityCommand } from './parity';
+import { presetCommand } from './preset';
 import { searchCommand } from './search';
 import { trainCommand } from './train';
 
@@ -18,6 +19,7 @@ export const commands: CliCommand[] = [
   melspecCommand,
   mergeCommand,
   parityCommand,
+  presetCommand,
   searchCommand,
   trainCommand,
 ];
