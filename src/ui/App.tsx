@@ -3,6 +3,7 @@ import { DataCell } from './cells/DataCell';
 import { ExploreCell } from './cells/ExploreCell';
 import { FeatureSelectionCell } from './cells/FeatureSelectionCell';
 import { KnnCell } from './cells/KnnCell';
+import { PresetsCell } from './cells/PresetsCell';
 import { LogisticCell } from './cells/LogisticCell';
 import { ClassicCell } from './cells/ClassicCell';
 import { TrainCell } from './cells/TrainCell';
@@ -13,6 +14,7 @@ import { useLab } from './store';
 const OUTLINE = [
   { id: 'data', title: 'Data' },
   { id: 'explore', title: 'Explore' },
+  { id: 'presets', title: 'Paper presets' },
   { id: 'knn', title: 'k-NN' },
   { id: 'logistic', title: 'Logistic regression' },
   { id: 'classic', title: 'Classic models' },
@@ -86,6 +88,7 @@ export function App() {
           <>
             <DataCell />
             <ExploreCell />
+            <PresetsCell />
             <KnnCell />
             <LogisticCell />
             <ClassicCell />

@@ -11,6 +11,7 @@ import type { EnsembleOptions, EnsembleResult, MemberSummary } from '../core/mod
 import type { SavedModel } from '../core/models/saved';
 import type { BackendChoice, BackendName } from '../core/models/tfBackend';
 import type { EpochMetrics, TrainProgress } from '../core/models/loop';
+import type { PresetResult } from '../core/presets/types';
 import type { Endpoint } from './wire';
 import type { TaskApi } from './workerPool';
 
@@ -50,6 +51,8 @@ export type ExtractApi = TaskApi<ExtractRequest, ExtractResult>;
 type Backend = BackendName | 'auto';
 export type TrainOptions = Omit<EnsembleOptions, 'cancel' | 'onEpoch' | 'onProgress' | 'onMember' | 'keepMembers' | 'checkpoint'>;
 export type CrossValidateOptions = Omit<CrossValidationOptions, 'cancel' | 'onEpoch' | 'onProgress' | 'onRun' | 'checkpoint'>;
+/** A preset's overall progress, with what it is doing ("LSTM model 3 of 10, epoch 12 of 40"). */
+export type PresetProgress = { fraction: number; label: string };
 /** Batch progress of ensemble member (or cross-validation run) `member`. */
 export type MemberProgress = { member: number; progress: TrainProgress };
 type EpochEvent = { type: 'epoch'; member: number; metrics: EpochMetrics };
@@ -73,6 +76,8 @@ export type TrainApi = {
   backend: Endpoint<{ backend: Backend }, BackendChoice>;
   train: Endpoint<{ datasetId: string; options: TrainOptions; backend: Backend }, TrainOutcome, MemberProgress, TrainEvent>;
   /** Cross-validation on the split's training tracks (nothing is saved; the test tracks are not used). */
+  /** A paper preset on a dataset the worker holds (neural presets need tfjs, which lives here). */
+  preset: Endpoint<{ datasetId: string; presetId: string; seed: number; effort: 'full' | 'quick'; backend: Backend }, PresetResult, PresetProgress>;
   'cross-validate': Endpoint<{ datasetId: string; options: CrossValidateOptions; backend: Backend }, { result: CrossValidationResult; backend: string }, MemberProgress, CrossValidateEvent>;
   predict: Endpoint<
     {

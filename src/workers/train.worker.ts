@@ -14,6 +14,7 @@ import { loadSavedModel, serializeClassifier, type LoadedModel, type SavedModel 
 import { chooseBackend, type BackendChoice, type BackendName } from '../core/models/tfBackend';
 import { predictProbabilities } from '../core/models/predict';
 import { resolveTrainingSettings } from '../core/models/settings';
+import { presetById } from '../core/presets/registry';
 import type { TrainApi, TrainNotice } from './protocol';
 import { serve } from './serve';
 import { withTransfer } from './wire';
@@ -60,6 +61,13 @@ const server = serve<TrainApi, TrainNotice>({
     }
     const probabilities = predictProbabilities(model.network, { x: m.x, sampleShape: m.sampleShape });
     return withTransfer(probabilities, [probabilities.buffer as ArrayBuffer]);
+  },
+
+  preset: async (m, ctx) => {
+    const preset = presetById(m.presetId);
+    // Classic presets need no tfjs; measuring the backends would only delay them.
+    if (preset.trainsWithTf || preset.needs.kind === 'audio') await ensureBackend(m.backend);
+    return preset.run({ dataset: ctx.dataset(m.datasetId), seed: m.seed, effort: m.effort }, { cancel: ctx.cancel, onProgress: (fraction, label) => ctx.progress({ fraction, label }) });
   },
 
   'cross-validate': async (m, ctx) => {

@@ -3,8 +3,8 @@
  * registry and the same `run` as the Paper presets cell, so the same seed prints the same numbers.
  */
 import { LabError } from '../../core/errors';
-import { presetAvailability, presetById, presetsByPaper } from '../../core/presets/registry';
-import type { Preset, PresetInput, PresetNumber, PresetResult } from '../../core/presets/types';
+import { formatPresetValue, presetAvailability, presetById, presetsByPaper } from '../../core/presets/registry';
+import type { Preset, PresetInput, PresetResult } from '../../core/presets/types';
 import type { BackendName } from '../../core/models/tfBackend';
 import { loadTableFile } from '../../node/loadTable';
 import { initNodeBackend } from '../../node/tfNode';
@@ -12,14 +12,6 @@ import { optFlag, optNumber, optString, type ParsedArgs } from '../args';
 import { emit, type CliCommand } from '../command';
 import { stderrProgress } from './knn';
 import { readAudioSet } from './train';
-
-/** How a number reads in a table: accuracies as percentages, F1 to three decimals, counts whole. */
-export function formatPresetValue(value: number | undefined, unit: PresetNumber['unit']): string {
-  if (value === undefined) return 'not stated in our sources';
-  if (unit === 'fraction') return `${(value * 100).toFixed(2)} %`;
-  if (unit === 'f1') return value.toFixed(3);
-  return String(value);
-}
 
 function needsText(p: Preset): string {
   return p.needs.kind === 'table' ? `table: ${p.needs.hint}` : `audio: ${p.needs.hint}${p.needs.evalAudio ? ` (evaluation audio ${p.needs.evalAudio})` : ''}`;

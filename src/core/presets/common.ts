@@ -9,6 +9,8 @@
 import { groupByTrack, type Dataset } from '../data/dataset';
 import { CancelledError, LabError, type CancelToken } from '../errors';
 import type { EvaluationResult } from '../eval/metrics';
+import type { FeatureHistogram } from '../eval/histogram';
+import type { TextTable } from '../eval/tables';
 import type { Preset, PresetContext, PresetFigure, PresetInput, PresetNumber, PresetTable, TableKind } from './types';
 
 /** The file a student loads for each table kind (README "Where students get the data"). */
@@ -133,4 +135,33 @@ export async function betweenStages(cancel: CancelToken | undefined): Promise<vo
 /** Progress of stage `index` of `count` (equal shares), fraction 0..1 within the stage. */
 export function stageProgress(ctx: PresetContext | undefined, index: number, count: number, label: string): (fraction: number) => void {
   return (fraction) => ctx?.onProgress?.(Math.min(1, (index + Math.max(0, Math.min(1, fraction))) / count), label);
+}
+
+/**
+ * One feature of a `histograms` figure as the Explore cell's histogram (density per genre, as
+ * `numpy.histogram(density=True)`), so the same chart draws both.
+ */
+export function figureHistogram(fig: Extract<PresetFigure, { kind: 'histograms' }>, featureIndex: number): FeatureHistogram {
+  const perGenre = fig.data[featureIndex] ?? [];
+  const edges = Float64Array.from(perGenre[0]?.edges ?? [0, 1]);
+  const series = fig.genres.map((genre, label) => {
+    const counts = Int32Array.from(perGenre[label]?.counts ?? []);
+    const n = counts.reduce((a, b) => a + b, 0);
+    const density = Float64Array.from(counts, (c, b) => (n > 0 ? c / (n * (edges[b + 1]! - edges[b]!)) : 0));
+    return { label, genre, n, counts, density };
+  });
+  return { edges, binWidth: edges.length > 1 ? edges[1]! - edges[0]! : 1, rule: 'fd', series };
+}
+
+/** A preset's table as the text table the Export control writes as CSV. */
+export function presetTableText(t: PresetTable): TextTable {
+  return { header: [...t.columns], rows: t.rows.map((r) => r.map((v) => String(v))) };
+}
+
+/** How a preset number reads, on the page and in the CLI alike: accuracies as percentages, F1 to three decimals, counts whole. */
+export function formatPresetValue(value: number | undefined, unit: PresetNumber['unit']): string {
+  if (value === undefined) return 'not stated in our sources';
+  if (unit === 'fraction') return `${(value * 100).toFixed(2)} %`;
+  if (unit === 'f1') return value.toFixed(3);
+  return String(value);
 }

@@ -10,7 +10,7 @@ import { NTNU_PRESETS } from './ntnu';
 import { SPECTRAL_PRESETS } from './spectral';
 import type { PaperId, Preset } from './types';
 
-export { presetAvailability, tableKindOf, TABLE_FILES } from './common';
+export { figureHistogram, formatPresetValue, presetAvailability, presetTableText, tableKindOf, TABLE_FILES } from './common';
 
 export const PRESETS: readonly Preset[] = [...NTNU_PRESETS, ...SPECTRAL_PRESETS, ...NORTHEASTERN_PRESETS];
 
