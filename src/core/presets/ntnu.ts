@@ -242,7 +242,7 @@ async function runTask4(input: PresetInput, ctx: PresetContext | undefined): Pro
   if (r.cancelled) throw new CancelledError();
   const epochs = r.members[0]?.epochsRun ?? 0;
   const table = kind === 'ntnu-5s' ? `the 5 s table, as the report` : `the ${tableLabel(kind)} (the report used ${TABLE_FILES['ntnu-5s']})`;
-  const effort = quick ? `quick effort: ${members} models × ${epochs} epochs, not the report’s 10` : `${members} models × ${epochs} epochs`;
+  const effort = quick ? `quick effort: ${members} models × ${epochs} epochs, not the report’s 10 models` : `${members} models × ${epochs} epochs`;
   return {
     presetId: ntnuTask4.id,
     dataUsed: `${ds.name}: ${table}; ${r.splitDescription}, ${r.trackIds.length} test tracks${quick ? ' — quick effort' : ''}`,
