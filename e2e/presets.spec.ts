@@ -31,6 +31,15 @@ test.describe('a student runs the paper presets', () => {
     await expect(number(task1, 'macro-f1').paper).toHaveText('0.398');
     await expect(task1.getByTestId('preset-confusion').locator('td[data-true=pop][data-predicted=pop]')).toHaveText('12');
 
+    // The k-NN cell's preset button loads the same settings from the registry.
+    const knn = page.getByTestId('cell-knn');
+    await knn.getByTestId('knn-k').fill('3');
+    await knn.locator('input[data-feature="tempo"]').uncheck();
+    await knn.getByTestId('knn-preset-ntnu-task1').click();
+    await expect(knn.getByTestId('knn-k')).toHaveValue('5');
+    await expect(knn.locator('input[type=checkbox][data-feature]:checked')).toHaveCount(4);
+    await expect(knn.locator('input[data-feature="tempo"]')).toBeChecked();
+
     // Task 3: the search's best combination, 52.02 % / 0.521 with rmse_var.
     const task3 = cell.getByTestId('preset-ntnu-task3');
     await task3.getByTestId('run-preset-ntnu-task3').click();
@@ -39,6 +48,9 @@ test.describe('a student runs the paper presets', () => {
     await expect(number(task3, 'best-macro-f1').ours).toHaveText('0.521');
     await expect(task3.locator('tr[data-number="best-accuracy"]')).toContainText('rmse_var');
     await expect(task3.getByTestId('preset-heatmap').locator('[data-rendered=true]')).toHaveCount(1);
+    // The Feature selection cell's search draws through the same heatmap chart.
+    await page.getByTestId('run-search').click();
+    await expect(page.getByTestId('search-heatmap').locator('[data-rendered=true]')).toHaveCount(1);
 
     // Northeastern: three baselines; the study's numbers are not in our sources, and it says so.
     const ne = cell.getByTestId('preset-northeastern-baselines');

@@ -3,6 +3,7 @@ import type { Dataset } from '../data/dataset';
 import { loadTableFile } from '../../node/loadTable';
 import { sharedPath, skipReason } from '../../node/paths';
 import { presetAvailability, presetById, PRESETS, tableKindOf } from './registry';
+import { CancelledError } from '../errors';
 import type { PresetResult } from './types';
 
 const gtzan = (f: string) => `data/gtzan/${f}`;
@@ -82,6 +83,22 @@ describe.skipIf(!!skipReason(ntnu30))('NTNU presets on GenreClassData_30s.txt re
     expect(num(r, 'best-accuracy').note).toMatch(/^spectral_rolloff_mean, spectral_centroid_mean, tempo, rmse_var \(103 of 198\)/);
     const heat = r.figures.find((f) => f.kind === 'heatmap')!;
     expect(heat.kind === 'heatmap' && [heat.yLabels.length, heat.xLabels.length]).toEqual([4, 59]);
+  });
+
+  it('Task 2: one histogram per Task 1 feature for pop, disco, metal and classical, each genre’s counts summing to its 99 or 100 tracks', async () => {
+    const r = await presetById('ntnu-task2').run({ dataset: ds });
+    const h = r.figures[0]!;
+    if (h.kind !== 'histograms') throw new Error('expected histograms');
+    expect(h.features).toEqual(['spectral_rolloff_mean', 'mfcc_1_mean', 'spectral_centroid_mean', 'tempo']);
+    expect([...h.genres].sort()).toEqual(['classical', 'disco', 'metal', 'pop']);
+    const tracks = (g: string) => ds.labels.filter((l) => ds.genres[l] === g).length;
+    for (const perGenre of h.data) h.genres.forEach((g, i) => expect(perGenre[i]!.counts.reduce((a, b) => a + b, 0)).toBe(tracks(g)));
+  });
+
+  it('Cancel during the search stops Task 3 with CancelledError', async () => {
+    const cancel = { cancelled: false };
+    const run = presetById('ntnu-task3').run({ dataset: ds, effort: 'quick' }, { cancel, onProgress: (f, label) => { if (label === 'combination search' && f > 0.6) cancel.cancelled = true; } });
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
   });
 
   it('a preset whose table is not loaded says which file it needs, and run refuses with that message', async () => {
