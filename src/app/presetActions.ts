@@ -1,11 +1,15 @@
 /**
- * The Paper presets cell's actions: run a preset in the training worker (neural presets need
- * tfjs, which lives there; classic ones run there too so one queue and one Cancel serve all),
- * feed its progress and result into the store, cancel it. No numbers are computed here.
+ * The Paper presets cell's actions: run a preset off the main thread — in the training worker when
+ * it trains tfjs networks (tfjs and its measured backend live there), else on a compute worker of
+ * its own (which starts at once, while the training worker may still be measuring backends, and
+ * which Cancel terminates mid-search) — feed its progress and result into the store, cancel it.
+ * No numbers are computed here.
  */
 import { toErrorInfo } from '../core/errors';
 import { setPresetRun } from '../state/lab';
 import { runPresetInWorker } from '../workers/trainClient';
+import { runPresetOnComputeWorker } from '../workers/client';
+import { presetById } from '../core/presets/registry';
 import type { RunningJob } from '../workers/transport';
 import type { PresetResult } from '../core/presets/types';
 import { labStore } from './store';
@@ -21,9 +25,12 @@ export async function runPreset(id: string): Promise<void> {
   setPresetRun(labStore, id, { status: 'running', progress: 0, label: 'starting', result: previous });
   const t0 = performance.now();
   const { seed, effort } = s.params.presets;
-  const handle = runPresetInWorker(ds, { presetId: id, seed, effort }, s.params.train.backend, (p) => {
+  const preset = presetById(id);
+  const onProgress = (p: { fraction: number; label: string }) => {
     if (running.get(id) === handle) setPresetRun(labStore, id, { status: 'running', progress: p.fraction, label: p.label, result: previous });
-  });
+  };
+  const request = { presetId: id, seed, effort };
+  const handle = preset.trainsWithTf || preset.needs.kind === 'audio' ? runPresetInWorker(ds, request, s.params.train.backend, onProgress) : runPresetOnComputeWorker(ds, request, onProgress);
   running.set(id, handle);
   try {
     const result = await handle.promise;

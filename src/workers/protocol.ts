@@ -20,9 +20,14 @@ export type ParseApi = {
   parse: Endpoint<{ file: File; options: TableOptions }, { dataset: Dataset; /** Already stored in IndexedDB by the worker. */ saved: boolean }, { fraction: number; rows: number }>;
 };
 
+/** A paper preset to run on a dataset the worker already holds. */
+export type PresetRequest = { datasetId: string; presetId: string; seed: number; effort: 'full' | 'quick' };
+
 /** A core job on a dataset the worker already holds (sent once by the transport). */
 export type ComputeApi = {
   run: Endpoint<{ datasetId: string; job: JobRequest }, JobResult, number>;
+  /** A preset that trains no tfjs network (k-NN, forests, the search): here, where Cancel terminates the worker at once. */
+  preset: Endpoint<PresetRequest, PresetResult, PresetProgress>;
 };
 
 /** Buffers of a dataset to transfer instead of copy. */
@@ -76,8 +81,8 @@ export type TrainApi = {
   backend: Endpoint<{ backend: Backend }, BackendChoice>;
   train: Endpoint<{ datasetId: string; options: TrainOptions; backend: Backend }, TrainOutcome, MemberProgress, TrainEvent>;
   /** Cross-validation on the split's training tracks (nothing is saved; the test tracks are not used). */
-  /** A paper preset on a dataset the worker holds (neural presets need tfjs, which lives here). */
-  preset: Endpoint<{ datasetId: string; presetId: string; seed: number; effort: 'full' | 'quick'; backend: Backend }, PresetResult, PresetProgress>;
+  /** A preset that trains tfjs networks (they live here); the others run on a compute worker. */
+  preset: Endpoint<PresetRequest & { backend: Backend }, PresetResult, PresetProgress>;
   'cross-validate': Endpoint<{ datasetId: string; options: CrossValidateOptions; backend: Backend }, { result: CrossValidationResult; backend: string }, MemberProgress, CrossValidateEvent>;
   predict: Endpoint<
     {

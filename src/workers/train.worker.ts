@@ -65,8 +65,7 @@ const server = serve<TrainApi, TrainNotice>({
 
   preset: async (m, ctx) => {
     const preset = presetById(m.presetId);
-    // Classic presets need no tfjs; measuring the backends would only delay them.
-    if (preset.trainsWithTf || preset.needs.kind === 'audio') await ensureBackend(m.backend);
+    await ensureBackend(m.backend);
     return preset.run({ dataset: ctx.dataset(m.datasetId), seed: m.seed, effort: m.effort }, { cancel: ctx.cancel, onProgress: (fraction, label) => ctx.progress({ fraction, label }) });
   },
 

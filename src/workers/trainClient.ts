@@ -11,7 +11,7 @@ import type { SavedModel } from '../core/models/saved';
 import type { BackendChoice, BackendName } from '../core/models/tfBackend';
 import type { EpochMetrics, TrainProgress } from '../core/models/loop';
 import type { PresetResult } from '../core/presets/types';
-import type { CrossValidateOptions, PresetProgress, TrainApi, TrainNotice, TrainOptions, TrainOutcome } from './protocol';
+import type { CrossValidateOptions, PresetProgress, PresetRequest, TrainApi, TrainNotice, TrainOptions, TrainOutcome } from './protocol';
 import { WorkerClient, type RunningJob } from './transport';
 
 export type { TrainOutcome } from './protocol';
@@ -106,10 +106,10 @@ export function predictInWorker(key: string, saved: SavedModel, x: Float32Array,
   return getClient().request('predict', { key, saved, x, sampleShape, backend }).promise;
 }
 
-/** Run a paper preset on `dataset` in the training worker (progress and cancel as for training). */
+/** Run a paper preset that trains tfjs networks on `dataset` in the training worker (progress and cancel as for training). */
 export function runPresetInWorker(
   dataset: Dataset,
-  request: { presetId: string; seed: number; effort: 'full' | 'quick' },
+  request: Omit<PresetRequest, 'datasetId'>,
   backend: BackendName | 'auto',
   onProgress: (p: PresetProgress) => void,
 ): RunningJob<PresetResult> {
