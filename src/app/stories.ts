@@ -5,6 +5,7 @@
  * paper preset turned into one — is one more entry in {@link STORIES}, not code.
  */
 import { NTNU_TASK1, NTNU_TASK2_GENRES } from '../core/data/featureNames';
+import { NTNU_TASK1_KNN } from '../core/presets/ntnu';
 import type { Params, TrainParams } from '../state/lab';
 
 /** The feature table a step runs on: recognised by its recipe, named by its usual file name. */
@@ -63,7 +64,8 @@ export const NTNU_STUDY: Story = {
       title: 'Task 1 — k-NN on four features',
       cell: 'knn',
       needs: NTNU30,
-      settings: { features: [...NTNU_TASK1], k: 5, weights: 'distance', split: 'auto', standardize: true },
+      // The paper preset's k-NN settings (one definition): the four features, k and weighting.
+      settings: { features: [...NTNU_TASK1_KNN.features], k: NTNU_TASK1_KNN.k, weights: NTNU_TASK1_KNN.weights, split: 'auto', standardize: true },
       speaker: [
         'Four features per track (spectral rolloff, MFCC 1, spectral centroid, tempo), z-scored; each test track takes the vote of its 5 nearest training tracks.',
         'Look at the accuracy: the paper reports 40.4 % — better than the 10 % of guessing, far from good.',

@@ -17,6 +17,7 @@ import type { CompareRow } from '../core/eval/tables';
 import type { SpectrogramSetSummary } from '../core/data/spectrogramSet';
 import type { LogMelBands } from '../core/features/logMel';
 import { DEFAULT_CROP_FRAMES, DEFAULT_CROPS_PER_TRACK, type SpectrogramTrainOptions } from '../core/models/spectrogramCrops';
+import type { PresetResult } from '../core/presets/types';
 import { INITIAL_CLASSIFY, type ClassifySlice } from './classify';
 import type { ModelsSlice } from './models';
 import { INITIAL_LECTURE, type LectureSlice } from './lecture';
@@ -58,6 +59,19 @@ export interface Params {
   search: { base: string[]; choose: number; k: number; weights: KnnWeights; split: SplitParam; seed: number; metric: 'macroF1' | 'accuracy' };
   mrmr: { nBins: number; top: number };
   train: TrainParams;
+  /** The Paper presets cell: one seed and effort for every preset (the CLI's --seed and --quick). */
+  presets: { seed: number; effort: 'full' | 'quick' };
+}
+
+/** A paper preset's last run (the Paper presets cell), kept across reloads and dataset changes: its result says what data it used. */
+export interface PresetRun {
+  status: 'running' | 'done' | 'error' | 'cancelled';
+  progress: number;
+  /** What it is doing now ("LSTM model 3 of 10, epoch 12 of 40"). */
+  label?: string;
+  error?: ErrorInfo;
+  result?: PresetResult;
+  elapsedMs?: number;
 }
 
 /** The Classic models cell: one registry kind at a time, each kind's settings kept while another is shown. */
@@ -239,6 +253,8 @@ export interface LabState extends ModelsSlice, ClassifySlice, LectureSlice {
   audioImport?: AudioImportState;
   /** Finished runs for the Compare cell (saved across reloads). */
   compare: CompareEntry[];
+  /** Paper presets' runs by preset id (finished ones saved across reloads). */
+  presetRuns: Record<string, PresetRun>;
   /** The training run in progress or last finished (not saved). */
   training?: TrainingState;
   /** Said once after a reload interrupted a training run (what was kept of it). */
@@ -276,6 +292,7 @@ export function defaultParams(ds?: Dataset): Params {
     importance: { nTrees: 100, seed: 0, permutationRepeats: 5, split: 'auto' },
     search: { base: feats, choose: Math.max(1, feats.length - 1), k: 5, weights: 'distance', split: 'auto', seed: 0, metric: 'macroF1' },
     mrmr: { nBins: 10, top: 20 },
+    presets: { seed: 0, effort: 'full' },
     train: {
       kind: 'mlp',
       featureMode: 'all',
@@ -336,6 +353,7 @@ export function adaptParams(p: Params, ds: Dataset): Params {
     })(),
     search: base.length ? { ...p.search, base, choose: Math.min(p.search.choose, base.length) } : d.search,
     mrmr: p.mrmr,
+    presets: p.presets ?? d.presets,
   };
 }
 
@@ -350,6 +368,7 @@ export function createLabStore() {
     classify: INITIAL_CLASSIFY,
     compare: [],
     lecture: INITIAL_LECTURE,
+    presetRuns: {},
   }));
 }
 
@@ -392,13 +411,19 @@ export function setRun(store: LabStore, key: CellKey, run: Partial<CellRun>): vo
 }
 
 /** What is saved across reloads (everything but transient loading state). */
-export function persistedPart(s: LabState): Pick<LabState, 'params' | 'runs' | 'compare'> {
+export function persistedPart(s: LabState): Pick<LabState, 'params' | 'runs' | 'compare' | 'presetRuns'> {
   const runs: LabState['runs'] = {};
   for (const [k, r] of Object.entries(s.runs) as [CellKey, CellRun][]) {
     // A run interrupted by the reload is not resumed; its last finished result is kept.
     if (r.status === 'done') runs[k] = r;
   }
-  return { params: s.params, runs, compare: s.compare };
+  const presetRuns: LabState['presetRuns'] = {};
+  for (const [k, r] of Object.entries(s.presetRuns)) if (r.result) presetRuns[k] = { status: 'done', progress: 1, result: r.result, elapsedMs: r.elapsedMs };
+  return { params: s.params, runs, compare: s.compare, presetRuns };
+}
+
+export function setPresetRun(store: LabStore, id: string, run: PresetRun): void {
+  store.setState({ presetRuns: { ...store.getState().presetRuns, [id]: run } });
 }
 
 /** Add a finished run to the Compare cell (newest first). */

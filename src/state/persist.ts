@@ -24,7 +24,7 @@ export async function saveDataset(ds: Dataset | undefined): Promise<void> {
 /** Read what was saved and put it in the store. */
 export async function restoreLab(store: LabStore): Promise<void> {
   try {
-    const [ds, cells] = await Promise.all([loadDataset(), loadCells<Pick<LabState, 'params' | 'runs' | 'compare'>>()]);
+    const [ds, cells] = await Promise.all([loadDataset(), loadCells<Pick<LabState, 'params' | 'runs' | 'compare' | 'presetRuns'>>()]);
     const s = store.getState();
     if (s.dataset) return store.setState({ restored: true }); // something loaded meanwhile wins
     if (ds) {
@@ -36,9 +36,10 @@ export async function restoreLab(store: LabStore): Promise<void> {
         params: cells?.params ? adaptParams({ ...s.params, ...cells.params }, ds) : s.params,
         runs,
         compare: cells?.compare ?? [],
+        presetRuns: cells?.presetRuns ?? {},
         restored: true,
       });
-    } else store.setState({ restored: true, compare: cells?.compare ?? [] });
+    } else store.setState({ restored: true, compare: cells?.compare ?? [], presetRuns: cells?.presetRuns ?? {} });
   } catch {
     store.setState({ restored: true });
   }

@@ -3,6 +3,7 @@ import { DataCell } from './cells/DataCell';
 import { ExploreCell } from './cells/ExploreCell';
 import { FeatureSelectionCell } from './cells/FeatureSelectionCell';
 import { KnnCell } from './cells/KnnCell';
+import { PresetsCell } from './cells/PresetsCell';
 import { LogisticCell } from './cells/LogisticCell';
 import { ClassicCell } from './cells/ClassicCell';
 import { TrainCell } from './cells/TrainCell';
@@ -16,6 +17,7 @@ import { parsePresentHash, STORIES, type PresentPlace } from '../app/stories';
 const OUTLINE = [
   { id: 'data', title: 'Data' },
   { id: 'explore', title: 'Explore' },
+  { id: 'presets', title: 'Paper presets' },
   { id: 'knn', title: 'k-NN' },
   { id: 'logistic', title: 'Logistic regression' },
   { id: 'classic', title: 'Classic models' },
@@ -119,6 +121,7 @@ function Notebook({ restored }: { restored: boolean }) {
           <>
             <DataCell />
             <ExploreCell />
+            <PresetsCell />
             <KnnCell />
             <LogisticCell />
             <ClassicCell />

@@ -8,7 +8,8 @@ import type { Dataset } from '../core/data/dataset';
 import type { TableOptions } from '../core/data/parse';
 import type { JobRequest, JobResult } from '../core/jobs';
 import type { ProjectContent, ProjectFile } from '../core/project/archive';
-import type { ComputeApi, ParseApi, ProjectApi } from './protocol';
+import type { PresetResult } from '../core/presets/types';
+import type { ComputeApi, ParseApi, PresetProgress, PresetRequest, ProjectApi } from './protocol';
 import { WorkerClient, type RunningJob } from './transport';
 
 export type { RunningJob } from './transport';
@@ -40,6 +41,11 @@ function computeClient(channel: string): WorkerClient<ComputeApi> {
 /** Run a core job on the channel's worker. */
 export function runComputeJob(channel: string, dataset: Dataset, job: JobRequest, onProgress?: (f: number) => void): RunningJob<JobResult> {
   return computeClient(channel).request('run', { datasetId: dataset.id, job }, { datasets: [dataset], onProgress });
+}
+
+/** Run a preset that trains no tfjs network on a compute worker of its own (Cancel terminates it). */
+export function runPresetOnComputeWorker(dataset: Dataset, request: Omit<PresetRequest, 'datasetId'>, onProgress: (p: PresetProgress) => void): RunningJob<PresetResult> {
+  return computeClient(`preset ${request.presetId}`).request('preset', { datasetId: dataset.id, ...request }, { datasets: [dataset], onProgress });
 }
 
 let parseClient: WorkerClient<ParseApi> | undefined;

@@ -13,6 +13,7 @@ import type { EnsembleOptions, EnsembleResult, MemberSummary } from '../core/mod
 import type { SavedModel } from '../core/models/saved';
 import type { BackendChoice, BackendName } from '../core/models/tfBackend';
 import type { EpochMetrics, TrainProgress } from '../core/models/loop';
+import type { PresetResult } from '../core/presets/types';
 import type { Endpoint } from './wire';
 import type { TaskApi } from './workerPool';
 
@@ -21,9 +22,14 @@ export type ParseApi = {
   parse: Endpoint<{ file: File; options: TableOptions }, { dataset: Dataset; /** Already stored in IndexedDB by the worker. */ saved: boolean }, { fraction: number; rows: number }>;
 };
 
+/** A paper preset to run on a dataset the worker already holds. */
+export type PresetRequest = { datasetId: string; presetId: string; seed: number; effort: 'full' | 'quick' };
+
 /** A core job on a dataset the worker already holds (sent once by the transport). */
 export type ComputeApi = {
   run: Endpoint<{ datasetId: string; job: JobRequest }, JobResult, number>;
+  /** A preset that trains no tfjs network (k-NN, forests, the search): here, where Cancel terminates the worker at once. */
+  preset: Endpoint<PresetRequest, PresetResult, PresetProgress>;
 };
 
 /** Buffers of a dataset to transfer instead of copy. */
@@ -64,6 +70,8 @@ export type ExtractApi = TaskApi<ExtractRequest, ExtractResult>;
 type Backend = BackendName | 'auto';
 export type TrainOptions = Omit<EnsembleOptions, 'cancel' | 'onEpoch' | 'onProgress' | 'onMember' | 'keepMembers' | 'checkpoint'>;
 export type CrossValidateOptions = Omit<CrossValidationOptions, 'cancel' | 'onEpoch' | 'onProgress' | 'onRun' | 'checkpoint'>;
+/** A preset's overall progress, with what it is doing ("LSTM model 3 of 10, epoch 12 of 40"). */
+export type PresetProgress = { fraction: number; label: string };
 /** Batch progress of ensemble member (or cross-validation run) `member`. */
 export type MemberProgress = { member: number; progress: TrainProgress };
 type EpochEvent = { type: 'epoch'; member: number; metrics: EpochMetrics };
@@ -87,6 +95,8 @@ export type TrainApi = {
   backend: Endpoint<{ backend: Backend }, BackendChoice>;
   train: Endpoint<{ datasetId: string; options: TrainOptions; backend: Backend }, TrainOutcome, MemberProgress, TrainEvent>;
   /** Cross-validation on the split's training tracks (nothing is saved; the test tracks are not used). */
+  /** A preset that trains tfjs networks (they live here); the others run on a compute worker. */
+  preset: Endpoint<PresetRequest & { backend: Backend }, PresetResult, PresetProgress>;
   'cross-validate': Endpoint<{ datasetId: string; options: CrossValidateOptions; backend: Backend }, { result: CrossValidationResult; backend: string }, MemberProgress, CrossValidateEvent>;
   predict: Endpoint<
     {

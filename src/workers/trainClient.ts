@@ -9,7 +9,8 @@ import type { MemberSummary } from '../core/models/ensemble';
 import type { SavedModel } from '../core/models/saved';
 import type { BackendChoice, BackendName } from '../core/models/tfBackend';
 import type { EpochMetrics, TrainProgress } from '../core/models/loop';
-import type { CrossValidateOptions, TrainApi, TrainNotice, TrainOptions, TrainOutcome } from './protocol';
+import type { PresetResult } from '../core/presets/types';
+import type { CrossValidateOptions, PresetProgress, PresetRequest, TrainApi, TrainNotice, TrainOptions, TrainOutcome } from './protocol';
 import { WorkerClient, type RunningJob } from './transport';
 import type { HeldData } from './wire';
 
@@ -103,4 +104,14 @@ export function crossValidateInWorker(
 /** Probabilities of a saved model (member) for prepared inputs, computed in the worker. */
 export function predictInWorker(key: string, saved: SavedModel, x: Float32Array, sampleShape: number[], backend: BackendName | 'auto'): Promise<Float32Array> {
   return getClient().request('predict', { key, saved, x, sampleShape, backend }).promise;
+}
+
+/** Run a paper preset that trains tfjs networks on `dataset` (a table, or a spectrogram set for the audio presets) in the training worker (progress and cancel as for training). */
+export function runPresetInWorker(
+  dataset: HeldData,
+  request: Omit<PresetRequest, 'datasetId'>,
+  backend: BackendName | 'auto',
+  onProgress: (p: PresetProgress) => void,
+): RunningJob<PresetResult> {
+  return getClient().request('preset', { datasetId: dataset.id, ...request, backend }, { datasets: [dataset], onProgress });
 }

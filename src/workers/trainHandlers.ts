@@ -11,6 +11,8 @@ import { loadSavedModel, serializeClassifier, type LoadedModel, type SavedModel 
 import type { BackendChoice, BackendName } from '../core/models/tfBackend';
 import { predictProbabilities } from '../core/models/predict';
 import { resolveTrainingSettings } from '../core/models/settings';
+import { isSpectrogramSet } from '../core/data/spectrogramSet';
+import { presetById } from '../core/presets/registry';
 import type { TrainApi } from './protocol';
 import type { Handlers } from './serve';
 import { withTransfer } from './wire';
@@ -41,6 +43,14 @@ export function trainHandlers(o: TrainHandlerOptions): Handlers<TrainApi> {
       }
       const probabilities = predictProbabilities(model.network, { x: m.x, sampleShape: m.sampleShape });
       return withTransfer(probabilities, [probabilities.buffer as ArrayBuffer]);
+    },
+
+    preset: async (m, ctx) => {
+      const preset = presetById(m.presetId);
+      const data = ctx.held(m.datasetId);
+      await ensureBackend(m.backend);
+      const input = isSpectrogramSet(data) ? { spectrograms: data } : { dataset: data };
+      return preset.run({ ...input, seed: m.seed, effort: m.effort }, { cancel: ctx.cancel, onProgress: (fraction, label) => ctx.progress({ fraction, label }) });
     },
 
     'cross-validate': async (m, ctx) => {

@@ -7,6 +7,7 @@ import { melspecCommand } from './melspec';
 import { mergeCommand } from './merge';
 import { parityCommand } from './parity';
 import { projectCommand } from './project';
+import { presetCommand } from './preset';
 import { searchCommand } from './search';
 import { trainCommand } from './train';
 
@@ -20,6 +21,7 @@ export const commands: CliCommand[] = [
   mergeCommand,
   parityCommand,
   projectCommand,
+  presetCommand,
   searchCommand,
   trainCommand,
 ];

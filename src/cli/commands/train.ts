@@ -52,8 +52,8 @@ function cnnOptions(args: Parameters<CliCommand['run']>[0]): SpectrogramTrainOpt
   };
 }
 
-/** `--audio DIR` as a spectrogram set; failed files are listed and the rest is used. */
-async function readAudioSet(dir: string, args: Parameters<CliCommand['run']>[0], log: (s: string) => void) {
+/** `--audio DIR` as a spectrogram set; failed files are listed and the rest is used (`train` and `preset run`). */
+export async function readAudioSet(dir: string, args: Parameters<CliCommand['run']>[0], log: (s: string) => void) {
   const nBands = optNumber(args, 'bands', 128);
   if (!(LOG_MEL_BANDS as readonly number[]).includes(nBands)) throw new LabError('bad-argument', `--bands must be one of ${LOG_MEL_BANDS.join(', ')}, got ${nBands}.`);
   const t0 = performance.now();

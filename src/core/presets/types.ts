@@ -83,6 +83,9 @@ export interface PresetResult {
   seed: number;
 }
 
+/** A cell's settings a preset stands for (one kind per cell that offers preset buttons). */
+export type PresetCellSettings = { cell: 'knn'; features: string[]; k: number; weights: 'uniform' | 'distance' };
+
 export interface Preset {
   id: string;
   paper: PaperId;
@@ -95,5 +98,16 @@ export interface Preset {
   paperNumbers: { id: string; label: string; value: number; unit: PresetNumber['unit']; source: string }[];
   /** Known differences between our setup and the paper's, shown next to the numbers. */
   differences: string[];
+  /**
+   * Settings a notebook cell can load as they are (the k-NN cell's "NTNU Task 1 preset" button reads
+   * them here, so the preset and the button are one definition). Feature names are NTNU's, resolved
+   * against the loaded table's names.
+   */
+  cellSettings?: PresetCellSettings;
+  /**
+   * Trains TensorFlow.js networks, so the caller must have chosen a tfjs backend first (the CLI
+   * calls `initNodeBackend`, the training worker its measured choice). Audio presets always do.
+   */
+  trainsWithTf?: boolean;
   run(input: PresetInput, ctx?: PresetContext): Promise<PresetResult>;
 }

@@ -4,6 +4,7 @@ import { setParams } from '../../state/lab';
 import { cancelCell, runCell, runCellFromParams } from '../../app/computeActions';
 import { Cell, ErrorBox, RunBar } from '../Cell';
 import { Plot } from '../charts/Plot';
+import { Heatmap } from '../charts/Heatmap';
 import { MultiPicker, NumberField, SelectField, SplitField } from '../controls';
 import { pct } from '../ResultView';
 import { labStore } from '../../app/store';
@@ -124,18 +125,14 @@ function Search() {
 }
 
 function SearchView({ r, metric }: { r: SearchResult; metric: 'macroF1' | 'accuracy' }) {
-  const data = useMemo(() => {
-    const z = r.subsets.map((_, s) => r.extras.map((_, e) => r.cells[s * r.extras.length + e]![metric]));
-    return [{ type: 'heatmap', z, x: r.extras, y: r.subsets.map((s) => s.join(' + ')), colorscale: 'Viridis', colorbar: { title: { text: metric === 'macroF1' ? 'macro F1' : 'accuracy' } }, hovertemplate: '%{y}<br>+ %{x}<br>%{z:.3f}<extra></extra>' }];
-  }, [r, metric]);
+  const z = useMemo(() => r.subsets.map((_, s) => r.extras.map((_, e) => r.cells[s * r.extras.length + e]![metric])), [r, metric]);
+  const subsets = useMemo(() => r.subsets.map((s) => s.join(' + ')), [r]);
   return (
     <div>
       <p className="best" data-testid="best-combination">
         Best: <strong>{r.best.features.slice(0, -1).join(', ')}</strong> + <strong>{r.best.features[r.best.features.length - 1]}</strong> — accuracy {pct(r.best.accuracy)} ({r.best.correct}/{r.best.n}), macro F1 {r.best.macroF1.toFixed(3)}
       </p>
-      <div data-testid="search-heatmap">
-        <Plot data={data} layout={{ margin: { l: 330, r: 20, t: 10, b: 130 }, xaxis: { tickfont: { size: 9 }, tickangle: -60 }, yaxis: { tickfont: { size: 10 } } }} height={Math.max(300, 40 * r.subsets.length + 160)} ariaLabel="combination search heatmap" />
-      </div>
+      <Heatmap values={z} xLabels={r.extras} yLabels={subsets} valueLabel={metric === 'macroF1' ? 'macro F1' : 'accuracy'} ariaLabel="combination search heatmap" testId="search-heatmap" />
       <p className="muted small">
         {r.cells.length} combinations on {r.nTest} test rows ({r.split}), computed in {r.elapsedMs.toFixed(0)} ms. Ranked by accuracy, ties by macro F1.
       </p>

@@ -1,4 +1,5 @@
-import { NTNU_TASK1, resolveFeatures } from '../../core/data/featureNames';
+import { resolveFeatures } from '../../core/data/featureNames';
+import { PRESETS } from '../../core/presets/registry';
 import { setParams } from '../../state/lab';
 import { cancelCell, runCellFromParams } from '../../app/computeActions';
 import { Cell, ErrorBox, RunBar } from '../Cell';
@@ -13,7 +14,15 @@ export function KnnCell() {
   const run = useLab((s) => s.runs.knn);
   const set = (patch: Partial<typeof p>) => setParams(labStore, 'knn', patch);
   const result = run?.result?.kind === 'knn' ? run.result.run : undefined;
-  const task1 = ds ? resolveFeatures(NTNU_TASK1, ds.featureNames) : [];
+  // Every preset that stands for k-NN settings offers a button (the registry is the one definition).
+  const presets = ds
+    ? PRESETS.flatMap((preset) => {
+        const c = preset.cellSettings;
+        if (c?.cell !== 'knn') return [];
+        const features = resolveFeatures(c.features, ds.featureNames);
+        return features.length === c.features.length ? [{ preset, settings: { features, k: c.k, weights: c.weights } }] : [];
+      })
+    : [];
   return (
     <Cell
       id="knn"
@@ -34,11 +43,11 @@ export function KnnCell() {
               <NumberField label="k" value={p.k} min={1} max={200} onChange={(k) => set({ k })} testId="knn-k" />
               <SelectField label="Weighting" value={p.weights} options={[{ value: 'distance', label: 'distance' }, { value: 'uniform', label: 'uniform' }]} onChange={(weights) => set({ weights })} testId="knn-weights" />
               <SplitField value={p.split} onChange={(split) => set({ split })} hasPredefined={!!ds.split} allowCv testId="knn-split" />
-              {task1.length === 4 && (
-                <button type="button" className="link" onClick={() => set({ features: task1, k: 5, weights: 'distance', split: 'auto' })} data-testid="knn-preset-task1">
-                  NTNU Task 1 preset
+              {presets.map(({ preset, settings }) => (
+                <button key={preset.id} type="button" className="link" onClick={() => set({ ...settings, split: 'auto' })} data-testid={`knn-preset-${preset.id}`} title={preset.title}>
+                  {preset.title.split(':')[0]} preset
                 </button>
-              )}
+              ))}
             </div>
           </div>
           <RunBar
