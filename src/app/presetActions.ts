@@ -12,25 +12,28 @@ import { runPresetOnComputeWorker } from '../workers/client';
 import { presetById } from '../core/presets/registry';
 import type { RunningJob } from '../workers/transport';
 import type { PresetResult } from '../core/presets/types';
+import type { Dataset } from '../core/data/dataset';
+import { currentSpectrogramSet } from './spectrogramActions';
 import { labStore } from './store';
 
 const running = new Map<string, RunningJob<PresetResult>>();
 
 export async function runPreset(id: string): Promise<void> {
   const s = labStore.getState();
-  const ds = s.dataset;
+  const preset = presetById(id);
+  // An audio preset reads the current spectrogram set; a table preset the loaded table.
+  const ds = preset.needs.kind === 'audio' ? currentSpectrogramSet() : s.dataset;
   if (!ds) return;
   running.get(id)?.cancel();
   const previous = s.presetRuns[id]?.result;
   setPresetRun(labStore, id, { status: 'running', progress: 0, label: 'starting', result: previous });
   const t0 = performance.now();
   const { seed, effort } = s.params.presets;
-  const preset = presetById(id);
   const onProgress = (p: { fraction: number; label: string }) => {
     if (running.get(id) === handle) setPresetRun(labStore, id, { status: 'running', progress: p.fraction, label: p.label, result: previous });
   };
   const request = { presetId: id, seed, effort };
-  const handle = preset.trainsWithTf || preset.needs.kind === 'audio' ? runPresetInWorker(ds, request, s.params.train.backend, onProgress) : runPresetOnComputeWorker(ds, request, onProgress);
+  const handle = preset.trainsWithTf || preset.needs.kind === 'audio' ? runPresetInWorker(ds, request, s.params.train.backend, onProgress) : runPresetOnComputeWorker(ds as Dataset, request, onProgress);
   running.set(id, handle);
   try {
     const result = await handle.promise;

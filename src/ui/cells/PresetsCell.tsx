@@ -47,8 +47,9 @@ export function PresetsCell() {
 function PresetItem({ preset }: { preset: Preset }) {
   const ds = useLab((s) => s.dataset);
   const run = useLab((s) => s.presetRuns[preset.id]) as PresetRun | undefined;
-  // The browser holds no spectrogram set yet: audio presets show what they need.
-  const availability = presetAvailability(preset, { dataset: ds });
+  // Audio presets run on the spectrogram set built in the Train cell's Spectrograms section.
+  const spectrograms = useLab((s) => s.spectrograms);
+  const availability = presetAvailability(preset, { dataset: ds, spectrograms });
   const running = run?.status === 'running';
   return (
     <article className="preset" data-testid={`preset-${preset.id}`}>
