@@ -8,6 +8,7 @@ import { checkMonoSamples, decodeWavToMono } from '../core/audio/prepare';
 import { synthesizeClip, type SynthStyle } from '../core/audio/synth';
 import { looksLikeWav } from '../core/audio/wav';
 import { LabError } from '../core/errors';
+import { computeLogMel } from '../core/features/logMel';
 import { compareMeydaToLibrosa } from '../core/features/meydaCompare';
 import { extractRecipe } from '../core/features/recipes';
 import type { ExtractApi } from './protocol';
@@ -32,6 +33,11 @@ serve<ExtractApi>({
     checkMonoSamples(samples, SR, req.fileName);
     if (req.mode === 'meyda-compare') {
       return { featureNames: [], rows: [], segmentLengths: [], nSamples: samples.length, meyda: compareMeydaToLibrosa(samples) };
+    }
+    if (req.mode === 'log-mel') {
+      const m = computeLogMel(samples, { ...req.logMel, sampleRateHz: SR });
+      const logMel = { db: m.db, nBands: m.nBands, nFrames: m.nFrames };
+      return withTransfer({ featureNames: [], rows: [], segmentLengths: [], nSamples: samples.length, logMel }, [m.db.buffer as ArrayBuffer]);
     }
     const r = extractRecipe(samples, SR, req.recipe, { onProgress: ctx.progress });
     const rows = r.segments;

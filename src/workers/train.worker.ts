@@ -8,6 +8,8 @@
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { averageProbabilities, type Classifier } from '../core/models/classifiers';
+import { occlusionOverCrops } from '../core/models/classifyAudio';
 import { crossValidateClassifier } from '../core/models/crossValidate';
 import { trainEnsemble } from '../core/models/ensemble';
 import { loadSavedModel, serializeClassifier, type LoadedModel, type SavedModel } from '../core/models/saved';
@@ -45,6 +47,16 @@ const CHECKPOINT_EVERY_MS = 3000;
 
 const loaded = new Map<string, LoadedModel>();
 
+/** A saved model loaded once per key (saved-model id + member index) and kept for later requests. */
+async function loadedModel(key: string, saved: SavedModel): Promise<LoadedModel> {
+  let model = loaded.get(key);
+  if (!model) {
+    model = await loadSavedModel(saved);
+    loaded.set(key, model);
+  }
+  return model;
+}
+
 // Progress is throttled by the transport (≤ 10 messages a second, and the last one before each
 // epoch's metrics): a batch takes ~10 ms, and a message per batch re-rendered the cell ~100 times
 // a second on the page's thread.
@@ -53,13 +65,23 @@ const server = serve<TrainApi, TrainNotice>({
 
   predict: async (m) => {
     await ensureBackend(m.backend);
-    let model = loaded.get(m.key);
-    if (!model) {
-      model = await loadSavedModel(m.saved);
-      loaded.set(m.key, model);
-    }
+    const model = await loadedModel(m.key, m.saved);
     const probabilities = predictProbabilities(model.network, { x: m.x, sampleShape: m.sampleShape });
     return withTransfer(probabilities, [probabilities.buffer as ArrayBuffer]);
+  },
+
+  // "Why this genre?" for a spectrogram model: occlusion over every crop, with the members of an
+  // ensemble averaged as Classify averages them (ensembleClassifier); progress per crop, cancel by message.
+  occlusion: async (m, ctx) => {
+    await ensureBackend(m.backend);
+    const members: Pick<Classifier, 'predict'>[] = [];
+    for (const { key, saved } of m.members) {
+      const model = await loadedModel(key, saved);
+      members.push({ predict: async (inputs) => Float64Array.from(predictProbabilities(model.network, { x: Float32Array.from(inputs.x), sampleShape: [...inputs.sampleShape] })) });
+    }
+    const model = { predict: async (inputs: Parameters<Classifier['predict']>[0]) => averageProbabilities(await Promise.all(members.map((c) => c.predict(inputs)))) };
+    const map = await occlusionOverCrops(model, { x: m.x, sampleShape: m.sampleShape }, m.classIndex, { cancel: ctx.cancel, onCrop: (done, total) => ctx.progress(done / total) });
+    return withTransfer(map, [map.buffer as ArrayBuffer]);
   },
 
   'cross-validate': async (m, ctx) => {

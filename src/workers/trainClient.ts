@@ -104,3 +104,18 @@ export function crossValidateInWorker(
 export function predictInWorker(key: string, saved: SavedModel, x: Float32Array, sampleShape: number[], backend: BackendName | 'auto'): Promise<Float32Array> {
   return getClient().request('predict', { key, saved, x, sampleShape, backend }).promise;
 }
+
+/**
+ * Occlusion saliency of a saved spectrogram model (all its members, averaged) for class
+ * `classIndex` over every crop of `x`, in the worker; cancel stops it between batches.
+ */
+export function occlusionInWorker(
+  members: { key: string; saved: SavedModel }[],
+  x: Float64Array,
+  sampleShape: number[],
+  classIndex: number,
+  backend: BackendName | 'auto',
+  onProgress?: (fraction: number) => void,
+): RunningJob<Float32Array> {
+  return getClient().request('occlusion', { members, x, sampleShape, classIndex, backend }, { onProgress });
+}
