@@ -118,3 +118,47 @@ test.describe('classify with a CNN', () => {
     await expect(short).toHaveAttribute('data-code', 'audio-too-short');
   });
 });
+
+test('Explore draws mel spectrograms of two genres of the demo corpus, with axes in s and Hz, and says when a table has no audio', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openFresh(page, '/');
+  await expect(page.getByTestId('dataset-summary')).toContainText('Synthetic demo corpus', { timeout: 120_000 });
+  const section = page.getByTestId('mel-spectrograms');
+  await expect(section).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  // The demo's styles have no contrasting pair on the list: its first two genres, three tracks each.
+  const columns = section.getByTestId('mel-genre');
+  await expect(columns).toHaveCount(2);
+  for (const col of await columns.all()) {
+    const charts = col.getByTestId('genre-spectrogram');
+    await expect(charts).toHaveCount(3);
+    for (const c of await charts.all()) {
+      await expect(c.getByTestId('spectrogram-x-label')).toHaveText('s');
+      await expect(c.getByTestId('spectrogram-y-label')).toHaveText('Hz');
+      await expect(c).toHaveAttribute('data-bands', '128');
+      // 6–10 s demo clips at hop 512: 1 + ⌊samples / 512⌋ frames, 259 to 431.
+      const frames = Number(await c.getAttribute('data-frames'));
+      expect(frames).toBeGreaterThanOrEqual(259);
+      expect(frames).toBeLessThanOrEqual(431);
+    }
+    // Titled by track id, e.g. synth-ambient.00000.
+    await expect(col.locator('.spectrogram-title').first()).toHaveText(new RegExp(`^${await col.getAttribute('data-genre')}\\.\\d{5}$`));
+  }
+  // Drawn: the canvas holds the matrix, one pixel per frame and band, not blank.
+  const stats = await section.getByTestId('spectrogram-canvas').first().evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const colours = new Set<number>();
+    for (let i = 0; i < d.length; i += 4) colours.add((d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!);
+    return { h: c.height, colours: colours.size };
+  });
+  expect(stats.h).toBe(128);
+  expect(stats.colours).toBeGreaterThan(20);
+  // A third genre adds a column.
+  await section.getByTestId('mel-genres').locator('input[type="checkbox"]').nth(2).check();
+  await expect(columns).toHaveCount(3);
+  await expect(columns.nth(2).getByTestId('genre-spectrogram')).toHaveCount(3, { timeout: 60_000 });
+
+  // A feature table has no audio: the section says so and how to get some.
+  await page.getByTestId('file-input').setInputFiles({ name: 'tiny.csv', mimeType: 'text/csv', buffer: Buffer.from('filename,a,b,label\nx.00000.wav,1,2,rock\nx.00001.wav,2,3,rock\ny.00000.wav,5,1,jazz\ny.00001.wav,6,0,jazz\n') });
+  await expect(page.getByTestId('mel-no-audio')).toContainText('no audio', { timeout: 60_000 });
+  await expect(page.getByTestId('mel-no-audio')).toContainText('genres_original');
+});

@@ -5,6 +5,7 @@ import { restoreModels } from './state/models';
 import { loadDemoCorpus } from './app/audioImportActions';
 import { restoreClassify } from './app/classifyActions';
 import { watchExplore } from './app/exploreActions';
+import { watchMelSpectrograms } from './app/melSpectrogramActions';
 import { labStore } from './app/store';
 import { initTraining, restoreInterruptedTraining } from './app/trainActions';
 import { App } from './ui/App';
@@ -15,6 +16,8 @@ import './ui/styles.css';
 initTraining();
 // Explore's views follow its ticks (and a newly loaded table) without a Run button.
 watchExplore();
+// Explore's mel spectrograms follow the dataset and the genres chosen for them.
+watchMelSpectrograms();
 const models = restoreModels(labStore);
 const lab = restoreLab(labStore).then(() => {
   startPersisting(labStore);

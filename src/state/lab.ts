@@ -5,7 +5,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { Dataset } from '../core/data/dataset';
-import { defaultFeatures, NTNU_TASK2_GENRES, resolveFeatures } from '../core/data/featureNames';
+import { contrastingGenres, defaultFeatures, NTNU_TASK2_GENRES, resolveFeatures } from '../core/data/featureNames';
 import type { SplitChoice } from '../core/data/split';
 import type { ErrorInfo } from '../core/errors';
 import type { JobResult } from '../core/jobs';
@@ -15,6 +15,7 @@ import type { KnnWeights } from '../core/models/knn';
 import type { PredictionList } from '../core/eval/predictions';
 import type { CompareRow } from '../core/eval/tables';
 import { INITIAL_CLASSIFY, type ClassifySlice } from './classify';
+import type { MelViewsSlice } from './melViews';
 import type { ModelsSlice } from './models';
 
 export type CellKey = 'knn' | 'logistic' | 'classic' | 'histograms' | 'correlation' | 'pca' | 'importance' | 'search' | 'mrmr';
@@ -50,6 +51,8 @@ export interface Params {
   logistic: { features: string[]; C: number; split: SplitParam; seed: number; normalized: boolean };
   classic: ClassicParams;
   explore: { features: string[]; genres: string[] };
+  /** Explore's mel spectrograms: the genres shown side by side. */
+  melSpectrograms: { genres: string[] };
   importance: { nTrees: number; seed: number; permutationRepeats: number; split: SplitParam };
   search: { base: string[]; choose: number; k: number; weights: KnnWeights; split: SplitParam; seed: number; metric: 'macroF1' | 'accuracy' };
   mrmr: { nBins: number; top: number };
@@ -160,7 +163,7 @@ export interface PendingLabel {
   candidates: string[];
 }
 
-export interface LabState extends ModelsSlice, ClassifySlice {
+export interface LabState extends ModelsSlice, ClassifySlice, MelViewsSlice {
   dataset?: Dataset;
   datasetStatus: 'empty' | 'loading' | 'ready';
   loadProgress: number;
@@ -200,6 +203,7 @@ export function defaultParams(ds?: Dataset): Params {
     logistic: { features: [...names], C: 1, split: 'auto', seed: 0, normalized: false },
     classic: { model: 'svm', features: [...names], settings: {}, scaling: 'zscore', split: 'auto', seed: 0, normalized: false },
     explore: { features: feats, genres },
+    melSpectrograms: { genres: contrastingGenres(ds?.genres ?? []) },
     importance: { nTrees: 100, seed: 0, permutationRepeats: 5, split: 'auto' },
     search: { base: feats, choose: Math.max(1, feats.length - 1), k: 5, weights: 'distance', split: 'auto', seed: 0, metric: 'macroF1' },
     mrmr: { nBins: 10, top: 20 },
@@ -254,6 +258,10 @@ export function adaptParams(p: Params, ds: Dataset): Params {
     logistic: logF.length ? { ...p.logistic, features: logF } : d.logistic,
     classic: classicF.length ? { ...d.classic, ...p.classic, features: classicF } : d.classic,
     explore: expF.length && genres.length ? { features: expF, genres } : d.explore,
+    melSpectrograms: (() => {
+      const kept = (p.melSpectrograms?.genres ?? []).filter((g) => ds.genres.includes(g));
+      return kept.length ? { genres: kept } : d.melSpectrograms;
+    })(),
     importance: p.importance,
     train: (() => {
       const t = p.train ?? d.train;
