@@ -14,6 +14,7 @@ import type { RecipeId } from '../core/features/spec';
 import {
   buildClassifyInputs,
   checkClipForSpectrogram,
+  CLIP_SALIENCY_PATCH,
   logMelOptionsOf,
   recipeForModel,
   spectrogramCropInputs,
@@ -424,7 +425,7 @@ async function computeSaliency(modelId: string): Promise<void> {
       cropInputs.set(modelId, inputs);
     }
     const members = entry.members.map((saved, i) => ({ key: `${entry.id}:${i}`, saved }));
-    const job = occlusionInWorker(members, inputs.x, [...inputs.sampleShape], spec.genres.indexOf(genre), labStore.getState().params.train.backend, (f) => patchResult(gen, modelId, { saliency: running(f) }));
+    const job = occlusionInWorker(members, inputs.x, [...inputs.sampleShape], spec.genres.indexOf(genre), CLIP_SALIENCY_PATCH, labStore.getState().params.train.backend, (f) => patchResult(gen, modelId, { saliency: running(f) }));
     saliencyJobs.set(modelId, job);
     const map = await job.promise;
     patchResult(gen, modelId, { saliency: { status: 'done', genre, progress: 1, map, nFrames: inputs.units.length * spec.spectrogram.cropFrames } });

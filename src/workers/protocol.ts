@@ -103,7 +103,7 @@ export type TrainApi = {
    * (core occlusionOverCrops): bands × (crops · cropFrames), band-major. An ensemble's members
    * are averaged. Progress: the fraction of crops done.
    */
-  occlusion: Endpoint<{ members: { key: string; saved: SavedModel }[]; x: Float64Array; sampleShape: number[]; classIndex: number; backend: Backend }, Float32Array, number>;
+  occlusion: Endpoint<{ members: { key: string; saved: SavedModel }[]; x: Float64Array; sampleShape: number[]; classIndex: number; patch: { patchBands: number; patchFrames: number }; backend: Backend }, Float32Array, number>;
 };
 /** Sent whenever the training worker (re)chooses its backend, whichever request caused it. */
 export type TrainNotice = { type: 'backend'; choice: BackendChoice };

@@ -80,7 +80,7 @@ const server = serve<TrainApi, TrainNotice>({
       members.push({ predict: async (inputs) => Float64Array.from(predictProbabilities(model.network, { x: Float32Array.from(inputs.x), sampleShape: [...inputs.sampleShape] })) });
     }
     const model = { predict: async (inputs: Parameters<Classifier['predict']>[0]) => averageProbabilities(await Promise.all(members.map((c) => c.predict(inputs)))) };
-    const map = await occlusionOverCrops(model, { x: m.x, sampleShape: m.sampleShape }, m.classIndex, { cancel: ctx.cancel, onCrop: (done, total) => ctx.progress(done / total) });
+    const map = await occlusionOverCrops(model, { x: m.x, sampleShape: m.sampleShape }, m.classIndex, { ...m.patch, cancel: ctx.cancel, onCrop: (done, total) => ctx.progress(done / total) });
     return withTransfer(map, [map.buffer as ArrayBuffer]);
   },
 

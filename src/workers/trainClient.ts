@@ -114,8 +114,9 @@ export function occlusionInWorker(
   x: Float64Array,
   sampleShape: number[],
   classIndex: number,
+  patch: { patchBands: number; patchFrames: number },
   backend: BackendName | 'auto',
   onProgress?: (fraction: number) => void,
 ): RunningJob<Float32Array> {
-  return getClient().request('occlusion', { members, x, sampleShape, classIndex, backend }, { onProgress });
+  return getClient().request('occlusion', { members, x, sampleShape, classIndex, patch, backend }, { onProgress });
 }

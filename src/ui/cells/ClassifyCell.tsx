@@ -8,7 +8,7 @@ import { cancelSaliency, classifyAudioFile, currentClassifyFile, reclassify, tog
 import { dequantiseLogMel } from '../../core/features/logMel';
 import { melBandCentresHz } from '../../core/features/mel';
 import { SpectrogramChart, type SpectrogramData } from '../charts/SpectrogramChart';
-import { timelineSpans } from '../../core/models/classifyAudio';
+import { CLIP_SALIENCY_PATCH, timelineSpans } from '../../core/models/classifyAudio';
 import type { ClassifyState, FeatureComparison, ModelClassification, WhyAnswer } from '../../state/classify';
 import { featureComparisonTable, neighboursTable, occlusionTable } from '../../core/eval/tables';
 import { ExportControl } from '../ExportControl';
@@ -256,7 +256,7 @@ function SaliencyToggle({ r, shown }: { r: ModelClassification; shown: boolean }
   return (
     <div className="small" data-testid="saliency" data-status={sal?.status ?? 'none'}>
       <label>
-        <input type="checkbox" checked={shown} onChange={() => void toggleSaliency(r.modelId)} data-testid="saliency-toggle" /> Why {genre}? Show where in the spectrogram the model heard it (occlusion: each 8 × 8 patch of every crop hidden in turn)
+        <input type="checkbox" checked={shown} onChange={() => void toggleSaliency(r.modelId)} data-testid="saliency-toggle" /> Why {genre}? Show where in the spectrogram the model heard it (occlusion: each patch of {CLIP_SALIENCY_PATCH.patchBands} bands × {CLIP_SALIENCY_PATCH.patchFrames} frames of every crop hidden in turn)
       </label>
       {sal?.status === 'running' && (
         <span className="runbar" data-testid="saliency-progress">
