@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dropFile, gtzan, openFresh, sharedMissing } from './helpers';
+import { dropFile, gtzan, openFresh, screenshotCell, sharedMissing } from './helpers';
 
 /** A laptop CNN trained by the CLI on the 60 GTZAN clips in ../shared (3 epochs), see e2e/fixtures/README.md. */
 const fixture = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures', 'cnn-laptop');
@@ -98,6 +98,14 @@ test.describe('classify with a CNN', () => {
     });
     expect(painted.width).toBe(crops * 128);
     expect(painted.n).toBeGreaterThan(0);
+    await screenshotCell(page, 'classify', 'cnn-classify-saliency');
+
+    // A reload keeps it all: the answer per crop, the spectrogram and the overlay that was shown.
+    await page.reload();
+    await expect(block.getByTestId('segment-genre')).toHaveCount(crops, { timeout: 60_000 });
+    await expect(block.getByTestId('from-audio')).toHaveText(vote);
+    await expect(spec.getByTestId('spectrogram-overlay')).toHaveAttribute('data-visible', 'true');
+    await expect(block.getByTestId('saliency-toggle')).toBeChecked();
     await block.getByTestId('saliency-toggle').uncheck();
     await expect(spec.getByTestId('spectrogram-overlay')).toHaveAttribute('data-visible', 'false');
 
@@ -152,6 +160,7 @@ test('Explore draws mel spectrograms of two genres of the demo corpus, with axes
   });
   expect(stats.h).toBe(128);
   expect(stats.colours).toBeGreaterThan(20);
+  await screenshotCell(page, 'explore', 'explore-mel-spectrograms');
   // A third genre adds a column.
   await section.getByTestId('mel-genres').locator('input[type="checkbox"]').nth(2).check();
   await expect(columns).toHaveCount(3);

@@ -77,7 +77,9 @@ export async function restoreClassify(): Promise<void> {
   const file = new File([saved.file], saved.name, { type: saved.type, lastModified: saved.lastModified });
   if (saved.state.status === 'done' || saved.state.status === 'error') {
     lastFile = file;
-    setClassify(labStore, { ...saved.state, audioUrl: saved.state.envelope ? URL.createObjectURL(file) : undefined });
+    // A saliency run the reload stopped is not running any more (computed again below if shown).
+    const results = saved.state.results.map((r) => (r.saliency?.status === 'running' ? { ...r, saliency: undefined } : r));
+    setClassify(labStore, { ...saved.state, results, audioUrl: saved.state.envelope ? URL.createObjectURL(file) : undefined });
     // A saliency map the reload cut short is computed again (the overlay was asked for).
     const shown = saved.state.overlayModelId;
     if (shown && saved.state.results.find((r) => r.modelId === shown)?.saliency?.status !== 'done') void computeSaliency(shown);

@@ -6,7 +6,7 @@
  * Plotly heatmap re-lays out its SVG axes on each update.
  */
 import { useEffect, useMemo, useRef } from 'react';
-import { frequencyTicks, overlayPixels, spectrogramPixels, timeTicks } from './spectrogramImage';
+import { frequencyTicks, overlayPixels, spacedTicks, spectrogramPixels, timeTicks } from './spectrogramImage';
 
 export interface SpectrogramData {
   /** dB, band-major nBands × nFrames. */
@@ -61,14 +61,13 @@ export function SpectrogramChart({ data, options }: { data: SpectrogramData; opt
     if (overlay) draw(over.current, overlayPixels(overlay.values, data.nBands, overlay.nFrames), overlay.nFrames, data.nBands);
   }, [overlay?.values, overlay?.nFrames, data.nBands]);
   const xTicks = useMemo(() => timeTicks(durationSec), [durationSec]);
-  const yTicks = useMemo(() => frequencyTicks(data.bandCentresHz), [data.bandCentresHz]);
+  const yTicks = useMemo(() => spacedTicks(frequencyTicks(data.bandCentresHz), o.height), [data.bandCentresHz, o.height]);
   const pct = (sec: number) => `${Math.min(100, Math.max(0, (sec / durationSec) * 100))}%`;
   return (
     <figure className="spectrogram" data-testid={o.testId} data-x-unit="s" data-y-unit="Hz" data-bands={data.nBands} data-frames={data.nFrames} style={{ margin: 0 }}>
       {o.title && <figcaption className="spectrogram-title">{o.title}</figcaption>}
       <div className="spectrogram-body">
         <div className="spectrogram-yaxis" aria-hidden="true">
-          <span className="spectrogram-unit" data-testid="spectrogram-y-label">Hz</span>
           {yTicks.map((t) => (
             <span key={t.hz} className="spectrogram-ytick" style={{ bottom: `${t.fraction * 100}%` }}>
               {t.hz >= 1000 ? `${t.hz / 1000}k` : t.hz}
@@ -101,6 +100,9 @@ export function SpectrogramChart({ data, options }: { data: SpectrogramData; opt
         </div>
       </div>
       <div className="spectrogram-xaxis" aria-hidden="true">
+        <span className="spectrogram-unit spectrogram-yunit" data-testid="spectrogram-y-label">
+          Hz
+        </span>
         {xTicks.map((t) => (
           <span key={t} className="spectrogram-xtick" style={{ left: pct(t) }}>
             {t}

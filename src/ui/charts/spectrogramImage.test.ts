@@ -4,7 +4,7 @@
  * between band rows in proportion to their distance from the neighbouring centres.
  */
 import { describe, expect, it } from 'vitest';
-import { frequencyTicks, overlayPixels, spectrogramPixels, timeTicks } from './spectrogramImage';
+import { frequencyTicks, overlayPixels, spacedTicks, spectrogramPixels, timeTicks } from './spectrogramImage';
 
 describe('spectrogramPixels', () => {
   it('puts band 0 at the bottom and maps [max − 80, max] dB onto viridis', () => {
@@ -26,11 +26,19 @@ describe('spectrogramPixels', () => {
 
 describe('axes', () => {
   it('frequency ticks between band centres, in proportion', () => {
-    // Centres 100, 200, 300, 400 Hz over 4 rows: 128 Hz is row 0.28 → (0.28 + 0.5) / 4; 256 Hz row 1.56.
-    const t = frequencyTicks([100, 200, 300, 400]);
-    expect(t.map((x) => x.hz)).toEqual([128, 256]);
-    expect(t[0]!.fraction).toBeCloseTo(0.78 / 4, 12);
-    expect(t[1]!.fraction).toBeCloseTo(2.06 / 4, 12);
+    // Centres 150, 250, 350, 450 Hz over 4 rows: 200 Hz is row 0.5 → (0.5 + 0.5) / 4 = 0.25.
+    const t = frequencyTicks([150, 250, 350, 450]);
+    expect(t.map((x) => x.hz)).toEqual([200]);
+    expect(t[0]!.fraction).toBeCloseTo(0.25, 12);
+    // Centres 80, 160, 640, 1280: 500 Hz is row 1 + 340/480 = 1.708…; 1000 Hz row 2 + 360/640 = 2.5625.
+    const u = frequencyTicks([80, 160, 640, 1280]);
+    expect(u.map((x) => x.hz)).toEqual([100, 200, 500, 1000]);
+    expect(u[2]!.fraction).toBeCloseTo((1 + 340 / 480 + 0.5) / 4, 12);
+    expect(u[3]!.fraction).toBeCloseTo((2 + 360 / 640 + 0.5) / 4, 12);
+  });
+  it('spaced ticks: on a 100 px plot, a tick 5 px above the last kept one is dropped', () => {
+    const t = [0.1, 0.15, 0.3, 0.41].map((fraction) => ({ fraction }));
+    expect(spacedTicks(t, 100).map((x) => x.fraction)).toEqual([0.1, 0.3]);
   });
   it('time ticks: 30 s in steps of 5, 3 s in steps of 0.5', () => {
     expect(timeTicks(30)).toEqual([0, 5, 10, 15, 20, 25, 30]);

@@ -100,5 +100,12 @@ export function frequencyTicks(centresHz: ArrayLike<number>): { hz: number; frac
     return (row + 0.5) / n;
   };
   if (n < 2) return [];
-  return [128, 256, 512, 1024, 2048, 4096, 8192, 16384].filter((hz) => hz >= centresHz[0]! && hz <= centresHz[n - 1]!).map((hz) => ({ hz, fraction: at(hz) }));
+  return [100, 200, 500, 1000, 2000, 5000, 10000, 20000].filter((hz) => hz >= centresHz[0]! && hz <= centresHz[n - 1]!).map((hz) => ({ hz, fraction: at(hz) }));
+}
+
+/** The ticks (bottom first) that keep at least `minGapPx` from the last one kept, on a plot `heightPx` tall. */
+export function spacedTicks<T extends { fraction: number }>(ticks: readonly T[], heightPx: number, minGapPx = 12): T[] {
+  const out: T[] = [];
+  for (const t of ticks) if (!out.length || (t.fraction - out[out.length - 1]!.fraction) * heightPx >= minGapPx) out.push(t);
+  return out;
 }
