@@ -5,7 +5,7 @@
  * stderr so stdout stays machine-readable.
  */
 
-export type BenchPart = 'train' | 'knn' | 'search' | 'extract' | 'classic' | 'cnn';
+export type BenchPart = 'train' | 'knn' | 'search' | 'extract' | 'classic' | 'cnn' | 'classify-cnn';
 
 export interface Goal {
   /** ours / reference must be at most this. */

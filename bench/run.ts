@@ -5,7 +5,7 @@
  * Benchmarks print; they never fail on a slow machine.
  *
  *   npm run bench                     every part
- *   npm run bench -- knn search       only these parts (train, knn, search, extract, classic)
+ *   npm run bench -- knn search       only these parts (train, knn, search, extract, classic, cnn, classify-cnn)
  *   npm run bench -- --json           one JSON object per comparison on stdout (commentary on stderr;
  *                                     npm itself prints its "> tsx bench/run.ts" banner on stdout:
  *                                     `npm run -s bench -- --json` leaves only the JSON lines)
@@ -34,6 +34,8 @@ const parts: Record<BenchPart, (o: RunOptions) => Promise<void>> = {
   },
   // CNN vs PyTorch in the same run; bench/cnn.ts reads its own options from argv (e.g. --accuracy).
   cnn: async () => (await import('./cnn')).runCnnBench(),
+  // One clip classified by the laptop CNN in the browser (spectrogram, crops, vote; saliency apart).
+  'classify-cnn': async () => (await import('./classifyCnn')).runClassifyCnnBench(),
 };
 
 function parseArgs(argv: string[]): { only: BenchPart[]; json: boolean; options: RunOptions } {

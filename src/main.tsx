@@ -7,6 +7,7 @@ import { restoreClassify } from './app/classifyActions';
 import { registerOffline } from './app/offline';
 import { restoreSpectrogramSet } from './app/spectrogramActions';
 import { watchExplore } from './app/exploreActions';
+import { watchMelSpectrograms } from './app/melSpectrogramActions';
 import { labStore } from './app/store';
 import { initTraining, restoreInterruptedTraining } from './app/trainActions';
 import { App } from './ui/App';
@@ -17,6 +18,8 @@ import './ui/styles.css';
 initTraining();
 // Explore's views follow its ticks (and a newly loaded table) without a Run button.
 watchExplore();
+// Explore's mel spectrograms follow the dataset and the genres chosen for them.
+watchMelSpectrograms();
 const models = restoreModels(labStore);
 // The spectrogram set built before the reload (its matrices are in IndexedDB, its summary shows in the Train cell).
 void restoreSpectrogramSet();

@@ -13,21 +13,30 @@ import { LabError, toErrorInfo, type ErrorInfo } from '../core/errors';
 import type { RecipeId } from '../core/features/spec';
 import {
   buildClassifyInputs,
+  checkClipForSpectrogram,
+  CLIP_SALIENCY_PATCH,
+  logMelOptionsOf,
   recipeForModel,
+  spectrogramCropInputs,
   summarizePrediction,
   tableRowsOfTrack,
   type AudioPrediction,
   type ClassifyInputs,
   type SegmentRows,
 } from '../core/models/classifyAudio';
+import { looksLikeWav } from '../core/audio/wav';
+import { quantiseLogMel } from '../core/features/logMel';
+import { isSpectrogramInput, type SpectrogramInputSpec } from '../core/models/inputSpec';
+import type { RunningJob } from '../workers/transport';
+import { logMelInWorker } from '../workers/spectrogramClient';
 import { ensembleClassifier, fitKnnWithNeighbours, rowsExceptTracks, type Classifier } from '../core/models/classifiers';
 import { describeNeighbours, occlusionEffects } from '../core/models/explain';
 import { loadCellValue, saveCellValue } from '../storage/cells';
 import { getModelEntry, type ModelEntry } from '../storage/models';
 import { withShortClipWarning } from '../core/models/shortClip';
-import { predictInWorker } from '../workers/trainClient';
+import { occlusionInWorker, predictInWorker } from '../workers/trainClient';
 import { decodeForDisplay, extractFileFeatures } from './audioImportActions';
-import { INITIAL_CLASSIFY, setClassify, type ClassifyState, type FeatureComparison, type ModelClassification, type WhyAnswer } from '../state/classify';
+import { INITIAL_CLASSIFY, setClassify, type ClassifyState, type FeatureComparison, type ModelClassification, type SaliencyState, type SpectrogramView, type WhyAnswer } from '../state/classify';
 import { labStore } from './store';
 
 const SR = 22050;
@@ -68,7 +77,12 @@ export async function restoreClassify(): Promise<void> {
   const file = new File([saved.file], saved.name, { type: saved.type, lastModified: saved.lastModified });
   if (saved.state.status === 'done' || saved.state.status === 'error') {
     lastFile = file;
-    setClassify(labStore, { ...saved.state, audioUrl: saved.state.envelope ? URL.createObjectURL(file) : undefined });
+    // A saliency run the reload stopped is not running any more (computed again below if shown).
+    const results = saved.state.results.map((r) => (r.saliency?.status === 'running' ? { ...r, saliency: undefined } : r));
+    setClassify(labStore, { ...saved.state, results, audioUrl: saved.state.envelope ? URL.createObjectURL(file) : undefined });
+    // A saliency map the reload cut short is computed again (the overlay was asked for).
+    const shown = saved.state.overlayModelId;
+    if (shown && saved.state.results.find((r) => r.modelId === shown)?.saliency?.status !== 'done') void computeSaliency(shown);
   } else await classifyAudioFile(file);
 }
 
@@ -120,6 +134,9 @@ async function explainByOcclusion(model: Classifier, inputs: ClassifyInputs, gen
 /** Start from an empty cell (releasing the shown file's object URL); any run in progress stops. */
 function resetState(): void {
   generation++;
+  for (const job of saliencyJobs.values()) job.cancel();
+  saliencyJobs.clear();
+  cropInputs.clear();
   const url = labStore.getState().classify.audioUrl;
   if (url) URL.revokeObjectURL(url);
   setClassify(labStore, INITIAL_CLASSIFY);
@@ -158,26 +175,29 @@ export async function classifyAudioFile(file: File): Promise<void> {
   setClassify(labStore, { status: 'extracting', fileName: file.name, trackId, progress: 0, audioUrl: URL.createObjectURL(file), durationSec: samples.length / SR, envelope: computeEnvelope(samples, ENVELOPE_BINS) });
   // Saved now so a reload mid-run starts it again; saved again when done.
   persist(file, labStore.getState().classify);
-  await classifyDecoded(run, file, bytes, trackId);
+  await classifyDecoded(run, file, bytes, trackId, samples);
   if (run === generation) persist(file, labStore.getState().classify);
 }
 
-async function classifyDecoded(gen: number, file: File, bytes: ArrayBuffer, trackId: string): Promise<void> {
+async function classifyDecoded(gen: number, file: File, bytes: ArrayBuffer, trackId: string, samples: Float32Array): Promise<void> {
   try {
-    // Which models can read audio at all, and which recipes they need.
+    // Which models can read audio at all, and which recipes (or spectrograms) they need.
     const summaries = labStore.getState().models;
     set(gen, { modelCount: summaries.length });
-    const entries: { entry: ModelEntry; model: Classifier; spec?: RecipeId; error?: ErrorInfo }[] = [];
+    const entries: { entry: ModelEntry; model: Classifier; spec?: RecipeId; spectrogram?: SpectrogramInputSpec; error?: ErrorInfo }[] = [];
     for (const s of summaries) {
       const entry = await getModelEntry(s.id);
       if (!entry || entry.members.length === 0) continue;
       const model = savedModelClassifier(entry);
       try {
-        entries.push({ entry, model, spec: recipeForModel(model.spec).id });
+        if (isSpectrogramInput(model.spec)) entries.push({ entry, model, spectrogram: model.spec });
+        else entries.push({ entry, model, spec: recipeForModel(model.spec).id });
       } catch (e) {
         entries.push({ entry, model, error: toErrorInfo(e) });
       }
     }
+    const mels = await clipSpectrograms(gen, file, bytes, samples, entries.flatMap((e) => (e.spectrogram ? [e.spectrogram] : [])));
+    if (gen !== generation) return;
     // A k-NN on the loaded table (the k-NN cell's settings) classifies too, when the table's recipe
     // can be computed from audio: no training needed to try a recording.
     const ds0 = labStore.getState().dataset;
@@ -239,9 +259,14 @@ async function classifyDecoded(gen: number, file: File, bytes: ArrayBuffer, trac
       }
       set(gen, { results: [...results] });
     }
-    for (const { entry, model, spec, error } of entries) {
+    for (const { entry, model, spec, spectrogram, error } of entries) {
       const meta = model.spec;
       const base: ModelClassification = { modelId: entry.id, name: entry.name, kind: model.kind, input: meta.input, recipe: meta.recipe, members: entry.members.length };
+      if (spectrogram) {
+        results.push(await classifySpectrogram(gen, entry.id, model, spectrogram, mels, base));
+        set(gen, { results: [...results] });
+        continue;
+      }
       const feats = spec ? extracted.get(spec) : undefined;
       if (error || !feats || !('rows' in feats)) {
         results.push({ ...base, incompatible: error ?? (feats as ErrorInfo | undefined) ?? { code: 'internal', message: 'No features were extracted.' } });
@@ -297,4 +322,121 @@ function compareFeatures(recipes: RecipeId[], extracted: Map<RecipeId, SegmentRo
     });
   }
   return out;
+}
+
+/** Which log-mel matrix a spectrogram model reads: its settings, as a key. */
+function spectrogramKey(spec: SpectrogramInputSpec): string {
+  return JSON.stringify(logMelOptionsOf(spec));
+}
+
+type ClipMel = { db: Float32Array; nBands: number; nFrames: number } | ErrorInfo;
+
+/**
+ * The clip's log-mel matrix for each distinct spectrogram setting of the models, in the
+ * spectrogram worker (WAV bytes parsed there with librosa's scaling, as the CLI reads them; other
+ * formats as decoded here). A clip shorter than a model's crop is refused before any work, saying
+ * both lengths. The matrices go into the state (as bytes) for the cell to draw.
+ */
+async function clipSpectrograms(gen: number, file: File, bytes: ArrayBuffer, samples: Float32Array, specs: SpectrogramInputSpec[]): Promise<Map<string, ClipMel>> {
+  const out = new Map<string, ClipMel>();
+  const views: Record<string, SpectrogramView> = {};
+  for (const spec of specs) {
+    const key = spectrogramKey(spec);
+    if (out.has(key)) continue;
+    set(gen, { status: 'extracting', progressLabel: 'Computing the log-mel spectrogram…', progress: 0 });
+    try {
+      checkClipForSpectrogram(spec, samples.length, SR);
+      const source = looksLikeWav(new Uint8Array(bytes)) ? { fileName: file.name, bytes: bytes.slice(0) } : { fileName: file.name, samples: samples.slice() };
+      const m = await logMelInWorker(source, logMelOptionsOf(spec)).promise;
+      out.set(key, m);
+      views[key] = { mel: quantiseLogMel(m), hopSamples: spec.spectrogram.hopSamples, sampleRateHz: spec.spectrogram.sampleRateHz };
+    } catch (e) {
+      out.set(key, toErrorInfo(e));
+    }
+    if (gen !== generation) return out;
+  }
+  if (Object.keys(views).length) set(gen, { spectrograms: views });
+  return out;
+}
+
+/** The crops each spectrogram model read for the file on display (for its saliency, asked for later). */
+const cropInputs = new Map<string, ClassifyInputs>();
+const saliencyJobs = new Map<string, RunningJob<Float32Array>>();
+
+/** A spectrogram model's answer: one unit per crop, the track's vote. */
+async function classifySpectrogram(gen: number, modelId: string, model: Classifier, spec: SpectrogramInputSpec, mels: Map<string, ClipMel>, base: ModelClassification): Promise<ModelClassification> {
+  const key = spectrogramKey(spec);
+  const m = mels.get(key);
+  if (!m || !('db' in m)) return { ...base, incompatible: m ?? { code: 'internal', message: 'No spectrogram was computed.' } };
+  try {
+    const inputs = spectrogramCropInputs(spec, m);
+    const p = summarizePrediction(spec.genres, inputs.units, await model.predict(inputs));
+    if (gen === generation) cropInputs.set(modelId, inputs);
+    return { ...base, fromAudio: p, spectrogramKey: key };
+  } catch (e) {
+    return { ...base, incompatible: toErrorInfo(e) };
+  }
+}
+
+function patchResult(gen: number, modelId: string, patch: Partial<ModelClassification>): void {
+  if (gen !== generation) return;
+  const results = labStore.getState().classify.results.map((r) => (r.modelId === modelId ? { ...r, ...patch } : r));
+  setClassify(labStore, { results });
+}
+
+/**
+ * Show or hide a spectrogram model's saliency overlay ("why this genre?"); the first time it is
+ * shown it is computed in the training worker (occlusion over every crop), with progress.
+ */
+export async function toggleSaliency(modelId: string): Promise<void> {
+  const st = labStore.getState().classify;
+  if (st.overlayModelId === modelId) {
+    setClassify(labStore, { overlayModelId: undefined });
+    if (lastFile) persist(lastFile, labStore.getState().classify);
+    return;
+  }
+  setClassify(labStore, { overlayModelId: modelId });
+  const r = st.results.find((x) => x.modelId === modelId);
+  if (r?.saliency?.status === 'done' || saliencyJobs.has(modelId)) return;
+  await computeSaliency(modelId);
+}
+
+/** Stop computing a saliency map (the overlay stays off until asked for again). */
+export function cancelSaliency(modelId: string): void {
+  saliencyJobs.get(modelId)?.cancel();
+}
+
+async function computeSaliency(modelId: string): Promise<void> {
+  const gen = generation;
+  const r = labStore.getState().classify.results.find((x) => x.modelId === modelId);
+  const entry = await getModelEntry(modelId);
+  if (!r?.fromAudio || !entry || !isSpectrogramInput(entry.members[0]!.metadata.input)) return;
+  const spec = entry.members[0]!.metadata.input;
+  const genre = r.fromAudio.voteGenre;
+  const running = (progress: number): SaliencyState => ({ status: 'running', genre, progress, nFrames: 0 });
+  patchResult(gen, modelId, { saliency: running(0) });
+  try {
+    let inputs = cropInputs.get(modelId);
+    if (!inputs) {
+      // After a reload: the crops again, from the saved file, in the spectrogram worker.
+      if (!lastFile) throw new LabError('bad-argument', 'The file is no longer available: drop it again.');
+      const bytes = await lastFile.arrayBuffer();
+      const source = looksLikeWav(new Uint8Array(bytes)) ? { fileName: lastFile.name, bytes } : { fileName: lastFile.name, samples: await decodeForDisplay(bytes, lastFile.name) };
+      inputs = spectrogramCropInputs(spec, await logMelInWorker(source, logMelOptionsOf(spec)).promise);
+      if (gen !== generation) return;
+      cropInputs.set(modelId, inputs);
+    }
+    const members = entry.members.map((saved, i) => ({ key: `${entry.id}:${i}`, saved }));
+    const job = occlusionInWorker(members, inputs.x, [...inputs.sampleShape], spec.genres.indexOf(genre), CLIP_SALIENCY_PATCH, labStore.getState().params.train.backend, (f) => patchResult(gen, modelId, { saliency: running(f) }));
+    saliencyJobs.set(modelId, job);
+    const map = await job.promise;
+    patchResult(gen, modelId, { saliency: { status: 'done', genre, progress: 1, map, nFrames: inputs.units.length * spec.spectrogram.cropFrames } });
+  } catch (e) {
+    const error = toErrorInfo(e);
+    patchResult(gen, modelId, { saliency: { status: error.code === 'cancelled' ? 'cancelled' : 'error', genre, progress: 0, nFrames: 0, error } });
+    if (error.code === 'cancelled' && gen === generation) setClassify(labStore, { overlayModelId: undefined });
+  } finally {
+    if (saliencyJobs.get(modelId) && gen === generation) saliencyJobs.delete(modelId);
+  }
+  if (gen === generation && lastFile) persist(lastFile, labStore.getState().classify);
 }

@@ -12,6 +12,7 @@ import { looksLikeWav, readWavHeader } from '../core/audio/wav';
 import {
   assembleSpectrogramSet,
   framesForDuration,
+  logMelOptionsFor,
   logMelParamsFor,
   spectrogramTrackName,
   summariseSpectrogramSet,
@@ -20,7 +21,7 @@ import {
   type NamedLogMel,
 } from '../core/data/spectrogramSet';
 import { LabError, toErrorInfo } from '../core/errors';
-import type { QuantisedLogMel } from '../core/features/logMel';
+import { quantiseLogMel, type QuantisedLogMel } from '../core/features/logMel';
 import { previewCropBatch, type CropBatchPreview } from '../core/models/spectrogramCrops';
 import { resolveSplit } from '../core/data/split';
 import { cnnTrainOptions, splitChoice, type AudioImportState } from '../state/lab';
@@ -130,9 +131,10 @@ async function buildSet(tasks: SpectrogramTask[], skipped: { file: string; reaso
     async (n, onProgress): Promise<{ value: NamedLogMel; cached: boolean }> => {
       const r = await cachedLogMel(logMelCacheKey(await n.task.key(), params), async () => {
         const { audio, transfer } = await n.task.audio();
-        const res = await extractionPool().run({ fileName: n.task.path, recipe: 'log-mel', mode: 'log-mel', logMel: params, ...audio }, transfer, onProgress);
+        const res = await extractionPool().run({ fileName: n.task.path, recipe: 'log-mel', mode: 'log-mel', logMel: logMelOptionsFor(params), ...audio }, transfer, onProgress);
         if (!res.logMel) throw new LabError('internal', `${n.task.path}: the extraction worker returned no log-mel matrix. This is a bug in the lab; reload the page.`);
-        return res.logMel satisfies QuantisedLogMel;
+        // The worker sends dB (the display views read the same mode); a set keeps uint8 (quantisedLogMelOf's bytes).
+        return quantiseLogMel(res.logMel);
       });
       return { value: { trackId: n.trackId, genre: n.genre, mel: r.mel }, cached: r.cached };
     },

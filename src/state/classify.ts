@@ -4,6 +4,7 @@
  */
 import type { Envelope } from '../core/audio/envelope';
 import type { ErrorInfo } from '../core/errors';
+import type { QuantisedLogMel } from '../core/features/logMel';
 import type { InputKind } from '../core/models/registry';
 import type { AudioPrediction } from '../core/models/classifyAudio';
 import type { WarnedPrediction } from '../core/models/shortClip';
@@ -39,6 +40,30 @@ export interface ModelClassification {
   unusedSegments?: number;
   /** Why the model gave its answer from the audio (core/models/explain.ts). */
   why?: WhyAnswer;
+  /** Spectrogram models: the key of their log-mel matrix in `ClassifyState.spectrograms`. */
+  spectrogramKey?: string;
+  /** Spectrogram models: occlusion saliency for the voted genre, computed when first asked for. */
+  saliency?: SaliencyState;
+}
+
+/**
+ * "Why this genre?" on a spectrogram: occlusion saliency (core occlusionOverCrops) over the crops,
+ * band-major bands × `nFrames` from frame 0 of the clip's matrix.
+ */
+export interface SaliencyState {
+  status: 'running' | 'done' | 'error' | 'cancelled';
+  genre: string;
+  progress: number;
+  map?: Float32Array;
+  nFrames: number;
+  error?: ErrorInfo;
+}
+
+/** A clip's log-mel matrix as a spectrogram model reads it (stored as bytes over its top 80 dB). */
+export interface SpectrogramView {
+  mel: QuantisedLogMel;
+  hopSamples: number;
+  sampleRateHz: number;
 }
 
 export interface FeatureComparison {
@@ -62,6 +87,10 @@ export interface ClassifyState {
   tableName?: string;
   /** How many saved models there were when this file was classified. */
   modelCount?: number;
+  /** Log-mel matrices of the clip, one per distinct spectrogram setting of the models (key: the settings). */
+  spectrograms?: Record<string, SpectrogramView>;
+  /** The spectrogram model whose saliency overlay is shown (one at a time). */
+  overlayModelId?: string;
 }
 
 export const INITIAL_CLASSIFY: ClassifyState = { status: 'idle', progress: 0, results: [], features: [] };

@@ -5,7 +5,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { Dataset } from '../core/data/dataset';
-import { defaultFeatures, NTNU_TASK2_GENRES, resolveFeatures } from '../core/data/featureNames';
+import { contrastingGenres, defaultFeatures, NTNU_TASK2_GENRES, resolveFeatures } from '../core/data/featureNames';
 import type { SplitChoice } from '../core/data/split';
 import type { ErrorInfo } from '../core/errors';
 import type { JobResult } from '../core/jobs';
@@ -19,6 +19,7 @@ import type { LogMelBands } from '../core/features/logMel';
 import { DEFAULT_CROP_FRAMES, DEFAULT_CROPS_PER_TRACK, type SpectrogramTrainOptions } from '../core/models/spectrogramCrops';
 import type { PresetResult } from '../core/presets/types';
 import { INITIAL_CLASSIFY, type ClassifySlice } from './classify';
+import type { MelViewsSlice } from './melViews';
 import type { ModelsSlice } from './models';
 import { INITIAL_LECTURE, type LectureSlice } from './lecture';
 
@@ -55,6 +56,8 @@ export interface Params {
   logistic: { features: string[]; C: number; split: SplitParam; seed: number; normalized: boolean };
   classic: ClassicParams;
   explore: { features: string[]; genres: string[] };
+  /** Explore's mel spectrograms: the genres shown side by side. */
+  melSpectrograms: { genres: string[] };
   importance: { nTrees: number; seed: number; permutationRepeats: number; split: SplitParam };
   search: { base: string[]; choose: number; k: number; weights: KnnWeights; split: SplitParam; seed: number; metric: 'macroF1' | 'accuracy' };
   mrmr: { nBins: number; top: number };
@@ -237,7 +240,7 @@ export interface PendingLabel {
   candidates: string[];
 }
 
-export interface LabState extends ModelsSlice, ClassifySlice, LectureSlice {
+export interface LabState extends ModelsSlice, ClassifySlice, LectureSlice, MelViewsSlice {
   dataset?: Dataset;
   datasetStatus: 'empty' | 'loading' | 'ready';
   loadProgress: number;
@@ -289,6 +292,7 @@ export function defaultParams(ds?: Dataset): Params {
     logistic: { features: [...names], C: 1, split: 'auto', seed: 0, normalized: false },
     classic: { model: 'svm', features: [...names], settings: {}, scaling: 'zscore', split: 'auto', seed: 0, normalized: false },
     explore: { features: feats, genres },
+    melSpectrograms: { genres: contrastingGenres(ds?.genres ?? []) },
     importance: { nTrees: 100, seed: 0, permutationRepeats: 5, split: 'auto' },
     search: { base: feats, choose: Math.max(1, feats.length - 1), k: 5, weights: 'distance', split: 'auto', seed: 0, metric: 'macroF1' },
     mrmr: { nBins: 10, top: 20 },
@@ -345,6 +349,10 @@ export function adaptParams(p: Params, ds: Dataset): Params {
     logistic: logF.length ? { ...p.logistic, features: logF } : d.logistic,
     classic: classicF.length ? { ...d.classic, ...p.classic, features: classicF } : d.classic,
     explore: expF.length && genres.length ? { features: expF, genres } : d.explore,
+    melSpectrograms: (() => {
+      const kept = (p.melSpectrograms?.genres ?? []).filter((g) => ds.genres.includes(g));
+      return kept.length ? { genres: kept } : d.melSpectrograms;
+    })(),
     importance: p.importance,
     train: (() => {
       const t = p.train ?? d.train;

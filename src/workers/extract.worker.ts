@@ -7,8 +7,8 @@
 import { checkMonoSamples, decodeWavToMono } from '../core/audio/prepare';
 import { synthesizeClip, type SynthStyle } from '../core/audio/synth';
 import { looksLikeWav } from '../core/audio/wav';
-import { quantisedLogMelOf } from '../core/data/spectrogramSet';
 import { LabError } from '../core/errors';
+import { computeLogMel } from '../core/features/logMel';
 import { compareMeydaToLibrosa } from '../core/features/meydaCompare';
 import { extractRecipe } from '../core/features/recipes';
 import type { ExtractApi } from './protocol';
@@ -35,10 +35,9 @@ serve<ExtractApi>({
       return { featureNames: [], rows: [], segmentLengths: [], nSamples: samples.length, meyda: compareMeydaToLibrosa(samples) };
     }
     if (req.mode === 'log-mel') {
-      if (!req.logMel) throw new LabError('internal', `${req.fileName}: a log-mel request without its parameters. This is a bug in the lab; reload the page.`);
-      const logMel = quantisedLogMelOf(samples, req.logMel);
-      ctx.progress(1);
-      return withTransfer({ featureNames: [], rows: [], segmentLengths: [], nSamples: samples.length, logMel }, [logMel.bytes.buffer as ArrayBuffer]);
+      const m = computeLogMel(samples, { ...req.logMel, sampleRateHz: SR });
+      const logMel = { db: m.db, nBands: m.nBands, nFrames: m.nFrames };
+      return withTransfer({ featureNames: [], rows: [], segmentLengths: [], nSamples: samples.length, logMel }, [m.db.buffer as ArrayBuffer]);
     }
     const r = extractRecipe(samples, SR, req.recipe, { onProgress: ctx.progress });
     const rows = r.segments;

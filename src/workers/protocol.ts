@@ -4,8 +4,7 @@
  */
 import type { Dataset } from '../core/data/dataset';
 import type { TableOptions } from '../core/data/parse';
-import type { LogMelParams } from '../core/data/spectrogramSet';
-import type { QuantisedLogMel } from '../core/features/logMel';
+import type { LogMel, LogMelOptions } from '../core/features/logMel';
 import type { MeydaComparison } from '../core/features/meydaCompare';
 import type { JobRequest, JobResult } from '../core/jobs';
 import type { CrossValidationOptions, CrossValidationResult, CrossValidationRun } from '../core/models/crossValidate';
@@ -49,11 +48,11 @@ export type ExtractRequest = {
   /** … a clip of the synthetic demo corpus to make in the worker. */
   synth?: { style: string; seed: number; durationSec: number };
   /**
-   * 'meyda-compare': instead of a recipe's rows, Meyda vs librosa on this clip. 'log-mel': the
-   * clip's quantised log-mel matrix with `logMel`'s parameters (a spectrogram set's track).
+   * 'meyda-compare': instead of a recipe's rows, Meyda vs librosa on this clip; 'log-mel': the
+   * clip's log-mel matrix (core computeLogMel with `logMel`'s options; `recipe` is ignored).
    */
   mode?: 'features' | 'meyda-compare' | 'log-mel';
-  logMel?: LogMelParams;
+  logMel?: LogMelOptions;
 };
 export type ExtractResult = {
   featureNames: string[];
@@ -61,8 +60,8 @@ export type ExtractResult = {
   segmentLengths: number[];
   nSamples: number;
   meyda?: MeydaComparison[];
-  /** The 'log-mel' mode's matrix (its bytes transferred). */
-  logMel?: QuantisedLogMel;
+  /** mode 'log-mel': band-major nBands × nFrames dB (transferred). */
+  logMel?: Pick<LogMel, 'db' | 'nBands' | 'nFrames'>;
 };
 /** The extraction pool's workers: one file (or synthetic clip) per task. */
 export type ExtractApi = TaskApi<ExtractRequest, ExtractResult>;
@@ -109,6 +108,12 @@ export type TrainApi = {
     },
     Float32Array
   >;
+  /**
+   * Occlusion saliency of a spectrogram model for class `classIndex` over every crop in `x`
+   * (core occlusionOverCrops): bands × (crops · cropFrames), band-major. An ensemble's members
+   * are averaged. Progress: the fraction of crops done.
+   */
+  occlusion: Endpoint<{ members: { key: string; saved: SavedModel }[]; x: Float64Array; sampleShape: number[]; classIndex: number; patch: { patchBands: number; patchFrames: number }; backend: Backend }, Float32Array, number>;
 };
 /** Sent whenever the training worker (re)chooses its backend, whichever request caused it. */
 export type TrainNotice = { type: 'backend'; choice: BackendChoice };

@@ -115,3 +115,19 @@ export function runPresetInWorker(
 ): RunningJob<PresetResult> {
   return getClient().request('preset', { datasetId: dataset.id, ...request, backend }, { datasets: [dataset], onProgress });
 }
+
+/**
+ * Occlusion saliency of a saved spectrogram model (all its members, averaged) for class
+ * `classIndex` over every crop of `x`, in the worker; cancel stops it between batches.
+ */
+export function occlusionInWorker(
+  members: { key: string; saved: SavedModel }[],
+  x: Float64Array,
+  sampleShape: number[],
+  classIndex: number,
+  patch: { patchBands: number; patchFrames: number },
+  backend: BackendName | 'auto',
+  onProgress?: (fraction: number) => void,
+): RunningJob<Float32Array> {
+  return getClient().request('occlusion', { members, x, sampleShape, classIndex, patch, backend }, { onProgress });
+}

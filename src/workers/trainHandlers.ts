@@ -5,6 +5,8 @@
  * no tensor behind. Training takes whatever the page sent by id — a feature Dataset or a
  * spectrogram set (the CNNs) — through the same ensemble and cross-validation code.
  */
+import { averageProbabilities, type Classifier } from '../core/models/classifiers';
+import { occlusionOverCrops } from '../core/models/classifyAudio';
 import { crossValidateClassifier } from '../core/models/crossValidate';
 import { trainEnsemble } from '../core/models/ensemble';
 import { loadSavedModel, serializeClassifier, type LoadedModel, type SavedModel } from '../core/models/saved';
@@ -31,18 +33,37 @@ export function trainHandlers(o: TrainHandlerOptions): Handlers<TrainApi> {
   const { ensureBackend } = o;
   const everyMs = o.checkpointEveryMs ?? CHECKPOINT_EVERY_MS;
   const loaded = new Map<string, LoadedModel>();
+  /** A saved model loaded once per key (saved-model id + member index) and kept for later requests. */
+  const loadedModel = async (key: string, saved: SavedModel): Promise<LoadedModel> => {
+    let model = loaded.get(key);
+    if (!model) {
+      model = await loadSavedModel(saved);
+      loaded.set(key, model);
+    }
+    return model;
+  };
   return {
     backend: ({ backend: wanted }) => ensureBackend(wanted),
 
     predict: async (m) => {
       await ensureBackend(m.backend);
-      let model = loaded.get(m.key);
-      if (!model) {
-        model = await loadSavedModel(m.saved);
-        loaded.set(m.key, model);
-      }
+      const model = await loadedModel(m.key, m.saved);
       const probabilities = predictProbabilities(model.network, { x: m.x, sampleShape: m.sampleShape });
       return withTransfer(probabilities, [probabilities.buffer as ArrayBuffer]);
+    },
+
+    // "Why this genre?" for a spectrogram model: occlusion over every crop, with the members of an
+    // ensemble averaged as Classify averages them (ensembleClassifier); progress per crop, cancel by message.
+    occlusion: async (m, ctx) => {
+      await ensureBackend(m.backend);
+      const members: Pick<Classifier, 'predict'>[] = [];
+      for (const { key, saved } of m.members) {
+        const model = await loadedModel(key, saved);
+        members.push({ predict: async (inputs) => Float64Array.from(predictProbabilities(model.network, { x: Float32Array.from(inputs.x), sampleShape: [...inputs.sampleShape] })) });
+      }
+      const model = { predict: async (inputs: Parameters<Classifier['predict']>[0]) => averageProbabilities(await Promise.all(members.map((c) => c.predict(inputs)))) };
+      const map = await occlusionOverCrops(model, { x: m.x, sampleShape: m.sampleShape }, m.classIndex, { ...m.patch, cancel: ctx.cancel, onCrop: (done, total) => ctx.progress(done / total) });
+      return withTransfer(map, [map.buffer as ArrayBuffer]);
     },
 
     preset: async (m, ctx) => {

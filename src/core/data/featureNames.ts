@@ -41,3 +41,21 @@ export function defaultFeatures(available: readonly string[]): string[] {
   const r = resolveFeatures(NTNU_TASK1, available);
   return r.length >= 2 ? r : available.slice(0, 4);
 }
+
+/**
+ * Genre pairs that sound far apart, to show side by side first (the Toronto CSC report compares
+ * country with rock and classical with blues); the first pair a table has wins.
+ */
+export const CONTRASTING_GENRES: readonly (readonly [string, string])[] = [
+  ['country', 'rock'],
+  ['classical', 'blues'],
+  ['classical', 'metal'],
+  ['classical', 'rock'],
+  ['jazz', 'metal'],
+];
+
+/** Two contrasting genres of `genres` ({@link CONTRASTING_GENRES}), else its first two. */
+export function contrastingGenres(genres: readonly string[]): string[] {
+  const pair = CONTRASTING_GENRES.find(([a, b]) => genres.includes(a) && genres.includes(b));
+  return pair ? [...pair] : genres.slice(0, 2);
+}

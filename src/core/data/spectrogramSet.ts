@@ -11,7 +11,7 @@
  */
 import { inferTrackName } from '../audio/naming';
 import { LabError, reasonWithoutFileName, toErrorInfo, type CancelToken, throwIfCancelled } from '../errors';
-import { computeLogMel, dequantiseLogMel, quantiseLogMel, type LogMelBands, type QuantisedLogMel } from '../features/logMel';
+import { computeLogMel, dequantiseLogMel, quantiseLogMel, type LogMelBands, type LogMelOptions, type QuantisedLogMel } from '../features/logMel';
 import type { PadMode } from '../features/stft';
 import { DEFAULT_HOP_SAMPLES, DEFAULT_N_FFT } from '../features/stft';
 import type { Dataset } from './dataset';
@@ -81,8 +81,12 @@ export function logMelParamsFor(o: Pick<SpectrogramSetOptions, 'nBands' | 'padMo
  * either way holds the same bytes.
  */
 export function quantisedLogMelOf(samples: ArrayLike<number>, params: LogMelParams): QuantisedLogMel {
-  const m = computeLogMel(samples, { sampleRateHz: params.sampleRateHz, nBands: params.nBands as LogMelBands, padMode: params.padMode, ref: params.ref, topDb: params.topDb });
-  return quantiseLogMel(m);
+  return quantiseLogMel(computeLogMel(samples, logMelOptionsFor(params)));
+}
+
+/** A set's log-mel parameters as computeLogMel's options (the extraction worker's 'log-mel' mode takes these). */
+export function logMelOptionsFor(params: LogMelParams): LogMelOptions {
+  return { sampleRateHz: params.sampleRateHz, nBands: params.nBands as LogMelBands, padMode: params.padMode, ref: params.ref, topDb: params.topDb };
 }
 
 /**

@@ -18,6 +18,30 @@ export function melToHzSlaney(mel: number): number {
   return mel >= MIN_LOG_MEL ? MIN_LOG_HZ * Math.exp(LOG_STEP * (mel - MIN_LOG_MEL)) : F_SP * mel;
 }
 
+/**
+ * librosa.mel_frequencies(nPoints, fmin, fmax, htk=False): `nPoints` frequencies in Hz evenly
+ * spaced on the Slaney mel scale from fMinHz to fMaxHz (both included).
+ */
+export function melFrequenciesHz(nPoints: number, fMinHz: number, fMaxHz: number): Float64Array {
+  const melMin = hzToMelSlaney(fMinHz);
+  const melMax = hzToMelSlaney(fMaxHz);
+  const out = new Float64Array(nPoints);
+  // numpy.linspace(melMin, melMax, nPoints): start + i*step, last = stop exactly
+  const step = nPoints > 1 ? (melMax - melMin) / (nPoints - 1) : 0;
+  for (let i = 0; i < nPoints; i++) out[i] = melToHzSlaney(i === nPoints - 1 ? melMax : melMin + i * step);
+  return out;
+}
+
+/**
+ * Centre frequency in Hz of each band of {@link melFilterbank}(sr, nFft, nMels, fMinHz, fMaxHz):
+ * band m's triangle rises from point m to its peak at point m + 1 of mel_frequencies(nMels + 2),
+ * so the centres are `mel_frequencies(nMels + 2, fmin, fmax)[1:-1]` (what a spectrogram's
+ * frequency axis is labelled with).
+ */
+export function melBandCentresHz(nMels: number, sampleRateHz: number, fMinHz = 0, fMaxHz = sampleRateHz / 2): Float64Array {
+  return melFrequenciesHz(nMels + 2, fMinHz, fMaxHz).subarray(1, nMels + 1);
+}
+
 export interface MelFilterbank {
   nMels: number;
   nBins: number;
@@ -31,12 +55,7 @@ export interface MelFilterbank {
 /** Build the filterbank (librosa.filters.mel). */
 export function melFilterbank(sampleRateHz: number, nFft = 2048, nMels = 128, fMinHz = 0, fMaxHz = sampleRateHz / 2): MelFilterbank {
   const nBins = (nFft >> 1) + 1;
-  const melMin = hzToMelSlaney(fMinHz);
-  const melMax = hzToMelSlaney(fMaxHz);
-  const melF = new Float64Array(nMels + 2);
-  // numpy.linspace(melMin, melMax, nMels + 2): start + i*step, last = stop exactly
-  const step = (melMax - melMin) / (nMels + 1);
-  for (let i = 0; i < nMels + 2; i++) melF[i] = melToHzSlaney(i === nMels + 1 ? melMax : melMin + i * step);
+  const melF = melFrequenciesHz(nMels + 2, fMinHz, fMaxHz);
   const weights = new Float64Array(nMels * nBins);
   const startBin = new Int32Array(nMels);
   const endBin = new Int32Array(nMels);

@@ -9,11 +9,12 @@
  * from the published table row" with one code path.
  */
 import { groupByTrack, type Dataset } from '../data/dataset';
-import { LabError } from '../errors';
+import { nextTick } from '../yield';
+import { LabError, throwIfCancelled, type CancelToken } from '../errors';
 import { RECIPES } from '../features/recipes';
 import type { FeatureRecipe } from '../features/spec';
 import { nonOverlappingCropStarts } from '../data/spectrogramSet';
-import { computeLogMel, type LogMelBands } from '../features/logMel';
+import { computeLogMel, type LogMel, type LogMelBands, type LogMelOptions } from '../features/logMel';
 import type { Classifier } from './classifiers';
 import { isSequenceInput, isSpectrogramInput, sampleShapeOf, scalerAffine, SPECTROGRAM_RECIPE, type InputSpec, type SpectrogramInputSpec } from './inputSpec';
 
@@ -212,28 +213,44 @@ export function timelineSpans(units: readonly (PredictionUnit & { genre: string 
   });
 }
 
+/** The log-mel options a spectrogram spec was trained with (for {@link computeLogMel}). */
+export function logMelOptionsOf(spec: SpectrogramInputSpec): LogMelOptions {
+  const p = spec.spectrogram;
+  return { sampleRateHz: p.sampleRateHz, nBands: p.nBands as LogMelBands, padMode: p.padMode, ref: p.ref, topDb: p.topDb };
+}
+
 /**
- * Inputs of a spectrogram model (CNN) for one clip: its log-mel matrix made exactly as the model's
- * spec says (sample rate, n_fft, hop, pad mode, bands, ref max, top_db), cut into non-overlapping
- * crops of `cropFrames` frames (0, C, 2C, …; the tail shorter than a crop is left out, as in
- * training's test), each band z-scored with the model's training statistics. Each unit is a crop,
- * with its time span [i·C·hop, (i+1)·C·hop) / sr. A clip shorter than one crop is 'audio-too-short'.
+ * Throws 'spec-mismatch' when the clip's rate is not the model's, and 'audio-too-short' (saying
+ * both lengths) when `nSamples` give fewer frames than one crop. Cheap: call it before computing
+ * the log-mel.
  */
-export function buildSpectrogramClassifyInputs(spec: SpectrogramInputSpec, samples: ArrayLike<number>, sampleRateHz: number): ClassifyInputs {
+export function checkClipForSpectrogram(spec: SpectrogramInputSpec, nSamples: number, sampleRateHz: number): void {
   const p = spec.spectrogram;
   if (sampleRateHz !== p.sampleRateHz)
     throw new LabError('spec-mismatch', `This model reads audio at ${p.sampleRateHz} Hz; the clip is at ${sampleRateHz} Hz (decode it at ${p.sampleRateHz} Hz first).`, { model: p.sampleRateHz, clip: sampleRateHz });
   const cropSec = (p.cropFrames * p.hopSamples) / p.sampleRateHz;
   // Centred framing gives 1 + ⌊len / hop⌋ frames (computeLogMel).
-  const frames = samples.length === 0 ? 0 : 1 + Math.floor(samples.length / p.hopSamples);
+  const frames = nSamples === 0 ? 0 : 1 + Math.floor(nSamples / p.hopSamples);
   if (frames < p.cropFrames)
     throw new LabError(
       'audio-too-short',
-      `This model reads crops of ${cropSec.toFixed(2)} s (${p.cropFrames} frames); the clip is ${(samples.length / sampleRateHz).toFixed(2)} s (${frames} frames). Use a clip of at least ${cropSec.toFixed(2)} s.`,
+      `This model reads crops of ${cropSec.toFixed(2)} s (${p.cropFrames} frames); the clip is ${(nSamples / sampleRateHz).toFixed(2)} s (${frames} frames). Use a clip of at least ${cropSec.toFixed(2)} s.`,
       { frames, need: p.cropFrames },
     );
-  const m = computeLogMel(samples, { sampleRateHz: p.sampleRateHz, nBands: p.nBands as LogMelBands, padMode: p.padMode, ref: p.ref, topDb: p.topDb });
+}
+
+/**
+ * Inputs of a spectrogram model (CNN) from a clip's log-mel matrix made as the model's spec says
+ * ({@link logMelOptionsOf}): non-overlapping crops of `cropFrames` frames (0, C, 2C, …; the tail
+ * shorter than a crop is left out, as in training's test), each band z-scored with the model's
+ * training statistics. Each unit is a crop, with its time span [i·C·hop, (i+1)·C·hop) / sr.
+ * Split from {@link buildSpectrogramClassifyInputs} so the matrix can be computed elsewhere (a worker).
+ */
+export function spectrogramCropInputs(spec: SpectrogramInputSpec, m: Pick<LogMel, 'db' | 'nBands' | 'nFrames'>): ClassifyInputs {
+  const p = spec.spectrogram;
+  if (m.nBands !== p.nBands) throw new LabError('spec-mismatch', `This model reads ${p.nBands} mel bands; the spectrogram has ${m.nBands}.`, { model: p.nBands, clip: m.nBands });
   const starts = nonOverlappingCropStarts(m.nFrames, p.cropFrames);
+  if (starts.length === 0) checkClipForSpectrogram(spec, (m.nFrames - 1) * p.hopSamples, p.sampleRateHz);
   const per = p.nBands * p.cropFrames;
   const x = new Float64Array(starts.length * per);
   starts.forEach((s, i) => {
@@ -245,6 +262,16 @@ export function buildSpectrogramClassifyInputs(spec: SpectrogramInputSpec, sampl
   });
   const units = starts.map((s, i) => ({ firstSegment: i, lastSegment: i, startSec: (s * p.hopSamples) / p.sampleRateHz, endSec: ((s + p.cropFrames) * p.hopSamples) / p.sampleRateHz }));
   return { x, sampleShape: sampleShapeOf(spec), units, unusedSegments: 0 };
+}
+
+/**
+ * Inputs of a spectrogram model (CNN) for one clip: its log-mel matrix made exactly as the model's
+ * spec says (sample rate, n_fft, hop, pad mode, bands, ref max, top_db), then
+ * {@link spectrogramCropInputs}. A clip shorter than one crop is 'audio-too-short'.
+ */
+export function buildSpectrogramClassifyInputs(spec: SpectrogramInputSpec, samples: ArrayLike<number>, sampleRateHz: number): ClassifyInputs {
+  checkClipForSpectrogram(spec, samples.length, sampleRateHz);
+  return spectrogramCropInputs(spec, computeLogMel(samples, logMelOptionsOf(spec)));
 }
 
 /** A clip classified by a spectrogram model: per-crop genres and the track vote ({@link summarizePrediction}). */
@@ -303,6 +330,42 @@ export async function occlusionMap(model: Pick<Classifier, 'predict'>, crop: Arr
       const drop = p0 - (probs[j * k + classIndex] as number);
       for (let b = b0; b < Math.min(nBands, b0 + pb); b++) out.fill(drop, b * nFrames + t0, b * nFrames + Math.min(nFrames, t0 + pf));
     });
+  }
+  return out;
+}
+
+/**
+ * Patches for a whole clip's saliency: 16 × 16 of a 128 × 128 crop is 64 occluded copies per crop
+ * (8 × 8 would be 256: ~4× the time for detail finer than the overlay shows at clip scale).
+ */
+export const CLIP_SALIENCY_PATCH = { patchBands: 16, patchFrames: 16 } as const;
+
+export interface CropOcclusionOptions extends OcclusionOptions {
+  /** Checked between crops: a cancelled run stops with CancelledError. */
+  cancel?: CancelToken;
+  /** After each crop: crops done and in all. */
+  onCrop?: (done: number, total: number) => void;
+}
+
+/**
+ * Occlusion saliency ({@link occlusionMap}) of every crop of a spectrogram model's inputs
+ * ({@link spectrogramCropInputs}: nCrops × bands × cropFrames) for `classIndex`, laid side by side
+ * as one band-major grid of bands × (nCrops · cropFrames) frames: frame f of the grid is frame f
+ * of the clip's log-mel matrix (the crops start at 0, C, 2C, …), so it overlays the spectrogram.
+ */
+export async function occlusionOverCrops(model: Pick<Classifier, 'predict'>, inputs: Pick<ClassifyInputs, 'x' | 'sampleShape'>, classIndex: number, o: CropOcclusionOptions = {}): Promise<Float32Array> {
+  const [nBands, cropFrames] = inputs.sampleShape as [number, number];
+  const per = nBands * cropFrames;
+  const nCrops = Math.floor(inputs.x.length / per);
+  const total = nCrops * cropFrames;
+  const out = new Float32Array(nBands * total);
+  for (let c = 0; c < nCrops; c++) {
+    // A macrotask turn between crops, so a worker sees a cancel message (awaiting predict alone does not yield).
+    await nextTick();
+    throwIfCancelled(o.cancel);
+    const m = await occlusionMap(model, inputs.x.subarray(c * per, (c + 1) * per), nBands, cropFrames, classIndex, o);
+    for (let b = 0; b < nBands; b++) out.set(m.subarray(b * cropFrames, (b + 1) * cropFrames), b * total + c * cropFrames);
+    o.onCrop?.(c + 1, nCrops);
   }
   return out;
 }

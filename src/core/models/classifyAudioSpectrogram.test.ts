@@ -8,7 +8,7 @@ import { synthesizeClip } from '../audio/synth';
 import { LabError } from '../errors';
 import { computeLogMel } from '../features/logMel';
 import type { PreparedInputs } from './classifiers';
-import { buildSpectrogramClassifyInputs, classifySpectrogramClip, occlusionMap } from './classifyAudio';
+import { buildSpectrogramClassifyInputs, classifySpectrogramClip, occlusionMap, occlusionOverCrops, spectrogramCropInputs } from './classifyAudio';
 import { bandNames, migrateInputSpec, type SpectrogramInputSpec } from './inputSpec';
 
 function spec(cropFrames: number, nBands = 64): SpectrogramInputSpec {
@@ -109,5 +109,37 @@ describe('occlusion map', () => {
     // Filling with the crop's own mean (1 everywhere) changes nothing.
     const same = await occlusionMap(model, crop, B, T, 0, { fill: 'crop-mean' });
     expect(Math.max(...Array.from(same, Math.abs))).toBeLessThan(1e-12);
+  });
+
+  it('over a clip: each crop’s map sits at that crop’s frames of the clip', async () => {
+    // Two crops: all ones, then all 0.5 — the region's drop is σ(4) − σ(0), then σ(2) − σ(0).
+    const x = new Float64Array(2 * B * T).fill(1);
+    x.fill(0.5, B * T);
+    const done: number[] = [];
+    const map = await occlusionOverCrops(model, { x, sampleShape: [B, T, 1] }, 0, { patchBands: 8, patchFrames: 8, onCrop: (d) => done.push(d) });
+    expect(done).toEqual([1, 2]);
+    expect(map.length).toBe(B * 2 * T);
+    for (let b = 0; b < B; b++)
+      for (let f = 0; f < 2 * T; f++) {
+        const c = f < T ? 0 : 1;
+        const t = f - c * T;
+        const inside = b >= 8 && b < 16 && t >= 16 && t < 24;
+        expect(map[b * 2 * T + f], `band ${b}, clip frame ${f}`).toBeCloseTo(inside ? sigmoid(c === 0 ? 4 : 2) - sigmoid(0) : 0, 6);
+      }
+    await expect(occlusionOverCrops(model, { x, sampleShape: [B, T, 1] }, 0, { cancel: { cancelled: true } })).rejects.toMatchObject({ code: 'cancelled' });
+  });
+});
+
+describe('crop inputs from a log-mel matrix computed elsewhere', () => {
+  it('are the inputs computed from the samples, and a matrix shorter than a crop says both lengths', () => {
+    const y = synthesizeClip('synth-techno', 4, 3);
+    const s = spec(32);
+    const fromSamples = buildSpectrogramClassifyInputs(s, y, 22050);
+    const fromMatrix = spectrogramCropInputs(s, computeLogMel(y, { nBands: 64 }));
+    expect(fromMatrix.units).toEqual(fromSamples.units);
+    expect(Array.from(fromMatrix.x)).toEqual(Array.from(fromSamples.x));
+    // 20 frames < 32: (20 − 1) · 512 samples = 0.44 s; a crop is 32 · 512 / 22 050 = 0.74 s.
+    expect(() => spectrogramCropInputs(s, { db: new Float32Array(64 * 20), nBands: 64, nFrames: 20 })).toThrow(/crops of 0\.74 s \(32 frames\); the clip is 0\.44 s \(20 frames\)/);
+    expect(() => spectrogramCropInputs(s, { db: new Float32Array(128 * 40), nBands: 128, nFrames: 40 })).toThrow(/reads 64 mel bands/);
   });
 });

@@ -4,9 +4,12 @@ import { Cell, ErrorBox } from '../Cell';
 import { DropZone } from '../DropZone';
 import { Plot } from '../charts/Plot';
 import { genreColor } from '../charts/colors';
-import { classifyAudioFile, currentClassifyFile, reclassify } from '../../app/classifyActions';
-import { timelineSpans } from '../../core/models/classifyAudio';
-import type { FeatureComparison, ModelClassification, WhyAnswer } from '../../state/classify';
+import { cancelSaliency, classifyAudioFile, currentClassifyFile, reclassify, toggleSaliency } from '../../app/classifyActions';
+import { dequantiseLogMel } from '../../core/features/logMel';
+import { melBandCentresHz } from '../../core/features/mel';
+import { SpectrogramChart, type SpectrogramData } from '../charts/SpectrogramChart';
+import { CLIP_SALIENCY_PATCH, timelineSpans } from '../../core/models/classifyAudio';
+import type { ClassifyState, FeatureComparison, ModelClassification, WhyAnswer } from '../../state/classify';
 import { featureComparisonTable, neighboursTable, occlusionTable } from '../../core/eval/tables';
 import { ExportControl } from '../ExportControl';
 import { useLab } from '../store';
@@ -15,6 +18,8 @@ import { MeydaPanel } from './MeydaPanel';
 import { MicRecorder } from './MicRecorder';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+/** What a model's units are called in "vote of n …". */
+const UNIT_NAMES: Record<ModelClassification['input'], string> = { 'feature-rows': 'segments', 'segment-sequences': 'sequences', 'spectrogram-crops': 'crops' };
 const fmtTime = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, '0')}`;
 
 /** Drop one audio file and classify it with every saved model. */
@@ -91,6 +96,7 @@ export function ClassifyCell() {
       {st.envelope && st.durationSec !== undefined && st.audioUrl && (
         <div className="classify-player">
           <Waveform envelope={st.envelope} fraction={timeSec / st.durationSec} onSeek={seek} />
+          <ClipSpectrogram st={st} timeSec={timeSec} onSeek={(sec) => seek(sec / (st.durationSec || 1))} />
           <div className="classify-audio-row">
             <audio ref={audio} src={st.audioUrl} controls data-testid="classify-audio" />
             <span className="muted small" data-testid="classify-time">
@@ -103,7 +109,7 @@ export function ClassifyCell() {
       {st.results.length > 0 && st.durationSec !== undefined && (
         <div className="classify-results" data-testid="classify-results" data-file={st.fileName}>
           {st.results.map((r) => (
-            <ModelBlock key={r.modelId} r={r} durationSec={st.durationSec ?? 0} fraction={timeSec / (st.durationSec || 1)} />
+            <ModelBlock key={r.modelId} r={r} durationSec={st.durationSec ?? 0} fraction={timeSec / (st.durationSec || 1)} overlayShown={st.overlayModelId === r.modelId} />
           ))}
         </div>
       )}
@@ -209,7 +215,63 @@ function GenreTag({ genre, testId }: { genre: string; testId: string }) {
   );
 }
 
-function ModelBlock({ r, durationSec, fraction }: { r: ModelClassification; durationSec: number; fraction: number }) {
+/**
+ * The clip's log-mel spectrogram as the spectrogram model in view reads it (the one whose saliency
+ * is shown, else the first), with that model's crop boundaries, its saliency overlay when shown,
+ * and the playhead. Nothing when no saved model reads spectrograms.
+ */
+function ClipSpectrogram({ st, timeSec, onSeek }: { st: ClassifyState; timeSec: number; onSeek(sec: number): void }) {
+  const cnns = st.results.filter((r) => r.spectrogramKey && st.spectrograms?.[r.spectrogramKey]);
+  const shown = cnns.find((r) => r.modelId === st.overlayModelId) ?? cnns[0];
+  const view = shown?.spectrogramKey ? st.spectrograms?.[shown.spectrogramKey] : undefined;
+  const data = useMemo<SpectrogramData | undefined>(
+    () => (view ? { db: dequantiseLogMel(view.mel), nBands: view.mel.nBands, nFrames: view.mel.nFrames, hopSamples: view.hopSamples, sampleRateHz: view.sampleRateHz, bandCentresHz: melBandCentresHz(view.mel.nBands, view.sampleRateHz) } : undefined),
+    [view],
+  );
+  if (!shown || !data) return null;
+  const units = shown.fromAudio?.units ?? [];
+  const boundariesSec = units.length ? [...units.map((u) => u.startSec), units[units.length - 1]!.endSec ?? 0] : [];
+  const sal = shown.saliency;
+  const overlay = sal?.status === 'done' && sal.map ? { values: sal.map, nFrames: sal.nFrames, visible: st.overlayModelId === shown.modelId } : undefined;
+  return (
+    <SpectrogramChart
+      data={data}
+      options={{
+        testId: 'classify-spectrogram',
+        ariaLabel: `log-mel spectrogram of ${st.fileName ?? 'the clip'}`,
+        title: `Log-mel spectrogram (${data.nBands} bands) as ${shown.name} reads it; dashed lines: its ${units.length} crop${units.length === 1 ? '' : 's'}${overlay?.visible ? `; red: where hiding the sound lowers “${sal?.genre}” most` : ''}`,
+        boundariesSec,
+        overlay,
+        playheadSec: timeSec,
+        onSeek,
+      }}
+    />
+  );
+}
+
+/** "Why this genre?" for a spectrogram model: its saliency on the spectrogram above, computed on first use. */
+function SaliencyToggle({ r, shown }: { r: ModelClassification; shown: boolean }) {
+  const sal = r.saliency;
+  const genre = r.fromAudio?.voteGenre ?? '';
+  return (
+    <div className="small" data-testid="saliency" data-status={sal?.status ?? 'none'}>
+      <label>
+        <input type="checkbox" checked={shown} onChange={() => void toggleSaliency(r.modelId)} data-testid="saliency-toggle" /> Why {genre}? Show where in the spectrogram the model heard it (occlusion: each patch of {CLIP_SALIENCY_PATCH.patchBands} bands × {CLIP_SALIENCY_PATCH.patchFrames} frames of every crop hidden in turn)
+      </label>
+      {sal?.status === 'running' && (
+        <span className="runbar" data-testid="saliency-progress">
+          <progress max={1} value={sal.progress > 0 ? sal.progress : undefined} aria-label="saliency progress" />
+          <button type="button" onClick={() => cancelSaliency(r.modelId)}>
+            Cancel
+          </button>
+        </span>
+      )}
+      {sal?.status === 'error' && <ErrorBox error={sal.error} />}
+    </div>
+  );
+}
+
+function ModelBlock({ r, durationSec, fraction, overlayShown }: { r: ModelClassification; durationSec: number; fraction: number; overlayShown: boolean }) {
   const head = (
     <div className="classify-model-head">
       <b>{r.name}</b>
@@ -241,7 +303,7 @@ function ModelBlock({ r, durationSec, fraction }: { r: ModelClassification; dura
               {segments > 1 && (
                 <span className="muted small">
                   {' '}
-                  vote of {segments} {r.input === 'segment-sequences' ? 'sequences' : 'segments'} ({a.votes[a.genres.indexOf(a.voteGenre)]}/{segments}); highest mean probability: {a.meanGenre}
+                  vote of {segments} {UNIT_NAMES[r.input]} ({a.votes[a.genres.indexOf(a.voteGenre)]}/{segments}); highest mean probability: {a.meanGenre}
                 </span>
               )}
             </div>
@@ -262,7 +324,9 @@ function ModelBlock({ r, durationSec, fraction }: { r: ModelClassification; dura
             {r.tableNote && <div className="muted small">No table comparison: {r.tableNote}</div>}
           </div>
           <div className="small muted">
-            Per {r.input === 'segment-sequences' ? `sequence of ${a.units[0] ? a.units[0].lastSegment - a.units[0].firstSegment + 1 : 0} segments` : 'segment'} ({r.recipe}; click the waveform to listen):
+            {r.input === 'spectrogram-crops'
+              ? `Per crop of ${a.units[0]?.endSec !== null && a.units[0] ? (a.units[0].endSec - a.units[0].startSec).toFixed(2) : '?'} s of the spectrogram (click the waveform or the spectrogram to listen):`
+              : `Per ${r.input === 'segment-sequences' ? `sequence of ${a.units[0] ? a.units[0].lastSegment - a.units[0].firstSegment + 1 : 0} segments` : 'segment'} (${r.recipe}; click the waveform to listen):`}
           </div>
           <Timeline units={a.units} durationSec={durationSec} fraction={fraction} />
           {r.unusedSegments ? <div className="muted small">The last {r.unusedSegments} segment(s) do not fill a whole sequence and were left out.</div> : null}
@@ -270,6 +334,7 @@ function ModelBlock({ r, durationSec, fraction }: { r: ModelClassification; dura
         <ProbabilityBars genres={a.genres} probabilities={a.meanProbabilities} testId="classify-probabilities" />
       </div>
       {r.why && <WhyPanel why={r.why} units={a.units} name={r.name} />}
+      {r.spectrogramKey && <SaliencyToggle r={r} shown={overlayShown} />}
     </div>
   );
 }

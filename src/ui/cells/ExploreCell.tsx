@@ -5,6 +5,7 @@ import { genreColor } from '../charts/colors';
 import { GenreHistogram } from '../charts/GenreHistogram';
 import { Plot } from '../charts/Plot';
 import { MultiPicker } from '../controls';
+import { MelSpectrograms } from './MelSpectrograms';
 import { labStore } from '../../app/store';
 import { useLab } from '../store';
 
@@ -55,6 +56,7 @@ export function ExploreCell() {
             {corr?.result?.kind === 'correlation' && <CorrelationHeatmap features={corr.result.correlation.features} matrix={corr.result.correlation.matrix} />}
             {pca?.result?.kind === 'pca' && <PcaScatter r={pca.result.pca} />}
           </div>
+          <MelSpectrograms genres={ds.genres} />
         </>
       ) : (
         <p className="muted">Load a table in the Data cell first.</p>
