@@ -130,7 +130,7 @@ describe('blocked k-NN equals the direct definition', () => {
       it(`${weights}, k = ${k}: same predictions and vote shares, ties included`, () => {
         const nF = 4;
         const { train, test, labels } = tiedData(k * 31 + (weights === 'uniform' ? 0 : 1), 603, 263, nF, 4);
-        const got = knnPredict(train, labels, test, nF, 4, { k, weights });
+        const got = knnPredict(train, labels, test, nF, 4, { k, weights }, { useKernel: true });
         const want = directKnn(train, labels, test, nF, 4, k, weights);
         expect([...got.predicted]).toEqual(want.predicted);
         expect([...got.probabilities]).toEqual(want.probabilities);
@@ -146,7 +146,7 @@ describe('blocked k-NN equals the direct definition', () => {
     train.copyWithin(200 * nF, 10 * nF, 11 * nF); // rows 10 and 200 equal: the tie goes to row 10
     test.set(train.subarray(10 * nF, 11 * nF), 5 * nF);
     const labels = Int32Array.from({ length: 301 }, () => Math.floor(rng() * 5));
-    const got = knnPredict(train, labels, test, nF, 5, { k: 5, weights: 'distance' });
+    const got = knnPredict(train, labels, test, nF, 5, { k: 5, weights: 'distance' }, { useKernel: true });
     const want = directKnn(train, labels, test, nF, 5, 5, 'distance');
     expect([...got.predicted]).toEqual(want.predicted);
     expect([...got.probabilities]).toEqual(want.probabilities);
@@ -167,7 +167,7 @@ describe('blocked k-NN equals the direct definition', () => {
     const test = Float64Array.from({ length: 37 * nF }, (_, i) => centre[i % nF]! + (rng() - 0.5) * 3e-5);
     const labels = Int32Array.from({ length: 700 }, () => Math.floor(rng() * 3));
     for (const weights of ['uniform', 'distance'] as const) {
-      const got = knnPredict(train, labels, test, nF, 3, { k: 5, weights });
+      const got = knnPredict(train, labels, test, nF, 3, { k: 5, weights }, { useKernel: true });
       const want = directKnn(train, labels, test, nF, 3, 5, weights);
       expect([...got.predicted]).toEqual(want.predicted);
       expect([...got.probabilities]).toEqual(want.probabilities);
@@ -177,7 +177,7 @@ describe('blocked k-NN equals the direct definition', () => {
   it('values too large for float32 screening take the float64 loop, with the same answers', () => {
     const { train, test, labels } = tiedData(5, 90, 40, 3, 3);
     const big = (a: Float64Array) => a.map((v) => v * 1e20);
-    const got = knnPredict(big(train), labels, big(test), 3, 3, { k: 3, weights: 'distance' });
+    const got = knnPredict(big(train), labels, big(test), 3, 3, { k: 3, weights: 'distance' }, { useKernel: true });
     const want = directKnn(big(train), labels, big(test), 3, 3, 3, 'distance');
     expect([...got.predicted]).toEqual(want.predicted);
     expect([...got.probabilities]).toEqual(want.probabilities);

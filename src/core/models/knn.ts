@@ -205,8 +205,9 @@ export interface KnnControl {
   /** Called after each block of test rows: rows classified so far, and all test rows. */
   onProgress?: (doneRows: number, totalRows: number) => void;
   /**
-   * false: skip the float32 SIMD screening and run only the float64 tiles (same answers, slower);
-   * for tests and the bench, which compare the two paths.
+   * The float32 SIMD screening: by default only for jobs of at least {@link KERNEL_MIN_WORK}
+   * pair-features; true = whenever WebAssembly SIMD exists, false = never (the float64 tiles
+   * alone). The answers are the same; tests and the bench compare the paths.
    */
   useKernel?: boolean;
 }
@@ -219,6 +220,13 @@ const KERNEL_TILE = 512;
  */
 const KERNEL_FIRST_TILE = 64;
 const F32_MAX = 3.4028234663852886e38;
+/**
+ * Smallest job (train × test × features) screened by the kernel by default. A new module runs in
+ * V8's baseline tier (Liftoff) until it is hot, where the SIMD kernel is several times slower than
+ * the float64 tiles: the NTNU table (792 × 198 × 63 ≈ 1e7) took 96 ms through the kernel against
+ * 15 ms in float64. Below ~2^26 (~30 ms of float64 work) the tiles win.
+ */
+export const KERNEL_MIN_WORK = 2 ** 26;
 /** float32's unit roundoff, 2⁻²⁴. */
 const U32 = 2 ** -24;
 
@@ -390,7 +398,8 @@ export function knnPredict(
   const heaps = Array.from({ length: Math.min(QUERY_BLOCK, nTest) }, () => new NeighbourHeap(opts.k));
   const predicted = new Int32Array(nTest);
   const probabilities = new Float64Array(nTest * nClasses);
-  const kernel = nFeatures > 0 && nTest > 0 && control.useKernel !== false ? knnKernel() : undefined;
+  const wanted = control.useKernel ?? nTrain * nTest * nFeatures >= KERNEL_MIN_WORK;
+  const kernel = nFeatures > 0 && nTest > 0 && wanted ? knnKernel() : undefined;
   const trainNorms = kernel ? rowNorms(train, nTrain, nFeatures) : undefined;
   // Screening needs finite values of a size float32 holds; otherwise the float64 tiles do it all.
   const screen = kernel && trainNorms && rowNorms(test, nTest, nFeatures) ? kernel : undefined;
