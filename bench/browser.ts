@@ -36,3 +36,53 @@ export async function openBenchPage(entry: string): Promise<BrowserBench | undef
   await page.addScriptTag({ content: js });
   return { page, close: () => browser.close() };
 }
+
+export interface PreviewSession {
+  /** The app's origin, e.g. http://127.0.0.1:41234 */
+  url: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1 (the OS picks one; it is closed again before vite takes it). */
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+/**
+ * The production build served by `vite preview` on a free port, and headless Chromium (the e2e
+ * finder) to open it. Builds first when `dist/` has no build (`npm run build` does the same).
+ * Undefined, with the reason logged, when there is no Chromium.
+ */
+export async function openPreview(): Promise<PreviewSession | undefined> {
+  const exe = (await findChromium()) as string | undefined;
+  if (!exe) {
+    log('browser: skipped (no Chromium: apt-get install chromium)');
+    return undefined;
+  }
+  const { existsSync } = await import('node:fs');
+  if (!existsSync(join('dist', 'index.html'))) {
+    log('no production build in dist/: building it (npm run build)…');
+    await build({ logLevel: 'error' });
+  }
+  const { preview } = await import('vite');
+  const port = await freePort();
+  const server = await preview({ preview: { port, strictPort: true, host: '127.0.0.1' }, logLevel: 'error' });
+  const browser = await chromium.launch({ executablePath: exe, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    browser,
+    close: async () => {
+      await browser.close();
+      await new Promise<void>((res) => server.httpServer.close(() => res()));
+    },
+  };
+}

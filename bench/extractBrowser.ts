@@ -3,18 +3,12 @@
  * 60 clips of genres_original through the app's own worker pool (one worker per core), timed from
  * dropping the folder to the dataset summary.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
-import { preview } from 'vite';
 import { readAudioFile } from '../src/node/audioFiles';
 import { gtzanDir, sharedPath } from '../src/node/paths';
-import { openBenchPage } from './browser';
+import { openBenchPage, openPreview } from './browser';
 import { EXTRACT_GOAL_MS, librosaTimings } from './extract';
 import { log, median, report } from './report';
-// @ts-expect-error plain ESM helper without types
-import { findChromium } from '../scripts/find-chromium.mjs';
-
 
 export async function runExtractBrowserBench(): Promise<void> {
   const clipPath = sharedPath('data', 'gtzan', 'audio', 'blues.00000.wav');
@@ -44,21 +38,18 @@ export async function runExtractBrowserBench(): Promise<void> {
   await runPoolBench(lib);
 }
 
-/** The 60 genres_original clips through the built app (needs `npm run build` first). */
+/** The 60 genres_original clips through the built app (built first if dist/ has no build). */
 async function runPoolBench(lib: ReturnType<typeof librosaTimings>): Promise<void> {
   const folder = sharedPath('data', 'gtzan', 'genres_original');
-  const exe = (await findChromium()) as string | undefined;
-  if (!folder || !exe) return;
-  if (!existsSync(join('dist', 'index.html'))) return log(`extract pool: skipped (no production build: run npm run build first)`);
-  const server = await preview({ preview: { port: 4319, strictPort: true, host: '127.0.0.1' }, logLevel: 'error' });
-  const browser = await chromium.launch({ executablePath: exe, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  if (!folder) return;
+  const s = await openPreview();
+  if (!s) return;
   try {
     for (const recipe of ['ntnu30', 'kaggle30']) {
-      const page = await browser.newPage();
-      await page.goto('http://127.0.0.1:4319/?empty');
-      // Fresh feature cache so nothing comes from IndexedDB.
-      await page.evaluate(() => new Promise<void>((res) => { const r = indexedDB.deleteDatabase('genre-lab-features'); r.onsuccess = r.onerror = r.onblocked = () => res(); }));
-      await page.reload();
+      // A fresh context: empty storage, so nothing comes from the feature cache in IndexedDB.
+      const context = await s.browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${s.url}/?empty`);
       await page.getByTestId('audio-recipe').selectOption(recipe);
       const t0 = Date.now();
       await page.getByTestId('audio-folder-input').setInputFiles(join(gtzanDir, 'genres_original'));
@@ -78,10 +69,9 @@ async function runPoolBench(lib: ReturnType<typeof librosaTimings>): Promise<voi
         goal: EXTRACT_GOAL_MS[id],
         note: `${sec.toFixed(1)} s for the 60 clips`,
       });
-      await page.close();
+      await context.close();
     }
   } finally {
-    await browser.close();
-    await new Promise<void>((res) => server.httpServer.close(() => res()));
+    await s.close();
   }
 }

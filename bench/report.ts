@@ -5,7 +5,7 @@
  * stderr so stdout stays machine-readable.
  */
 
-export type BenchPart = 'train' | 'knn' | 'search' | 'extract' | 'classic' | 'cnn' | 'classify-cnn';
+export type BenchPart = 'train' | 'knn' | 'search' | 'extract' | 'classic' | 'cnn' | 'classify-cnn' | 'first-open' | 'pool';
 
 export interface Goal {
   /** ours / reference must be at most this. */

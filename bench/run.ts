@@ -5,17 +5,22 @@
  * Benchmarks print; they never fail on a slow machine.
  *
  *   npm run bench                     every part
- *   npm run bench -- knn search       only these parts (train, knn, search, extract, classic, cnn, classify-cnn)
+ *   npm run bench -- knn search       only these parts (train, knn, search, extract, classic, cnn,
+ *                                     classify-cnn, first-open, pool)
  *   npm run bench -- --json           one JSON object per comparison on stdout (commentary on stderr;
  *                                     npm itself prints its "> tsx bench/run.ts" banner on stdout:
  *                                     `npm run -s bench -- --json` leaves only the JSON lines)
  *   npm run bench -- knn --rows 20000 a smaller synthetic k-NN table for a quick look
+ *   npm run bench -- first-open       time to interactive and to the demo corpus, first and second open
+ *   npm run bench -- pool --clips 1000  N synthetic 30 s clips through the browser's extraction pool
+ *                                     and Node's extract --jobs 2 (default 200, 1000 extrapolated)
  */
 import { cpus, loadavg } from 'node:os';
 import { log, setJsonMode, type BenchPart } from './report';
 
 interface RunOptions {
   knnRows?: number;
+  poolClips?: number;
 }
 
 const parts: Record<BenchPart, (o: RunOptions) => Promise<void>> = {
@@ -36,6 +41,8 @@ const parts: Record<BenchPart, (o: RunOptions) => Promise<void>> = {
   cnn: async () => (await import('./cnn')).runCnnBench(),
   // One clip classified by the laptop CNN in the browser (spectrogram, crops, vote; saliency apart).
   'classify-cnn': async () => (await import('./classifyCnn')).runClassifyCnnBench(),
+  'first-open': async () => (await import('./firstOpen')).runFirstOpenBench(),
+  pool: async (o) => (await import('./pool')).runPoolBench({ clips: o.poolClips }),
 };
 
 function parseArgs(argv: string[]): { only: BenchPart[]; json: boolean; options: RunOptions } {
@@ -49,8 +56,12 @@ function parseArgs(argv: string[]): { only: BenchPart[]; json: boolean; options:
       const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 10) throw new Error(`--rows needs a whole number ≥ 10, got "${argv[i]}"`);
       options.knnRows = n;
+    } else if (a === '--clips') {
+      const n = Number(argv[++i]);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`--clips needs a whole number ≥ 1, got "${argv[i]}"`);
+      options.poolClips = n;
     } else if (a in parts) only.push(a as BenchPart);
-    else throw new Error(`Unknown bench part or option "${a}". Parts: ${Object.keys(parts).join(', ')}; options: --json, --rows N.`);
+    else throw new Error(`Unknown bench part or option "${a}". Parts: ${Object.keys(parts).join(', ')}; options: --json, --rows N, --clips N.`);
   }
   return { only, json, options };
 }

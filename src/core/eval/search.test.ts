@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../data/dataset';
 import { loadTableFile } from '../../node/loadTable';
 import { sharedPath, skipReason } from '../../node/paths';
+import { parseTableText } from '../data/parse';
+import { createRng } from '../random';
 import { runKnn } from './classic';
 import { combinations, searchCombinations, type SearchResult } from './search';
 
@@ -12,6 +14,33 @@ describe('combinations', () => {
   it('lists C(4,3) subsets in order', () => {
     expect(combinations(4, 3)).toEqual([[0, 1, 2], [0, 1, 3], [0, 2, 3], [1, 2, 3]]);
     expect(combinations(5, 2)).toHaveLength(10);
+  });
+});
+
+describe('search on a table full of distance ties', () => {
+  it('every cell equals a plain k-NN run on that combination (row-order tie rule included)', () => {
+    // Values on a 5-step grid (many equal distances), some rows copied, 3 genres: the pruned,
+    // bucketed scan has to reproduce the direct k-NN's neighbours exactly, ties and all.
+    const rng = createRng(4);
+    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    const rows: string[] = [];
+    for (let r = 0; r < 160; r++) {
+      const v = r % 7 === 3 ? rows[r - 1]!.split(',').slice(2) : names.map(() => String(Math.floor(rng() * 5) - 2));
+      rows.push([`t${r}`, ['rock', 'jazz', 'pop'][Math.floor(rng() * 3)], ...v].join(','));
+    }
+    const ds = parseTableText(['filename,label,' + names.join(','), ...rows].join('\n'), 'ties.csv');
+    for (const weights of ['uniform', 'distance'] as const) {
+      const result = searchCombinations(ds, { base: ['a', 'b', 'c', 'd'], choose: 2, k: 4, weights });
+      expect(result.cells).toHaveLength(6 * 3);
+      for (const c of result.cells) {
+        const r = runKnn(ds, { features: [...result.subsets[c.subset]!, result.extras[c.extra]!], k: 4, weights });
+        expect(c.correct).toBe(r.rows.correct);
+        expect(c.macroF1).toBe(r.rows.macroF1);
+      }
+      result.subsets.forEach((subset, s) => {
+        expect(result.subsetsAlone[s]!.accuracy).toBe(runKnn(ds, { features: subset, k: 4, weights }).rows.accuracy);
+      });
+    }
   });
 });
 

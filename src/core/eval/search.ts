@@ -3,11 +3,12 @@
  * extra feature from the rest, evaluated with k-NN. Rows of the heatmap = base subsets, columns =
  * extra features, colour = macro F1.
  *
- * Speed: instead of recomputing full distances for each of the ~236 combinations, the squared
- * distances of each base subset are summed once (nTest × nTrain), and each extra feature adds its
- * one squared difference on the fly. The summation order is the same as k-NN's own loop (base
- * features in order, then the extra), so every cell equals what `runKnn` gives for that
- * combination, bit for bit.
+ * Speed: instead of recomputing full distances for each of the ~236 combinations, each base
+ * subset's squared distances are summed once (nTest × nTrain), each query's rows are put in
+ * base-distance order (lazily, see BaseOrder), and each extra feature adds its one squared
+ * difference on the fly to the nearest rows only (see scanQuery). The summation order is the same
+ * as k-NN's own loop (base features in order, then the extra), so every cell equals what `runKnn`
+ * gives for that combination, bit for bit.
  */
 import { featureIndices, selectMatrix, type Dataset } from '../data/dataset';
 import { applyStandardizer, fitStandardizer } from '../data/scale';
@@ -72,40 +73,125 @@ export function combinations(n: number, m: number): number[][] {
   return out;
 }
 
-/** How many nearest rows by base distance each query keeps as candidates for the extras. */
-const CANDIDATES = 64;
+/** Buckets of the counting sort per query (see {@link BaseOrder}). */
+const BUCKETS = 256;
 
 /**
- * k nearest rows for one query when the distance is base + (q − extra[j])². `cand` holds the
- * query's CANDIDATES nearest rows by base distance, in (distance, row) order. Since the extra term
- * is ≥ 0, once a candidate's base distance alone exceeds the current k-th total distance no later
- * row can enter, so the scan stops early; only if the candidates run out first does it fall back to
- * scanning every row. The heap orders by (distance, row), so the answer is exactly the full scan's.
+ * Each query's training rows in (base distance, row) order, sorted lazily: a counting sort into
+ * {@link BUCKETS} buckets of equal width (3 × the query's mean base distance / B; farther rows
+ * share the last bucket), stable, and an insertion sort of a bucket only when a scan first reaches
+ * it (stable too, so equal distances stay in row order). Scans stop after a few dozen rows, so most
+ * buckets — the big last one above all — are never sorted. A few passes over the rows per query
+ * instead of a comparison sort or a bounded heap.
+ *
+ * order[i·nTrain + p] is query i's p-th row and dist[…] its base distance, in (distance, row)
+ * order for p < sortedEnd[i]; bucket b ends at bucketEnd[i·B + b]; nextBucket[i] is the first
+ * bucket not yet sorted.
  */
-function scanQuery(
-  heap: NeighbourHeap,
-  baseDist: Float64Array,
-  row: number,
-  nTrain: number,
-  cand: NeighbourHeap,
-  extraTrain: Float64Array,
-  q: number,
-): void {
-  heap.reset();
-  const n = cand.size;
-  for (let c = 0; c < n; c++) {
-    const j = cand.index[c]!;
-    const b = cand.dist[c]!;
-    if (b > heap.worst()) return;
-    const diff = q - extraTrain[j]!;
-    heap.offer(b + diff * diff, j);
+class BaseOrder {
+  readonly order: Int32Array;
+  readonly dist: Float64Array;
+  readonly bucketEnd: Int32Array;
+  readonly sortedEnd: Int32Array;
+  readonly nextBucket: Int32Array;
+  private readonly bucketOf: Int32Array;
+  constructor(
+    readonly nTest: number,
+    readonly nTrain: number,
+  ) {
+    this.order = new Int32Array(nTest * nTrain);
+    this.dist = new Float64Array(nTest * nTrain);
+    this.bucketEnd = new Int32Array(nTest * BUCKETS);
+    this.sortedEnd = new Int32Array(nTest);
+    this.nextBucket = new Int32Array(nTest);
+    this.bucketOf = new Int32Array(nTrain);
   }
-  if (n === nTrain) return;
-  // Rows outside the candidates have base distance ≥ the last candidate's; they can still enter.
+
+  /** Bucket every query's rows by `baseDist` (nTest × nTrain). */
+  bucket(baseDist: Float64Array): void {
+    const { nTest, nTrain, order, dist, bucketEnd, bucketOf } = this;
+    for (let i = 0; i < nTest; i++) {
+      const row = i * nTrain;
+      let sum = 0;
+      for (let j = 0; j < nTrain; j++) sum += baseDist[row + j]!;
+      const scale = sum > 0 && Number.isFinite(sum) ? (BUCKETS * nTrain) / (3 * sum) : 0;
+      const eo = i * BUCKETS;
+      bucketEnd.fill(0, eo, eo + BUCKETS);
+      for (let j = 0; j < nTrain; j++) {
+        const x = baseDist[row + j]! * scale;
+        // Far rows (and NaN) go to the last bucket; the insertion sort orders them there.
+        const b = x < BUCKETS - 1 ? Math.floor(x) : BUCKETS - 1;
+        bucketOf[j] = b;
+        bucketEnd[eo + b]!++;
+      }
+      // Counts → each bucket's start (exclusive prefix sums, as absolute positions).
+      let at = row;
+      for (let b = 0; b < BUCKETS; b++) {
+        const c = bucketEnd[eo + b]!;
+        bucketEnd[eo + b] = at;
+        at += c;
+      }
+      // Placing a row advances its bucket's start; afterwards each holds its bucket's end.
+      for (let j = 0; j < nTrain; j++) {
+        const p = bucketEnd[eo + bucketOf[j]!]!++;
+        order[p] = j;
+        dist[p] = baseDist[row + j]!;
+      }
+      this.sortedEnd[i] = row;
+      this.nextBucket[i] = 0;
+    }
+  }
+
+  /** Sort query i's next non-empty bucket; false when every bucket is sorted. */
+  sortNext(i: number): boolean {
+    const { order, dist } = this;
+    const lo = this.sortedEnd[i]!;
+    let b = this.nextBucket[i]!;
+    while (b < BUCKETS && this.bucketEnd[i * BUCKETS + b] === lo) b++;
+    if (b === BUCKETS) {
+      this.nextBucket[i] = b;
+      return false;
+    }
+    const hi = this.bucketEnd[i * BUCKETS + b]!;
+    for (let p = lo + 1; p < hi; p++) {
+      const d = dist[p]!;
+      const j = order[p]!;
+      let q = p;
+      // Strictly greater: equal distances keep their (row) order.
+      while (q > lo && dist[q - 1]! > d) {
+        dist[q] = dist[q - 1]!;
+        order[q] = order[q - 1]!;
+        q--;
+      }
+      dist[q] = d;
+      order[q] = j;
+    }
+    this.sortedEnd[i] = hi;
+    this.nextBucket[i] = b + 1;
+    return true;
+  }
+}
+
+/**
+ * k nearest rows for query i when the distance is base + (q − extra[j])² (no extra term when
+ * `extraTrain` is undefined). Rows are visited in (base, row) order; since the extra term is ≥ 0,
+ * once a row's base distance alone exceeds the current k-th total distance no later row can enter
+ * (one at exactly that distance still could, by the row-order tie rule, so the test is strict).
+ * The heap orders by (distance, row), so the answer is exactly the full scan's.
+ */
+function scanQuery(heap: NeighbourHeap, bo: BaseOrder, i: number, extraTrain: Float64Array | undefined, q: number): void {
   heap.reset();
-  for (let j = 0; j < nTrain; j++) {
-    const diff = q - extraTrain[j]!;
-    heap.offer(baseDist[row + j]! + diff * diff, j);
+  const end = (i + 1) * bo.nTrain;
+  const { order, dist } = bo;
+  for (let p = i * bo.nTrain; p < end; p++) {
+    if (p >= bo.sortedEnd[i]! && !bo.sortNext(i)) return;
+    const b = dist[p]!;
+    if (b > heap.worst()) return;
+    const j = order[p]!;
+    if (extraTrain) {
+      const diff = q - extraTrain[j]!;
+      heap.offer(b + diff * diff, j);
+    } else heap.offer(b, j);
   }
 }
 
@@ -151,31 +237,18 @@ export function searchCombinations(ds: Dataset, o: SearchOptions): SearchResult 
   const total = subsets.length * extrasNames.length;
   let done = 0;
 
-  const nCand = Math.min(CANDIDATES, nTrain);
-  const candidates = Array.from({ length: nTest }, () => new NeighbourHeap(nCand));
+  const bo = new BaseOrder(nTest, nTrain);
   const finish = () => evaluatePredictions(testLabels, predicted, ds.genres);
   const vote = (i: number, h: NeighbourHeap) => {
     votes.fill(0);
     voteNeighbours(h, trainLabels, o.weights, votes);
     predicted[i] = argmaxFirst(votes, 0, nClasses);
   };
-  const classify = (extra: number) => {
-    const et = extraTrain[extra]!;
-    const eq = extraTest[extra]!;
+  const classify = (extra: number | undefined) => {
+    const et = extra === undefined ? undefined : extraTrain[extra]!;
+    const eq = extra === undefined ? undefined : extraTest[extra]!;
     for (let i = 0; i < nTest; i++) {
-      scanQuery(heap, baseDist, i * nTrain, nTrain, candidates[i]!, et, eq[i]!);
-      vote(i, heap);
-    }
-    return finish();
-  };
-  const classifyAlone = () => {
-    for (let i = 0; i < nTest; i++) {
-      const cand = candidates[i]!;
-      cand.reset();
-      const row = i * nTrain;
-      for (let j = 0; j < nTrain; j++) cand.offer(baseDist[row + j]!, j);
-      heap.reset();
-      for (let c = 0; c < Math.min(o.k, cand.size); c++) heap.offer(cand.dist[c]!, cand.index[c]!);
+      scanQuery(heap, bo, i, et, eq ? eq[i]! : 0);
       vote(i, heap);
     }
     return finish();
@@ -195,7 +268,8 @@ export function searchCombinations(ds: Dataset, o: SearchOptions): SearchResult 
         }
       }
     }
-    const alone = classifyAlone();
+    bo.bucket(baseDist);
+    const alone = classify(undefined);
     subsetsAlone.push({ accuracy: alone.accuracy, macroF1: alone.macroF1 });
     for (let e = 0; e < extrasNames.length; e++) {
       throwIfCancelled(o.cancel);

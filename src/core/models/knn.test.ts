@@ -7,6 +7,7 @@ import { parseTableText } from '../data/parse';
 import { CancelledError } from '../errors';
 import { createRng } from '../random';
 import { knnNeighbours, knnPredict, NeighbourHeap, type KnnWeights } from './knn';
+import { knnKernel } from './knnKernel';
 
 const TASK1 = ['spectral_rolloff_mean', 'mfcc_1_mean', 'spectral_centroid_mean', 'tempo'];
 const ntnu30 = 'data/gtzan/GenreClassData_30s.txt';
@@ -129,7 +130,7 @@ describe('blocked k-NN equals the direct definition', () => {
       it(`${weights}, k = ${k}: same predictions and vote shares, ties included`, () => {
         const nF = 4;
         const { train, test, labels } = tiedData(k * 31 + (weights === 'uniform' ? 0 : 1), 603, 263, nF, 4);
-        const got = knnPredict(train, labels, test, nF, 4, { k, weights });
+        const got = knnPredict(train, labels, test, nF, 4, { k, weights }, { useKernel: true });
         const want = directKnn(train, labels, test, nF, 4, k, weights);
         expect([...got.predicted]).toEqual(want.predicted);
         expect([...got.probabilities]).toEqual(want.probabilities);
@@ -145,12 +146,49 @@ describe('blocked k-NN equals the direct definition', () => {
     train.copyWithin(200 * nF, 10 * nF, 11 * nF); // rows 10 and 200 equal: the tie goes to row 10
     test.set(train.subarray(10 * nF, 11 * nF), 5 * nF);
     const labels = Int32Array.from({ length: 301 }, () => Math.floor(rng() * 5));
-    const got = knnPredict(train, labels, test, nF, 5, { k: 5, weights: 'distance' });
+    const got = knnPredict(train, labels, test, nF, 5, { k: 5, weights: 'distance' }, { useKernel: true });
     const want = directKnn(train, labels, test, nF, 5, 5, 'distance');
     expect([...got.predicted]).toEqual(want.predicted);
     expect([...got.probabilities]).toEqual(want.probabilities);
     // Test row 5 sits on training rows 10 and 200 (distance 0): they share the whole vote.
     expect(got.probabilities[5 * 5 + labels[10]!]).toBeGreaterThanOrEqual(labels[10] === labels[200] ? 1 : 0.5);
+  });
+
+  it('distances closer than float32 can tell apart are ordered exactly (the screening rechecks in float64)', () => {
+    // 700 training rows (past the first 64-row tile and a 512-row tile) that all sit within a few
+    // float32 steps (≈8e-6 at 100) of one point: float32 rounds them onto a coarse grid that orders
+    // them differently from their float64 values, so only the float64 recheck can order them.
+    // Queries near that point; the direct definition decides.
+    expect(knnKernel()).toBeDefined();
+    const rng = createRng(11);
+    const nF = 9;
+    const centre = Float64Array.from({ length: nF }, () => 100 + rng() * 20);
+    const train = Float64Array.from({ length: 700 * nF }, (_, i) => centre[i % nF]! + (rng() - 0.5) * 3e-5);
+    const test = Float64Array.from({ length: 37 * nF }, (_, i) => centre[i % nF]! + (rng() - 0.5) * 3e-5);
+    const labels = Int32Array.from({ length: 700 }, () => Math.floor(rng() * 3));
+    for (const weights of ['uniform', 'distance'] as const) {
+      const got = knnPredict(train, labels, test, nF, 3, { k: 5, weights }, { useKernel: true });
+      const want = directKnn(train, labels, test, nF, 3, 5, weights);
+      expect([...got.predicted]).toEqual(want.predicted);
+      expect([...got.probabilities]).toEqual(want.probabilities);
+    }
+  });
+
+  it('values too large for float32 screening take the float64 loop, with the same answers', () => {
+    const { train, test, labels } = tiedData(5, 90, 40, 3, 3);
+    const big = (a: Float64Array) => a.map((v) => v * 1e20);
+    const got = knnPredict(big(train), labels, big(test), 3, 3, { k: 3, weights: 'distance' }, { useKernel: true });
+    const want = directKnn(big(train), labels, big(test), 3, 3, 3, 'distance');
+    expect([...got.predicted]).toEqual(want.predicted);
+    expect([...got.probabilities]).toEqual(want.probabilities);
+  });
+
+  it('the float64 tiles alone (useKernel: false) give the direct definition too', () => {
+    const { train, test, labels } = tiedData(9, 603, 263, 4, 4);
+    const got = knnPredict(train, labels, test, 4, 4, { k: 4, weights: 'distance' }, { useKernel: false });
+    const want = directKnn(train, labels, test, 4, 4, 4, 'distance');
+    expect([...got.predicted]).toEqual(want.predicted);
+    expect([...got.probabilities]).toEqual(want.probabilities);
   });
 
   it('reports progress per block of test rows and stops when cancelled', () => {

@@ -11,6 +11,7 @@
  *   (scikit-learn picks the first of its sorted classes the same way).
  */
 import { LabError, throwIfCancelled, type CancelToken } from '../errors';
+import { knnKernel, type KnnKernel } from './knnKernel';
 
 export type KnnWeights = 'uniform' | 'distance';
 
@@ -203,11 +204,179 @@ export interface KnnControl {
   cancel?: CancelToken;
   /** Called after each block of test rows: rows classified so far, and all test rows. */
   onProgress?: (doneRows: number, totalRows: number) => void;
+  /**
+   * The float32 SIMD screening: by default only for jobs of at least {@link KERNEL_MIN_WORK}
+   * pair-features; true = whenever WebAssembly SIMD exists, false = never (the float64 tiles
+   * alone). The answers are the same; tests and the bench compare the paths.
+   */
+  useKernel?: boolean;
+}
+
+/** Training rows per kernel call after the first (512 × 60 float32 = 120 kB: stays in L2 while a query block passes). */
+const KERNEL_TILE = 512;
+/**
+ * Training rows in a block's first kernel call: until a query's heap holds k rows its threshold is
+ * infinite and every pair is recomputed exactly, so that first tile is kept small.
+ */
+const KERNEL_FIRST_TILE = 64;
+const F32_MAX = 3.4028234663852886e38;
+/**
+ * Smallest job (train × test × features) screened by the kernel by default. A new module runs in
+ * V8's baseline tier (Liftoff) until it is hot, where the SIMD kernel is several times slower than
+ * the float64 tiles: the NTNU table (792 × 198 × 63 ≈ 1e7) took 96 ms through the kernel against
+ * 15 ms in float64. Below ~2^26 (~30 ms of float64 work) the tiles win.
+ */
+export const KERNEL_MIN_WORK = 2 ** 26;
+/** float32's unit roundoff, 2⁻²⁴. */
+const U32 = 2 ** -24;
+
+/** Σx² of each row (float64), or undefined if a value is not finite or too large for float32 screening. */
+function rowNorms(x: Float64Array, n: number, nF: number): Float64Array | undefined {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let f = 0; f < nF; f++) s += x[i * nF + f]! ** 2;
+    // 1e30: (‖a‖ + ‖b‖)² and −2a·b stay far inside float32's range (3.4e38).
+    if (!(s <= 1e30)) return undefined;
+    out[i] = s;
+  }
+  return out;
+}
+
+/** Grow the kernel's memory to `bytes` (growing detaches old views: callers take views after). */
+function ensureMemory(memory: KnnKernel['memory'], bytes: number): void {
+  const need = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
+  if (need > 0) memory.grow(need);
 }
 
 /**
- * Classify `test` rows (row-major, `nFeatures` wide) against `train`, brute force in cache-sized
- * tiles (see {@link scanTile}); the result equals the one-pair-at-a-time loop's exactly.
+ * The same neighbours as {@link scanTile} over all training rows, screened by the float32 SIMD
+ * kernel (knnKernel.ts) and rechecked exactly. Returns false (having done nothing) when the kernel
+ * or float32 screening cannot be used; the caller then runs the float64 loop.
+ *
+ * Exactness: the kernel gives s = fl32(‖b‖² − 2a·b) on the float32-rounded rows, and a pair is
+ * recomputed (float64, feature order, as {@link pairDistance}) only if ‖a‖² + s could be at most
+ * the query's current k-th distance. With u = 2⁻²⁴ and n features, rounding the rows moves the
+ * distance by ≤ 3u(‖a‖+‖b‖)², the length-n dot product and the norms by ≤ (n+3)u(‖a‖+‖b‖)²
+ * (2‖a‖‖b‖ + ‖b‖² ≤ (‖a‖+‖b‖)²), the float64 reference itself by far less; the margin
+ * 2(n+8)u(‖a‖+max‖b‖)² is twice that sum. So every pair whose exact distance is ≤ the k-th (ties
+ * included) is recomputed and offered, the heap orders by (distance, row), and the kept
+ * neighbours are exactly the plain loop's. A kept distance only shrinks, so a threshold computed
+ * before a call stays safe during it.
+ */
+function screenBlockWithKernel(
+  kernel: KnnKernel,
+  train: Float64Array,
+  test: Float64Array,
+  nF: number,
+  nTrain: number,
+  maxTrainNorm: number,
+  q0: number,
+  q1: number,
+  heaps: NeighbourHeap[],
+  layout: KernelLayout,
+): void {
+  const nQ = q1 - q0;
+  const nQuads = Math.ceil(nQ / 4);
+  const buf = kernel.memory.buffer;
+  const qf = new Float32Array(buf, layout.q, nQuads * 4 * nF);
+  const thr = new Float32Array(buf, layout.thr, nQuads * 4);
+  const out = new Int32Array(buf, layout.out, layout.outTriples * 3);
+  qf.fill(0);
+  const qNorm = new Float64Array(nQuads * 4);
+  const margin = new Float64Array(nQuads * 4);
+  for (let i = 0; i < nQ; i++) {
+    const a = (q0 + i) * nF;
+    let s = 0;
+    for (let f = 0; f < nF; f++) {
+      const v = Math.fround(test[a + f]!);
+      qf[(i >> 2) * 4 * nF + f * 4 + (i & 3)] = v;
+      s += v * v;
+    }
+    qNorm[i] = s;
+    margin[i] = 2 * (nF + 8) * U32 * (Math.sqrt(s) + maxTrainNorm) ** 2;
+  }
+  for (let t0 = 0; t0 < nTrain; ) {
+    const t1 = Math.min(nTrain, t0 + (t0 === 0 ? KERNEL_FIRST_TILE : KERNEL_TILE));
+    for (let i = 0; i < nQuads * 4; i++) {
+      if (i >= nQ) {
+        thr[i] = -F32_MAX;
+        continue;
+      }
+      const worst = heaps[i]!.worst();
+      if (worst === Infinity) thr[i] = F32_MAX;
+      else {
+        const x = worst - qNorm[i]! + margin[i]!;
+        // Round up past float32's nearest (≤ ½ ulp away), so the threshold never shrinks.
+        thr[i] = Math.fround(x + Math.abs(x) * 2 * U32);
+      }
+    }
+    const nOctets = Math.ceil((t1 - t0) / 8);
+    const n = kernel.scan(layout.q, layout.t + t0 * nF * 4, layout.tNorm + t0 * 4, layout.thr, nQuads * 4, nOctets, nF, layout.out);
+    for (let c = 0; c < n; c++) {
+      const h = heaps[out[3 * c]!]!;
+      const a = (q0 + out[3 * c]!) * nF;
+      const row0 = t0 + out[3 * c + 1]!;
+      const m = out[3 * c + 2]!;
+      for (let bit = 0; bit < 4; bit++) {
+        const j = row0 + bit;
+        if (m & (1 << bit) && j < nTrain) h.offer(pairDistance(test, a, train, j * nF, nF), j);
+      }
+    }
+    t0 = t1;
+  }
+}
+
+/** Byte offsets of the kernel's buffers for one knnPredict call. */
+interface KernelLayout {
+  t: number;
+  tNorm: number;
+  q: number;
+  thr: number;
+  out: number;
+  outTriples: number;
+}
+
+/**
+ * Copy the training rows into the kernel's memory as float32 octets (see knnKernel.ts) with their
+ * norms (pad rows: +Infinity, never reported), and place the per-block buffers after them.
+ */
+function prepareKernel(kernel: KnnKernel, train: Float64Array, nTrain: number, nF: number): KernelLayout {
+  const nOctets = Math.ceil(nTrain / 8);
+  const tBytes = nOctets * 8 * nF * 4;
+  const tNorm = tBytes;
+  const q = tNorm + nOctets * 8 * 4;
+  const thr = q + QUERY_BLOCK * nF * 4;
+  const out = thr + QUERY_BLOCK * 4;
+  // Worst case per call: every query, every 4-row group of a tile.
+  const outTriples = QUERY_BLOCK * (KERNEL_TILE / 4);
+  ensureMemory(kernel.memory, out + outTriples * 12);
+  const buf = kernel.memory.buffer;
+  const t = new Float32Array(buf, 0, nOctets * 8 * nF);
+  t.fill(0);
+  const tn = new Float32Array(buf, tNorm, nOctets * 8);
+  for (let j = 0; j < nOctets * 8; j++) {
+    if (j >= nTrain) {
+      tn[j] = Infinity;
+      continue;
+    }
+    const base = (j >> 3) * 8 * nF + (j & 7);
+    let s = 0;
+    for (let f = 0; f < nF; f++) {
+      const v = Math.fround(train[j * nF + f]!);
+      t[base + f * 8] = v;
+      s += v * v;
+    }
+    tn[j] = s;
+  }
+  return { t: 0, tNorm, q, thr, out, outTriples };
+}
+
+/**
+ * Classify `test` rows (row-major, `nFeatures` wide) against `train`, brute force: screened by a
+ * float32 SIMD kernel and rechecked exactly in float64 where WebAssembly SIMD exists, else in
+ * cache-sized tiles (see {@link scanTile}); either way the result equals the one-pair-at-a-time
+ * loop's exactly.
  * @param train standardised training matrix, nTrain × nFeatures
  * @param trainLabels genre index per training row
  * @param test standardised query matrix, nTest × nFeatures
@@ -229,11 +398,19 @@ export function knnPredict(
   const heaps = Array.from({ length: Math.min(QUERY_BLOCK, nTest) }, () => new NeighbourHeap(opts.k));
   const predicted = new Int32Array(nTest);
   const probabilities = new Float64Array(nTest * nClasses);
+  const wanted = control.useKernel ?? nTrain * nTest * nFeatures >= KERNEL_MIN_WORK;
+  const kernel = nFeatures > 0 && nTest > 0 && wanted ? knnKernel() : undefined;
+  const trainNorms = kernel ? rowNorms(train, nTrain, nFeatures) : undefined;
+  // Screening needs finite values of a size float32 holds; otherwise the float64 tiles do it all.
+  const screen = kernel && trainNorms && rowNorms(test, nTest, nFeatures) ? kernel : undefined;
+  const maxTrainNorm = trainNorms ? Math.sqrt(trainNorms.reduce((m, v) => Math.max(m, v), 0)) : 0;
+  const layout = screen ? prepareKernel(screen, train, nTrain, nFeatures) : undefined;
   for (let q0 = 0; q0 < nTest; q0 += QUERY_BLOCK) {
     throwIfCancelled(control.cancel);
     const q1 = Math.min(nTest, q0 + QUERY_BLOCK);
     for (const h of heaps) h.reset();
-    for (let t0 = 0; t0 < nTrain; t0 += TRAIN_BLOCK) scanTile(test, train, nFeatures, q0, q1, t0, Math.min(nTrain, t0 + TRAIN_BLOCK), heaps);
+    if (screen && layout) screenBlockWithKernel(screen, train, test, nFeatures, nTrain, maxTrainNorm, q0, q1, heaps, layout);
+    else for (let t0 = 0; t0 < nTrain; t0 += TRAIN_BLOCK) scanTile(test, train, nFeatures, q0, q1, t0, Math.min(nTrain, t0 + TRAIN_BLOCK), heaps);
     for (let i = q0; i < q1; i++) {
       const off = i * nClasses;
       const total = voteNeighbours(heaps[i - q0]!, trainLabels, opts.weights, probabilities, off);

@@ -1,0 +1,83 @@
+/**
+ * A big folder through the browser's extraction pool (issue 13): N synthetic 30 s clips
+ * (core/audio/synth.ts, written as 16-bit WAV files) chosen as a folder in the built app — the path
+ * a dropped folder takes: one extraction worker per core — timed from choosing the folder to the
+ * "done" line, beside Node's `lab extract --jobs 2` on the same files (src/node/extractPool.ts).
+ * 1000 × 30 s is ~15 min of extraction per side on 2 free cores, so the default is 200 clips with
+ * the time for 1000 extrapolated (and labelled as such); `--clips 1000` runs them all.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeWav16 } from '../src/core/audio/wav';
+import { planDemoCorpus, synthesizeClip, SYNTH_STYLES } from '../src/core/audio/synth';
+import { extractFiles } from '../src/node/extractPool';
+import { openPreview } from './browser';
+import { log, report } from './report';
+
+export const POOL_DEFAULT_CLIPS = 200;
+const FULL = 1000;
+const CLIP_SEC = 30;
+const RECIPE = 'kaggle30';
+
+export async function runPoolBench(o: { clips?: number } = {}): Promise<void> {
+  const n = o.clips ?? POOL_DEFAULT_CLIPS;
+  const dir = mkdtempSync(join(tmpdir(), 'genre-pool-'));
+  try {
+    const t0 = performance.now();
+    const plan = planDemoCorpus({ clipsPerStyle: Math.ceil(n / SYNTH_STYLES.length), durationSec: [CLIP_SEC, CLIP_SEC], seed: 13 }).slice(0, n);
+    const files = plan.map((p) => {
+      const path = join(dir, p.fileName);
+      writeFileSync(path, encodeWav16([synthesizeClip(p.style, p.seed, p.durationSec)], 22050));
+      return path;
+    });
+    log(`pool: ${n} synthetic ${CLIP_SEC} s clips written to ${dir} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    const tn = performance.now();
+    const outcomes = await extractFiles(files, RECIPE, { jobs: 2 });
+    const nodeSec = (performance.now() - tn) / 1000;
+    const nodeFailed = outcomes.filter((r) => r.failed).length;
+    log(`pool: Node extract --jobs 2: ${nodeSec.toFixed(1)} s (${(n / nodeSec).toFixed(2)} clips/s)${nodeFailed ? `, ${nodeFailed} failed` : ''}`);
+
+    const s = await openPreview();
+    if (!s) return;
+    let browserSec: number;
+    let workers: number;
+    let summary: string;
+    try {
+      const context = await s.browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${s.url}/?empty`);
+      await page.getByTestId('audio-recipe').selectOption(RECIPE);
+      const tb = Date.now();
+      await page.getByTestId('audio-folder-input').setInputFiles(dir);
+      const done = page.getByTestId('audio-done');
+      await done.waitFor({ timeout: 3_600_000 });
+      browserSec = (Date.now() - tb) / 1000;
+      workers = await page.evaluate(() => navigator.hardwareConcurrency);
+      summary = ((await done.textContent()) ?? '').trim().replace(/\s+/g, ' ');
+    } finally {
+      await s.close();
+    }
+    log(`pool: browser says "${summary}"`);
+    const line = (what: string, ours: number, reference: number, note: string, extrapolated = false) =>
+      report({
+        part: 'pool',
+        what,
+        unit: 's',
+        ours,
+        reference,
+        referenceName: `Node lab extract --jobs 2 (same clips)`,
+        // An extrapolated Node time is not a measurement either: say where it comes from.
+        ...(extrapolated ? { referenceKind: 'stated' as const, referenceSource: `extrapolated from the ${n}-clip run` } : { referenceKind: 'measured' as const }),
+        note,
+      });
+    line(`${n} × ${CLIP_SEC} s clips (${RECIPE}) through the browser's extraction pool (${workers} workers), total`, browserSec, nodeSec, `browser ${(n / browserSec).toFixed(2)} clips/s, Node ${(n / nodeSec).toFixed(2)} clips/s`);
+    if (n < FULL) {
+      const k = FULL / n;
+      line(`${FULL} × ${CLIP_SEC} s clips, EXTRAPOLATED linearly from the ${n} run (×${k.toFixed(1)}), not measured`, browserSec * k, nodeSec * k, `run --clips ${FULL} to measure it`, true);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
