@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { LabError } from '../errors';
 import { matMulFast } from './network';
-import { registerWasmConv2DBackpropFilter } from './wasmKernels';
+import { registerWasmConv2DBackpropFilter, registerWasmHeapSlices } from './wasmKernels';
 import type { WasmInfo } from './wasmInfo';
 
 export type { WasmInfo } from './wasmInfo';
@@ -110,9 +110,13 @@ async function trySetBackend(name: BackendName): Promise<boolean> {
   }
 }
 
-/** CNN training on wasm needs the filter-gradient kernel tfjs-backend-wasm 4.22 lacks. */
+/**
+ * CNN training on wasm needs the filter-gradient kernel tfjs-backend-wasm 4.22 lacks, and its
+ * Slice, SplitV and Unpack copy their whole input per call (wasmKernels.ts).
+ */
 function patchWasmKernels(): void {
   registerWasmConv2DBackpropFilter();
+  registerWasmHeapSlices();
 }
 
 /** One representative training step: LSTM-sized matMuls, gates and a loss, forward + backward. */
