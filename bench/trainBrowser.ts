@@ -46,7 +46,7 @@ export async function runTrainBrowserBench(pytorch?: PytorchEpochs): Promise<voi
       await page.getByTestId('summary-tracks').waitFor();
       await page.getByTestId('train-model').selectOption('lstm');
       await page.getByTestId('train-epochs').fill(String(EPOCHS));
-      await page.waitForFunction(() => !document.querySelector('[data-testid=backend]')?.textContent?.includes('measuring'), null, { timeout: 120_000 });
+      await page.waitForFunction(() => !document.querySelector('[data-testid=backend]')?.textContent?.includes('measuring'), null, { timeout: 600_000 });
       if (backend === BACKENDS[0]) log(`train browser: ${await page.getByTestId('backend').textContent()}`);
       await page.getByTestId('train-backend').selectOption(backend);
       await page.waitForFunction((b) => document.querySelector('[data-testid=backend] b')?.textContent === b, backend, { timeout: 120_000 }).catch(() => undefined);
