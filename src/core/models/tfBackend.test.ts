@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { nodeWasmDir } from '../../node/tfNode';
 import { activeBackend, chooseBackend, lastBackendChoice } from './tfBackend';
+import { describeWasm } from './wasmInfo';
 
 describe('backend choice', () => {
   it('measures every candidate and keeps the fastest', async () => {
@@ -23,7 +24,11 @@ describe('backend choice', () => {
     expect(c).toMatchObject({ name: 'cpu', reason: 'override' });
     expect(activeBackend()).toBe('cpu');
     await expect(chooseBackend({ override: 'webgl' })).rejects.toThrow(/not available/);
-    await chooseBackend({ override: 'wasm' });
+    const w = await chooseBackend({ override: 'wasm' });
     expect(activeBackend()).toBe('wasm');
+    // Node 20's V8 has wasm SIMD, and tfjs-backend-wasm never threads in Node (its flag says false there).
+    expect(w.wasm).toEqual({ binary: 'simd', threads: 1, crossOriginIsolated: false });
+    expect(describeWasm(w.wasm!)).toBe('SIMD, no threads (not cross-origin isolated)');
+    expect(describeWasm({ binary: 'threaded-simd', threads: 2, crossOriginIsolated: true })).toBe('threaded SIMD, 2 threads');
   });
 });

@@ -15,10 +15,13 @@
  * can pass `candidates: ['wasm', 'cpu']` to skip it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { LabError } from '../errors';
 import { matMulFast } from './network';
-import { registerWasmConv2DBackpropFilter } from './wasmKernels';
+import { registerWasmConv2DBackpropFilter, registerWasmHeapSlices } from './wasmKernels';
+import type { WasmInfo } from './wasmInfo';
+
+export type { WasmInfo } from './wasmInfo';
 
 export type BackendName = 'webgl' | 'wasm' | 'cpu';
 
@@ -39,7 +42,14 @@ export interface BackendOptions {
   wasmPaths?: WasmPaths;
   /** Timed repetitions of the benchmark step after one warm-up; default 8. */
   repetitions?: number;
+  /**
+   * XNNPACK thread-pool size for the wasm backend (used only by the threaded SIMD binary, which
+   * tfjs picks when the context is cross-origin isolated); tfjs's default is the number of logical
+   * cores. Takes effect only before the wasm backend first starts.
+   */
+  wasmThreads?: number;
 }
+
 
 export interface BackendChoice {
   /** The backend now active in tfjs. */
@@ -48,6 +58,8 @@ export interface BackendChoice {
   stepMs: Partial<Record<BackendName, number | null>>;
   /** Why this one: "measured fastest" or "override". */
   reason: 'measured' | 'override' | 'only-available';
+  /** Set when the chosen backend is wasm. */
+  wasm?: WasmInfo;
 }
 
 let wasmConfigured = false;
@@ -58,6 +70,20 @@ export function configureWasm(paths: WasmPaths): void {
   if (typeof paths === 'string') setWasmPaths(paths);
   else setWasmPaths(paths as Record<string, string>);
   wasmConfigured = true;
+}
+
+/**
+ * The wasm binary and thread count tfjs-backend-wasm is running with, read from the same feature
+ * flags tfjs uses to pick the binary (so it names the one actually loaded). Call after the wasm
+ * backend has started.
+ */
+export async function readWasmInfo(): Promise<WasmInfo> {
+  const [simd, threads] = await Promise.all([tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')]);
+  return {
+    binary: simd && threads ? 'threaded-simd' : simd ? 'simd' : 'plain',
+    threads: getThreadsCount(),
+    crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+  };
 }
 
 /** The backend tfjs is using now. */
@@ -82,6 +108,15 @@ async function trySetBackend(name: BackendName): Promise<boolean> {
     // is simply not a candidate.
     return false;
   }
+}
+
+/**
+ * CNN training on wasm needs the filter-gradient kernel tfjs-backend-wasm 4.22 lacks, and its
+ * Slice, SplitV and Unpack copy their whole input per call (wasmKernels.ts).
+ */
+function patchWasmKernels(): void {
+  registerWasmConv2DBackpropFilter();
+  registerWasmHeapSlices();
 }
 
 /** One representative training step: LSTM-sized matMuls, gates and a loss, forward + backward. */
@@ -121,10 +156,11 @@ async function measureActive(repetitions: number): Promise<number> {
  */
 export async function chooseBackend(opts: BackendOptions = {}): Promise<BackendChoice> {
   if (opts.wasmPaths !== undefined) configureWasm(opts.wasmPaths);
+  if (opts.wasmThreads !== undefined) setThreadsCount(opts.wasmThreads);
   if (opts.override) {
     if (!(await trySetBackend(opts.override))) throw new LabError('bad-argument', `The ${opts.override} backend is not available here.`);
-    if (opts.override === 'wasm') registerWasmConv2DBackpropFilter();
-    lastChoice = { name: opts.override, stepMs: {}, reason: 'override' };
+    if (opts.override === 'wasm') patchWasmKernels();
+    lastChoice = { name: opts.override, stepMs: {}, reason: 'override', ...(opts.override === 'wasm' ? { wasm: await readWasmInfo() } : {}) };
     return lastChoice;
   }
   const candidates = opts.candidates ?? (['webgl', 'wasm', 'cpu'] as BackendName[]);
@@ -146,9 +182,8 @@ export async function chooseBackend(opts: BackendOptions = {}): Promise<BackendC
   }
   if (!best) throw new LabError('internal', `No tfjs backend could start (tried ${candidates.join(', ')}).`);
   await trySetBackend(best);
-  // CNN training on wasm needs the filter-gradient kernel tfjs-backend-wasm 4.22 lacks.
-  if (best === 'wasm') registerWasmConv2DBackpropFilter();
+  if (best === 'wasm') patchWasmKernels();
   const started = Object.values(stepMs).filter((v) => v !== null).length;
-  lastChoice = { name: best, stepMs, reason: started > 1 ? 'measured' : 'only-available' };
+  lastChoice = { name: best, stepMs, reason: started > 1 ? 'measured' : 'only-available', ...(best === 'wasm' ? { wasm: await readWasmInfo() } : {}) };
   return lastChoice;
 }

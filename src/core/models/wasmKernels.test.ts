@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../node/tfNode';
-import { registerWasmConv2DBackpropFilter } from './wasmKernels';
+import { registerWasmConv2DBackpropFilter, registerWasmHeapSlices } from './wasmKernels';
 
 /** Filter gradient of a small conv2d on the active backend. */
 function filterGrad(stride: number, pad: 'same' | 'valid'): Float32Array {
@@ -30,6 +30,51 @@ describe('wasm Conv2DBackpropFilter', () => {
       for (let i = 0; i < got.length; i++) maxRel = Math.max(maxRel, Math.abs(got[i]! - want[i]!) / Math.max(1, Math.abs(want[i]!)));
       expect(maxRel, `stride ${s} ${p}`).toBeLessThan(1e-4);
     }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('wasm heap slices (Slice, SplitV, Unpack without copying the whole input)', () => {
+  /** x[i] = i over `shape`, so every element of a slice is known from its index alone. */
+  const iota = (shape: number[], dtype: 'float32' | 'int32' = 'float32') => tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i), shape, dtype);
+  /** The flat index in `shape` of output position `pos` of a slice starting at `begin`. */
+  const flatIndex = (shape: number[], begin: number[], pos: number[]) => pos.reduce((acc, p, d) => acc * shape[d]! + begin[d]! + p, 0);
+  /** All positions of `size` in row-major order. */
+  const positions = (size: number[]): number[][] =>
+    size.reduce<number[][]>((acc, n) => acc.flatMap((p) => Array.from({ length: n }, (_, i) => [...p, i])), [[]]);
+
+  it('gives the elements the index formula names, on every rank, and leaks nothing', async () => {
+    await initNodeBackend('wasm');
+    expect(tf.getKernel('Slice', 'wasm')).toBeDefined();
+    registerWasmHeapSlices();
+    expect(registerWasmHeapSlices()).toBe(false);
+    const before = tf.memory().numTensors;
+    const cases: [number[], number[], number[]][] = [
+      [[10], [3], [4]],
+      [[32, 512], [0, 128], [32, 128]], // an LSTM gate block
+      [[5, 7], [1, 0], [3, 7]], // whole rows: one contiguous copy
+      [[4, 3, 6], [1, 1, 2], [2, 2, 3]],
+      [[3, 4, 5, 6], [1, 0, 2, 1], [2, 3, 2, 4]],
+      [[2, 3, 2, 2, 3], [0, 1, 1, 0, 1], [2, 2, 1, 2, 2]],
+    ];
+    for (const dtype of ['float32', 'int32'] as const) {
+      for (const [shape, begin, size] of cases) {
+        const got = tf.tidy(() => Array.from(tf.slice(iota(shape, dtype), begin, size).dataSync()));
+        expect(got, `${dtype} ${shape} from ${begin} size ${size}`).toEqual(positions(size).map((p) => flatIndex(shape, begin, p)));
+      }
+    }
+    // Adam's flat vector split into one part per variable; an unstack over time steps.
+    const parts = tf.tidy(() => tf.split(iota([20]), [3, 10, 7]).map((t) => Array.from(t.dataSync())));
+    expect(parts).toEqual([[0, 1, 2], [3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [13, 14, 15, 16, 17, 18, 19]]);
+    const cols = tf.tidy(() => tf.split(iota([2, 5]), [2, 3], 1).map((t) => Array.from(t.dataSync())));
+    expect(cols).toEqual([[0, 1, 5, 6], [2, 3, 4, 7, 8, 9]]);
+    const steps = tf.tidy(() => tf.unstack(iota([2, 3, 2]), 1).map((t) => ({ shape: t.shape, v: Array.from(t.dataSync()) })));
+    expect(steps).toEqual([{ shape: [2, 2], v: [0, 1, 6, 7] }, { shape: [2, 2], v: [2, 3, 8, 9] }, { shape: [2, 2], v: [4, 5, 10, 11] }]);
+    // Booleans live on the heap as bytes.
+    expect(tf.tidy(() => Array.from(tf.slice(tf.tensor1d([true, false, true, true], 'bool'), [1], [2]).dataSync()))).toEqual([0, 1]);
+    // Gradients flow through the replaced kernels (slice's gradient is a pad).
+    const g = tf.tidy(() => Array.from(tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.slice(x, [1], [2]), tf.tensor1d([2, 3]))))(tf.zeros([4])).dataSync()));
+    expect(g).toEqual([0, 2, 3, 0]);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -72,3 +72,100 @@ export function registerWasmConv2DBackpropFilter(): boolean {
   });
   return true;
 }
+
+/** The parts of tfjs-backend-wasm's backend the slice kernels use (public methods, untyped in tf's KernelBackend). */
+interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+/**
+ * Copy x[begin : begin + size] into a new wasm tensor, reading x in place on the wasm heap.
+ *
+ * tfjs-backend-wasm 4.22's Slice starts with `backend.readSync(x)`, a copy of the *whole* input
+ * out of the heap, for every slice — and its Split and Unpack call that Slice once per part. The
+ * lab's training step slices the LSTM gate blocks and splits Adam's flat update vector (all
+ * weights) into one part per variable, so each step copied the whole weight vector 7 times. In
+ * Chromium that copy is far slower than in Node (measured: readSync was 54 % of the training
+ * worker's CPU profile). Values are copied, never computed, so results are bit-identical.
+ */
+function sliceOnHeap(backend: WasmHeapBackend, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
+  // Allocate first: a malloc may grow the wasm memory, which detaches views of the old buffer.
+  const out = backend.makeOutput(size, x.dtype);
+  const src = backend.typedArrayFromHeap(x);
+  const dst = backend.typedArrayFromHeap(out);
+  const rank = x.shape.length;
+  const strides = new Array<number>(rank).fill(1);
+  for (let d = rank - 2; d >= 0; d--) strides[d] = (strides[d + 1] as number) * (x.shape[d + 1] as number);
+  const row = rank === 0 ? 1 : (size[rank - 1] as number);
+  const rows = dst.length / Math.max(1, row);
+  // Walk the output rows (all axes but the last) with an odometer over their indices.
+  const idx = new Array<number>(Math.max(0, rank - 1)).fill(0);
+  for (let r = 0, o = 0; r < rows; r++, o += row) {
+    let off = rank === 0 ? 0 : (begin[rank - 1] as number);
+    for (let d = 0; d < rank - 1; d++) off += ((begin[d] as number) + (idx[d] as number)) * (strides[d] as number);
+    dst.set(src.subarray(off, off + row), o);
+    for (let d = rank - 2; d >= 0; d--) {
+      if (++(idx[d] as number) < (size[d] as number)) break;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * Replace tfjs-backend-wasm's Slice, SplitV and Unpack kernels with ones that read the input on
+ * the heap ({@link sliceOnHeap}). String tensors (not on the heap) keep the original kernels.
+ * Returns false when already registered.
+ */
+export function registerWasmHeapSlices(): boolean {
+  const slice = tf.getKernel('Slice', 'wasm');
+  if (!slice || (slice.kernelFunc as { heapSlice?: boolean }).heapSlice) return false;
+  const originals = new Map(['Slice', 'SplitV', 'Unpack'].map((k) => [k, tf.getKernel(k, 'wasm')!] as const));
+  const kernels: Record<string, tf.KernelFunc> = {
+    Slice: ({ inputs, attrs, backend }) => {
+      const x = inputs['x'] as tf.TensorInfo;
+      const a = attrs as unknown as { begin: number | number[]; size: number | number[] };
+      const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, a.begin, a.size) as [number[], number[]];
+      return sliceOnHeap(backend as unknown as WasmHeapBackend, x, begin, size);
+    },
+    SplitV: ({ inputs, attrs, backend }) => {
+      const x = inputs['x'] as tf.TensorInfo;
+      const a = attrs as unknown as { numOrSizeSplits: number | number[]; axis: number | number[] };
+      const axis = tf.util.parseAxisParam(a.axis, x.shape)[0] as number;
+      const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, a.numOrSizeSplits, axis);
+      const begin = new Array<number>(x.shape.length).fill(0);
+      return sizes.map((s) => {
+        const size = [...x.shape];
+        size[axis] = s;
+        const part = sliceOnHeap(backend as unknown as WasmHeapBackend, x, [...begin], size);
+        (begin[axis] as number) += s;
+        return part;
+      });
+    },
+    Unpack: ({ inputs, attrs, backend }) => {
+      const x = inputs['value'] as tf.TensorInfo;
+      const axis = (((attrs as unknown as { axis: number }).axis % x.shape.length) + x.shape.length) % x.shape.length;
+      const outShape = x.shape.filter((_, d) => d !== axis);
+      const size = [...x.shape];
+      size[axis] = 1;
+      return Array.from({ length: x.shape[axis] as number }, (_, i) => {
+        const begin = new Array<number>(x.shape.length).fill(0);
+        begin[axis] = i;
+        const part = sliceOnHeap(backend as unknown as WasmHeapBackend, x, begin, size);
+        return { dataId: part.dataId, dtype: part.dtype, shape: outShape };
+      });
+    },
+  };
+  for (const [name, fn] of Object.entries(kernels)) {
+    const original = originals.get(name)!;
+    const kernelFunc: tf.KernelFunc = (args) => {
+      const x = (args.inputs['x'] ?? args.inputs['value']) as tf.TensorInfo;
+      return x.dtype === 'string' ? original.kernelFunc(args) : fn(args);
+    };
+    (kernelFunc as { heapSlice?: boolean }).heapSlice = true;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ ...original, kernelFunc });
+  }
+  return true;
+}

@@ -3,6 +3,7 @@ import { neuralKind, neuralKinds } from '../../core/models/registry';
 import { defaultSequenceLength } from '../../core/data/sequences';
 import type { EpochMetrics } from '../../core/models/loop';
 import { setParams, type ModelKindParam } from '../../state/lab';
+import { describeWasm } from '../../core/models/wasmInfo';
 import { cancelTraining, chooseBackendNow, startCrossValidation, startTraining } from '../../app/trainActions';
 import { Cell, ErrorBox, RunBar } from '../Cell';
 import { ConfusionExplorer } from '../ConfusionExplorer';
@@ -265,6 +266,7 @@ function BackendBadge() {
     <div className="controls-inline small">
       <span data-testid="backend">
         TensorFlow.js backend: <b>{backend ? backend.name : 'measuring…'}</b>
+        {backend?.wasm && <span data-testid="backend-wasm"> ({describeWasm(backend.wasm)})</span>}
         {backend && backend.reason === 'measured' && <span className="muted"> (fastest by measurement: {timings} per step)</span>}
         {backend && backend.reason === 'override' && <span className="muted"> (your choice)</span>}
       </span>
