@@ -1,0 +1,82 @@
+/**
+ * Small pieces every preset result is made of (the Georgia Tech, Toronto and Northeastern-CNN
+ * presets share them): the effort label, the data check with a message that names the file to
+ * load, a confusion figure and a per-genre table from an evaluation, and the progress/cancel
+ * plumbing around a neural run. Pure core.
+ */
+import { CancelledError, LabError } from '../errors';
+import type { Dataset } from '../data/dataset';
+import type { SpectrogramSet } from '../data/spectrogramSet';
+import type { EvaluationResult } from '../eval/metrics';
+import type { TrainedClassifier } from '../models/classifier';
+import type { TrainProgress } from '../models/loop';
+import type { Preset, PresetContext, PresetFigure, PresetInput, PresetTable, TableKind } from './types';
+
+/** The effort of a run (default full) and the words a quick result carries. */
+export function effortOf(input: PresetInput): { quick: boolean; label: string } {
+  const quick = input.effort === 'quick';
+  return { quick, label: quick ? 'quick effort (reduced protocol, see notes)' : 'full effort' };
+}
+
+/**
+ * Which Kaggle table a dataset is, from the recipe its loader recorded (kaggle3 / kaggle30); other
+ * tables are 'generic' here. The preset registry's `tableKindOf` is the shared detector; this
+ * private check covers only the tables these presets read.
+ */
+function kaggleTableKind(ds: Dataset): TableKind {
+  if (ds.format === 'kaggle' && ds.meta.recipe === 'kaggle3') return 'kaggle-3s';
+  if (ds.format === 'kaggle' && ds.meta.recipe === 'kaggle30') return 'kaggle-30s';
+  return 'generic';
+}
+
+/** The loaded table when it is one the preset reads, else a LabError naming the file to load. */
+export function requireTable(preset: Pick<Preset, 'title' | 'needs'>, input: PresetInput): { ds: Dataset; table: TableKind } {
+  const needs = preset.needs;
+  if (needs.kind !== 'table') throw new LabError('internal', `${preset.title} reads audio, not a table.`);
+  const ds = input.dataset;
+  if (!ds) throw new LabError('bad-argument', `${preset.title} needs a feature table: load ${needs.hint}.`);
+  const table = kaggleTableKind(ds);
+  if (!needs.tables.includes(table)) throw new LabError('bad-argument', `${preset.title} runs on ${needs.tables.join(' or ')}, but ${ds.name} is not one of them: load ${needs.hint}.`);
+  return { ds, table };
+}
+
+/** The training spectrograms (and the evaluation set when the preset requires one), else a LabError saying what audio to give. */
+export function requireAudio(preset: Pick<Preset, 'title' | 'needs'>, input: PresetInput): { set: SpectrogramSet; evalSet?: SpectrogramSet } {
+  const needs = preset.needs;
+  if (needs.kind !== 'audio') throw new LabError('internal', `${preset.title} reads a table, not audio.`);
+  if (!input.spectrograms) throw new LabError('bad-argument', `${preset.title} needs audio: ${needs.hint}.`);
+  if (needs.evalAudio === 'required' && !input.evalSpectrograms)
+    throw new LabError('bad-argument', `${preset.title} needs a second labelled audio folder to evaluate on (--eval-audio DIR), besides the training folder.`);
+  return { set: input.spectrograms, evalSet: input.evalSpectrograms };
+}
+
+export function confusionFigure(title: string, ev: EvaluationResult, genres: readonly string[]): PresetFigure {
+  return { kind: 'confusion', title, genres: [...genres], counts: ev.confusion.map((r) => [...r]) };
+}
+
+/** Per-genre precision, recall, F1 and support, rounded for display. */
+export function perGenreTable(title: string, ev: EvaluationResult): PresetTable {
+  const r3 = (v: number) => Math.round(v * 1000) / 1000;
+  return { title, columns: ['genre', 'precision', 'recall', 'F1', 'support'], rows: ev.perClass.map((c) => [c.genre, r3(c.precision), r3(c.recall), r3(c.f1), c.support]) };
+}
+
+/**
+ * A neural run's progress mapped into [from, to) of the preset's overall progress, with a label;
+ * and its cancel token. A neural run that was cancelled returns its best weights so far — a
+ * preset has no use for a partial model, so {@link checkNotCancelled} turns that into a CancelledError.
+ */
+export function trainingControl(ctx: PresetContext | undefined, from: number, to: number, label: string): { cancel: PresetContext['cancel']; onProgress: (p: TrainProgress) => void } {
+  return {
+    cancel: ctx?.cancel,
+    onProgress: (p) => ctx?.onProgress?.(from + (to - from) * p.fraction, `${label}: epoch ${p.epoch} of ${p.epochs}`),
+  };
+}
+
+/** Throws (after disposing the model) when the run was cancelled. */
+export function checkNotCancelled(c: TrainedClassifier, ctx: PresetContext | undefined): TrainedClassifier {
+  if (c.train.cancelled || ctx?.cancel?.cancelled) {
+    c.dispose();
+    throw new CancelledError();
+  }
+  return c;
+}
