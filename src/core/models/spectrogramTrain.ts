@@ -53,12 +53,8 @@ export interface SpectrogramClassifierOptions extends ClassifierOptions {
   cnn?: SpectrogramTrainOptions;
 }
 
-/** Frames of a crop of `cropSec` seconds under the set's hop: round(sec · sr / hop). */
-export function cropFramesForSeconds(cropSec: number, sampleRateHz = 22050, hopSamples = 512): number {
-  const f = Math.round((cropSec * sampleRateHz) / hopSamples);
-  if (!(f >= 16)) throw new LabError('bad-argument', `A crop of ${cropSec} s is ${f} frames; the CNNs need at least 16 (≈ ${((16 * hopSamples) / sampleRateHz).toFixed(2)} s).`);
-  return f;
-}
+// Pure (no tfjs), so it lives with the sets; re-exported for the CLI's existing import.
+export { cropFramesForSeconds } from '../data/spectrogramSet';
 
 /** The InputSpec of a CNN trained on `trainTracks` of `set`: its log-mel parameters, crop length and per-band scaler. */
 export function spectrogramSpecFor(set: SpectrogramSet, trainTracks: ArrayLike<number>, cropFrames: number): SpectrogramInputSpec {
@@ -183,6 +179,44 @@ export function testSpectrogramTracks(set: SpectrogramSet, network: Network, spe
     evaluation: evaluatePredictions(yTrue, yPred, spec.genres),
     segmentEvaluation: evaluatePredictions(cropTrue, cropPred, spec.genres),
   };
+}
+
+/** A trained spectrogram model tested on another labelled set (the Toronto report's "new data"). */
+export interface OtherSetTest {
+  /** Per track of the other set that could be tested (genre known to the model, not a training track, long enough). */
+  test: TestResult;
+  /** Tracks left out because the model was not trained on their genre. */
+  unknownGenre: string[];
+  /** Tracks left out because a track of the same id is in the model's own set (not new data). */
+  notNew: string[];
+}
+
+const LOG_MEL_KEYS = ['sampleRateHz', 'nFft', 'hopSamples', 'padMode', 'nBands', 'ref', 'topDb'] as const;
+
+/**
+ * Test a spectrogram model on a second labelled set: its tracks are matched to the model's genres
+ * by name (tracks of other genres are left out and listed), tracks whose id is in `ownTrackIds`
+ * (the set the model came from) are left out as not new, and each remaining track is decided by
+ * the mean probability of its non-overlapping crops, as in {@link testSpectrogramTracks}. A set
+ * made with other log-mel parameters is a 'spec-mismatch' LabError, not a silently wrong answer.
+ */
+export function testOnOtherSet(network: Network, spec: SpectrogramInputSpec, other: SpectrogramSet, ownTrackIds: ReadonlySet<string>): OtherSetTest {
+  const differs = LOG_MEL_KEYS.filter((k) => other.params[k] !== spec.spectrogram[k]);
+  if (differs.length)
+    throw new LabError('spec-mismatch', `The evaluation audio's spectrograms differ from the model's in ${differs.map((k) => `${k} (${String(other.params[k])} vs ${String(spec.spectrogram[k])})`).join(', ')}: build both sets with the same settings.`);
+  const unknownGenre: string[] = [];
+  const notNew: string[] = [];
+  const tracks: SpectrogramSet['tracks'] = [];
+  for (const t of other.tracks) {
+    const label = spec.genres.indexOf(other.genres[t.label] as string);
+    if (label < 0) unknownGenre.push(t.trackId);
+    else if (ownTrackIds.has(t.trackId)) notNew.push(t.trackId);
+    else tracks.push({ ...t, label });
+  }
+  if (!tracks.some((t) => t.mel.nFrames >= spec.spectrogram.cropFrames))
+    throw new LabError('bad-argument', `None of the ${other.tracks.length} evaluation tracks can be tested: ${unknownGenre.length} are of genres the model does not know (it knows ${spec.genres.join(', ')}), ${notNew.length} are tracks it was made from, the rest are shorter than one crop.`);
+  const relabelled: SpectrogramSet = { ...other, genres: [...spec.genres], tracks };
+  return { test: testSpectrogramTracks(relabelled, network, spec, tracks.map((_, i) => i)), unknownGenre, notNew };
 }
 
 /**

@@ -11,7 +11,6 @@ import { groupByTrack, type Dataset } from '../data/dataset';
 import { randomSegmentSplit, stratifiedTrackSplit, tracksOnBothSides, type Split } from '../data/split';
 import { runClassic, type ClassicRunResult } from '../eval/classic';
 import { projectDatasetPca } from '../eval/pca';
-import { trainClassifier } from '../models/classifier';
 import { kindLabel, neuralKind } from '../models/registry';
 import { checkNotCancelled, confusionFigure, effortOf, perGenreTable, requireTable, trainingControl } from './results';
 import type { Preset, PresetContext, PresetInput, PresetNumber, PresetResult, TableKind } from './types';
@@ -199,6 +198,8 @@ function recurrentPreset(kind: 'gru' | 'bilstm', title: string, summary: string)
       const { ds, table } = requireTable(preset, input);
       const split = trackSplit(ds, seed);
       const name = kindLabel(kind);
+      // tfjs on first run only (see results.ts).
+      const { trainClassifier } = await import('../models/classifier');
       const c = checkNotCancelled(
         await trainClassifier(ds, { kind, seed, steps: 10, epochs: quick ? QUICK_EPOCHS : undefined, ...trainingControl(ctx, 0, 1, name) }, split),
         ctx,

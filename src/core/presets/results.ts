@@ -2,15 +2,18 @@
  * Small pieces every preset result is made of (the Georgia Tech, Toronto and Northeastern-CNN
  * presets share them): the effort label, the data check with a message that names the file to
  * load, a confusion figure and a per-genre table from an evaluation, and the progress/cancel
- * plumbing around a neural run. Pure core.
+ * plumbing around a neural run. Pure core; tfjs is imported only inside a run, so reading the
+ * presets (a menu on the page's main thread) does not load it.
  */
 import { CancelledError, LabError } from '../errors';
 import type { Dataset } from '../data/dataset';
 import type { SpectrogramSet } from '../data/spectrogramSet';
 import type { EvaluationResult } from '../eval/metrics';
 import type { TrainedClassifier } from '../models/classifier';
+import { kindLabel, neuralKind } from '../models/registry';
+import type { SpectrogramClassifierOptions } from '../models/spectrogramTrain';
 import type { TrainProgress } from '../models/loop';
-import type { Preset, PresetContext, PresetFigure, PresetInput, PresetTable, TableKind } from './types';
+import type { Preset, PresetContext, PresetFigure, PresetInput, PresetNumber, PresetTable, TableKind } from './types';
 
 /** The effort of a run (default full) and the words a quick result carries. */
 export function effortOf(input: PresetInput): { quick: boolean; label: string } {
@@ -79,4 +82,56 @@ export function checkNotCancelled(c: TrainedClassifier, ctx: PresetContext | und
     throw new CancelledError();
   }
   return c;
+}
+
+/** Epochs of a quick spectrogram run, and crops per training track per epoch (full: the kind's defaults, 4 crops). */
+export const QUICK_SPECTROGRAM = { epochs: 3, cropsPerTrack: 2 } as const;
+
+/**
+ * Train a spectrogram model of `opts.kind` the way the audio presets do: a random 80/20 split by
+ * track from the seed (unless `opts.split` says otherwise), quick effort = {@link QUICK_SPECTROGRAM},
+ * progress mapped into [from, to), a cancel that throws. The caller disposes the result.
+ * tfjs is loaded here, on first run, not when the preset list is read (the page's menus read it).
+ */
+export async function trainSpectrogramPreset(
+  set: SpectrogramSet,
+  opts: Omit<SpectrogramClassifierOptions, 'seed'> & { seed: number },
+  quick: boolean,
+  ctx: PresetContext | undefined,
+  from = 0,
+  to = 1,
+): Promise<TrainedClassifier> {
+  const cnn = { ...opts.cnn, ...(quick ? { cropsPerTrack: QUICK_SPECTROGRAM.cropsPerTrack } : {}) };
+  const { trainSpectrogramClassifier } = await import('../models/spectrogramTrain');
+  const c = await trainSpectrogramClassifier(set, {
+    split: { kind: 'random', testFraction: 0.2, seed: opts.seed },
+    ...opts,
+    epochs: quick ? QUICK_SPECTROGRAM.epochs : opts.epochs,
+    cnn,
+    ...trainingControl(ctx, from, to, kindLabel(opts.kind)),
+  });
+  return checkNotCancelled(c, ctx);
+}
+
+/** What a quick spectrogram run left out, for a number's note (undefined in full effort). */
+export function quickSpectrogramNote(kind: string, quick: boolean): string | undefined {
+  return quick ? `quick: ${QUICK_SPECTROGRAM.epochs} epochs instead of ${neuralKind(kind).defaults.epochs}, ${QUICK_SPECTROGRAM.cropsPerTrack} crops per track per epoch instead of 4` : undefined;
+}
+
+/** Per-track and per-crop accuracy of a spectrogram model's test, with the paper's number on the one it is compared with. */
+export function spectrogramNumbers(c: TrainedClassifier, o: { cropSec: number; note?: string; paper?: { on: 'track' | 'crop'; value: number; note: string } }): PresetNumber[] {
+  const name = kindLabel(c.kind);
+  const note = (on: 'track' | 'crop') => [o.paper?.on === on ? o.paper.note : undefined, o.note].filter(Boolean).join('; ') || undefined;
+  const out: PresetNumber[] = [
+    { id: 'accuracy', label: `${name} accuracy per track (mean over its ${o.cropSec.toFixed(o.cropSec < 10 ? 1 : 0)} s crops)`, ours: c.test.evaluation.accuracy, unit: 'fraction', paper: o.paper?.on === 'track' ? o.paper.value : undefined, note: note('track') },
+  ];
+  if (c.test.segmentEvaluation)
+    out.push({ id: 'crop-accuracy', label: `${name} accuracy per ${o.cropSec.toFixed(o.cropSec < 10 ? 1 : 0)} s crop`, ours: c.test.segmentEvaluation.accuracy, unit: 'fraction', paper: o.paper?.on === 'crop' ? o.paper.value : undefined, note: note('crop') });
+  out.push({ id: 'macro-f1', label: `${name} macro F1 per track`, ours: c.test.evaluation.macroF1, unit: 'f1', note: o.note });
+  return out;
+}
+
+/** "60 clips (classical, jazz, rock), 128 mel bands" for a result's dataUsed. */
+export function describeAudio(set: SpectrogramSet): string {
+  return `${set.name}: ${set.tracks.length} clips, ${set.genres.length} genres (${set.genres.join(', ')}), ${set.params.nBands} mel bands${set.failed.length ? `, ${set.failed.length} unreadable file(s) skipped` : ''}`;
 }
