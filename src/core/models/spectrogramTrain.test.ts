@@ -17,7 +17,8 @@ import { trainEnsemble } from './ensemble';
 import { predictProbabilities } from './predict';
 import { MODEL_KINDS, type NetworkBuilder } from './registry';
 import { exportModelFiles, importModelFiles, loadSavedModel, serializeClassifier } from './saved';
-import { nonOverlappingCrops, randomCropSource, spectrogramSpecFor, trainSpectrogramClassifier } from './spectrogramTrain';
+import { nonOverlappingCrops, randomCropSource, spectrogramSpecFor, testOnOtherSet, trainSpectrogramClassifier } from './spectrogramTrain';
+import { buildNetwork } from './registry';
 
 beforeAll(async () => {
   await initNodeBackend('wasm');
@@ -108,6 +109,34 @@ describe('SpecAugment masks', () => {
     check({ timeMasks: 1, maxTimeFrames: 6, freqMasks: 0, maxBands: 0 }, 'time');
     check({ timeMasks: 0, maxTimeFrames: 0, freqMasks: 1, maxBands: 10 }, 'freq');
     expect(() => randomCropSource(set, [0], spec, 1, 0, { timeMasks: 1, maxTimeFrames: 17, freqMasks: 0, maxBands: 0 })).toThrow(/no wider than a crop/);
+  });
+});
+
+describe('testing on another labelled set (new data)', () => {
+  it('matches genres by name, leaves out unknown genres and the model’s own tracks, refuses other log-mel settings', async () => {
+    const own = constantSet(2, 40, (i) => 10 + i);
+    const spec = spectrogramSpecFor(own, [0, 1, 2, 3], 16);
+    const net = await buildNetwork('toronto-cnn', { inputShape: [64, 16, 1], nClasses: 2, seed: 0 });
+    // The other set lists its genres in another order and has one the model never saw.
+    const other = constantSet(2, 40, (i) => 100 + i);
+    other.genres = ['c', 'b', 'a'];
+    const mel = other.tracks[0]!.mel;
+    other.tracks = [
+      { trackId: 'b.00100', label: 1, mel }, // genre b → model's index 1
+      { trackId: 'a.00100', label: 2, mel }, // genre a → model's index 0
+      { trackId: 'c.00100', label: 0, mel }, // genre c: unknown to the model
+      { trackId: own.tracks[0]!.trackId, label: 2, mel }, // a track of the model's own set: not new
+    ];
+    const r = testOnOtherSet(net, spec, other, new Set(own.tracks.map((t) => t.trackId)));
+    expect(r.test.trackIds).toEqual(['b.00100', 'a.00100']);
+    expect(Array.from(r.test.yTrue)).toEqual([1, 0]);
+    expect(r.unknownGenre).toEqual(['c.00100']);
+    expect(r.notNew).toEqual([own.tracks[0]!.trackId]);
+    // 40 frames → 2 crops of 16 per track.
+    expect(r.test.segmentEvaluation?.n).toBe(4);
+    expect(() => testOnOtherSet(net, spec, { ...other, params: { ...other.params, nBands: 128 } }, new Set())).toThrow(/nBands \(128 vs 64\)/);
+    expect(() => testOnOtherSet(net, spec, { ...other, tracks: other.tracks.slice(2) }, new Set(own.tracks.map((t) => t.trackId)))).toThrow(/None of the 2 evaluation tracks/);
+    net.dispose();
   });
 });
 
