@@ -49,13 +49,16 @@ export function stratifiedTrackSplit(ds: Dataset, testFraction: number, seed: nu
     if (group.length >= 2) nTest = Math.min(Math.max(nTest, 1), group.length - 1);
     group.forEach((t, i) => (i < nTest ? test : train).push(...t.rows));
   }
-  train.sort((a, b) => a - b);
-  test.sort((a, b) => a - b);
+  return randomSplitOf(train, test, testFraction, `by track, seed ${seed}`);
+}
+
+/** A random split from its (unsorted) row lists: rows ascending, described as "random 80/20 <how>". */
+function randomSplitOf(train: number[], test: number[], testFraction: number, how: string): Split {
   return {
-    train: Int32Array.from(train),
-    test: Int32Array.from(test),
+    train: Int32Array.from(train).sort(),
+    test: Int32Array.from(test).sort(),
     kind: 'random',
-    description: `random ${Math.round((1 - testFraction) * 100)}/${Math.round(testFraction * 100)} by track, seed ${seed}`,
+    description: `random ${Math.round((1 - testFraction) * 100)}/${Math.round(testFraction * 100)} ${how}`,
   };
 }
 
@@ -77,14 +80,7 @@ export function randomSegmentSplit(ds: Dataset, testFraction: number, seed: numb
     const nTest = Math.round(rows.length * testFraction);
     rows.forEach((r, i) => (i < nTest ? test : train).push(r));
   }
-  train.sort((a, b) => a - b);
-  test.sort((a, b) => a - b);
-  return {
-    train: Int32Array.from(train),
-    test: Int32Array.from(test),
-    kind: 'random',
-    description: `random ${Math.round((1 - testFraction) * 100)}/${Math.round(testFraction * 100)} by segment (tracks on both sides), seed ${seed}`,
-  };
+  return randomSplitOf(train, test, testFraction, `by segment (tracks on both sides), seed ${seed}`);
 }
 
 /** Predefined when the table has one, else a seeded 80/20 split by track. */

@@ -46,6 +46,13 @@ async function synthSet(per: number, sec: number): Promise<SpectrogramSet> {
   return buildSpectrogramSet(files, async (f) => ({ samples: synthesizeClip(f.startsWith('synth-ambient') ? 'synth-ambient' : 'synth-techno', 100 + files.indexOf(f), sec), sampleRateHz: 22050 }), { nBands: 64 });
 }
 
+/** Export a trained model's three files, import and load them, as a student's download and upload would. */
+async function saveAndLoad(c: Parameters<typeof serializeClassifier>[0]) {
+  const saved = await serializeClassifier(c, { createdAt: '2026-12-01T00:00:00Z' });
+  const { 'model.json': modelJson, 'weights.bin': weightsBin, 'metadata.json': metadataJson } = exportModelFiles(saved);
+  return loadSavedModel(importModelFiles({ modelJson, weightsBin, metadataJson }));
+}
+
 describe('random crops', () => {
   it('are windows [s, s + C) of their own track with s in [0, frames − C], redrawn each epoch, the same for the same seed', () => {
     // One track per genre, byte = frame index t, so a crop's first column tells its start.
@@ -196,8 +203,7 @@ describe('training a CNN on a spectrogram set', () => {
       for (let k = 0; k < 2; k++) expect(c.test.trackProbabilities[j * 2 + k]).toBeCloseTo((p[rows[0]! * 2 + k]! + p[rows[1]! * 2 + k]!) / 2, 5);
     });
     // Export, import, load: same probabilities on the same crops.
-    const saved = await serializeClassifier(c, { createdAt: '2026-12-01T00:00:00Z' });
-    const loaded = await loadSavedModel(importModelFiles({ ...(({ 'model.json': modelJson, 'weights.bin': weightsBin, 'metadata.json': metadataJson }) => ({ modelJson, weightsBin, metadataJson }))(exportModelFiles(saved)) }));
+    const loaded = await saveAndLoad(c);
     expect(loaded.spec).toEqual(c.spec);
     const q = predictProbabilities(loaded.network, crops);
     for (let i = 0; i < p.length; i++) expect(q[i]).toBeCloseTo(p[i]!, 5);
@@ -217,8 +223,7 @@ describe('training a CNN on a spectrogram set', () => {
     const spec = c.spec as import('./inputSpec').SpectrogramInputSpec;
     const crops = nonOverlappingCrops(set, Array.from(split.test), spec);
     const p = predictProbabilities(c.network, crops);
-    const saved = await serializeClassifier(c, { createdAt: '2026-12-01T00:00:00Z' });
-    const loaded = await loadSavedModel(importModelFiles({ ...(({ 'model.json': modelJson, 'weights.bin': weightsBin, 'metadata.json': metadataJson }) => ({ modelJson, weightsBin, metadataJson }))(exportModelFiles(saved)) }));
+    const loaded = await saveAndLoad(c);
     expect(loaded.metadata.kind).toBe('spectrogram-ann');
     const q = predictProbabilities(loaded.network, crops);
     for (let i = 0; i < p.length; i++) expect(q[i]).toBeCloseTo(p[i]!, 5);

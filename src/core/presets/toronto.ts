@@ -27,50 +27,52 @@ const COMMON_DIFFERENCES = [
 /** Seconds of a crop of `frames` frames (for labels: 431 frames → 10.0 s). */
 const secondsOf = (spec: SpectrogramInputSpec) => (spec.spectrogram.cropFrames * spec.spectrogram.hopSamples) / spec.spectrogram.sampleRateHz;
 
-const torontoCnn: Preset = {
-  id: 'toronto-cnn',
-  paper: 'toronto',
-  title: 'Toronto APS360: simple CNN on 10 s mel segments',
-  summary: 'The report’s CNN (two conv → ReLU → max-pool blocks, then two dense layers) on 10 s log-mel segments of each clip; a test track is decided by the mean of its 10 s segments.',
-  needs: { kind: 'audio', hint: AUDIO_HINT },
-  paperNumbers: [{ id: 'crop-accuracy', label: 'simple CNN on GTZAN (9 genres), per 10 s segment', value: 0.68, unit: 'fraction', source: SOURCE }],
-  differences: COMMON_DIFFERENCES,
-  async run(input, ctx) {
-    const seed = input.seed ?? 0;
-    const { quick, label } = effortOf(input);
-    const { set } = requireAudio(torontoCnn, input);
-    const c = await trainSpectrogramPreset(set, { kind: 'toronto-cnn', seed, cnn: { cropFrames: cropFramesForSeconds(SEGMENT_SEC, set.params.sampleRateHz, set.params.hopSamples) } }, quick, ctx);
-    try {
-      return spectrogramResult(torontoCnn, c, set, seed, label, quickSpectrogramNote('toronto-cnn', quick), { on: 'crop', value: 0.68, note: 'paper: 9 GTZAN genres; ours: 3 genres' });
-    } finally {
-      c.dispose();
-    }
-  },
-};
+/**
+ * A preset that trains one spectrogram kind on 10 s crops and reports its test: the report's CNN
+ * and its ANN baseline differ only in the kind, the words, and which paper number applies.
+ */
+function segmentPreset(kind: 'toronto-cnn' | 'spectrogram-ann', about: Pick<Preset, 'id' | 'title' | 'summary' | 'paperNumbers' | 'differences'>, paper?: { on: 'track' | 'crop'; value: number; note: string }): Preset {
+  const preset: Preset = {
+    ...about,
+    paper: 'toronto',
+    needs: { kind: 'audio', hint: AUDIO_HINT },
+    async run(input, ctx) {
+      const seed = input.seed ?? 0;
+      const { quick, label } = effortOf(input);
+      const { set } = requireAudio(preset, input);
+      const c = await trainSpectrogramPreset(set, { kind, seed, cnn: { cropFrames: cropFramesForSeconds(SEGMENT_SEC, set.params.sampleRateHz, set.params.hopSamples) } }, quick, ctx);
+      try {
+        const r = spectrogramResult(preset, c, set, seed, label, quickSpectrogramNote(kind, quick), paper);
+        const params = c.network.variables.reduce((a, v) => a + v.size, 0);
+        r.numbers.push({ id: 'parameters', label: kind === 'spectrogram-ann' ? 'Trainable parameters (bands × frames × 300 + 300 + 300 × genres + genres)' : 'Trainable parameters', ours: params, unit: 'count' });
+        return r;
+      } finally {
+        c.dispose();
+      }
+    },
+  };
+  return preset;
+}
 
-const torontoAnn: Preset = {
+const torontoCnn = segmentPreset(
+  'toronto-cnn',
+  {
+    id: 'toronto-cnn',
+    title: 'Toronto APS360: simple CNN on 10 s mel segments',
+    summary: 'The report’s CNN (two conv → ReLU → max-pool blocks, then two dense layers) on 10 s log-mel segments of each clip; a test track is decided by the mean of its 10 s segments.',
+    paperNumbers: [{ id: 'crop-accuracy', label: 'simple CNN on GTZAN (9 genres), per 10 s segment', value: 0.68, unit: 'fraction', source: SOURCE }],
+    differences: COMMON_DIFFERENCES,
+  },
+  { on: 'crop', value: 0.68, note: 'paper: 9 GTZAN genres; ours: 3 genres' },
+);
+
+const torontoAnn = segmentPreset('spectrogram-ann', {
   id: 'toronto-ann',
-  paper: 'toronto',
   title: 'Toronto APS360: ANN baseline on 10 s mel segments',
   summary: 'The report’s baseline: each 10 s log-mel segment flattened and fed to one hidden layer of 300 units, then a softmax — no convolution, the same crops and training as the CNN.',
-  needs: { kind: 'audio', hint: AUDIO_HINT },
   paperNumbers: [],
   differences: [COMMON_DIFFERENCES[0] as string, 'The ANN baseline’s accuracy in the report is not in our sources, so none is shown next to ours.'],
-  async run(input, ctx) {
-    const seed = input.seed ?? 0;
-    const { quick, label } = effortOf(input);
-    const { set } = requireAudio(torontoAnn, input);
-    const c = await trainSpectrogramPreset(set, { kind: 'spectrogram-ann', seed, cnn: { cropFrames: cropFramesForSeconds(SEGMENT_SEC, set.params.sampleRateHz, set.params.hopSamples) } }, quick, ctx);
-    try {
-      const params = c.network.variables.reduce((a, v) => a + v.size, 0);
-      const r = spectrogramResult(torontoAnn, c, set, seed, label, quickSpectrogramNote('spectrogram-ann', quick));
-      r.numbers.push({ id: 'parameters', label: 'Trainable parameters (bands × frames × 300 + 300 + 300 × genres + genres)', ours: params, unit: 'count' });
-      return r;
-    } finally {
-      c.dispose();
-    }
-  },
-};
+});
 
 function spectrogramResult(
   preset: Preset,
