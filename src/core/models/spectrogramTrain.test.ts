@@ -46,11 +46,19 @@ async function synthSet(per: number, sec: number): Promise<SpectrogramSet> {
   return buildSpectrogramSet(files, async (f) => ({ samples: synthesizeClip(f.startsWith('synth-ambient') ? 'synth-ambient' : 'synth-techno', 100 + files.indexOf(f), sec), sampleRateHz: 22050 }), { nBands: 64 });
 }
 
-/** Export a trained model's three files, import and load them, as a student's download and upload would. */
-async function saveAndLoad(c: Parameters<typeof serializeClassifier>[0]) {
+/**
+ * Export a trained model's three files, import and load them (a student's download and upload), and
+ * expect the same spec and the same probabilities `p` on `crops`; returns the loaded model's kind.
+ */
+async function expectReloadPredictsSame(c: Parameters<typeof serializeClassifier>[0], crops: Parameters<typeof predictProbabilities>[1], p: Float32Array): Promise<string> {
   const saved = await serializeClassifier(c, { createdAt: '2026-12-01T00:00:00Z' });
   const { 'model.json': modelJson, 'weights.bin': weightsBin, 'metadata.json': metadataJson } = exportModelFiles(saved);
-  return loadSavedModel(importModelFiles({ modelJson, weightsBin, metadataJson }));
+  const loaded = await loadSavedModel(importModelFiles({ modelJson, weightsBin, metadataJson }));
+  expect(loaded.spec).toEqual(c.spec);
+  const q = predictProbabilities(loaded.network, crops);
+  for (let i = 0; i < p.length; i++) expect(q[i]).toBeCloseTo(p[i]!, 5);
+  loaded.dispose();
+  return loaded.metadata.kind;
 }
 
 describe('random crops', () => {
@@ -203,11 +211,7 @@ describe('training a CNN on a spectrogram set', () => {
       for (let k = 0; k < 2; k++) expect(c.test.trackProbabilities[j * 2 + k]).toBeCloseTo((p[rows[0]! * 2 + k]! + p[rows[1]! * 2 + k]!) / 2, 5);
     });
     // Export, import, load: same probabilities on the same crops.
-    const loaded = await saveAndLoad(c);
-    expect(loaded.spec).toEqual(c.spec);
-    const q = predictProbabilities(loaded.network, crops);
-    for (let i = 0; i < p.length; i++) expect(q[i]).toBeCloseTo(p[i]!, 5);
-    loaded.dispose();
+    expect(await expectReloadPredictsSame(c, crops, p)).toBe('toronto-cnn');
     c.dispose();
     expect(tf.memory().numTensors).toBe(before);
   }, 120_000);
@@ -223,11 +227,7 @@ describe('training a CNN on a spectrogram set', () => {
     const spec = c.spec as import('./inputSpec').SpectrogramInputSpec;
     const crops = nonOverlappingCrops(set, Array.from(split.test), spec);
     const p = predictProbabilities(c.network, crops);
-    const loaded = await saveAndLoad(c);
-    expect(loaded.metadata.kind).toBe('spectrogram-ann');
-    const q = predictProbabilities(loaded.network, crops);
-    for (let i = 0; i < p.length; i++) expect(q[i]).toBeCloseTo(p[i]!, 5);
-    loaded.dispose();
+    expect(await expectReloadPredictsSame(c, crops, p)).toBe('spectrogram-ann');
     c.dispose();
     expect(tf.memory().numTensors).toBe(before);
   }, 120_000);
