@@ -17,6 +17,7 @@ import type { Preset, PresetContext, PresetInput, PresetNumber, PresetResult, Ta
 
 const TEST_FRACTION = 0.2;
 const HINT_3S = 'features_3_sec.csv (the Kaggle GTZAN 3 s table)';
+const GENRES_3S = 'The 3 s table in our sources holds 3 of the 10 GTZAN genres (classical, jazz, rock; chance 1/3); the 30 s table has all 10.';
 const NO_PAPER_NUMBER = 'The report’s own accuracy is not in our sources, so none is shown next to ours.';
 /** Trees of the forest: scikit-learn's default in full effort, fewer in quick. */
 const forestTrees = (quick: boolean) => (quick ? 25 : 100);
@@ -62,7 +63,7 @@ const forestMinMax: Preset = {
   summary: 'A random forest on every feature of the Kaggle table, each scaled to [0, 1] with the training rows’ minimum and maximum; tested on held-out tracks (a random 80/20 split by track).',
   needs: { kind: 'table', tables: ['kaggle-3s', 'kaggle-30s'], hint: HINT_3S },
   paperNumbers: [],
-  differences: ['Our 3 s table holds 3 of the 10 genres (classical, jazz, rock); the report used all 10.', 'Trees are scikit-learn’s defaults (100 trees, Gini, √features per split); the report’s tree settings are not in our sources.'],
+  differences: [GENRES_3S, 'Trees are scikit-learn’s defaults (100 trees, Gini, √features per split); the report’s tree settings are not in our sources.'],
   async run(input, ctx) {
     const seed = input.seed ?? 0;
     const { quick, label } = effortOf(input);
@@ -88,7 +89,7 @@ const pcaForest: Preset = {
   summary: 'Features z-scored and projected on the fewest principal components that keep more than 85 % of the variance (fitted on the training tracks only), then a random forest on those components.',
   needs: { kind: 'table', tables: ['kaggle-3s', 'kaggle-30s'], hint: HINT_3S },
   paperNumbers: [],
-  differences: ['3 of the 10 genres in our 3 s table.', 'The model after PCA is our random forest (100 trees); the report’s model choice after PCA is not in our sources.'],
+  differences: [GENRES_3S, 'The model after PCA is our random forest (100 trees); the report’s model choice after PCA is not in our sources.'],
   async run(input, ctx) {
     const seed = input.seed ?? 0;
     const { quick, label } = effortOf(input);
@@ -132,7 +133,7 @@ const leakage: Preset = {
   summary: 'The same random forest (min-max scaling) twice: once tested on a random 20 % of the 3 s segments, once on 20 % of the tracks. The first number is optimistic: segments of one track are on both sides, so the test partly asks “which track is this?”.',
   needs: { kind: 'table', tables: ['kaggle-3s'], hint: HINT_3S },
   paperNumbers: [],
-  differences: ['The report’s own figures for the two splits are not in our sources.', '3 of the 10 genres in our 3 s table.'],
+  differences: ['The report’s own figures for the two splits are not in our sources.', GENRES_3S],
   async run(input, ctx) {
     const seed = input.seed ?? 0;
     const { quick, label } = effortOf(input);
@@ -191,7 +192,7 @@ function recurrentPreset(kind: 'gru' | 'bilstm', title: string, summary: string)
     summary,
     needs: { kind: 'table', tables: ['kaggle-3s'], hint: HINT_3S },
     paperNumbers: [],
-    differences: ['3 of the 10 genres in our 3 s table.', 'Layer sizes and training settings are the lab’s defaults for this model (chosen on NTNU training tracks, see defaults.ts); the report’s are not in our sources.'],
+    differences: [GENRES_3S, 'Layer sizes and training settings are the lab’s defaults for this model (chosen on NTNU training tracks, see defaults.ts); the report’s are not in our sources.'],
     async run(input: PresetInput, ctx?: PresetContext): Promise<PresetResult> {
       const seed = input.seed ?? 0;
       const { quick, label } = effortOf(input);
