@@ -284,3 +284,10 @@ export function writeCrop(mel: QuantisedLogMel, start: number, cropFrames: numbe
 export function trackDb(track: SpectrogramTrack): Float32Array {
   return dequantiseLogMel(track.mel);
 }
+
+/** Frames of a crop of `cropSec` seconds under the set's hop: round(sec · sr / hop). */
+export function cropFramesForSeconds(cropSec: number, sampleRateHz = 22050, hopSamples = 512): number {
+  const f = Math.round((cropSec * sampleRateHz) / hopSamples);
+  if (!(f >= 16)) throw new LabError('bad-argument', `A crop of ${cropSec} s is ${f} frames; the CNNs need at least 16 (≈ ${((16 * hopSamples) / sampleRateHz).toFixed(2)} s).`);
+  return f;
+}

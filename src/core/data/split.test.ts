@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from './dataset';
-import { kFoldByTrack, predefinedSplit, splitLeaksTracks, stratifiedTrackSplit } from './split';
+import { kFoldByTrack, predefinedSplit, randomSegmentSplit, splitLeaksTracks, stratifiedTrackSplit, tracksOnBothSides } from './split';
 
 /** 3 genres × 10 tracks × 4 segments. */
 function toy(): Dataset {
@@ -20,6 +20,26 @@ function toy(): Dataset {
     labels: Int32Array.from(labels), genres: ['g0', 'g1', 'g2'], trackIds, segmentIndex: Int32Array.from(seg), rowKeys: trackIds, meta: {},
   };
 }
+
+describe('the leakage demo’s random split of segments', () => {
+  it('stratifies rows by genre, ignores tracks, and tracksOnBothSides counts the straddling tracks', () => {
+    const ds = toy();
+    const s = randomSegmentSplit(ds, 0.2, 3);
+    // 40 rows per genre → round(8) to test in each genre: 24 test rows.
+    expect(s.test.length).toBe(24);
+    expect(new Set([...s.train, ...s.test]).size).toBe(ds.nRows);
+    // Counted here by hand from the row sets: a track straddles when it has a row on each side.
+    const trainTracks = new Set(Array.from(s.train, (r) => ds.trackIds[r]));
+    const straddling = new Set(Array.from(s.test, (r) => ds.trackIds[r]).filter((t) => trainTracks.has(t)));
+    expect(straddling.size).toBeGreaterThan(0);
+    expect(tracksOnBothSides(ds, s)).toBe(straddling.size);
+    expect(splitLeaksTracks(ds, s)).toBe(true);
+    expect(tracksOnBothSides(ds, stratifiedTrackSplit(ds, 0.2, 3))).toBe(0);
+    // Hand-made: rows 0–3 are track g0.0; testing rows 1 and 4 puts g0.0 on both sides, g0.1 (rows 4–7) too.
+    expect(tracksOnBothSides(ds, { train: Int32Array.from([0, 2, 3, 5]), test: Int32Array.from([1, 4]), kind: 'random', description: '' })).toBe(2);
+    expect(() => randomSegmentSplit(ds, 1, 0)).toThrow(/between 0 and 1/);
+  });
+});
 
 describe('splits by track', () => {
   it('random split keeps each track on one side and stratifies by genre', () => {

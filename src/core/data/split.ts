@@ -49,14 +49,38 @@ export function stratifiedTrackSplit(ds: Dataset, testFraction: number, seed: nu
     if (group.length >= 2) nTest = Math.min(Math.max(nTest, 1), group.length - 1);
     group.forEach((t, i) => (i < nTest ? test : train).push(...t.rows));
   }
-  train.sort((a, b) => a - b);
-  test.sort((a, b) => a - b);
+  return randomSplitOf(train, test, testFraction, `by track, seed ${seed}`);
+}
+
+/** A random split from its (unsorted) row lists: rows ascending, described as "random 80/20 <how>". */
+function randomSplitOf(train: number[], test: number[], testFraction: number, how: string): Split {
   return {
-    train: Int32Array.from(train),
-    test: Int32Array.from(test),
+    train: Int32Array.from(train).sort(),
+    test: Int32Array.from(test).sort(),
     kind: 'random',
-    description: `random ${Math.round((1 - testFraction) * 100)}/${Math.round(testFraction * 100)} by track, seed ${seed}`,
+    description: `random ${Math.round((1 - testFraction) * 100)}/${Math.round(testFraction * 100)} ${how}`,
   };
+}
+
+/**
+ * A seeded random split of *rows* (segments), stratified by genre, that ignores tracks — the
+ * mistake the leakage demo shows: segments of one track land on both sides, so the test measures
+ * recognising a track already heard rather than a genre. Never a choice in `SplitChoice`; only
+ * the demo builds it, next to {@link stratifiedTrackSplit} on the same table.
+ */
+export function randomSegmentSplit(ds: Dataset, testFraction: number, seed: number): Split {
+  if (!(testFraction > 0 && testFraction < 1)) throw new LabError('bad-argument', `Test fraction must be between 0 and 1, got ${testFraction}`);
+  const rng = createRng(seed);
+  const byGenre: number[][] = ds.genres.map(() => []);
+  for (let r = 0; r < ds.nRows; r++) byGenre[ds.labels[r] as number]!.push(r);
+  const train: number[] = [];
+  const test: number[] = [];
+  for (const rows of byGenre) {
+    shuffleInPlace(rows, rng);
+    const nTest = Math.round(rows.length * testFraction);
+    rows.forEach((r, i) => (i < nTest ? test : train).push(r));
+  }
+  return randomSplitOf(train, test, testFraction, `by segment (tracks on both sides), seed ${seed}`);
 }
 
 /** Predefined when the table has one, else a seeded 80/20 split by track. */
@@ -98,10 +122,16 @@ export function kFoldByTrack(ds: Dataset, k: number, seed: number, rows?: ArrayL
   return folds;
 }
 
-/** True when no track has rows on both sides (the leak check tests use). */
-export function splitLeaksTracks(ds: Dataset, split: Split): boolean {
+/** How many tracks have rows on both sides of a split (0 for every split but the leakage demo's). */
+export function tracksOnBothSides(ds: Dataset, split: Split): number {
   const trainTracks = new Set<string>();
   for (const r of split.train) trainTracks.add(ds.trackIds[r] as string);
-  for (const r of split.test) if (trainTracks.has(ds.trackIds[r] as string)) return true;
-  return false;
+  const both = new Set<string>();
+  for (const r of split.test) if (trainTracks.has(ds.trackIds[r] as string)) both.add(ds.trackIds[r] as string);
+  return both.size;
+}
+
+/** True when some track has rows on both sides (the leak check tests use). */
+export function splitLeaksTracks(ds: Dataset, split: Split): boolean {
+  return tracksOnBothSides(ds, split) > 0;
 }

@@ -121,10 +121,10 @@ type FitPredict = (prep: PreparedData, part: { index: number; count: number }) =
  * predicted exactly once (by the model that did not see its track), so the pooled predictions give
  * one confusion matrix over the whole table, and the folds' own scores give the spread.
  */
-function runSplitOrCv(ds: Dataset, features: readonly string[], split: SplitChoice | undefined, standardize: boolean | ScalingKind, model: string, params: Record<string, unknown>, fit: FitPredict): ClassicRunResult {
+function runSplitOrCv(ds: Dataset, features: readonly string[], split: SplitChoice | undefined, standardize: boolean | ScalingKind, model: string, params: Record<string, unknown>, fit: FitPredict, given?: Split): ClassicRunResult {
   const t0 = now();
-  if (split?.kind !== 'kfold') {
-    const prep = prepareData(ds, features, split, standardize);
+  if (given || split?.kind !== 'kfold') {
+    const prep = prepareData(ds, features, split, standardize, given);
     const { predicted, probabilities } = fit(prep, { index: 0, count: 1 });
     return finishRun(ds, prep, model, params, predicted, probabilities, t0);
   }
@@ -133,6 +133,7 @@ function runSplitOrCv(ds: Dataset, features: readonly string[], split: SplitChoi
   const preds: number[] = [];
   const probs: number[] = [];
   const folds: { accuracy: number; macroF1: number }[] = [];
+  if (split?.kind !== 'kfold') throw new LabError('internal', 'Cross-validation without k-fold settings.');
   const allFolds = kFoldByTrack(ds, split.k, split.seed);
   for (const [index, fold] of allFolds.entries()) {
     const prep = prepareData(ds, features, { kind: 'predefined' }, standardize, fold);
@@ -210,8 +211,9 @@ export interface ClassicModelRunOptions {
 /**
  * Any classic kind of the registry with the lab's evaluation rules, through the same fit as its
  * Classifier (MATRIX_FITS). Progress: the fraction 0…1 over every fold, as the model reports it.
+ * An explicit `given` split (e.g. the leakage demo's split by segment) wins over `o.split`.
  */
-export function runClassic(ds: Dataset, o: ClassicModelRunOptions, control: { cancel?: CancelToken; onProgress?: (fraction: number) => void } = {}): ClassicRunResult {
+export function runClassic(ds: Dataset, o: ClassicModelRunOptions, control: { cancel?: CancelToken; onProgress?: (fraction: number) => void } = {}, given?: Split): ClassicRunResult {
   const kind = classicKind(o.model);
   const settings = readClassicSettings(o.model, o.settings);
   const scaling = o.scaling ?? 'zscore';
@@ -223,7 +225,7 @@ export function runClassic(ds: Dataset, o: ClassicModelRunOptions, control: { ca
     const r = predict(prep.test);
     report(1);
     return r;
-  });
+  }, given);
 }
 
 export interface ImportanceOptions {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadTableFile } from '../../node/loadTable';
 import { sharedPath, skipReason } from '../../node/paths';
-import { computePca, projectPca, symmetricEigen } from './pca';
+import { componentsForVariance, computePca, projectPca, symmetricEigen } from './pca';
 
 describe('Jacobi eigen-decomposition', () => {
   it('diagonalises small symmetric matrices (hand-checked)', () => {
@@ -32,6 +32,27 @@ describe('PCA on a hand-made example', () => {
     // Variance with the n − 1 denominator: Σ score² / 4 = 10 / 4.
     expect(p.explainedVariance[0]).toBeCloseTo(2.5, 12);
     expect(() => computePca(X, 2, { nComponents: 3 })).toThrow(/1…2/);
+  });
+});
+
+describe('PCA keeping a share of the variance (scikit-learn’s PCA(n_components=0.85))', () => {
+  it('keeps the fewest components whose cumulative share exceeds the fraction, on a hand-made covariance', () => {
+    // Eight rows ±a·v, ±b·w, ±c·e3, ±c·e4 with v = (1, 1, 0, 0)/√2, w = (1, −1, 0, 0)/√2: the mean is 0
+    // and each pair adds 2·(scale²)/(n − 1) = 2·scale²/7 of variance along its direction. With
+    // a² = 17.5, b² = 10.5, c² = 3.5 the covariance is 5·vvᵀ + 3·wwᵀ + e3e3ᵀ + e4e4ᵀ =
+    // [[4, 1, 0, 0], [1, 4, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]: eigenvalues 5, 3, 1, 1 of 10, shares
+    // 0.5, 0.3, 0.1, 0.1, cumulative 0.5, 0.8, 0.9, 1 → 85 % needs 3 components, 75 % needs 2.
+    const [a, b, c] = [Math.sqrt(17.5 / 2), Math.sqrt(10.5 / 2), Math.sqrt(3.5)];
+    const X = Float64Array.from([a, a, 0, 0, -a, -a, 0, 0, b, -b, 0, 0, -b, b, 0, 0, 0, 0, c, 0, 0, 0, -c, 0, 0, 0, 0, c, 0, 0, 0, -c]);
+    const p = computePca(X, 4, { standardize: false, varianceFraction: 0.85 });
+    expect(p.nComponents).toBe(3);
+    [0.5, 0.3, 0.1].forEach((r, i) => expect(p.explainedVarianceRatio[i]).toBeCloseTo(r, 12));
+    expect(p.scores).toHaveLength(8 * 3);
+    expect(computePca(X, 4, { standardize: false, varianceFraction: 0.75 }).nComponents).toBe(2);
+    // On exact shares the boundary is scikit-learn's: strictly more than the fraction.
+    expect(componentsForVariance([0.5, 0.3, 0.1, 0.1], 0.5)).toBe(2);
+    expect(componentsForVariance([0.5, 0.3, 0.1, 0.1], 0.95)).toBe(4);
+    expect(() => computePca(X, 4, { varianceFraction: 85 })).toThrow(/between 0 and 1/);
   });
 });
 

@@ -10,12 +10,17 @@
  * scikit-learn's `svd_flip` makes the same choice for its components (u_based_decision=False).
  */
 import { applyStandardizer, fitStandardizer, type Standardizer } from '../data/scale';
-import { matrixRows } from '../data/dataset';
+import { matrixRows, selectMatrix, type Dataset } from '../data/dataset';
 import { LabError } from '../errors';
 
 export interface PcaOptions {
   /** Components to keep (default 2). */
   nComponents?: number;
+  /**
+   * Keep the fewest components whose variance share exceeds this fraction (0 < f < 1; scikit-learn's
+   * `PCA(n_components=0.85)`); wins over `nComponents`.
+   */
+  varianceFraction?: number;
   /** z-score the features first (default true). */
   standardize?: boolean;
 }
@@ -104,9 +109,32 @@ export function symmetricEigen(a: Float64Array, n: number): { values: Float64Arr
  * @param X row-major nRows × nFeatures (raw units; z-scored here unless `standardize: false`)
  * @returns loadings, explained variance (ratios 0…1) and the rows' scores
  */
+/**
+ * The number of components scikit-learn keeps for `PCA(n_components=fraction)`: the fewest whose
+ * cumulative explained-variance ratio is strictly greater than `fraction`
+ * (`searchsorted(cumsum, fraction, side='right') + 1`), at most all of them.
+ * @param ratios every component's variance share, descending (they sum to 1)
+ */
+export function componentsForVariance(ratios: ArrayLike<number>, fraction: number): number {
+  checkVarianceFraction(fraction);
+  let cum = 0;
+  for (let i = 0; i < ratios.length; i++) {
+    cum += ratios[i] as number;
+    if (cum > fraction) return i + 1;
+  }
+  return ratios.length;
+}
+
+function checkVarianceFraction(fraction: number): void {
+  if (!(fraction > 0 && fraction < 1)) throw new LabError('bad-argument', `The share of variance to keep must be between 0 and 1 (e.g. 0.85), got ${fraction}.`);
+}
+
 export function computePca(X: Float64Array, nFeatures: number, options: PcaOptions = {}): PcaResult {
-  const k = options.nComponents ?? 2;
+  const fraction = options.varianceFraction;
+  if (fraction !== undefined) checkVarianceFraction(fraction);
   const d = nFeatures;
+  // With a variance fraction, k is known only after the eigen-decomposition; 1 passes the check below.
+  let k = fraction !== undefined ? 1 : (options.nComponents ?? 2);
   if (!Number.isInteger(d) || d < 1) throw new LabError('no-features', 'Choose at least one feature.');
   const n = matrixRows(X, d);
   if (n < 2) throw new LabError('bad-argument', 'PCA needs at least two rows.');
@@ -138,13 +166,14 @@ export function computePca(X: Float64Array, nFeatures: number, options: PcaOptio
   const { values, vectors } = symmetricEigen(cov, d);
   let total = 0;
   for (let i = 0; i < d; i++) total += Math.max(0, values[i]!);
+  const allExplainedVarianceRatio = Float64Array.from(values, (v) => (total > 0 ? Math.max(0, v) / total : 0));
+  if (fraction !== undefined) k = componentsForVariance(allExplainedVarianceRatio, fraction);
   const components = vectors.slice(0, k * d);
   for (let c = 0; c < k; c++) {
     let arg = 0;
     for (let j = 1; j < d; j++) if (Math.abs(components[c * d + j]!) > Math.abs(components[c * d + arg]!)) arg = j;
     if (components[c * d + arg]! < 0) for (let j = 0; j < d; j++) components[c * d + j] = -components[c * d + j]!;
   }
-  const allExplainedVarianceRatio = Float64Array.from(values, (v) => (total > 0 ? Math.max(0, v) / total : 0));
   const model: PcaModel = {
     nFeatures: d,
     nComponents: k,
@@ -175,4 +204,19 @@ export function projectPca(model: PcaModel, X: Float64Array): Float64Array {
       out[i * k + c] = s;
     }
   return out;
+}
+
+/**
+ * PCA fitted on `trainRows` only (z-scored with their statistics, like StandardScaler → PCA in a
+ * scikit-learn pipeline), then every row projected: the dataset a model trains on after PCA, with
+ * features PC1…PCk. Rows, labels, tracks and the table's own split are kept, so any split made on
+ * `ds` applies unchanged. Fitting on the training rows keeps test rows out of the projection.
+ */
+export function projectDatasetPca(ds: Dataset, trainRows: ArrayLike<number>, options: PcaOptions): { dataset: Dataset; model: PcaModel } {
+  const cols = ds.featureNames.map((_, i) => i);
+  const fitted = computePca(selectMatrix(ds, trainRows, cols), cols.length, options);
+  const { scores: _trainScores, ...model } = fitted;
+  const featureNames = Array.from({ length: model.nComponents }, (_, i) => `PC${i + 1}`);
+  const values = projectPca(model, ds.values);
+  return { dataset: { ...ds, id: `${ds.id}:pca${model.nComponents}`, name: `${ds.name} (PCA, ${model.nComponents} components)`, featureNames, values }, model };
 }

@@ -10,6 +10,9 @@
  *   16-32-64-128 ("desktop") channels → global average pooling → dropout → dense softmax. The
  *   convolutions have no bias: the batch norm's β that follows takes its place.
  *
+ * - **Spectrogram ANN** (the APS360 report's baseline): the crop flattened → one dense hidden layer
+ *   (300, ReLU) → dense softmax — no convolution, so it shows what the CNN's weight sharing buys.
+ *
  * - **Residual small VGG** (`residual: true`): each block becomes conv 3×3 → BN → ReLU → conv 3×3 →
  *   BN, plus a skip (1×1 conv → BN where the channel count changes), added, ReLU, max-pool 2 —
  *   a functional tf.layers model, which wrapModel runs in topological order.
@@ -92,6 +95,28 @@ export function buildTorontoCnn(o: TorontoCnnOptions): Network {
   return wrapModel('cnn-toronto', model);
 }
 
+export interface SpectrogramAnnOptions extends CnnInput {
+  /** Hidden units; default 300 (the APS360 report's baseline). */
+  hidden?: number;
+  /** Dropout after the hidden layer; default 0 (the report names none). */
+  dropout?: number;
+}
+
+/** The APS360 ANN baseline: flatten the `[bands, frames, 1]` crop → dense(300, ReLU) → dense softmax. */
+export function buildSpectrogramAnn(o: SpectrogramAnnOptions): Network {
+  checkInput(o, 0, 'The spectrogram ANN');
+  const hidden = o.hidden ?? 300;
+  const dropout = o.dropout ?? 0;
+  if (!(dropout >= 0 && dropout < 1)) throw new LabError('bad-argument', `Dropout must be in [0, 1), got ${dropout}`);
+  const next = seedStream(o.seed);
+  const model = tf.sequential();
+  model.add(tf.layers.flatten({ inputShape: [o.nBands, o.nFrames, 1] }));
+  model.add(dense(hidden, o.nBands * o.nFrames, 'relu', next));
+  if (dropout > 0) model.add(tf.layers.dropout({ rate: dropout }));
+  model.add(dense(o.nClasses, hidden, 'softmax', next));
+  return wrapModel('spectrogram-ann', model);
+}
+
 /** Small VGG: 4 × [conv 3×3 → batch norm → ReLU → max-pool 2] → global average pool → dropout → dense softmax. */
 export function buildVggCnn(o: VggCnnOptions): Network {
   checkInput(o, 4, 'The small VGG');
@@ -142,4 +167,9 @@ export function buildVggFromOptions(o: NetworkBuildOptions): Network {
 /** The registry's `toronto-cnn` builder (its dense layers have no dropout). */
 export function buildTorontoFromOptions(o: NetworkBuildOptions): Network {
   return buildTorontoCnn({ ...spectrogramShape(o, 'The Toronto CNN'), nClasses: o.nClasses, seed: o.seed });
+}
+
+/** The registry's `spectrogram-ann` builder. */
+export function buildAnnFromOptions(o: NetworkBuildOptions): Network {
+  return buildSpectrogramAnn({ ...spectrogramShape(o, 'The spectrogram ANN'), nClasses: o.nClasses, seed: o.seed, dropout: o.dropout });
 }

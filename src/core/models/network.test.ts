@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../node/tfNode';
 import { buildMlp } from './mlp';
-import { gruFused, gruLast, lstmFused, lstmLast, matMulFast } from './network';
+import { gruFused, gruLast, lstmFused, lstmLast, matMulFast, wrapModel } from './network';
 import { buildSequenceModel } from './sequence';
 import { maxAbsDiff } from './testData';
 
@@ -11,6 +11,25 @@ beforeAll(async () => {
 });
 
 describe('fast forward pass', () => {
+  it('layer normalisation (the BiLSTM\'s) gives the hand-computed values: (x − mean) / √(var + ε) · γ + β per sample', () => {
+    // Row [1, 2, 3, 4]: mean 2.5, population variance (2.25 + 0.25 + 0.25 + 2.25) / 4 = 1.25,
+    // √(1.25 + 1e-5) = 1.1180384608, so (x − 2.5) / 1.1180384608 = [−1.3416340, −0.4472113, 0.4472113, 1.3416340];
+    // with γ = [1, 2, 1, 0.5], β = [0, 0, 1, −1]: [−1.3416340, −0.8944227, 1.4472113, −0.3291830].
+    // Row [2, 2, 2, 2]: variance 0, so ε keeps it finite and the output is β.
+    const model = tf.sequential();
+    model.add(tf.layers.layerNormalization({ epsilon: 1e-5, inputShape: [4] }));
+    // An identity softmax Dense: the forward pass returns logits, so they are the layer norm's output.
+    model.add(tf.layers.dense({ units: 4, activation: 'softmax', kernelInitializer: 'identity', biasInitializer: 'zeros' }));
+    const gammaBeta = [tf.tensor1d([1, 2, 1, 0.5]), tf.tensor1d([0, 0, 1, -1])];
+    model.layers[0]!.setWeights(gammaBeta);
+    tf.dispose(gammaBeta);
+    const net = wrapModel('layer-norm-check', model);
+    const y = tf.tidy(() => net.forward(tf.tensor2d([[1, 2, 3, 4], [2, 2, 2, 2]]), false).dataSync());
+    const want = [-1.341634, -0.8944227, 1.4472113, -0.329183, 0, 0, 1, -1];
+    want.forEach((v, i) => expect(y[i]).toBeCloseTo(v, 5));
+    net.dispose();
+  });
+
   it('matMulFast has the same value and gradients as tf.matMul', () => {
     const a = tf.randomNormal([5, 7], 0, 1, 'float32', 1) as tf.Tensor2D;
     const b = tf.randomNormal([7, 3], 0, 1, 'float32', 2) as tf.Tensor2D;

@@ -10,16 +10,16 @@ beforeAll(async () => {
 describe('model registry', () => {
   it('lists every kind once, keyed by its own id, classic before neural in menu order', () => {
     const ids = modelKinds().map((k) => k.id);
-    expect(ids).toEqual(['knn', 'logistic', 'forest', 'svm', 'linear-svm', 'extra-trees', 'sgd', 'mlp', 'lstm', 'gru', 'bilstm', 'cnn', 'toronto-cnn']);
+    expect(ids).toEqual(['knn', 'logistic', 'forest', 'svm', 'linear-svm', 'extra-trees', 'sgd', 'mlp', 'lstm', 'gru', 'bilstm', 'cnn', 'toronto-cnn', 'spectrogram-ann']);
     for (const [key, k] of Object.entries(MODEL_KINDS)) expect(k.id).toBe(key);
-    expect(neuralKinds().map((k) => k.id)).toEqual(['mlp', 'lstm', 'gru', 'bilstm', 'cnn', 'toronto-cnn']);
+    expect(neuralKinds().map((k) => k.id)).toEqual(['mlp', 'lstm', 'gru', 'bilstm', 'cnn', 'toronto-cnn', 'spectrogram-ann']);
     expect(neuralKinds().every((k) => k.trainsWithTf)).toBe(true);
     expect(modelKinds().filter((k) => k.family === 'classic').every((k) => !k.trainsWithTf)).toBe(true);
   });
 
   it('says which kinds exist when asked for an unknown one', () => {
     expect(() => modelKind('xgboost')).toThrow(LabError);
-    expect(() => modelKind('xgboost')).toThrow(/Unknown model "xgboost" \(known: knn, logistic, forest, svm, linear-svm, extra-trees, sgd, mlp, lstm, gru, bilstm, cnn, toronto-cnn\)/);
+    expect(() => modelKind('xgboost')).toThrow(/Unknown model "xgboost" \(known: knn, logistic, forest, svm, linear-svm, extra-trees, sgd, mlp, lstm, gru, bilstm, cnn, toronto-cnn, spectrogram-ann\)/);
     expect(() => neuralKind('knn')).toThrow(/not a neural model/);
     expect(isNeuralKind('bilstm')).toBe(true);
     expect(isNeuralKind('knn')).toBe(false);
@@ -76,6 +76,14 @@ describe('model registry', () => {
     const toronto = await buildNetwork('toronto-cnn', { inputShape: [16, 16, 1], nClasses: 3, seed: 1 });
     expect(count(toronto)).toBe(25 * 8 + 8 + 25 * 8 * 16 + 16 + 4 * 4 * 16 * 64 + 64 + 64 * 3 + 3);
     toronto.dispose();
+    // APS360 ANN baseline on a 10 s crop of 64 bands (431 frames): flattened 64·431 → 300 → 3,
+    // i.e. bands × frames × 300 + 300 + 300 × genres + genres.
+    expect(MODEL_KINDS['spectrogram-ann'].input).toBe('spectrogram-crops');
+    const ann = await buildNetwork('spectrogram-ann', { inputShape: [64, 431, 1], nClasses: 3, seed: 1 });
+    expect(count(ann)).toBe(64 * 431 * 300 + 300 + 300 * 3 + 3);
+    expect(ann.model.countParams()).toBe(8_276_403);
+    ann.dispose();
+    await expect(buildNetwork('spectrogram-ann', { inputShape: [64, 431], nClasses: 3, seed: 1 })).rejects.toThrow(/\[bands, frames, 1\]/);
     await expect(buildNetwork('cnn', { inputShape: [16, 4], nClasses: 3, seed: 1 })).rejects.toThrow(/\[bands, frames, 1\]/);
   });
 });

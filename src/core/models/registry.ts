@@ -213,6 +213,15 @@ export const MODEL_KINDS = {
     defaults: { epochs: 30, learningRate: 1e-3, batchSize: 32, dropout: 0, labelSmoothing: 0, mixup: 0, schedule: 'constant' },
     loadBuilder: async () => (await import('./cnn')).buildTorontoFromOptions,
   }),
+  // The APS360 report's baseline for its CNN: same crops, same training, no convolution.
+  'spectrogram-ann': neural({
+    id: 'spectrogram-ann',
+    label: 'spectrogram ANN',
+    description: 'Toronto (APS360) ANN baseline: the log-mel crop flattened → dense 300 → softmax',
+    input: 'spectrogram-crops',
+    defaults: { epochs: 30, learningRate: 1e-3, batchSize: 32, dropout: 0, labelSmoothing: 0, mixup: 0, schedule: 'constant' },
+    loadBuilder: async () => (await import('./cnn')).buildAnnFromOptions,
+  }),
 } as const satisfies Record<string, ModelKindEntry>;
 
 export type ModelKindId = keyof typeof MODEL_KINDS;

@@ -37,13 +37,8 @@ export interface SpectrogramTrainOptions {
 export const DEFAULT_CROP_FRAMES = 128;
 export const DEFAULT_CROPS_PER_TRACK = 4;
 
-
-/** Frames of a crop of `cropSec` seconds under the set's hop: round(sec · sr / hop). */
-export function cropFramesForSeconds(cropSec: number, sampleRateHz = 22050, hopSamples = 512): number {
-  const f = Math.round((cropSec * sampleRateHz) / hopSamples);
-  if (!(f >= 16)) throw new LabError('bad-argument', `A crop of ${cropSec} s is ${f} frames; the CNNs need at least 16 (≈ ${((16 * hopSamples) / sampleRateHz).toFixed(2)} s).`);
-  return f;
-}
+// Defined with the sets (the presets and the page use it without the crop code); re-exported here.
+export { cropFramesForSeconds } from '../data/spectrogramSet';
 
 /** The InputSpec of a CNN trained on `trainTracks` of `set`: its log-mel parameters, crop length and per-band scaler. */
 export function spectrogramSpecFor(set: SpectrogramSet, trainTracks: ArrayLike<number>, cropFrames: number): SpectrogramInputSpec {

@@ -17,7 +17,8 @@ import { trainEnsemble } from './ensemble';
 import { predictProbabilities } from './predict';
 import { MODEL_KINDS, type NetworkBuilder } from './registry';
 import { exportModelFiles, importModelFiles, loadSavedModel, serializeClassifier } from './saved';
-import { nonOverlappingCrops, randomCropSource, spectrogramSpecFor, trainSpectrogramClassifier } from './spectrogramTrain';
+import { nonOverlappingCrops, randomCropSource, spectrogramSpecFor, testOnOtherSet, trainSpectrogramClassifier } from './spectrogramTrain';
+import { buildNetwork } from './registry';
 
 beforeAll(async () => {
   await initNodeBackend('wasm');
@@ -43,6 +44,21 @@ async function synthSet(per: number, sec: number): Promise<SpectrogramSet> {
   const styles: SynthStyle[] = ['synth-ambient', 'synth-techno'];
   const files = styles.flatMap((s) => Array.from({ length: per }, (_, i) => `${s}.${String(i).padStart(5, '0')}.wav`));
   return buildSpectrogramSet(files, async (f) => ({ samples: synthesizeClip(f.startsWith('synth-ambient') ? 'synth-ambient' : 'synth-techno', 100 + files.indexOf(f), sec), sampleRateHz: 22050 }), { nBands: 64 });
+}
+
+/**
+ * Export a trained model's three files, import and load them (a student's download and upload), and
+ * expect the same spec and the same probabilities `p` on `crops`; returns the loaded model's kind.
+ */
+async function expectReloadPredictsSame(c: Parameters<typeof serializeClassifier>[0], crops: Parameters<typeof predictProbabilities>[1], p: Float32Array): Promise<string> {
+  const saved = await serializeClassifier(c, { createdAt: '2026-12-01T00:00:00Z' });
+  const { 'model.json': modelJson, 'weights.bin': weightsBin, 'metadata.json': metadataJson } = exportModelFiles(saved);
+  const loaded = await loadSavedModel(importModelFiles({ modelJson, weightsBin, metadataJson }));
+  expect(loaded.spec).toEqual(c.spec);
+  const q = predictProbabilities(loaded.network, crops);
+  for (let i = 0; i < p.length; i++) expect(q[i]).toBeCloseTo(p[i]!, 5);
+  loaded.dispose();
+  return loaded.metadata.kind;
 }
 
 describe('random crops', () => {
@@ -111,6 +127,34 @@ describe('SpecAugment masks', () => {
   });
 });
 
+describe('testing on another labelled set (new data)', () => {
+  it('matches genres by name, leaves out unknown genres and the model’s own tracks, refuses other log-mel settings', async () => {
+    const own = constantSet(2, 40, (i) => 10 + i);
+    const spec = spectrogramSpecFor(own, [0, 1, 2, 3], 16);
+    const net = await buildNetwork('toronto-cnn', { inputShape: [64, 16, 1], nClasses: 2, seed: 0 });
+    // The other set lists its genres in another order and has one the model never saw.
+    const other = constantSet(2, 40, (i) => 100 + i);
+    other.genres = ['c', 'b', 'a'];
+    const mel = other.tracks[0]!.mel;
+    other.tracks = [
+      { trackId: 'b.00100', label: 1, mel }, // genre b → model's index 1
+      { trackId: 'a.00100', label: 2, mel }, // genre a → model's index 0
+      { trackId: 'c.00100', label: 0, mel }, // genre c: unknown to the model
+      { trackId: own.tracks[0]!.trackId, label: 2, mel }, // a track of the model's own set: not new
+    ];
+    const r = testOnOtherSet(net, spec, other, new Set(own.tracks.map((t) => t.trackId)));
+    expect(r.test.trackIds).toEqual(['b.00100', 'a.00100']);
+    expect(Array.from(r.test.yTrue)).toEqual([1, 0]);
+    expect(r.unknownGenre).toEqual(['c.00100']);
+    expect(r.notNew).toEqual([own.tracks[0]!.trackId]);
+    // 40 frames → 2 crops of 16 per track.
+    expect(r.test.segmentEvaluation?.n).toBe(4);
+    expect(() => testOnOtherSet(net, spec, { ...other, params: { ...other.params, nBands: 128 } }, new Set())).toThrow(/nBands \(128 vs 64\)/);
+    expect(() => testOnOtherSet(net, spec, { ...other, tracks: other.tracks.slice(2) }, new Set(own.tracks.map((t) => t.trackId)))).toThrow(/None of the 2 evaluation tracks/);
+    net.dispose();
+  });
+});
+
 describe('training a CNN on a spectrogram set', () => {
   it('never shows a crop of a test track to the network while training', async () => {
     // Track i is constant at byte 10 + 20·i: the z-scored value of a training crop names its track.
@@ -167,12 +211,23 @@ describe('training a CNN on a spectrogram set', () => {
       for (let k = 0; k < 2; k++) expect(c.test.trackProbabilities[j * 2 + k]).toBeCloseTo((p[rows[0]! * 2 + k]! + p[rows[1]! * 2 + k]!) / 2, 5);
     });
     // Export, import, load: same probabilities on the same crops.
-    const saved = await serializeClassifier(c, { createdAt: '2026-12-01T00:00:00Z' });
-    const loaded = await loadSavedModel(importModelFiles({ ...(({ 'model.json': modelJson, 'weights.bin': weightsBin, 'metadata.json': metadataJson }) => ({ modelJson, weightsBin, metadataJson }))(exportModelFiles(saved)) }));
-    expect(loaded.spec).toEqual(c.spec);
-    const q = predictProbabilities(loaded.network, crops);
-    for (let i = 0; i < p.length; i++) expect(q[i]).toBeCloseTo(p[i]!, 5);
-    loaded.dispose();
+    expect(await expectReloadPredictsSame(c, crops, p)).toBe('toronto-cnn');
+    c.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  }, 120_000);
+
+  it('trains the APS360 ANN baseline (spectrogram-ann) through the same machinery: learns, saves, loads, predicts the same', async () => {
+    const set = await synthSet(6, 2);
+    const before = tf.memory().numTensors;
+    const split = stratifiedTrackSplit(trackTable(set), 1 / 3, 0);
+    const c = await trainSpectrogramClassifier(set, { kind: 'spectrogram-ann', seed: 0, epochs: 6, cnn: { cropFrames: 32 } }, split);
+    expect(c.kind).toBe('spectrogram-ann');
+    // Two very different synthetic styles: a dense layer on the flattened crop separates them.
+    expect(c.test.evaluation.accuracy).toBe(1);
+    const spec = c.spec as import('./inputSpec').SpectrogramInputSpec;
+    const crops = nonOverlappingCrops(set, Array.from(split.test), spec);
+    const p = predictProbabilities(c.network, crops);
+    expect(await expectReloadPredictsSame(c, crops, p)).toBe('spectrogram-ann');
     c.dispose();
     expect(tf.memory().numTensors).toBe(before);
   }, 120_000);

@@ -72,6 +72,44 @@ export function testSpectrogramTracks(set: SpectrogramSet, network: Network, spe
   };
 }
 
+/** A trained spectrogram model tested on another labelled set (the Toronto report's "new data"). */
+export interface OtherSetTest {
+  /** Per track of the other set that could be tested (genre known to the model, not a training track, long enough). */
+  test: TestResult;
+  /** Tracks left out because the model was not trained on their genre. */
+  unknownGenre: string[];
+  /** Tracks left out because a track of the same id is in the model's own set (not new data). */
+  notNew: string[];
+}
+
+const LOG_MEL_KEYS = ['sampleRateHz', 'nFft', 'hopSamples', 'padMode', 'nBands', 'ref', 'topDb'] as const;
+
+/**
+ * Test a spectrogram model on a second labelled set: its tracks are matched to the model's genres
+ * by name (tracks of other genres are left out and listed), tracks whose id is in `ownTrackIds`
+ * (the set the model came from) are left out as not new, and each remaining track is decided by
+ * the mean probability of its non-overlapping crops, as in {@link testSpectrogramTracks}. A set
+ * made with other log-mel parameters is a 'spec-mismatch' LabError, not a silently wrong answer.
+ */
+export function testOnOtherSet(network: Network, spec: SpectrogramInputSpec, other: SpectrogramSet, ownTrackIds: ReadonlySet<string>): OtherSetTest {
+  const differs = LOG_MEL_KEYS.filter((k) => other.params[k] !== spec.spectrogram[k]);
+  if (differs.length)
+    throw new LabError('spec-mismatch', `The evaluation audio's spectrograms differ from the model's in ${differs.map((k) => `${k} (${String(other.params[k])} vs ${String(spec.spectrogram[k])})`).join(', ')}: build both sets with the same settings.`);
+  const unknownGenre: string[] = [];
+  const notNew: string[] = [];
+  const tracks: SpectrogramSet['tracks'] = [];
+  for (const t of other.tracks) {
+    const label = spec.genres.indexOf(other.genres[t.label] as string);
+    if (label < 0) unknownGenre.push(t.trackId);
+    else if (ownTrackIds.has(t.trackId)) notNew.push(t.trackId);
+    else tracks.push({ ...t, label });
+  }
+  if (!tracks.some((t) => t.mel.nFrames >= spec.spectrogram.cropFrames))
+    throw new LabError('bad-argument', `None of the ${other.tracks.length} evaluation tracks can be tested: ${unknownGenre.length} are of genres the model does not know (it knows ${spec.genres.join(', ')}), ${notNew.length} are tracks it was made from, the rest are shorter than one crop.`);
+  const relabelled: SpectrogramSet = { ...other, genres: [...spec.genres], tracks };
+  return { test: testSpectrogramTracks(relabelled, network, spec, tracks.map((_, i) => i)), unknownGenre, notNew };
+}
+
 /**
  * Train one CNN of `opts.kind` on `set` and test it per track. An explicit `split` (row = track
  * index, e.g. a cross-validation fold) wins over `opts.split`; validation (curves, early stopping)

@@ -113,8 +113,9 @@ export function perGenreTable(title: string, ev: EvaluationResult): PresetTable 
   };
 }
 
-export function confusionFigure(title: string, ev: EvaluationResult): PresetFigure {
-  return { kind: 'confusion', title, genres: ev.perClass.map((c) => c.genre), counts: ev.confusion.map((r) => [...r]) };
+/** A confusion-matrix figure; `genres` names the rows and columns (default: the evaluation's own genre order). */
+export function confusionFigure(title: string, ev: EvaluationResult, genres: readonly string[] = ev.perClass.map((c) => c.genre)): PresetFigure {
+  return { kind: 'confusion', title, genres: [...genres], counts: ev.confusion.map((r) => [...r]) };
 }
 
 /** Four decimals: enough for a table, and a JSON that reads. */

@@ -5,14 +5,17 @@
  * exports its presets, and adding a paper is one import and one spread here.
  */
 import { LabError } from '../errors';
+import { GEORGIA_TECH_PRESETS } from './georgiaTech';
 import { NORTHEASTERN_PRESETS } from './northeastern';
+import { NORTHEASTERN_CNN_PRESETS } from './northeasternCnn';
 import { NTNU_PRESETS } from './ntnu';
 import { SPECTRAL_PRESETS } from './spectral';
+import { TORONTO_PRESETS } from './toronto';
 import type { PaperId, Preset } from './types';
 
 export { figureHistogram, formatPresetValue, presetAvailability, presetTableText, tableKindOf, TABLE_FILES } from './common';
 
-export const PRESETS: readonly Preset[] = [...NTNU_PRESETS, ...SPECTRAL_PRESETS, ...NORTHEASTERN_PRESETS];
+export const PRESETS: readonly Preset[] = [...NTNU_PRESETS, ...SPECTRAL_PRESETS, ...NORTHEASTERN_PRESETS, ...NORTHEASTERN_CNN_PRESETS, ...TORONTO_PRESETS, ...GEORGIA_TECH_PRESETS];
 
 /** How each paper is named where presets are grouped. */
 export const PAPER_TITLES: Record<PaperId, string> = {
