@@ -21,7 +21,7 @@ import {
   type NamedLogMel,
 } from '../core/data/spectrogramSet';
 import { LabError, toErrorInfo } from '../core/errors';
-import { quantiseLogMel, type QuantisedLogMel } from '../core/features/logMel';
+import { quantiseLogMel } from '../core/features/logMel';
 import { previewCropBatch, type CropBatchPreview } from '../core/models/spectrogramCrops';
 import { resolveSplit } from '../core/data/split';
 import { cnnTrainOptions, splitChoice, type AudioImportState } from '../state/lab';
