@@ -89,7 +89,7 @@ test.describe('classify a recording with a trained model', () => {
     await expect(cell.getByTestId('error')).toHaveCount(0);
   });
 
-  test('with only a table loaded, the k-NN on it classifies a dropped clip, the same from audio as from the table row', async ({ page }) => {
+  test('with only a table loaded, the k-NN on it classifies a dropped clip, the same from audio as from the table row, and shows why: its k neighbours, nearest first, whose vote is the answer', async ({ page }) => {
     test.setTimeout(300_000);
     await openFresh(page);
     await loadFile(page, gtzan('features_30_sec.csv'));
@@ -100,6 +100,25 @@ test.describe('classify a recording with a trained model', () => {
     const block = cell.locator('[data-testid="classify-results"][data-file="jazz.00000.wav"] [data-testid="model-prediction"][data-model-id="knn-table"]');
     await expect(block.getByTestId('from-table')).toBeVisible({ timeout: 120_000 });
     await expect(block).toContainText('57 features');
-    expect((await block.getByTestId('from-audio').textContent())?.trim()).toBe((await block.getByTestId('from-table').textContent())?.trim());
+    const answer = (await block.getByTestId('from-audio').textContent())?.trim();
+    expect(answer).toBe((await block.getByTestId('from-table').textContent())?.trim());
+
+    // Why this answer: the k neighbours of the clip's one segment (kaggle30: one row per clip), nearest
+    // first, whose vote shares add up to the whole vote and whose largest genre share is the answer.
+    const k = Number(await page.getByTestId('knn-k').inputValue());
+    const why = block.getByTestId('why-answer');
+    await expect(why).toHaveAttribute('data-kind', 'neighbours');
+    await why.locator('summary').click();
+    const rows = why.getByTestId('why-neighbour');
+    await expect(rows).toHaveCount(k);
+    const cells = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim())));
+    const distances = cells.map((c) => Number(c[2]));
+    for (let i = 1; i < distances.length; i++) expect(distances[i]).toBeGreaterThanOrEqual(distances[i - 1]!);
+    const shares = cells.map((c) => Number(c[3]!.replace(/[^\d.]/g, '')));
+    expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 0);
+    const byGenre = new Map<string, number>();
+    cells.forEach((c, i) => byGenre.set(c[1]!, (byGenre.get(c[1]!) ?? 0) + shares[i]!));
+    const top = [...byGenre.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    expect(top[0]).toBe(answer);
   });
 });
