@@ -286,8 +286,9 @@ export async function startCrossValidation(): Promise<void> {
       memberMean: r.meanAccuracy,
       memberStd: r.stdAccuracy,
       cv: { folds: r.folds, repeats: r.repeats, tracks: r.tracks },
-      note: withCropNote(r.cancelled ? `cancelled: ${r.runs.length} of ${total} runs finished` : undefined, r.meanCropAccuracy),
-      cropAccuracy: r.meanCropAccuracy,
+      // Only a CNN's runs are scored per crop; a feature model's per-row mean is not a crop accuracy.
+      note: withCropNote(r.cancelled ? `cancelled: ${r.runs.length} of ${total} runs finished` : undefined, isCnn(p) ? r.meanCropAccuracy : undefined),
+      cropAccuracy: isCnn(p) ? r.meanCropAccuracy : undefined,
     };
     addCompareEntry(labStore, entry);
     update({ status: r.cancelled ? 'cancelled' : 'done', resultId: entry.id });
