@@ -235,8 +235,9 @@ async function runAccuracy(o: CnnBenchOptions): Promise<void> {
     const reason = '`npm run lab -- train` cannot train the CNN on audio yet (no --model cnn --audio in `npm run lab -- help`)';
     return emitLine(o, { metric: 'accuracy', side: 'ours', available: false, reason }, `ours: not available yet: ${reason}`);
   }
-  // The lab's CV has no fold subset: it runs all folds, --repeat times (one per seed).
-  const lab = await runJson('npx', ['tsx', 'src/cli/main.ts', 'train', '--model', 'cnn', '--audio', audio, '--cv', String(o.folds), '--repeat', String(seeds.length), '--epochs', String(o.epochs), '--json'], true);
+  // The same protocol as the reference: desktop VGG, 5 folds over all the tracks (no held-out test
+  // set), 4 crops per track per epoch. The lab's CV has no fold subset: it runs all folds, --repeat times.
+  const lab = await runJson('npx', ['tsx', 'src/cli/main.ts', 'train', '--model', 'cnn', '--audio', audio, '--bands', '128', '--channels', 'desktop', '--crops', '4', '--batch', '32', '--lr', '0.001', '--cv', String(o.folds), '--cv-tracks', 'all', '--repeat', String(seeds.length), '--seed', seeds[0] ?? '0', '--epochs', String(o.epochs), '--json'], true);
   if ('error' in lab) return emitLine(o, { metric: 'accuracy', side: 'ours', available: false, reason: lab.error }, `ours: failed: ${lab.error}`);
   const l = lab.json as { meanAccuracy?: number; stdAccuracy?: number; runs?: unknown[] };
   emitLine(o, { metric: 'accuracy', side: 'ours', ...l }, `ours (lab train --model cnn --cv ${o.folds} --repeat ${seeds.length}): per-track ${((l.meanAccuracy ?? NaN) * 100).toFixed(1)} ± ${((l.stdAccuracy ?? NaN) * 100).toFixed(1)} % over ${l.runs?.length ?? '?'} runs`);
