@@ -48,7 +48,7 @@ test.describe('classify with a CNN', () => {
   test.skip(!!reason, reason);
 
   test('an imported CNN shows the clip’s spectrogram, one timeline entry per crop, a vote, saliency on request, and a moving playhead', async ({ page }) => {
-    test.setTimeout(300_000);
+    test.setTimeout(900_000);
     // The saved-model list lives in the Train cell, which needs a table: the demo corpus.
     await openFresh(page, '/');
     await expect(page.getByTestId('dataset-summary')).toContainText('Synthetic demo corpus', { timeout: 120_000 });
@@ -128,7 +128,7 @@ test.describe('classify with a CNN', () => {
 });
 
 test('Explore draws mel spectrograms of two genres of the demo corpus, with axes in s and Hz, and says when a table has no audio', async ({ page }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(600_000);
   await openFresh(page, '/');
   await expect(page.getByTestId('dataset-summary')).toContainText('Synthetic demo corpus', { timeout: 120_000 });
   const section = page.getByTestId('mel-spectrograms');
