@@ -21,11 +21,12 @@ function makeLargeTable(): Buffer {
 }
 
 test('a 50 MB table streams in a worker with progress and the page stays responsive', async ({ page }) => {
+  test.setTimeout(600_000);
   const buf = makeLargeTable();
   expect(buf.length).toBeGreaterThan(50e6);
   await openFresh(page);
   // Measure the load, not page start-up: wait until the idle-time chart-library load is done.
-  await expect(page.locator('html[data-plotly=ready]')).toHaveCount(1, { timeout: 30_000 });
+  await expect(page.locator('html[data-plotly=ready]')).toHaveCount(1, { timeout: 120_000 });
   // Record the longest gap between animation frames while the file loads.
   await page.evaluate(() => {
     const w = window as unknown as { maxGapMs: number; sawProgress: boolean };
@@ -44,7 +45,7 @@ test('a 50 MB table streams in a worker with progress and the page stays respons
   const path = join(mkdtempSync(join(tmpdir(), 'genre-e2e-')), 'features_3_sec_big.csv');
   writeFileSync(path, buf);
   await page.getByTestId('file-input').setInputFiles(path);
-  await expect(page.getByTestId('dataset-name')).toHaveText('features_3_sec_big.csv', { timeout: 120_000 });
+  await expect(page.getByTestId('dataset-name')).toHaveText('features_3_sec_big.csv', { timeout: 400_000 });
   await expect(page.getByTestId('summary-rows')).toHaveText('160000');
   await expect(page.getByTestId('summary-tracks')).toHaveText('16000');
   const { maxGapMs, sawProgress } = await page.evaluate(() => {
