@@ -7,7 +7,7 @@ import { batchOutcomeError, checkFeatureRows, failedFile } from '../core/audio/b
 import { checkDuration } from '../core/audio/limits';
 import { AUDIO_FILE_RE, inferTrackName } from '../core/audio/naming';
 import { checkAudioHeader, nameAudioError } from '../core/audio/prepare';
-import { planDemoCorpus, synthesizeClip, SYNTH_VERSION } from '../core/audio/synth';
+import { planDemoCorpus, synthesizeClip, SYNTH_VERSION, type DemoClipPlan } from '../core/audio/synth';
 import { encodeWav16 } from '../core/audio/wav';
 import type { Dataset } from '../core/data/dataset';
 import { CancelledError, isLabError, LabError, toErrorInfo } from '../core/errors';
@@ -250,21 +250,31 @@ export async function importAudioFiles(inputs: AudioInput[], recipe: RecipeId): 
 let importedAudio: { datasetId: string; files: Map<string, File> } | undefined;
 
 /** The demo corpus's clip of `trackId`, when `ds` is the demo corpus (re-synthesised on demand, also after a reload). */
-function demoClipOf(ds: Dataset, trackId: string) {
+export function demoClipOf(ds: Dataset, trackId: string): DemoClipPlan | undefined {
   return ds.meta.note === DEMO_NOTE ? planDemoCorpus().find((p) => fileStem(p.fileName) === trackId) : undefined;
+}
+
+/** The dropped file behind track `trackId` of `ds`, when `ds` was built from dropped audio in this session. */
+export function importedTrackFile(ds: Dataset, trackId: string): File | undefined {
+  return importedAudio?.datasetId === ds.id ? importedAudio.files.get(trackId) : undefined;
 }
 
 /** Can the lab play track `trackId` of `ds` (a dropped file of this session, or a demo clip)? */
 export function hasTrackAudio(ds: Dataset, trackId: string): boolean {
-  return (importedAudio?.datasetId === ds.id && importedAudio.files.has(trackId)) || demoClipOf(ds, trackId) !== undefined;
+  return importedTrackFile(ds, trackId) !== undefined || demoClipOf(ds, trackId) !== undefined;
+}
+
+/** The error for a track with no audio to play or analyse. */
+export function noTrackAudio(trackId: string): LabError {
+  return new LabError('bad-argument', `No audio for ${trackId}: only tracks of a dataset built from dropped audio (in this session) or of the demo corpus can be played.`);
 }
 
 /** An object URL of track `trackId`'s audio (the caller revokes it), or a LabError when there is none. */
 export async function trackAudioUrl(ds: Dataset, trackId: string): Promise<string> {
-  const file = importedAudio?.datasetId === ds.id ? importedAudio.files.get(trackId) : undefined;
+  const file = importedTrackFile(ds, trackId);
   if (file) return URL.createObjectURL(file);
   const clip = demoClipOf(ds, trackId);
-  if (!clip) throw new LabError('bad-argument', `No audio for ${trackId}: only tracks of a dataset built from dropped audio (in this session) or of the demo corpus can be played.`);
+  if (!clip) throw noTrackAudio(trackId);
   // A few seconds of formula synthesis: quick enough for the main thread on a click.
   const wav = encodeWav16([synthesizeClip(clip.style, clip.seed, clip.durationSec, SR)], SR);
   return URL.createObjectURL(new Blob([wav.buffer as ArrayBuffer], { type: 'audio/wav' }));

@@ -4,17 +4,15 @@
  * matrix computed in the spectrogram worker (core computeLogMel, librosa's defaults) one after
  * another, so they appear as they are ready. A newer choice cancels the run in progress.
  */
-import { planDemoCorpus } from '../core/audio/synth';
 import { looksLikeWav } from '../core/audio/wav';
 import type { Dataset } from '../core/data/dataset';
 import { toErrorInfo } from '../core/errors';
 import { quantiseLogMel } from '../core/features/logMel';
-import { fileStem } from '../core/features/toDataset';
 import type { MelViewItem, MelViewsState } from '../state/melViews';
 import { logMelInWorker, type SpectrogramSource } from '../workers/spectrogramClient';
 import type { RunningJob } from '../workers/transport';
 import { EXPLORE_DEBOUNCE_MS } from './exploreActions';
-import { DEMO_NOTE, decodeForDisplay, hasTrackAudio, trackAudioUrl } from './audioImportActions';
+import { decodeForDisplay, demoClipOf, hasTrackAudio, importedTrackFile, noTrackAudio } from './audioImportActions';
 import { labStore } from './store';
 
 /** Tracks shown per genre: enough to see what a genre has in common, few enough to compare at a glance. */
@@ -49,17 +47,14 @@ function tracksToShow(ds: Dataset, genres: readonly string[]): MelViewItem[] {
   return genres.flatMap((g) => out.filter((i) => i.genre === g));
 }
 
-/** Where a track's audio comes from: a demo clip is synthesised in the worker; a dropped file is read here. */
+/** Where a track's audio comes from: a demo clip is synthesised in the worker; a dropped file is read here, as it is. */
 async function sourceOf(ds: Dataset, trackId: string): Promise<SpectrogramSource> {
-  const demo = ds.meta.note === DEMO_NOTE ? planDemoCorpus().find((p) => fileStem(p.fileName) === trackId) : undefined;
+  const demo = demoClipOf(ds, trackId);
   if (demo) return { fileName: demo.fileName, synth: { style: demo.style, seed: demo.seed, durationSec: demo.durationSec } };
-  const url = await trackAudioUrl(ds, trackId);
-  try {
-    const bytes = await (await fetch(url)).arrayBuffer();
-    return looksLikeWav(new Uint8Array(bytes)) ? { fileName: trackId, bytes } : { fileName: trackId, samples: await decodeForDisplay(bytes, trackId) };
-  } finally {
-    URL.revokeObjectURL(url);
-  }
+  const file = importedTrackFile(ds, trackId);
+  if (!file) throw noTrackAudio(trackId);
+  const bytes = await file.arrayBuffer();
+  return looksLikeWav(new Uint8Array(bytes)) ? { fileName: trackId, bytes } : { fileName: trackId, samples: await decodeForDisplay(bytes, trackId) };
 }
 
 /** Make the spectrograms for the loaded dataset and the chosen genres (cancelling a run in progress). */

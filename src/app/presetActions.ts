@@ -13,7 +13,7 @@ import { presetById } from '../core/presets/registry';
 import type { RunningJob } from '../workers/transport';
 import type { PresetResult } from '../core/presets/types';
 import type { Dataset } from '../core/data/dataset';
-import { currentSpectrogramSet } from './spectrogramActions';
+import { currentSpectrogramSet, evaluationSpectrogramSet } from './spectrogramActions';
 import { labStore } from './store';
 
 const running = new Map<string, RunningJob<PresetResult>>();
@@ -33,7 +33,10 @@ export async function runPreset(id: string): Promise<void> {
     if (running.get(id) === handle) setPresetRun(labStore, id, { status: 'running', progress: p.fraction, label: p.label, result: previous });
   };
   const request = { presetId: id, seed, effort };
-  const handle = preset.trainsWithTf || preset.needs.kind === 'audio' ? runPresetInWorker(ds, request, s.params.train.backend, onProgress) : runPresetOnComputeWorker(ds as Dataset, request, onProgress);
+  // The second folder goes along only to a preset that evaluates on one (Toronto's new-data evaluation).
+  const evalSet = preset.needs.kind === 'audio' && preset.needs.evalAudio ? evaluationSpectrogramSet() : undefined;
+  const handle =
+    preset.trainsWithTf || preset.needs.kind === 'audio' ? runPresetInWorker(ds, request, s.params.train.backend, onProgress, evalSet) : runPresetOnComputeWorker(ds as Dataset, request, onProgress);
   running.set(id, handle);
   try {
     const result = await handle.promise;

@@ -30,30 +30,63 @@ import type { ExtractRequest } from '../workers/protocol';
 import { audioPayload, contentHash, extractionPool, runPoolBatch, type AudioInput } from './audioImportActions';
 import { labStore } from './store';
 
-/** The set in use (its matrices are too big for the lab's saved state; the summary is there). */
-let current: StoredSpectrogramSet | undefined;
-let generation = 0;
+/**
+ * Where a built set goes: `current`, the set the CNNs and every audio preset train on (the Train
+ * cell's Spectrograms section); `evaluation`, a second labelled folder that a trained model is
+ * evaluated on (the Toronto preset's new-data evaluation). One build mechanism serves both — the
+ * extraction pool, the per-file cache, progress, Cancel, failed files — each slot with its own
+ * state, generation and stored copy.
+ */
+export type SpectrogramSlot = 'current' | 'evaluation';
+
+interface SlotState {
+  summary: 'spectrograms' | 'evalSpectrograms';
+  build: 'spectrogramBuild' | 'evalSpectrogramBuild';
+  /** What "the set used before" is called in messages. */
+  what: string;
+  /** An evaluation folder may hold one genre (new rock songs); a training set needs two to learn anything. */
+  minGenres: number;
+}
+
+const SLOTS: Record<SpectrogramSlot, SlotState> = {
+  current: { summary: 'spectrograms', build: 'spectrogramBuild', what: 'the spectrogram set used before', minGenres: 2 },
+  evaluation: { summary: 'evalSpectrograms', build: 'evalSpectrogramBuild', what: 'the evaluation set used before', minGenres: 1 },
+};
+
+/** The sets in use (their matrices are too big for the lab's saved state; the summaries are there). */
+const sets: Record<SpectrogramSlot, StoredSpectrogramSet | undefined> = { current: undefined, evaluation: undefined };
+const generations: Record<SpectrogramSlot, number> = { current: 0, evaluation: 0 };
 
 /** The current spectrogram set, with the id the training worker knows it by. */
 export function currentSpectrogramSet(): StoredSpectrogramSet | undefined {
-  return current;
+  return sets.current;
 }
 
-function setBuild(patch: Partial<AudioImportState>): void {
-  const prev = labStore.getState().spectrogramBuild ?? { status: 'idle', recipe: '', total: 0, done: 0, progress: 0, startedAt: 0, failed: [], fromCache: 0 };
-  labStore.setState({ spectrogramBuild: { ...prev, ...patch } });
+/** The evaluation set (a second labelled folder, for the Toronto new-data evaluation), with its worker id. */
+export function evaluationSpectrogramSet(): StoredSpectrogramSet | undefined {
+  return sets.evaluation;
 }
 
-/** After a reload: the stored set comes back and its summary shows. */
+function setBuild(slot: SpectrogramSlot, patch: Partial<AudioImportState>): void {
+  const key = SLOTS[slot].build;
+  const prev = labStore.getState()[key] ?? { status: 'idle', recipe: '', total: 0, done: 0, progress: 0, startedAt: 0, failed: [], fromCache: 0 };
+  labStore.setState({ [key]: { ...prev, ...patch } });
+}
+
+/** After a reload: the stored sets come back and their summaries show. */
 export async function restoreSpectrogramSet(): Promise<void> {
-  try {
-    const s = await loadSpectrogramSet();
-    if (!s || current) return;
-    current = s;
-    labStore.setState({ spectrograms: summariseSpectrogramSet(s) });
-  } catch {
-    // Nothing stored, or IndexedDB unreadable: the cell offers to build a set.
-  }
+  await Promise.all(
+    (Object.keys(SLOTS) as SpectrogramSlot[]).map(async (slot) => {
+      try {
+        const s = await loadSpectrogramSet(slot);
+        if (!s || sets[slot]) return;
+        sets[slot] = s;
+        labStore.setState({ [SLOTS[slot].summary]: summariseSpectrogramSet(s) });
+      } catch {
+        // Nothing stored, or IndexedDB unreadable: the cell offers to build a set.
+      }
+    }),
+  );
 }
 
 /** One track to build: its name, how long it lasts (for the storage check), its cache key and its audio. */
@@ -87,7 +120,7 @@ const fmtMb = (b: number) => `${(b / MB).toFixed(b < 10 * MB ? 1 : 0)} MB`;
  * Ask the browser how much it will store, and for persistent storage. The set is kept twice —
  * per file in the cache and whole as the current set — so it needs twice its size free.
  */
-async function checkStorage(setBytes: number): Promise<void> {
+async function checkStorage(slot: SpectrogramSlot, setBytes: number): Promise<void> {
   const needed = 2 * setBytes;
   const storage = globalThis.navigator?.storage;
   const est = await storage?.estimate?.().catch(() => undefined);
@@ -99,12 +132,14 @@ async function checkStorage(setBytes: number): Promise<void> {
       { neededBytes: needed, freeBytes: free },
     );
   const persisted = (await storage?.persist?.().catch(() => false)) ?? false;
-  labStore.setState({ spectrogramStorage: { persisted, freeBytes: free, neededBytes: needed } });
+  // The Train cell's storage line speaks of the current set.
+  if (slot === 'current') labStore.setState({ spectrogramStorage: { persisted, freeBytes: free, neededBytes: needed } });
 }
 
-async function buildSet(tasks: SpectrogramTask[], skipped: { file: string; reason: string }[], params: LogMelParams, name: string): Promise<void> {
-  const gen = ++generation;
-  setBuild({ status: 'running', recipe: `log-mel, ${params.nBands} bands`, total: tasks.length, done: 0, progress: 0, failed: skipped, error: undefined, fromCache: 0, etaSec: undefined });
+async function buildSet(slot: SpectrogramSlot, tasks: SpectrogramTask[], skipped: { file: string; reason: string }[], params: LogMelParams, name: string): Promise<void> {
+  const gen = ++generations[slot];
+  const isCurrent = () => gen === generations[slot];
+  setBuild(slot, { status: 'running', recipe: `log-mel, ${params.nBands} bands`, total: tasks.length, done: 0, progress: 0, failed: skipped, error: undefined, fromCache: 0, etaSec: undefined });
   // Names first: a file without a genre, or a track twice, fails before any audio is read.
   const seen = new Set<string>();
   const named: { task: SpectrogramTask; trackId: string; genre: string }[] = [];
@@ -119,12 +154,12 @@ async function buildSet(tasks: SpectrogramTask[], skipped: { file: string; reaso
     }
   }
   try {
-    await checkStorage(named.reduce((a, n) => a + params.nBands * framesForDuration(n.task.durationSec, params), 0));
+    await checkStorage(slot, named.reduce((a, n) => a + params.nBands * framesForDuration(n.task.durationSec, params), 0));
   } catch (e) {
-    setBuild({ status: 'error', error: toErrorInfo(e), failed });
+    setBuild(slot, { status: 'error', error: toErrorInfo(e), failed });
     return;
   }
-  if (gen !== generation) return;
+  if (!isCurrent()) return;
   const out = await runPoolBatch(
     named,
     (n) => n.task.path,
@@ -138,39 +173,53 @@ async function buildSet(tasks: SpectrogramTask[], skipped: { file: string; reaso
       });
       return { value: { trackId: n.trackId, genre: n.genre, mel: r.mel }, cached: r.cached };
     },
-    (patch) => setBuild({ ...patch, ...(patch.failed ? { failed: [...failed, ...patch.failed] } : {}) }),
-    () => gen === generation,
+    (patch) => setBuild(slot, { ...patch, ...(patch.failed ? { failed: [...failed, ...patch.failed] } : {}) }),
+    isCurrent,
   );
   if (!out) return;
   const allFailed = [...failed, ...out.failed];
   try {
     // The real cause first: failed files before "one genre" (often only their consequence).
-    const unusable = batchOutcomeError({ clipGenres: out.values.map((v) => v.genre), failed: allFailed, minGenres: 2 });
+    const { minGenres, what, summary } = SLOTS[slot];
+    const unusable = batchOutcomeError({ clipGenres: out.values.map((v) => v.genre), failed: allFailed, minGenres });
     if (unusable) throw unusable;
-    const set = assembleSpectrogramSet(out.values, allFailed.map((f) => ({ file: f.file, error: f.reason })), params, name);
-    const stored: StoredSpectrogramSet = { ...set, id: `spectrograms:${Date.now().toString(36)}:${gen}` };
+    const set = assembleSpectrogramSet(out.values, allFailed.map((f) => ({ file: f.file, error: f.reason })), params, name, minGenres);
+    const stored: StoredSpectrogramSet = { ...set, id: `spectrograms:${slot}:${Date.now().toString(36)}:${gen}` };
     try {
-      await saveSpectrogramSet(stored);
+      await saveSpectrogramSet(stored, slot);
     } catch (e) {
-      throw new LabError('storage', `The spectrogram set was built but could not be saved in the browser (${toErrorInfo(e).message}); the set used before is kept. Free some space and build again.`);
+      throw new LabError('storage', `The spectrogram set was built but could not be saved in the browser (${toErrorInfo(e).message}); ${what} is kept. Free some space and build again.`);
     }
-    if (gen !== generation) return;
-    current = stored;
-    labStore.setState({ spectrograms: summariseSpectrogramSet(stored) });
+    if (!isCurrent()) return;
+    sets[slot] = stored;
+    labStore.setState({ [summary]: summariseSpectrogramSet(stored) });
     // total = every file given (name failures and skipped non-audio included), so "n of total" counts right
-    setBuild({ status: 'done', failed: allFailed, progress: 1, total: out.values.length + allFailed.length });
+    setBuild(slot, { status: 'done', failed: allFailed, progress: 1, total: out.values.length + allFailed.length });
   } catch (e) {
-    setBuild({ status: 'error', failed: allFailed, error: toErrorInfo(e) });
+    setBuild(slot, { status: 'error', failed: allFailed, error: toErrorInfo(e) });
   }
 }
 
-/** A spectrogram set from dropped or picked audio files (a `genres_original/<genre>/` folder, or files named `genre.NNNNN.wav`). */
-export async function buildSpectrogramsFromFiles(inputs: AudioInput[]): Promise<void> {
-  const params = logMelParamsFor({ nBands: labStore.getState().params.train.cnn.nBands });
+/**
+ * The log-mel parameters of a new set: the Train cell's mel bands for the current set; for an
+ * evaluation set, the current set's own parameters (a model can only be evaluated on spectrograms
+ * made as its training ones were).
+ */
+function paramsFor(slot: SpectrogramSlot): LogMelParams {
+  const own = slot === 'evaluation' ? sets.current?.params : undefined;
+  return own ?? logMelParamsFor({ nBands: labStore.getState().params.train.cnn.nBands });
+}
+
+/**
+ * A spectrogram set from dropped or picked audio files (a `genres_original/<genre>/` folder, or
+ * files named `genre.NNNNN.wav`), into `slot` (default: the current set).
+ */
+export async function buildSpectrogramsFromFiles(inputs: AudioInput[], slot: SpectrogramSlot = 'current'): Promise<void> {
+  const params = paramsFor(slot);
   const audio = inputs.filter((i) => AUDIO_FILE_RE.test(i.file.name)).sort((a, b) => a.path.localeCompare(b.path));
   const skipped = inputs.filter((i) => !AUDIO_FILE_RE.test(i.file.name)).map((i) => ({ file: i.path, reason: 'Not an audio file (skipped)' }));
   if (audio.length === 0) {
-    setBuild({ status: 'error', failed: skipped, error: { code: 'unsupported-audio', message: `No audio files found${skipped.length ? ` (skipped ${skipped.length} other file(s))` : ''}. Drop WAV, MP3, FLAC or OGG files, or a folder of them.` } });
+    setBuild(slot, { status: 'error', failed: skipped, error: { code: 'unsupported-audio', message: `No audio files found${skipped.length ? ` (skipped ${skipped.length} other file(s))` : ''}. Drop WAV, MP3, FLAC or OGG files, or a folder of them.` } });
     return;
   }
   const tasks = await Promise.all(
@@ -189,7 +238,7 @@ export async function buildSpectrogramsFromFiles(inputs: AudioInput[]): Promise<
       };
     }),
   );
-  await buildSet(tasks, skipped, params, `${audio.length} audio clip${audio.length === 1 ? '' : 's'}`);
+  await buildSet(slot, tasks, skipped, params, `${audio.length} audio clip${audio.length === 1 ? '' : 's'}`);
 }
 
 /** The synthetic demo corpus's spectrogram set (the clips are synthesised in the workers). */
@@ -204,14 +253,14 @@ export async function buildDemoSpectrograms(): Promise<void> {
       audio: async () => ({ audio: { synth: { style: p.style, seed: p.seed, durationSec: p.durationSec } }, transfer: [] }),
     }),
   );
-  await buildSet(tasks, [], params, 'Synthetic demo corpus');
+  await buildSet('current', tasks, [], params, 'Synthetic demo corpus');
 }
 
-/** Stop a build: the set used before stays. */
-export function cancelSpectrogramBuild(): void {
-  generation++;
+/** Stop a build of `slot` (default: the current set): the set used before stays. */
+export function cancelSpectrogramBuild(slot: SpectrogramSlot = 'current'): void {
+  generations[slot]++;
   extractionPool().cancelAll();
-  setBuild({ status: 'cancelled', etaSec: undefined });
+  setBuild(slot, { status: 'cancelled', etaSec: undefined });
 }
 
 /**
@@ -219,7 +268,7 @@ export function cancelSpectrogramBuild(): void {
  * training tracks, their per-band z-score, random crops, SpecAugment masks), to look at before a run.
  */
 export function previewTrainingBatch(size = 8): CropBatchPreview {
-  const set = current;
+  const set = sets.current;
   if (!set) throw new LabError('bad-argument', 'Build a spectrogram set first: the preview shows crops of its training tracks.');
   const p = labStore.getState().params.train;
   const train = Array.from(resolveSplit(trackTable(set), splitChoice(p.split, p.seed)).train);

@@ -7,7 +7,7 @@ import type { EvaluationResult } from '../core/eval/metrics';
 import { kindLabel, neuralKind } from '../core/models/registry';
 import { bandNames } from '../core/models/inputSpec';
 import { capPredictionList } from '../core/eval/predictions';
-import { addCompareEntry, cnnTrainOptions, MAX_SAVED_PREDICTIONS, splitChoice, type CompareEntry, type TrainParams, type TrainingState } from '../state/lab';
+import { addCompareEntry, cnnTrainOptions, setParams, MAX_SAVED_PREDICTIONS, splitChoice, type CompareEntry, type TrainParams, type TrainingState } from '../state/lab';
 import type { SavedModel } from '../core/models/saved';
 import { newModelId, putModel } from '../state/models';
 import { loadCellValue, saveCellValue } from '../storage/cells';
@@ -24,6 +24,20 @@ let runCounter = 0;
 /** Show the backend the training worker chooses (called once at start-up by main.tsx). */
 export function initTraining(): void {
   onBackendChosen((choice) => labStore.setState({ backend: choice }));
+}
+
+/** Choose the Train cell's model, with that kind's default regularisation (the model menu, and "go to Spectrograms"). */
+export function selectTrainModel(kind: TrainParams['kind']): void {
+  const d = neuralKind(kind).defaults;
+  setParams(labStore, 'train', { kind, dropout: d.dropout, labelSmoothing: d.labelSmoothing, mixup: d.mixup, schedule: d.schedule });
+}
+
+/**
+ * Make the Train cell's Spectrograms section visible (it shows while a spectrogram model is
+ * chosen): an audio preset's "needs" hint leads there. Keeps a spectrogram model already chosen.
+ */
+export function openSpectrogramSection(): void {
+  if (neuralKind(labStore.getState().params.train.kind).input !== 'spectrogram-crops') selectTrainModel('cnn');
 }
 
 export function chooseBackendNow(backend: TrainParams['backend']): void {

@@ -272,6 +272,10 @@ export interface LabState extends ModelsSlice, ClassifySlice, LectureSlice, MelV
   spectrograms?: SpectrogramSetSummary;
   /** Building a spectrogram set: progress, ETA, failed files (the same shape as an audio import). */
   spectrogramBuild?: AudioImportState;
+  /** A second labelled folder's spectrogram set, to evaluate a model on (the Toronto new-data evaluation). */
+  evalSpectrograms?: SpectrogramSetSummary;
+  /** Building the evaluation set (progress, ETA, failed files). */
+  evalSpectrogramBuild?: AudioImportState;
   /** The browser's answer on storage when the last set was built: was persistence granted, how much was free. */
   spectrogramStorage?: { persisted: boolean; freeBytes?: number; neededBytes: number };
 }

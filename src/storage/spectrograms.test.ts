@@ -62,4 +62,21 @@ describe('spectrogram sets through the IndexedDB cache', () => {
   it('keys differ by mel bands, so a 64-band matrix is never served for 128 bands', () => {
     expect(logMelCacheKey('h', logMelParamsFor({ nBands: 64 }))).not.toBe(logMelCacheKey('h', logMelParamsFor({ nBands: 128 })));
   });
+
+  it('the evaluation folder’s set is stored beside the current one: saving or forgetting one leaves the other', async () => {
+    const params = logMelParamsFor({ nBands: 64 });
+    const mel = quantisedLogMelOf(synthesizeClip('synth-techno', 5, 1), params);
+    const current = { ...assembleSpectrogramSet([{ trackId: 'a.00000', genre: 'a', mel }, { trackId: 'b.00000', genre: 'b', mel }], [], params, 'train'), id: 'spectrograms:current' };
+    // One genre is enough for new songs to evaluate on (a folder of new rock songs).
+    const evaluation = { ...assembleSpectrogramSet([{ trackId: 'rock.00100', genre: 'rock', mel }], [], params, 'new songs', 1), id: 'spectrograms:evaluation' };
+    expect(() => assembleSpectrogramSet([{ trackId: 'rock.00100', genre: 'rock', mel }], [], params)).toThrow(/at least two genres/);
+    await saveSpectrogramSet(current);
+    await saveSpectrogramSet(evaluation, 'evaluation');
+    expect((await loadSpectrogramSet())?.id).toBe('spectrograms:current');
+    expect((await loadSpectrogramSet('evaluation'))?.genres).toEqual(['rock']);
+    await saveSpectrogramSet(undefined, 'evaluation');
+    expect(await loadSpectrogramSet('evaluation')).toBeUndefined();
+    expect((await loadSpectrogramSet())?.name).toBe('train');
+    await saveSpectrogramSet(undefined);
+  });
 });

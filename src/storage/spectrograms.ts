@@ -34,17 +34,18 @@ export async function cachedLogMel(key: string, compute: () => Promise<Quantised
   return { mel, cached: false };
 }
 
-const SET_KEY = 'spectrogram-set';
+/** The stored sets: the current one (training) and the evaluation folder's (the Toronto new-data evaluation). */
+const SET_KEYS = { current: 'spectrogram-set', evaluation: 'eval-spectrogram-set' } as const;
 
 /** A set with the id the page gives it for the training worker. */
 export type StoredSpectrogramSet = SpectrogramSet & { id: string };
 
-/** Store the current set, or forget it when `s` is undefined. Errors (quota) reach the caller. */
-export async function saveSpectrogramSet(s: StoredSpectrogramSet | undefined): Promise<void> {
-  if (s) await set(SET_KEY, s, labDb());
-  else await del(SET_KEY, labDb());
+/** Store the set of `slot` (default the current set), or forget it when `s` is undefined. Errors (quota) reach the caller. */
+export async function saveSpectrogramSet(s: StoredSpectrogramSet | undefined, slot: keyof typeof SET_KEYS = 'current'): Promise<void> {
+  if (s) await set(SET_KEYS[slot], s, labDb());
+  else await del(SET_KEYS[slot], labDb());
 }
 
-export async function loadSpectrogramSet(): Promise<StoredSpectrogramSet | undefined> {
-  return get<StoredSpectrogramSet>(SET_KEY, labDb());
+export async function loadSpectrogramSet(slot: keyof typeof SET_KEYS = 'current'): Promise<StoredSpectrogramSet | undefined> {
+  return get<StoredSpectrogramSet>(SET_KEYS[slot], labDb());
 }

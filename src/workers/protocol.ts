@@ -21,8 +21,11 @@ export type ParseApi = {
   parse: Endpoint<{ file: File; options: TableOptions }, { dataset: Dataset; /** Already stored in IndexedDB by the worker. */ saved: boolean }, { fraction: number; rows: number }>;
 };
 
-/** A paper preset to run on a dataset the worker already holds. */
-export type PresetRequest = { datasetId: string; presetId: string; seed: number; effort: 'full' | 'quick' };
+/**
+ * A paper preset to run on a dataset the worker already holds; `evalDatasetId` names a second
+ * spectrogram set it holds too (the Toronto new-data evaluation's other folder).
+ */
+export type PresetRequest = { datasetId: string; evalDatasetId?: string; presetId: string; seed: number; effort: 'full' | 'quick' };
 
 /** A core job on a dataset the worker already holds (sent once by the transport). */
 export type ComputeApi = {

@@ -106,14 +106,20 @@ export function predictInWorker(key: string, saved: SavedModel, x: Float32Array,
   return getClient().request('predict', { key, saved, x, sampleShape, backend }).promise;
 }
 
-/** Run a paper preset that trains tfjs networks on `dataset` (a table, or a spectrogram set for the audio presets) in the training worker (progress and cancel as for training). */
+/**
+ * Run a paper preset that trains tfjs networks on `dataset` (a table, or a spectrogram set for the
+ * audio presets) in the training worker (progress and cancel as for training); `evalSet`, a second
+ * spectrogram set to evaluate on, travels with it (the worker's two dataset slots hold both).
+ */
 export function runPresetInWorker(
   dataset: HeldData,
-  request: Omit<PresetRequest, 'datasetId'>,
+  request: Omit<PresetRequest, 'datasetId' | 'evalDatasetId'>,
   backend: BackendName | 'auto',
   onProgress: (p: PresetProgress) => void,
+  evalSet?: HeldData,
 ): RunningJob<PresetResult> {
-  return getClient().request('preset', { datasetId: dataset.id, ...request, backend }, { datasets: [dataset], onProgress });
+  const datasets = evalSet ? [dataset, evalSet] : [dataset];
+  return getClient().request('preset', { datasetId: dataset.id, ...(evalSet ? { evalDatasetId: evalSet.id } : {}), ...request, backend }, { datasets, onProgress });
 }
 
 /**

@@ -5,6 +5,7 @@
  * no tensor behind. Training takes whatever the page sent by id — a feature Dataset or a
  * spectrogram set (the CNNs) — through the same ensemble and cross-validation code.
  */
+import { LabError } from '../core/errors';
 import { averageProbabilities, type Classifier } from '../core/models/classifiers';
 import { occlusionOverCrops } from '../core/models/classifyAudio';
 import { crossValidateClassifier } from '../core/models/crossValidate';
@@ -71,7 +72,9 @@ export function trainHandlers(o: TrainHandlerOptions): Handlers<TrainApi> {
       const data = ctx.held(m.datasetId);
       await ensureBackend(m.backend);
       const input = isSpectrogramSet(data) ? { spectrograms: data } : { dataset: data };
-      return preset.run({ ...input, seed: m.seed, effort: m.effort }, { cancel: ctx.cancel, onProgress: (fraction, label) => ctx.progress({ fraction, label }) });
+      const evalSet = m.evalDatasetId === undefined ? undefined : ctx.held(m.evalDatasetId);
+      if (evalSet && !isSpectrogramSet(evalSet)) throw new LabError('internal', `${m.evalDatasetId} is a feature table; the evaluation audio must be a spectrogram set. This is a bug in the lab; reload the page.`);
+      return preset.run({ ...input, ...(evalSet ? { evalSpectrograms: evalSet } : {}), seed: m.seed, effort: m.effort }, { cancel: ctx.cancel, onProgress: (fraction, label) => ctx.progress({ fraction, label }) });
     },
 
     'cross-validate': async (m, ctx) => {

@@ -62,7 +62,8 @@ async function inputFromArgs(p: Preset, args: ParsedArgs): Promise<PresetInput> 
   } else {
     if (!audio) throw new LabError('bad-argument', `${p.id} learns from audio: pass --audio <folder> (${p.needs.hint}).`);
     input.spectrograms = await readAudioSet(audio, args, log);
-    if (evalAudio) input.evalSpectrograms = await readAudioSet(evalAudio, args, log);
+    // New songs to evaluate on may all be of one genre (a folder of new rock songs).
+    if (evalAudio) input.evalSpectrograms = await readAudioSet(evalAudio, args, log, 1);
   }
   const a = presetAvailability(p, input);
   if (!a.runnable) throw new LabError('bad-argument', `${p.title} ${a.message}.`);

@@ -53,11 +53,12 @@ function cnnOptions(args: Parameters<CliCommand['run']>[0]): SpectrogramTrainOpt
 }
 
 /** `--audio DIR` as a spectrogram set; failed files are listed and the rest is used (`train` and `preset run`). */
-export async function readAudioSet(dir: string, args: Parameters<CliCommand['run']>[0], log: (s: string) => void) {
+/** The spectrogram set of `dir` with `--bands`; `minGenres` 1 for a folder of new songs to evaluate on (default 2, to train on). */
+export async function readAudioSet(dir: string, args: Parameters<CliCommand['run']>[0], log: (s: string) => void, minGenres = 2) {
   const nBands = optNumber(args, 'bands', 128);
   if (!(LOG_MEL_BANDS as readonly number[]).includes(nBands)) throw new LabError('bad-argument', `--bands must be one of ${LOG_MEL_BANDS.join(', ')}, got ${nBands}.`);
   const t0 = performance.now();
-  const set = await readSpectrogramSet([dir], { nBands: nBands as LogMelBands, onFile: (done, total, f, error) => error && log(`[${done}/${total}] ${f}: FAILED: ${error}`) });
+  const set = await readSpectrogramSet([dir], { nBands: nBands as LogMelBands, minGenres, onFile: (done, total, f, error) => error && log(`[${done}/${total}] ${f}: FAILED: ${error}`) });
   log(`${set.tracks.length} log-mel matrices (${nBands} bands) from ${dir} in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${set.failed.length} failed`);
   return set;
 }

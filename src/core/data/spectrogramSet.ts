@@ -57,6 +57,8 @@ export function isSpectrogramSet(x: unknown): x is SpectrogramSet {
 
 export interface SpectrogramSetOptions {
   nBands?: LogMelBands;
+  /** Genres the set must have (default 2, to train on; 1 for new songs to evaluate a model on). */
+  minGenres?: number;
   padMode?: PadMode;
   name?: string;
   cancel?: CancelToken;
@@ -109,12 +111,16 @@ export interface NamedLogMel {
 
 /**
  * The set from its tracks' matrices, in the given order: genres sorted, labels their indices. Fewer
- * than two genres is a LabError that counts the failed files (often the real cause).
+ * than `minGenres` genres (2 to train on; 1 for a folder of new songs a model is evaluated on) is a
+ * LabError that counts the failed files (often the real cause).
  */
-export function assembleSpectrogramSet(rows: readonly NamedLogMel[], failed: SpectrogramSet['failed'], params: LogMelParams, name?: string): SpectrogramSet {
+export function assembleSpectrogramSet(rows: readonly NamedLogMel[], failed: SpectrogramSet['failed'], params: LogMelParams, name?: string, minGenres = 2): SpectrogramSet {
   const genres = [...new Set(rows.map((r) => r.genre))].sort();
-  if (genres.length < 2)
-    throw new LabError('single-genre', `A spectrogram set needs tracks of at least two genres; ${rows.length} file(s) gave ${genres.length ? `only ${genres[0]}` : 'none'}${failed.length ? ` (${failed.length} failed)` : ''}.`);
+  if (genres.length < Math.max(1, minGenres))
+    throw new LabError(
+      'single-genre',
+      `A spectrogram set ${minGenres > 1 ? 'to train on needs tracks of at least two genres' : 'needs at least one labelled track'}; ${rows.length} file(s) gave ${genres.length ? `only ${genres[0]}` : 'none'}${failed.length ? ` (${failed.length} failed)` : ''}.`,
+    );
   return {
     kind: 'spectrograms',
     name: name ?? `${rows.length} clips`,
@@ -153,7 +159,7 @@ export async function buildSpectrogramSet(files: readonly string[], read: (file:
       o.onFile?.(i + 1, files.length, file, error);
     }
   }
-  return assembleSpectrogramSet(rows, failed, params, o.name);
+  return assembleSpectrogramSet(rows, failed, params, o.name, o.minGenres);
 }
 
 /** Frames of a clip of `durationSec` under `params` (centred STFT: 1 + ⌊samples / hop⌋). */

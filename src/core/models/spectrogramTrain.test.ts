@@ -128,7 +128,7 @@ describe('SpecAugment masks', () => {
 });
 
 describe('testing on another labelled set (new data)', () => {
-  it('matches genres by name, leaves out unknown genres and the model’s own tracks, refuses other log-mel settings', async () => {
+  it('matches genres by name, leaves out (and lists) unknown genres, the model’s own tracks and tracks shorter than a crop, refuses other log-mel settings', async () => {
     const own = constantSet(2, 40, (i) => 10 + i);
     const spec = spectrogramSpecFor(own, [0, 1, 2, 3], 16);
     const net = await buildNetwork('toronto-cnn', { inputShape: [64, 16, 1], nClasses: 2, seed: 0 });
@@ -141,16 +141,18 @@ describe('testing on another labelled set (new data)', () => {
       { trackId: 'a.00100', label: 2, mel }, // genre a → model's index 0
       { trackId: 'c.00100', label: 0, mel }, // genre c: unknown to the model
       { trackId: own.tracks[0]!.trackId, label: 2, mel }, // a track of the model's own set: not new
+      { trackId: 'a.00101', label: 2, mel: { ...mel, nFrames: 10, bytes: mel.bytes.slice(0, 64 * 10) } }, // 10 frames < one 16-frame crop
     ];
     const r = testOnOtherSet(net, spec, other, new Set(own.tracks.map((t) => t.trackId)));
     expect(r.test.trackIds).toEqual(['b.00100', 'a.00100']);
     expect(Array.from(r.test.yTrue)).toEqual([1, 0]);
     expect(r.unknownGenre).toEqual(['c.00100']);
     expect(r.notNew).toEqual([own.tracks[0]!.trackId]);
+    expect(r.tooShort).toEqual(['a.00101']);
     // 40 frames → 2 crops of 16 per track.
     expect(r.test.segmentEvaluation?.n).toBe(4);
     expect(() => testOnOtherSet(net, spec, { ...other, params: { ...other.params, nBands: 128 } }, new Set())).toThrow(/nBands \(128 vs 64\)/);
-    expect(() => testOnOtherSet(net, spec, { ...other, tracks: other.tracks.slice(2) }, new Set(own.tracks.map((t) => t.trackId)))).toThrow(/None of the 2 evaluation tracks/);
+    expect(() => testOnOtherSet(net, spec, { ...other, tracks: other.tracks.slice(2) }, new Set(own.tracks.map((t) => t.trackId)))).toThrow(/None of the 3 evaluation tracks/);
     net.dispose();
   });
 });

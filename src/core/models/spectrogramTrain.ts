@@ -80,6 +80,8 @@ export interface OtherSetTest {
   unknownGenre: string[];
   /** Tracks left out because a track of the same id is in the model's own set (not new data). */
   notNew: string[];
+  /** Tracks of known genres left out because they are shorter than one crop (nothing is dropped unsaid). */
+  tooShort: string[];
 }
 
 const LOG_MEL_KEYS = ['sampleRateHz', 'nFft', 'hopSamples', 'padMode', 'nBands', 'ref', 'topDb'] as const;
@@ -97,17 +99,22 @@ export function testOnOtherSet(network: Network, spec: SpectrogramInputSpec, oth
     throw new LabError('spec-mismatch', `The evaluation audio's spectrograms differ from the model's in ${differs.map((k) => `${k} (${String(other.params[k])} vs ${String(spec.spectrogram[k])})`).join(', ')}: build both sets with the same settings.`);
   const unknownGenre: string[] = [];
   const notNew: string[] = [];
+  const tooShort: string[] = [];
   const tracks: SpectrogramSet['tracks'] = [];
   for (const t of other.tracks) {
     const label = spec.genres.indexOf(other.genres[t.label] as string);
     if (label < 0) unknownGenre.push(t.trackId);
     else if (ownTrackIds.has(t.trackId)) notNew.push(t.trackId);
+    else if (t.mel.nFrames < spec.spectrogram.cropFrames) tooShort.push(t.trackId);
     else tracks.push({ ...t, label });
   }
-  if (!tracks.some((t) => t.mel.nFrames >= spec.spectrogram.cropFrames))
-    throw new LabError('bad-argument', `None of the ${other.tracks.length} evaluation tracks can be tested: ${unknownGenre.length} are of genres the model does not know (it knows ${spec.genres.join(', ')}), ${notNew.length} are tracks it was made from, the rest are shorter than one crop.`);
+  if (!tracks.length)
+    throw new LabError(
+      'bad-argument',
+      `None of the ${other.tracks.length} evaluation tracks can be tested: ${unknownGenre.length} are of genres the model does not know (it knows ${spec.genres.join(', ')}), ${notNew.length} are tracks it was made from, ${tooShort.length} are shorter than one crop (${spec.spectrogram.cropFrames} frames).`,
+    );
   const relabelled: SpectrogramSet = { ...other, genres: [...spec.genres], tracks };
-  return { test: testSpectrogramTracks(relabelled, network, spec, tracks.map((_, i) => i)), unknownGenre, notNew };
+  return { test: testSpectrogramTracks(relabelled, network, spec, tracks.map((_, i) => i)), unknownGenre, notNew, tooShort };
 }
 
 /**

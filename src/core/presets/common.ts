@@ -77,12 +77,22 @@ export interface PresetAvailability {
   table?: TableKind;
 }
 
-export function presetAvailability(preset: Preset, loaded: { dataset?: Dataset; spectrograms?: unknown; evalSpectrograms?: unknown }): PresetAvailability {
+/** What availability reads of a spectrogram set: a full set or the page's summary of one. */
+type SetBands = { nBands: number } | { params: { nBands: number } };
+const bandsOf = (s: SetBands) => ('nBands' in s ? s.nBands : s.params.nBands);
+
+export function presetAvailability(preset: Preset, loaded: { dataset?: Dataset; spectrograms?: SetBands; evalSpectrograms?: SetBands }): PresetAvailability {
   const needs = preset.needs;
   if (needs.kind === 'audio') {
     if (!loaded.spectrograms) return { runnable: false, message: `needs ${needs.hint}` };
     if (needs.evalAudio === 'required' && !loaded.evalSpectrograms) return { runnable: false, message: `needs a second labelled audio folder to evaluate on (${needs.hint})` };
-    return { runnable: true, message: 'runs on the loaded audio' };
+    // A model is evaluated only on spectrograms made as its training ones were (testOnOtherSet refuses others): say so before training.
+    if (needs.evalAudio && loaded.evalSpectrograms && bandsOf(loaded.evalSpectrograms) !== bandsOf(loaded.spectrograms))
+      return {
+        runnable: false,
+        message: `needs the evaluation folder's spectrograms made with the training set's ${bandsOf(loaded.spectrograms)} mel bands (they have ${bandsOf(loaded.evalSpectrograms)}): drop the evaluation folder again`,
+      };
+    return { runnable: true, message: loaded.evalSpectrograms && needs.evalAudio ? 'runs on the loaded audio and evaluates on the second folder' : 'runs on the loaded audio' };
   }
   const files = needs.tables.map((t) => TABLE_FILES[t]).join(' or ');
   if (!loaded.dataset) return { runnable: false, message: `needs ${files} (${needs.hint}); no table is loaded` };

@@ -38,7 +38,7 @@ const residualCnn: Preset = {
       return {
         presetId: residualCnn.id,
         dataUsed: `${describeAudio(set)}; ${label}`,
-        numbers: spectrogramNumbers(c, { cropSec, note, paper: { on: 'track', value: 0.625, note: 'paper: 10 GTZAN genres; ours: 3 genres' } }),
+        numbers: spectrogramNumbers(c, { cropSec, note, paper: { on: 'track', value: 0.625, note: `paper: 10 GTZAN genres; ours: ${set.genres.length} genres` } }),
         tables: [perGenreScores('Per genre (test tracks)', c.test.evaluation)],
         figures: [
           confusionFigure('Residual CNN: test tracks', c.test.evaluation, spec.genres),

@@ -20,6 +20,15 @@ describe('the preset registry', () => {
     const audio = { ...presetById('ntnu-task1'), needs: { kind: 'audio' as const, hint: 'a genres_original folder' } };
     expect(presetAvailability(audio, {})).toEqual({ runnable: false, message: 'needs a genres_original folder' });
   });
+
+  it('the new-data evaluation needs a second folder, made with the training set’s mel bands', () => {
+    const p = presetById('toronto-new-data');
+    expect(presetAvailability(p, { spectrograms: { nBands: 64 } })).toMatchObject({ runnable: false, message: expect.stringMatching(/^needs a second labelled audio folder/) });
+    expect(presetAvailability(p, { spectrograms: { nBands: 64 }, evalSpectrograms: { params: { nBands: 128 } } })).toMatchObject({ runnable: false, message: expect.stringMatching(/64 mel bands \(they have 128\)/) });
+    expect(presetAvailability(p, { spectrograms: { nBands: 64 }, evalSpectrograms: { nBands: 64 } }).runnable).toBe(true);
+    // A preset that trains on audio only does not look at the second folder.
+    expect(presetAvailability(presetById('toronto-cnn'), { spectrograms: { nBands: 64 }, evalSpectrograms: { nBands: 128 } }).runnable).toBe(true);
+  });
 });
 
 // The independent truth for the table kinds is the files themselves: which table each one is

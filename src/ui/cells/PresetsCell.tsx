@@ -3,6 +3,7 @@ import { figureHistogram, formatPresetValue, presetAvailability, presetsByPaper,
 import type { Preset, PresetFigure, PresetResult, PresetTable } from '../../core/presets/types';
 import { setParams, type PresetRun } from '../../state/lab';
 import { cancelPreset, runPreset } from '../../app/presetActions';
+import { openSpectrogramSection } from '../../app/trainActions';
 import { labStore } from '../../app/store';
 import { Cell, ErrorBox, RunBar } from '../Cell';
 import { NumberField, SelectField } from '../controls';
@@ -12,6 +13,14 @@ import { ConfusionMatrix } from '../charts/ConfusionMatrix';
 import { GenreHistogram } from '../charts/GenreHistogram';
 import { Heatmap } from '../charts/Heatmap';
 import { useLab } from '../store';
+import { EvalAudioPanel } from './EvalAudioPanel';
+
+/** The Train cell's Spectrograms section, where an audio preset's data is built: shown (a spectrogram model chosen), then scrolled to. */
+function goToSpectrograms(): void {
+  openSpectrogramSection();
+  // After React has drawn the section the model choice just revealed.
+  requestAnimationFrame(() => document.querySelector('[data-testid="spectrograms"]')?.scrollIntoView({ behavior: 'smooth', block: 'start' }));
+}
 
 export function PresetsCell() {
   const p = useLab((s) => s.params.presets);
@@ -49,7 +58,9 @@ function PresetItem({ preset }: { preset: Preset }) {
   const run = useLab((s) => s.presetRuns[preset.id]) as PresetRun | undefined;
   // Audio presets run on the spectrogram set built in the Train cell's Spectrograms section.
   const spectrograms = useLab((s) => s.spectrograms);
-  const availability = presetAvailability(preset, { dataset: ds, spectrograms });
+  const evalSpectrograms = useLab((s) => s.evalSpectrograms);
+  const availability = presetAvailability(preset, { dataset: ds, spectrograms, evalSpectrograms });
+  const needs = preset.needs;
   const running = run?.status === 'running';
   return (
     <article className="preset" data-testid={`preset-${preset.id}`}>
@@ -68,7 +79,18 @@ function PresetItem({ preset }: { preset: Preset }) {
       )}
       <p className={availability.runnable ? 'small muted' : 'small warn'} data-testid="preset-needs" data-runnable={availability.runnable}>
         {availability.runnable ? availability.message : `This preset ${availability.message}.`}
+        {needs.kind === 'audio' && !spectrograms && (
+          <>
+            {' '}
+            Build it in the Train cell’s{' '}
+            <button type="button" className="link" onClick={goToSpectrograms} data-testid="preset-goto-spectrograms">
+              Spectrograms section
+            </button>
+            .
+          </>
+        )}
       </p>
+      {needs.kind === 'audio' && needs.evalAudio && <EvalAudioPanel />}
       <RunBar
         testId={`run-preset-${preset.id}`}
         running={running}

@@ -4,7 +4,7 @@ import { defaultSequenceLength } from '../../core/data/sequences';
 import type { EpochMetrics } from '../../core/models/loop';
 import { setParams, type ModelKindParam } from '../../state/lab';
 import { describeWasm } from '../../core/models/wasmInfo';
-import { cancelTraining, chooseBackendNow, startCrossValidation, startTraining } from '../../app/trainActions';
+import { cancelTraining, chooseBackendNow, selectTrainModel, startCrossValidation, startTraining } from '../../app/trainActions';
 import { Cell, ErrorBox, RunBar } from '../Cell';
 import { ConfusionExplorer } from '../ConfusionExplorer';
 import { LineChart } from '../charts/LineChart';
@@ -53,10 +53,7 @@ export function TrainCell({ resultId }: { resultId?: string } = {}) {
       label="Model"
       value={p.kind}
       options={KINDS}
-      onChange={(kind) => {
-        const d = neuralKind(kind).defaults;
-        set({ kind, dropout: d.dropout, labelSmoothing: d.labelSmoothing, mixup: d.mixup, schedule: d.schedule });
-      }}
+      onChange={selectTrainModel}
       testId="train-model"
     />
   );
