@@ -13,7 +13,7 @@ import { CLIP_SALIENCY_PATCH } from '../src/core/models/classifyAudio';
 import { readAudioFile } from '../src/node/audioFiles';
 import { sharedPath } from '../src/node/paths';
 import { nodeWasmDir } from '../src/node/tfNode';
-import { openBenchPage } from './browser';
+import { mainThreadCpuClock, openBenchPage } from './browser';
 import type { ClassifyCnnExtras, ClassifyCnnSetup, ClassifyStage } from './classifyCnnEntry';
 import { log, median, report } from './report';
 
@@ -48,12 +48,8 @@ export async function runClassifyCnnBench(): Promise<void> {
   let vote = '';
   try {
     setup = await b.page.evaluate(([w, m, s]) => (globalThis as unknown as Bench).genreBench.setup(w, m, s), [wasm, model, samplesB64] as const);
-    // The renderer's main-thread CPU seconds (CDP Performance metric ThreadTime): everything here
-    // runs on that thread (wasm without threads), so CPU time is the work, wall time the work plus
-    // the wait for a core on a shared machine.
-    const cdp = await b.page.context().newCDPSession(b.page);
-    await cdp.send('Performance.enable');
-    const threadMs = async () => 1000 * ((await cdp.send('Performance.getMetrics')).metrics.find((x) => x.name === 'ThreadTime')?.value ?? NaN);
+    // Everything here runs on the page's main thread (wasm without threads), so its CPU time is the work.
+    const threadMs = await mainThreadCpuClock(b.page);
     // One warm-up (wasm kernels, the first tensors), then `REPS` timed runs.
     for (let r = 0; !('error' in setup) && r <= REPS; r++) {
       let w = 0;
