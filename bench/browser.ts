@@ -37,6 +37,17 @@ export async function openBenchPage(entry: string): Promise<BrowserBench | undef
   return { page, close: () => browser.close() };
 }
 
+/**
+ * A clock of the page's main-thread CPU time in ms (CDP Performance metric ThreadTime). Read it
+ * around a `page.evaluate` whose work runs on that thread: on a shared machine wall time is the
+ * work plus the wait for a core, this is the work (what a quiet machine's wall time would be).
+ */
+export async function mainThreadCpuClock(page: Page): Promise<() => Promise<number>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  return async () => 1000 * ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')?.value ?? NaN);
+}
+
 export interface PreviewSession {
   /** The app's origin, e.g. http://127.0.0.1:41234 */
   url: string;

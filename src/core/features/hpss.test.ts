@@ -19,6 +19,23 @@ describe('HPSS median filters', () => {
       }
     }
   });
+  it('equal scipy.ndimage.median_filter(size 31, mode reflect) where the reflection wraps several times', () => {
+    // x[t, k] = ((37·(t·5 + k)) mod 11) / 2, 40 frames × 5 bins: along frequency the 31-window
+    // reflects the 5 bins about 3 times each side. Expected values printed by scipy 1.10.1:
+    // median_filter(x, size=(31, 1), mode='reflect')[:, 2] and median_filter(x, size=(1, 31), mode='reflect')[7], [0].
+    const nFrames = 40;
+    const nBins = 5;
+    const x = Float64Array.from({ length: nFrames * nBins }, (_, i) => ((i * 37) % 11) / 2);
+    const byTime = medianFilter(x, nFrames, nBins, 31, 'time');
+    const col2 = [2.5, 2.5, 3, 2.5, 2.5, 2.5, 2.5, 2.5, 3, 2.5, 2.5, 2.5, 2.5, 3, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 3, 3, 2.5, 2.5, 2.5, 2.5, 3, 3, 2.5, 2.5, 2.5, 3, 3, 2.5, 2.5];
+    expect(Array.from({ length: nFrames }, (_, t) => byTime[t * nBins + 2])).toEqual(col2);
+    const byFreq = medianFilter(x, nFrames, nBins, 31, 'frequency');
+    expect(Array.from(byFreq.subarray(7 * nBins, 8 * nBins))).toEqual([2.5, 2.5, 2.5, 2.5, 2.5]);
+    expect(Array.from(byFreq.subarray(0, nBins))).toEqual([2, 2, 2, 2, 2]);
+    // and the generic (non-31) path: median_filter([0,7,7,1,0,3,9,2,2,5,0,8], size=7, mode='reflect')
+    const row = Float64Array.from([0, 7, 7, 1, 0, 3, 9, 2, 2, 5, 0, 8]);
+    expect(Array.from(medianFilter(row, 1, row.length, 7, 'frequency'))).toEqual([7, 1, 1, 3, 3, 2, 2, 2, 3, 5, 2, 5]);
+  });
   it('makes soft masks H²/(H²+P²) that sum to 1, and 0.5/0.5 on silence', () => {
     const nFrames = 50;
     const nBins = 40;

@@ -1,7 +1,7 @@
 /**
  * Log-mel spectrogram of one clip, the CNN's input: librosa's
  * `power_to_db(melspectrogram(y, sr, n_fft=2048, hop_length=512, n_mels=128), ref=np.max, top_db=80)`
- * built from the lab's librosa-exact STFT ({@link computeSpectra}), Slaney mel filterbank
+ * built from the lab's librosa-exact STFT framing ({@link StftFramer}), Slaney mel filterbank
  * ({@link getMelFilterbank}) and dB conversion ({@link powerToDb}).
  *
  * Pad mode: the default is 'constant' (zeros), which is what `librosa.feature.melspectrogram`
@@ -13,7 +13,8 @@
 import { LabError } from '../errors';
 import { powerToDb } from './db';
 import { applyMelFilterbank, getMelFilterbank } from './mel';
-import { computeSpectra, DEFAULT_HOP_SAMPLES, DEFAULT_N_FFT, type PadMode } from './stft';
+import { DEFAULT_HOP_SAMPLES, DEFAULT_N_FFT, StftFramer, type PadMode } from './stft';
+import { workArray } from './workArrays';
 
 /** Mel band counts offered to the CNN (128 is librosa's default). */
 export const LOG_MEL_BANDS = [64, 96, 128] as const;
@@ -58,18 +59,35 @@ export function computeLogMel(y: ArrayLike<number>, opts: LogMelOptions = {}): L
   if (options.ref !== 'max' && !(options.ref > 0)) throw new LabError('bad-argument', `The dB reference must be 'max' or a positive power, got ${options.ref}.`);
   if (!(options.topDb > 0)) throw new LabError('bad-argument', `top_db must be positive, got ${options.topDb}.`);
   if (y.length === 0) throw new LabError('audio-too-short', 'The clip is empty: a log-mel spectrogram needs at least one sample.');
-  // Power only, taken per frame while its spectrum is in cache (computeSpectra): no complex matrix
-  // (21 MB for 30 s) and no second pass; the same numbers as computeStft → powerSpectrogram.
-  const st = computeSpectra(y, { padMode: options.padMode, nFft: DEFAULT_N_FFT, hopSamples: DEFAULT_HOP_SAMPLES, keepComplex: false });
+  // One frame at a time: FFT → |X|² → mel bands while the 1025 bins are in cache, written
+  // band-major straight away. No spectrogram-sized matrix is ever made: the browser spent most of
+  // a Classify's log-mel (~400 ms of ~450 under load) filling two fresh 10.6 MB arrays (power and
+  // an unused magnitude) page by page. Same arithmetic, in the same order, as
+  // computeStft → powerSpectrogram → applyMelFilterbank, so the same numbers.
+  const framer = new StftFramer(y, options.padMode, DEFAULT_N_FFT, DEFAULT_HOP_SAMPLES);
+  const { nFrames, nBins } = framer;
   const nBands = options.nBands;
-  const mel = applyMelFilterbank(st.power, st.nFrames, getMelFilterbank(options.sampleRateHz, DEFAULT_N_FFT, nBands));
+  const fb = getMelFilterbank(options.sampleRateHz, DEFAULT_N_FFT, nBands);
+  const re = new Float64Array(nBins);
+  const im = new Float64Array(nBins);
+  const power = new Float64Array(nBins);
+  const melFrame = new Float64Array(nBands);
+  const mel = workArray('logMel.mel', nBands * nFrames, false); // band-major; every element written below
+  for (let t = 0; t < nFrames; t++) {
+    framer.transform(t, re, im, 0);
+    for (let k = 0; k < nBins; k++) {
+      const a = re[k] as number;
+      const b = im[k] as number;
+      power[k] = a * a + b * b;
+    }
+    applyMelFilterbank(power, 1, fb, melFrame);
+    for (let b = 0; b < nBands; b++) mel[b * nFrames + t] = melFrame[b] as number;
+  }
   // ref=np.max: librosa takes the maximum of the (non-negative) mel power itself as the reference.
   let ref = options.ref === 'max' ? 0 : options.ref;
   if (options.ref === 'max') for (let i = 0; i < mel.length; i++) if ((mel[i] as number) > ref) ref = mel[i] as number;
-  const dbFrameMajor = powerToDb(mel, { ref, amin: 1e-10, topDb: options.topDb });
-  const nFrames = st.nFrames;
-  const db = new Float32Array(nBands * nFrames);
-  for (let t = 0; t < nFrames; t++) for (let b = 0; b < nBands; b++) db[b * nFrames + t] = dbFrameMajor[t * nBands + b] as number;
+  // power_to_db is elementwise (its top_db floor uses the global max), so the layout does not matter
+  const db = new Float32Array(powerToDb(mel, { ref, amin: 1e-10, topDb: options.topDb }, mel));
   return { db, nBands, nFrames, options };
 }
 

@@ -116,17 +116,64 @@ export function computeSpectra(y: ArrayLike<number>, opts: StftOptions & { keepC
   return { nFrames: r.nFrames, nBins: r.nBins, power: r.power as Float64Array, magnitude: r.magnitude as Float64Array, stft: r.stft };
 }
 
-/** The framer behind computeStft and computeSpectra: pads and windows once, one FFT per frame. */
+/** Periodic Hann windows by length (an STFT asks for the same 2048-point window every call). */
+const hannCache = new Map<number, Float64Array>();
+function cachedHann(n: number): Float64Array {
+  let w = hannCache.get(n);
+  if (!w) {
+    w = periodicHann(n);
+    hannCache.set(n, w);
+  }
+  return w;
+}
+
+/**
+ * One clip's centred, windowed frames and their FFTs, one frame at a time: the framing that
+ * computeStft, computeSpectra and the log-mel share. The padded signal is a work array
+ * (workArrays.ts) valid until the next framer is made on this thread.
+ */
+export class StftFramer {
+  readonly nFft: number;
+  readonly hopSamples: number;
+  readonly nBins: number;
+  readonly nFrames: number;
+  private readonly half: number;
+  private readonly padded: Float64Array;
+  private readonly win: Float64Array;
+  private readonly fft: RealFft;
+  private readonly frame: Float64Array;
+
+  constructor(y: ArrayLike<number>, padMode: PadMode, nFft = DEFAULT_N_FFT, hopSamples = DEFAULT_HOP_SAMPLES) {
+    this.nFft = nFft;
+    this.hopSamples = hopSamples;
+    this.half = nFft >> 1;
+    this.nBins = this.half + 1;
+    this.nFrames = countFrames(y.length, hopSamples);
+    this.padded = padSignal(y, this.half, padMode, workArray('stft.padded', y.length + 2 * this.half, false));
+    this.win = cachedHann(nFft);
+    this.fft = getRealFft(nFft);
+    this.frame = new Float64Array(nFft);
+  }
+
+  /** Whether frame t lies wholly inside the signal (so no pad mode changes it). */
+  isInterior(t: number, nSamples: number): boolean {
+    const start = t * this.hopSamples; // padded coordinates: original samples start-half .. start+half-1
+    return start - this.half >= 0 && start + this.half <= nSamples;
+  }
+
+  /** Window frame t and write its bins 0..nFft/2 to re/im from `offset`. */
+  transform(t: number, re: Float64Array, im: Float64Array, offset: number): void {
+    const { frame, padded, win, nFft } = this;
+    const start = t * this.hopSamples;
+    for (let i = 0; i < nFft; i++) frame[i] = (padded[start + i] as number) * (win[i] as number);
+    this.fft.forward(frame, re, im, offset);
+  }
+}
+
+/** The frame loop behind computeStft and computeSpectra: one FFT per frame ({@link StftFramer}). */
 function runStft(y: ArrayLike<number>, opts: StftOptions, keepComplex: boolean, spectra: boolean, pooled = false): { nFrames: number; nBins: number; stft: Stft | null; power: Float64Array | null; magnitude: Float64Array | null } {
-  const nFft = opts.nFft ?? DEFAULT_N_FFT;
-  const hop = opts.hopSamples ?? DEFAULT_HOP_SAMPLES;
-  const half = nFft >> 1;
-  const nBins = half + 1;
-  const nFrames = countFrames(y.length, hop);
-  // the padded copy never leaves this function, so it is always a work array
-  const padded = padSignal(y, half, opts.padMode, workArray('stft.padded', y.length + 2 * half, false));
-  const win = periodicHann(nFft);
-  const fft = getRealFft(nFft);
+  const framer = new StftFramer(y, opts.padMode, opts.nFft ?? DEFAULT_N_FFT, opts.hopSamples ?? DEFAULT_HOP_SAMPLES);
+  const { nFft, nBins, nFrames, hopSamples: hop } = framer;
   // every element of these is written below, so stale pooled contents are never read
   const matrix = (key: string): Float64Array => (pooled ? workArray(key, nFrames * nBins, false) : new Float64Array(nFrames * nBins));
   const re = keepComplex ? matrix('stft.re') : null;
@@ -135,17 +182,15 @@ function runStft(y: ArrayLike<number>, opts: StftOptions, keepComplex: boolean, 
   const magnitude = spectra ? matrix('stft.magnitude') : null;
   const frameRe = new Float64Array(nBins);
   const frameIm = new Float64Array(nBins);
-  const frame = new Float64Array(nFft);
   const reuse = opts.reuse && opts.reuse.nFrames === nFrames && opts.reuse.nFft === nFft && opts.reuse.hopSamples === hop ? opts.reuse : undefined;
   const n = y.length;
   for (let t = 0; t < nFrames; t++) {
-    const start = t * hop; // in padded coordinates; covers original samples start-half .. start+half-1
     const o = t * nBins;
     // where this frame's spectrum ends up: the kept matrices, or per-frame scratch
     let sRe: Float64Array = re ?? frameRe;
     let sIm: Float64Array = im ?? frameIm;
     let so = re ? o : 0;
-    if (reuse && start - half >= 0 && start + half <= n) {
+    if (reuse && framer.isInterior(t, n)) {
       if (re && im) {
         re.set(reuse.re.subarray(o, o + nBins), o);
         im.set(reuse.im.subarray(o, o + nBins), o);
@@ -154,10 +199,7 @@ function runStft(y: ArrayLike<number>, opts: StftOptions, keepComplex: boolean, 
         sIm = reuse.im;
         so = o;
       }
-    } else {
-      for (let i = 0; i < nFft; i++) frame[i] = (padded[start + i] as number) * (win[i] as number);
-      fft.forward(frame, sRe, sIm, so);
-    }
+    } else framer.transform(t, sRe, sIm, so);
     if (power && magnitude) {
       for (let k = 0; k < nBins; k++) {
         const a = sRe[so + k] as number;
@@ -256,7 +298,7 @@ class OverlapAdd {
     this.wss = workArray('istft.windowSum', outLen, true);
     this.frameA = new Float64Array(nFft);
     this.frameB = new Float64Array(nFft);
-    this.win = periodicHann(nFft);
+    this.win = cachedHann(nFft);
     this.win2 = this.win.map((w) => w * w);
     this.winOverN = this.win.map((w) => w / nFft);
   }
