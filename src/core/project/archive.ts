@@ -9,7 +9,7 @@
  */
 import { unzipSync, zipSync, type Unzipped } from 'fflate';
 import type { Dataset } from '../data/dataset';
-import type { SavedModelEntry } from '../models/saved';
+import type { SavedModelEntry } from '../models/savedFormat';
 import { sha256Hex } from '../sha256';
 import { badProject, packJson, unpackJson } from './pack';
 import { validateProjectCells, validateProjectDataset, validateProjectModel, type ProjectCells } from './validate';
