@@ -129,14 +129,16 @@ async function buildSet(tasks: SpectrogramTask[], skipped: { file: string; reaso
     named,
     (n) => n.task.path,
     async (n, onProgress): Promise<{ value: NamedLogMel; cached: boolean }> => {
-      const r = await cachedLogMel(logMelCacheKey(await n.task.key(), params), async () => {
+      const key = await n.task.key();
+      const r = await cachedLogMel(logMelCacheKey(key, params), async () => {
         const { audio, transfer } = await n.task.audio();
         const res = await extractionPool().run({ fileName: n.task.path, recipe: 'log-mel', mode: 'log-mel', logMel: logMelOptionsFor(params), ...audio }, transfer, onProgress);
         if (!res.logMel) throw new LabError('internal', `${n.task.path}: the extraction worker returned no log-mel matrix. This is a bug in the lab; reload the page.`);
         // The worker sends dB (the display views read the same mode); a set keeps uint8 (quantisedLogMelOf's bytes).
         return quantiseLogMel(res.logMel);
       });
-      return { value: { trackId: n.trackId, genre: n.genre, mel: r.mel }, cached: r.cached };
+      // The source lets a project name this track by its cache key instead of embedding the matrix.
+      return { value: { trackId: n.trackId, genre: n.genre, mel: r.mel, source: { file: n.task.path, key } }, cached: r.cached };
     },
     (patch) => setBuild({ ...patch, ...(patch.failed ? { failed: [...failed, ...patch.failed] } : {}) }),
     () => gen === generation,
