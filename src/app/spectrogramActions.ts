@@ -25,7 +25,8 @@ import { quantiseLogMel } from '../core/features/logMel';
 import { previewCropBatch, type CropBatchPreview } from '../core/models/spectrogramCrops';
 import { resolveSplit } from '../core/data/split';
 import { cnnTrainOptions, splitChoice, type AudioImportState } from '../state/lab';
-import { cachedLogMel, loadSpectrogramSet, logMelCacheKey, saveSpectrogramSet, type StoredSpectrogramSet } from '../storage/spectrograms';
+import { restoreFromManifest, type MissingSpectrogramFiles, type ProjectSpectrograms } from '../core/project/spectrograms';
+import { cachedLogMel, cacheLogMel, loadSpectrogramSet, logMelCacheKey, lookupLogMel, saveSpectrogramSet, type StoredSpectrogramSet } from '../storage/spectrograms';
 import type { ExtractRequest } from '../workers/protocol';
 import { audioPayload, contentHash, extractionPool, runPoolBatch, type AudioInput } from './audioImportActions';
 import { labStore } from './store';
@@ -54,6 +55,42 @@ export async function restoreSpectrogramSet(): Promise<void> {
   } catch {
     // Nothing stored, or IndexedDB unreadable: the cell offers to build a set.
   }
+}
+
+/**
+ * A project's set made usable here: an embedded one as it is (its matrices also go to the per-file
+ * cache, so a later project that names them by file finds them); a manifest restored from the
+ * per-file cache, or the files the cache lacks. A cached matrix that differs from the saved one is
+ * a `bad-project` LabError naming its file (core/project/spectrograms).
+ */
+export async function resolveProjectSpectrograms(p: ProjectSpectrograms): Promise<{ set: StoredSpectrogramSet } | MissingSpectrogramFiles> {
+  const id = `spectrograms:project:${Date.now().toString(36)}`;
+  if (p.mode === 'embedded') {
+    for (const t of p.set.tracks) if (t.source) await cacheLogMel(logMelCacheKey(t.source.key, p.set.params), t.mel);
+    return { set: { ...p.set, id } };
+  }
+  const r = await restoreFromManifest(p.manifest, (source, params) => lookupLogMel(logMelCacheKey(source, params)));
+  return 'set' in r ? { set: { ...r.set, id } } : r;
+}
+
+/**
+ * Make `set` the current set (undefined: none) around `apply` (the rest of a project replacing the
+ * lab): the set is stored first, and put back as it was if storing or `apply` fails, so a refused
+ * project leaves the set used before.
+ */
+export async function installSpectrogramSet(set: StoredSpectrogramSet | undefined, apply: () => Promise<void>): Promise<void> {
+  if (labStore.getState().spectrogramBuild?.status === 'running') throw new LabError('bad-argument', 'A spectrogram set is being built: cancel it (or wait) before opening a project.');
+  const before = current;
+  try {
+    await saveSpectrogramSet(set);
+    await apply();
+  } catch (e) {
+    await saveSpectrogramSet(before).catch(() => undefined);
+    throw e;
+  }
+  generation++;
+  current = set;
+  labStore.setState({ spectrograms: set ? summariseSpectrogramSet(set) : undefined, spectrogramBuild: undefined });
 }
 
 /** One track to build: its name, how long it lasts (for the storage check), its cache key and its audio. */

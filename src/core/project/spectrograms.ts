@@ -71,6 +71,13 @@ export async function spectrogramManifestOf(set: SpectrogramSet): Promise<Spectr
   return { name: set.name, genres: [...set.genres], params: { ...set.params }, failed: set.failed.map((f) => ({ ...f })), tracks };
 }
 
+/** The set as a project holds it: the set itself (its page id dropped), or its manifest. */
+export async function projectSpectrogramsOf(set: SpectrogramSet, mode: SpectrogramStorageMode): Promise<ProjectSpectrograms> {
+  if (mode === 'manifest') return { mode, manifest: await spectrogramManifestOf(set) };
+  const { kind, name, genres, tracks, params, failed } = set;
+  return { mode, set: { kind, name, genres, tracks, params, failed } };
+}
+
 /**
  * What each way of saving a set costs in the project file, in bytes before zipping: the matrices
  * (one byte per band per frame), or the manifest's JSON (estimated from its fields: file names and
