@@ -161,6 +161,8 @@ test('a project carries the spectrogram set: embedded, or named by its files and
   const message = page.getByTestId('project-message');
   await expect(message).toContainText("Its spectrogram set was not restored: 40 file(s) are not in this browser's spectrogram cache");
   await expect(message).toContainText('synth-');
+  // Demo clips cannot be dropped: the message says how to get them back instead.
+  await expect(message).toContainText("They are the synthetic demo corpus's clips: build its set at 64 mel bands");
   await expect(page.getByTestId('dataset-summary')).toContainText('Synthetic demo corpus');
   await expect(page.getByTestId('spectro-none')).toBeVisible();
   await screenshotCell(page, 'train', 'project-spectrograms-missing');

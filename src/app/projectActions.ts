@@ -84,7 +84,7 @@ export async function openProject(file: File): Promise<void> {
     const setText = !sp ? '' : 'set' in sp ? `, spectrogram set of ${sp.set.tracks.length} tracks × ${sp.set.params.nBands} bands` : '';
     const missing =
       sp && 'missing' in sp
-        ? ` Its spectrogram set was not restored: ${sp.missing.length} file(s) are not in this browser's spectrogram cache: ${sp.missing.slice(0, 8).join(', ')}${sp.missing.length > 8 ? `, … (${sp.missing.length - 8} more)` : ''}. Drop them on Train → Spectrograms (they are cached as they are analysed), then open the project again.`
+        ? ` Its spectrogram set was not restored: ${sp.missing.length} file(s) are not in this browser's spectrogram cache: ${sp.missing.slice(0, 8).join(', ')}${sp.missing.length > 8 ? `, … (${sp.missing.length - 8} more)` : ''}. ${sp.demoBands ? `They are the synthetic demo corpus's clips: build its set at ${sp.demoBands} mel bands in Train → Spectrograms` : 'Drop them on Train → Spectrograms (they are cached as they are analysed)'}, then open the project again.`
         : '';
     setProject({
       status: 'done',

@@ -63,14 +63,17 @@ export async function restoreSpectrogramSet(): Promise<void> {
  * per-file cache, or the files the cache lacks. A cached matrix that differs from the saved one is
  * a `bad-project` LabError naming its file (core/project/spectrograms).
  */
-export async function resolveProjectSpectrograms(p: ProjectSpectrograms): Promise<{ set: StoredSpectrogramSet } | MissingSpectrogramFiles> {
+export async function resolveProjectSpectrograms(p: ProjectSpectrograms): Promise<{ set: StoredSpectrogramSet } | (MissingSpectrogramFiles & { demoBands?: number })> {
   const id = `spectrograms:project:${Date.now().toString(36)}`;
   if (p.mode === 'embedded') {
     for (const t of p.set.tracks) if (t.source) await cacheLogMel(logMelCacheKey(t.source.key, p.set.params), t.mel);
     return { set: { ...p.set, id } };
   }
   const r = await restoreFromManifest(p.manifest, (source, params) => lookupLogMel(logMelCacheKey(source, params)));
-  return 'set' in r ? { set: { ...r.set, id } } : r;
+  if ('set' in r) return { set: { ...r.set, id } };
+  // Demo clips cannot be dropped: they are synthesised, so the way back is building the demo set at the same bands.
+  const demo = p.manifest.tracks.every((t) => t.source.startsWith(DEMO_KEY_PREFIX));
+  return demo ? { ...r, demoBands: p.manifest.params.nBands } : r;
 }
 
 /**
@@ -101,6 +104,9 @@ interface SpectrogramTask {
   /** The audio part of the worker request, and what to transfer. */
   audio(): Promise<{ audio: Pick<ExtractRequest, 'bytes' | 'samples' | 'synth'>; transfer: ArrayBuffer[] }>;
 }
+
+/** How a demo clip's cache key starts (then the formula version, style, seed and length). */
+const DEMO_KEY_PREFIX = 'synth-v';
 
 /** GTZAN clips last 30 s: the size estimate's guess for a file whose header does not say. */
 const ASSUMED_CLIP_SEC = 30;
@@ -239,7 +245,7 @@ export async function buildDemoSpectrograms(): Promise<void> {
       path: p.fileName,
       durationSec: p.durationSec,
       // A demo clip is defined by its formula version, style, seed and length.
-      key: async () => `synth-v${SYNTH_VERSION}:${p.style}:${p.seed}:${p.durationSec}`,
+      key: async () => `${DEMO_KEY_PREFIX}${SYNTH_VERSION}:${p.style}:${p.seed}:${p.durationSec}`,
       audio: async () => ({ audio: { synth: { style: p.style, seed: p.seed, durationSec: p.durationSec } }, transfer: [] }),
     }),
   );
