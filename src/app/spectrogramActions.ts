@@ -25,7 +25,8 @@ import { quantiseLogMel } from '../core/features/logMel';
 import { previewCropBatch, type CropBatchPreview } from '../core/models/spectrogramCrops';
 import { resolveSplit } from '../core/data/split';
 import { cnnTrainOptions, splitChoice, type AudioImportState } from '../state/lab';
-import { cachedLogMel, loadSpectrogramSet, logMelCacheKey, saveSpectrogramSet, type StoredSpectrogramSet } from '../storage/spectrograms';
+import { restoreFromManifest, type MissingSpectrogramFiles, type ProjectSpectrograms } from '../core/project/spectrograms';
+import { cachedLogMel, cacheLogMel, loadSpectrogramSet, logMelCacheKey, lookupLogMel, saveSpectrogramSet, type StoredSpectrogramSet } from '../storage/spectrograms';
 import type { ExtractRequest } from '../workers/protocol';
 import { audioPayload, contentHash, extractionPool, runPoolBatch, type AudioInput } from './audioImportActions';
 import { labStore } from './store';
@@ -89,6 +90,45 @@ export async function restoreSpectrogramSet(): Promise<void> {
   );
 }
 
+/**
+ * A project's set made usable here: an embedded one as it is (its matrices also go to the per-file
+ * cache, so a later project that names them by file finds them); a manifest restored from the
+ * per-file cache, or the files the cache lacks. A cached matrix that differs from the saved one is
+ * a `bad-project` LabError naming its file (core/project/spectrograms).
+ */
+export async function resolveProjectSpectrograms(p: ProjectSpectrograms): Promise<{ set: StoredSpectrogramSet } | (MissingSpectrogramFiles & { demoBands?: number })> {
+  const id = `spectrograms:project:${Date.now().toString(36)}`;
+  if (p.mode === 'embedded') {
+    for (const t of p.set.tracks) if (t.source) await cacheLogMel(logMelCacheKey(t.source.key, p.set.params), t.mel);
+    return { set: { ...p.set, id } };
+  }
+  const r = await restoreFromManifest(p.manifest, (source, params) => lookupLogMel(logMelCacheKey(source, params)));
+  if ('set' in r) return { set: { ...r.set, id } };
+  // Demo clips cannot be dropped: they are synthesised, so the way back is building the demo set at the same bands.
+  const demo = p.manifest.tracks.every((t) => t.source.startsWith(DEMO_KEY_PREFIX));
+  return demo ? { ...r, demoBands: p.manifest.params.nBands } : r;
+}
+
+/**
+ * Make `set` the current set (undefined: none) around `apply` (the rest of a project replacing the
+ * lab): the set is stored first, and put back as it was if storing or `apply` fails, so a refused
+ * project leaves the set used before.
+ */
+export async function installSpectrogramSet(set: StoredSpectrogramSet | undefined, apply: () => Promise<void>): Promise<void> {
+  if (labStore.getState().spectrogramBuild?.status === 'running') throw new LabError('bad-argument', 'A spectrogram set is being built: cancel it (or wait) before opening a project.');
+  const before = sets.current;
+  try {
+    await saveSpectrogramSet(set);
+    await apply();
+  } catch (e) {
+    await saveSpectrogramSet(before).catch(() => undefined);
+    throw e;
+  }
+  generations.current++;
+  sets.current = set;
+  labStore.setState({ spectrograms: set ? summariseSpectrogramSet(set) : undefined, spectrogramBuild: undefined });
+}
+
 /** One track to build: its name, how long it lasts (for the storage check), its cache key and its audio. */
 interface SpectrogramTask {
   path: string;
@@ -97,6 +137,9 @@ interface SpectrogramTask {
   /** The audio part of the worker request, and what to transfer. */
   audio(): Promise<{ audio: Pick<ExtractRequest, 'bytes' | 'samples' | 'synth'>; transfer: ArrayBuffer[] }>;
 }
+
+/** How a demo clip's cache key starts (then the formula version, style, seed and length). */
+const DEMO_KEY_PREFIX = 'synth-v';
 
 /** GTZAN clips last 30 s: the size estimate's guess for a file whose header does not say. */
 const ASSUMED_CLIP_SEC = 30;
@@ -164,14 +207,16 @@ async function buildSet(slot: SpectrogramSlot, tasks: SpectrogramTask[], skipped
     named,
     (n) => n.task.path,
     async (n, onProgress): Promise<{ value: NamedLogMel; cached: boolean }> => {
-      const r = await cachedLogMel(logMelCacheKey(await n.task.key(), params), async () => {
+      const key = await n.task.key();
+      const r = await cachedLogMel(logMelCacheKey(key, params), async () => {
         const { audio, transfer } = await n.task.audio();
         const res = await extractionPool().run({ fileName: n.task.path, recipe: 'log-mel', mode: 'log-mel', logMel: logMelOptionsFor(params), ...audio }, transfer, onProgress);
         if (!res.logMel) throw new LabError('internal', `${n.task.path}: the extraction worker returned no log-mel matrix. This is a bug in the lab; reload the page.`);
         // The worker sends dB (the display views read the same mode); a set keeps uint8 (quantisedLogMelOf's bytes).
         return quantiseLogMel(res.logMel);
       });
-      return { value: { trackId: n.trackId, genre: n.genre, mel: r.mel }, cached: r.cached };
+      // The source lets a project name this track by its cache key instead of embedding the matrix.
+      return { value: { trackId: n.trackId, genre: n.genre, mel: r.mel, source: { file: n.task.path, key } }, cached: r.cached };
     },
     (patch) => setBuild(slot, { ...patch, ...(patch.failed ? { failed: [...failed, ...patch.failed] } : {}) }),
     isCurrent,
@@ -249,7 +294,7 @@ export async function buildDemoSpectrograms(): Promise<void> {
       path: p.fileName,
       durationSec: p.durationSec,
       // A demo clip is defined by its formula version, style, seed and length.
-      key: async () => `synth-v${SYNTH_VERSION}:${p.style}:${p.seed}:${p.durationSec}`,
+      key: async () => `${DEMO_KEY_PREFIX}${SYNTH_VERSION}:${p.style}:${p.seed}:${p.durationSec}`,
       audio: async () => ({ audio: { synth: { style: p.style, seed: p.seed, durationSec: p.durationSec } }, transfer: [] }),
     }),
   );

@@ -27,11 +27,22 @@ function isQuantised(x: unknown): x is QuantisedLogMel {
  * only costs a recomputation; an entry that is not a whole matrix is computed again, not trusted.
  */
 export async function cachedLogMel(key: string, compute: () => Promise<QuantisedLogMel>): Promise<{ mel: QuantisedLogMel; cached: boolean }> {
-  const hit = await get<unknown>(key, cacheDb()).catch(() => undefined);
-  if (isQuantised(hit)) return { mel: hit, cached: true };
+  const hit = await lookupLogMel(key);
+  if (hit) return { mel: hit, cached: true };
   const mel = await compute();
-  await set(key, mel, cacheDb()).catch(() => undefined);
+  await cacheLogMel(key, mel);
   return { mel, cached: false };
+}
+
+/** The cached matrix under `key`, or undefined (none, not a whole matrix, or storage unreadable). */
+export async function lookupLogMel(key: string): Promise<QuantisedLogMel | undefined> {
+  const hit = await get<unknown>(key, cacheDb()).catch(() => undefined);
+  return isQuantised(hit) ? hit : undefined;
+}
+
+/** Put a matrix in the per-file cache (a project's embedded set, so a later manifest finds it); failures only cost a recomputation later. */
+export async function cacheLogMel(key: string, mel: QuantisedLogMel): Promise<void> {
+  await set(key, mel, cacheDb()).catch(() => undefined);
 }
 
 /** The stored sets: the current one (training) and the evaluation folder's (the Toronto new-data evaluation). */

@@ -2,11 +2,13 @@
  * The outline's Project control: save the lab as a `.genrelab` file, open one, and whether the
  * lab is ready to work offline. What the buttons do lives in app/projectActions.
  */
-import { useRef } from 'react';
-import { cancelProject, dismissProjectMessage, openProject, saveProject } from '../app/projectActions';
+import { useRef, useState } from 'react';
+import { cancelProject, dismissProjectMessage, openProject, projectSpectrogramChoice, saveProject } from '../app/projectActions';
+import type { SpectrogramStorageMode } from '../core/project/spectrograms';
 import { PROJECT_EXTENSION } from '../core/project/archive';
 import { ErrorBox } from './Cell';
 import { downloadBlob } from './download';
+import { formatBytes } from './format';
 import { useLab } from './store';
 
 const OFFLINE_TEXT = {
@@ -21,9 +23,14 @@ export function ProjectControl() {
   const job = useLab((s) => s.project);
   const offline = useLab((s) => s.offline);
   const input = useRef<HTMLInputElement>(null);
+  const [setMode, setSetMode] = useState<SpectrogramStorageMode>('embedded');
+  // Re-read when the set changes (its summary is in the store; its matrices are not).
+  useLab((s) => s.spectrograms);
+  const choice = projectSpectrogramChoice();
   const busy = job?.status === 'saving' || job?.status === 'opening';
+  const mode = choice?.manifest ? setMode : 'embedded';
   const save = () =>
-    void saveProject().then((file) => {
+    void saveProject(mode).then((file) => {
       if (file) downloadBlob(file.name, file.blob);
     });
   return (
@@ -49,6 +56,28 @@ export function ProjectControl() {
           }}
         />
       </div>
+      {choice && (
+        <fieldset className="project-spectrograms" data-testid="project-spectrograms" disabled={busy}>
+          <legend>
+            Spectrogram set ({choice.tracks} tracks × {choice.bands} bands) in the project:
+          </legend>
+          <label>
+            <input type="radio" name="project-spectrograms" checked={mode === 'embedded'} onChange={() => setSetMode('embedded')} data-testid="project-spectrograms-embedded" /> embedded,{' '}
+            <span data-testid="project-spectrograms-embedded-size">{formatBytes(choice.bytes.embedded)}</span> (opens anywhere)
+          </label>{' '}
+          <label title={choice.manifest ? undefined : 'This set does not know the files it was built from (built before this version): it can only be embedded.'}>
+            <input
+              type="radio"
+              name="project-spectrograms"
+              checked={mode === 'manifest'}
+              disabled={!choice.manifest}
+              onChange={() => setSetMode('manifest')}
+              data-testid="project-spectrograms-manifest"
+            />{' '}
+            files and hashes only, <span data-testid="project-spectrograms-manifest-size">{formatBytes(choice.bytes.manifest)}</span> (opens where this browser’s spectrogram cache, or the same audio files, are)
+          </label>
+        </fieldset>
+      )}
       {busy && (
         <div className="runbar" data-testid="project-progress">
           <span>{job.status === 'saving' ? 'Saving…' : 'Opening…'}</span>

@@ -8,6 +8,8 @@ import type { Dataset } from '../core/data/dataset';
 import type { TableOptions } from '../core/data/parse';
 import type { JobRequest, JobResult } from '../core/jobs';
 import type { ProjectContent, ProjectFile } from '../core/project/archive';
+import type { SpectrogramSet } from '../core/data/spectrogramSet';
+import type { SpectrogramStorageMode } from '../core/project/spectrograms';
 import type { PresetResult } from '../core/presets/types';
 import type { ComputeApi, ParseApi, PresetProgress, PresetRequest, ProjectApi } from './protocol';
 import { WorkerClient, type RunningJob } from './transport';
@@ -81,8 +83,13 @@ function projectWorker(): WorkerClient<ProjectApi> {
 }
 
 /** Build a project file's bytes in the worker. */
-export function writeProjectFile(content: ProjectContent, appVersion: string, onProgress?: (f: number) => void): RunningJob<ArrayBuffer> {
-  return projectWorker().request('write', { content, appVersion }, { onProgress });
+export function writeProjectFile(
+  content: ProjectContent,
+  appVersion: string,
+  onProgress?: (f: number) => void,
+  spectrograms?: { set: SpectrogramSet; mode: SpectrogramStorageMode },
+): RunningJob<ArrayBuffer> {
+  return projectWorker().request('write', { content, appVersion, ...(spectrograms ? { spectrograms } : {}) }, { onProgress });
 }
 
 /** Read and validate a project file in the worker (its bytes are moved there). */

@@ -123,7 +123,16 @@ export type TrainNotice = { type: 'backend'; choice: BackendChoice };
 
 /** Building and reading `.genrelab` project files (zip, hashes, validation) off the main thread. */
 export type ProjectApi = {
-  write: Endpoint<{ content: import('../core/project/archive').ProjectContent; appVersion: string }, ArrayBuffer, number>;
+  /** `spectrograms`: the current set and how to keep it (its manifest's matrix hashes are computed here, off the page). */
+  write: Endpoint<
+    {
+      content: import('../core/project/archive').ProjectContent;
+      appVersion: string;
+      spectrograms?: { set: import('../core/data/spectrogramSet').SpectrogramSet; mode: import('../core/project/spectrograms').SpectrogramStorageMode };
+    },
+    ArrayBuffer,
+    number
+  >;
   /** Throws a `bad-project` LabError for a file that is not a whole project this lab can read. */
   read: Endpoint<{ bytes: ArrayBuffer }, import('../core/project/archive').ProjectFile, number>;
 };

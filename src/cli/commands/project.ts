@@ -24,9 +24,13 @@ export async function inspectProject(path: string): Promise<ProjectFile> {
 export function describeProject(p: ProjectFile): string {
   const m = p.manifest;
   const d = m.dataset;
+  const sp = m.spectrograms;
   const lines = [
     `Genre Lab project, format ${m.formatVersion}, saved by lab ${m.appVersion} on ${m.createdAt}: every check passed.`,
     d ? `dataset: ${d.name} (${d.format}), ${d.rows} rows × ${d.features} features, ${d.genres.length} genres${d.sources ? `, built from ${d.sources.length} audio file(s) (listed with SHA-256; the audio is not in the project)` : ''}` : 'dataset: none',
+    sp
+      ? `spectrogram set: ${sp.name}, ${sp.tracks} tracks × ${sp.bands} mel bands, ${sp.genres.length} genres, ${sp.mode === 'embedded' ? 'embedded (the uint8 matrices are in the project)' : "manifest (files and hashes only: restored from the opening browser's spectrogram cache)"}`
+      : 'spectrogram set: none',
     `Compare rows: ${m.compareRows}`,
     `models: ${m.models.length}`,
     ...m.models.map((x) => `  ${x.name}: ${x.kind}, ${x.members} member(s), trained on ${[...new Set(x.backends)].join(', ')}, seed(s) ${x.seeds.join(', ')}`),

@@ -31,6 +31,15 @@ export interface LogMelParams {
   topDb: number;
 }
 
+/**
+ * Where a track's matrix came from: the file, and the source part of its cache key (the file's
+ * SHA-256, or a demo clip's formula key). A project can name a set by these instead of embedding it.
+ */
+export interface TrackSource {
+  file: string;
+  key: string;
+}
+
 export interface SpectrogramTrack {
   /** GTZAN id (`jazz.00012`) or the file's stem. */
   trackId: string;
@@ -38,6 +47,8 @@ export interface SpectrogramTrack {
   label: number;
   /** Band-major nBands × nFrames, uint8 over [maxDb − 80, maxDb]. */
   mel: QuantisedLogMel;
+  /** Known when the browser built it from cached files (the CLI's sets have none). */
+  source?: TrackSource;
 }
 
 export interface SpectrogramSet {
@@ -107,6 +118,7 @@ export interface NamedLogMel {
   trackId: string;
   genre: string;
   mel: QuantisedLogMel;
+  source?: TrackSource;
 }
 
 /**
@@ -125,7 +137,7 @@ export function assembleSpectrogramSet(rows: readonly NamedLogMel[], failed: Spe
     kind: 'spectrograms',
     name: name ?? `${rows.length} clips`,
     genres,
-    tracks: rows.map((r) => ({ trackId: r.trackId, label: genres.indexOf(r.genre), mel: r.mel })),
+    tracks: rows.map((r) => ({ trackId: r.trackId, label: genres.indexOf(r.genre), mel: r.mel, ...(r.source ? { source: r.source } : {}) })),
     params,
     failed,
   };

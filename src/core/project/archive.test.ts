@@ -120,7 +120,7 @@ describe('.genrelab project files', () => {
           f['manifest.json'] = strToU8(JSON.stringify({ ...m, formatVersion: PROJECT_VERSION + 1, appVersion: '7.0.0' }));
         }),
         'future-version',
-        /newer Genre Lab \(version 7\.0\.0, project format 2\); this lab reads format 1/,
+        /newer Genre Lab \(version 7\.0\.0, project format 3\); this lab reads format 2/,
       ],
       [
         'tampered entry',

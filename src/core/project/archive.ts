@@ -9,13 +9,15 @@
  */
 import { unzipSync, zipSync, type Unzipped } from 'fflate';
 import type { Dataset } from '../data/dataset';
-import type { SavedModelEntry } from '../models/saved';
+import type { SavedModelEntry } from '../models/savedFormat';
 import { sha256Hex } from '../sha256';
 import { badProject, packJson, unpackJson } from './pack';
+import { projectSpectrogramInfo, validateProjectSpectrograms, type ProjectSpectrogramInfo, type ProjectSpectrograms } from './spectrograms';
 import { validateProjectCells, validateProjectDataset, validateProjectModel, type ProjectCells } from './validate';
 
 export const PROJECT_FORMAT = 'genre-lab-project';
-export const PROJECT_VERSION = 1;
+/** 2: may hold a spectrogram set (`spectrograms.json`); 1 (read as it is): never does. */
+export const PROJECT_VERSION = 2;
 export const PROJECT_EXTENSION = '.genrelab';
 /** More than this, unpacked, is refused before it is inflated (a zip bomb, or not our file). */
 export const MAX_PROJECT_BYTES = 2 ** 31;
@@ -37,6 +39,8 @@ export interface ProjectManifest {
   dataset: { id: string; name: string; format: string; rows: number; features: number; genres: string[]; sources?: ProjectSource[] } | null;
   models: { id: string; name: string; kind: string; members: number; /** tfjs backend each member was trained on. */ backends: string[]; seeds: number[]; entry: string }[];
   compareRows: number;
+  /** The spectrogram set, embedded or named by its files (absent in format 1). */
+  spectrograms?: ProjectSpectrogramInfo | null;
   /** Every other entry of the zip: its SHA-256 (hex) and size in bytes. */
   entries: Record<string, { sha256: string; bytes: number }>;
 }
@@ -47,6 +51,8 @@ export interface ProjectContent {
   sources?: ProjectSource[];
   cells: ProjectCells;
   models: SavedModelEntry[];
+  /** The CNNs' data: embedded, or a manifest of the files it was built from. */
+  spectrograms?: ProjectSpectrograms;
 }
 
 export interface ProjectFile {
@@ -70,6 +76,7 @@ export async function writeProject(content: ProjectContent, info: { appVersion: 
   };
   if (content.dataset) files['dataset.json'] = enc.encode(packJson(content.dataset, binaries('dataset')));
   files['cells.json'] = enc.encode(packJson(content.cells, binaries('cells')));
+  if (content.spectrograms) files['spectrograms.json'] = enc.encode(packJson(content.spectrograms, binaries('spectrograms')));
   const models: ProjectManifest['models'] = content.models.map((m, i) => {
     const entry = `models/${i}.json`;
     files[entry] = enc.encode(packJson(m, binaries(`models/${i}`)));
@@ -93,6 +100,7 @@ export async function writeProject(content: ProjectContent, info: { appVersion: 
       : null,
     models,
     compareRows: content.cells.compare.length,
+    spectrograms: content.spectrograms ? projectSpectrogramInfo(content.spectrograms) : null,
     entries,
   };
   // The manifest first, so a reader (or `unzip -l`) sees it at once.
@@ -188,5 +196,11 @@ export async function readProject(bytes: Uint8Array, onProgress?: (fraction: num
     const where = typeof m?.entry === 'string' ? m.entry : `model ${i + 1}`;
     return validateProjectModel(json(where), where);
   });
-  return { manifest, content: { dataset, sources: manifest.dataset?.sources, cells, models } };
+  const spectrograms = manifest.spectrograms ? validateProjectSpectrograms(json('spectrograms.json')) : undefined;
+  if (spectrograms && manifest.spectrograms) {
+    const info = projectSpectrogramInfo(spectrograms);
+    if (info.mode !== manifest.spectrograms.mode || info.tracks !== manifest.spectrograms.tracks || info.bands !== manifest.spectrograms.bands)
+      throw badProject('bad-spectrograms', `The project's spectrogram set (${info.tracks} tracks, ${info.bands} bands, ${info.mode}) is not the one its manifest describes (${manifest.spectrograms.tracks} tracks, ${manifest.spectrograms.bands} bands, ${manifest.spectrograms.mode}).`);
+  }
+  return { manifest, content: { dataset, sources: manifest.dataset?.sources, cells, models, ...(spectrograms ? { spectrograms } : {}) } };
 }

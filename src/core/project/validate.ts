@@ -5,7 +5,7 @@
  * through the saved-model import checks the lab already uses for model files.
  */
 import type { Dataset, DatasetFormat } from '../data/dataset';
-import { checkEnsembleMembers, validateSavedModel, type SavedModelEntry } from '../models/saved';
+import { checkEnsembleMembers, validateSavedModel, type SavedModelEntry } from '../models/savedFormat';
 import { badProject } from './pack';
 
 const FORMATS: readonly DatasetFormat[] = ['kaggle', 'ntnu', 'generic', 'audio', 'demo'];

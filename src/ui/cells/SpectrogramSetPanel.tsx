@@ -4,11 +4,11 @@ import { buildDemoSpectrograms, buildSpectrogramsFromFiles, cancelSpectrogramBui
 import { labStore } from '../../app/store';
 import { setParams } from '../../state/lab';
 import { SelectField } from '../controls';
+import { formatBytes } from '../format';
 import { useLab } from '../store';
 import { AudioPicker } from './AudioPicker';
 import { BatchProgress } from './BatchProgress';
 
-const fmtMb = (b: number) => `${(b / (1024 * 1024)).toFixed(1)} MB`;
 const fmtDuration = (sec: number) => (sec < 120 ? `${sec.toFixed(0)} s` : sec < 7200 ? `${(sec / 60).toFixed(1)} min` : `${(sec / 3600).toFixed(1)} h`);
 
 /**
@@ -54,7 +54,7 @@ export function SpectrogramSetPanel() {
       {summary ? (
         <p className="small" data-testid="spectro-summary">
           Current set: <b>{summary.name}</b> · <span data-testid="spectro-tracks">{summary.tracks}</span> tracks · {summary.genres.length} genres ({summary.genres.join(', ')}) ·{' '}
-          <span data-testid="spectro-summary-bands">{summary.nBands}</span> mel bands · {fmtDuration(summary.durationSec)} of audio · {fmtMb(summary.bytes)} (uint8)
+          <span data-testid="spectro-summary-bands">{summary.nBands}</span> mel bands · {fmtDuration(summary.durationSec)} of audio · {formatBytes(summary.bytes)} (uint8)
           {summary.failed.length > 0 && ` · ${summary.failed.length} file(s) failed`}
         </p>
       ) : (
@@ -64,8 +64,8 @@ export function SpectrogramSetPanel() {
       )}
       {storage && (
         <p className="small muted" data-testid="spectro-storage">
-          Storage: the set needs about {fmtMb(storage.neededBytes)} in this browser (per-file cache + current set)
-          {storage.freeBytes !== undefined ? `; ${fmtMb(storage.freeBytes)} was free` : ''}.{' '}
+          Storage: the set needs about {formatBytes(storage.neededBytes)} in this browser (per-file cache + current set)
+          {storage.freeBytes !== undefined ? `; ${formatBytes(storage.freeBytes)} was free` : ''}.{' '}
           {storage.persisted ? 'The browser granted persistent storage: it will not clear the set to make room.' : 'The browser did not grant persistent storage: it may clear the cache when disk space runs low (the set can be rebuilt).'}
         </p>
       )}
