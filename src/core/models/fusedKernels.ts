@@ -1,0 +1,404 @@
+/**
+ * The LSTM's forward and backward passes and the Adam update as single tfjs kernels on the
+ * backends whose tensors live in memory JavaScript can read (wasm: the heap; cpu: typed arrays).
+ *
+ * Why: on wasm a training step of the NTNU LSTM ran ~256 kernels, and per kernel the engine's
+ * bookkeeping (scopes, tracking, tape, saved clones) cost more than the arithmetic (Node CPU
+ * profile: ~2/3 of the step outside wasm). Inside one kernel the matMuls, sigmoids and tanhs call
+ * the backend's own kernel functions directly — no engine in between — and the element-wise
+ * products, sums and slices are plain loops over the arrays.
+ *
+ * The loops repeat the per-op path's float32 arithmetic operation by operation (Math.fround after
+ * every +, −, ×, ÷, √; float32 IEEE results are exactly those of the float64 operation rounded
+ * once), and the transcendental functions and matMuls are the backend's kernels on the same
+ * values, so the results are bit-identical to the per-op path on the same backend
+ * (fusedKernels.test.ts checks that on wasm and cpu).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+const fr = Math.fround;
+
+/** What a fused kernel needs from a backend: allocate, view as Float32Array, free, and run a backend kernel without the engine. */
+interface ArrayBackend {
+  alloc(shape: number[]): tf.TensorInfo;
+  /** A view of the values; re-take it after any alloc or run (a wasm heap growth detaches old views). */
+  view(t: tf.TensorInfo): Float32Array;
+  free(t: tf.TensorInfo): void;
+  run(kernel: string, inputs: Record<string, tf.TensorInfo>, attrs?: Record<string, unknown>): tf.TensorInfo;
+}
+
+interface WasmBackendApi {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+  disposeData(dataId: object): boolean;
+}
+
+interface CpuBackendApi {
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
+  data: { get(dataId: object): { values: Float32Array } };
+  disposeData(dataId: object): boolean;
+}
+
+/** The backends with typed-array access, and how to get it. */
+const ARRAY_BACKENDS: Record<string, (backend: unknown) => Omit<ArrayBackend, 'run'>> = {
+  wasm: (backend) => {
+    const b = backend as WasmBackendApi;
+    return { alloc: (shape) => b.makeOutput(shape, 'float32'), view: (t) => b.typedArrayFromHeap(t), free: (t) => void b.disposeData(t.dataId) };
+  },
+  cpu: (backend) => {
+    const b = backend as CpuBackendApi;
+    return {
+      alloc: (shape) => b.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((a, d) => a * d, 1))),
+      view: (t) => b.data.get(t.dataId).values,
+      free: (t) => void b.disposeData(t.dataId),
+    };
+  },
+};
+
+function arrayBackend(name: string, backend: unknown): ArrayBackend {
+  const base = (ARRAY_BACKENDS[name] as (b: unknown) => Omit<ArrayBackend, 'run'>)(backend);
+  return {
+    ...base,
+    run: (kernel, inputs, attrs = {}) =>
+      tf.getKernel(kernel, name)!.kernelFunc({ inputs, attrs: attrs as tf.NamedAttrMap, backend: backend as tf.KernelBackend }) as tf.TensorInfo,
+  };
+}
+
+/** The same data under another shape (no copy; not to be freed on its own). */
+function reshaped(t: tf.TensorInfo, shape: number[]): tf.TensorInfo {
+  return { dataId: t.dataId, dtype: t.dtype, shape };
+}
+
+const LSTM_FORWARD = 'LabLstmForward';
+const LSTM_BACKWARD = 'LabLstmBackward';
+const ADAM = 'LabAdamStep';
+
+interface LstmAttrs {
+  units: number;
+  reverse: boolean;
+  /** Whether to compute the gradient for x (false when x is the model's input: nothing reads it). */
+  inputGrad: boolean;
+}
+
+/** dst = srcᵀ for a row-major [rows, cols] src (dst is [cols, rows]). */
+function transposeInto(src: Float32Array, rows: number, cols: number, dst: Float32Array): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let c = 0; c < cols; c++) dst[c * rows + r] = src[o + c] as number;
+  }
+}
+
+/** A new [cols, rows] tensor holding tᵀ for t seen as [rows, cols]. */
+function transposed(ab: ArrayBackend, t: tf.TensorInfo, rows: number, cols: number): tf.TensorInfo {
+  const out = ab.alloc([cols, rows]);
+  transposeInto(ab.view(t), rows, cols, ab.view(out));
+  return out;
+}
+
+/**
+ * a·b with a [m, k], b [k, n]. tfjs-backend-wasm hands b to XNNPACK, which packs it into a new
+ * operator for every new b tensor and keeps it by tensor id — so a tensor must never be
+ * rewritten after it served as b (measured: a fresh 128 × 512 b costs ~2.5× the product itself,
+ * a JS transpose of it ~⅓ of the product). Every b in a training step is new — the weights change
+ * at each step — so the products below are arranged (transposing in JS where needed) so that b
+ * is the small operand: Wᵀ·xᵀ rather than x·W, U·dzᵀ rather than dz·Uᵀ. Each output element is
+ * the same products summed in the same order either way, so the values are unchanged.
+ */
+function matMul(ab: ArrayBackend, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+  return ab.run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
+}
+
+/**
+ * Forward: inputs x [n, T, F], kernel W [F, 4H], recurrent U [H, 4H], bias b [4H] (Keras gate
+ * order i, f, c, o). Outputs: h of the last step [n, H], then per step k in processing order
+ * (k = 0 is the last time step when `reverse`): S = σ(z) [T, n, 4H], TG = tanh(z_g) [T, n, H]
+ * (the cell-input block; tanh of the other blocks is never used), C = c [T, n, H],
+ * TC = tanh(c) [T, n, H], HS = h [T, n, H] — what the backward pass reads.
+ */
+function lstmForward(ab: ArrayBackend, x: tf.TensorInfo, W: tf.TensorInfo, U: tf.TensorInfo, b: tf.TensorInfo, { units: H, reverse }: LstmAttrs): tf.TensorInfo[] {
+  const [n, T, F] = x.shape as [number, number, number];
+  const G = 4 * H;
+  const nT = n * T;
+  // (x·W)ᵀ = Wᵀ·xᵀ: [4H, n·T], column r = i·T + t.
+  const Wt = transposed(ab, W, F, G);
+  const xT = transposed(ab, x, nT, F);
+  const xwT = matMul(ab, Wt, xT);
+  const Ut = transposed(ab, U, H, G);
+  const outs = [ab.alloc([n, H]), ab.alloc([T, n, G]), ab.alloc([T, n, H]), ab.alloc([T, n, H]), ab.alloc([T, n, H]), ab.alloc([T, n, H])];
+  const [hOut, S, TG, C, TC, HS] = outs as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
+  const z = ab.alloc([n, G]);
+  const zg = ab.alloc([n, H]);
+  const c = ab.alloc([n, H]);
+  const h = ab.alloc([n, H]);
+  // hᵀ, the b of the next step's product: a new tensor each step, since XNNPACK keeps b packed
+  // per tensor id (rewriting a b in place would multiply by its old values).
+  let hT: tf.TensorInfo | undefined;
+  for (let k = 0; k < T; k++) {
+    const t = reverse ? T - 1 - k : k;
+    // z = x_t·W + b (+ h·U after the first step, where the state is zero and h·U is skipped);
+    // (h·U)ᵀ = Uᵀ·hᵀ is [4H, n].
+    const huT = hT ? matMul(ab, Ut, hT) : undefined;
+    if (hT) ab.free(hT);
+    {
+      const zv = ab.view(z);
+      const zgv = ab.view(zg);
+      const xv = ab.view(xwT);
+      const bv = ab.view(b);
+      const huv = huT ? ab.view(huT) : undefined;
+      for (let i = 0; i < n; i++) {
+        const r = i * T + t;
+        for (let j = 0; j < G; j++) {
+          const a = fr((xv[j * nT + r] as number) + (bv[j] as number));
+          zv[i * G + j] = huv ? fr(a + (huv[j * n + i] as number)) : a;
+        }
+        zgv.set(zv.subarray(i * G + 2 * H, i * G + 3 * H), i * H);
+      }
+    }
+    if (huT) ab.free(huT);
+    const s = ab.run('Sigmoid', { x: z });
+    const tg = ab.run('Tanh', { x: zg });
+    {
+      const sv = ab.view(s);
+      const tgv = ab.view(tg);
+      const cv = ab.view(c);
+      ab.view(S).set(sv, k * n * G);
+      ab.view(TG).set(tgv, k * n * H);
+      // c = f⊙c + i⊙g (c = i⊙g at the first step).
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < H; j++) {
+          const q = i * G + j;
+          const p = i * H + j;
+          const ig = fr((sv[q] as number) * (tgv[p] as number));
+          cv[p] = k > 0 ? fr(fr((sv[q + H] as number) * (cv[p] as number)) + ig) : ig;
+        }
+      }
+      ab.view(C).set(cv, k * n * H);
+    }
+    const tc = ab.run('Tanh', { x: c });
+    hT = ab.alloc([H, n]);
+    {
+      const sv = ab.view(s);
+      const tcv = ab.view(tc);
+      const hv = ab.view(h);
+      const htv = ab.view(hT);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < H; j++) {
+          const v = fr((sv[i * G + 3 * H + j] as number) * (tcv[i * H + j] as number));
+          hv[i * H + j] = v;
+          htv[j * n + i] = v;
+        }
+      }
+      ab.view(TC).set(tcv, k * n * H);
+      ab.view(HS).set(hv, k * n * H);
+    }
+    [s, tg, tc].forEach((t) => ab.free(t));
+  }
+  ab.view(hOut).set(ab.view(h));
+  [Wt, xT, xwT, Ut, z, zg, c, h, hT as tf.TensorInfo].forEach((t) => ab.free(t));
+  return outs;
+}
+
+/**
+ * Backward through time for {@link lstmForward}: inputs dy [n, H] (gradient of the last h), x,
+ * W, U and the forward's S, TG, C, TC, HS. Outputs dW, dU, db, and dx when `inputGrad`. Per
+ * step, with dc carried back: dc += dh⊙o⊙(1 − tanh²c); dz = [dc⊙g, dc⊙c₋₁, dc⊙i, dh⊙tanh c] ⊙
+ * [σ', σ', tanh', σ']; dh₋₁ = dz·Uᵀ, dc₋₁ = dc⊙f. Weight gradients are matMuls over all steps.
+ * The gradients are built transposed (dzᵀ, dWᵀ, dUᵀ), see {@link matMul}.
+ */
+function lstmBackward(ab: ArrayBackend, ins: tf.TensorInfo[], { units: H, reverse, inputGrad }: LstmAttrs): tf.TensorInfo[] {
+  const [dy, x, W, U, S, TG, C, TC, HS] = ins as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
+  const [n, T, F] = x.shape as [number, number, number];
+  const G = 4 * H;
+  const nT = n * T;
+  const R = (T - 1) * n;
+  // dzᵀ of every step in time order ([4H, n·T], column i·T + t), and for the recurrent gradient
+  // the steps k ≥ 1 (from the last back): their dzᵀ ([4H, (T − 1)·n]) and previous h.
+  const dZT = ab.alloc([G, nT]);
+  const rec = T > 1 ? { dzT: ab.alloc([G, R]), hPrev: ab.alloc([R, H]) } : undefined;
+  const dc = ab.alloc([n, H]);
+  // dh as [H, n] (the layout U·dzᵀ returns).
+  let dhT = transposed(ab, dy, n, H);
+  for (let k = T - 1; k >= 0; k--) {
+    const t = reverse ? T - 1 - k : k;
+    // The b of this step's product: a new tensor each step (see hᵀ in the forward pass).
+    const dzT = ab.alloc([G, n]);
+    {
+      const sv = ab.view(S).subarray(k * n * G, (k + 1) * n * G);
+      const tgv = ab.view(TG).subarray(k * n * H, (k + 1) * n * H);
+      const tcv = ab.view(TC).subarray(k * n * H, (k + 1) * n * H);
+      const cPrev = k > 0 ? ab.view(C).subarray((k - 1) * n * H, k * n * H) : undefined;
+      const dhv = ab.view(dhT);
+      const dcv = ab.view(dc);
+      const dzv = ab.view(dzT);
+      const dZv = ab.view(dZT);
+      for (let i = 0; i < n; i++) {
+        const col = i * T + t;
+        for (let j = 0; j < H; j++) {
+          const q = i * G + j;
+          const p = i * H + j;
+          const si = sv[q] as number;
+          const sf = sv[q + H] as number;
+          const so = sv[q + 3 * H] as number;
+          const tg = tgv[p] as number;
+          const tc = tcv[p] as number;
+          const dhp = dhv[j * n + i] as number;
+          const dcNow = fr(fr(dhp * so) * fr(1 - fr(tc * tc)));
+          const dcT = k < T - 1 ? fr((dcv[p] as number) + dcNow) : dcNow;
+          const cp = cPrev ? (cPrev[p] as number) : 0;
+          const dzi = fr(fr(dcT * tg) * fr(si * fr(1 - si)));
+          const dzf = fr(fr(dcT * cp) * fr(sf * fr(1 - sf)));
+          const dzg = fr(fr(dcT * si) * fr(1 - fr(tg * tg)));
+          const dzo = fr(fr(dhp * tc) * fr(so * fr(1 - so)));
+          dzv[j * n + i] = dzi;
+          dzv[(j + H) * n + i] = dzf;
+          dzv[(j + 2 * H) * n + i] = dzg;
+          dzv[(j + 3 * H) * n + i] = dzo;
+          dZv[j * nT + col] = dzi;
+          dZv[(j + H) * nT + col] = dzf;
+          dZv[(j + 2 * H) * nT + col] = dzg;
+          dZv[(j + 3 * H) * nT + col] = dzo;
+          dcv[p] = fr(dcT * sf);
+        }
+      }
+      if (rec && k > 0) {
+        const r0 = (T - 1 - k) * n;
+        const rv = ab.view(rec.dzT);
+        for (let g = 0; g < G; g++) rv.set(dzv.subarray(g * n, (g + 1) * n), g * R + r0);
+        ab.view(rec.hPrev).set(ab.view(HS).subarray((k - 1) * n * H, k * n * H), r0 * H);
+      }
+    }
+    ab.free(dhT);
+    // (dz·Uᵀ)ᵀ = U·dzᵀ: [H, n].
+    if (k > 0) dhT = matMul(ab, U, dzT);
+    ab.free(dzT);
+  }
+  // dWᵀ = dZᵀ·x ([4H, F]); db = Σ over samples and steps (rows of dZᵀ).
+  const xFlat = reshaped(x, [nT, F]);
+  const dWT = matMul(ab, dZT, xFlat);
+  const dW = transposed(ab, dWT, G, F);
+  const db = ab.run('Sum', { x: dZT }, { axis: [1], keepDims: false });
+  let dU: tf.TensorInfo;
+  if (rec) {
+    // dUᵀ = Σ_k dz_kᵀ·h_{k−1} ([4H, H]).
+    const dUT = matMul(ab, rec.dzT, rec.hPrev);
+    dU = transposed(ab, dUT, G, H);
+    [dUT, rec.dzT, rec.hPrev].forEach((t) => ab.free(t));
+  } else {
+    dU = ab.alloc([H, G]);
+    ab.view(dU).fill(0);
+  }
+  const grads = [dW, dU, db];
+  if (inputGrad) {
+    // dxᵀ = W·dZᵀ ([F, n·T]).
+    const dXT = matMul(ab, W, dZT);
+    grads.unshift(reshaped(transposed(ab, dXT, F, nT), [n, T, F]));
+    ab.free(dXT);
+  }
+  [dZT, dc, dWT].forEach((t) => ab.free(t));
+  return grads;
+}
+
+interface AdamAttrs {
+  /** Number of variables: inputs are m, v, then the variables, then their gradients. */
+  count: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** learningRate / (1 − β₁ᵗ). */
+  stepScale: number;
+  /** 1 / √(1 − β₂ᵗ). */
+  vScale: number;
+}
+
+/**
+ * Adam over all variables (m and v flat over all of them, in order): outputs the new m, v and
+ * variables. The arithmetic is {@link FlatAdam}'s per-op update, operation by operation, with
+ * its scalars as float32 (tf.mul(t, 0.9) multiplies by fround(0.9)).
+ */
+function adamStep(ab: ArrayBackend, ins: tf.TensorInfo[], a: AdamAttrs): tf.TensorInfo[] {
+  const [m, v] = ins as [tf.TensorInfo, tf.TensorInfo];
+  const vars = ins.slice(2, 2 + a.count);
+  const outs = [ab.alloc(m.shape), ab.alloc(v.shape), ...vars.map((x) => ab.alloc(x.shape))];
+  const [b1, c1, b2, c2, lr, vs, eps] = [a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.stepScale, a.vScale, a.epsilon].map(fr) as number[] as [number, number, number, number, number, number, number];
+  const mv = ab.view(m);
+  const vv = ab.view(v);
+  const mo = ab.view(outs[0] as tf.TensorInfo);
+  const vo = ab.view(outs[1] as tf.TensorInfo);
+  let off = 0;
+  for (let i = 0; i < a.count; i++) {
+    const xv = ab.view(vars[i] as tf.TensorInfo);
+    const gv = ab.view(ins[2 + a.count + i] as tf.TensorInfo);
+    const xo = ab.view(outs[2 + i] as tf.TensorInfo);
+    for (let j = 0; j < xv.length; j++, off++) {
+      const g = gv[j] as number;
+      const mj = fr(fr((mv[off] as number) * b1) + fr(g * c1));
+      const vj = fr(fr((vv[off] as number) * b2) + fr(fr(g * g) * c2));
+      mo[off] = mj;
+      vo[off] = vj;
+      xo[j] = fr((xv[j] as number) - fr(fr(mj * lr) / fr(fr(fr(Math.sqrt(vj)) * vs) + eps)));
+    }
+  }
+  return outs;
+}
+
+const KERNELS: Record<string, (ab: ArrayBackend, inputs: tf.TensorInfo[], attrs: never) => tf.TensorInfo[]> = {
+  [LSTM_FORWARD]: (ab, [x, W, U, b], attrs: LstmAttrs) => lstmForward(ab, x!, W!, U!, b!, attrs),
+  [LSTM_BACKWARD]: lstmBackward,
+  [ADAM]: adamStep,
+};
+
+/** Inputs are passed as a0, a1, … (tfjs kernels take named inputs). */
+function positional(inputs: tf.NamedTensorInfoMap): tf.TensorInfo[] {
+  const out: tf.TensorInfo[] = [];
+  for (let i = 0; inputs[`a${i}`]; i++) out.push(inputs[`a${i}`] as tf.TensorInfo);
+  return out;
+}
+
+let enabled = true;
+
+/**
+ * Turn the fused kernels off (the per-op path runs everywhere) or back on: for tests and
+ * benchmarks that compare the two in one process.
+ */
+export function setFusedKernels(on: boolean): void {
+  enabled = on;
+}
+
+/**
+ * True when the active backend runs the fused kernels (wasm, cpu); registers them on first use.
+ * Other backends (webgl) take the per-op path.
+ */
+export function hasFusedKernels(): boolean {
+  const name = tf.getBackend();
+  if (!enabled || !(name in ARRAY_BACKENDS)) return false;
+  for (const [kernelName, run] of Object.entries(KERNELS)) {
+    if (tf.getKernel(kernelName, name)) continue;
+    tf.registerKernel({
+      kernelName,
+      backendName: name,
+      kernelFunc: ({ inputs, attrs, backend }) => run(arrayBackend(name, backend), positional(inputs), attrs as never),
+    });
+  }
+  return true;
+}
+
+function runFused(kernel: string, inputs: tf.Tensor[], attrs: object): tf.Tensor[] {
+  const named: tf.NamedTensorMap = {};
+  inputs.forEach((t, i) => (named[`a${i}`] = t));
+  return tf.engine().runKernel(kernel, named, attrs as tf.NamedAttrMap) as unknown as tf.Tensor[];
+}
+
+/** {@link lstmForward} through the engine: [h, S, TG, C, TC, HS]. Call only when {@link hasFusedKernels}. */
+export function runLstmForward(x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, b: tf.Tensor, attrs: LstmAttrs): tf.Tensor[] {
+  return runFused(LSTM_FORWARD, [x, W, U, b], attrs);
+}
+
+/** {@link lstmBackward} through the engine: [dW, dU, db], with dx first when `inputGrad`. */
+export function runLstmBackward(dy: tf.Tensor, x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, tape: tf.Tensor[], attrs: LstmAttrs): tf.Tensor[] {
+  return runFused(LSTM_BACKWARD, [dy, x, W, U, ...tape], attrs);
+}
+
+/** {@link adamStep} through the engine: [m, v, ...variables]. */
+export function runAdamStep(m: tf.Tensor, v: tf.Tensor, vars: tf.Tensor[], grads: tf.Tensor[], attrs: Omit<AdamAttrs, 'count'>): tf.Tensor[] {
+  return runFused(ADAM, [m, v, ...vars, ...grads], { ...attrs, count: vars.length });
+}
