@@ -66,7 +66,7 @@ function arrayBackend(name: string, backend: unknown): ArrayBackend {
 
 /** The same data under another shape (no copy; not to be freed on its own). */
 function reshaped(t: tf.TensorInfo, shape: number[]): tf.TensorInfo {
-  return { dataId: t.dataId, dtype: t.dtype, shape };
+  return { dataId: t.dataId, shape, dtype: t.dtype };
 }
 
 const LSTM_FORWARD = 'LabLstmForward';
@@ -80,11 +80,21 @@ interface LstmAttrs {
   inputGrad: boolean;
 }
 
-/** dst = srcᵀ for a row-major [rows, cols] src (dst is [cols, rows]). */
+/**
+ * dst = srcᵀ for a row-major [rows, cols] src (dst is [cols, rows]), in 16 × 16 tiles: the plain
+ * double loop writes with a stride of `rows` and was 4× slower on 512 × 128 (measured).
+ */
 function transposeInto(src: Float32Array, rows: number, cols: number, dst: Float32Array): void {
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    for (let c = 0; c < cols; c++) dst[c * rows + r] = src[o + c] as number;
+  const B = 16;
+  for (let r0 = 0; r0 < rows; r0 += B) {
+    const r1 = Math.min(rows, r0 + B);
+    for (let c0 = 0; c0 < cols; c0 += B) {
+      const c1 = Math.min(cols, c0 + B);
+      for (let r = r0; r < r1; r++) {
+        const o = r * cols;
+        for (let c = c0; c < c1; c++) dst[c * rows + r] = src[o + c] as number;
+      }
+    }
   }
 }
 
@@ -106,6 +116,88 @@ function transposed(ab: ArrayBackend, t: tf.TensorInfo, rows: number, cols: numb
  */
 function matMul(ab: ArrayBackend, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
   return ab.run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
+}
+
+/**
+ * z = (x·W)_t + b (+ (h·U) after the first step) for one time step t, with (x·W)ᵀ [4H, n·T] and
+ * (h·U)ᵀ [4H, n]; also copies the cell-input block z_g. The loops are small functions of typed
+ * arrays and numbers only, so V8 keeps them optimised whatever the kernels around them do.
+ */
+function gatePreactivations(z: Float32Array, zg: Float32Array, xwT: Float32Array, b: Float32Array, huT: Float32Array | undefined, n: number, T: number, t: number, H: number): void {
+  const G = 4 * H;
+  const nT = n * T;
+  for (let i = 0; i < n; i++) {
+    const r = i * T + t;
+    for (let j = 0; j < G; j++) {
+      const a = fr((xwT[j * nT + r] as number) + (b[j] as number));
+      z[i * G + j] = huT ? fr(a + (huT[j * n + i] as number)) : a;
+    }
+    zg.set(z.subarray(i * G + 2 * H, i * G + 3 * H), i * H);
+  }
+}
+
+/** c = f⊙c + i⊙g in place (c = i⊙g at the first step); s = σ(z) [n, 4H], tg = tanh(z_g) [n, H]. */
+function cellState(c: Float32Array, s: Float32Array, tg: Float32Array, n: number, H: number, first: boolean): void {
+  const G = 4 * H;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < H; j++) {
+      const q = i * G + j;
+      const p = i * H + j;
+      const ig = fr((s[q] as number) * (tg[p] as number));
+      c[p] = first ? ig : fr(fr((s[q + H] as number) * (c[p] as number)) + ig);
+    }
+  }
+}
+
+/** h = o⊙tanh(c), written as h [n, H] and hᵀ [H, n]. */
+function cellOutput(h: Float32Array, hT: Float32Array, s: Float32Array, tc: Float32Array, n: number, H: number): void {
+  const G = 4 * H;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < H; j++) {
+      const v = fr((s[i * G + 3 * H + j] as number) * (tc[i * H + j] as number));
+      h[i * H + j] = v;
+      hT[j * n + i] = v;
+    }
+  }
+}
+
+/**
+ * One step back: from dhᵀ [H, n] and the carried dc (unless `last`), dzᵀ [4H, n] of this step
+ * (also written to column i·T + t of dZᵀ [4H, n·T]) and dc for the step before, in place.
+ * The arithmetic is the per-op backward's, operation for operation (see lstmFused in network.ts).
+ */
+function cellBackward(dzT: Float32Array, dZT: Float32Array, dc: Float32Array, dhT: Float32Array, s: Float32Array, tg: Float32Array, tc: Float32Array, cPrev: Float32Array | undefined, n: number, T: number, t: number, H: number, last: boolean): void {
+  const G = 4 * H;
+  const nT = n * T;
+  for (let i = 0; i < n; i++) {
+    const col = i * T + t;
+    for (let j = 0; j < H; j++) {
+      const q = i * G + j;
+      const p = i * H + j;
+      const si = s[q] as number;
+      const sf = s[q + H] as number;
+      const so = s[q + 3 * H] as number;
+      const g = tg[p] as number;
+      const tcp = tc[p] as number;
+      const dh = dhT[j * n + i] as number;
+      const dcNow = fr(fr(dh * so) * fr(1 - fr(tcp * tcp)));
+      const dcT = last ? dcNow : fr((dc[p] as number) + dcNow);
+      const cp = cPrev ? (cPrev[p] as number) : 0;
+      const dzi = fr(fr(dcT * g) * fr(si * fr(1 - si)));
+      const dzf = fr(fr(dcT * cp) * fr(sf * fr(1 - sf)));
+      const dzg = fr(fr(dcT * si) * fr(1 - fr(g * g)));
+      const dzo = fr(fr(dh * tcp) * fr(so * fr(1 - so)));
+      dzT[j * n + i] = dzi;
+      dzT[(j + H) * n + i] = dzf;
+      dzT[(j + 2 * H) * n + i] = dzg;
+      dzT[(j + 3 * H) * n + i] = dzo;
+      dZT[j * nT + col] = dzi;
+      dZT[(j + H) * nT + col] = dzf;
+      dZT[(j + 2 * H) * nT + col] = dzg;
+      dZT[(j + 3 * H) * nT + col] = dzo;
+      dc[p] = fr(dcT * sf);
+    }
+  }
 }
 
 /**
@@ -139,58 +231,19 @@ function lstmForward(ab: ArrayBackend, x: tf.TensorInfo, W: tf.TensorInfo, U: tf
     // (h·U)ᵀ = Uᵀ·hᵀ is [4H, n].
     const huT = hT ? matMul(ab, Ut, hT) : undefined;
     if (hT) ab.free(hT);
-    {
-      const zv = ab.view(z);
-      const zgv = ab.view(zg);
-      const xv = ab.view(xwT);
-      const bv = ab.view(b);
-      const huv = huT ? ab.view(huT) : undefined;
-      for (let i = 0; i < n; i++) {
-        const r = i * T + t;
-        for (let j = 0; j < G; j++) {
-          const a = fr((xv[j * nT + r] as number) + (bv[j] as number));
-          zv[i * G + j] = huv ? fr(a + (huv[j * n + i] as number)) : a;
-        }
-        zgv.set(zv.subarray(i * G + 2 * H, i * G + 3 * H), i * H);
-      }
-    }
+    gatePreactivations(ab.view(z), ab.view(zg), ab.view(xwT), ab.view(b), huT ? ab.view(huT) : undefined, n, T, t, H);
     if (huT) ab.free(huT);
     const s = ab.run('Sigmoid', { x: z });
     const tg = ab.run('Tanh', { x: zg });
-    {
-      const sv = ab.view(s);
-      const tgv = ab.view(tg);
-      const cv = ab.view(c);
-      ab.view(S).set(sv, k * n * G);
-      ab.view(TG).set(tgv, k * n * H);
-      // c = f⊙c + i⊙g (c = i⊙g at the first step).
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < H; j++) {
-          const q = i * G + j;
-          const p = i * H + j;
-          const ig = fr((sv[q] as number) * (tgv[p] as number));
-          cv[p] = k > 0 ? fr(fr((sv[q + H] as number) * (cv[p] as number)) + ig) : ig;
-        }
-      }
-      ab.view(C).set(cv, k * n * H);
-    }
+    ab.view(S).set(ab.view(s), k * n * G);
+    ab.view(TG).set(ab.view(tg), k * n * H);
+    cellState(ab.view(c), ab.view(s), ab.view(tg), n, H, k === 0);
+    ab.view(C).set(ab.view(c), k * n * H);
     const tc = ab.run('Tanh', { x: c });
     hT = ab.alloc([H, n]);
-    {
-      const sv = ab.view(s);
-      const tcv = ab.view(tc);
-      const hv = ab.view(h);
-      const htv = ab.view(hT);
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < H; j++) {
-          const v = fr((sv[i * G + 3 * H + j] as number) * (tcv[i * H + j] as number));
-          hv[i * H + j] = v;
-          htv[j * n + i] = v;
-        }
-      }
-      ab.view(TC).set(tcv, k * n * H);
-      ab.view(HS).set(hv, k * n * H);
-    }
+    cellOutput(ab.view(h), ab.view(hT), ab.view(s), ab.view(tc), n, H);
+    ab.view(TC).set(ab.view(tc), k * n * H);
+    ab.view(HS).set(ab.view(h), k * n * H);
     [s, tg, tc].forEach((t) => ab.free(t));
   }
   ab.view(hOut).set(ab.view(h));
@@ -222,50 +275,27 @@ function lstmBackward(ab: ArrayBackend, ins: tf.TensorInfo[], { units: H, revers
     const t = reverse ? T - 1 - k : k;
     // The b of this step's product: a new tensor each step (see hᵀ in the forward pass).
     const dzT = ab.alloc([G, n]);
-    {
-      const sv = ab.view(S).subarray(k * n * G, (k + 1) * n * G);
-      const tgv = ab.view(TG).subarray(k * n * H, (k + 1) * n * H);
-      const tcv = ab.view(TC).subarray(k * n * H, (k + 1) * n * H);
-      const cPrev = k > 0 ? ab.view(C).subarray((k - 1) * n * H, k * n * H) : undefined;
-      const dhv = ab.view(dhT);
-      const dcv = ab.view(dc);
+    cellBackward(
+      ab.view(dzT),
+      ab.view(dZT),
+      ab.view(dc),
+      ab.view(dhT),
+      ab.view(S).subarray(k * n * G, (k + 1) * n * G),
+      ab.view(TG).subarray(k * n * H, (k + 1) * n * H),
+      ab.view(TC).subarray(k * n * H, (k + 1) * n * H),
+      k > 0 ? ab.view(C).subarray((k - 1) * n * H, k * n * H) : undefined,
+      n,
+      T,
+      t,
+      H,
+      k === T - 1,
+    );
+    if (rec && k > 0) {
+      const r0 = (T - 1 - k) * n;
+      const rv = ab.view(rec.dzT);
       const dzv = ab.view(dzT);
-      const dZv = ab.view(dZT);
-      for (let i = 0; i < n; i++) {
-        const col = i * T + t;
-        for (let j = 0; j < H; j++) {
-          const q = i * G + j;
-          const p = i * H + j;
-          const si = sv[q] as number;
-          const sf = sv[q + H] as number;
-          const so = sv[q + 3 * H] as number;
-          const tg = tgv[p] as number;
-          const tc = tcv[p] as number;
-          const dhp = dhv[j * n + i] as number;
-          const dcNow = fr(fr(dhp * so) * fr(1 - fr(tc * tc)));
-          const dcT = k < T - 1 ? fr((dcv[p] as number) + dcNow) : dcNow;
-          const cp = cPrev ? (cPrev[p] as number) : 0;
-          const dzi = fr(fr(dcT * tg) * fr(si * fr(1 - si)));
-          const dzf = fr(fr(dcT * cp) * fr(sf * fr(1 - sf)));
-          const dzg = fr(fr(dcT * si) * fr(1 - fr(tg * tg)));
-          const dzo = fr(fr(dhp * tc) * fr(so * fr(1 - so)));
-          dzv[j * n + i] = dzi;
-          dzv[(j + H) * n + i] = dzf;
-          dzv[(j + 2 * H) * n + i] = dzg;
-          dzv[(j + 3 * H) * n + i] = dzo;
-          dZv[j * nT + col] = dzi;
-          dZv[(j + H) * nT + col] = dzf;
-          dZv[(j + 2 * H) * nT + col] = dzg;
-          dZv[(j + 3 * H) * nT + col] = dzo;
-          dcv[p] = fr(dcT * sf);
-        }
-      }
-      if (rec && k > 0) {
-        const r0 = (T - 1 - k) * n;
-        const rv = ab.view(rec.dzT);
-        for (let g = 0; g < G; g++) rv.set(dzv.subarray(g * n, (g + 1) * n), g * R + r0);
-        ab.view(rec.hPrev).set(ab.view(HS).subarray((k - 1) * n * H, k * n * H), r0 * H);
-      }
+      for (let g = 0; g < G; g++) rv.set(dzv.subarray(g * n, (g + 1) * n), g * R + r0);
+      ab.view(rec.hPrev).set(ab.view(HS).subarray((k - 1) * n * H, k * n * H), r0 * H);
     }
     ab.free(dhT);
     // (dz·Uᵀ)ᵀ = U·dzᵀ: [H, n].
@@ -312,33 +342,50 @@ interface AdamAttrs {
 
 /**
  * Adam over all variables (m and v flat over all of them, in order): outputs the new m, v and
- * variables. The arithmetic is {@link FlatAdam}'s per-op update, operation by operation, with
- * its scalars as float32 (tf.mul(t, 0.9) multiplies by fround(0.9)).
+ * variables. The same backend kernels as {@link FlatAdam}'s per-op update, on the same flat
+ * gradient vector and float32 scalars, called without the engine; the gather of the gradients
+ * and the final subtraction (w − step, exact in float32) are loops.
  */
 function adamStep(ab: ArrayBackend, ins: tf.TensorInfo[], a: AdamAttrs): tf.TensorInfo[] {
   const [m, v] = ins as [tf.TensorInfo, tf.TensorInfo];
   const vars = ins.slice(2, 2 + a.count);
-  const outs = [ab.alloc(m.shape), ab.alloc(v.shape), ...vars.map((x) => ab.alloc(x.shape))];
-  const [b1, c1, b2, c2, lr, vs, eps] = [a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.stepScale, a.vScale, a.epsilon].map(fr) as number[] as [number, number, number, number, number, number, number];
-  const mv = ab.view(m);
-  const vv = ab.view(v);
-  const mo = ab.view(outs[0] as tf.TensorInfo);
-  const vo = ab.view(outs[1] as tf.TensorInfo);
-  let off = 0;
-  for (let i = 0; i < a.count; i++) {
-    const xv = ab.view(vars[i] as tf.TensorInfo);
-    const gv = ab.view(ins[2 + a.count + i] as tf.TensorInfo);
-    const xo = ab.view(outs[2 + i] as tf.TensorInfo);
-    for (let j = 0; j < xv.length; j++, off++) {
-      const g = gv[j] as number;
-      const mj = fr(fr((mv[off] as number) * b1) + fr(g * c1));
-      const vj = fr(fr((vv[off] as number) * b2) + fr(fr(g * g) * c2));
-      mo[off] = mj;
-      vo[off] = vj;
-      xo[j] = fr((xv[j] as number) - fr(fr(mj * lr) / fr(fr(fr(Math.sqrt(vj)) * vs) + eps)));
+  const grads = ins.slice(2 + a.count);
+  const g = ab.alloc(m.shape);
+  {
+    const gv = ab.view(g);
+    let off = 0;
+    for (const t of grads) {
+      const tv = ab.view(t);
+      gv.set(tv, off);
+      off += tv.length;
     }
   }
-  return outs;
+  const temps: tf.TensorInfo[] = [g];
+  const scalar = (value: number): tf.TensorInfo => {
+    const t = ab.alloc([]);
+    ab.view(t)[0] = value;
+    temps.push(t);
+    return t;
+  };
+  const op = (kernel: string, x: tf.TensorInfo, y?: tf.TensorInfo): tf.TensorInfo => {
+    const out = ab.run(kernel, y ? { a: x, b: y } : { x });
+    temps.push(out);
+    return out;
+  };
+  // m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²; step = m·(lr/(1 − β₁ᵗ)) / (√v·(1/√(1 − β₂ᵗ)) + ε).
+  const mNew = ab.run('Add', { a: op('Multiply', m, scalar(a.beta1)), b: op('Multiply', g, scalar(1 - a.beta1)) });
+  const vNew = ab.run('Add', { a: op('Multiply', v, scalar(a.beta2)), b: op('Multiply', op('Square', g), scalar(1 - a.beta2)) });
+  const step = op('RealDiv', op('Multiply', mNew, scalar(a.stepScale)), op('Add', op('Multiply', op('Sqrt', vNew), scalar(a.vScale)), scalar(a.epsilon)));
+  const outs = vars.map((x) => ab.alloc(x.shape));
+  const sv = ab.view(step);
+  let off = 0;
+  vars.forEach((x, i) => {
+    const xv = ab.view(x);
+    const xo = ab.view(outs[i] as tf.TensorInfo);
+    for (let j = 0; j < xv.length; j++, off++) xo[j] = fr((xv[j] as number) - (sv[off] as number));
+  });
+  temps.forEach((t) => ab.free(t));
+  return [mNew, vNew, ...outs];
 }
 
 const KERNELS: Record<string, (ab: ArrayBackend, inputs: tf.TensorInfo[], attrs: never) => tf.TensorInfo[]> = {
