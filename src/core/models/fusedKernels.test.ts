@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../node/tfNode';
 import { hasFusedKernels, setFusedKernels } from './fusedKernels';
 import { trainNetwork } from './loop';
-import { lstmFused, lstmLast } from './network';
+import { lstmFused, lstmLast, matMulFast } from './network';
 import { buildSequenceModel } from './sequence';
 import { FlatAdam } from './optimizer';
 import { maxAbsDiff } from './testData';
@@ -66,6 +66,22 @@ describe.each(['wasm', 'cpu'])('fused LSTM and Adam kernels on %s', (backend) =>
       tf.dispose([...ins, w]);
     });
   }
+
+  it('matMulFast gradients: within 1e-5 of tf.grad of tf.matMul, and bit for bit the per-op explicit-transpose gradients', () => {
+    const a = tf.randomNormal([7, 5], 0, 1, 'float32', 61) as tf.Tensor2D;
+    const b = tf.randomNormal([5, 9], 0, 1, 'float32', 62) as tf.Tensor2D;
+    const w = tf.randomNormal([7, 9], 0, 1, 'float32', 63);
+    const gradsOf = (mm: (x: tf.Tensor2D, y: tf.Tensor2D) => tf.Tensor) =>
+      tf.tidy(() => tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(mm(x as tf.Tensor2D, y as tf.Tensor2D), w)))([a, b]).map((g) => Array.from(g.dataSync())));
+    const fused = gradsOf(matMulFast);
+    setFusedKernels(false);
+    const perOp = gradsOf(matMulFast);
+    setFusedKernels(true);
+    const plain = gradsOf((x, y) => tf.matMul(x, y));
+    expect(fused).toEqual(perOp);
+    fused.forEach((g, i) => expect(maxAbsDiff(g, plain[i]!)).toBeLessThan(1e-5));
+    tf.dispose([a, b, w]);
+  });
 
   it('LSTM without the input gradient: the same weight gradients; no tensors or backend buffers left behind', () => {
     const H = 6;

@@ -70,6 +70,7 @@ function reshaped(t: tf.TensorInfo, shape: number[]): tf.TensorInfo {
 }
 
 const LSTM_FORWARD = 'LabLstmForward';
+const MATMUL_GRAD = 'LabMatMulGrad';
 const LSTM_BACKWARD = 'LabLstmBackward';
 const ADAM = 'LabAdamStep';
 
@@ -328,6 +329,23 @@ function lstmBackward(ab: ArrayBackend, ins: tf.TensorInfo[], { units: H, revers
   return grads;
 }
 
+/**
+ * Gradients of y = a·b (a [m, k], b [k, n]) from dy [m, n]: dA = dy·bᵀ as (b·dyᵀ)ᵀ and
+ * dB = aᵀ·dy, so XNNPACK packs dyᵀ and dy (small) rather than bᵀ (see {@link matMul}); the
+ * transposes are JS copies (wasm's Transpose kernel was ~2× slower). Same products, same order.
+ */
+function matMulGrad(ab: ArrayBackend, [dy, a, b]: tf.TensorInfo[]): tf.TensorInfo[] {
+  const [m, k] = (a as tf.TensorInfo).shape as [number, number];
+  const n = (b as tf.TensorInfo).shape[1] as number;
+  const dyT = transposed(ab, dy as tf.TensorInfo, m, n);
+  const dAT = matMul(ab, b as tf.TensorInfo, dyT);
+  const dA = transposed(ab, dAT, k, m);
+  const aT = transposed(ab, a as tf.TensorInfo, m, k);
+  const dB = matMul(ab, aT, dy as tf.TensorInfo);
+  [dyT, dAT, aT].forEach((t) => ab.free(t));
+  return [dA, reshaped(dB, [k, n])];
+}
+
 interface AdamAttrs {
   /** Number of variables: inputs are m, v, then the variables, then their gradients. */
   count: number;
@@ -391,6 +409,7 @@ function adamStep(ab: ArrayBackend, ins: tf.TensorInfo[], a: AdamAttrs): tf.Tens
 const KERNELS: Record<string, (ab: ArrayBackend, inputs: tf.TensorInfo[], attrs: never) => tf.TensorInfo[]> = {
   [LSTM_FORWARD]: (ab, [x, W, U, b], attrs: LstmAttrs) => lstmForward(ab, x!, W!, U!, b!, attrs),
   [LSTM_BACKWARD]: lstmBackward,
+  [MATMUL_GRAD]: (ab, ins) => matMulGrad(ab, ins),
   [ADAM]: adamStep,
 };
 
@@ -443,6 +462,11 @@ export function runLstmForward(x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, b: tf.T
 /** {@link lstmBackward} through the engine: [dW, dU, db], with dx first when `inputGrad`. */
 export function runLstmBackward(dy: tf.Tensor, x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, tape: tf.Tensor[], attrs: LstmAttrs): tf.Tensor[] {
   return runFused(LSTM_BACKWARD, [dy, x, W, U, ...tape], attrs);
+}
+
+/** {@link matMulGrad} through the engine: [dA, dB]. */
+export function runMatMulGrad(dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor): tf.Tensor[] {
+  return runFused(MATMUL_GRAD, [dy, a, b], {});
 }
 
 /** {@link adamStep} through the engine: [m, v, ...variables]. */

@@ -13,21 +13,22 @@
 import * as tf from '@tensorflow/tfjs';
 import { LabError } from '../errors';
 import { conv2dFast } from './conv';
-import { hasFusedKernels, runLstmBackward, runLstmForward } from './fusedKernels';
+import { hasFusedKernels, runLstmBackward, runLstmForward, runMatMulGrad } from './fusedKernels';
 
 /**
  * matMul of two 2-D tensors whose gradient avoids transposed matMuls (slow on wasm): dA = dY·Bᵀ and
- * dB = Aᵀ·dY with Aᵀ, Bᵀ materialised by `transpose` first.
+ * dB = Aᵀ·dY with Aᵀ, Bᵀ materialised by `transpose` first (on wasm and cpu one fused kernel,
+ * fusedKernels.ts, with the same values).
  */
 export const matMulFast = tf.customGrad(((...args: unknown[]) => {
   const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
   save([a, b]);
   return {
     value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
-      tf.matMul(dy as tf.Tensor2D, tf.transpose(saved[1] as tf.Tensor2D)),
-      tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy as tf.Tensor2D),
-    ],
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+      hasFusedKernels()
+        ? runMatMulGrad(dy, saved[0] as tf.Tensor, saved[1] as tf.Tensor)
+        : [tf.matMul(dy as tf.Tensor2D, tf.transpose(saved[1] as tf.Tensor2D)), tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy as tf.Tensor2D)],
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
