@@ -84,6 +84,8 @@ interface LstmAttrs {
 /**
  * dst = srcᵀ for a row-major [rows, cols] src (dst is [cols, rows]), in 16 × 16 tiles: the plain
  * double loop writes with a stride of `rows` and was 4× slower on 512 × 128 (measured).
+ * hpss.ts has the same tiling for Float64Array; one function for both element types would be
+ * polymorphic in its inner loop, which V8 optimises worse, so each keeps its own.
  */
 function transposeInto(src: Float32Array, rows: number, cols: number, dst: Float32Array): void {
   const B = 16;
@@ -421,6 +423,7 @@ function positional(inputs: tf.NamedTensorInfoMap): tf.TensorInfo[] {
 }
 
 let enabled = true;
+const registered = new Set<string>();
 
 /**
  * Turn the fused kernels off (the per-op path runs everywhere) or back on: for tests and
@@ -437,6 +440,8 @@ export function setFusedKernels(on: boolean): void {
 export function hasFusedKernels(): boolean {
   const name = tf.getBackend();
   if (!enabled || !(name in ARRAY_BACKENDS)) return false;
+  if (registered.has(name)) return true;
+  registered.add(name);
   for (const [kernelName, run] of Object.entries(KERNELS)) {
     if (tf.getKernel(kernelName, name)) continue;
     tf.registerKernel({
