@@ -5,6 +5,11 @@
  * via /usr/bin/python3), with one thread and with its default threads. Uses the real table when
  * ../shared is there, else random data of the same shape (timing does not depend on the values).
  *
+ * Before/after for the fused kernels (fusedKernels.ts): the lab loop with them off (the per-op
+ * path, as before) and on, alternating, medians over the rounds. `BENCH_TRAIN_QUICK=1` skips
+ * the step-by-step history (steps 0–4 and the GRU's custom steps) and runs only PyTorch and the
+ * lab loops.
+ *
  * Wired into bench/run.ts by `runTrainBench()`; `npx tsx bench/train.ts` runs it alone.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -15,6 +20,8 @@ import { fitStandardizer } from '../src/core/data/scale';
 import { selectMatrix } from '../src/core/data/dataset';
 import { gruFused, gruLast, lstmFused, lstmLast, matMulFast } from '../src/core/models/network';
 import { buildSequenceModel, type SequenceKind } from '../src/core/models/sequence';
+import { setFusedKernels } from '../src/core/models/fusedKernels';
+import { loadavg } from 'node:os';
 import type { TensorData } from '../src/core/models/batches';
 import { trainNetwork } from '../src/core/models/loop';
 import { loadTableFile } from '../src/node/loadTable';
@@ -209,14 +216,38 @@ async function customStep(data: TensorData, batchSize: number, cell: Cell): Prom
   return { sec, kernels: prof.kernels.length };
 }
 
-/** Step 5: the lab's loop (trainNetwork over Network.forward) as the UI and CLI run it; median epoch after a warm-up epoch. */
-async function labLoop(data: TensorData, batchSize: number, kind: SequenceKind = 'lstm'): Promise<number> {
+/**
+ * Step 5: the lab's loop (trainNetwork over Network.forward) as the UI and CLI run it; median
+ * epoch after a warm-up epoch. `fused` false runs the per-op path (fusedKernels.ts off).
+ */
+async function labLoop(data: TensorData, batchSize: number, kind: SequenceKind = 'lstm', fused = true): Promise<number> {
   const [T, F] = data.sampleShape as [number, number];
   const net = buildSequenceModel({ kind, steps: T, nFeatures: F, nClasses: 10, seed: 0 });
-  const r = await trainNetwork(net, data, { epochs: TIMED_EPOCHS + 1, batchSize, seed: 0 });
-  net.dispose();
-  return median(r.history.slice(1).map((h) => h.epochMs / 1000));
+  setFusedKernels(fused);
+  try {
+    const r = await trainNetwork(net, data, { epochs: TIMED_EPOCHS + 1, batchSize, seed: 0 });
+    return median(r.history.slice(1).map((h) => h.epochMs / 1000));
+  } finally {
+    setFusedKernels(true);
+    net.dispose();
+  }
 }
+
+const ROUNDS = 3;
+
+/** The lab loop with the fused kernels off (before) and on (after), alternating; medians over the rounds. */
+async function beforeAfter(data: TensorData, kind: SequenceKind): Promise<{ before: number; after: number }> {
+  const before: number[] = [];
+  const after: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    before.push(await labLoop(data, 32, kind, false));
+    after.push(await labLoop(data, 32, kind, true));
+  }
+  log(`    per-op (before): ${before.map((s) => s.toFixed(3)).join(', ')} s; fused (after): ${after.map((s) => s.toFixed(3)).join(', ')} s`);
+  return { before: median(before), after: median(after) };
+}
+
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 /** "PyTorch 1.13 CPU, 1 thread" / "…, default threads (torch 1, openblas 2, openmp 1)". */
 export function pytorchName(p: PytorchEpochs | undefined, threads: ThreadSetting): string {
@@ -242,18 +273,34 @@ export async function runTrainBench(): Promise<PytorchEpochs | undefined> {
     log(`  ${name.padEnd(62)} ${sec.toFixed(3)} s/epoch${ref ? `   ${(sec / ref).toFixed(2)}× PyTorch 1 thread` : ''}${kernels}`);
     return sec;
   };
-  step('0 tf.layers LSTM + model.fit (batch 32)', await layersFit(data, 32));
-  step('1 custom step: one input matMul, split gates, minimize()', await customStep(data, 32, 'split'));
-  step('2 + matMul gradients with explicit transposes (wasm)', await customStep(data, 32, 'split-fast'));
-  step('3 + no h·U at t=0, one sigmoid over the gate block', await customStep(data, 32, 'per-op'));
-  step('4 + fused LSTM op with hand-written BPTT backward', await customStep(data, 32, 'fused'));
-  const lstm = step('5 lab loop (trainNetwork: + metrics, seeded dropout)', await labLoop(data, 32));
-  step('   (for scale) lab loop, batch 64', await labLoop(data, 64));
+  const quick = process.env['BENCH_TRAIN_QUICK'] === '1';
+  if (!quick) {
+    // The history runs on the per-op path: steps 1–4 build the cell from tf ops.
+    step('0 tf.layers LSTM + model.fit (batch 32)', await layersFit(data, 32));
+    setFusedKernels(false);
+    step('1 custom step: one input matMul, split gates, minimize()', await customStep(data, 32, 'split'));
+    step('2 + matMul gradients with explicit transposes (wasm)', await customStep(data, 32, 'split-fast'));
+    step('3 + no h·U at t=0, one sigmoid over the gate block', await customStep(data, 32, 'per-op'));
+    step('4 + fused LSTM op with hand-written BPTT backward', await customStep(data, 32, 'fused'));
+    setFusedKernels(true);
+  }
+  log(`  5 lab loop (trainNetwork: + metrics, seeded dropout), ${ROUNDS} rounds alternating; load average ${load()}`);
+  const lstmAb = await beforeAfter(data, 'lstm');
+  step('5a lab loop, per-op kernels (before)', lstmAb.before);
+  const lstm = step('5b lab loop, fused LSTM + Adam kernels (after)', lstmAb.after);
+  if (!quick) step('   (for scale) lab loop, batch 64', await labLoop(data, 64));
   log(`GRU(128), same data and batch 32:`);
   const gruRef = pytorch?.epochSec.gru.one;
-  step('6 GRU custom step, per-op cell (autodiff backward)', await customStep(data, 32, 'gru-per-op'), gruRef);
-  step('7 GRU custom step, fused op with hand-written BPTT backward', await customStep(data, 32, 'gru-fused'), gruRef);
-  const gru = step('8 GRU lab loop (trainNetwork)', await labLoop(data, 32, 'gru'), gruRef);
+  if (!quick) {
+    setFusedKernels(false);
+    step('6 GRU custom step, per-op cell (autodiff backward)', await customStep(data, 32, 'gru-per-op'), gruRef);
+    step('7 GRU custom step, fused op with hand-written BPTT backward', await customStep(data, 32, 'gru-fused'), gruRef);
+    setFusedKernels(true);
+  }
+  const gruAb = await beforeAfter(data, 'gru');
+  step('8a GRU lab loop, per-op (before; the GRU has no fused kernel, Adam does)', gruAb.before, gruRef);
+  const gru = step('8b GRU lab loop, fused Adam (after)', gruAb.after, gruRef);
+  log(`  load average at the end ${load()}`);
 
   for (const [kind, ours] of [['lstm', lstm], ['gru', gru]] as const) {
     const name = kind.toUpperCase();

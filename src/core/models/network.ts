@@ -13,20 +13,22 @@
 import * as tf from '@tensorflow/tfjs';
 import { LabError } from '../errors';
 import { conv2dFast } from './conv';
+import { hasFusedKernels, runLstmBackward, runLstmForward, runMatMulGrad } from './fusedKernels';
 
 /**
  * matMul of two 2-D tensors whose gradient avoids transposed matMuls (slow on wasm): dA = dY·Bᵀ and
- * dB = Aᵀ·dY with Aᵀ, Bᵀ materialised by `transpose` first.
+ * dB = Aᵀ·dY with Aᵀ, Bᵀ materialised by `transpose` first (on wasm and cpu one fused kernel,
+ * fusedKernels.ts, with the same values).
  */
 export const matMulFast = tf.customGrad(((...args: unknown[]) => {
   const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
   save([a, b]);
   return {
     value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
-      tf.matMul(dy as tf.Tensor2D, tf.transpose(saved[1] as tf.Tensor2D)),
-      tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy as tf.Tensor2D),
-    ],
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+      hasFusedKernels()
+        ? runMatMulGrad(dy, saved[0] as tf.Tensor, saved[1] as tf.Tensor)
+        : [tf.matMul(dy as tf.Tensor2D, tf.transpose(saved[1] as tf.Tensor2D)), tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy as tf.Tensor2D)],
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
@@ -123,10 +125,13 @@ export function lstmLast(x: tf.Tensor, vars: tf.Variable[], units: number, rever
  * forward's kernel launches (broadcast sums, slice→pad, unstack→stack, identities); here the
  * gate derivatives are formed once per step over the whole 4H block and the weight gradients are
  * two matMuls over all steps. Checked against autodiff of {@link lstmLast} in network.test.ts.
+ * On wasm and cpu it runs as two kernels ({@link lstmFusedKernels}) with the same values.
+ * `inputGrad` false: no gradient for x (the model's input), which saves its matMul.
  */
-export function lstmFused(x: tf.Tensor, kernel: tf.Tensor, recurrent: tf.Tensor, bias: tf.Tensor, units: number, reverse: boolean): tf.Tensor2D {
+export function lstmFused(x: tf.Tensor, kernel: tf.Tensor, recurrent: tf.Tensor, bias: tf.Tensor, units: number, reverse: boolean, inputGrad = true): tf.Tensor2D {
   const [n, T, F] = x.shape as [number, number, number];
   const H = units;
+  if (hasFusedKernels()) return lstmFusedKernels(x, kernel, recurrent, bias, units, reverse, inputGrad);
   const op = tf.customGrad(((...args: unknown[]) => {
     const [xi, W, U, b, save] = args as [tf.Tensor, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
     const xw = tf.unstack(tf.add(tf.matMul(tf.reshape(xi, [n * T, F]) as tf.Tensor2D, W), b).reshape([n, T, 4 * H]), 1) as tf.Tensor2D[];
@@ -198,6 +203,29 @@ export function lstmFused(x: tf.Tensor, kernel: tf.Tensor, recurrent: tf.Tensor,
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor, w: tf.Tensor, u: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
   return op(x, kernel, recurrent, bias);
+}
+
+/**
+ * {@link lstmFused} as two kernels (forward, backward) on backends with typed-array access
+ * (fusedKernels.ts): the same values, bit for bit, with one engine call each way instead of ~150
+ * per training step. Without `inputGrad` x is not an input of the op (no gradient flows to it).
+ */
+function lstmFusedKernels(x: tf.Tensor, kernel: tf.Tensor, recurrent: tf.Tensor, bias: tf.Tensor, units: number, reverse: boolean, inputGrad: boolean): tf.Tensor2D {
+  const attrs = { units, reverse, inputGrad };
+  const op = tf.customGrad(((...args: unknown[]) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const [xi, W, U, b] = (inputGrad ? args : [x, ...args]) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+    const [h, ...tape] = runLstmForward(xi, W, U, b, attrs) as [tf.Tensor, ...tf.Tensor[]];
+    save([xi, W, U, ...tape]);
+    return {
+      value: h,
+      gradFunc: (dy: tf.Tensor, sv: tf.Tensor[]) => {
+        const [xs, Ws, Us, ...tp] = sv as [tf.Tensor, tf.Tensor, tf.Tensor, ...tf.Tensor[]];
+        return runLstmBackward(dy, xs, Ws, Us, tp, attrs);
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...t: tf.Tensor[]) => tf.Tensor2D;
+  return inputGrad ? op(x, kernel, recurrent, bias) : op(kernel, recurrent, bias);
 }
 
 /** GRU as tfjs-layers computes it (reset_after = false; gate order z, r, h). Autodiff reference for {@link gruFused}. */
@@ -418,6 +446,12 @@ function batchNormStep(layer: tf.layers.Layer, cfg: tf.serialization.ConfigDict,
   };
 }
 
+/** True when the layer's only input is the model's input (no gradient is needed for it). */
+function readsModelInput(layer: tf.layers.Layer): boolean {
+  const inbound = layer.inboundNodes[0]?.inboundLayers ?? [];
+  return inbound.length > 0 && inbound.every((l) => l.getClassName() === 'InputLayer');
+}
+
 function buildSteps(model: tf.LayersModel): Step[] {
   return model.layers.map((layer): Step => {
     const cls = layer.getClassName();
@@ -451,7 +485,8 @@ function buildSteps(model: tf.LayersModel): Step[] {
         const units = Number(cfg['units']);
         const reverse = Boolean(cfg['goBackwards']);
         const [k, r, b] = vars as [tf.Variable, tf.Variable, tf.Variable];
-        return (x) => lstmFused(x, k, r, b, units, reverse);
+        const inputGrad = !readsModelInput(layer);
+        return (x) => lstmFused(x, k, r, b, units, reverse, inputGrad);
       }
       case 'GRU': {
         checkRecurrentConfig(cfg, layer.name);
@@ -470,7 +505,8 @@ function buildSteps(model: tf.LayersModel): Step[] {
         // trainableWeights = forward layer's [kernel, recurrent, bias] then the backward layer's.
         const fw = vars.slice(0, 3);
         const bw = vars.slice(3, 6);
-        return (x) => tf.concat([lstmFused(x, fw[0]!, fw[1]!, fw[2]!, units, false), lstmFused(x, bw[0]!, bw[1]!, bw[2]!, units, true)], 1);
+        const inputGrad = !readsModelInput(layer);
+        return (x) => tf.concat([lstmFused(x, fw[0]!, fw[1]!, fw[2]!, units, false, inputGrad), lstmFused(x, bw[0]!, bw[1]!, bw[2]!, units, true, inputGrad)], 1);
       }
       case 'Conv2D':
         return conv2dStep(layer, cfg, vars);

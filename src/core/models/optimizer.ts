@@ -3,6 +3,7 @@
  * learning-rate schedule it follows.
  */
 import * as tf from '@tensorflow/tfjs';
+import { hasFusedKernels, runAdamStep } from './fusedKernels';
 
 /**
  * Adam over all variables at once (PyTorch's update: m̂/(√v̂ + ε), ε = 1e-8). tf.train.adam runs
@@ -36,6 +37,23 @@ export class FlatAdam {
     this.t++;
     const bc1 = 1 - this.beta1 ** this.t;
     const bc2 = 1 - this.beta2 ** this.t;
+    if (hasFusedKernels()) {
+      // One kernel for the whole update (fusedKernels.ts), bit-identical to the per-op one below.
+      tf.tidy(() => {
+        const [m, v, ...xs] = runAdamStep(this.m, this.v, this.vars, this.vars.map((x) => grads[x.name] as tf.Tensor), {
+          beta1: this.beta1,
+          beta2: this.beta2,
+          epsilon: this.epsilon,
+          stepScale: this.learningRate / bc1,
+          vScale: 1 / Math.sqrt(bc2),
+        }) as [tf.Tensor, tf.Tensor, ...tf.Tensor[]];
+        this.m.assign(m);
+        this.v.assign(v);
+        this.vars.forEach((x, i) => x.assign(xs[i] as tf.Tensor));
+      });
+      tf.dispose(Object.values(grads));
+      return value;
+    }
     tf.tidy(() => {
       const g = tf.concat(this.vars.map((x) => tf.reshape(grads[x.name] as tf.Tensor, [-1])));
       const m = tf.add(tf.mul(this.m, this.beta1), tf.mul(g, 1 - this.beta1));

@@ -1,0 +1,480 @@
+/**
+ * The LSTM's forward and backward passes and the Adam update as single tfjs kernels on the
+ * backends whose tensors live in memory JavaScript can read (wasm: the heap; cpu: typed arrays).
+ *
+ * Why: on wasm a training step of the NTNU LSTM ran ~256 kernels, and per kernel the engine's
+ * bookkeeping (scopes, tracking, tape, saved clones) cost more than the arithmetic (Node CPU
+ * profile: ~2/3 of the step outside wasm). Inside one kernel the matMuls, sigmoids and tanhs call
+ * the backend's own kernel functions directly — no engine in between — and the element-wise
+ * products, sums and slices are plain loops over the arrays.
+ *
+ * The loops repeat the per-op path's float32 arithmetic operation by operation (Math.fround after
+ * every +, −, ×, ÷, √; float32 IEEE results are exactly those of the float64 operation rounded
+ * once), and the transcendental functions and matMuls are the backend's kernels on the same
+ * values, so the results are bit-identical to the per-op path on the same backend
+ * (fusedKernels.test.ts checks that on wasm and cpu).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+const fr = Math.fround;
+
+/** What a fused kernel needs from a backend: allocate, view as Float32Array, free, and run a backend kernel without the engine. */
+interface ArrayBackend {
+  alloc(shape: number[]): tf.TensorInfo;
+  /** A view of the values; re-take it after any alloc or run (a wasm heap growth detaches old views). */
+  view(t: tf.TensorInfo): Float32Array;
+  free(t: tf.TensorInfo): void;
+  run(kernel: string, inputs: Record<string, tf.TensorInfo>, attrs?: Record<string, unknown>): tf.TensorInfo;
+}
+
+interface WasmBackendApi {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+  disposeData(dataId: object): boolean;
+}
+
+interface CpuBackendApi {
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
+  data: { get(dataId: object): { values: Float32Array } };
+  disposeData(dataId: object): boolean;
+}
+
+/** The backends with typed-array access, and how to get it. */
+const ARRAY_BACKENDS: Record<string, (backend: unknown) => Omit<ArrayBackend, 'run'>> = {
+  wasm: (backend) => {
+    const b = backend as WasmBackendApi;
+    return { alloc: (shape) => b.makeOutput(shape, 'float32'), view: (t) => b.typedArrayFromHeap(t), free: (t) => void b.disposeData(t.dataId) };
+  },
+  cpu: (backend) => {
+    const b = backend as CpuBackendApi;
+    return {
+      alloc: (shape) => b.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((a, d) => a * d, 1))),
+      view: (t) => b.data.get(t.dataId).values,
+      free: (t) => void b.disposeData(t.dataId),
+    };
+  },
+};
+
+function arrayBackend(name: string, backend: unknown): ArrayBackend {
+  const base = (ARRAY_BACKENDS[name] as (b: unknown) => Omit<ArrayBackend, 'run'>)(backend);
+  return {
+    ...base,
+    run: (kernel, inputs, attrs = {}) =>
+      tf.getKernel(kernel, name)!.kernelFunc({ inputs, attrs: attrs as tf.NamedAttrMap, backend: backend as tf.KernelBackend }) as tf.TensorInfo,
+  };
+}
+
+/** The same data under another shape (no copy; not to be freed on its own). */
+function reshaped(t: tf.TensorInfo, shape: number[]): tf.TensorInfo {
+  return { dataId: t.dataId, shape, dtype: t.dtype };
+}
+
+const LSTM_FORWARD = 'LabLstmForward';
+const MATMUL_GRAD = 'LabMatMulGrad';
+const LSTM_BACKWARD = 'LabLstmBackward';
+const ADAM = 'LabAdamStep';
+
+interface LstmAttrs {
+  units: number;
+  reverse: boolean;
+  /** Whether to compute the gradient for x (false when x is the model's input: nothing reads it). */
+  inputGrad: boolean;
+}
+
+/**
+ * dst = srcᵀ for a row-major [rows, cols] src (dst is [cols, rows]), in 16 × 16 tiles: the plain
+ * double loop writes with a stride of `rows` and was 4× slower on 512 × 128 (measured).
+ * hpss.ts has the same tiling for Float64Array; one function for both element types would be
+ * polymorphic in its inner loop, which V8 optimises worse, so each keeps its own.
+ */
+function transposeInto(src: Float32Array, rows: number, cols: number, dst: Float32Array): void {
+  const B = 16;
+  for (let r0 = 0; r0 < rows; r0 += B) {
+    const r1 = Math.min(rows, r0 + B);
+    for (let c0 = 0; c0 < cols; c0 += B) {
+      const c1 = Math.min(cols, c0 + B);
+      for (let r = r0; r < r1; r++) {
+        const o = r * cols;
+        for (let c = c0; c < c1; c++) dst[c * rows + r] = src[o + c] as number;
+      }
+    }
+  }
+}
+
+/** A new [cols, rows] tensor holding tᵀ for t seen as [rows, cols]. */
+function transposed(ab: ArrayBackend, t: tf.TensorInfo, rows: number, cols: number): tf.TensorInfo {
+  const out = ab.alloc([cols, rows]);
+  transposeInto(ab.view(t), rows, cols, ab.view(out));
+  return out;
+}
+
+/**
+ * a·b with a [m, k], b [k, n]. tfjs-backend-wasm hands b to XNNPACK, which packs it into a new
+ * operator for every new b tensor and keeps it by tensor id — so a tensor must never be
+ * rewritten after it served as b (measured: a fresh 128 × 512 b costs ~2.5× the product itself,
+ * a JS transpose of it ~⅓ of the product). Every b in a training step is new — the weights change
+ * at each step — so the products below are arranged (transposing in JS where needed) so that b
+ * is the small operand: Wᵀ·xᵀ rather than x·W, U·dzᵀ rather than dz·Uᵀ. Each output element is
+ * the same products summed in the same order either way, so the values are unchanged.
+ */
+function matMul(ab: ArrayBackend, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+  return ab.run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
+}
+
+/**
+ * z = (x·W)_t + b (+ (h·U) after the first step) for one time step t, with (x·W)ᵀ [4H, n·T] and
+ * (h·U)ᵀ [4H, n]; also copies the cell-input block z_g. The loops are small functions of typed
+ * arrays and numbers only, so V8 keeps them optimised whatever the kernels around them do.
+ */
+function gatePreactivations(z: Float32Array, zg: Float32Array, xwT: Float32Array, b: Float32Array, huT: Float32Array | undefined, n: number, T: number, t: number, H: number): void {
+  const G = 4 * H;
+  const nT = n * T;
+  for (let i = 0; i < n; i++) {
+    const r = i * T + t;
+    for (let j = 0; j < G; j++) {
+      const a = fr((xwT[j * nT + r] as number) + (b[j] as number));
+      z[i * G + j] = huT ? fr(a + (huT[j * n + i] as number)) : a;
+    }
+    zg.set(z.subarray(i * G + 2 * H, i * G + 3 * H), i * H);
+  }
+}
+
+/** c = f⊙c + i⊙g in place (c = i⊙g at the first step); s = σ(z) [n, 4H], tg = tanh(z_g) [n, H]. */
+function cellState(c: Float32Array, s: Float32Array, tg: Float32Array, n: number, H: number, first: boolean): void {
+  const G = 4 * H;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < H; j++) {
+      const q = i * G + j;
+      const p = i * H + j;
+      const ig = fr((s[q] as number) * (tg[p] as number));
+      c[p] = first ? ig : fr(fr((s[q + H] as number) * (c[p] as number)) + ig);
+    }
+  }
+}
+
+/** h = o⊙tanh(c), written as h [n, H] and hᵀ [H, n]. */
+function cellOutput(h: Float32Array, hT: Float32Array, s: Float32Array, tc: Float32Array, n: number, H: number): void {
+  const G = 4 * H;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < H; j++) {
+      const v = fr((s[i * G + 3 * H + j] as number) * (tc[i * H + j] as number));
+      h[i * H + j] = v;
+      hT[j * n + i] = v;
+    }
+  }
+}
+
+/**
+ * One step back: from dhᵀ [H, n] and the carried dc (unless `last`), dzᵀ [4H, n] of this step
+ * (also written to column i·T + t of dZᵀ [4H, n·T]) and dc for the step before, in place.
+ * The arithmetic is the per-op backward's, operation for operation (see lstmFused in network.ts).
+ */
+function cellBackward(dzT: Float32Array, dZT: Float32Array, dc: Float32Array, dhT: Float32Array, s: Float32Array, tg: Float32Array, tc: Float32Array, cPrev: Float32Array | undefined, n: number, T: number, t: number, H: number, last: boolean): void {
+  const G = 4 * H;
+  const nT = n * T;
+  for (let i = 0; i < n; i++) {
+    const col = i * T + t;
+    for (let j = 0; j < H; j++) {
+      const q = i * G + j;
+      const p = i * H + j;
+      const si = s[q] as number;
+      const sf = s[q + H] as number;
+      const so = s[q + 3 * H] as number;
+      const g = tg[p] as number;
+      const tcp = tc[p] as number;
+      const dh = dhT[j * n + i] as number;
+      const dcNow = fr(fr(dh * so) * fr(1 - fr(tcp * tcp)));
+      const dcT = last ? dcNow : fr((dc[p] as number) + dcNow);
+      const cp = cPrev ? (cPrev[p] as number) : 0;
+      const dzi = fr(fr(dcT * g) * fr(si * fr(1 - si)));
+      const dzf = fr(fr(dcT * cp) * fr(sf * fr(1 - sf)));
+      const dzg = fr(fr(dcT * si) * fr(1 - fr(g * g)));
+      const dzo = fr(fr(dh * tcp) * fr(so * fr(1 - so)));
+      dzT[j * n + i] = dzi;
+      dzT[(j + H) * n + i] = dzf;
+      dzT[(j + 2 * H) * n + i] = dzg;
+      dzT[(j + 3 * H) * n + i] = dzo;
+      dZT[j * nT + col] = dzi;
+      dZT[(j + H) * nT + col] = dzf;
+      dZT[(j + 2 * H) * nT + col] = dzg;
+      dZT[(j + 3 * H) * nT + col] = dzo;
+      dc[p] = fr(dcT * sf);
+    }
+  }
+}
+
+/**
+ * Forward: inputs x [n, T, F], kernel W [F, 4H], recurrent U [H, 4H], bias b [4H] (Keras gate
+ * order i, f, c, o). Outputs: h of the last step [n, H], then per step k in processing order
+ * (k = 0 is the last time step when `reverse`): S = σ(z) [T, n, 4H], TG = tanh(z_g) [T, n, H]
+ * (the cell-input block; tanh of the other blocks is never used), C = c [T, n, H],
+ * TC = tanh(c) [T, n, H], HS = h [T, n, H] — what the backward pass reads.
+ */
+function lstmForward(ab: ArrayBackend, x: tf.TensorInfo, W: tf.TensorInfo, U: tf.TensorInfo, b: tf.TensorInfo, { units: H, reverse }: LstmAttrs): tf.TensorInfo[] {
+  const [n, T, F] = x.shape as [number, number, number];
+  const G = 4 * H;
+  const nT = n * T;
+  // (x·W)ᵀ = Wᵀ·xᵀ: [4H, n·T], column r = i·T + t.
+  const Wt = transposed(ab, W, F, G);
+  const xT = transposed(ab, x, nT, F);
+  const xwT = matMul(ab, Wt, xT);
+  const Ut = transposed(ab, U, H, G);
+  const outs = [ab.alloc([n, H]), ab.alloc([T, n, G]), ab.alloc([T, n, H]), ab.alloc([T, n, H]), ab.alloc([T, n, H]), ab.alloc([T, n, H])];
+  const [hOut, S, TG, C, TC, HS] = outs as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
+  const z = ab.alloc([n, G]);
+  const zg = ab.alloc([n, H]);
+  const c = ab.alloc([n, H]);
+  const h = ab.alloc([n, H]);
+  // hᵀ, the b of the next step's product: a new tensor each step, since XNNPACK keeps b packed
+  // per tensor id (rewriting a b in place would multiply by its old values).
+  let hT: tf.TensorInfo | undefined;
+  for (let k = 0; k < T; k++) {
+    const t = reverse ? T - 1 - k : k;
+    // z = x_t·W + b (+ h·U after the first step, where the state is zero and h·U is skipped);
+    // (h·U)ᵀ = Uᵀ·hᵀ is [4H, n].
+    const huT = hT ? matMul(ab, Ut, hT) : undefined;
+    if (hT) ab.free(hT);
+    gatePreactivations(ab.view(z), ab.view(zg), ab.view(xwT), ab.view(b), huT ? ab.view(huT) : undefined, n, T, t, H);
+    if (huT) ab.free(huT);
+    const s = ab.run('Sigmoid', { x: z });
+    const tg = ab.run('Tanh', { x: zg });
+    ab.view(S).set(ab.view(s), k * n * G);
+    ab.view(TG).set(ab.view(tg), k * n * H);
+    cellState(ab.view(c), ab.view(s), ab.view(tg), n, H, k === 0);
+    ab.view(C).set(ab.view(c), k * n * H);
+    const tc = ab.run('Tanh', { x: c });
+    hT = ab.alloc([H, n]);
+    cellOutput(ab.view(h), ab.view(hT), ab.view(s), ab.view(tc), n, H);
+    ab.view(TC).set(ab.view(tc), k * n * H);
+    ab.view(HS).set(ab.view(h), k * n * H);
+    [s, tg, tc].forEach((t) => ab.free(t));
+  }
+  ab.view(hOut).set(ab.view(h));
+  [Wt, xT, xwT, Ut, z, zg, c, h, hT as tf.TensorInfo].forEach((t) => ab.free(t));
+  return outs;
+}
+
+/**
+ * Backward through time for {@link lstmForward}: inputs dy [n, H] (gradient of the last h), x,
+ * W, U and the forward's S, TG, C, TC, HS. Outputs dW, dU, db, and dx when `inputGrad`. Per
+ * step, with dc carried back: dc += dh⊙o⊙(1 − tanh²c); dz = [dc⊙g, dc⊙c₋₁, dc⊙i, dh⊙tanh c] ⊙
+ * [σ', σ', tanh', σ']; dh₋₁ = dz·Uᵀ, dc₋₁ = dc⊙f. Weight gradients are matMuls over all steps.
+ * The gradients are built transposed (dzᵀ, dWᵀ, dUᵀ), see {@link matMul}.
+ */
+function lstmBackward(ab: ArrayBackend, ins: tf.TensorInfo[], { units: H, reverse, inputGrad }: LstmAttrs): tf.TensorInfo[] {
+  const [dy, x, W, U, S, TG, C, TC, HS] = ins as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
+  const [n, T, F] = x.shape as [number, number, number];
+  const G = 4 * H;
+  const nT = n * T;
+  const R = (T - 1) * n;
+  // dzᵀ of every step in time order ([4H, n·T], column i·T + t), and for the recurrent gradient
+  // the steps k ≥ 1 (from the last back): their dzᵀ ([4H, (T − 1)·n]) and previous h.
+  const dZT = ab.alloc([G, nT]);
+  const rec = T > 1 ? { dzT: ab.alloc([G, R]), hPrev: ab.alloc([R, H]) } : undefined;
+  const dc = ab.alloc([n, H]);
+  // dh as [H, n] (the layout U·dzᵀ returns).
+  let dhT = transposed(ab, dy, n, H);
+  for (let k = T - 1; k >= 0; k--) {
+    const t = reverse ? T - 1 - k : k;
+    // The b of this step's product: a new tensor each step (see hᵀ in the forward pass).
+    const dzT = ab.alloc([G, n]);
+    cellBackward(
+      ab.view(dzT),
+      ab.view(dZT),
+      ab.view(dc),
+      ab.view(dhT),
+      ab.view(S).subarray(k * n * G, (k + 1) * n * G),
+      ab.view(TG).subarray(k * n * H, (k + 1) * n * H),
+      ab.view(TC).subarray(k * n * H, (k + 1) * n * H),
+      k > 0 ? ab.view(C).subarray((k - 1) * n * H, k * n * H) : undefined,
+      n,
+      T,
+      t,
+      H,
+      k === T - 1,
+    );
+    if (rec && k > 0) {
+      const r0 = (T - 1 - k) * n;
+      const rv = ab.view(rec.dzT);
+      const dzv = ab.view(dzT);
+      for (let g = 0; g < G; g++) rv.set(dzv.subarray(g * n, (g + 1) * n), g * R + r0);
+      ab.view(rec.hPrev).set(ab.view(HS).subarray((k - 1) * n * H, k * n * H), r0 * H);
+    }
+    ab.free(dhT);
+    // (dz·Uᵀ)ᵀ = U·dzᵀ: [H, n].
+    if (k > 0) dhT = matMul(ab, U, dzT);
+    ab.free(dzT);
+  }
+  // dWᵀ = dZᵀ·x ([4H, F]); db = Σ over samples and steps (rows of dZᵀ).
+  const xFlat = reshaped(x, [nT, F]);
+  const dWT = matMul(ab, dZT, xFlat);
+  const dW = transposed(ab, dWT, G, F);
+  const db = ab.run('Sum', { x: dZT }, { axis: [1], keepDims: false });
+  let dU: tf.TensorInfo;
+  if (rec) {
+    // dUᵀ = Σ_k dz_kᵀ·h_{k−1} ([4H, H]).
+    const dUT = matMul(ab, rec.dzT, rec.hPrev);
+    dU = transposed(ab, dUT, G, H);
+    [dUT, rec.dzT, rec.hPrev].forEach((t) => ab.free(t));
+  } else {
+    dU = ab.alloc([H, G]);
+    ab.view(dU).fill(0);
+  }
+  const grads = [dW, dU, db];
+  if (inputGrad) {
+    // dxᵀ = W·dZᵀ ([F, n·T]).
+    const dXT = matMul(ab, W, dZT);
+    grads.unshift(reshaped(transposed(ab, dXT, F, nT), [n, T, F]));
+    ab.free(dXT);
+  }
+  [dZT, dc, dWT].forEach((t) => ab.free(t));
+  return grads;
+}
+
+/**
+ * Gradients of y = a·b (a [m, k], b [k, n]) from dy [m, n]: dA = dy·bᵀ as (b·dyᵀ)ᵀ and
+ * dB = aᵀ·dy, so XNNPACK packs dyᵀ and dy (small) rather than bᵀ (see {@link matMul}); the
+ * transposes are JS copies (wasm's Transpose kernel was ~2× slower). Same products, same order.
+ */
+function matMulGrad(ab: ArrayBackend, [dy, a, b]: tf.TensorInfo[]): tf.TensorInfo[] {
+  const [m, k] = (a as tf.TensorInfo).shape as [number, number];
+  const n = (b as tf.TensorInfo).shape[1] as number;
+  const dyT = transposed(ab, dy as tf.TensorInfo, m, n);
+  const dAT = matMul(ab, b as tf.TensorInfo, dyT);
+  const dA = transposed(ab, dAT, k, m);
+  const aT = transposed(ab, a as tf.TensorInfo, m, k);
+  const dB = matMul(ab, aT, dy as tf.TensorInfo);
+  [dyT, dAT, aT].forEach((t) => ab.free(t));
+  return [dA, reshaped(dB, [k, n])];
+}
+
+interface AdamAttrs {
+  /** Number of variables: inputs are m, v, then the variables, then their gradients. */
+  count: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** learningRate / (1 − β₁ᵗ). */
+  stepScale: number;
+  /** 1 / √(1 − β₂ᵗ). */
+  vScale: number;
+}
+
+/**
+ * Adam over all variables (m and v flat over all of them, in order): outputs the new m, v and
+ * variables. The same backend kernels as {@link FlatAdam}'s per-op update, on the same flat
+ * gradient vector and float32 scalars, called without the engine; the gather of the gradients
+ * and the final subtraction (w − step, exact in float32) are loops.
+ */
+function adamStep(ab: ArrayBackend, ins: tf.TensorInfo[], a: AdamAttrs): tf.TensorInfo[] {
+  const [m, v] = ins as [tf.TensorInfo, tf.TensorInfo];
+  const vars = ins.slice(2, 2 + a.count);
+  const grads = ins.slice(2 + a.count);
+  const g = ab.alloc(m.shape);
+  {
+    const gv = ab.view(g);
+    let off = 0;
+    for (const t of grads) {
+      const tv = ab.view(t);
+      gv.set(tv, off);
+      off += tv.length;
+    }
+  }
+  const temps: tf.TensorInfo[] = [g];
+  const scalar = (value: number): tf.TensorInfo => {
+    const t = ab.alloc([]);
+    ab.view(t)[0] = value;
+    temps.push(t);
+    return t;
+  };
+  const op = (kernel: string, x: tf.TensorInfo, y?: tf.TensorInfo): tf.TensorInfo => {
+    const out = ab.run(kernel, y ? { a: x, b: y } : { x });
+    temps.push(out);
+    return out;
+  };
+  // m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²; step = m·(lr/(1 − β₁ᵗ)) / (√v·(1/√(1 − β₂ᵗ)) + ε).
+  const mNew = ab.run('Add', { a: op('Multiply', m, scalar(a.beta1)), b: op('Multiply', g, scalar(1 - a.beta1)) });
+  const vNew = ab.run('Add', { a: op('Multiply', v, scalar(a.beta2)), b: op('Multiply', op('Square', g), scalar(1 - a.beta2)) });
+  const step = op('RealDiv', op('Multiply', mNew, scalar(a.stepScale)), op('Add', op('Multiply', op('Sqrt', vNew), scalar(a.vScale)), scalar(a.epsilon)));
+  const outs = vars.map((x) => ab.alloc(x.shape));
+  const sv = ab.view(step);
+  let off = 0;
+  vars.forEach((x, i) => {
+    const xv = ab.view(x);
+    const xo = ab.view(outs[i] as tf.TensorInfo);
+    for (let j = 0; j < xv.length; j++, off++) xo[j] = fr((xv[j] as number) - (sv[off] as number));
+  });
+  temps.forEach((t) => ab.free(t));
+  return [mNew, vNew, ...outs];
+}
+
+const KERNELS: Record<string, (ab: ArrayBackend, inputs: tf.TensorInfo[], attrs: never) => tf.TensorInfo[]> = {
+  [LSTM_FORWARD]: (ab, [x, W, U, b], attrs: LstmAttrs) => lstmForward(ab, x!, W!, U!, b!, attrs),
+  [LSTM_BACKWARD]: lstmBackward,
+  [MATMUL_GRAD]: (ab, ins) => matMulGrad(ab, ins),
+  [ADAM]: adamStep,
+};
+
+/** Inputs are passed as a0, a1, … (tfjs kernels take named inputs). */
+function positional(inputs: tf.NamedTensorInfoMap): tf.TensorInfo[] {
+  const out: tf.TensorInfo[] = [];
+  for (let i = 0; inputs[`a${i}`]; i++) out.push(inputs[`a${i}`] as tf.TensorInfo);
+  return out;
+}
+
+let enabled = true;
+const registered = new Set<string>();
+
+/**
+ * Turn the fused kernels off (the per-op path runs everywhere) or back on: for tests and
+ * benchmarks that compare the two in one process.
+ */
+export function setFusedKernels(on: boolean): void {
+  enabled = on;
+}
+
+/**
+ * True when the active backend runs the fused kernels (wasm, cpu); registers them on first use.
+ * Other backends (webgl) take the per-op path.
+ */
+export function hasFusedKernels(): boolean {
+  const name = tf.getBackend();
+  if (!enabled || !(name in ARRAY_BACKENDS)) return false;
+  if (registered.has(name)) return true;
+  registered.add(name);
+  for (const [kernelName, run] of Object.entries(KERNELS)) {
+    if (tf.getKernel(kernelName, name)) continue;
+    tf.registerKernel({
+      kernelName,
+      backendName: name,
+      kernelFunc: ({ inputs, attrs, backend }) => run(arrayBackend(name, backend), positional(inputs), attrs as never),
+    });
+  }
+  return true;
+}
+
+function runFused(kernel: string, inputs: tf.Tensor[], attrs: object): tf.Tensor[] {
+  const named: tf.NamedTensorMap = {};
+  inputs.forEach((t, i) => (named[`a${i}`] = t));
+  return tf.engine().runKernel(kernel, named, attrs as tf.NamedAttrMap) as unknown as tf.Tensor[];
+}
+
+/** {@link lstmForward} through the engine: [h, S, TG, C, TC, HS]. Call only when {@link hasFusedKernels}. */
+export function runLstmForward(x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, b: tf.Tensor, attrs: LstmAttrs): tf.Tensor[] {
+  return runFused(LSTM_FORWARD, [x, W, U, b], attrs);
+}
+
+/** {@link lstmBackward} through the engine: [dW, dU, db], with dx first when `inputGrad`. */
+export function runLstmBackward(dy: tf.Tensor, x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, tape: tf.Tensor[], attrs: LstmAttrs): tf.Tensor[] {
+  return runFused(LSTM_BACKWARD, [dy, x, W, U, ...tape], attrs);
+}
+
+/** {@link matMulGrad} through the engine: [dA, dB]. */
+export function runMatMulGrad(dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor): tf.Tensor[] {
+  return runFused(MATMUL_GRAD, [dy, a, b], {});
+}
+
+/** {@link adamStep} through the engine: [m, v, ...variables]. */
+export function runAdamStep(m: tf.Tensor, v: tf.Tensor, vars: tf.Tensor[], grads: tf.Tensor[], attrs: Omit<AdamAttrs, 'count'>): tf.Tensor[] {
+  return runFused(ADAM, [m, v, ...vars, ...grads], { ...attrs, count: vars.length });
+}
