@@ -3,6 +3,7 @@
  * learning-rate schedule it follows.
  */
 import * as tf from '@tensorflow/tfjs';
+import { variableGradsLean } from './backprop';
 
 /**
  * Adam over all variables at once (PyTorch's update: m̂/(√v̂ + ε), ε = 1e-8). tf.train.adam runs
@@ -32,12 +33,12 @@ export class FlatAdam {
 
   /** One step on `loss`; returns the loss value (caller disposes). */
   minimize(loss: () => tf.Scalar): tf.Scalar {
-    const { value, grads } = tf.variableGrads(loss, this.vars);
+    const { value, grads } = variableGradsLean(loss, this.vars);
     this.t++;
     const bc1 = 1 - this.beta1 ** this.t;
     const bc2 = 1 - this.beta2 ** this.t;
     tf.tidy(() => {
-      const g = tf.concat(this.vars.map((x) => tf.reshape(grads[x.name] as tf.Tensor, [-1])));
+      const g = tf.concat(grads.map((d) => tf.reshape(d, [-1])));
       const m = tf.add(tf.mul(this.m, this.beta1), tf.mul(g, 1 - this.beta1));
       const v = tf.add(tf.mul(this.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
       this.m.assign(m);
@@ -46,7 +47,7 @@ export class FlatAdam {
       const parts = tf.split(step, this.sizes);
       this.vars.forEach((x, i) => x.assign(tf.sub(x, tf.reshape(parts[i] as tf.Tensor, x.shape))));
     });
-    tf.dispose(Object.values(grads));
+    tf.dispose(grads);
     return value;
   }
 
