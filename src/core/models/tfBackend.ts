@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { LabError } from '../errors';
 import { matMulFast } from './network';
-import { registerWasmConv2DBackpropFilter, registerWasmHeapSlices } from './wasmKernels';
+import { registerWasmConv2DBackpropFilter, registerWasmHeapSlices, registerWasmSharedIdentity } from './wasmKernels';
 import type { WasmInfo } from './wasmInfo';
 
 export type { WasmInfo } from './wasmInfo';
@@ -112,11 +112,13 @@ async function trySetBackend(name: BackendName): Promise<boolean> {
 
 /**
  * CNN training on wasm needs the filter-gradient kernel tfjs-backend-wasm 4.22 lacks, and its
- * Slice, SplitV and Unpack copy their whole input per call (wasmKernels.ts).
+ * Slice, SplitV and Unpack copy their whole input per call, and its Identity copies every tensor
+ * tfjs saves for a gradient (wasmKernels.ts).
  */
 function patchWasmKernels(): void {
   registerWasmConv2DBackpropFilter();
   registerWasmHeapSlices();
+  registerWasmSharedIdentity();
 }
 
 /** One representative training step: LSTM-sized matMuls, gates and a loss, forward + backward. */
