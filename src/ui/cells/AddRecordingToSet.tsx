@@ -30,7 +30,7 @@ export function AddRecordingToSet({ file }: { file: File }) {
   };
   const running = state?.status === 'running';
   return (
-    <div className="small" data-testid="mic-add">
+    <div className="small" data-testid="mic-add" data-file={file.name}>
       <label>
         Add this recording to the spectrogram set “{summary.name}” as genre{' '}
         <input list="mic-add-genres" value={genre} onChange={(e) => setGenre(e.target.value)} placeholder={summary.genres[0] ?? 'jazz'} size={16} data-testid="mic-add-genre" />
