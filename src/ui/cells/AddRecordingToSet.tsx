@@ -4,12 +4,13 @@
  * dropped file in a `<genre>/` folder, and the grown set is saved).
  */
 import { useState } from 'react';
+import { currentClassifyFile } from '../../app/classifyActions';
 import { addRecordingToSpectrogramSet } from '../../app/spectrogramActions';
-import { toErrorInfo, type ErrorInfo } from '../../core/errors';
+import { LabError, toErrorInfo, type ErrorInfo } from '../../core/errors';
 import { ErrorBox } from '../Cell';
 import { useLab } from '../store';
 
-export function AddRecordingToSet({ file }: { file: File }) {
+export function AddRecordingToSet({ fileName }: { fileName: string }) {
   const summary = useLab((s) => s.spectrograms);
   const building = useLab((s) => s.spectrogramBuild?.status === 'running');
   const [genre, setGenre] = useState('');
@@ -23,6 +24,9 @@ export function AddRecordingToSet({ file }: { file: File }) {
   const add = async () => {
     setState({ status: 'running' });
     try {
+      // The recording on display (kept across reloads by the Classify cell).
+      const file = currentClassifyFile();
+      if (!file || file.name !== fileName) throw new LabError('bad-argument', `${fileName} is no longer loaded in this cell: record it again.`);
       setState({ status: 'done', file: file.name, ...(await addRecordingToSpectrogramSet(file, genre)) });
     } catch (e) {
       setState({ status: 'error', error: toErrorInfo(e) });
@@ -30,7 +34,7 @@ export function AddRecordingToSet({ file }: { file: File }) {
   };
   const running = state?.status === 'running';
   return (
-    <div className="small" data-testid="mic-add" data-file={file.name}>
+    <div className="small" data-testid="mic-add" data-file={fileName}>
       <label>
         Add this recording to the spectrogram set “{summary.name}” as genre{' '}
         <input list="mic-add-genres" value={genre} onChange={(e) => setGenre(e.target.value)} placeholder={summary.genres[0] ?? 'jazz'} size={16} data-testid="mic-add-genre" />
@@ -44,7 +48,7 @@ export function AddRecordingToSet({ file }: { file: File }) {
         Add to the set
       </button>{' '}
       {running && <span data-testid="mic-add-running">computing its spectrogram…</span>}
-      {state?.status === 'done' && state.file === file.name && (
+      {state?.status === 'done' && state.file === fileName && (
         <span data-testid="mic-added">
           Added as track <code>{state.trackId}</code>: the set has {state.tracks} tracks now.
         </span>

@@ -85,7 +85,7 @@ export function ClassifyCell() {
         )}
       </DropZone>
       <MicRecorder busy={busy} onRecorded={start} />
-      {!busy && st.fileName?.startsWith('microphone-') && currentClassifyFile()?.name === st.fileName && <AddRecordingToSet key={st.fileName} file={currentClassifyFile()!} />}
+      {!busy && st.fileName?.startsWith('microphone-') && <AddRecordingToSet key={st.fileName} fileName={st.fileName} />}
       <input ref={input} type="file" accept="audio/*,.wav,.mp3,.flac,.ogg" hidden data-testid="classify-input" onChange={(e) => { start(e.target.files?.[0]); e.target.value = ''; }} />
       {nModels === 0 && <p className="muted small">No saved neural models yet — a k-NN on the loaded table (with the k-NN cell’s settings) classifies meanwhile; models you train in the Train cell are saved and used here automatically.</p>}
       <ErrorBox error={st.error} />
