@@ -142,10 +142,10 @@ async function runSpeed(o: CnnBenchOptions): Promise<void> {
     emitLine(
       o,
       { metric: 'train-sec-per-1000-crops', side: 'ours', where: 'node', ...s, load: oursLoad },
-      `${s.preset.padEnd(8)} ours Node ${backend.name}: ${s.secPer1000.toFixed(1)} s (min ${s.minSecPer1000.toFixed(1)}, CPU ${s.cpuSecPer1000?.toFixed(1)} s)${leak} · load ${oursLoad}`,
+      `${s.preset.padEnd(8)} ours Node ${backend.name}: ${s.secPer1000.toFixed(1)} s (min ${s.minSecPer1000.toFixed(1)}, CPU ${s.cpuSecPer1000?.toFixed(1)} s)${leak}${heapText(s)} · load ${oursLoad}`,
     );
     for (const b of browser.filter((r) => r.preset === s.preset))
-      emitLine(o, { metric: 'train-sec-per-1000-crops', side: 'ours', where: 'browser', ...b }, `${''.padEnd(8)} ours browser ${b.backend}: ${b.secPer1000.toFixed(1)} s (min ${b.minSecPer1000.toFixed(1)})${b.renderer ? ` · renderer ${b.renderer}` : ''}`);
+      emitLine(o, { metric: 'train-sec-per-1000-crops', side: 'ours', where: 'browser', ...b }, `${''.padEnd(8)} ours browser ${b.backend}: ${b.secPer1000.toFixed(1)} s (min ${b.minSecPer1000.toFixed(1)})${heapText(b)}${b.renderer ? ` · renderer ${b.renderer}` : ''}`);
     for (const r of refs?.results.filter((x) => x.preset === s.preset) ?? []) {
       const wasm = browser.find((b) => b.preset === s.preset && b.backend === 'wasm');
       const ratio = s.secPer1000 / r.secPer1000;
@@ -162,6 +162,9 @@ async function runSpeed(o: CnnBenchOptions): Promise<void> {
   }
   if (!o.json && refs) console.log(`PyTorch ${refs.torch}, torch's default thread count here: ${refs.defaultThreads}; load ${refLoad} when it started; ${load()} at the end.`);
 }
+
+/** " · wasm memory 139 MB" (the heap's high-water mark after the preset trained), when on wasm. */
+const heapText = (s: CnnSpeed): string => (s.wasmHeapMB !== undefined ? ` · wasm memory ${s.wasmHeapMB.toFixed(0)} MB` : '');
 
 /** The browser column: bench/cnnEntry.ts in headless Chromium, per backend. */
 async function timeInBrowser(o: CnnBenchOptions): Promise<CnnSpeed[]> {

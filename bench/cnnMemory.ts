@@ -1,27 +1,34 @@
 /**
  * Memory of CNN training on a 1000-track spectrogram set (the issue's ≤ 400 MB goal for a worker):
  * 1000 GTZAN-sized matrices (128 bands × 1293 frames, uint8 as the set stores them; random bytes,
- * since only the sizes matter here), the laptop small VGG, 4 random crops per track per epoch,
- * batch 32. Training is cancelled after a few batches (each batch's crops are made on the fly, so
- * later batches hold no more); the peak RSS and the parts of it are printed.
+ * since only the sizes matter here), the small VGG ('laptop' or 'desktop'), 4 random crops per
+ * track per epoch, batch 32, on wasm. Training is cancelled after a few batches (each batch's
+ * crops are made on the fly, so later batches hold no more); then the parts are printed: the
+ * process RSS at start, with the set, and its peak while training; the wasm heap (tensors,
+ * XNNPACK buffers and the allocator's free space: it grows to the largest step's need and never
+ * shrinks); the set itself.
  *
- *   npx tsx bench/cnnMemory.ts [tracks=1000] [batches=4]
+ *   npx tsx bench/cnnMemory.ts [tracks=1000] [batches=4] [laptop|desktop] [--json]
  */
-import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../src/core/random';
 import type { SpectrogramSet } from '../src/core/data/spectrogramSet';
 import { buildVggCnn } from '../src/core/models/cnn';
 import { trainNetwork } from '../src/core/models/loop';
 import { randomCropSource, spectrogramSpecFor } from '../src/core/models/spectrogramTrain';
+import { backendMemory } from '../src/core/models/tfBackend';
 import { initNodeBackend } from '../src/node/tfNode';
 
 const MB = 1024 * 1024;
-const nTracks = Number(process.argv[2] ?? 1000);
-const nBatches = Number(process.argv[3] ?? 4);
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const nTracks = Number(args[0] ?? 1000);
+const nBatches = Number(args[1] ?? 4);
+const size = (args[2] ?? 'laptop') as 'laptop' | 'desktop';
+const json = process.argv.includes('--json');
 
 async function main(): Promise<void> {
   await initNodeBackend('wasm');
   const base = process.memoryUsage().rss;
+  const heapStart = backendMemory().wasmHeapBytes ?? 0;
   const rng = createRng(1);
   const nBands = 128;
   const nFrames = 1293;
@@ -40,7 +47,7 @@ async function main(): Promise<void> {
   const afterSet = process.memoryUsage().rss;
   const train = Array.from({ length: nTracks }, (_, i) => i);
   const spec = spectrogramSpecFor(set, train, 128);
-  const net = buildVggCnn({ nBands, nFrames: 128, nClasses: 10, seed: 0, size: 'laptop' });
+  const net = buildVggCnn({ nBands, nFrames: 128, nClasses: 10, seed: 0, size });
   let peak = process.memoryUsage().rss;
   const cancel = { cancelled: false };
   const t0 = performance.now();
@@ -60,17 +67,24 @@ async function main(): Promise<void> {
   }
   const ms = (performance.now() - t0) / nBatches;
   net.dispose();
-  console.log(
-    JSON.stringify({
-      tracks: nTracks,
-      setBytesMB: (nTracks * nBands * nFrames) / MB,
-      rssBaseMB: base / MB,
-      rssAfterSetMB: afterSet / MB,
-      rssPeakTrainingMB: peak / MB,
-      tfBytesMB: tf.memory().numBytes / MB,
-      msPerBatch: ms,
-    }),
-  );
+  const mem = backendMemory();
+  const r = {
+    tracks: nTracks,
+    size,
+    setMB: (nTracks * nBands * nFrames) / MB,
+    rssStartMB: base / MB,
+    rssWithSetMB: afterSet / MB,
+    rssPeakTrainingMB: peak / MB,
+    wasmHeapStartMB: heapStart / MB,
+    wasmHeapPeakMB: (mem.wasmHeapBytes ?? 0) / MB,
+    tensorMBAfter: mem.tensorBytes / MB,
+    msPerBatch: ms,
+  };
+  if (json) console.log(JSON.stringify(r));
+  else
+    console.log(
+      `${size} VGG, ${nTracks} tracks: peak RSS ${r.rssPeakTrainingMB.toFixed(0)} MB = start ${r.rssStartMB.toFixed(0)} + set ${r.setMB.toFixed(0)} (RSS with it ${r.rssWithSetMB.toFixed(0)}) + training; wasm heap ${r.wasmHeapStartMB.toFixed(0)} → ${r.wasmHeapPeakMB.toFixed(0)} MB; ${r.msPerBatch.toFixed(0)} ms per batch. Goal: ≤ 400 MB.`,
+    );
 }
 
 void main();

@@ -12,6 +12,7 @@ import { buildTorontoCnn, buildVggCnn } from '../src/core/models/cnn';
 import { trainNetwork } from '../src/core/models/loop';
 import type { Network } from '../src/core/models/network';
 import { createRng } from '../src/core/random';
+import { backendMemory } from '../src/core/models/tfBackend';
 
 export const CNN_PRESETS = ['laptop', 'desktop', 'toronto'] as const;
 export type CnnPreset = (typeof CNN_PRESETS)[number];
@@ -42,6 +43,12 @@ export interface CnnSpeed {
   renderer?: string;
   /** Tensors left after training and disposing the network (should be 0). */
   leakedTensors: number;
+  /**
+   * The wasm backend's memory after this preset trained (wasm only): the heap grows to the
+   * largest step's need and never shrinks, so this is the most training has needed in this
+   * process (page) so far — run presets smallest first. The issue's goal: ≤ 400 MB for a worker.
+   */
+  wasmHeapMB?: number;
 }
 
 export function buildBenchCnn(preset: CnnPreset, nClasses: number): Network {
@@ -97,5 +104,6 @@ export async function timeCnnTraining(preset: CnnPreset, o: CnnSpeedOptions): Pr
     ...(o.cpuNowMs ? { cpuSecPer1000: median(cpu) } : {}),
     cropsPerPass: n,
     leakedTensors: tf.memory().numTensors - before,
+    ...(backendMemory().wasmHeapBytes !== undefined ? { wasmHeapMB: backendMemory().wasmHeapBytes! / (1024 * 1024) } : {}),
   };
 }

@@ -87,3 +87,45 @@ test('live with half-overlapping windows: a 5 s window every 2.5 s, and the vote
   await cell.getByTestId('mic-stop').click();
   await expect(cell.getByTestId('mic-record')).toBeVisible();
 });
+
+test('a labelled recording joins the spectrogram set as one more track, and is still there after a reload', async ({ page }) => {
+  test.setTimeout(600_000);
+  await openFresh(page); // no feature table: only the spectrogram set is needed
+  // A spectrogram set of the demo corpus (64 bands keeps it small on a shared machine).
+  await page.getByTestId('train-model').selectOption('cnn');
+  await page.getByTestId('spectro-bands').selectOption('64');
+  await page.getByTestId('spectro-demo').click();
+  await expect(page.getByTestId('spectro-done')).toContainText('40 of 40', { timeout: 300_000 });
+  await expect(page.getByTestId('spectro-tracks')).toHaveText('40');
+
+  const cell = page.getByTestId('cell-classify');
+  await cell.getByTestId('mic-seconds').selectOption('5');
+  await cell.getByTestId('mic-record').click();
+  // Once the recording is in the cell (nothing classifies it here: no table, no model), it can be added.
+  await expect(cell.getByTestId('mic-add')).toHaveAttribute('data-file', /^microphone-\d{6}\.wav$/, { timeout: 120_000 });
+  const name = (await cell.getByTestId('mic-add').getAttribute('data-file'))!;
+  // The set's genres are offered; a new one (the room the fake microphone beeps in) is typed.
+  await expect(cell.locator('#mic-add-genres option')).toHaveCount(5);
+  await expect(cell.getByTestId('mic-add-button')).toBeDisabled();
+  // A genre with a slash is refused in this cell, and the set stays as it was.
+  await cell.getByTestId('mic-add-genre').fill('beep/room');
+  await cell.getByTestId('mic-add-button').click();
+  await expect(cell.getByTestId('mic-add').getByTestId('error')).toContainText('not a genre name');
+  await expect(page.getByTestId('spectro-tracks')).toHaveText('40');
+
+  await cell.getByTestId('mic-add-genre').fill('beep');
+  await cell.getByTestId('mic-add-button').click();
+  const trackId = name.replace(/\.wav$/, '');
+  await expect(cell.getByTestId('mic-added')).toContainText(`Added as track ${trackId}: the set has 41 tracks now.`, { timeout: 120_000 });
+  await expect(page.getByTestId('spectro-tracks')).toHaveText('41');
+  await expect(page.getByTestId('spectro-summary')).toContainText('6 genres (beep, synth-');
+  // The same recording twice is refused: a track may be in the set once.
+  await cell.getByTestId('mic-add-button').click();
+  await expect(cell.getByTestId('mic-add').getByTestId('error')).toContainText('appears twice');
+  await expect(page.getByTestId('spectro-tracks')).toHaveText('41');
+
+  await page.reload();
+  await page.getByTestId('train-model').selectOption('cnn');
+  await expect(page.getByTestId('spectro-tracks')).toHaveText('41', { timeout: 60_000 });
+  await expect(page.getByTestId('spectro-summary')).toContainText('beep');
+});

@@ -10,11 +10,14 @@ import { AUDIO_FILE_RE } from '../core/audio/naming';
 import { planDemoCorpus, SYNTH_VERSION } from '../core/audio/synth';
 import { looksLikeWav, readWavHeader } from '../core/audio/wav';
 import {
+  addTracksToSpectrogramSet,
   assembleSpectrogramSet,
   framesForDuration,
+  labelledClipPath,
   logMelOptionsFor,
   logMelParamsFor,
   spectrogramTrackName,
+  spectrogramSetBytes,
   summariseSpectrogramSet,
   trackTable,
   type LogMelParams,
@@ -179,12 +182,17 @@ async function checkStorage(slot: SpectrogramSlot, setBytes: number): Promise<vo
   if (slot === 'current') labStore.setState({ spectrogramStorage: { persisted, freeBytes: free, neededBytes: needed } });
 }
 
-async function buildSet(slot: SpectrogramSlot, tasks: SpectrogramTask[], skipped: { file: string; reason: string }[], params: LogMelParams, name: string): Promise<void> {
+/**
+ * Compute (or read from the per-file cache) every task's matrix in the extraction pool and make
+ * the set of `slot`: a new one, or — given `base` — `base` with the tasks' tracks added (a labelled
+ * recording). The set used before stays until the new one is saved.
+ */
+async function buildSet(slot: SpectrogramSlot, tasks: SpectrogramTask[], skipped: { file: string; reason: string }[], params: LogMelParams, name: string, base?: StoredSpectrogramSet): Promise<void> {
   const gen = ++generations[slot];
   const isCurrent = () => gen === generations[slot];
   setBuild(slot, { status: 'running', recipe: `log-mel, ${params.nBands} bands`, total: tasks.length, done: 0, progress: 0, failed: skipped, error: undefined, fromCache: 0, etaSec: undefined });
   // Names first: a file without a genre, or a track twice, fails before any audio is read.
-  const seen = new Set<string>();
+  const seen = new Set<string>(base?.tracks.map((t) => t.trackId));
   const named: { task: SpectrogramTask; trackId: string; genre: string }[] = [];
   const failed = [...skipped];
   for (const task of tasks) {
@@ -197,7 +205,7 @@ async function buildSet(slot: SpectrogramSlot, tasks: SpectrogramTask[], skipped
     }
   }
   try {
-    await checkStorage(slot, named.reduce((a, n) => a + params.nBands * framesForDuration(n.task.durationSec, params), 0));
+    await checkStorage(slot, named.reduce((a, n) => a + params.nBands * framesForDuration(n.task.durationSec, params), base ? spectrogramSetBytes(base) : 0));
   } catch (e) {
     setBuild(slot, { status: 'error', error: toErrorInfo(e), failed });
     return;
@@ -226,9 +234,10 @@ async function buildSet(slot: SpectrogramSlot, tasks: SpectrogramTask[], skipped
   try {
     // The real cause first: failed files before "one genre" (often only their consequence).
     const { minGenres, what, summary } = SLOTS[slot];
-    const unusable = batchOutcomeError({ clipGenres: out.values.map((v) => v.genre), failed: allFailed, minGenres });
+    const unusable = batchOutcomeError({ clipGenres: [...(base?.genres ?? []), ...out.values.map((v) => v.genre)], failed: allFailed, minGenres });
     if (unusable) throw unusable;
-    const set = assembleSpectrogramSet(out.values, allFailed.map((f) => ({ file: f.file, error: f.reason })), params, name, minGenres);
+    if (base && out.values.length < tasks.length) throw batchOutcomeError({ clipGenres: [], failed: allFailed, minGenres }) as LabError;
+    const set = base ? addTracksToSpectrogramSet(base, out.values) : assembleSpectrogramSet(out.values, allFailed.map((f) => ({ file: f.file, error: f.reason })), params, name, minGenres);
     const stored: StoredSpectrogramSet = { ...set, id: `spectrograms:${slot}:${Date.now().toString(36)}:${gen}` };
     try {
       await saveSpectrogramSet(stored, slot);
@@ -255,6 +264,22 @@ function paramsFor(slot: SpectrogramSlot): LogMelParams {
   return own ?? logMelParamsFor({ nBands: labStore.getState().params.train.cnn.nBands });
 }
 
+/** A dropped, picked or recorded file as a build task: its cache key is its bytes' content hash. */
+async function fileTask(a: AudioInput): Promise<SpectrogramTask> {
+  let bytes: Promise<ArrayBuffer> | undefined;
+  const read = () => (bytes ??= a.file.arrayBuffer());
+  return {
+    path: a.path,
+    durationSec: await estimateDurationSec(a.file),
+    key: async () => {
+      if (a.file.size === 0) throw new LabError('corrupt-audio', `${a.file.name}: the file is empty (0 bytes).`);
+      return contentHash(await read());
+    },
+    // The pool moves what it is given: a copy, so the bytes stay readable here.
+    audio: async () => audioPayload((await read()).slice(0), a.file.name),
+  };
+}
+
 /**
  * A spectrogram set from dropped or picked audio files (a `genres_original/<genre>/` folder, or
  * files named `genre.NNNNN.wav`), into `slot` (default: the current set).
@@ -267,23 +292,29 @@ export async function buildSpectrogramsFromFiles(inputs: AudioInput[], slot: Spe
     setBuild(slot, { status: 'error', failed: skipped, error: { code: 'unsupported-audio', message: `No audio files found${skipped.length ? ` (skipped ${skipped.length} other file(s))` : ''}. Drop WAV, MP3, FLAC or OGG files, or a folder of them.` } });
     return;
   }
-  const tasks = await Promise.all(
-    audio.map(async (a): Promise<SpectrogramTask> => {
-      let bytes: Promise<ArrayBuffer> | undefined;
-      const read = () => (bytes ??= a.file.arrayBuffer());
-      return {
-        path: a.path,
-        durationSec: await estimateDurationSec(a.file),
-        key: async () => {
-          if (a.file.size === 0) throw new LabError('corrupt-audio', `${a.file.name}: the file is empty (0 bytes).`);
-          return contentHash(await read());
-        },
-        // The pool moves what it is given: a copy, so the bytes stay readable here.
-        audio: async () => audioPayload((await read()).slice(0), a.file.name),
-      };
-    }),
-  );
+  const tasks = await Promise.all(audio.map(fileTask));
   await buildSet(slot, tasks, skipped, params, `${audio.length} audio clip${audio.length === 1 ? '' : 's'}`);
+}
+
+/**
+ * Add a recording (the Classify cell's microphone take) to the current set as a track of `genre`:
+ * its bytes are hashed and its matrix computed (or read from the cache) in the pool exactly like a
+ * dropped file in a `<genre>/` folder, with the set's own log-mel parameters, and the grown set is
+ * saved (it survives a reload). Progress and errors show with the set's; the result is returned
+ * for the cell that asked, and on any error the set stays as it was.
+ */
+export async function addRecordingToSpectrogramSet(file: File, genre: string): Promise<{ trackId: string; tracks: number }> {
+  const base = sets.current;
+  if (!base) throw new LabError('bad-argument', 'There is no spectrogram set to add the recording to: build one first in the Train cell (a CNN model, then Spectrograms).');
+  if (labStore.getState().spectrogramBuild?.status === 'running') throw new LabError('bad-argument', 'A spectrogram set is being built: wait for it to finish, then add the recording.');
+  const task = await fileTask({ file, path: labelledClipPath(file.name, genre) });
+  await buildSet('current', [task], [], base.params, base.name, base);
+  const after = labStore.getState().spectrogramBuild;
+  if (after?.status === 'error') throw new LabError(after.error?.code ?? 'internal', after.error?.message ?? 'The recording could not be added.');
+  const now = sets.current;
+  if (!now || now === base) throw new LabError('cancelled', 'Adding the recording was cancelled; the set is unchanged.');
+  const added = now.tracks[now.tracks.length - 1]!;
+  return { trackId: added.trackId, tracks: now.tracks.length };
 }
 
 /** The synthetic demo corpus's spectrogram set (the clips are synthesised in the workers). */

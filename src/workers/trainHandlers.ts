@@ -11,12 +11,19 @@ import { occlusionOverCrops } from '../core/models/classifyAudio';
 import { crossValidateClassifier } from '../core/models/crossValidate';
 import { trainEnsemble } from '../core/models/ensemble';
 import { loadSavedModel, serializeClassifier, type LoadedModel, type SavedModel } from '../core/models/saved';
-import type { BackendChoice, BackendName } from '../core/models/tfBackend';
+import { backendMemory, type BackendChoice, type BackendName } from '../core/models/tfBackend';
+import type { TrainProgress } from '../core/models/loop';
 import { predictProbabilities } from '../core/models/predict';
 import { resolveTrainingSettings } from '../core/models/settings';
 import { isSpectrogramSet } from '../core/data/spectrogramSet';
 import { presetById } from '../core/presets/registry';
 import type { TrainApi } from './protocol';
+
+/** Progress with the worker's wasm memory, so the page can show what training costs (issue: ≤ 400 MB). */
+function withMemory(p: TrainProgress): TrainProgress {
+  const heap = backendMemory().wasmHeapBytes;
+  return heap === undefined ? p : { ...p, wasmHeapBytes: heap };
+}
 import type { Handlers } from './serve';
 import { withTransfer } from './wire';
 
@@ -85,7 +92,7 @@ export function trainHandlers(o: TrainHandlerOptions): Handlers<TrainApi> {
         ...m.options,
         cancel: ctx.cancel,
         onEpoch: (metrics) => ctx.event({ type: 'epoch', member: run, metrics }),
-        onProgress: (progress) => ctx.progress({ member: run, progress }),
+        onProgress: (progress) => ctx.progress({ member: run, progress: withMemory(progress) }),
         onRun: (r, done, total) => {
           run = done;
           ctx.event({ type: 'cv-run', run: r, done, total });
@@ -106,7 +113,7 @@ export function trainHandlers(o: TrainHandlerOptions): Handlers<TrainApi> {
         keepMembers: false,
         cancel: ctx.cancel,
         onEpoch: (metrics) => ctx.event({ type: 'epoch', member, metrics }),
-        onProgress: (progress) => ctx.progress({ member, progress }),
+        onProgress: (progress) => ctx.progress({ member, progress: withMemory(progress) }),
         // Each member is serialised as soon as it is tested, so the page can keep it even if the
         // run is later cancelled or the page reloaded.
         // The member in training is also checkpointed (its best weights so far, tested) every few

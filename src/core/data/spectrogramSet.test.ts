@@ -3,11 +3,13 @@
  * and skipped.
  */
 import { describe, expect, it } from 'vitest';
+import { decodeToMono } from '../audio/decodeNode';
 import { synthesizeClip } from '../audio/synth';
+import { encodeWav16 } from '../audio/wav';
 import { LabError } from '../errors';
 import type { QuantisedLogMel } from '../features/logMel';
 import { kFoldByTrack, splitLeaksTracks, stratifiedTrackSplit } from './split';
-import { buildSpectrogramSet, fitBandScaler, framesForDuration, logMelParamsFor, nonOverlappingCropStarts, summariseSpectrogramSet, trackTable, writeCrop, type SpectrogramSet } from './spectrogramSet';
+import { addTrackToSpectrogramSet, buildSpectrogramSet, fitBandScaler, framesForDuration, logMelParamsFor, nonOverlappingCropStarts, quantisedLogMelOf, summariseSpectrogramSet, trackTable, writeCrop, type SpectrogramSet } from './spectrogramSet';
 
 /** A 2-band matrix whose byte at (b, t) is given; maxDb 0, range 80: dB = −80 + q · 80/255. */
 function mel(nFrames: number, byte: (b: number, t: number) => number): QuantisedLogMel {
@@ -120,5 +122,50 @@ describe('size and summary of a set (what the browser checks against its storage
     expect(s.bytes).toBe(64 * (87 + 130));
     expect(s.durationSec).toBeCloseTo(((86 + 129) * 512) / 22050, 9);
     expect([s.tracks, s.nBands, s.genres]).toEqual([2, 64, ['a', 'b']]);
+  });
+});
+
+describe('adding a labelled microphone recording to a set', () => {
+  // A 2 s "recording" as the microphone hands it over: a 16-bit mono WAV at the audio context's 48 kHz.
+  const recordingWav = encodeWav16([synthesizeClip('synth-chorale', 5, 2, 48000)], 48000);
+  const clips = ['x/synth-techno.00001.wav', 'x/synth-ambient.00002.wav'];
+  const readClip = async (f: string) => ({ samples: synthesizeClip(f.includes('techno') ? 'synth-techno' : 'synth-ambient', 1, 2), sampleRateHz: 22050 });
+
+  it('is the set the builder makes with the recording in a folder named after its genre: a new genre sorts in, labels renumber, bytes identical', async () => {
+    const set = await buildSpectrogramSet(clips, readClip, { nBands: 64 });
+    expect(set.genres).toEqual(['synth-ambient', 'synth-techno']);
+    const audio = await decodeToMono(recordingWav, 'microphone-120000.wav');
+    const added = addTrackToSpectrogramSet(set, 'microphone-120000.wav', 'chorale', quantisedLogMelOf(audio.samples, set.params));
+    // The same three files through the builder, the recording under chorale/.
+    const truth = await buildSpectrogramSet([...clips, 'chorale/microphone-120000.wav'], async (f) => (f.startsWith('chorale/') ? audio : readClip(f)), { nBands: 64 });
+    expect(added.tracks.length).toBe(3);
+    // 'chorale' sorts first: the two old tracks move from labels 1, 0 to 2, 1.
+    expect(added.genres).toEqual(['chorale', 'synth-ambient', 'synth-techno']);
+    expect(added.tracks.map((t) => [t.trackId, t.label])).toEqual([
+      ['synth-techno.00001', 2],
+      ['synth-ambient.00002', 1],
+      ['microphone-120000', 0],
+    ]);
+    expect(added.genres).toEqual(truth.genres);
+    expect(added.tracks.map((t) => [t.trackId, t.label])).toEqual(truth.tracks.map((t) => [t.trackId, t.label]));
+    added.tracks.forEach((t, i) => expect(t.mel).toEqual(truth.tracks[i]!.mel));
+    // 2 s resampled to 22 050 Hz, hop 512, centred: 1 + ⌊44 100 / 512⌋ = 87 frames.
+    expect(added.tracks[2]!.mel.nFrames).toBe(87);
+    expect(summariseSpectrogramSet(added).tracks).toBe(3);
+    // The set it was added to is unchanged (the page keeps it until the new one is saved).
+    expect(set.tracks.length).toBe(2);
+    expect(set.tracks[0]!.label).toBe(1);
+  });
+
+  it('into a genre the set has, keeps the labels; refuses the same recording twice, a bad genre name, and other mel bands', async () => {
+    const set = await buildSpectrogramSet(clips, readClip, { nBands: 64 });
+    const mel = quantisedLogMelOf((await decodeToMono(recordingWav, 'r.wav')).samples, set.params);
+    const added = addTrackToSpectrogramSet(set, 'microphone-120000.wav', ' synth-techno ', mel);
+    expect(added.tracks.map((t) => t.label)).toEqual([1, 0, 1]);
+    expect(() => addTrackToSpectrogramSet(added, 'microphone-120000.wav', 'synth-techno', mel)).toThrow(/appears twice/);
+    expect(() => addTrackToSpectrogramSet(set, 'microphone-120001.wav', '  ', mel)).toThrow(/not a genre name/);
+    expect(() => addTrackToSpectrogramSet(set, 'microphone-120001.wav', 'rock/pop', mel)).toThrow(/not a genre name/);
+    const mel128 = quantisedLogMelOf(synthesizeClip('synth-chorale', 5, 1), logMelParamsFor({ nBands: 128 }));
+    expect(() => addTrackToSpectrogramSet(set, 'microphone-120001.wav', 'chorale', mel128)).toThrow(/128 mel bands but the set's have 64/);
   });
 });

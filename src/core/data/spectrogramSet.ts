@@ -144,6 +144,45 @@ export function assembleSpectrogramSet(rows: readonly NamedLogMel[], failed: Spe
 }
 
 /**
+ * Where a clip the student labels with `genre` (a microphone recording) stands among a set's
+ * files: `<genre>/<file>`, as in a dropped `genres_original/<genre>/` folder, so it is named by
+ * the same rule as every other track ({@link spectrogramTrackName}).
+ */
+export function labelledClipPath(fileName: string, genre: string): string {
+  const g = genre.trim();
+  if (!g || /[\\/]/.test(g)) throw new LabError('bad-argument', `"${genre}" is not a genre name: type a genre (for example jazz), without slashes.`);
+  return `${g}/${fileName.split(/[\\/]/).pop() ?? fileName}`;
+}
+
+/**
+ * `set` with more tracks, assembled as the builder assembles ({@link assembleSpectrogramSet}: genres
+ * sorted, labels renumbered when a genre is new; the set's name and failed files kept). A track id
+ * already in the set, or a matrix made with another band count, is a LabError. `set` is not changed.
+ */
+export function addTracksToSpectrogramSet(set: SpectrogramSet, rows: readonly NamedLogMel[]): SpectrogramSet {
+  const ids = new Set(set.tracks.map((t) => t.trackId));
+  for (const r of rows) {
+    if (r.mel.nBands !== set.params.nBands)
+      throw new LabError('spec-mismatch', `${r.trackId}: its spectrogram has ${r.mel.nBands} mel bands but the set's have ${set.params.nBands}; compute it with the set's settings.`);
+    if (ids.has(r.trackId)) throw new LabError('bad-argument', `${r.trackId}: track ${r.trackId} appears twice; a track may be in the set once.`);
+    ids.add(r.trackId);
+  }
+  // Each track keeps its source, so a project can still name it by file instead of embedding it.
+  const old: NamedLogMel[] = set.tracks.map((t) => ({ trackId: t.trackId, genre: set.genres[t.label] as string, mel: t.mel, ...(t.source ? { source: t.source } : {}) }));
+  return assembleSpectrogramSet([...old, ...rows], set.failed, set.params, set.name);
+}
+
+/**
+ * `set` with one more track: `fileName` (a microphone recording, say) labelled `genre`, whose
+ * log-mel matrix is `mel` — the set it would be had the file been in a `<genre>/` folder when
+ * the set was built ({@link labelledClipPath}, {@link addTracksToSpectrogramSet}).
+ */
+export function addTrackToSpectrogramSet(set: SpectrogramSet, fileName: string, genre: string, mel: QuantisedLogMel): SpectrogramSet {
+  const name = spectrogramTrackName(labelledClipPath(fileName, genre), new Set());
+  return addTracksToSpectrogramSet(set, [{ ...name, mel }]);
+}
+
+/**
  * Build a set from audio files, one at a time (only one clip's samples are held at once): each
  * file is read by `read`, its log-mel matrix computed (librosa: n_fft 2048, hop 512, ref max,
  * top_db 80) and quantised. A file that cannot be read is named in `failed` and skipped; the

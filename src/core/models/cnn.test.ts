@@ -72,32 +72,48 @@ describe('CNN layers in the fast forward pass', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it("batch norm's closed-form gradients equal tfjs autodiff through the moments (4-D and 2-D inputs)", () => {
+  it("batch norm's closed-form gradients equal the cpu backend's autodiff through the moments (4-D and 2-D inputs), on cpu and on wasm", async () => {
     const plain = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor => {
       const { mean, variance } = tf.moments(x, Array.from({ length: x.rank - 1 }, (_, i) => i));
       return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-3))), g), b);
     };
-    for (const shape of [[3, 5, 4, 6], [7, 6]]) {
+    const inputs = (shape: number[]) => ({
+      x: tf.add(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', 21), 3), 2),
+      g: tf.randomNormal([6], 1, 0.5, 'float32', 22),
+      b: tf.randomNormal([6], 0, 1, 'float32', 23),
+      r: tf.randomNormal(shape, 0, 1, 'float32', 24),
+    });
+    const shapes = [[3, 5, 4, 6], [7, 6]];
+    await initNodeBackend('cpu');
+    const truth = shapes.map((shape) =>
       tf.tidy(() => {
-        const x = tf.add(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', 21), 3), 2);
-        const g = tf.randomNormal([6], 1, 0.5, 'float32', 22);
-        const b = tf.randomNormal([6], 0, 1, 'float32', 23);
-        const r = tf.randomNormal(shape, 0, 1, 'float32', 24);
+        const { x, g, b, r } = inputs(shape);
         const want = tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(plain(a, c, d), r)))([x, g, b]);
-        const got = tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => {
-          const out = batchNormTraining(a, c, d, 1e-3);
-          tf.dispose([out.mean, out.variance]);
-          return tf.sum(tf.mul(out.y, r));
-        })([x, g, b]);
-        const bn = batchNormTraining(x, g, b, 1e-3);
-        expect(maxAbsDiff(bn.y.dataSync(), plain(x, g, b).dataSync()), `${shape.join('×')} value`).toBeLessThan(1e-5);
-        tf.dispose([bn.mean, bn.variance]);
-        want.forEach((w, i) => {
-          const scale = Math.max(...Array.from(w.dataSync()).map(Math.abs));
-          expect(maxAbsDiff(got[i]!.dataSync(), w.dataSync()) / scale, `${shape.join('×')} gradient ${i}`).toBeLessThan(1e-4);
+        return { value: plain(x, g, b).dataSync(), grads: want.map((w) => w.dataSync()) };
+      }),
+    );
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await initNodeBackend(backend);
+      shapes.forEach((shape, k) => {
+        tf.tidy(() => {
+          const { x, g, b, r } = inputs(shape);
+          const got = tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => {
+            const out = batchNormTraining(a, c, d, 1e-3);
+            tf.dispose([out.mean, out.variance]);
+            return tf.sum(tf.mul(out.y, r));
+          })([x, g, b]);
+          const bn = batchNormTraining(x, g, b, 1e-3);
+          expect(maxAbsDiff(bn.y.dataSync(), truth[k]!.value), `${backend} ${shape.join('×')} value`).toBeLessThan(1e-5);
+          tf.dispose([bn.mean, bn.variance]);
+          truth[k]!.grads.forEach((w, i) => {
+            const scale = Math.max(...Array.from(w).map(Math.abs));
+            expect(maxAbsDiff(got[i]!.dataSync(), w) / scale, `${backend} ${shape.join('×')} gradient ${i}`).toBeLessThan(1e-4);
+          });
         });
       });
     }
+    // The other tests of this file run on wasm (beforeAll) and may come after this one.
+    await initNodeBackend('wasm');
   });
 
   it('batch norm in training mode normalises by the batch and moves the moving statistics (checked by hand)', () => {

@@ -41,6 +41,11 @@ export interface TrainProgress {
   etaMs: number;
   /** Which part of a longer run this is, e.g. "teacher 2 of 4" or "student" (distillation). */
   stage?: string;
+  /**
+   * Size of the wasm backend's memory where the network trains (the training worker adds it, see
+   * tfBackend's backendMemory): it grows to the largest step's need and never shrinks.
+   */
+  wasmHeapBytes?: number;
 }
 
 export interface TrainOptions {

@@ -397,16 +397,26 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tenso
     // customGrad disposes what its forward function made (except the value and saved tensors):
     // hand the caller its own copies, which no tidy disposes.
     stats = { mean: tf.keep(tf.clone(mean)), variance: tf.keep(tf.clone(variance)) };
-    const invStd = tf.rsqrt(tf.add(variance, epsilon));
-    save([xi, g, mean, invStd]);
+    save([xi, g, mean, variance]);
     return {
       value: tf.batchNorm(xi, mean, variance, b, g, epsilon),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, gs, m, inv] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-        const xhat = tf.mul(tf.sub(xs, m), inv);
+        const [xs, gs, m, v] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        // dx = γσ⁻¹·dy + x̂·(−γσ⁻¹·dγ/N) + (−γσ⁻¹·dβ/N): two full-size products and the fused
+        // batchNorm kernel (x̂·scale + offset in one pass), each temporary freed as soon as it is
+        // used — the first block's tensors are 16 MB each at batch 32 (bench/cnnMemory.ts).
+        const inv = tf.rsqrt(tf.add(v, epsilon));
         const dBeta = tf.sum(dy, axes);
-        const dGamma = tf.sum(tf.mul(dy, xhat), axes);
-        const dx = tf.mul(tf.sub(tf.sub(dy, tf.div(dBeta, n)), tf.mul(xhat, tf.div(dGamma, n))), tf.mul(gs, inv));
+        const xhat = tf.batchNorm(xs, m, v, undefined, undefined, epsilon);
+        const dyXhat = tf.mul(dy, xhat);
+        xhat.dispose();
+        const dGamma = tf.sum(dyXhat, axes);
+        dyXhat.dispose();
+        const a = tf.mul(gs, inv);
+        const partA = tf.mul(dy, a);
+        const partB = tf.batchNorm(xs, m, v, tf.mul(a, tf.div(dBeta, -n)), tf.mul(a, tf.div(dGamma, -n)), epsilon);
+        const dx = tf.add(partA, partB);
+        tf.dispose([partA, partB]);
         return [dx, dGamma, dBeta];
       },
     };

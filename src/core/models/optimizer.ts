@@ -3,6 +3,7 @@
  * learning-rate schedule it follows.
  */
 import * as tf from '@tensorflow/tfjs';
+import { variableGradsLean } from './backprop';
 import { hasFusedKernels, runAdamStep } from './fusedKernels';
 
 /**
@@ -33,14 +34,14 @@ export class FlatAdam {
 
   /** One step on `loss`; returns the loss value (caller disposes). */
   minimize(loss: () => tf.Scalar): tf.Scalar {
-    const { value, grads } = tf.variableGrads(loss, this.vars);
+    const { value, grads } = variableGradsLean(loss, this.vars);
     this.t++;
     const bc1 = 1 - this.beta1 ** this.t;
     const bc2 = 1 - this.beta2 ** this.t;
     if (hasFusedKernels()) {
       // One kernel for the whole update (fusedKernels.ts), bit-identical to the per-op one below.
       tf.tidy(() => {
-        const [m, v, ...xs] = runAdamStep(this.m, this.v, this.vars, this.vars.map((x) => grads[x.name] as tf.Tensor), {
+        const [m, v, ...xs] = runAdamStep(this.m, this.v, this.vars, grads, {
           beta1: this.beta1,
           beta2: this.beta2,
           epsilon: this.epsilon,
@@ -51,11 +52,11 @@ export class FlatAdam {
         this.v.assign(v);
         this.vars.forEach((x, i) => x.assign(xs[i] as tf.Tensor));
       });
-      tf.dispose(Object.values(grads));
+      tf.dispose(grads);
       return value;
     }
     tf.tidy(() => {
-      const g = tf.concat(this.vars.map((x) => tf.reshape(grads[x.name] as tf.Tensor, [-1])));
+      const g = tf.concat(grads.map((d) => tf.reshape(d, [-1])));
       const m = tf.add(tf.mul(this.m, this.beta1), tf.mul(g, 1 - this.beta1));
       const v = tf.add(tf.mul(this.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
       this.m.assign(m);
@@ -64,7 +65,7 @@ export class FlatAdam {
       const parts = tf.split(step, this.sizes);
       this.vars.forEach((x, i) => x.assign(tf.sub(x, tf.reshape(parts[i] as tf.Tensor, x.shape))));
     });
-    tf.dispose(Object.values(grads));
+    tf.dispose(grads);
     return value;
   }
 

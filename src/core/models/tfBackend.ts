@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { LabError } from '../errors';
 import { matMulFast } from './network';
-import { registerWasmConv2DBackpropFilter, registerWasmHeapSlices } from './wasmKernels';
+import { registerWasmConv2DBackpropFilter, registerWasmHeapSlices, registerWasmSharedIdentity } from './wasmKernels';
 import type { WasmInfo } from './wasmInfo';
 
 export type { WasmInfo } from './wasmInfo';
@@ -86,6 +86,24 @@ export async function readWasmInfo(): Promise<WasmInfo> {
   };
 }
 
+/** Memory of the tfjs backend, in bytes. */
+export interface BackendMemory {
+  /** Bytes of the live tensors as tfjs counts them (per tensor: a buffer shared by two tensors counts twice). */
+  tensorBytes: number;
+  /**
+   * Size of the wasm backend's linear memory (absent on other backends): tensors, XNNPACK's
+   * packed weights and buffers, and the allocator's free space. It grows to the largest step's
+   * need and never shrinks, so it is the high-water mark of the backend's memory.
+   */
+  wasmHeapBytes?: number;
+}
+
+/** What the backend holds now (see {@link BackendMemory}): the bench and the training worker's progress report it. */
+export function backendMemory(): BackendMemory {
+  const heap = tf.getBackend() === 'wasm' ? (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.length : undefined;
+  return { tensorBytes: tf.memory().numBytes, ...(heap !== undefined ? { wasmHeapBytes: heap } : {}) };
+}
+
 /** The backend tfjs is using now. */
 export function activeBackend(): string {
   return tf.getBackend();
@@ -112,11 +130,13 @@ async function trySetBackend(name: BackendName): Promise<boolean> {
 
 /**
  * CNN training on wasm needs the filter-gradient kernel tfjs-backend-wasm 4.22 lacks, and its
- * Slice, SplitV and Unpack copy their whole input per call (wasmKernels.ts).
+ * Slice, SplitV and Unpack copy their whole input per call, and its Identity copies every tensor
+ * tfjs saves for a gradient (wasmKernels.ts).
  */
 function patchWasmKernels(): void {
   registerWasmConv2DBackpropFilter();
   registerWasmHeapSlices();
+  registerWasmSharedIdentity();
 }
 
 /** One representative training step: LSTM-sized matMuls, gates and a loss, forward + backward. */

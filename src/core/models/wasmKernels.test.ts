@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../node/tfNode';
-import { registerWasmConv2DBackpropFilter, registerWasmHeapSlices } from './wasmKernels';
+import { registerWasmConv2DBackpropFilter, registerWasmHeapSlices, registerWasmSharedIdentity } from './wasmKernels';
 
 /** Filter gradient of a small conv2d on the active backend. */
 function filterGrad(stride: number, pad: 'same' | 'valid'): Float32Array {
@@ -76,5 +76,30 @@ describe('wasm heap slices (Slice, SplitV, Unpack without copying the whole inpu
     const g = tf.tidy(() => Array.from(tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.slice(x, [1], [2]), tf.tensor1d([2, 3]))))(tf.zeros([4])).dataSync()));
     expect(g).toEqual([0, 2, 3, 0]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('wasm Identity and same-dtype Cast share the buffer instead of copying it', () => {
+  it('clone and cast add no buffer, keep the values after the original is disposed, and real casts still convert', async () => {
+    await initNodeBackend('wasm');
+    registerWasmSharedIdentity();
+    expect(registerWasmSharedIdentity()).toBe(false);
+    const before = tf.memory();
+    const x = tf.tensor1d([1.5, -2, 3.25]);
+    const c = tf.clone(x);
+    const f = tf.cast(x, 'float32');
+    // One buffer for three tensors (tfjs counts data buffers per dataId).
+    expect(tf.memory().numDataBuffers - before.numDataBuffers).toBe(1);
+    x.dispose();
+    expect(Array.from(c.dataSync())).toEqual([1.5, -2, 3.25]);
+    c.dispose();
+    expect(Array.from(f.dataSync())).toEqual([1.5, -2, 3.25]);
+    // A cast to another dtype is still a conversion (truncation toward zero, as tf.cast does).
+    const i = tf.cast(f, 'int32');
+    expect(i.dtype).toBe('int32');
+    expect(Array.from(i.dataSync())).toEqual([1, -2, 3]);
+    tf.dispose([f, i]);
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers);
   });
 });

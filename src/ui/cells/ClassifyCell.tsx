@@ -16,6 +16,7 @@ import { useLab } from '../store';
 import './ClassifyCell.css';
 import { MeydaPanel } from './MeydaPanel';
 import { MicRecorder } from './MicRecorder';
+import { AddRecordingToSet } from './AddRecordingToSet';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 /** What a model's units are called in "vote of n …". */
@@ -84,6 +85,7 @@ export function ClassifyCell() {
         )}
       </DropZone>
       <MicRecorder busy={busy} onRecorded={start} />
+      {!busy && st.fileName?.startsWith('microphone-') && <AddRecordingToSet key={st.fileName} fileName={st.fileName} />}
       <input ref={input} type="file" accept="audio/*,.wav,.mp3,.flac,.ogg" hidden data-testid="classify-input" onChange={(e) => { start(e.target.files?.[0]); e.target.value = ''; }} />
       {nModels === 0 && <p className="muted small">No saved neural models yet — a k-NN on the loaded table (with the k-NN cell’s settings) classifies meanwhile; models you train in the Train cell are saved and used here automatically.</p>}
       <ErrorBox error={st.error} />

@@ -161,6 +161,12 @@ export function TrainCell({ resultId }: { resultId?: string } = {}) {
             <p className="small muted" data-testid="train-progress">
               {t.mode === 'cv' ? 'cross-validation' : `model ${t.member + 1} of ${t.members}`}
               {t.progress.stage ? ` · ${t.progress.stage}` : ''} · epoch {t.progress.epoch}/{t.progress.epochs} · batch {t.progress.batch}/{t.progress.batchesPerEpoch} · about {fmtMs(t.progress.etaMs)} left
+              {t.progress.wasmHeapBytes !== undefined && (
+                <span data-testid="train-memory" title="The training worker's wasm memory: it grows to the largest batch's need and is not given back until the page is reloaded.">
+                  {' '}
+                  · worker memory (wasm) {(t.progress.wasmHeapBytes / (1024 * 1024)).toFixed(0)} MB
+                </span>
+              )}
               {t.checkpoint && t.checkpoint.member === t.member && (
                 <span data-testid="train-checkpoint" title="The best weights so far are saved every few seconds; a reload keeps them as a saved model, as Cancel would.">
                   {' '}
