@@ -9,7 +9,8 @@
  * - accuracy (`--accuracy`): the issue's protocol (small VGG 16-32-64-128, 128-frame crops, 4 per
  *   track per epoch, 5 stratified folds by track × 3 seeds, 30 epochs) on the 60 genres_original
  *   clips: PyTorch on the lab's own `melspec` .npy files, and ours through `lab train --model cnn
- *   --audio` when the CLI has it (else it says so).
+ *   --audio`. Folds are paired: per seed, the reference tests on the lab's own folds (fold seed =
+ *   seed) via `--folds-json`, and both sides of a seed run at once.
  *
  *   npx tsx bench/cnn.ts [--presets laptop,desktop] [--threads default,1] [--passes 3] [--batches 4]
  *       [--no-browser | --backends wasm,webgl] [--no-speed] [--accuracy [--folds 5] [--only-folds 0,1] [--seeds 0,1,2]
@@ -20,13 +21,16 @@
  * shared, so the load average is printed beside every number, and each side's CPU time too.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { optFlag, optList, optNumber, optString, parseArgs } from '../src/cli/args';
 import { commands } from '../src/cli/commands/index';
 import { writeMelspecs } from '../src/cli/commands/melspec';
 import { listAudioFiles } from '../src/node/audioFiles';
+import { readSpectrogramSet } from '../src/node/spectrogramFiles';
+import { crossValidationFolds } from '../src/core/models/crossValidate';
+import { allTracksSplit, trackTable } from '../src/core/data/spectrogramSet';
 import { repoRoot, sharedPath } from '../src/node/paths';
 import { initNodeBackend } from '../src/node/tfNode';
 import { CNN_PRESETS, timeCnnTraining, type CnnPreset, type CnnSpeed } from './cnnSpeed';
@@ -212,6 +216,29 @@ interface RefAccuracy {
   threads: number;
 }
 
+interface LabCv {
+  meanAccuracy?: number;
+  stdAccuracy?: number;
+  perCropAccuracy?: number | null;
+  runs?: { accuracy: number; cropAccuracy?: number }[];
+  foldOf?: Record<string, number>;
+}
+
+const meanSd = (xs: number[]): { mean: number; sd: number } => {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  // Sample sd, as the reference's statistics.stdev.
+  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
+  return { mean, sd };
+};
+const pm = (m: { mean: number; sd: number }): string => `${(m.mean * 100).toFixed(1)} ± ${(m.sd * 100).toFixed(1)} %`;
+
+/**
+ * The issue's accuracy protocol with paired folds: for each seed, the lab's own fold assignment
+ * (`crossValidationFolds` with fold seed = seed, over all tracks) is written to a JSON file and
+ * the reference tests on exactly those tracks (`--folds-json`); the two sides then differ only in
+ * the implementation and the training seed's draws (initialisation, crops, dropout). Both sides of
+ * a seed run at once.
+ */
 async function runAccuracy(o: CnnBenchOptions): Promise<void> {
   const audio = sharedPath('data', 'gtzan', 'genres_original');
   if (!audio) return emitLine(o, { metric: 'accuracy-skipped', reason: '../shared/data/gtzan/genres_original absent' }, 'accuracy: skipped (../shared/data/gtzan/genres_original not found next to the repo root)');
@@ -223,27 +250,52 @@ async function runAccuracy(o: CnnBenchOptions): Promise<void> {
     const w = await writeMelspecs({ files, outDir: mel, nBands: 128, log: () => undefined });
     if (w.failed.length) throw new Error(`melspec failed for ${w.failed.map((f) => `${f.file}: ${f.error}`).join('; ')}`);
   }
-  const seeds = o.seeds.split(',');
-  const subset = `${o.onlyFolds ? `folds ${o.onlyFolds} of ${o.folds}` : `${o.folds} folds`} × seeds ${o.seeds}, ${o.epochs} epochs`;
-  if (!o.json) console.log(`CNN accuracy, small VGG 16-32-64-128 on the ${files.length} genres_original clips (${subset}); load ${load()}`);
-  const args = [REFERENCE, 'accuracy', '--json', '--mel', mel, '--preset', 'desktop', '--folds', String(o.folds), '--seeds', o.seeds, '--epochs', String(o.epochs), ...(o.onlyFolds ? ['--only-folds', o.onlyFolds] : [])];
-  const ref = await runJson(o.python, args, true);
-  if ('error' in ref) emitLine(o, { metric: 'reference-unavailable', reason: ref.error }, `PyTorch accuracy unavailable: ${ref.error}`);
-  else {
-    const r = ref.json as RefAccuracy;
-    const pm = (m: { mean: number; sd: number }): string => `${(m.mean * 100).toFixed(1)} ± ${(m.sd * 100).toFixed(1)} %`;
-    emitLine(o, { metric: 'accuracy', side: 'pytorch', ...r }, `PyTorch: per-track ${pm(r.trackAccuracy)}, per-crop ${pm(r.cropAccuracy)} over ${r.runs.length} runs; ${r.meanTrainSec.toFixed(0)} s training per run (${r.threads} thread(s))`);
-  }
   if (!labTrainsCnn()) {
     const reason = '`npm run lab -- train` cannot train the CNN on audio yet (no --model cnn --audio in `npm run lab -- help`)';
     return emitLine(o, { metric: 'accuracy', side: 'ours', available: false, reason }, `ours: not available yet: ${reason}`);
   }
-  // The same protocol as the reference: desktop VGG, 5 folds over all the tracks (no held-out test
-  // set), 4 crops per track per epoch. The lab's CV has no fold subset: it runs all folds, --repeat times.
-  const lab = await runJson('npx', ['tsx', 'src/cli/main.ts', 'train', '--model', 'cnn', '--audio', audio, '--bands', '128', '--channels', 'desktop', '--crops', '4', '--batch', '32', '--lr', '0.001', '--cv', String(o.folds), '--cv-tracks', 'all', '--repeat', String(seeds.length), '--seed', seeds[0] ?? '0', '--epochs', String(o.epochs), '--json'], true);
-  if ('error' in lab) return emitLine(o, { metric: 'accuracy', side: 'ours', available: false, reason: lab.error }, `ours: failed: ${lab.error}`);
-  const l = lab.json as { meanAccuracy?: number; stdAccuracy?: number; runs?: unknown[] };
-  emitLine(o, { metric: 'accuracy', side: 'ours', ...l }, `ours (lab train --model cnn --cv ${o.folds} --repeat ${seeds.length}): per-track ${((l.meanAccuracy ?? NaN) * 100).toFixed(1)} ± ${((l.stdAccuracy ?? NaN) * 100).toFixed(1)} % over ${l.runs?.length ?? '?'} runs`);
+  const set = await readSpectrogramSet([audio], { nBands: 128 });
+  const table = trackTable(set);
+  const seeds = o.seeds.split(',').map((s) => s.trim());
+  const subset = `${o.onlyFolds ? `folds ${o.onlyFolds} of ${o.folds} (PyTorch; ours runs all)` : `${o.folds} folds`} × seeds ${o.seeds}, ${o.epochs} epochs`;
+  if (!o.json) console.log(`CNN accuracy, small VGG 16-32-64-128 on the ${files.length} genres_original clips (${subset}); folds paired: the reference tests on the lab's folds; load ${load()}`);
+  const dir = mkdtempSync(join(tmpdir(), 'genre-lab-folds-'));
+  const ours: { accuracy: number; crop?: number }[] = [];
+  const theirs: { accuracy: number; crop: number }[] = [];
+  for (const seed of seeds) {
+    const { foldOf } = crossValidationFolds(set, { folds: o.folds, foldSeed: Number(seed) }, allTracksSplit(table));
+    const foldsFile = join(dir, `folds-seed${seed}.json`);
+    writeFileSync(foldsFile, JSON.stringify({ foldOf }));
+    const refArgs = [REFERENCE, 'accuracy', '--json', '--mel', mel, '--preset', 'desktop', '--folds', String(o.folds), '--seeds', seed, '--epochs', String(o.epochs), '--folds-json', foldsFile, ...(o.onlyFolds ? ['--only-folds', o.onlyFolds] : [])];
+    // The reference's protocol on our side: desktop VGG, k folds over all the tracks (no held-out
+    // test set), 4 crops per track per epoch; fold seed = training seed, as the reference's seeds.
+    const labArgs = ['tsx', 'src/cli/main.ts', 'train', '--model', 'cnn', '--audio', audio, '--bands', '128', '--channels', 'desktop', '--crops', '4', '--batch', '32', '--lr', '0.001', '--cv', String(o.folds), '--cv-tracks', 'all', '--cv-seed', seed, '--repeat', '1', '--seed', seed, '--epochs', String(o.epochs), '--json'];
+    const [ref, lab] = await Promise.all([runJson(o.python, refArgs, true), runJson('npx', labArgs, true)]);
+    if ('error' in ref) emitLine(o, { metric: 'reference-unavailable', seed, reason: ref.error }, `seed ${seed}: PyTorch accuracy unavailable: ${ref.error}`);
+    else {
+      const r = ref.json as RefAccuracy & { runs: { trackAccuracy: number; cropAccuracy: number }[] };
+      for (const run of r.runs) theirs.push({ accuracy: run.trackAccuracy, crop: run.cropAccuracy });
+      emitLine(o, { metric: 'accuracy', side: 'pytorch', seed, ...r }, `seed ${seed} PyTorch: per-track ${pm(r.trackAccuracy)}, per-crop ${pm(r.cropAccuracy)} over ${r.runs.length} folds; ${r.meanTrainSec.toFixed(0)} s training per fold (${r.threads} thread(s))`);
+    }
+    if ('error' in lab) emitLine(o, { metric: 'accuracy', side: 'ours', seed, available: false, reason: lab.error }, `seed ${seed} ours: failed: ${lab.error}`);
+    else {
+      const l = lab.json as LabCv;
+      const paired = JSON.stringify(l.foldOf) === JSON.stringify(foldOf);
+      for (const run of l.runs ?? []) ours.push({ accuracy: run.accuracy, crop: run.cropAccuracy });
+      const acc = meanSd((l.runs ?? []).map((r) => r.accuracy));
+      emitLine(o, { metric: 'accuracy', side: 'ours', seed, paired, ...l }, `seed ${seed} ours (lab train --model cnn --cv ${o.folds} --cv-seed ${seed} --seed ${seed}): per-track ${pm(acc)} over ${l.runs?.length ?? '?'} folds; folds ${paired ? 'paired with the reference' : 'NOT the same as the reference (check foldOf)'}`);
+    }
+  }
+  if (ours.length && theirs.length) {
+    const a = meanSd(ours.map((r) => r.accuracy));
+    const b = meanSd(theirs.map((r) => r.accuracy));
+    const gap = (a.mean - b.mean) * 100;
+    emitLine(
+      o,
+      { metric: 'accuracy-summary', ours: a, pytorch: b, gapPoints: gap, goal: 'within 3 points', met: Math.abs(gap) <= 3, oursRuns: ours.length, pytorchRuns: theirs.length },
+      `[cnn] accuracy, per track over ${ours.length} / ${theirs.length} runs: ours ${pm(a)} · PyTorch ${pm(b)} · gap ${gap >= 0 ? '+' : ''}${gap.toFixed(1)} points · goal within 3 points: ${Math.abs(gap) <= 3 ? 'met' : 'NOT met'}`,
+    );
+  }
 }
 
 export async function runCnnBench(argv: readonly string[] = process.argv.slice(2)): Promise<void> {

@@ -219,6 +219,26 @@ def stratified_folds(labels, k, seed):
     return fold
 
 
+def folds_from_json(path, names, k):
+    """Fold of each track from a JSON file's `foldOf` ({trackId: fold}), e.g. the lab's own
+    cross-validation folds (`lab train --cv ... --json` prints them), so both sides test on the
+    same tracks. A track id is the file name without its extension (genre.NNNNN)."""
+    with open(path) as fh:
+        d = json.load(fh)
+    fold_of = d.get("foldOf", d)
+    fold = np.empty(len(names), dtype=np.int64)
+    for i, f in enumerate(names):
+        tid = os.path.splitext(f)[0]
+        if tid not in fold_of:
+            raise SystemExit(f"{path}: no fold for track {tid}")
+        fold[i] = int(fold_of[tid])
+        if not 0 <= fold[i] < k:
+            raise SystemExit(f"{path}: track {tid} is in fold {fold[i]}, outside 0..{k - 1}")
+    if len(fold_of) != len(names):
+        raise SystemExit(f"{path}: {len(fold_of)} tracks in foldOf, {len(names)} .npy files")
+    return fold
+
+
 def run_fold(tracks, y, train_idx, test_idx, n_classes, seed, fold, args):
     crop = args.crop
     # Per-band z-score with the training tracks' statistics (all their frames).
@@ -300,7 +320,9 @@ def run_accuracy(args):
     only = set(int(f) for f in args.only_folds.split(",")) if args.only_folds else set(range(args.folds))
     runs = []
     for seed in seeds:
-        fold_of = stratified_folds(labels, args.folds, seed)
+        # --folds-json: the given folds for every seed (the lab's, to pair the folds of both sides);
+        # otherwise this seed's own stratified shuffle.
+        fold_of = folds_from_json(args.folds_json, [n for n, _, _ in loaded], args.folds) if args.folds_json else stratified_folds(labels, args.folds, seed)
         for fold in range(args.folds):
             if fold not in only:
                 continue
@@ -323,7 +345,7 @@ def run_accuracy(args):
         "tracks": len(y),
         "genres": genres,
         "protocol": {
-            "folds": args.folds, "onlyFolds": sorted(only), "seeds": seeds, "epochs": args.epochs,
+            "folds": args.folds, "foldsFrom": args.folds_json or "stratified shuffle per seed", "onlyFolds": sorted(only), "seeds": seeds, "epochs": args.epochs,
             "cropFrames": args.crop, "cropsPerTrackPerEpoch": args.crops_per_track, "batch": args.batch, "lr": args.lr,
         },
         "runs": runs,
@@ -354,6 +376,7 @@ def main(argv=None):
     a.add_argument("--mel", help="folder of genre.NNNNN.npy log-mel matrices (bands x frames, dB)")
     a.add_argument("--preset", default="desktop", help="laptop, desktop or toronto")
     a.add_argument("--folds", type=int, default=5)
+    a.add_argument("--folds-json", default="", help="JSON with foldOf {trackId: fold}: use these folds (e.g. the lab's) instead of shuffling per seed")
     a.add_argument("--only-folds", default="", help="comma list of fold indices to run (default all)")
     a.add_argument("--seeds", default="0,1,2")
     a.add_argument("--epochs", type=int, default=30)

@@ -140,6 +140,8 @@ export const trainCommand: CliCommand = {
         stdAccuracy: cv.stdAccuracy,
         perCropAccuracy: cv.meanCropAccuracy ?? null,
         trainSec: cv.trainMs / 1000,
+        // Which fold tested each track: bench/cnn_reference.py --folds-json reads it to pair the folds.
+        foldOf: cv.foldOf,
       };
       emit(args, json, () => `${kind}: ${json.crossValidation}\nmean of ${cv.runs.length} runs: ${pct(cv.meanAccuracy)} ± ${pct(cv.stdAccuracy)}${cv.meanCropAccuracy === undefined ? '' : ` (per crop ${pct(cv.meanCropAccuracy)})`}`);
       return;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../node/tfNode';
 import { predefinedSplit } from '../data/split';
-import { crossValidateClassifier } from './crossValidate';
+import { crossValidateClassifier, crossValidationFolds } from './crossValidate';
 import { makeSyntheticDataset } from './testData';
 
 describe('crossValidateClassifier', () => {
@@ -48,6 +48,14 @@ describe('crossValidateClassifier', () => {
       [0, 18, 0],
       [0, 0, 18],
     ]);
+    // foldOf names each of the 27 training tracks once, never a test track, 3 per genre per fold.
+    const trainTracks = new Set(Array.from(sp.train, (r) => ds.trackIds[r] as string));
+    const testTracks = new Set(Array.from(sp.test, (r) => ds.trackIds[r] as string));
+    expect(Object.keys(res.foldOf).sort()).toEqual([...trainTracks].sort());
+    for (const t of testTracks) expect(res.foldOf[t]).toBeUndefined();
+    const genreOf = new Map(Array.from(ds.trackIds, (t, r) => [t, ds.labels[r] as number]));
+    for (let f = 0; f < 3; f++)
+      for (let g = 0; g < 3; g++) expect(Object.entries(res.foldOf).filter(([t, k]) => k === f && genreOf.get(t) === g)).toHaveLength(3);
     // Progress runs once from 0 to 1 over all six trainings, each run named.
     expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]!)).toBe(true);
     expect(fractions[fractions.length - 1]).toBeCloseTo(1, 12);
@@ -60,5 +68,21 @@ describe('crossValidateClassifier', () => {
     const res = await crossValidateClassifier(ds, { kind: 'mlp', seed: 1, folds: 3, repeats: 2, epochs: 1, hidden: [4], cancel: token, onRun: (_, done) => void (token.cancelled = done === 2) });
     expect(res.cancelled).toBe(true);
     expect(res.runs).toHaveLength(2);
+  });
+
+  it('crossValidationFolds: foldOf is the fold whose test rows hold the track, and the fold seed reshuffles it', () => {
+    const ds = makeSyntheticDataset({ genres: 2, tracksPerGenre: 10, segments: 2, features: 3, noise: 0.1 });
+    const all = { train: Int32Array.from({ length: ds.nRows }, (_, i) => i), test: new Int32Array(0), kind: 'predefined' as const, description: 'all' };
+    const a = crossValidationFolds(ds, { folds: 5, foldSeed: 0 }, all);
+    // 20 tracks, 5 folds: every track once; 2 per genre per fold (10 of a genre dealt round-robin).
+    expect(Object.keys(a.foldOf)).toHaveLength(20);
+    a.folds.forEach((fold, f) => {
+      const ids = new Set(Array.from(fold.test, (r) => ds.trackIds[r] as string));
+      expect([...ids].sort()).toEqual(Object.keys(a.foldOf).filter((t) => a.foldOf[t] === f).sort());
+      expect(ids.size).toBe(4);
+    });
+    const b = crossValidationFolds(ds, { folds: 5, foldSeed: 1 }, all);
+    expect(b.foldOf).not.toEqual(a.foldOf);
+    expect(crossValidationFolds(ds, { folds: 5, foldSeed: 0 }, all).foldOf).toEqual(a.foldOf);
   });
 });

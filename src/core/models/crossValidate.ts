@@ -56,14 +56,31 @@ export interface CrossValidationResult {
   meanMacroF1: number;
   trainMs: number;
   cancelled: boolean;
+  /** Each cross-validated track's fold (track id → fold index); the same for every repeat. */
+  foldOf: Record<string, number>;
+}
+
+/**
+ * The folds a cross-validation of `data` uses: the base split, the k folds by track of its training
+ * tracks, and each track's fold (`foldOf`, track id → fold index) so another implementation (e.g.
+ * bench/cnn_reference.py --folds-json) can test on exactly the same tracks.
+ */
+export function crossValidationFolds(data: TrainingData, opts: Pick<CrossValidationOptions, 'folds' | 'foldSeed' | 'split'>, split?: Split): { base: Split; folds: Split[]; foldOf: Record<string, number> } {
+  const ds = trackTableOf(data);
+  const base = split ?? resolveSplit(ds, opts.split);
+  const folds = kFoldByTrack(ds, opts.folds, opts.foldSeed ?? 0, base.train);
+  const foldOf: Record<string, number> = {};
+  folds.forEach((fold, f) => {
+    for (const r of fold.test) foldOf[ds.trackIds[r] as string] = f;
+  });
+  return { base, folds, foldOf };
 }
 
 export async function crossValidateClassifier(data: TrainingData, opts: CrossValidationOptions, split?: Split): Promise<CrossValidationResult> {
   const ds = trackTableOf(data);
   const repeats = opts.repeats ?? 1;
   if (!(Number.isInteger(repeats) && repeats >= 1)) throw new LabError('bad-argument', `Repeats must be a positive integer, got ${repeats}`);
-  const base = split ?? resolveSplit(ds, opts.split);
-  const folds = kFoldByTrack(ds, opts.folds, opts.foldSeed ?? 0, base.train);
+  const { base, folds, foldOf } = crossValidationFolds(data, opts, split);
   const runs: CrossValidationRun[] = [];
   const total = repeats * folds.length;
   let cancelled = false;
@@ -116,5 +133,5 @@ export async function crossValidateClassifier(data: TrainingData, opts: CrossVal
   const meanMacroF1 = runs.reduce((a, r) => a + r.macroF1, 0) / runs.length;
   const crops = runs.flatMap((r) => (r.cropAccuracy === undefined ? [] : [r.cropAccuracy]));
   const meanCropAccuracy = crops.length === runs.length ? crops.reduce((a, b) => a + b, 0) / crops.length : undefined;
-  return { runs, meanAccuracy: mean, stdAccuracy: std, meanCropAccuracy, folds: folds.length, repeats, tracks, splitDescription: base.description, genres: [...ds.genres], confusion, meanMacroF1, trainMs: performance.now() - t0, cancelled };
+  return { runs, meanAccuracy: mean, stdAccuracy: std, meanCropAccuracy, folds: folds.length, repeats, tracks, splitDescription: base.description, genres: [...ds.genres], confusion, meanMacroF1, trainMs: performance.now() - t0, cancelled, foldOf };
 }
