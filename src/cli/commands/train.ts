@@ -85,9 +85,9 @@ export const trainCommand: CliCommand = {
     const seqOpt = optString(args, 'seq');
     const teachers = optNumber(args, 'distill', 0);
     const backend = await initNodeBackend(optString(args, 'backend') as BackendName | undefined);
-    const log = (s: string) => {
-      if (!args.options['json']) process.stderr.write(s + '\n');
-    };
+    // Progress goes to stderr always: under --json stdout carries only the JSON, and a long
+    // cross-validation should still say how far it is.
+    const log = (s: string) => void process.stderr.write(s + '\n');
     const cnn = audioDir ? cnnOptions(args) : undefined;
     const ds: TrainingData = audioDir ? await readAudioSet(audioDir, args, log) : loadTableFile(file as string);
     const opts = {
