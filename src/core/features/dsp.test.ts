@@ -143,6 +143,25 @@ describe('DSP blocks', () => {
       }
     }
   });
+  it('zcr equals librosa.zero_crossings written out (|y| ≤ 1e-10 → +0, then signbit) on edge-padded frames, near-threshold values and −0 included', () => {
+    const rng = createRng(21);
+    const near = [0, -0, 1e-11, -1e-11, 1e-10, -1e-10, 2e-10, -2e-10];
+    const y = Float32Array.from({ length: 512 * 20 + 77 }, () => (rng() < 0.5 ? (near[Math.floor(rng() * near.length)] as number) : rng() * 2 - 1));
+    const edge = padSignal(y, 1024, 'edge');
+    const signbit = (v: number): boolean => {
+      const x = Math.abs(v) <= 1e-10 ? 0 : v; // numpy assigns +0
+      return x < 0 || Object.is(x, -0);
+    };
+    const zcr = computeZcr(y);
+    let nonzero = 0;
+    for (let t = 0; t < zcr.length; t++) {
+      let c = 0;
+      for (let i = t * 512 + 1; i < t * 512 + 2048; i++) if (signbit(edge[i] as number) !== signbit(edge[i - 1] as number)) c++;
+      expect(zcr[t]).toBe(c / 2048);
+      if (c > 0) nonzero++;
+    }
+    expect(nonzero).toBe(zcr.length);
+  });
   it('tempo is quantised to 60·sr/(hop·lag) and beat_track returns 0 without onsets', () => {
     const env = new Float64Array(1300);
     for (let i = 3; i < env.length; i += 22) env[i] = 1; // a pulse every 22 frames
