@@ -230,27 +230,18 @@ function softMasks(harm: Float64Array, perc: Float64Array, percussive: boolean):
   for (let i = 0; i < harm.length; i++) {
     const h = harm[i] as number;
     const p = perc[i] as number;
-    if (h > p) {
-      if (h < FLOAT32_TINY) {
-        harm[i] = 0.5;
-        if (percussive) perc[i] = 0.5;
-        continue;
-      }
-      const r = p / h;
-      const r2 = r * r;
-      harm[i] = 1 / (1 + r2);
-      if (percussive) perc[i] = r2 / (1 + r2);
-    } else {
-      if (p < FLOAT32_TINY) {
-        harm[i] = 0.5;
-        if (percussive) perc[i] = 0.5;
-        continue;
-      }
-      const r = h / p;
-      const r2 = r * r;
-      harm[i] = r2 / (r2 + 1);
-      if (percussive) perc[i] = 1 / (r2 + 1);
+    const hWins = h > p;
+    const z = hWins ? h : p;
+    if (z < FLOAT32_TINY) {
+      harm[i] = 0.5;
+      if (percussive) perc[i] = 0.5;
+      continue;
     }
+    const r = (hWins ? p : h) / z;
+    const r2 = r * r;
+    const den = 1 + r2;
+    harm[i] = (hWins ? 1 : r2) / den;
+    if (percussive) perc[i] = (hWins ? r2 : 1) / den;
   }
 }
 
