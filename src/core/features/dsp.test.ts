@@ -1,6 +1,6 @@
 /** Unit tests of the DSP building blocks against their textbook definitions. */
 import { describe, expect, it } from 'vitest';
-import { dctOrthoMatrix } from './dct';
+import { applyDctOrtho, dctOrthoMatrix } from './dct';
 import { powerToDb } from './db';
 import { hzToMelSlaney, melFilterbank, melToHzSlaney } from './mel';
 import { computeSpectra, computeStft, inverseStftMasked, inverseStftPair, padSignal, periodicHann } from './stft';
@@ -21,6 +21,27 @@ describe('DSP blocks', () => {
         for (let i = 0; i < n; i++) s += (m[a * n + i] as number) * (m[b * n + i] as number);
         expect(s).toBeCloseTo(a === b ? 1 : 0, 12);
       }
+  });
+  it('applyDctOrtho equals scipy.fft.dct(type=2, norm="ortho") written out, for coefficient counts with and without a remainder of 4', () => {
+    const rng = createRng(4);
+    const nIn = 128;
+    const rows = 3;
+    const x = Float64Array.from({ length: rows * nIn }, () => rng() * 100 - 80);
+    for (const nOut of [20, 13, 3]) {
+      const got = applyDctOrtho(x, rows, nIn, nOut);
+      for (let r = 0; r < rows; r++)
+        for (let k = 0; k < nOut; k++) {
+          // y[k] = f·2·Σ x[n]·cos(πk(2n+1)/(2N)), f = √(1/(4N)) for k = 0, √(1/(2N)) otherwise
+          let s = 0;
+          for (let n = 0; n < nIn; n++) s += (x[r * nIn + n] as number) * Math.cos((Math.PI * k * (2 * n + 1)) / (2 * nIn));
+          const f = k === 0 ? Math.sqrt(1 / (4 * nIn)) : Math.sqrt(1 / (2 * nIn));
+          expect(got[r * nOut + k]).toBeCloseTo(2 * f * s, 9);
+        }
+    }
+    // a constant row has only the DC coefficient: √N·c
+    const ones = applyDctOrtho(new Float64Array(nIn).fill(2), 1, nIn, 5);
+    expect(ones[0]).toBeCloseTo(2 * Math.sqrt(nIn), 12);
+    for (let k = 1; k < 5; k++) expect(ones[k]).toBeCloseTo(0, 12);
   });
   it('numpy.pad modes and the periodic Hann window', () => {
     const y = [1, 2, 3, 4];
