@@ -25,11 +25,36 @@ export function applyDctOrtho(x: Float64Array, nRows: number, nIn: number, nOut:
   const out = new Float64Array(nRows * nOut);
   for (let r = 0; r < nRows; r++) {
     const xo = r * nIn;
-    for (let k = 0; k < nOut; k++) {
+    const oo = r * nOut;
+    // four coefficients per pass over the row: four independent sums instead of one long chain of
+    // dependent additions (each sum still adds n ascending, so the same roundings)
+    let k = 0;
+    for (; k + 3 < nOut; k += 4) {
+      const m0 = k * nIn;
+      const m1 = m0 + nIn;
+      const m2 = m1 + nIn;
+      const m3 = m2 + nIn;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let n = 0; n < nIn; n++) {
+        const v = x[xo + n] as number;
+        a0 += (m[m0 + n] as number) * v;
+        a1 += (m[m1 + n] as number) * v;
+        a2 += (m[m2 + n] as number) * v;
+        a3 += (m[m3 + n] as number) * v;
+      }
+      out[oo + k] = a0;
+      out[oo + k + 1] = a1;
+      out[oo + k + 2] = a2;
+      out[oo + k + 3] = a3;
+    }
+    for (; k < nOut; k++) {
       const mo = k * nIn;
       let acc = 0;
       for (let n = 0; n < nIn; n++) acc += (m[mo + n] as number) * (x[xo + n] as number);
-      out[r * nOut + k] = acc;
+      out[oo + k] = acc;
     }
   }
   return out;

@@ -1,6 +1,6 @@
 /** Unit tests of the DSP building blocks against their textbook definitions. */
 import { describe, expect, it } from 'vitest';
-import { dctOrthoMatrix } from './dct';
+import { applyDctOrtho, dctOrthoMatrix } from './dct';
 import { powerToDb } from './db';
 import { hzToMelSlaney, melFilterbank, melToHzSlaney } from './mel';
 import { computeSpectra, computeStft, inverseStftMasked, inverseStftPair, padSignal, periodicHann } from './stft';
@@ -21,6 +21,27 @@ describe('DSP blocks', () => {
         for (let i = 0; i < n; i++) s += (m[a * n + i] as number) * (m[b * n + i] as number);
         expect(s).toBeCloseTo(a === b ? 1 : 0, 12);
       }
+  });
+  it('applyDctOrtho equals scipy.fft.dct(type=2, norm="ortho") written out, for coefficient counts with and without a remainder of 4', () => {
+    const rng = createRng(4);
+    const nIn = 128;
+    const rows = 3;
+    const x = Float64Array.from({ length: rows * nIn }, () => rng() * 100 - 80);
+    for (const nOut of [20, 13, 3]) {
+      const got = applyDctOrtho(x, rows, nIn, nOut);
+      for (let r = 0; r < rows; r++)
+        for (let k = 0; k < nOut; k++) {
+          // y[k] = f·2·Σ x[n]·cos(πk(2n+1)/(2N)), f = √(1/(4N)) for k = 0, √(1/(2N)) otherwise
+          let s = 0;
+          for (let n = 0; n < nIn; n++) s += (x[r * nIn + n] as number) * Math.cos((Math.PI * k * (2 * n + 1)) / (2 * nIn));
+          const f = k === 0 ? Math.sqrt(1 / (4 * nIn)) : Math.sqrt(1 / (2 * nIn));
+          expect(got[r * nOut + k]).toBeCloseTo(2 * f * s, 9);
+        }
+    }
+    // a constant row has only the DC coefficient: √N·c
+    const ones = applyDctOrtho(new Float64Array(nIn).fill(2), 1, nIn, 5);
+    expect(ones[0]).toBeCloseTo(2 * Math.sqrt(nIn), 12);
+    for (let k = 1; k < 5; k++) expect(ones[k]).toBeCloseTo(0, 12);
   });
   it('numpy.pad modes and the periodic Hann window', () => {
     const y = [1, 2, 3, 4];
@@ -142,6 +163,25 @@ describe('DSP blocks', () => {
         expect(zcr[t]).toBe(c / frame);
       }
     }
+  });
+  it('zcr equals librosa.zero_crossings written out (|y| ≤ 1e-10 → +0, then signbit) on edge-padded frames, near-threshold values and −0 included', () => {
+    const rng = createRng(21);
+    const near = [0, -0, 1e-11, -1e-11, 1e-10, -1e-10, 2e-10, -2e-10];
+    const y = Float32Array.from({ length: 512 * 20 + 77 }, () => (rng() < 0.5 ? (near[Math.floor(rng() * near.length)] as number) : rng() * 2 - 1));
+    const edge = padSignal(y, 1024, 'edge');
+    const signbit = (v: number): boolean => {
+      const x = Math.abs(v) <= 1e-10 ? 0 : v; // numpy assigns +0
+      return x < 0 || Object.is(x, -0);
+    };
+    const zcr = computeZcr(y);
+    let nonzero = 0;
+    for (let t = 0; t < zcr.length; t++) {
+      let c = 0;
+      for (let i = t * 512 + 1; i < t * 512 + 2048; i++) if (signbit(edge[i] as number) !== signbit(edge[i - 1] as number)) c++;
+      expect(zcr[t]).toBe(c / 2048);
+      if (c > 0) nonzero++;
+    }
+    expect(nonzero).toBe(zcr.length);
   });
   it('tempo is quantised to 60·sr/(hop·lag) and beat_track returns 0 without onsets', () => {
     const env = new Float64Array(1300);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../random';
-import { computeHpssMasks, medianFilter, medianFilterNaive } from './hpss';
+import { computeHarmonicMask, computeHpssMasks, medianFilter, medianFilterNaive } from './hpss';
 
 describe('HPSS median filters', () => {
   it('equal a naive sorted-window median (scipy reflect borders) along both axes, ties and short rows included', () => {
@@ -47,5 +47,40 @@ describe('HPSS median filters', () => {
     expect(percussive[25 * nBins + 30]).toBeCloseTo(1, 12);
     expect(harmonic[5 * nBins + 30]).toBe(0.5); // both medians 0
     for (let i = 0; i < harmonic.length; i++) expect((harmonic[i] as number) + (percussive[i] as number)).toBeCloseTo(1, 12);
+  });
+  it('soft masks equal librosa.util.softmask written out (Z = max(H, P); (H/Z)² / ((H/Z)² + (P/Z)²)) bit for bit, and the harmonic-only mask is the same', () => {
+    // medians of a matrix with ties (H = P), exact zeros and sub-float32-tiny values, so every branch is hit
+    const rng = createRng(11);
+    const nFrames = 45;
+    const nBins = 40;
+    const levels = [0, 1e-39, 3e-38, 0.25, 0.5, 1, 3];
+    const m = Float64Array.from({ length: nFrames * nBins }, () => (rng() < 0.6 ? (levels[Math.floor(rng() * levels.length)] as number) : rng() * 4));
+    for (let t = 0; t < 20; t++) for (let k = 0; k < 20; k++) m[t * nBins + k] = rng() < 0.5 ? 0 : 1e-39; // a silent corner
+    const H = medianFilter(m, nFrames, nBins, 31, 'time');
+    const P = medianFilter(m, nFrames, nBins, 31, 'frequency');
+    const tiny = 1.1754943508222875e-38; // np.finfo(np.float32).tiny
+    const { harmonic, percussive } = computeHpssMasks(m, nFrames, nBins, 31);
+    const harmonicOnly = computeHarmonicMask(m, nFrames, nBins, 31);
+    let ties = 0;
+    let small = 0;
+    for (let i = 0; i < m.length; i++) {
+      const h = H[i] as number;
+      const p = P[i] as number;
+      const z = Math.max(h, p);
+      let wantH = 0.5;
+      let wantP = 0.5;
+      if (z >= tiny) {
+        const hz = (h / z) ** 2;
+        const pz = (p / z) ** 2;
+        wantH = hz / (hz + pz);
+        wantP = pz / (hz + pz);
+      } else small++;
+      if (h === p && h > 0) ties++;
+      expect(harmonic[i]).toBe(wantH);
+      expect(percussive[i]).toBe(wantP);
+      expect(harmonicOnly[i]).toBe(wantH);
+    }
+    expect(ties).toBeGreaterThan(0);
+    expect(small).toBeGreaterThan(0);
   });
 });

@@ -204,24 +204,45 @@ export interface HpssMasks {
 export function computeHpssMasks(mag: Float64Array, nFrames: number, nBins: number, kernel = 31, out?: HpssMasks): HpssMasks {
   const harm = medianFilter(mag, nFrames, nBins, kernel, 'time', out?.harmonic);
   const perc = medianFilter(mag, nFrames, nBins, kernel, 'frequency', out?.percussive);
-  // masks reuse the median buffers
+  softMasks(harm, perc, true); // masks reuse the median buffers
+  return { harmonic: harm, percussive: perc };
+}
+
+/**
+ * The harmonic soft mask alone (same numbers as {@link computeHpssMasks}' `harmonic`), into
+ * `out.harmonic` when given; `out.percussive` is scratch for the percussive median. Enough for a
+ * caller that inverts only the harmonic part: the recipes take the percussive signal as y − that.
+ */
+export function computeHarmonicMask(mag: Float64Array, nFrames: number, nBins: number, kernel = 31, out?: HpssMasks): Float64Array {
+  const harm = medianFilter(mag, nFrames, nBins, kernel, 'time', out?.harmonic);
+  softMasks(harm, medianFilter(mag, nFrames, nBins, kernel, 'frequency', out?.percussive), false);
+  return harm;
+}
+
+/**
+ * librosa.util.softmask(H, P, power=2) and its complement, in place over the two medians:
+ * H²/(H²+P²) after scaling both by z = max(H, P), 0.5 where z < float32 tiny. One of H/z, P/z
+ * is exactly 1 (x/x), so with r = min/max the masks are 1/(1+r²) and r²/(r²+1): the same
+ * roundings as dividing both by z and squaring, in one division (two with the percussive mask)
+ * instead of four. With `percussive` false, `perc` keeps the medians.
+ */
+function softMasks(harm: Float64Array, perc: Float64Array, percussive: boolean): void {
   for (let i = 0; i < harm.length; i++) {
     const h = harm[i] as number;
     const p = perc[i] as number;
-    const z = h > p ? h : p;
+    const hWins = h > p;
+    const z = hWins ? h : p;
     if (z < FLOAT32_TINY) {
       harm[i] = 0.5;
-      perc[i] = 0.5;
-    } else {
-      const hn = h / z;
-      const pn = p / z;
-      const h2 = hn * hn;
-      const p2 = pn * pn;
-      harm[i] = h2 / (h2 + p2);
-      perc[i] = p2 / (h2 + p2);
+      if (percussive) perc[i] = 0.5;
+      continue;
     }
+    const r = (hWins ? p : h) / z;
+    const r2 = r * r;
+    const den = 1 + r2;
+    harm[i] = (hWins ? 1 : r2) / den;
+    if (percussive) perc[i] = (hWins ? r2 : 1) / den;
   }
-  return { harmonic: harm, percussive: perc };
 }
 
 /** Naive median filter of one row (sorts every window), scipy 'reflect' borders — the test reference. */

@@ -16,7 +16,7 @@ import { computeSpectralCentroid } from './centroid';
 import { computeSpectralContrast } from './contrast';
 import { powerToDb } from './db';
 import { computeSpectralFlatness } from './flatness';
-import { computeHpssMasks } from './hpss';
+import { computeHarmonicMask } from './hpss';
 import { applyMelFilterbank, getMelFilterbank } from './mel';
 import { computeMfcc } from './mfcc';
 import { computeOnsetStrength } from './onset';
@@ -180,18 +180,18 @@ export function extractKaggleSegment(y: Float32Array, padMode: PadMode, ctx: Seg
   ctx.onStage?.(0.25);
   throwIfCancelled(ctx.cancel);
   // HPSS → inverse STFT of each part (no target length), zero-padded to len(y)
-  const masks = timed(st, 'hpss', () => computeHpssMasks(mag, nFrames, nBins, 31, {
+  const harmonicMask = timed(st, 'hpss', () => computeHarmonicMask(mag, nFrames, nBins, 31, {
     harmonic: workArray('recipe.harmonicMask', mag.length, false),
     percussive: workArray('recipe.percussiveMask', mag.length, false),
   }));
   ctx.onStage?.(0.7);
   throwIfCancelled(ctx.cancel);
-  const yh = timed(st, 'istft', () => inverseStftMasked(a.stft as Stft, masks.harmonic, true));
+  const yh = timed(st, 'istft', () => inverseStftMasked(a.stft as Stft, harmonicMask, true));
   // The two masks sum to 1 in every cell, and istft(stft(y)) = y on the whole output, so
-  // istft(S·Mp) = y − istft(S·Mh) to rounding (~1e−16 of the signal): one inverse STFT, not two.
-  const yp = timed(st, 'istft', () => residualOf(y, yh));
+  // istft(S·Mp) = y − istft(S·Mh) to rounding (~1e−16 of the signal): one inverse STFT, not two,
+  // and the percussive signal is never stored: its statistics are taken from y − yh directly.
   [out[12], out[13]] = meanVarPadded(yh, y.length);
-  [out[14], out[15]] = meanVarPadded(yp, y.length);
+  [out[14], out[15]] = timed(st, 'istft', () => meanVarPadded(yh, y.length, y));
   ctx.onStage?.(0.85);
   throwIfCancelled(ctx.cancel);
   const melDb = timed(st, 'mel', () => melDbOf(power, nFrames));
@@ -206,24 +206,28 @@ export function extractKaggleSegment(y: Float32Array, padMode: PadMode, ctx: Seg
   return out;
 }
 
-/** y − x over x's length (the percussive part from the harmonic one). */
-function residualOf(y: Float32Array, x: Float64Array): Float64Array {
-  const out = workArray('recipe.residual', x.length, false);
-  for (let i = 0; i < x.length; i++) out[i] = (y[i] as number) - (x[i] as number);
-  return out;
-}
-
-/** Mean/var of x zero-padded (or cut) to `length` samples (librosa.util.fix_length). */
-function meanVarPadded(x: Float64Array, length: number): [number, number] {
+/**
+ * Mean/var of x zero-padded (or cut) to `length` samples (librosa.util.fix_length); with
+ * `minuend`, of minuend[i] − x[i] instead (the same values as subtracting into an array first).
+ */
+function meanVarPadded(x: Float64Array, length: number, minuend?: Float32Array): [number, number] {
   if (length <= 0) return [0, 0];
   const n = Math.min(x.length, length);
   let s = 0;
-  for (let i = 0; i < n; i++) s += x[i] as number;
+  if (minuend) for (let i = 0; i < n; i++) s += (minuend[i] as number) - (x[i] as number);
+  else for (let i = 0; i < n; i++) s += x[i] as number;
   const m = s / length;
   let v = 0;
-  for (let i = 0; i < n; i++) {
-    const d = (x[i] as number) - m;
-    v += d * d;
+  if (minuend) {
+    for (let i = 0; i < n; i++) {
+      const d = (minuend[i] as number) - (x[i] as number) - m;
+      v += d * d;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const d = (x[i] as number) - m;
+      v += d * d;
+    }
   }
   v += (length - n) * m * m;
   return [m, v / length];

@@ -15,10 +15,9 @@ export function computeZcr(y: ArrayLike<number>, frameSamples = 2048, hopSamples
   if (n === 0) return new Float64Array(nFrames);
   // sign bit of padded sample j (edge padding) after thresholding small values to +0; read in
   // place rather than from padded copies, whose fresh pages cost more than the counting
-  const negAt = (j: number): number => {
-    const v = y[j < pad ? 0 : j >= pad + n ? n - 1 : j - pad] as number;
-    return Math.abs(v) <= threshold ? 0 : v < 0 || Object.is(v, -0) ? 1 : 0;
-  };
+  // |v| ≤ threshold reads as +0 and the rest are nonzero, so "sign bit set after thresholding"
+  // is just v < −threshold (NaN: false, as before)
+  const negAt = (j: number): number => ((y[j < pad ? 0 : j >= pad + n ? n - 1 : j - pad] as number) < -threshold ? 1 : 0);
   const changeAt = (j: number): number => (j >= 1 && j < nPadded && negAt(j) !== negAt(j - 1) ? 1 : 0);
   const out = new Float64Array(nFrames);
   if (frameSamples % hopSamples !== 0) {
@@ -39,7 +38,18 @@ export function computeZcr(y: ArrayLike<number>, frameSamples = 2048, hopSamples
   for (let b = 0; b < nBlocks; b++) {
     let c = 0;
     const j1 = Math.min((b + 1) * hopSamples, nPadded - 1);
-    for (let j = b * hopSamples + 1; j <= j1; j++) {
+    let j = b * hopSamples + 1;
+    if (j >= pad && j1 < pad + n) {
+      // inside the signal: no edge clamping; count sign changes branch-free
+      const neg0 = -threshold;
+      for (let i = j - pad, e = j1 - pad; i <= e; i++) {
+        const cur = (y[i] as number) < neg0 ? 1 : 0;
+        c += cur ^ prev;
+        prev = cur;
+      }
+      j = j1 + 1;
+    }
+    for (; j <= j1; j++) {
       const cur = negAt(j);
       if (cur !== prev) c++;
       prev = cur;
