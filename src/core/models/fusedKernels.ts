@@ -73,6 +73,11 @@ const LSTM_FORWARD = 'LabLstmForward';
 const MATMUL_GRAD = 'LabMatMulGrad';
 const LSTM_BACKWARD = 'LabLstmBackward';
 const ADAM = 'LabAdamStep';
+const DENSE_FORWARD = 'LabDenseForward';
+const DENSE_BACKWARD = 'LabDenseBackward';
+const DROPOUT = 'LabDropout';
+const SOFTMAX_CE = 'LabSoftmaxCrossEntropy';
+const SOFTMAX_CE_GRAD = 'LabSoftmaxCrossEntropyGrad';
 
 interface LstmAttrs {
   units: number;
@@ -362,50 +367,192 @@ interface AdamAttrs {
 
 /**
  * Adam over all variables (m and v flat over all of them, in order): outputs the new m, v and
- * variables. The same backend kernels as {@link FlatAdam}'s per-op update, on the same flat
- * gradient vector and float32 scalars, called without the engine; the gather of the gradients
- * and the final subtraction (w − step, exact in float32) are loops.
+ * variables. One loop over the elements doing {@link FlatAdam}'s per-op update operation by
+ * operation in float32 (the per-op path's Multiply, Add, Square, Sqrt and RealDiv kernels are
+ * each one IEEE float32 operation, and so is every fr(…) of a float64 +, ×, ÷, √ of float32
+ * values), with the scalars rounded to float32 as the per-op path's scalar tensors are. It
+ * replaced ten backend kernels over the whole weight vector, which cost ~2/3 of this update's
+ * time (Node CPU profile, NTNU LSTM).
  */
 function adamStep(ab: ArrayBackend, ins: tf.TensorInfo[], a: AdamAttrs): tf.TensorInfo[] {
   const [m, v] = ins as [tf.TensorInfo, tf.TensorInfo];
   const vars = ins.slice(2, 2 + a.count);
   const grads = ins.slice(2 + a.count);
-  const g = ab.alloc(m.shape);
-  {
-    const gv = ab.view(g);
-    let off = 0;
-    for (const t of grads) {
-      const tv = ab.view(t);
-      gv.set(tv, off);
-      off += tv.length;
-    }
-  }
-  const temps: tf.TensorInfo[] = [g];
-  const scalar = (value: number): tf.TensorInfo => {
-    const t = ab.alloc([]);
-    ab.view(t)[0] = value;
-    temps.push(t);
-    return t;
-  };
-  const op = (kernel: string, x: tf.TensorInfo, y?: tf.TensorInfo): tf.TensorInfo => {
-    const out = ab.run(kernel, y ? { a: x, b: y } : { x });
-    temps.push(out);
-    return out;
-  };
-  // m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²; step = m·(lr/(1 − β₁ᵗ)) / (√v·(1/√(1 − β₂ᵗ)) + ε).
-  const mNew = ab.run('Add', { a: op('Multiply', m, scalar(a.beta1)), b: op('Multiply', g, scalar(1 - a.beta1)) });
-  const vNew = ab.run('Add', { a: op('Multiply', v, scalar(a.beta2)), b: op('Multiply', op('Square', g), scalar(1 - a.beta2)) });
-  const step = op('RealDiv', op('Multiply', mNew, scalar(a.stepScale)), op('Add', op('Multiply', op('Sqrt', vNew), scalar(a.vScale)), scalar(a.epsilon)));
+  const mNew = ab.alloc(m.shape);
+  const vNew = ab.alloc(v.shape);
   const outs = vars.map((x) => ab.alloc(x.shape));
-  const sv = ab.view(step);
+  const mv = ab.view(m);
+  const vv = ab.view(v);
+  const mo = ab.view(mNew);
+  const vo = ab.view(vNew);
   let off = 0;
   vars.forEach((x, i) => {
-    const xv = ab.view(x);
-    const xo = ab.view(outs[i] as tf.TensorInfo);
-    for (let j = 0; j < xv.length; j++, off++) xo[j] = fr((xv[j] as number) - (sv[off] as number));
+    const n = adamLoop(mv, vv, mo, vo, ab.view(grads[i] as tf.TensorInfo), ab.view(x), ab.view(outs[i] as tf.TensorInfo), off, a);
+    off += n;
   });
-  temps.forEach((t) => ab.free(t));
   return [mNew, vNew, ...outs];
+}
+
+/**
+ * m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²; w −= m·(lr/(1 − β₁ᵗ)) / (√v·(1/√(1 − β₂ᵗ)) + ε)
+ * for one variable at offset `off` of the flat m and v; returns its size.
+ */
+function adamLoop(m: Float32Array, v: Float32Array, mo: Float32Array, vo: Float32Array, g: Float32Array, x: Float32Array, xo: Float32Array, off: number, a: AdamAttrs): number {
+  const b1 = fr(a.beta1);
+  const c1 = fr(1 - a.beta1);
+  const b2 = fr(a.beta2);
+  const c2 = fr(1 - a.beta2);
+  const ss = fr(a.stepScale);
+  const vs = fr(a.vScale);
+  const eps = fr(a.epsilon);
+  const n = x.length;
+  for (let j = 0; j < n; j++) {
+    const k = off + j;
+    const gj = g[j] as number;
+    const mj = fr(fr((m[k] as number) * b1) + fr(gj * c1));
+    const vj = fr(fr((v[k] as number) * b2) + fr(fr(gj * gj) * c2));
+    mo[k] = mj;
+    vo[k] = vj;
+    const step = fr(fr(mj * ss) / fr(fr(fr(Math.sqrt(vj)) * vs) + eps));
+    xo[j] = fr((x[j] as number) - step);
+  }
+  return n;
+}
+
+interface DenseAttrs {
+  /** ReLU after the bias (else linear: hidden linear layers and the logits of the softmax layer). */
+  relu: boolean;
+  /** Whether to compute the gradient for x (false when x is the model's input). */
+  inputGrad: boolean;
+}
+
+/** y = act(x·W + b) for x [n, K], W [K, D], b [D]: the per-op path's matMul, bias Add and Relu. */
+function denseForward(ab: ArrayBackend, x: tf.TensorInfo, W: tf.TensorInfo, b: tf.TensorInfo, { relu }: DenseAttrs): tf.TensorInfo[] {
+  const n = x.shape[0] as number;
+  const D = W.shape[1] as number;
+  const y = reshaped(matMul(ab, x, W), [n, D]);
+  biasActivate(ab.view(y), ab.view(b), n, D, relu);
+  return [y];
+}
+
+function biasActivate(y: Float32Array, b: Float32Array, n: number, D: number, relu: boolean): void {
+  for (let i = 0; i < n; i++) {
+    const o = i * D;
+    for (let j = 0; j < D; j++) {
+      const z = fr((y[o + j] as number) + (b[j] as number));
+      y[o + j] = relu && !(z > 0) ? 0 : z;
+    }
+  }
+}
+
+/**
+ * Gradients of {@link denseForward} from dy [n, D], with x, W and the output y: dz = dy⊙step(y)
+ * (ReLU's gradient, as tfjs's dy·step(x): y > 0 exactly where x·W + b > 0), db = Σ_rows dz (the
+ * backend's Sum, as the bias Add's gradient), dx and dW as {@link matMulGrad}. Outputs [dx, dW,
+ * db], without dx unless `inputGrad`.
+ */
+function denseBackward(ab: ArrayBackend, [dy, x, W, y]: tf.TensorInfo[], { relu, inputGrad }: DenseAttrs): tf.TensorInfo[] {
+  let dz = dy as tf.TensorInfo;
+  if (relu) {
+    dz = ab.alloc(dz.shape);
+    reluGrad(ab.view(dz), ab.view(dy as tf.TensorInfo), ab.view(y as tf.TensorInfo));
+  }
+  const db = ab.run('Sum', { x: dz }, { axis: [0], keepDims: false });
+  const [dx, dW] = matMulGrad(ab, [dz, x as tf.TensorInfo, W as tf.TensorInfo]) as [tf.TensorInfo, tf.TensorInfo];
+  if (relu) ab.free(dz);
+  if (!inputGrad) ab.free(dx);
+  return inputGrad ? [dx, dW, db] : [dW, db];
+}
+
+function reluGrad(dz: Float32Array, dy: Float32Array, y: Float32Array): void {
+  for (let j = 0; j < dz.length; j++) dz[j] = fr((dy[j] as number) * ((y[j] as number) > 0 ? 1 : 0));
+}
+
+/**
+ * Inverted dropout as tf.dropout computes it from the same uniform draws u: multiplier =
+ * floor(u + keep) / keep, y = x⊙multiplier. Outputs y and the multiplier (the gradient's factor).
+ */
+function dropoutForward(ab: ArrayBackend, [x, u]: tf.TensorInfo[], { keep }: { keep: number }): tf.TensorInfo[] {
+  const y = ab.alloc((x as tf.TensorInfo).shape);
+  const mult = ab.alloc((x as tf.TensorInfo).shape);
+  dropoutLoop(ab.view(y), ab.view(mult), ab.view(x as tf.TensorInfo), ab.view(u as tf.TensorInfo), fr(keep));
+  return [y, mult];
+}
+
+function dropoutLoop(y: Float32Array, mult: Float32Array, x: Float32Array, u: Float32Array, keep: number): void {
+  for (let j = 0; j < y.length; j++) {
+    const m = fr(Math.floor(fr((u[j] as number) + keep)) / keep);
+    mult[j] = m;
+    y[j] = fr((x[j] as number) * m);
+  }
+}
+
+/**
+ * The mean softmax cross-entropy −mean_i Σ_k t_ik·logSoftmax(z)_ik of logits z [n, K] against
+ * targets t [n, K], as loop.ts's per-op loss computes it: tfjs's logSoftmax (z − max, exp, sum,
+ * log) then mul, sum, mean, neg. Reductions and transcendental functions are the backend's
+ * kernels, element-wise steps float32 loops. Outputs the loss [] and logSoftmax(z) [n, K] (what
+ * the gradient reads).
+ */
+function softmaxCrossEntropy(ab: ArrayBackend, [z, t]: tf.TensorInfo[]): tf.TensorInfo[] {
+  const [n, K] = (z as tf.TensorInfo).shape as [number, number];
+  const mx = ab.run('Max', { x: z as tf.TensorInfo }, { reductionIndices: [1], keepDims: true });
+  const shifted = ab.alloc([n, K]);
+  subtractRowValue(ab.view(shifted), ab.view(z as tf.TensorInfo), ab.view(mx), n, K);
+  const e = ab.run('Exp', { x: shifted });
+  const se = ab.run('Sum', { x: e }, { axis: [1], keepDims: true });
+  const lse = ab.run('Log', { x: se });
+  const value = ab.alloc([n, K]);
+  subtractRowValue(ab.view(value), ab.view(shifted), ab.view(lse), n, K);
+  const prod = ab.alloc([n, K]);
+  multiplyInto(ab.view(prod), ab.view(t as tf.TensorInfo), ab.view(value));
+  const rows = ab.run('Sum', { x: prod }, { axis: [1], keepDims: false });
+  const mean = ab.run('Mean', { x: rows }, { axis: [0], keepDims: false });
+  const loss = ab.alloc([]);
+  ab.view(loss)[0] = -(ab.view(mean)[0] as number);
+  [mx, shifted, e, se, lse, prod, rows, mean].forEach((x) => ab.free(x));
+  return [loss, value];
+}
+
+/** out[i, k] = a[i, k] − r[i] (float32). */
+function subtractRowValue(out: Float32Array, a: Float32Array, r: Float32Array, n: number, K: number): void {
+  for (let i = 0; i < n; i++) {
+    const ri = r[i] as number;
+    for (let k = 0; k < K; k++) out[i * K + k] = fr((a[i * K + k] as number) - ri);
+  }
+}
+
+function multiplyInto(out: Float32Array, a: Float32Array, b: Float32Array): void {
+  for (let j = 0; j < out.length; j++) out[j] = fr((a[j] as number) * (b[j] as number));
+}
+
+/**
+ * d loss / d z for {@link softmaxCrossEntropy}, from its logSoftmax value and the targets, as
+ * tfjs's chain computes it from the loss gradient dy: neg → −dy, mean → −dy/n, sum → broadcast,
+ * mul → dℓ = (−dy/n)⊙t, logSoftmax → dℓ − Σ_k dℓ · exp(value).
+ */
+function softmaxCrossEntropyGrad(ab: ArrayBackend, [dy, value, t]: tf.TensorInfo[]): tf.TensorInfo[] {
+  const [n, K] = (value as tf.TensorInfo).shape as [number, number];
+  const dl = ab.alloc([n, K]);
+  {
+    const d = fr(-(ab.view(dy as tf.TensorInfo)[0] as number) / n);
+    const dv = ab.view(dl);
+    const tv = ab.view(t as tf.TensorInfo);
+    for (let j = 0; j < dv.length; j++) dv[j] = fr(d * (tv[j] as number));
+  }
+  const s = ab.run('Sum', { x: dl }, { axis: [1], keepDims: true });
+  const softmax = ab.run('Exp', { x: value as tf.TensorInfo });
+  const dz = ab.alloc([n, K]);
+  logSoftmaxGrad(ab.view(dz), ab.view(dl), ab.view(s), ab.view(softmax), n, K);
+  [dl, s, softmax].forEach((x) => ab.free(x));
+  return [dz];
+}
+
+function logSoftmaxGrad(dz: Float32Array, dl: Float32Array, s: Float32Array, softmax: Float32Array, n: number, K: number): void {
+  for (let i = 0; i < n; i++) {
+    const si = s[i] as number;
+    for (let k = 0; k < K; k++) dz[i * K + k] = fr((dl[i * K + k] as number) - fr(si * (softmax[i * K + k] as number)));
+  }
 }
 
 const KERNELS: Record<string, (ab: ArrayBackend, inputs: tf.TensorInfo[], attrs: never) => tf.TensorInfo[]> = {
@@ -413,6 +560,11 @@ const KERNELS: Record<string, (ab: ArrayBackend, inputs: tf.TensorInfo[], attrs:
   [LSTM_BACKWARD]: lstmBackward,
   [MATMUL_GRAD]: (ab, ins) => matMulGrad(ab, ins),
   [ADAM]: adamStep,
+  [DENSE_FORWARD]: (ab, [x, W, b], attrs: DenseAttrs) => denseForward(ab, x!, W!, b!, attrs),
+  [DENSE_BACKWARD]: denseBackward,
+  [DROPOUT]: dropoutForward,
+  [SOFTMAX_CE]: (ab, ins) => softmaxCrossEntropy(ab, ins),
+  [SOFTMAX_CE_GRAD]: (ab, ins) => softmaxCrossEntropyGrad(ab, ins),
 };
 
 /** Inputs are passed as a0, a1, … (tfjs kernels take named inputs). */
@@ -477,4 +629,29 @@ export function runMatMulGrad(dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor): tf.Ten
 /** {@link adamStep} through the engine: [m, v, ...variables]. */
 export function runAdamStep(m: tf.Tensor, v: tf.Tensor, vars: tf.Tensor[], grads: tf.Tensor[], attrs: Omit<AdamAttrs, 'count'>): tf.Tensor[] {
   return runFused(ADAM, [m, v, ...vars, ...grads], { ...attrs, count: vars.length });
+}
+
+/** {@link denseForward} through the engine: [y]. */
+export function runDenseForward(x: tf.Tensor, W: tf.Tensor, b: tf.Tensor, attrs: DenseAttrs): tf.Tensor {
+  return runFused(DENSE_FORWARD, [x, W, b], attrs)[0] as tf.Tensor;
+}
+
+/** {@link denseBackward} through the engine: [dW, db], with dx first when `inputGrad`. */
+export function runDenseBackward(dy: tf.Tensor, x: tf.Tensor, W: tf.Tensor, y: tf.Tensor, attrs: DenseAttrs): tf.Tensor[] {
+  return runFused(DENSE_BACKWARD, [dy, x, W, y], attrs);
+}
+
+/** {@link dropoutForward} through the engine: [y, multiplier]. */
+export function runDropout(x: tf.Tensor, uniform: tf.Tensor, keep: number): tf.Tensor[] {
+  return runFused(DROPOUT, [x, uniform], { keep });
+}
+
+/** {@link softmaxCrossEntropy} through the engine: [loss, logSoftmax]. */
+export function runSoftmaxCrossEntropy(logits: tf.Tensor, targets: tf.Tensor): tf.Tensor[] {
+  return runFused(SOFTMAX_CE, [logits, targets], {});
+}
+
+/** {@link softmaxCrossEntropyGrad} through the engine: d loss / d logits. */
+export function runSoftmaxCrossEntropyGrad(dy: tf.Tensor, logSoftmax: tf.Tensor, targets: tf.Tensor): tf.Tensor {
+  return runFused(SOFTMAX_CE_GRAD, [dy, logSoftmax, targets], {})[0] as tf.Tensor;
 }
