@@ -367,56 +367,50 @@ interface AdamAttrs {
 
 /**
  * Adam over all variables (m and v flat over all of them, in order): outputs the new m, v and
- * variables. One loop over the elements doing {@link FlatAdam}'s per-op update operation by
- * operation in float32 (the per-op path's Multiply, Add, Square, Sqrt and RealDiv kernels are
- * each one IEEE float32 operation, and so is every fr(…) of a float64 +, ×, ÷, √ of float32
- * values), with the scalars rounded to float32 as the per-op path's scalar tensors are. It
- * replaced ten backend kernels over the whole weight vector, which cost ~2/3 of this update's
- * time (Node CPU profile, NTNU LSTM).
+ * variables. The same backend kernels as {@link FlatAdam}'s per-op update, on the same flat
+ * gradient vector and float32 scalars, called without the engine; the gather of the gradients
+ * and the final subtraction (w − step, exact in float32) are loops.
  */
 function adamStep(ab: ArrayBackend, ins: tf.TensorInfo[], a: AdamAttrs): tf.TensorInfo[] {
   const [m, v] = ins as [tf.TensorInfo, tf.TensorInfo];
   const vars = ins.slice(2, 2 + a.count);
   const grads = ins.slice(2 + a.count);
-  const mNew = ab.alloc(m.shape);
-  const vNew = ab.alloc(v.shape);
+  const g = ab.alloc(m.shape);
+  {
+    const gv = ab.view(g);
+    let off = 0;
+    for (const t of grads) {
+      const tv = ab.view(t);
+      gv.set(tv, off);
+      off += tv.length;
+    }
+  }
+  const temps: tf.TensorInfo[] = [g];
+  const scalar = (value: number): tf.TensorInfo => {
+    const t = ab.alloc([]);
+    ab.view(t)[0] = value;
+    temps.push(t);
+    return t;
+  };
+  const op = (kernel: string, x: tf.TensorInfo, y?: tf.TensorInfo): tf.TensorInfo => {
+    const out = ab.run(kernel, y ? { a: x, b: y } : { x });
+    temps.push(out);
+    return out;
+  };
+  // m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²; step = m·(lr/(1 − β₁ᵗ)) / (√v·(1/√(1 − β₂ᵗ)) + ε).
+  const mNew = ab.run('Add', { a: op('Multiply', m, scalar(a.beta1)), b: op('Multiply', g, scalar(1 - a.beta1)) });
+  const vNew = ab.run('Add', { a: op('Multiply', v, scalar(a.beta2)), b: op('Multiply', op('Square', g), scalar(1 - a.beta2)) });
+  const step = op('RealDiv', op('Multiply', mNew, scalar(a.stepScale)), op('Add', op('Multiply', op('Sqrt', vNew), scalar(a.vScale)), scalar(a.epsilon)));
   const outs = vars.map((x) => ab.alloc(x.shape));
-  const mv = ab.view(m);
-  const vv = ab.view(v);
-  const mo = ab.view(mNew);
-  const vo = ab.view(vNew);
+  const sv = ab.view(step);
   let off = 0;
   vars.forEach((x, i) => {
-    const n = adamLoop(mv, vv, mo, vo, ab.view(grads[i] as tf.TensorInfo), ab.view(x), ab.view(outs[i] as tf.TensorInfo), off, a);
-    off += n;
+    const xv = ab.view(x);
+    const xo = ab.view(outs[i] as tf.TensorInfo);
+    for (let j = 0; j < xv.length; j++, off++) xo[j] = fr((xv[j] as number) - (sv[off] as number));
   });
+  temps.forEach((t) => ab.free(t));
   return [mNew, vNew, ...outs];
-}
-
-/**
- * m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²; w −= m·(lr/(1 − β₁ᵗ)) / (√v·(1/√(1 − β₂ᵗ)) + ε)
- * for one variable at offset `off` of the flat m and v; returns its size.
- */
-function adamLoop(m: Float32Array, v: Float32Array, mo: Float32Array, vo: Float32Array, g: Float32Array, x: Float32Array, xo: Float32Array, off: number, a: AdamAttrs): number {
-  const b1 = fr(a.beta1);
-  const c1 = fr(1 - a.beta1);
-  const b2 = fr(a.beta2);
-  const c2 = fr(1 - a.beta2);
-  const ss = fr(a.stepScale);
-  const vs = fr(a.vScale);
-  const eps = fr(a.epsilon);
-  const n = x.length;
-  for (let j = 0; j < n; j++) {
-    const k = off + j;
-    const gj = g[j] as number;
-    const mj = fr(fr((m[k] as number) * b1) + fr(gj * c1));
-    const vj = fr(fr((v[k] as number) * b2) + fr(fr(gj * gj) * c2));
-    mo[k] = mj;
-    vo[k] = vj;
-    const step = fr(fr(mj * ss) / fr(fr(fr(Math.sqrt(vj)) * vs) + eps));
-    xo[j] = fr((x[j] as number) - step);
-  }
-  return n;
 }
 
 interface DenseAttrs {
