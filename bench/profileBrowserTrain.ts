@@ -2,15 +2,15 @@
  * CPU profile of the training worker while the Train cell trains the LSTM on the NTNU 10 s table
  * (the browser half of issue 13's "where does the browser lose against Node"): attaches to the
  * dedicated worker over the DevTools protocol (Target auto-attach, Profiler domain), trains a few
- * epochs, and prints the self time per function (top 40) and per category. Needs `npm run build`.
+ * epochs (as bench/trainBrowser.ts sets them up), and prints the self time per function (top 40).
+ * Needs `npm run build`.
  * `npx tsx bench/profileBrowserTrain.ts [out.cpuprofile]`; BENCH_PORT moves the preview server.
  */
 import { chromium } from '@playwright/test';
 import { preview } from 'vite';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadavg } from 'node:os';
-import { gtzanDir } from '../src/node/paths';
+import { setUpLstmRun } from './trainBrowser';
 // @ts-expect-error plain ESM helper without types
 import { findChromium } from '../scripts/find-chromium.mjs';
 
@@ -44,13 +44,7 @@ async function main(): Promise<void> {
       return new Promise((res) => { pending.set(id, res); void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }); });
     };
     await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
-    await page.goto(`http://127.0.0.1:${PORT}/?empty`);
-    await page.evaluate(() => Promise.all(['genre-lab', 'genre-lab-models'].map((n) => new Promise<void>((res) => { const r = indexedDB.deleteDatabase(n); r.onsuccess = r.onerror = r.onblocked = () => res(); }))));
-    await page.reload();
-    await page.getByTestId('file-input').setInputFiles(join(gtzanDir, 'GenreClassData_10s.txt'));
-    await page.getByTestId('summary-tracks').waitFor();
-    await page.getByTestId('train-model').selectOption('lstm');
-    await page.getByTestId('train-epochs').fill(String(EPOCHS));
+    await setUpLstmRun(page, PORT, EPOCHS);
     await page.waitForFunction(() => !document.querySelector('[data-testid=backend]')?.textContent?.includes('measuring'), null, { timeout: 600_000 });
     await page.getByTestId('train-backend').selectOption('wasm');
     await page.waitForFunction(() => document.querySelector('[data-testid=backend] b')?.textContent === 'wasm', null, { timeout: 120_000 });

@@ -4,7 +4,7 @@
  * of the epochs' own times. Compared with PyTorch's epoch measured earlier in the same run by
  * bench/train.ts. Needs `npm run build` first.
  */
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import { preview } from 'vite';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +24,23 @@ const PORT = Number(process.env['BENCH_PORT'] || 4321);
 const BACKENDS = (process.env['BENCH_BROWSER_BACKENDS']?.split(',') ?? ['wasm', 'webgl', 'cpu']) as ('wasm' | 'webgl' | 'cpu')[];
 /** Issue 13: an LSTM epoch in the browser (wasm) within 2× of PyTorch's. */
 const GOAL_BROWSER_RATIO = 2;
+
+/**
+ * A clean lab at the preview server on `port` with the NTNU 10 s table loaded and the Train cell
+ * set to the LSTM for `epochs` epochs, with no validation hold-out: the whole training split and
+ * no per-epoch validation pass, as the Node loop in bench/train.ts trains (the cell's default
+ * holds out 10 %).
+ */
+export async function setUpLstmRun(page: Page, port: number, epochs: number): Promise<void> {
+  await page.goto(`http://127.0.0.1:${port}/?empty`);
+  await page.evaluate(() => Promise.all(['genre-lab', 'genre-lab-models'].map((n) => new Promise<void>((res) => { const r = indexedDB.deleteDatabase(n); r.onsuccess = r.onerror = r.onblocked = () => res(); }))));
+  await page.reload();
+  await page.getByTestId('file-input').setInputFiles(join(gtzanDir, 'GenreClassData_10s.txt'));
+  await page.getByTestId('summary-tracks').waitFor();
+  await page.getByTestId('train-model').selectOption('lstm');
+  await page.getByTestId('train-epochs').fill(String(epochs));
+  await page.getByTestId('train-validation').fill('0');
+}
 
 /**
  * CPU seconds (user + system) of every Chromium dedicated-worker thread, by thread id, from
@@ -74,16 +91,7 @@ export async function runTrainBrowserBench(pytorch?: PytorchEpochs): Promise<voi
         w.__longTasks = [];
         new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
       });
-      await page.goto(`http://127.0.0.1:${PORT}/?empty`);
-      await page.evaluate(() => Promise.all(['genre-lab', 'genre-lab-models'].map((n) => new Promise<void>((res) => { const r = indexedDB.deleteDatabase(n); r.onsuccess = r.onerror = r.onblocked = () => res(); }))));
-      await page.reload();
-      await page.getByTestId('file-input').setInputFiles(join(gtzanDir, 'GenreClassData_10s.txt'));
-      await page.getByTestId('summary-tracks').waitFor();
-      await page.getByTestId('train-model').selectOption('lstm');
-      await page.getByTestId('train-epochs').fill(String(EPOCHS));
-      // No validation hold-out: train on the whole training split with no per-epoch validation
-      // pass, as the Node loop in bench/train.ts does (the cell's default holds out 10 %).
-      await page.getByTestId('train-validation').fill('0');
+      await setUpLstmRun(page, PORT, EPOCHS);
       await page.waitForFunction(() => !document.querySelector('[data-testid=backend]')?.textContent?.includes('measuring'), null, { timeout: 600_000 });
       if (backend === BACKENDS[0]) log(`train browser: ${await page.getByTestId('backend').textContent()}`);
       await page.getByTestId('train-backend').selectOption(backend);
