@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { gtzanDir, sharedPath } from '../src/node/paths';
 import { log, median, report } from './report';
 import { loadavg } from 'node:os';
+import { readThreadCpu } from './threadCpu';
 import { pytorchName, type PytorchEpochs } from './train';
 // @ts-expect-error plain ESM helper without types
 import { findChromium } from '../scripts/find-chromium.mjs';
@@ -49,7 +50,6 @@ export async function setUpLstmRun(page: Page, port: number, epochs: number): Pr
 function workerThreadsCpu(): Map<string, number> {
   const out = new Map<string, number>();
   if (!existsSync('/proc')) return out;
-  const hz = 100; // USER_HZ: the unit of utime and stime on Linux
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     let tids: string[];
     try {
@@ -59,16 +59,8 @@ function workerThreadsCpu(): Map<string, number> {
       continue;
     }
     for (const tid of tids) {
-      try {
-        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        if (!name.startsWith('DedicatedWorker')) continue;
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        // Fields 14 and 15 of stat (utime, stime) are 12 and 13 after the name.
-        out.set(`${pid}/${tid}`, (Number(f[11]) + Number(f[12])) / hz);
-      } catch {
-        // The thread ended between the listing and the read.
-      }
+      const t = readThreadCpu(pid, tid);
+      if (t?.name.startsWith('DedicatedWorker')) out.set(`${pid}/${tid}`, t.cpuSec);
     }
   }
   return out;
