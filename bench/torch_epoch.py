@@ -41,15 +41,17 @@ class SequenceNet(nn.Module):
         return self.fc2(self.drop(torch.relu(self.fc1(out[:, -1]))))
 
 
-def epoch_times(kind: str, x: torch.Tensor, y: torch.Tensor, n_classes: int, epochs: int, batch: int, seed: int) -> list:
+def epoch_times(kind: str, x: torch.Tensor, y: torch.Tensor, n_classes: int, epochs: int, batch: int, seed: int) -> tuple:
     torch.manual_seed(seed)
     net = SequenceNet(kind, x.shape[2], n_classes)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
     n = x.shape[0]
     times = []
+    cpu = []
     for e in range(epochs + 1):  # epoch 0 is the warm-up
         t0 = time.perf_counter()
+        c0 = time.process_time()
         net.train()
         order = torch.randperm(n)
         loss_sum = 0.0
@@ -66,8 +68,9 @@ def epoch_times(kind: str, x: torch.Tensor, y: torch.Tensor, n_classes: int, epo
             correct += int((logits.argmax(1) == yb).sum())
         if e > 0:
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
         print(f"torch {kind} epoch {e}{' (warm-up)' if e == 0 else ''}: {time.perf_counter() - t0:.3f} s, train acc {correct / n:.3f}", file=sys.stderr)
-    return times
+    return times, cpu
 
 
 def main() -> None:
@@ -84,8 +87,10 @@ def main() -> None:
     n_classes = int(y.max()) + 1
     results = []
     for kind in a.kinds.split(","):
-        t = epoch_times(kind, x, y, n_classes, a.epochs, a.batch, a.seed)
-        results.append({"kind": kind, "medianSec": float(np.median(t)), "minSec": min(t), "epochsSec": t})
+        t, c = epoch_times(kind, x, y, n_classes, a.epochs, a.batch, a.seed)
+        # CPU seconds beside wall seconds: on a shared machine the wall time depends on the load,
+        # the process's CPU time much less (bench/train.ts compares both).
+        results.append({"kind": kind, "medianSec": float(np.median(t)), "minSec": min(t), "epochsSec": t, "medianCpuSec": float(np.median(c))})
     print(json.dumps({"torch": torch.__version__, "threads": thread_counts(), "shape": list(x.shape), "batch": a.batch, "results": results}))
 
 

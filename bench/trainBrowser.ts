@@ -4,23 +4,67 @@
  * of the epochs' own times. Compared with PyTorch's epoch measured earlier in the same run by
  * bench/train.ts. Needs `npm run build` first.
  */
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import { preview } from 'vite';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gtzanDir, sharedPath } from '../src/node/paths';
-import { log, report } from './report';
+import { log, median, report } from './report';
+import { loadavg } from 'node:os';
+import { readThreadCpu } from './threadCpu';
 import { pytorchName, type PytorchEpochs } from './train';
 // @ts-expect-error plain ESM helper without types
 import { findChromium } from '../scripts/find-chromium.mjs';
 
-const EPOCHS = 5;
+/** One warm-up epoch, then the timed ones: the statistic bench/train.ts takes in Node and for PyTorch. */
+const TIMED_EPOCHS = 5;
+const EPOCHS = TIMED_EPOCHS + 1;
 /** Several checkouts may bench at once on one machine: BENCH_PORT moves the preview server. */
 const PORT = Number(process.env['BENCH_PORT'] || 4321);
 /** BENCH_BROWSER_BACKENDS=wasm times only those (comma-separated); default all three. */
 const BACKENDS = (process.env['BENCH_BROWSER_BACKENDS']?.split(',') ?? ['wasm', 'webgl', 'cpu']) as ('wasm' | 'webgl' | 'cpu')[];
 /** Issue 13: an LSTM epoch in the browser (wasm) within 2× of PyTorch's. */
 const GOAL_BROWSER_RATIO = 2;
+
+/**
+ * A clean lab at the preview server on `port` with the NTNU 10 s table loaded and the Train cell
+ * set to the LSTM for `epochs` epochs, with no validation hold-out: the whole training split and
+ * no per-epoch validation pass, as the Node loop in bench/train.ts trains (the cell's default
+ * holds out 10 %).
+ */
+export async function setUpLstmRun(page: Page, port: number, epochs: number): Promise<void> {
+  await page.goto(`http://127.0.0.1:${port}/?empty`);
+  await page.evaluate(() => Promise.all(['genre-lab', 'genre-lab-models'].map((n) => new Promise<void>((res) => { const r = indexedDB.deleteDatabase(n); r.onsuccess = r.onerror = r.onblocked = () => res(); }))));
+  await page.reload();
+  await page.getByTestId('file-input').setInputFiles(join(gtzanDir, 'GenreClassData_10s.txt'));
+  await page.getByTestId('summary-tracks').waitFor();
+  await page.getByTestId('train-model').selectOption('lstm');
+  await page.getByTestId('train-epochs').fill(String(epochs));
+  await page.getByTestId('train-validation').fill('0');
+}
+
+/**
+ * CPU seconds (user + system) of every Chromium dedicated-worker thread, by thread id, from
+ * /proc/<pid>/task/<tid>/stat; empty where there is no /proc.
+ */
+function workerThreadsCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!existsSync('/proc')) return out;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let tids: string[];
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('chrom')) continue;
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      const t = readThreadCpu(pid, tid);
+      if (t?.name.startsWith('DedicatedWorker')) out.set(`${pid}/${tid}`, t.cpuSec);
+    }
+  }
+  return out;
+}
 
 /** @param pytorch PyTorch's epoch times from this run (bench/train.ts), if it ran. */
 export async function runTrainBrowserBench(pytorch?: PytorchEpochs): Promise<void> {
@@ -39,13 +83,7 @@ export async function runTrainBrowserBench(pytorch?: PytorchEpochs): Promise<voi
         w.__longTasks = [];
         new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
       });
-      await page.goto(`http://127.0.0.1:${PORT}/?empty`);
-      await page.evaluate(() => Promise.all(['genre-lab', 'genre-lab-models'].map((n) => new Promise<void>((res) => { const r = indexedDB.deleteDatabase(n); r.onsuccess = r.onerror = r.onblocked = () => res(); }))));
-      await page.reload();
-      await page.getByTestId('file-input').setInputFiles(join(gtzanDir, 'GenreClassData_10s.txt'));
-      await page.getByTestId('summary-tracks').waitFor();
-      await page.getByTestId('train-model').selectOption('lstm');
-      await page.getByTestId('train-epochs').fill(String(EPOCHS));
+      await setUpLstmRun(page, PORT, EPOCHS);
       await page.waitForFunction(() => !document.querySelector('[data-testid=backend]')?.textContent?.includes('measuring'), null, { timeout: 600_000 });
       if (backend === BACKENDS[0]) log(`train browser: ${await page.getByTestId('backend').textContent()}`);
       await page.getByTestId('train-backend').selectOption(backend);
@@ -60,18 +98,49 @@ export async function runTrainBrowserBench(pytorch?: PytorchEpochs): Promise<voi
       const isolated = await page.evaluate(() => crossOriginIsolated);
       const longBefore = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks.length);
       const t0 = Date.now();
+      const before = workerThreadsCpu();
       await page.getByTestId('run-train').click();
-      await page.getByTestId('train-accuracy').waitFor({ timeout: 900_000 });
+      // CPU seconds of the training worker's thread at each epoch's end, read from /proc while
+      // the epochs come in (Linux only): on a shared machine the wall time follows the load.
+      const cpuAtEpoch: number[] = [];
+      let trainTid: string | undefined;
+      while (!(await page.getByTestId('train-accuracy').isVisible())) {
+        if (Date.now() - t0 > 900_000) throw new Error('train browser: no result within 15 minutes');
+        const done = ((await page.getByTestId('train-curves').getAttribute('data-epoch-ms').catch(() => null)) ?? '').split(',').filter(Boolean).length;
+        if (done > cpuAtEpoch.length) {
+          const now = workerThreadsCpu();
+          // The training worker is the dedicated-worker thread that has used the most CPU since the click.
+          trainTid ??= [...now.keys()].sort((a, b) => (now.get(b)! - (before.get(b) ?? 0)) - (now.get(a)! - (before.get(a) ?? 0)))[0];
+          while (cpuAtEpoch.length < done) cpuAtEpoch.push(trainTid ? (now.get(trainTid) ?? NaN) : NaN);
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
       const wallSec = (Date.now() - t0) / 1000;
+      const epochCpu = cpuAtEpoch.slice(1).map((c, i) => c - cpuAtEpoch[i]!);
+      const cpuEpoch = epochCpu.length === TIMED_EPOCHS ? median(epochCpu) : NaN;
       const long = await page.evaluate((from) => (window as unknown as { __longTasks: number[] }).__longTasks.slice(from), longBefore);
-      // Median of the epochs' own times (epochMs from the training loop), so the first batch's
-      // warm-up and the final test evaluation are not counted.
-      const epoch = parseFloat((await page.getByTestId('train-curves').getAttribute('data-median-epoch-ms')) ?? 'NaN') / 1000;
+      // The epochs' own times (epochMs from the training loop, so the final test evaluation is not
+      // counted): the median after the first (warm-up) epoch, as in Node and PyTorch.
+      const epochTimes = ((await page.getByTestId('train-curves').getAttribute('data-epoch-ms')) ?? '').split(',').map((v) => parseFloat(v) / 1000);
+      const epoch = epochTimes.length === EPOCHS ? median(epochTimes.slice(1)) : NaN;
       log(
-        `train browser ${backend}: median epoch ${epoch.toFixed(3)} s; run ${wallSec.toFixed(1)} s wall for ${EPOCHS} epochs + test` +
+        `train browser ${backend}: median epoch ${epoch.toFixed(3)} s (epochs ${epochTimes.map((t) => t.toFixed(3)).join(', ')}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}); run ${wallSec.toFixed(1)} s wall for ${EPOCHS} epochs + test` +
+          `; worker thread CPU per epoch after the first: ${Number.isFinite(cpuEpoch) ? `median ${cpuEpoch.toFixed(3)} s (${epochCpu.map((t) => t.toFixed(3)).join(', ')})` : 'not measured (needs /proc)'}` +
           `; page crossOriginIsolated ${isolated}${wasmInfo ? `; wasm${wasmInfo}` : ''}` +
           `; main-thread long tasks while training: ${long.length}, ${long.reduce((a, b) => a + b, 0).toFixed(0)} ms total, longest ${Math.max(0, ...long).toFixed(0)} ms`,
       );
+      if (Number.isFinite(cpuEpoch))
+        report({
+          part: 'train',
+          what: `LSTM epoch CPU time, browser ${backend} (the Train cell's worker thread, NTNU 10 s, batch 32)`,
+          unit: 's',
+          ours: cpuEpoch,
+          reference: pytorch?.cpuSec.lstm ?? null,
+          referenceName: pytorchName(pytorch, 'one'),
+          referenceKind: 'measured',
+          goal: backend === 'wasm' ? { maxRatio: GOAL_BROWSER_RATIO } : undefined,
+          note: `thread CPU seconds between epoch ends (/proc), median of ${TIMED_EPOCHS} after the first`,
+        });
       for (const threads of ['one', 'default'] as const) {
         const ref = pytorch?.epochSec.lstm[threads];
         report({
@@ -83,7 +152,7 @@ export async function runTrainBrowserBench(pytorch?: PytorchEpochs): Promise<voi
           referenceName: pytorchName(pytorch, threads),
           referenceKind: 'measured',
           goal: backend === 'wasm' ? { maxRatio: GOAL_BROWSER_RATIO } : undefined,
-          note: `median of ${EPOCHS} epochs${pytorch ? '' : '; PyTorch did not run (see above)'}`,
+          note: `median of ${TIMED_EPOCHS} epochs after a warm-up, no validation hold-out${pytorch ? '' : '; PyTorch did not run (see above)'}`,
         });
       }
       await page.close();

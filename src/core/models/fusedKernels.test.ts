@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../node/tfNode';
 import { hasFusedKernels, setFusedKernels } from './fusedKernels';
-import { trainNetwork } from './loop';
-import { lstmFused, lstmLast, matMulFast } from './network';
+import { softmaxCrossEntropy, trainNetwork } from './loop';
+import { denseLayer, dropout, lstmFused, lstmLast, matMulFast } from './network';
 import { buildSequenceModel } from './sequence';
 import { FlatAdam } from './optimizer';
 import { maxAbsDiff } from './testData';
@@ -97,6 +97,96 @@ describe.each(['wasm', 'cpu'])('fused LSTM and Adam kernels on %s', (backend) =>
     expect(tf.memory().numTensors).toBe(tensors);
     expect(tf.engine().backend.numDataIds()).toBe(buffers);
     tf.dispose([...ins, w]);
+  });
+
+  for (const [act, inputGrad] of [['relu', true], ['linear', true], ['relu', false]] as const) {
+    it(`Dense ${act}${inputGrad ? '' : ' (no input gradient)'}: value and gradients within 1e-5 of tf.grad of matMul + add + ${act}, and bit for bit the per-op path`, () => {
+      const x = tf.randomNormal([6, 5], 0, 1, 'float32', 71);
+      const W = tf.randomNormal([5, 7], 0, 0.7, 'float32', 72);
+      const b = tf.randomNormal([7], 0, 0.5, 'float32', 73);
+      const w = tf.randomNormal([6, 7], 0, 1, 'float32', 74);
+      const run = (f: (x: tf.Tensor, W: tf.Tensor, b: tf.Tensor) => tf.Tensor) =>
+        tf.tidy(() => {
+          const ins = inputGrad ? [x, W, b] : [W, b];
+          const g = tf.grads((...t: tf.Tensor[]) => tf.sum(tf.mul(inputGrad ? f(t[0]!, t[1]!, t[2]!) : f(x, t[0]!, t[1]!), w)))(ins);
+          return [Array.from(f(x, W, b).dataSync()), ...g.map((d) => Array.from(d.dataSync()))];
+        });
+      setFusedKernels(true);
+      const fused = run((x, W, b) => denseLayer(x, W, b, act, inputGrad));
+      setFusedKernels(false);
+      const perOp = run((x, W, b) => denseLayer(x, W, b, act, inputGrad));
+      setFusedKernels(true);
+      // Independent truth: tfjs's autodiff of its own plain ops.
+      const plain = run((x, W, b) => {
+        const z = tf.add(tf.matMul(x as tf.Tensor2D, W as tf.Tensor2D), b);
+        return act === 'relu' ? tf.relu(z) : z;
+      });
+      expect(fused).toHaveLength(inputGrad ? 4 : 3);
+      expect(fused).toEqual(perOp);
+      fused.forEach((v, i) => expect(maxAbsDiff(v, plain[i]!), `output ${i}`).toBeLessThan(1e-5));
+      if (act === 'relu') expect(fused[0]!.some((v) => v === 0) && fused[0]!.some((v) => v > 0)).toBe(true);
+      tf.dispose([x, W, b, w]);
+    });
+  }
+
+  it('dropout: the same mask and scaling as tf.dropout, bit for bit, gradient dy⊙mask/keep', () => {
+    const x = tf.randomNormal([8, 50], 0, 1, 'float32', 81);
+    const w = tf.randomNormal([8, 50], 0, 1, 'float32', 82);
+    const run = (f: (x: tf.Tensor) => tf.Tensor) =>
+      tf.tidy(() => [Array.from(f(x).dataSync()), Array.from(tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t), w)))(x).dataSync())]);
+    setFusedKernels(true);
+    const [y, dx] = run((t) => dropout(t, 0.3, 1234)) as [number[], number[]];
+    setFusedKernels(false);
+    const perOp = run((t) => dropout(t, 0.3, 1234));
+    setFusedKernels(true);
+    expect([y, dx]).toEqual(perOp);
+    expect([y, dx]).toEqual(run((t) => tf.dropout(t, 0.3, undefined, 1234)));
+    // Hand truth: each output is 0 or x/0.7, and its gradient 0 or w/0.7 with the same mask.
+    const xv = x.dataSync();
+    const wv = w.dataSync();
+    let dropped = 0;
+    y.forEach((v, j) => {
+      if (v === 0) {
+        dropped++;
+        expect(Math.abs(dx[j]!)).toBe(0);
+      } else {
+        expect(v).toBeCloseTo(xv[j]! / 0.7, 5);
+        expect(dx[j]).toBeCloseTo(wv[j]! / 0.7, 5);
+      }
+    });
+    expect(dropped / y.length).toBeGreaterThan(0.2);
+    expect(dropped / y.length).toBeLessThan(0.4);
+    tf.dispose([x, w]);
+  });
+
+  it('softmax cross-entropy: loss and logit gradient equal the formula (softmax(z) − t)/n within 1e-5, and the per-op path bit for bit', () => {
+    const n = 5;
+    const K = 4;
+    const z = tf.randomNormal([n, K], 0, 2, 'float32', 91) as tf.Tensor2D;
+    // Soft targets (label smoothing 0.1), rows summing to 1.
+    const t = tf.tensor2d(Array.from({ length: n * K }, (_, j) => (j % K === (Math.floor(j / K) * 3) % K ? 0.925 : 0.025)), [n, K]);
+    const run = () => tf.tidy(() => [Array.from(softmaxCrossEntropy(z, t).dataSync()), Array.from(tf.grad((l: tf.Tensor) => softmaxCrossEntropy(l as tf.Tensor2D, t))(z).dataSync())]);
+    setFusedKernels(true);
+    const fused = run();
+    setFusedKernels(false);
+    const perOp = run();
+    setFusedKernels(true);
+    expect(fused).toEqual(perOp);
+    const zv = Array.from(z.dataSync());
+    const tv = Array.from(t.dataSync());
+    let loss = 0;
+    const grad: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const row = zv.slice(i * K, (i + 1) * K);
+      const sum = row.reduce((a, v) => a + Math.exp(v), 0);
+      row.forEach((v, k) => {
+        loss -= (tv[i * K + k]! * (v - Math.log(sum))) / n;
+        grad.push((Math.exp(v) / sum - tv[i * K + k]!) / n);
+      });
+    }
+    expect(Math.abs(fused[0]![0]! - loss)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(fused[1]!, grad)).toBeLessThan(1e-5);
+    tf.dispose([z, t]);
   });
 
   it('Adam: the first step moves every weight by lr·g/(|g| + ε) (bias-corrected m̂ = g, v̂ = g²), and three steps equal the per-op update bit for bit', () => {

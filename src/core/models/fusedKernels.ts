@@ -1,5 +1,6 @@
 /**
- * The LSTM's forward and backward passes and the Adam update as single tfjs kernels on the
+ * The LSTM's forward and backward passes, a Dense layer's (with ReLU or none), dropout, the
+ * softmax cross-entropy loss and the Adam update as single tfjs kernels on the
  * backends whose tensors live in memory JavaScript can read (wasm: the heap; cpu: typed arrays).
  *
  * Why: on wasm a training step of the NTNU LSTM ran ~256 kernels, and per kernel the engine's
@@ -73,6 +74,11 @@ const LSTM_FORWARD = 'LabLstmForward';
 const MATMUL_GRAD = 'LabMatMulGrad';
 const LSTM_BACKWARD = 'LabLstmBackward';
 const ADAM = 'LabAdamStep';
+const DENSE_FORWARD = 'LabDenseForward';
+const DENSE_BACKWARD = 'LabDenseBackward';
+const DROPOUT = 'LabDropout';
+const SOFTMAX_CE = 'LabSoftmaxCrossEntropy';
+const SOFTMAX_CE_GRAD = 'LabSoftmaxCrossEntropyGrad';
 
 interface LstmAttrs {
   units: number;
@@ -408,11 +414,152 @@ function adamStep(ab: ArrayBackend, ins: tf.TensorInfo[], a: AdamAttrs): tf.Tens
   return [mNew, vNew, ...outs];
 }
 
+interface DenseAttrs {
+  /** ReLU after the bias (else linear: hidden linear layers and the logits of the softmax layer). */
+  relu: boolean;
+  /** Whether to compute the gradient for x (false when x is the model's input). */
+  inputGrad: boolean;
+}
+
+/** y = act(x·W + b) for x [n, K], W [K, D], b [D]: the per-op path's matMul, bias Add and Relu. */
+function denseForward(ab: ArrayBackend, x: tf.TensorInfo, W: tf.TensorInfo, b: tf.TensorInfo, { relu }: DenseAttrs): tf.TensorInfo[] {
+  const n = x.shape[0] as number;
+  const D = W.shape[1] as number;
+  const y = reshaped(matMul(ab, x, W), [n, D]);
+  biasActivate(ab.view(y), ab.view(b), n, D, relu);
+  return [y];
+}
+
+function biasActivate(y: Float32Array, b: Float32Array, n: number, D: number, relu: boolean): void {
+  for (let i = 0; i < n; i++) {
+    const o = i * D;
+    for (let j = 0; j < D; j++) {
+      const z = fr((y[o + j] as number) + (b[j] as number));
+      y[o + j] = relu && !(z > 0) ? 0 : z;
+    }
+  }
+}
+
+/**
+ * Gradients of {@link denseForward} from dy [n, D], with x, W and the output y: dz = dy⊙step(y)
+ * (ReLU's gradient, as tfjs's dy·step(x): y > 0 exactly where x·W + b > 0), db = Σ_rows dz (the
+ * backend's Sum, as the bias Add's gradient), dx and dW as {@link matMulGrad}. Outputs [dx, dW,
+ * db], without dx unless `inputGrad`.
+ */
+function denseBackward(ab: ArrayBackend, [dy, x, W, y]: tf.TensorInfo[], { relu, inputGrad }: DenseAttrs): tf.TensorInfo[] {
+  let dz = dy as tf.TensorInfo;
+  if (relu) {
+    dz = ab.alloc(dz.shape);
+    reluGrad(ab.view(dz), ab.view(dy as tf.TensorInfo), ab.view(y as tf.TensorInfo));
+  }
+  const db = ab.run('Sum', { x: dz }, { axis: [0], keepDims: false });
+  const [dx, dW] = matMulGrad(ab, [dz, x as tf.TensorInfo, W as tf.TensorInfo]) as [tf.TensorInfo, tf.TensorInfo];
+  if (relu) ab.free(dz);
+  if (!inputGrad) ab.free(dx);
+  return inputGrad ? [dx, dW, db] : [dW, db];
+}
+
+function reluGrad(dz: Float32Array, dy: Float32Array, y: Float32Array): void {
+  for (let j = 0; j < dz.length; j++) dz[j] = fr((dy[j] as number) * ((y[j] as number) > 0 ? 1 : 0));
+}
+
+/**
+ * Inverted dropout as tf.dropout computes it from the same uniform draws u: multiplier =
+ * floor(u + keep) / keep, y = x⊙multiplier. Outputs y and the multiplier (the gradient's factor).
+ */
+function dropoutForward(ab: ArrayBackend, [x, u]: tf.TensorInfo[], { keep }: { keep: number }): tf.TensorInfo[] {
+  const y = ab.alloc((x as tf.TensorInfo).shape);
+  const mult = ab.alloc((x as tf.TensorInfo).shape);
+  dropoutLoop(ab.view(y), ab.view(mult), ab.view(x as tf.TensorInfo), ab.view(u as tf.TensorInfo), fr(keep));
+  return [y, mult];
+}
+
+function dropoutLoop(y: Float32Array, mult: Float32Array, x: Float32Array, u: Float32Array, keep: number): void {
+  for (let j = 0; j < y.length; j++) {
+    const m = fr(Math.floor(fr((u[j] as number) + keep)) / keep);
+    mult[j] = m;
+    y[j] = fr((x[j] as number) * m);
+  }
+}
+
+/**
+ * The mean softmax cross-entropy −mean_i Σ_k t_ik·logSoftmax(z)_ik of logits z [n, K] against
+ * targets t [n, K], as loop.ts's per-op loss computes it: tfjs's logSoftmax (z − max, exp, sum,
+ * log) then mul, sum, mean, neg. Reductions and transcendental functions are the backend's
+ * kernels, element-wise steps float32 loops. Outputs the loss [] and logSoftmax(z) [n, K] (what
+ * the gradient reads).
+ */
+function softmaxCrossEntropy(ab: ArrayBackend, [z, t]: tf.TensorInfo[]): tf.TensorInfo[] {
+  const [n, K] = (z as tf.TensorInfo).shape as [number, number];
+  const mx = ab.run('Max', { x: z as tf.TensorInfo }, { reductionIndices: [1], keepDims: true });
+  const shifted = ab.alloc([n, K]);
+  subtractRowValue(ab.view(shifted), ab.view(z as tf.TensorInfo), ab.view(mx), n, K);
+  const e = ab.run('Exp', { x: shifted });
+  const se = ab.run('Sum', { x: e }, { axis: [1], keepDims: true });
+  const lse = ab.run('Log', { x: se });
+  const value = ab.alloc([n, K]);
+  subtractRowValue(ab.view(value), ab.view(shifted), ab.view(lse), n, K);
+  const prod = ab.alloc([n, K]);
+  multiplyInto(ab.view(prod), ab.view(t as tf.TensorInfo), ab.view(value));
+  const rows = ab.run('Sum', { x: prod }, { axis: [1], keepDims: false });
+  const mean = ab.run('Mean', { x: rows }, { axis: [0], keepDims: false });
+  const loss = ab.alloc([]);
+  ab.view(loss)[0] = -(ab.view(mean)[0] as number);
+  [mx, shifted, e, se, lse, prod, rows, mean].forEach((x) => ab.free(x));
+  return [loss, value];
+}
+
+/** out[i, k] = a[i, k] − r[i] (float32). */
+function subtractRowValue(out: Float32Array, a: Float32Array, r: Float32Array, n: number, K: number): void {
+  for (let i = 0; i < n; i++) {
+    const ri = r[i] as number;
+    for (let k = 0; k < K; k++) out[i * K + k] = fr((a[i * K + k] as number) - ri);
+  }
+}
+
+function multiplyInto(out: Float32Array, a: Float32Array, b: Float32Array): void {
+  for (let j = 0; j < out.length; j++) out[j] = fr((a[j] as number) * (b[j] as number));
+}
+
+/**
+ * d loss / d z for {@link softmaxCrossEntropy}, from its logSoftmax value and the targets, as
+ * tfjs's chain computes it from the loss gradient dy: neg → −dy, mean → −dy/n, sum → broadcast,
+ * mul → dℓ = (−dy/n)⊙t, logSoftmax → dℓ − Σ_k dℓ · exp(value).
+ */
+function softmaxCrossEntropyGrad(ab: ArrayBackend, [dy, value, t]: tf.TensorInfo[]): tf.TensorInfo[] {
+  const [n, K] = (value as tf.TensorInfo).shape as [number, number];
+  const dl = ab.alloc([n, K]);
+  {
+    const d = fr(-(ab.view(dy as tf.TensorInfo)[0] as number) / n);
+    const dv = ab.view(dl);
+    const tv = ab.view(t as tf.TensorInfo);
+    for (let j = 0; j < dv.length; j++) dv[j] = fr(d * (tv[j] as number));
+  }
+  const s = ab.run('Sum', { x: dl }, { axis: [1], keepDims: true });
+  const softmax = ab.run('Exp', { x: value as tf.TensorInfo });
+  const dz = ab.alloc([n, K]);
+  logSoftmaxGrad(ab.view(dz), ab.view(dl), ab.view(s), ab.view(softmax), n, K);
+  [dl, s, softmax].forEach((x) => ab.free(x));
+  return [dz];
+}
+
+function logSoftmaxGrad(dz: Float32Array, dl: Float32Array, s: Float32Array, softmax: Float32Array, n: number, K: number): void {
+  for (let i = 0; i < n; i++) {
+    const si = s[i] as number;
+    for (let k = 0; k < K; k++) dz[i * K + k] = fr((dl[i * K + k] as number) - fr(si * (softmax[i * K + k] as number)));
+  }
+}
+
 const KERNELS: Record<string, (ab: ArrayBackend, inputs: tf.TensorInfo[], attrs: never) => tf.TensorInfo[]> = {
   [LSTM_FORWARD]: (ab, [x, W, U, b], attrs: LstmAttrs) => lstmForward(ab, x!, W!, U!, b!, attrs),
   [LSTM_BACKWARD]: lstmBackward,
   [MATMUL_GRAD]: (ab, ins) => matMulGrad(ab, ins),
   [ADAM]: adamStep,
+  [DENSE_FORWARD]: (ab, [x, W, b], attrs: DenseAttrs) => denseForward(ab, x!, W!, b!, attrs),
+  [DENSE_BACKWARD]: denseBackward,
+  [DROPOUT]: dropoutForward,
+  [SOFTMAX_CE]: (ab, ins) => softmaxCrossEntropy(ab, ins),
+  [SOFTMAX_CE_GRAD]: (ab, ins) => softmaxCrossEntropyGrad(ab, ins),
 };
 
 /** Inputs are passed as a0, a1, … (tfjs kernels take named inputs). */
@@ -477,4 +624,29 @@ export function runMatMulGrad(dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor): tf.Ten
 /** {@link adamStep} through the engine: [m, v, ...variables]. */
 export function runAdamStep(m: tf.Tensor, v: tf.Tensor, vars: tf.Tensor[], grads: tf.Tensor[], attrs: Omit<AdamAttrs, 'count'>): tf.Tensor[] {
   return runFused(ADAM, [m, v, ...vars, ...grads], { ...attrs, count: vars.length });
+}
+
+/** {@link denseForward} through the engine: [y]. */
+export function runDenseForward(x: tf.Tensor, W: tf.Tensor, b: tf.Tensor, attrs: DenseAttrs): tf.Tensor {
+  return runFused(DENSE_FORWARD, [x, W, b], attrs)[0] as tf.Tensor;
+}
+
+/** {@link denseBackward} through the engine: [dW, db], with dx first when `inputGrad`. */
+export function runDenseBackward(dy: tf.Tensor, x: tf.Tensor, W: tf.Tensor, y: tf.Tensor, attrs: DenseAttrs): tf.Tensor[] {
+  return runFused(DENSE_BACKWARD, [dy, x, W, y], attrs);
+}
+
+/** {@link dropoutForward} through the engine: [y, multiplier]. */
+export function runDropout(x: tf.Tensor, uniform: tf.Tensor, keep: number): tf.Tensor[] {
+  return runFused(DROPOUT, [x, uniform], { keep });
+}
+
+/** {@link softmaxCrossEntropy} through the engine: [loss, logSoftmax]. */
+export function runSoftmaxCrossEntropy(logits: tf.Tensor, targets: tf.Tensor): tf.Tensor[] {
+  return runFused(SOFTMAX_CE, [logits, targets], {});
+}
+
+/** {@link softmaxCrossEntropyGrad} through the engine: d loss / d logits. */
+export function runSoftmaxCrossEntropyGrad(dy: tf.Tensor, logSoftmax: tf.Tensor, targets: tf.Tensor): tf.Tensor {
+  return runFused(SOFTMAX_CE_GRAD, [dy, logSoftmax, targets], {})[0] as tf.Tensor;
 }

@@ -16,6 +16,7 @@ import { checkData, gatherBatch, isSampleSource, planMixup, type TensorData, typ
 import { FlatAdam, learningRateAt } from './optimizer';
 import { evaluateNetwork } from './predict';
 import { nextTick } from '../yield';
+import { hasFusedKernels, runSoftmaxCrossEntropy, runSoftmaxCrossEntropyGrad } from './fusedKernels';
 
 export interface EpochMetrics {
   /** 1-based. */
@@ -126,8 +127,24 @@ export interface TrainResult {
   meanEpochMs: number;
 }
 
-function softmaxCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar {
+/**
+ * Mean cross-entropy of softmax(logits) against the (soft) targets. On wasm and cpu one kernel
+ * each way (fusedKernels.ts) with the same values as these ~10 ops and their ~15 gradient ops.
+ */
+export function softmaxCrossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar {
+  if (hasFusedKernels()) return softmaxCrossEntropyFused(logits, oneHot);
   return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+}
+
+/** {@link softmaxCrossEntropy} as one op (the targets get no gradient). */
+function softmaxCrossEntropyFused(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
+  const op = tf.customGrad(((...args: unknown[]) => {
+    const [z, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const [loss, logSoftmax] = runSoftmaxCrossEntropy(z, targets) as [tf.Scalar, tf.Tensor];
+    save([logSoftmax]);
+    return { value: loss, gradFunc: (dy: tf.Tensor, [ls]: tf.Tensor[]) => [runSoftmaxCrossEntropyGrad(dy, ls as tf.Tensor, targets)] };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (z: tf.Tensor) => tf.Scalar;
+  return op(logits);
 }
 
 function countCorrect(logits: ArrayLike<number>, y: Int32Array, order: number[], from: number, to: number, k: number): number {

@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { LabError } from '../errors';
 import { conv2dFast } from './conv';
-import { hasFusedKernels, runLstmBackward, runLstmForward, runMatMulGrad } from './fusedKernels';
+import { hasFusedKernels, runDenseBackward, runDenseForward, runDropout, runLstmBackward, runLstmForward, runMatMulGrad } from './fusedKernels';
 
 /**
  * matMul of two 2-D tensors whose gradient avoids transposed matMuls (slow on wasm): dA = dY·Bᵀ and
@@ -226,6 +226,59 @@ function lstmFusedKernels(x: tf.Tensor, kernel: tf.Tensor, recurrent: tf.Tensor,
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...t: tf.Tensor[]) => tf.Tensor2D;
   return inputGrad ? op(x, kernel, recurrent, bias) : op(kernel, recurrent, bias);
+}
+
+/**
+ * act(x·W + b) for x [n, K]: one fused op on wasm and cpu for ReLU and linear layers with a bias
+ * ({@link denseFusedKernels}), else matMulFast, add and the activation. `inputGrad` false when x
+ * is the model's input. `layer` names the layer in errors.
+ */
+export function denseLayer(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | undefined, act: string, inputGrad = true, layer = 'dense'): tf.Tensor {
+  if (bias && x.rank === 2 && (act === 'relu' || act === 'linear') && hasFusedKernels()) return denseFusedKernels(x, kernel, bias, act === 'relu', inputGrad);
+  const y = matMulFast(x as tf.Tensor2D, kernel as tf.Tensor2D);
+  return activate(bias ? tf.add(y, bias) : y, act, layer);
+}
+
+/** tf.dropout(x, rate, undefined, seed), as one fused op on wasm and cpu ({@link dropoutFused}) with the same values. */
+export function dropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
+  return hasFusedKernels() ? dropoutFused(x, rate, seed) : tf.dropout(x, rate, undefined, seed);
+}
+
+/**
+ * A Dense layer x·W + b with ReLU or no activation as one op with a hand-written backward pass,
+ * on backends with typed-array access (fusedKernels.ts): the per-op path's matMulFast, bias add
+ * and relu, and their gradients, with the same values and 2 engine calls instead of ~10. Without
+ * `inputGrad` x is not an input of the op (the model's input: nothing reads its gradient).
+ */
+function denseFusedKernels(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, relu: boolean, inputGrad: boolean): tf.Tensor2D {
+  const attrs = { relu, inputGrad };
+  const op = tf.customGrad(((...args: unknown[]) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const [xi, W, b] = (inputGrad ? args : [x, ...args]) as [tf.Tensor, tf.Tensor, tf.Tensor];
+    const y = runDenseForward(xi, W, b, attrs);
+    save([xi, W, y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, [xs, Ws, ys]: tf.Tensor[]) => runDenseBackward(dy, xs as tf.Tensor, Ws as tf.Tensor, ys as tf.Tensor, attrs),
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...t: tf.Tensor[]) => tf.Tensor2D;
+  return inputGrad ? op(x, kernel, bias) : op(kernel, bias);
+}
+
+/**
+ * tf.dropout(x, rate, undefined, seed) as one op on backends with typed-array access: the same
+ * uniform draws (tf.randomUniform with the seed), multiplier floor(u + keep)/keep and product,
+ * in one kernel; the gradient is dy⊙multiplier, as tfjs's Mul gradient computes it.
+ */
+function dropoutFused(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
+  const op = tf.customGrad(((...args: unknown[]) => {
+    const [xi, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const u = tf.randomUniform(xi.shape, 0, 1, 'float32', seed);
+    const [y, mult] = runDropout(xi, u, 1 - rate) as [tf.Tensor, tf.Tensor];
+    save([mult]);
+    return { value: y, gradFunc: (dy: tf.Tensor, [m]: tf.Tensor[]) => [tf.mul(dy, m as tf.Tensor)] };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor) => tf.Tensor;
+  return op(x);
 }
 
 /** GRU as tfjs-layers computes it (reset_after = false; gate order z, r, h). Autodiff reference for {@link gruFused}. */
@@ -471,16 +524,13 @@ function buildSteps(model: tf.LayersModel): Step[] {
       case 'Dense': {
         const [kernel, bias] = vars as [tf.Variable, tf.Variable | undefined];
         const act = String(cfg['activation']);
-        return (x) => {
-          const y = matMulFast(x as tf.Tensor2D, kernel as tf.Tensor2D);
-          const yb = bias ? tf.add(y, bias) : y;
-          // The final softmax is folded into the loss (logits out), see `forward`.
-          return act === 'softmax' ? yb : activate(yb, act, layer.name);
-        };
+        const inputGrad = !readsModelInput(layer);
+        // The final softmax is folded into the loss (logits out), see `forward`.
+        return (x) => denseLayer(x, kernel, bias, act === 'softmax' ? 'linear' : act, inputGrad, layer.name);
       }
       case 'Dropout': {
         const rate = Number(cfg['rate']);
-        return (x, training, seed) => (training && rate > 0 ? tf.dropout(x, rate, undefined, seed) : x);
+        return (x, training, seed) => (training && rate > 0 ? dropout(x, rate, seed) : x);
       }
       case 'LayerNormalization': {
         const [gamma, beta] = vars as [tf.Variable, tf.Variable];

@@ -100,7 +100,7 @@ export function TrainCell({ resultId }: { resultId?: string } = {}) {
               <NumberField label="Ensemble size" value={p.ensemble} min={1} max={50} onChange={(ensemble) => set({ ensemble })} testId="train-ensemble" />
               {!cnn && <NumberField label="Distil from teachers (0 = off)" value={p.distill} min={0} max={20} onChange={(distill) => set({ distill })} testId="train-distill" />}
               <NumberField label="Seed" value={p.seed} onChange={(seed) => set({ seed })} testId="train-seed" />
-              <NumberField label="Validation share of training tracks" value={p.validationFraction} min={0} max={0.5} step={0.05} onChange={(validationFraction) => set({ validationFraction })} />
+              <NumberField label="Validation share of training tracks" value={p.validationFraction} min={0} max={0.5} step={0.05} onChange={(validationFraction) => set({ validationFraction })} testId="train-validation" />
               <label className="toggle">
                 <input type="checkbox" checked={p.earlyStopping} onChange={(e) => set({ earlyStopping: e.target.checked })} /> early stopping (patience {p.patience}, restores the best weights)
               </label>
@@ -301,7 +301,7 @@ function Curves({ epochs, member, what }: { epochs: EpochMetrics[]; member: numb
   const medianEpochMs = times.length ? times[Math.floor(times.length / 2)]! : 0;
   const stage = epochs[0]?.stage ? `, ${epochs[0].stage}` : '';
   return (
-    <div className="two-col" data-testid="train-curves" data-median-epoch-ms={medianEpochMs.toFixed(1)} title={`median epoch ${medianEpochMs.toFixed(0)} ms`}>
+    <div className="two-col" data-testid="train-curves" data-median-epoch-ms={medianEpochMs.toFixed(1)} data-epoch-ms={epochs.map((e) => e.epochMs.toFixed(1)).join(',')} title={`median epoch ${medianEpochMs.toFixed(0)} ms`}>
       <LineChart title={`loss — ${what} ${member + 1}${stage}`} series={loss} />
       <LineChart title={`accuracy — ${what} ${member + 1}${stage}`} series={acc} />
     </div>
