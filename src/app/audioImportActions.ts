@@ -118,9 +118,10 @@ export async function extractFileFeatures(file: File, recipe: RecipeId, onProgre
   const key = `${sha256.slice(0, 32)}:${spec.id}:v${spec.version}`;
   const hit = await getCachedFeatures(key);
   if (hit) return { ...hit, cached: true, sha256 };
-  // The pool transfers (detaches) what it is given, so hand it a copy.
-  const copy = buf.slice(0);
-  const { audio, transfer } = await audioPayload(copy, file.name);
+  // The pool transfers (detaches) what it is given: a caller's bytes are copied first (it still
+  // needs them); bytes read here are moved as they are — a copy of every file of a big folder is
+  // main-thread time and memory for nothing.
+  const { audio, transfer } = await audioPayload(bytes ? buf.slice(0) : buf, file.name);
   const r = await extractionPool().run({ fileName: file.name, recipe, ...audio }, transfer, onProgress, signal);
   checkFeatureRows(file.name, r.featureNames, r.rows); // never cache (or table) non-finite features
   const out: CachedFeatures = { featureNames: r.featureNames, rows: r.rows, segmentLengths: r.segmentLengths };
