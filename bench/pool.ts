@@ -6,6 +6,7 @@
  * 1000 × 30 s is ~15 min of extraction per side on 2 free cores, so the default is 200 clips with
  * the time for 1000 extrapolated (and labelled as such); `--clips 1000` runs them all.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,25 @@ export const POOL_DEFAULT_CLIPS = 200;
 const FULL = 1000;
 const CLIP_SEC = 30;
 const RECIPE = 'kaggle30';
+
+/** Resident memory (MB) of this process's descendants — the Chromium we launched, all its processes. */
+function childrenRssMb(): number {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,rss='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number) as [number, number, number]);
+  const kids = new Map<number, number[]>();
+  for (const [pid, ppid] of rows) kids.set(ppid, [...(kids.get(ppid) ?? []), pid]);
+  const rss = new Map(rows.map(([pid, , kb]) => [pid, kb]));
+  let kb = 0;
+  const stack = [...(kids.get(process.pid) ?? [])];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    kb += rss.get(pid) ?? 0;
+    stack.push(...(kids.get(pid) ?? []));
+  }
+  return kb / 1024;
+}
 
 export async function runPoolBench(o: { clips?: number } = {}): Promise<void> {
   const n = o.clips ?? POOL_DEFAULT_CLIPS;
@@ -49,11 +69,28 @@ export async function runPoolBench(o: { clips?: number } = {}): Promise<void> {
       const page = await context.newPage();
       await page.goto(`${s.url}/?empty`);
       await page.getByTestId('audio-recipe').selectOption(RECIPE);
+      // The main thread's long tasks (> 50 ms: what a user feels as jank) during the run.
+      await page.evaluate(() => {
+        const g = globalThis as unknown as { longTasks: number[] };
+        g.longTasks = [];
+        new PerformanceObserver((l) => l.getEntries().forEach((e) => g.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: false });
+      });
+      let peakRssMb = childrenRssMb();
+      const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, childrenRssMb())), 1000);
       const tb = Date.now();
-      await page.getByTestId('audio-folder-input').setInputFiles(dir);
       const done = page.getByTestId('audio-done');
-      await done.waitFor({ timeout: 3_600_000 });
+      try {
+        await page.getByTestId('audio-folder-input').setInputFiles(dir);
+        await done.waitFor({ timeout: 3_600_000 });
+      } finally {
+        clearInterval(sampler);
+      }
       browserSec = (Date.now() - tb) / 1000;
+      const long = await page.evaluate(() => (globalThis as unknown as { longTasks: number[] }).longTasks);
+      log(
+        `pool: browser main thread: ${long.length} long task(s) > 50 ms, longest ${long.length ? Math.max(...long).toFixed(0) : 0} ms, ` +
+          `total ${long.reduce((a, b) => a + b, 0).toFixed(0)} ms; Chromium's peak resident memory ${peakRssMb.toFixed(0)} MB (all its processes)`,
+      );
       workers = await page.evaluate(() => navigator.hardwareConcurrency);
       summary = ((await done.textContent()) ?? '').trim().replace(/\s+/g, ' ');
     } finally {

@@ -82,6 +82,8 @@ export async function audioPayload(buf: ArrayBuffer, name: string): Promise<{ au
 }
 
 let generation = 0;
+/** The running import's own cancel: Cancel stops its pool tasks, not a spectrogram build's. */
+let importAbort: AbortController | undefined;
 
 export function setImport(patch: Partial<AudioImportState>) {
   const prev = labStore.getState().audioImport;
@@ -107,7 +109,7 @@ export interface FileFeatures {
  * WAV bytes are parsed in the worker (exact librosa scaling); other formats are decoded by Web
  * Audio here. Pass `samples` when the caller already decoded the file (mono, 22 050 Hz).
  */
-export async function extractFileFeatures(file: File, recipe: RecipeId, onProgress: (f: number) => void = () => {}, bytes?: ArrayBuffer): Promise<FileFeatures> {
+export async function extractFileFeatures(file: File, recipe: RecipeId, onProgress: (f: number) => void = () => {}, bytes?: ArrayBuffer, signal?: AbortSignal): Promise<FileFeatures> {
   const spec = getRecipe(recipe);
   if (file.size === 0) throw new LabError('corrupt-audio', `${file.name}: the file is empty (0 bytes).`);
   const buf = bytes ?? (await file.arrayBuffer());
@@ -116,10 +118,11 @@ export async function extractFileFeatures(file: File, recipe: RecipeId, onProgre
   const key = `${sha256.slice(0, 32)}:${spec.id}:v${spec.version}`;
   const hit = await getCachedFeatures(key);
   if (hit) return { ...hit, cached: true, sha256 };
-  // The pool transfers (detaches) what it is given, so hand it a copy.
-  const copy = buf.slice(0);
-  const { audio, transfer } = await audioPayload(copy, file.name);
-  const r = await extractionPool().run({ fileName: file.name, recipe, ...audio }, transfer, onProgress);
+  // The pool transfers (detaches) what it is given: a caller's bytes are copied first (it still
+  // needs them); bytes read here are moved as they are — a copy of every file of a big folder is
+  // main-thread time and memory for nothing.
+  const { audio, transfer } = await audioPayload(bytes ? buf.slice(0) : buf, file.name);
+  const r = await extractionPool().run({ fileName: file.name, recipe, ...audio }, transfer, onProgress, signal);
   checkFeatureRows(file.name, r.featureNames, r.rows); // never cache (or table) non-finite features
   const out: CachedFeatures = { featureNames: r.featureNames, rows: r.rows, segmentLengths: r.segmentLengths };
   putCachedFeatures(key, out);
@@ -140,10 +143,10 @@ export async function decodeForDisplay(bytes: ArrayBuffer, name: string): Promis
 }
 
 /** Extract one file of a batch: genre from its path, then {@link extractFileFeatures}. */
-async function extractOne(recipe: RecipeId, input: AudioInput, onProgress: (f: number) => void): Promise<{ clip: ExtractedClip; cached: boolean }> {
+async function extractOne(recipe: RecipeId, input: AudioInput, onProgress: (f: number) => void, signal: AbortSignal): Promise<{ clip: ExtractedClip; cached: boolean }> {
   const { genre } = inferTrackName(input.path);
   if (!genre) throw new LabError('bad-argument', `${input.path}: cannot tell the genre — put the file in a folder named after its genre, or name it like jazz.00012.wav.`);
-  const f = await extractFileFeatures(input.file, recipe, onProgress);
+  const f = await extractFileFeatures(input.file, recipe, onProgress, undefined, signal);
   return { clip: { fileName: input.file.name, genre, segments: f.rows, segmentLengths: f.segmentLengths, sha256: f.sha256 }, cached: f.cached };
 }
 
@@ -155,17 +158,29 @@ export function audioInputs(inputs: AudioInput[]): { audio: AudioInput[]; skippe
 }
 
 /**
+ * Tasks of a batch started at once (reading, hashing and queueing their files): a few per pool
+ * worker keeps every worker fed while only that many files' bytes are in memory — a 1000-file
+ * folder no longer reads (and copies) all of its ~1.3 GB before the first result.
+ */
+export function batchConcurrency(poolSize: number): number {
+  return Math.max(4, 2 * poolSize);
+}
+
+/**
  * Run tasks through the extraction pool, reporting progress, ETA, files from the cache and failed
  * files through `report` (a batch's status in the store). A failed task is listed and the rest go
- * on; a cancel (`isCurrent` turning false) ends it with undefined. Feature extraction and
- * spectrogram sets share it.
+ * on; a cancel (`isCurrent` turning false) ends it with undefined. At most `concurrency` tasks run
+ * at a time, in order. `signal` is the batch's own: `work` passes it to the pool so that aborting
+ * it cancels this batch's tasks and no other's. Feature extraction and spectrogram sets share it.
  */
 export async function runPoolBatch<T, R>(
   tasks: T[],
   label: (t: T) => string,
-  work: (t: T, onProgress: (f: number) => void) => Promise<{ value: R; cached: boolean }>,
+  work: (t: T, onProgress: (f: number) => void, signal: AbortSignal) => Promise<{ value: R; cached: boolean }>,
   report: (patch: Partial<AudioImportState>) => void,
   isCurrent: () => boolean,
+  signal: AbortSignal = new AbortController().signal,
+  concurrency = batchConcurrency(extractionPool().size),
 ): Promise<{ values: R[]; failed: { file: string; reason: string }[] } | undefined> {
   const partial = new Map<number, number>();
   const startedAt = performance.now();
@@ -186,27 +201,37 @@ export async function runPoolBatch<T, R>(
     const elapsed = (now - startedAt) / 1000;
     report({ done, progress: frac, fromCache, failed: [...failed], etaSec: frac > 0.02 ? (elapsed / frac) * (1 - frac) : undefined });
   };
-  await Promise.all(
-    tasks.map(async (t, i) => {
-      try {
-        const r = await work(t, (f) => {
+  const runOne = async (i: number) => {
+    const t = tasks[i]!;
+    try {
+      if (!isCurrent() || signal.aborted) return;
+      const r = await work(
+        t,
+        (f) => {
           partial.set(i, f);
           update();
-        });
-        if (!isCurrent()) return;
-        values[i] = r.value;
-        has[i] = true;
-        if (r.cached) fromCache++;
-      } catch (e) {
-        if (e instanceof CancelledError || (isLabError(e) && e.code === 'cancelled')) return;
-        failed.push(failedFile(label(t), e));
-      } finally {
-        partial.delete(i);
-        done++;
-        if (isCurrent()) update();
-      }
-    }),
-  );
+        },
+        signal,
+      );
+      if (!isCurrent()) return;
+      values[i] = r.value;
+      has[i] = true;
+      if (r.cached) fromCache++;
+    } catch (e) {
+      if (e instanceof CancelledError || (isLabError(e) && e.code === 'cancelled')) return;
+      failed.push(failedFile(label(t), e));
+    } finally {
+      partial.delete(i);
+      done++;
+      if (isCurrent()) update();
+    }
+  };
+  // `concurrency` lanes, each taking the next task when its last one ends.
+  let next = 0;
+  const lane = async () => {
+    while (next < tasks.length) await runOne(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, lane));
   if (!isCurrent()) return undefined;
   update(true);
   return { values: values.filter((_, i) => has[i]) as R[], failed };
@@ -217,14 +242,22 @@ export async function runExtraction<T>(
   tasks: T[],
   recipe: RecipeId,
   label: (t: T) => string,
-  work: (t: T, onProgress: (f: number) => void) => Promise<{ clip: ExtractedClip; cached: boolean }>,
+  work: (t: T, onProgress: (f: number) => void, signal: AbortSignal) => Promise<{ clip: ExtractedClip; cached: boolean }>,
 ): Promise<{ clips: ExtractedClip[]; failed: { file: string; reason: string }[]; gen: number } | undefined> {
   const gen = ++generation;
+  importAbort = new AbortController();
   setImport({ recipe });
-  const out = await runPoolBatch(tasks, label, async (t, p) => {
-    const r = await work(t, p);
-    return { value: r.clip, cached: r.cached };
-  }, setImport, () => gen === generation);
+  const out = await runPoolBatch(
+    tasks,
+    label,
+    async (t, p, signal) => {
+      const r = await work(t, p, signal);
+      return { value: r.clip, cached: r.cached };
+    },
+    setImport,
+    () => gen === generation,
+    importAbort.signal,
+  );
   return out && { clips: out.values, failed: out.failed, gen };
 }
 
@@ -234,7 +267,7 @@ export async function importAudioFiles(inputs: AudioInput[], recipe: RecipeId): 
     setImport({ status: 'error', error: { code: 'unsupported-audio', message: `No audio files found${skipped.length ? ` (skipped ${skipped.length} other file(s))` : ''}. Drop WAV, MP3, FLAC or OGG files, or a folder of them.` } });
     return;
   }
-  const out = await runExtraction(audio, recipe, (t) => t.path, (t, p) => extractOne(recipe, t, p));
+  const out = await runExtraction(audio, recipe, (t) => t.path, (t, p, signal) => extractOne(recipe, t, p, signal));
   if (!out) return;
   const failed = [...out.failed, ...skipped.map((f) => ({ file: f, reason: 'not an audio file (skipped)' }))];
   finishImport(out.clips, failed, recipe, `${out.clips.length} audio clip${out.clips.length === 1 ? '' : 's'} (${recipe})`);
@@ -296,7 +329,7 @@ export function finishImport(clips: ExtractedClip[], failed: { file: string; rea
 
 export function cancelImport(): void {
   generation++;
-  pool?.cancelAll();
+  importAbort?.abort();
   setImport({ status: 'cancelled', etaSec: undefined });
 }
 
@@ -334,12 +367,12 @@ export async function loadDemoCorpus(): Promise<void> {
   const recipe: RecipeId = 'kaggle3';
   const plan = planDemoCorpus();
   const spec = getRecipe(recipe);
-  const out = await runExtraction(plan, recipe, (p) => p.fileName, async (p, onProgress) => {
+  const out = await runExtraction(plan, recipe, (p) => p.fileName, async (p, onProgress, signal) => {
     // Cached like any file's features (a demo clip is defined by its formula, style, seed and length),
     // so a second first-open — after clearing the data — does not synthesise and analyse again.
     const key = `synth-v${SYNTH_VERSION}:${p.style}:${p.seed}:${p.durationSec}:${spec.id}:v${spec.version}`;
     const hit = await getCachedFeatures(key);
-    const r = hit ?? (await extractionPool().run({ fileName: p.fileName, recipe, synth: { style: p.style, seed: p.seed, durationSec: p.durationSec } }, [], onProgress));
+    const r = hit ?? (await extractionPool().run({ fileName: p.fileName, recipe, synth: { style: p.style, seed: p.seed, durationSec: p.durationSec } }, [], onProgress, signal));
     if (!hit) {
       checkFeatureRows(p.fileName, r.featureNames, r.rows);
       putCachedFeatures(key, { featureNames: r.featureNames, rows: r.rows, segmentLengths: r.segmentLengths });

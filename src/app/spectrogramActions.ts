@@ -60,6 +60,8 @@ const SLOTS: Record<SpectrogramSlot, SlotState> = {
 /** The sets in use (their matrices are too big for the lab's saved state; the summaries are there). */
 const sets: Record<SpectrogramSlot, StoredSpectrogramSet | undefined> = { current: undefined, evaluation: undefined };
 const generations: Record<SpectrogramSlot, number> = { current: 0, evaluation: 0 };
+/** Each slot's running build's own cancel: cancelling the evaluation set's build leaves the training set's running. */
+const aborts: Record<SpectrogramSlot, AbortController | undefined> = { current: undefined, evaluation: undefined };
 
 /** The current spectrogram set, with the id the training worker knows it by. */
 export function currentSpectrogramSet(): StoredSpectrogramSet | undefined {
@@ -190,6 +192,7 @@ async function checkStorage(slot: SpectrogramSlot, setBytes: number): Promise<vo
 async function buildSet(slot: SpectrogramSlot, tasks: SpectrogramTask[], skipped: { file: string; reason: string }[], params: LogMelParams, name: string, base?: StoredSpectrogramSet): Promise<void> {
   const gen = ++generations[slot];
   const isCurrent = () => gen === generations[slot];
+  const abort = (aborts[slot] = new AbortController());
   setBuild(slot, { status: 'running', recipe: `log-mel, ${params.nBands} bands`, total: tasks.length, done: 0, progress: 0, failed: skipped, error: undefined, fromCache: 0, etaSec: undefined });
   // Names first: a file without a genre, or a track twice, fails before any audio is read.
   const seen = new Set<string>(base?.tracks.map((t) => t.trackId));
@@ -214,11 +217,11 @@ async function buildSet(slot: SpectrogramSlot, tasks: SpectrogramTask[], skipped
   const out = await runPoolBatch(
     named,
     (n) => n.task.path,
-    async (n, onProgress): Promise<{ value: NamedLogMel; cached: boolean }> => {
+    async (n, onProgress, signal): Promise<{ value: NamedLogMel; cached: boolean }> => {
       const key = await n.task.key();
       const r = await cachedLogMel(logMelCacheKey(key, params), async () => {
         const { audio, transfer } = await n.task.audio();
-        const res = await extractionPool().run({ fileName: n.task.path, recipe: 'log-mel', mode: 'log-mel', logMel: logMelOptionsFor(params), ...audio }, transfer, onProgress);
+        const res = await extractionPool().run({ fileName: n.task.path, recipe: 'log-mel', mode: 'log-mel', logMel: logMelOptionsFor(params), ...audio }, transfer, onProgress, signal);
         if (!res.logMel) throw new LabError('internal', `${n.task.path}: the extraction worker returned no log-mel matrix. This is a bug in the lab; reload the page.`);
         // The worker sends dB (the display views read the same mode); a set keeps uint8 (quantisedLogMelOf's bytes).
         return quantiseLogMel(res.logMel);
@@ -228,6 +231,7 @@ async function buildSet(slot: SpectrogramSlot, tasks: SpectrogramTask[], skipped
     },
     (patch) => setBuild(slot, { ...patch, ...(patch.failed ? { failed: [...failed, ...patch.failed] } : {}) }),
     isCurrent,
+    abort.signal,
   );
   if (!out) return;
   const allFailed = [...failed, ...out.failed];
@@ -335,7 +339,7 @@ export async function buildDemoSpectrograms(): Promise<void> {
 /** Stop a build of `slot` (default: the current set): the set used before stays. */
 export function cancelSpectrogramBuild(slot: SpectrogramSlot = 'current'): void {
   generations[slot]++;
-  extractionPool().cancelAll();
+  aborts[slot]?.abort();
   setBuild(slot, { status: 'cancelled', etaSec: undefined });
 }
 

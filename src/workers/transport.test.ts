@@ -312,6 +312,30 @@ describe('WorkerPool on the transport', () => {
     expect(made.length).toBe(2);
   });
 
+  it('aborting one job cancels only its tasks: the other job’s running and queued tasks finish', async () => {
+    const { pool: p, made } = pool(2);
+    const training = new AbortController();
+    const evaluation = new AbortController();
+    const trainRunning = p.run({ value: 1, gate: 31 }, [], undefined, training.signal);
+    const evalRunning = p.run({ value: 2, gate: 32 }, [], undefined, evaluation.signal);
+    const trainQueued = p.run({ value: 3 }, [], undefined, training.signal);
+    const evalQueued = p.run({ value: 4, gate: 34 }, [], undefined, evaluation.signal);
+    await vi.waitFor(() => expect(gates.has(31) && gates.has(32)).toBe(true));
+    evaluation.abort();
+    await expect(evalRunning).rejects.toBeInstanceOf(CancelledError);
+    await expect(evalQueued).rejects.toBeInstanceOf(CancelledError);
+    // Only the evaluation task's worker was terminated; the training worker still runs its task.
+    expect(made.filter((w) => w.terminated)).toHaveLength(1);
+    expect(made[0]!.terminated).toBe(false);
+    gates.get(31)!();
+    expect(await trainRunning).toBe(1);
+    // The queued training task runs (on a worker started in place of the terminated one or the free one).
+    expect(await trainQueued).toBe(3);
+    expect(gates.has(34)).toBe(false); // the cancelled queued task never reached a worker
+    // A task given an already aborted signal is refused at once.
+    await expect(p.run({ value: 5 }, [], undefined, evaluation.signal)).rejects.toBeInstanceOf(CancelledError);
+  });
+
   it('cancelAll rejects running and queued tasks with CancelledError and terminates the workers', async () => {
     const { pool: p, made } = pool(1);
     const running = p.run({ value: 1, gate: 21 });

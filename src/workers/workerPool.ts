@@ -1,12 +1,14 @@
 /**
  * A small pool of identical workers (one per core by default) with a task queue, built from the
  * same `WorkerClient`s as every other worker: each client runs one task at a time, so a task's
- * timeout or cancel replaces only its own worker. `cancelAll` terminates every worker at once (a
- * task cannot be interrupted any other way mid-computation) and rejects what is pending with
- * CancelledError. Idle workers are shut down after a while and started again on demand.
+ * timeout or cancel replaces only its own worker. A task is cancelled through the AbortSignal it
+ * was given: queued, it leaves the queue; running, its worker (and only its) is terminated — a
+ * task cannot be interrupted any other way mid-computation. So one batch's Cancel (an evaluation
+ * set's build) leaves another's tasks (the training set's) running. `cancelAll` stops everything.
+ * Idle workers are shut down after a while and started again on demand.
  */
 import { CancelledError } from '../core/errors';
-import { WorkerClient, type WorkerLike } from './transport';
+import { WorkerClient, type RunningJob, type WorkerLike } from './transport';
 import type { Endpoint } from './wire';
 
 /** The API of a pool's workers: one kind of task, with a progress fraction 0…1. */
@@ -16,8 +18,11 @@ interface Queued<Req, Res> {
   request: Req;
   transfer: Transferable[];
   onProgress?: (f: number) => void;
+  signal?: AbortSignal;
   resolve(r: Res): void;
   reject(e: unknown): void;
+  /** Set once a worker has the task. */
+  running?: RunningJob<Res>;
 }
 
 export class WorkerPool<Req, Res> {
@@ -36,11 +41,37 @@ export class WorkerPool<Req, Res> {
     for (let i = 0; i < size; i++) this.clients.push(new WorkerClient(create, { name, cancel: 'terminate', timeoutMs, idleMs }));
   }
 
-  run(request: Req, transfer: Transferable[] = [], onProgress?: (f: number) => void): Promise<Res> {
+  /**
+   * Run one task. Aborting `signal` cancels this task alone (CancelledError); give every task of a
+   * batch the same signal to cancel the batch.
+   */
+  run(request: Req, transfer: Transferable[] = [], onProgress?: (f: number) => void, signal?: AbortSignal): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {
-      this.queue.push({ request, transfer, onProgress, resolve, reject });
+      if (signal?.aborted) return reject(new CancelledError());
+      const onAbort = () => this.cancelTask(task);
+      // A batch's signal outlives its tasks: a settled task stops listening.
+      const settled = <T>(f: (x: T) => void) => (x: T) => {
+        signal?.removeEventListener('abort', onAbort);
+        f(x);
+      };
+      const task: Queued<Req, Res> = { request, transfer, onProgress, signal, resolve: settled(resolve), reject: settled(reject) };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(task);
       this.pump();
     });
+  }
+
+  private cancelTask(task: Queued<Req, Res>): void {
+    if (task.running) {
+      // Terminates this task's worker only (the client rejects it with CancelledError); pump()
+      // then gives the next queued task a fresh worker.
+      task.running.cancel();
+      return;
+    }
+    const at = this.queue.indexOf(task);
+    if (at < 0) return; // already settled
+    this.queue.splice(at, 1);
+    task.reject(new CancelledError());
   }
 
   private pump(): void {
@@ -48,10 +79,8 @@ export class WorkerPool<Req, Res> {
       if (client.busy) continue;
       const task = this.queue.shift();
       if (!task) return;
-      client
-        .request('task', task.request, { transfer: task.transfer, onProgress: task.onProgress })
-        .promise.then(task.resolve, task.reject)
-        .finally(() => this.pump());
+      task.running = client.request('task', task.request, { transfer: task.transfer, onProgress: task.onProgress });
+      task.running.promise.then(task.resolve, task.reject).finally(() => this.pump());
     }
   }
 

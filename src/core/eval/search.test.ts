@@ -44,6 +44,63 @@ describe('search on a table full of distance ties', () => {
   });
 });
 
+describe('search against a brute-force k-NN written out here', () => {
+  it('every cell and every subset alone has the correct count of a plain z-score + sort + majority vote; the separating feature wins', () => {
+    // An NTNU-style table (its Type column is the split): 48 training and 16 test rows, 2 genres,
+    // continuous random values (no distance ties), and one feature, "sep", that tells the genres apart.
+    const rng = createRng(11);
+    const names = ['n1', 'n2', 'n3', 'sep', 'n4'];
+    const rows = Array.from({ length: 64 }, (_, r) => {
+      const genre = r % 2 ? 'jazz' : 'rock';
+      const values = names.map((f) => (f === 'sep' ? (genre === 'jazz' ? 1 : -1) + 0.01 * rng() : 3 * rng()));
+      return { genre, type: r < 48 ? 'Train' : 'Test', values };
+    });
+    const text = [
+      ['Track ID', 'File', ...names, 'GenreID', 'Genre', 'Type'].join('\t'),
+      ...rows.map((row, r) => [r, `${row.genre}.${r}.wav`, ...row.values, row.genre === 'jazz' ? 1 : 0, row.genre, row.type].join('\t')),
+    ].join('\n');
+    const ds = parseTableText(text, 'brute.txt');
+    const k = 3;
+
+    // The truth: z-score each chosen column with the training rows' mean and population std,
+    // full distances, a full sort, k nearest, majority vote (k odd, 2 genres: no vote ties).
+    const bruteCorrect = (features: string[]): number => {
+      const cols = features.map((f) => names.indexOf(f));
+      const train = rows.filter((r) => r.type === 'Train');
+      const test = rows.filter((r) => r.type === 'Test');
+      const mean = cols.map((c) => train.reduce((a, r) => a + r.values[c]!, 0) / train.length);
+      const std = cols.map((c, i) => Math.sqrt(train.reduce((a, r) => a + (r.values[c]! - mean[i]!) ** 2, 0) / train.length));
+      const z = (r: (typeof rows)[number]) => cols.map((c, i) => (r.values[c]! - mean[i]!) / std[i]!);
+      let correct = 0;
+      for (const t of test) {
+        const zt = z(t);
+        const nearest = train
+          .map((r) => ({ genre: r.genre, d: z(r).reduce((a, v, i) => a + (v - zt[i]!) ** 2, 0) }))
+          .sort((a, b) => a.d - b.d)
+          .slice(0, k);
+        const jazz = nearest.filter((n) => n.genre === 'jazz').length;
+        if ((jazz > k / 2 ? 'jazz' : 'rock') === t.genre) correct++;
+      }
+      return correct;
+    };
+
+    const result = searchCombinations(ds, { base: ['n1', 'n2', 'n3', 'sep'], choose: 2, k, weights: 'uniform' });
+    expect(result.nTest).toBe(16);
+    expect(result.extras).toEqual(['n4']);
+    expect(result.cells).toHaveLength(6);
+    for (const c of result.cells) {
+      const want = bruteCorrect([...result.subsets[c.subset]!, result.extras[c.extra]!]);
+      expect(c.correct).toBe(want);
+      expect(c.accuracy).toBe(want / 16);
+    }
+    result.subsets.forEach((subset, s) => expect(result.subsetsAlone[s]!.accuracy).toBe(bruteCorrect(subset) / 16));
+    // By construction, the winning combination has the separating feature and classifies (nearly) every test row.
+    expect(result.best.features).toContain('sep');
+    expect(result.best.correct).toBe(Math.max(...result.subsets.map((subset) => bruteCorrect([...subset, 'n4']))));
+    expect(result.best.correct).toBeGreaterThanOrEqual(15);
+  });
+});
+
 describe.skipIf(!!skipReason(ntnu30))('NTNU Task 3 search', () => {
   // Loaded in beforeAll: a describe body runs even when the suite is skipped.
   let ds: Dataset;

@@ -3,9 +3,9 @@
  * extra feature from the rest, evaluated with k-NN. Rows of the heatmap = base subsets, columns =
  * extra features, colour = macro F1.
  *
- * Speed: instead of recomputing full distances for each of the ~236 combinations, each base
- * subset's squared distances are summed once (nTest × nTrain), each query's rows are put in
- * base-distance order (lazily, see BaseOrder), and each extra feature adds its one squared
+ * Speed: instead of recomputing full distances for each of the ~236 combinations, query by query
+ * each base feature's squared differences are computed once, each base subset's sum of them is put
+ * in base-distance order (lazily, see QueryOrder), and each extra feature adds its one squared
  * difference on the fly to the nearest rows only (see scanQuery). The summation order is the same
  * as k-NN's own loop (base features in order, then the extra), so every cell equals what `runKnn`
  * gives for that combination, bit for bit.
@@ -73,86 +73,94 @@ export function combinations(n: number, m: number): number[][] {
   return out;
 }
 
-/** Buckets of the counting sort per query (see {@link BaseOrder}). */
+/** Buckets of the counting sort per query (see {@link QueryOrder}). */
 const BUCKETS = 256;
 
 /**
- * Each query's training rows in (base distance, row) order, sorted lazily: a counting sort into
+ * One query's training rows in (base distance, row) order, sorted lazily: a counting sort into
  * {@link BUCKETS} buckets of equal width (3 × the query's mean base distance / B; farther rows
  * share the last bucket), stable, and an insertion sort of a bucket only when a scan first reaches
  * it (stable too, so equal distances stay in row order). Scans stop after a few dozen rows, so most
  * buckets — the big last one above all — are never sorted. A few passes over the rows per query
  * instead of a comparison sort or a bounded heap.
  *
- * order[i·nTrain + p] is query i's p-th row and dist[…] its base distance, in (distance, row)
- * order for p < sortedEnd[i]; bucket b ends at bucketEnd[i·B + b]; nextBucket[i] is the first
- * bucket not yet sorted.
+ * One query at a time (not all queries of a base subset at once): its nTrain-long arrays stay in
+ * L1 cache while every extra feature scans them, which is most of the search's speed.
+ *
+ * order[p] is the p-th row and dist[p] its base distance, in (distance, row) order for
+ * p < sortedEnd; bucket b ends at bucketEnd[b]; nextBucket is the first bucket not yet sorted.
  */
-class BaseOrder {
+class QueryOrder {
   readonly order: Int32Array;
   readonly dist: Float64Array;
   readonly bucketEnd: Int32Array;
-  readonly sortedEnd: Int32Array;
-  readonly nextBucket: Int32Array;
+  sortedEnd = 0;
+  nextBucket = 0;
   private readonly bucketOf: Int32Array;
-  constructor(
-    readonly nTest: number,
-    readonly nTrain: number,
-  ) {
-    this.order = new Int32Array(nTest * nTrain);
-    this.dist = new Float64Array(nTest * nTrain);
-    this.bucketEnd = new Int32Array(nTest * BUCKETS);
-    this.sortedEnd = new Int32Array(nTest);
-    this.nextBucket = new Int32Array(nTest);
+  private readonly baseDist: Float64Array;
+  constructor(readonly nTrain: number) {
+    this.baseDist = new Float64Array(nTrain);
+    this.order = new Int32Array(nTrain);
+    this.dist = new Float64Array(nTrain);
+    this.bucketEnd = new Int32Array(BUCKETS);
     this.bucketOf = new Int32Array(nTrain);
   }
 
-  /** Bucket every query's rows by `baseDist` (nTest × nTrain). */
-  bucket(baseDist: Float64Array): void {
-    const { nTest, nTrain, order, dist, bucketEnd, bucketOf } = this;
-    for (let i = 0; i < nTest; i++) {
-      const row = i * nTrain;
-      let sum = 0;
-      for (let j = 0; j < nTrain; j++) sum += baseDist[row + j]!;
-      const scale = sum > 0 && Number.isFinite(sum) ? (BUCKETS * nTrain) / (3 * sum) : 0;
-      const eo = i * BUCKETS;
-      bucketEnd.fill(0, eo, eo + BUCKETS);
-      for (let j = 0; j < nTrain; j++) {
-        const x = baseDist[row + j]! * scale;
-        // Far rows (and NaN) go to the last bucket; the insertion sort orders them there.
-        const b = x < BUCKETS - 1 ? Math.floor(x) : BUCKETS - 1;
-        bucketOf[j] = b;
-        bucketEnd[eo + b]!++;
-      }
-      // Counts → each bucket's start (exclusive prefix sums, as absolute positions).
-      let at = row;
-      for (let b = 0; b < BUCKETS; b++) {
-        const c = bucketEnd[eo + b]!;
-        bucketEnd[eo + b] = at;
-        at += c;
-      }
-      // Placing a row advances its bucket's start; afterwards each holds its bucket's end.
-      for (let j = 0; j < nTrain; j++) {
-        const p = bucketEnd[eo + bucketOf[j]!]!++;
-        order[p] = j;
-        dist[p] = baseDist[row + j]!;
-      }
-      this.sortedEnd[i] = row;
-      this.nextBucket[i] = 0;
+  /**
+   * The query's base distances — the sum of the subset's rows of `featureDist` (each nTrain long,
+   * at `offsets`), added in the subset's order as k-NN's own loop does, so they are equal bit for
+   * bit — bucketed in the same pass. `meanDist` (the distances' expected mean, known without a
+   * pass over them) only sets the bucket width: any positive value gives the same order.
+   */
+  bucket(featureDist: Float64Array, offsets: Int32Array, meanDist: number): void {
+    const { nTrain, order, dist, bucketEnd, bucketOf, baseDist } = this;
+    const scale = meanDist > 0 && Number.isFinite(meanDist) ? BUCKETS / (3 * meanDist) : 0;
+    bucketEnd.fill(0);
+    const m = offsets.length;
+    const o0 = offsets[0]!;
+    const o1 = m > 1 ? offsets[1]! : 0;
+    const o2 = m > 2 ? offsets[2]! : 0;
+    for (let j = 0; j < nTrain; j++) {
+      // Subsets of up to 3 (the usual m) summed without an inner loop.
+      let d = featureDist[o0 + j]!;
+      if (m > 1) d += featureDist[o1 + j]!;
+      if (m > 2) d += featureDist[o2 + j]!;
+      for (let f = 3; f < m; f++) d += featureDist[offsets[f]! + j]!;
+      baseDist[j] = d;
+      const x = d * scale;
+      // Far rows (and NaN) go to the last bucket; the insertion sort orders them there.
+      const b = x < BUCKETS - 1 ? Math.floor(x) : BUCKETS - 1;
+      bucketOf[j] = b;
+      bucketEnd[b]!++;
     }
+    // Counts → each bucket's start (exclusive prefix sums).
+    let at = 0;
+    for (let b = 0; b < BUCKETS; b++) {
+      const c = bucketEnd[b]!;
+      bucketEnd[b] = at;
+      at += c;
+    }
+    // Placing a row advances its bucket's start; afterwards each holds its bucket's end.
+    for (let j = 0; j < nTrain; j++) {
+      const p = bucketEnd[bucketOf[j]!]!++;
+      order[p] = j;
+      dist[p] = baseDist[j]!;
+    }
+    this.sortedEnd = 0;
+    this.nextBucket = 0;
   }
 
-  /** Sort query i's next non-empty bucket; false when every bucket is sorted. */
-  sortNext(i: number): boolean {
-    const { order, dist } = this;
-    const lo = this.sortedEnd[i]!;
-    let b = this.nextBucket[i]!;
-    while (b < BUCKETS && this.bucketEnd[i * BUCKETS + b] === lo) b++;
+  /** Sort the next non-empty bucket; false when every bucket is sorted. */
+  sortNext(): boolean {
+    const { order, dist, bucketEnd } = this;
+    const lo = this.sortedEnd;
+    let b = this.nextBucket;
+    while (b < BUCKETS && bucketEnd[b] === lo) b++;
     if (b === BUCKETS) {
-      this.nextBucket[i] = b;
+      this.nextBucket = b;
       return false;
     }
-    const hi = this.bucketEnd[i * BUCKETS + b]!;
+    const hi = bucketEnd[b]!;
     for (let p = lo + 1; p < hi; p++) {
       const d = dist[p]!;
       const j = order[p]!;
@@ -166,33 +174,63 @@ class BaseOrder {
       dist[q] = d;
       order[q] = j;
     }
-    this.sortedEnd[i] = hi;
-    this.nextBucket[i] = b + 1;
+    this.sortedEnd = hi;
+    this.nextBucket = b + 1;
     return true;
   }
 }
 
+/** k nearest rows for the query by base distance alone, left in `heap`: the first k in (base, row) order. */
+function firstK(heap: NeighbourHeap, qo: QueryOrder): void {
+  const n = Math.min(heap.k, qo.nTrain);
+  while (qo.sortedEnd < n && qo.sortNext());
+  heap.dist.set(qo.dist.subarray(0, n));
+  heap.index.set(qo.order.subarray(0, n));
+  heap.size = n;
+}
+
 /**
- * k nearest rows for query i when the distance is base + (q − extra[j])² (no extra term when
- * `extraTrain` is undefined). Rows are visited in (base, row) order; since the extra term is ≥ 0,
- * once a row's base distance alone exceeds the current k-th total distance no later row can enter
- * (one at exactly that distance still could, by the row-order tie rule, so the test is strict).
- * The heap orders by (distance, row), so the answer is exactly the full scan's.
+ * k nearest rows for the query when the distance is base + (q − x[j])², x being column `col` of
+ * the row-major training matrix `rows` (`stride` columns), left in `heap`. Row-major because every
+ * extra scans the same few dozen nearest rows in turn: their values for all extras share a few
+ * cache lines, where one column per extra would touch a line per extra and row. Rows are visited
+ * in (base, row) order; since the
+ * extra term is ≥ 0, once a row's base distance alone exceeds the current k-th total distance no
+ * later row can enter (one at exactly that distance still could, by the row-order tie rule, so the
+ * test is strict). Insertion keeps (distance, row) order — {@link NeighbourHeap.offer}'s rule,
+ * written out here with the k-th distance in a local because this loop is the search's hot path —
+ * so the answer is exactly the full scan's.
  */
-function scanQuery(heap: NeighbourHeap, bo: BaseOrder, i: number, extraTrain: Float64Array | undefined, q: number): void {
-  heap.reset();
-  const end = (i + 1) * bo.nTrain;
-  const { order, dist } = bo;
-  for (let p = i * bo.nTrain; p < end; p++) {
-    if (p >= bo.sortedEnd[i]! && !bo.sortNext(i)) return;
+function scanQuery(heap: NeighbourHeap, qo: QueryOrder, rows: Float64Array, stride: number, col: number, q: number): void {
+  const { order, dist, nTrain } = qo;
+  const { k, dist: hd, index: hi } = heap;
+  let size = 0;
+  let worst = Infinity;
+  let sortedEnd = qo.sortedEnd;
+  for (let p = 0; p < nTrain; p++) {
+    if (p >= sortedEnd) {
+      if (!qo.sortNext()) break;
+      sortedEnd = qo.sortedEnd;
+    }
     const b = dist[p]!;
-    if (b > heap.worst()) return;
+    if (b > worst) break;
     const j = order[p]!;
-    if (extraTrain) {
-      const diff = q - extraTrain[j]!;
-      heap.offer(b + diff * diff, j);
-    } else heap.offer(b, j);
+    const diff = q - rows[j * stride + col]!;
+    const d2 = b + diff * diff;
+    if (size === k) {
+      if (d2 > worst || (d2 === worst && j > hi[k - 1]!)) continue;
+    } else size++;
+    let at = size - 1;
+    while (at > 0 && (hd[at - 1]! > d2 || (hd[at - 1] === d2 && hi[at - 1]! > j))) {
+      hd[at] = hd[at - 1]!;
+      hi[at] = hi[at - 1]!;
+      at--;
+    }
+    hd[at] = d2;
+    hi[at] = j;
+    if (size === k) worst = hd[k - 1]!;
   }
+  heap.size = size;
 }
 
 export function searchCombinations(ds: Dataset, o: SearchOptions): SearchResult {
@@ -219,66 +257,77 @@ export function searchCombinations(ds: Dataset, o: SearchOptions): SearchResult 
   const testLabels = Int32Array.from(split.test, (r) => ds.labels[r]!);
   const nClasses = ds.genres.length;
 
-  // Column-major copies for the per-feature inner loops.
+  // Column-major copies of the base features for the per-feature passes; the extras are read row-major (see scanQuery).
   const colTrain = (c: number) => Float64Array.from({ length: nTrain }, (_, j) => train[j * nF + c]!);
   const colTest = (c: number) => Float64Array.from({ length: nTest }, (_, i) => test[i * nF + c]!);
   const subsets = combinations(o.base.length, o.choose);
-  const extraTrain = extrasNames.map((_, e) => colTrain(o.base.length + e));
-  const extraTest = extrasNames.map((_, e) => colTest(o.base.length + e));
   const baseTrain = o.base.map((_, b) => colTrain(b));
   const baseTest = o.base.map((_, b) => colTest(b));
 
   const heap = new NeighbourHeap(o.k);
   const votes = new Float64Array(nClasses);
-  const predicted = new Int32Array(nTest);
-  const baseDist = new Float64Array(nTest * nTrain);
-  const cells: SearchCell[] = [];
-  const subsetsAlone: { accuracy: number; macroF1: number }[] = [];
-  const total = subsets.length * extrasNames.length;
-  let done = 0;
-
-  const bo = new BaseOrder(nTest, nTrain);
-  const finish = () => evaluatePredictions(testLabels, predicted, ds.genres);
-  const vote = (i: number, h: NeighbourHeap) => {
+  const nBase = o.base.length;
+  const nExtras = extrasNames.length;
+  const nSlots = subsets.length * (nExtras + 1);
+  // predicted[(s·(nExtras + 1) + slot)·nTest + i]: slot 0 the base subset alone, slot 1 + e with extra e.
+  const predicted = new Int32Array(nSlots * nTest);
+  // This query's squared difference per base feature, then one subset's sum of them.
+  const featureDist = new Float64Array(nBase * nTrain);
+  const offsets = subsets.map((subset) => Int32Array.from(subset, (b) => b * nTrain));
+  // Per base feature, the training column's mean and mean square: E[(q − x)²] = q² − 2qμ + E[x²].
+  const colMean = baseTrain.map((c) => c.reduce((a, v) => a + v, 0) / nTrain);
+  const colMeanSq = baseTrain.map((c) => c.reduce((a, v) => a + v * v, 0) / nTrain);
+  const total = subsets.length * nExtras;
+  const qo = new QueryOrder(nTrain);
+  const vote = () => {
     votes.fill(0);
-    voteNeighbours(h, trainLabels, o.weights, votes);
-    predicted[i] = argmaxFirst(votes, 0, nClasses);
-  };
-  const classify = (extra: number | undefined) => {
-    const et = extra === undefined ? undefined : extraTrain[extra]!;
-    const eq = extra === undefined ? undefined : extraTest[extra]!;
-    for (let i = 0; i < nTest; i++) {
-      scanQuery(heap, bo, i, et, eq ? eq[i]! : 0);
-      vote(i, heap);
-    }
-    return finish();
+    voteNeighbours(heap, trainLabels, o.weights, votes);
+    return argmaxFirst(votes, 0, nClasses);
   };
 
-  subsets.forEach((subset, s) => {
-    baseDist.fill(0);
-    for (const b of subset) {
+  // Query by query, every subset and extra: one query's distances stay in cache throughout.
+  for (let i = 0; i < nTest; i++) {
+    throwIfCancelled(o.cancel);
+    for (let b = 0; b < nBase; b++) {
       const bt = baseTrain[b]!;
-      const bq = baseTest[b]!;
-      for (let i = 0; i < nTest; i++) {
-        const q = bq[i]!;
-        const row = i * nTrain;
-        for (let j = 0; j < nTrain; j++) {
-          const diff = q - bt[j]!;
-          baseDist[row + j]! += diff * diff;
-        }
+      const q = baseTest[b]![i]!;
+      const off = b * nTrain;
+      for (let j = 0; j < nTrain; j++) {
+        const diff = q - bt[j]!;
+        featureDist[off + j] = diff * diff;
       }
     }
-    bo.bucket(baseDist);
-    const alone = classify(undefined);
-    subsetsAlone.push({ accuracy: alone.accuracy, macroF1: alone.macroF1 });
-    for (let e = 0; e < extrasNames.length; e++) {
-      throwIfCancelled(o.cancel);
-      const r = classify(e);
-      cells.push({ subset: s, extra: e, accuracy: r.accuracy, macroF1: r.macroF1, correct: r.correct });
-      done++;
+    for (let s = 0; s < subsets.length; s++) {
+      const subset = subsets[s]!;
+      let meanDist = 0;
+      for (const b of subset) {
+        const q = baseTest[b]![i]!;
+        meanDist += q * q - 2 * q * colMean[b]! + colMeanSq[b]!;
+      }
+      qo.bucket(featureDist, offsets[s]!, meanDist);
+      const slot0 = s * (nExtras + 1) * nTest + i;
+      firstK(heap, qo);
+      predicted[slot0] = vote();
+      for (let e = 0; e < nExtras; e++) {
+        scanQuery(heap, qo, train, nF, nBase + e, test[i * nF + nBase + e]!);
+        predicted[slot0 + (e + 1) * nTest] = vote();
+      }
     }
-    o.onProgress?.(done, total);
-  });
+    // About 20 updates whatever the table's size.
+    if (o.onProgress && ((i + 1) % Math.ceil(nTest / 20) === 0 || i === nTest - 1)) o.onProgress(Math.floor((total * (i + 1)) / nTest), total);
+  }
+
+  const evaluateSlot = (slot: number) => evaluatePredictions(testLabels, predicted.subarray(slot * nTest, (slot + 1) * nTest), ds.genres);
+  const cells: SearchCell[] = [];
+  const subsetsAlone: { accuracy: number; macroF1: number }[] = [];
+  for (let s = 0; s < subsets.length; s++) {
+    const alone = evaluateSlot(s * (nExtras + 1));
+    subsetsAlone.push({ accuracy: alone.accuracy, macroF1: alone.macroF1 });
+    for (let e = 0; e < nExtras; e++) {
+      const r = evaluateSlot(s * (nExtras + 1) + 1 + e);
+      cells.push({ subset: s, extra: e, accuracy: r.accuracy, macroF1: r.macroF1, correct: r.correct });
+    }
+  }
 
   const rankBy = o.rankBy ?? 'accuracy';
   let best = cells[0]!;
