@@ -59,7 +59,8 @@ function trackWasmMallocs(): { livePeak: number; top: number } {
 async function main(): Promise<void> {
   await initNodeBackend('wasm');
   const heapUse = trackWasmMallocs();
-  const base = process.memoryUsage().rss;
+  const startUsage = process.memoryUsage();
+  const base = startUsage.rss;
   const heapStart = backendMemory().wasmHeapBytes ?? 0;
   const rng = createRng(1);
   const nBands = 128;
@@ -117,6 +118,7 @@ async function main(): Promise<void> {
     msPerBatch: ms,
     // Node's own view at the peak: the JS heap (objects, garbage not yet collected) and the
     // ArrayBuffers (the set's bytes and the wasm memory among them).
+    jsHeapStartMB: startUsage.heapTotal / MB,
     jsHeapAtPeakMB: atPeak.heapTotal / MB,
     externalAtPeakMB: atPeak.external / MB,
     arrayBuffersAtPeakMB: atPeak.arrayBuffers / MB,
@@ -124,7 +126,7 @@ async function main(): Promise<void> {
   if (json) console.log(JSON.stringify(r));
   else
     console.log(
-      `${size} VGG, ${nTracks} tracks: peak RSS ${r.rssPeakTrainingMB.toFixed(0)} MB = start ${r.rssStartMB.toFixed(0)} + set ${r.setMB.toFixed(0)} (RSS with it ${r.rssWithSetMB.toFixed(0)}) + training; wasm heap ${r.wasmHeapStartMB.toFixed(0)} → ${r.wasmHeapPeakMB.toFixed(0)} MB (tensors at most ${r.tensorLivePeakMB.toFixed(0)} MB live at once, up to address ${r.tensorTopAddressMB.toFixed(0)} MB); ${r.msPerBatch.toFixed(0)} ms per batch. Goal: ≤ 400 MB. At the peak: JS heap ${r.jsHeapAtPeakMB.toFixed(0)} MB, external ${r.externalAtPeakMB.toFixed(0)} MB (ArrayBuffers ${r.arrayBuffersAtPeakMB.toFixed(0)} MB).`,
+      `${size} VGG, ${nTracks} tracks: peak RSS ${r.rssPeakTrainingMB.toFixed(0)} MB = start ${r.rssStartMB.toFixed(0)} + set ${r.setMB.toFixed(0)} (RSS with it ${r.rssWithSetMB.toFixed(0)}) + training; wasm heap ${r.wasmHeapStartMB.toFixed(0)} → ${r.wasmHeapPeakMB.toFixed(0)} MB (tensors at most ${r.tensorLivePeakMB.toFixed(0)} MB live at once, up to address ${r.tensorTopAddressMB.toFixed(0)} MB); ${r.msPerBatch.toFixed(0)} ms per batch. Goal: ≤ 400 MB. JS heap ${r.jsHeapStartMB.toFixed(0)} → ${r.jsHeapAtPeakMB.toFixed(0)} MB; at the peak external ${r.externalAtPeakMB.toFixed(0)} MB (ArrayBuffers ${r.arrayBuffersAtPeakMB.toFixed(0)} MB).`,
     );
 }
 

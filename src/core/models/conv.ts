@@ -113,13 +113,23 @@ function convReleasing(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number | [n
   return y;
 }
 
+/** Options of {@link conv2dFast}. */
+export interface ConvFastOptions {
+  /** Compute the input gradient (default true). False for a first layer, whose input is data: it is given as zeros, unread. */
+  inputGrad?: boolean;
+  /**
+   * Run the forward convolution on a copy of the filter freed at once (default false), so the
+   * XNNPACK operator and its indirection buffer (see {@link convReleasing}) do not stay alive
+   * through the backward pass. For training; in prediction the cached operator is reused.
+   */
+  freeOperator?: boolean;
+}
+
 /**
  * `tf.conv2d(x, filter, strides, pad)` (NHWC, dilation 1) whose backward pass uses conv2d and
- * conv2d only (fast on wasm). `strides` is a number or [rows, cols]. With `inputGrad` false (a
- * first layer, whose input is data) the input gradient is given as zeros instead of computed:
- * no one reads it, and for the small VGG's first layer it is a full-resolution convolution.
+ * conv2d only (fast on wasm). `strides` is a number or [rows, cols].
  */
-export function conv2dFast(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number | [number, number], pad: ConvPadding, inputGrad = true): tf.Tensor4D {
+export function conv2dFast(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number | [number, number], pad: ConvPadding, o: ConvFastOptions = {}): tf.Tensor4D {
   const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
   if (x.rank !== 4 || filter.rank !== 4 || x.shape[3] !== filter.shape[2])
     throw new LabError('bad-argument', `conv2dFast needs x [b, h, w, c] and a filter [kh, kw, c, out] with matching c; got ${JSON.stringify(x.shape)} and ${JSON.stringify(filter.shape)}.`);
@@ -132,10 +142,10 @@ export function conv2dFast(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number 
     const [xi, fi, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
     save([xi, fi]);
     return {
-      value: convReleasing(xi, tf.mul(fi, 1) as tf.Tensor4D, [sh, sw], pad),
+      value: o.freeOperator ? convReleasing(xi, tf.mul(fi, 1) as tf.Tensor4D, [sh, sw], pad) : tf.conv2d(xi, fi, [sh, sw], pad),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, fs] = saved as [tf.Tensor4D, tf.Tensor4D];
-        const dx = inputGrad ? inputGradient(dy as tf.Tensor4D, fs, xs.shape, sh, sw, g) : tf.zerosLike(xs);
+        const dx = o.inputGrad !== false ? inputGradient(dy as tf.Tensor4D, fs, xs.shape, sh, sw, g) : tf.zerosLike(xs);
         return [dx, filterGradient(xs, dy as tf.Tensor4D, sh, sw, g, kh, kw)];
       },
     };

@@ -370,8 +370,8 @@ function conv2dStep(layer: tf.layers.Layer, cfg: tf.serialization.ConfigDict, va
   const act = String(cfg['activation']);
   const [kernel, bias] = vars as [tf.Variable, tf.Variable | undefined];
   const inputGrad = !readsModelInput(layer);
-  return (x) => {
-    const y = conv2dFast(x as tf.Tensor4D, kernel as tf.Tensor as tf.Tensor4D, strides, padding, inputGrad);
+  return (x, training) => {
+    const y = conv2dFast(x as tf.Tensor4D, kernel as tf.Tensor as tf.Tensor4D, strides, padding, { inputGrad, freeOperator: training });
     return activate(bias ? tf.add(y, bias) : y, act, layer.name);
   };
 }
