@@ -54,12 +54,19 @@ export interface Network {
    * Logits for a batch. With `training`, dropout is applied with masks drawn from `dropoutSeed`
    * (one seed per batch, so a run is reproducible).
    */
-  forward(x: tf.Tensor, training: boolean, dropoutSeed?: number): tf.Tensor2D;
+  forward(x: tf.Tensor, training: boolean, dropoutSeed?: number, onLayer?: LayerHook): tf.Tensor2D;
   dispose(): void;
 }
 
 // Moved to batchNorm.ts with the fused batch norm → ReLU → max-pool op; re-exported for the tests and callers.
 export { batchNormTraining } from './batchNorm';
+
+/**
+ * Called with each layer's output as the forward pass goes (index into `model.layers`); what it
+ * returns is passed on instead — an identity with a custom gradient lets Grad-CAM read a layer's
+ * activations and their gradient (gradCam.ts).
+ */
+export type LayerHook = (layerIndex: number, output: tf.Tensor) => tf.Tensor;
 
 /** One layer's computation; `more` holds the further inputs of a merge layer (Add) in a functional model. */
 type Step = (x: tf.Tensor, training: boolean, seed: number, more?: tf.Tensor[]) => tf.Tensor;
@@ -573,13 +580,14 @@ export function wrapModel(kind: string, model: tf.LayersModel): Network {
     nClasses,
     variables: model.trainableWeights.map((w) => w.read() as tf.Variable),
     state: model.nonTrainableWeights.map((w) => w.read() as tf.Variable),
-    forward(x, training, dropoutSeed = 0) {
+    forward(x, training, dropoutSeed = 0, onLayer) {
       const seedOf = (i: number): number => (dropoutSeed + i * 7919) >>> 0;
       const run = training ? trainSteps : steps;
+      const hook = onLayer ?? ((_: number, h: tf.Tensor) => h);
       if (!graph) {
         let h = x;
         run.forEach((step, i) => {
-          h = step(h, training, seedOf(i));
+          h = hook(i, step(h, training, seedOf(i)));
         });
         return h as tf.Tensor2D;
       }
@@ -587,7 +595,7 @@ export function wrapModel(kind: string, model: tf.LayersModel): Network {
       graph.forEach((node, i) => {
         if (values.has(node.output)) return; // the InputLayer: its output is the input
         const ins = node.inputs.map((id) => values.get(id) as tf.Tensor);
-        values.set(node.output, (run[i] as Step)(ins[0] as tf.Tensor, training, seedOf(i), ins.slice(1)));
+        values.set(node.output, hook(i, (run[i] as Step)(ins[0] as tf.Tensor, training, seedOf(i), ins.slice(1))));
       });
       return values.get((model.outputs[0] as tf.SymbolicTensor).id) as tf.Tensor2D;
     },
