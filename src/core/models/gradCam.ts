@@ -1,7 +1,8 @@
 /**
  * Grad-CAM saliency (Selvaraju et al. 2017) for the spectrogram CNNs: "which time–frequency
- * regions pushed the answer towards this genre?" from one forward and one backward pass per
+ * regions pushed the answer towards this genre?" from two forward passes and one backward pass per
  * batch of crops, where occlusion (classifyAudio.ts) runs the model once per covered patch.
+ * The backward pass runs through the layers after the maps only.
  *
  * For the network's last convolutional feature maps A (the last layer whose output is
  * [batch, h, w, channels]: the small VGG's last max-pool, 8 × 8 × 64 for a 128 × 128 crop) and
@@ -37,32 +38,23 @@ export function gradCamMaps(net: Network, crops: Float32Array, nBands: number, n
   const tap = lastFeatureMapLayer(net);
   const n = crops.length / per;
   return tf.tidy(() => {
+    const x = tf.tensor4d(crops, [n, nBands, nFrames, 1]);
+    // The feature maps A, then ∂y/∂A by differentiating with A as the argument: the layers
+    // below the maps are not on the gradient's path, so no gradient is computed for them.
     let maps: tf.Tensor | undefined;
-    let grads: tf.Tensor | undefined;
-    // Identity whose gradient records ∂y/∂A on its way through.
-    const record = tf.customGrad(((...args: unknown[]) => {
-      const [a] = args as [tf.Tensor];
-      maps = tf.keep(tf.clone(a));
-      return {
-        value: tf.clone(a),
-        gradFunc: (dy: tf.Tensor) => {
-          grads = tf.keep(tf.clone(dy));
-          return [dy];
-        },
-      };
-    }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor) => tf.Tensor;
-    const score = (x: tf.Tensor): tf.Scalar => {
-      const logits = net.forward(x, false, 0, (i, h) => (i === tap ? record(h) : h));
+    net.forward(x, false, 0, (i, h) => {
+      if (i === tap) maps = h;
+      return h;
+    });
+    const score = (a: tf.Tensor): tf.Scalar => {
+      const logits = net.forward(x, false, 0, (i, h) => (i === tap ? a : h));
       // Each crop's logit depends on that crop only: the sum's gradient is every crop's own.
       return tf.sum(tf.slice(logits, [0, classIndex], [n, 1]));
     };
-    tf.grad(score)(tf.tensor4d(crops, [n, nBands, nFrames, 1])).dispose();
+    const grads = tf.grad(score)(maps as tf.Tensor);
     const [a, g] = [maps as tf.Tensor4D, grads as tf.Tensor4D];
     const alpha = tf.mean(g, [1, 2], true); // [n, 1, 1, k]
     const cam = tf.relu(tf.sum(tf.mul(a, alpha), 3, true)) as tf.Tensor4D; // [n, h, w, 1]
-    const out = tf.image.resizeNearestNeighbor(cam, [nBands, nFrames]).dataSync() as Float32Array;
-    // Kept out of the tidy by the hook (customGrad disposes what its functions make): freed here.
-    tf.dispose([a, g]);
-    return out;
+    return tf.image.resizeNearestNeighbor(cam, [nBands, nFrames]).dataSync() as Float32Array;
   });
 }
