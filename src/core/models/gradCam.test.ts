@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../node/tfNode';
 import { buildVggCnn } from './cnn';
-import { gradCamMaps, lastFeatureMapLayer } from './gradCam';
+import { gradCamMaps, gradCamOverCrops, lastFeatureMapLayer } from './gradCam';
 import { wrapModel } from './network';
 import { maxAbsDiff } from './testData';
 
@@ -74,6 +74,26 @@ describe('gradCamMaps', () => {
     expect(all.some((v) => v > 0)).toBe(true);
     expect(() => gradCamMaps(net, crops, 32, 32, 4)).toThrow(/not one of/);
     net.dispose();
+  });
+
+  it('over crops: the maps side by side on the clip grid, an ensemble averaged map by map', async () => {
+    const model = (w: number) => {
+      const m = tf.sequential();
+      m.add(tf.layers.conv2d({ inputShape: [4, 3, 1], filters: 1, kernelSize: 1, useBias: false }));
+      m.add(tf.layers.globalAveragePooling2d({}));
+      m.add(tf.layers.dense({ units: 2, activation: 'softmax' }));
+      m.layers[0]!.setWeights([tf.tensor4d([w], [1, 1, 1, 1])]);
+      m.layers[2]!.setWeights([tf.tensor2d([1.2, -1], [1, 2]), tf.zeros([2])]);
+      return wrapModel('cnn-toronto', m);
+    };
+    // Two 4 × 3 crops: the left and right halves of X. Member maps ReLU(x·w·1.2/12): w = 1 and w = 3 average to ReLU(0.2·x).
+    const crop = (c: number) => X.flatMap((row) => row.slice(3 * c, 3 * c + 3));
+    const x = Float64Array.from([...crop(0), ...crop(1)]);
+    const nets = [model(1), model(3)];
+    const grid = await gradCamOverCrops(nets, { x, sampleShape: [4, 3, 1] }, 0);
+    // Frame f of the grid is frame f of the clip: X itself, band-major over 6 frames.
+    expect(maxAbsDiff(grid, X.flat().map((v) => Math.max(0, 0.2 * v)))).toBeLessThan(1e-6);
+    nets.forEach((n) => n.dispose());
   });
 
   it('refuses a model without feature maps', () => {

@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LabError } from '../errors';
+import { saliencyOverCrops, type ClassifyInputs, type CropOcclusionOptions } from './classifyAudio';
 import type { Network } from './network';
 
 /** Index into `model.layers` of the last layer with a 4-D output (the last feature maps). */
@@ -57,4 +58,22 @@ export function gradCamMaps(net: Network, crops: Float32Array, nBands: number, n
     const cam = tf.relu(tf.sum(tf.mul(a, alpha), 3, true)) as tf.Tensor4D; // [n, h, w, 1]
     return tf.image.resizeNearestNeighbor(cam, [nBands, nFrames]).dataSync() as Float32Array;
   });
+}
+
+/**
+ * Grad-CAM of every crop of a spectrogram model's inputs for `classIndex`, laid out as
+ * {@link saliencyOverCrops} lays occlusion out (one grid over the clip's frames). An ensemble's
+ * members are averaged, map by map. One crop at a time, so progress and cancel work per crop.
+ */
+export function gradCamOverCrops(networks: readonly Network[], inputs: Pick<ClassifyInputs, 'x' | 'sampleShape'>, classIndex: number, o: Pick<CropOcclusionOptions, 'cancel' | 'onCrop'> = {}): Promise<Float32Array> {
+  const [nBands, cropFrames] = inputs.sampleShape as [number, number];
+  return saliencyOverCrops(
+    inputs,
+    async (crop) => {
+      const sum = new Float32Array(nBands * cropFrames);
+      for (const net of networks) gradCamMaps(net, Float32Array.from(crop), nBands, cropFrames, classIndex).forEach((v, i) => (sum[i]! += v / networks.length));
+      return sum;
+    },
+    o,
+  );
 }
