@@ -1,9 +1,10 @@
 /**
  * `npm run bench -- classify-cnn`: classifying one 30 s GTZAN clip with the laptop CNN in headless
  * Chromium (wasm), as Classify does it (bench/classifyCnnEntry.ts): spectrogram + crops + predict
- * + vote against the goal of 300 ms, and occlusion saliency separately (same goal; 64 occluded
- * copies per crop, so far above it). The model is the e2e fixture (e2e/fixtures/cnn-laptop). No
- * reference library classifies this way, so the lines carry the goal only.
+ * + vote against the goal of 300 ms, and saliency separately (same goal): occlusion (64 occluded
+ * copies per crop, so far above it) and Grad-CAM (two forward passes, one short backward pass).
+ * The model is the e2e fixture (e2e/fixtures/cnn-laptop). No reference library classifies this
+ * way, so the lines carry the goal only.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -88,5 +89,6 @@ export async function runClassifyCnnBench(): Promise<void> {
   if ('error' in extras) return log(`classify-cnn: saliency/pixels failed: ${extras.error}`);
   const r = extras;
   report({ ...base, what: `saliency (occlusion, ${CLIP_SALIENCY_PATCH.patchBands} × ${CLIP_SALIENCY_PATCH.patchFrames} patches, every crop) for "${vote}"`, ours: r.saliencyMs, goal: { maxOurs: GOAL_MS }, note: `${setup.crops} crops × ${(128 / CLIP_SALIENCY_PATCH.patchBands) * (128 / CLIP_SALIENCY_PATCH.patchFrames)} patches` });
+  report({ ...base, what: `saliency (Grad-CAM on the last feature maps, every crop) for "${vote}"`, ours: r.gradCamMs, goal: { maxOurs: GOAL_MS }, note: `${setup.crops} crops, two forward passes + the backward pass above the maps; load ${loadavg()[0]!.toFixed(2)}` });
   report({ ...base, what: 'spectrogram chart pixels, 128 bands × the clip (canvas ImageData)', ours: r.pixelsMs, note: 'the canvas putImageData adds ~1 ms' });
 }

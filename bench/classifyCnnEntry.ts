@@ -5,6 +5,7 @@
  * every crop, then the chart's pixels. Worker messaging is not included (a copy of ~1 MB each way).
  */
 import { computeLogMel, type LogMel } from '../src/core/features/logMel';
+import { gradCamMaps } from '../src/core/models/gradCam';
 import { CLIP_SALIENCY_PATCH, logMelOptionsOf, occlusionOverCrops, spectrogramCropInputs, summarizePrediction, type ClassifyInputs } from '../src/core/models/classifyAudio';
 import { isSpectrogramInput, type SpectrogramInputSpec } from '../src/core/models/inputSpec';
 import { predictProbabilities } from '../src/core/models/predict';
@@ -25,6 +26,8 @@ export type ClassifyStage = 'logMel' | 'crops' | 'predict';
 
 export interface ClassifyCnnExtras {
   saliencyMs: number;
+  /** Grad-CAM over every crop (all crops in one batch). */
+  gradCamMs: number;
   pixelsMs: number;
 }
 
@@ -75,7 +78,7 @@ const describe = (e: unknown) => ({ error: e instanceof Error ? e.message : Stri
       return describe(e);
     }
   },
-  /** Occlusion saliency over every crop, then the chart's pixels (median of `reps`). */
+  /** Occlusion saliency over every crop, Grad-CAM over every crop, then the chart's pixels (median of `reps`). */
   async extras(reps: number): Promise<ClassifyCnnExtras | { error: string }> {
     try {
       const l = loaded as Loaded;
@@ -83,6 +86,10 @@ const describe = (e: unknown) => ({ error: e instanceof Error ? e.message : Stri
       const s0 = performance.now();
       await occlusionOverCrops({ predict }, l.inputs, l.spec.genres.indexOf(l.vote), CLIP_SALIENCY_PATCH);
       const saliencyMs = performance.now() - s0;
+      const [nBands, cropFrames] = l.inputs.sampleShape as [number, number];
+      const g0 = performance.now();
+      gradCamMaps(l.network, Float32Array.from(l.inputs.x), nBands, cropFrames, l.spec.genres.indexOf(l.vote));
+      const gradCamMs = performance.now() - g0;
       const m = computeLogMel(l.samples, logMelOptionsOf(l.spec));
       const px: number[] = [];
       for (let r = 0; r < reps; r++) {
@@ -90,7 +97,7 @@ const describe = (e: unknown) => ({ error: e instanceof Error ? e.message : Stri
         spectrogramPixels(m.db, m.nBands, m.nFrames);
         px.push(performance.now() - p0);
       }
-      return { saliencyMs, pixelsMs: median(px) };
+      return { saliencyMs, gradCamMs, pixelsMs: median(px) };
     } catch (e) {
       return describe(e);
     }

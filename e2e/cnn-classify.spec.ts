@@ -86,18 +86,28 @@ test.describe('classify with a CNN', () => {
     await expect(spec.getByTestId('spectrogram-overlay')).toHaveCount(0);
 
     // Why? The saliency overlay, computed in the worker, then shown over the crops.
+    // Grad-CAM by default; occlusion on request (computed again).
+    await expect(block.getByTestId('saliency-method')).toHaveValue('grad-cam');
     await block.getByTestId('saliency-toggle').check();
     await expect(block.getByTestId('saliency')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+    await expect(block.getByTestId('saliency')).toHaveAttribute('data-method', 'grad-cam');
     await expect(spec.getByTestId('spectrogram-overlay')).toHaveAttribute('data-visible', 'true');
-    // The overlay has pixels: some region lowered the voted genre's probability when hidden.
-    const painted = await spec.getByTestId('spectrogram-overlay').evaluate((c: HTMLCanvasElement) => {
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
-      return { n, width: c.width };
-    });
-    expect(painted.width).toBe(crops * 128);
-    expect(painted.n).toBeGreaterThan(0);
+    // The overlay has pixels: some region pushed towards the voted genre (Grad-CAM), or lowered
+    // its probability when hidden (occlusion).
+    const painted = () =>
+      spec.getByTestId('spectrogram-overlay').evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
+        return { n, width: c.width };
+      });
+    const byGradCam = await painted();
+    expect(byGradCam.width).toBe(crops * 128);
+    expect(byGradCam.n).toBeGreaterThan(0);
+    await block.getByTestId('saliency-method').selectOption('occlusion');
+    await expect(block.getByTestId('saliency')).toHaveAttribute('data-method', 'occlusion');
+    await expect(block.getByTestId('saliency')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+    expect((await painted()).n).toBeGreaterThan(0);
     await screenshotCell(page, 'classify', 'cnn-classify-saliency');
 
     // A reload keeps it all: the answer per crop, the spectrogram and the overlay that was shown.

@@ -22,6 +22,7 @@ import {
   tableRowsOfTrack,
   type AudioPrediction,
   type ClassifyInputs,
+  type SaliencyMethod,
   type SegmentRows,
 } from '../core/models/classifyAudio';
 import { looksLikeWav } from '../core/audio/wav';
@@ -34,7 +35,7 @@ import { describeNeighbours, occlusionEffects } from '../core/models/explain';
 import { loadCellValue, saveCellValue } from '../storage/cells';
 import { getModelEntry, type ModelEntry } from '../storage/models';
 import { withShortClipWarning } from '../core/models/shortClip';
-import { occlusionInWorker, predictInWorker } from '../workers/trainClient';
+import { predictInWorker, saliencyInWorker } from '../workers/trainClient';
 import { decodeForDisplay, extractFileFeatures } from './audioImportActions';
 import { INITIAL_CLASSIFY, setClassify, type ClassifyState, type FeatureComparison, type ModelClassification, type SaliencyState, type SpectrogramView, type WhyAnswer } from '../state/classify';
 import { labStore } from './store';
@@ -386,7 +387,7 @@ function patchResult(gen: number, modelId: string, patch: Partial<ModelClassific
 
 /**
  * Show or hide a spectrogram model's saliency overlay ("why this genre?"); the first time it is
- * shown it is computed in the training worker (occlusion over every crop), with progress.
+ * shown (or shown after the method changed) it is computed in the training worker, with progress.
  */
 export async function toggleSaliency(modelId: string): Promise<void> {
   const st = labStore.getState().classify;
@@ -397,8 +398,28 @@ export async function toggleSaliency(modelId: string): Promise<void> {
   }
   setClassify(labStore, { overlayModelId: modelId });
   const r = st.results.find((x) => x.modelId === modelId);
-  if (r?.saliency?.status === 'done' || saliencyJobs.has(modelId)) return;
+  if ((r?.saliency?.status === 'done' && methodOf(r.saliency) === chosenMethod()) || saliencyJobs.has(modelId)) return;
   await computeSaliency(modelId);
+}
+
+const chosenMethod = (): SaliencyMethod => labStore.getState().classify.saliencyMethod ?? 'grad-cam';
+// Maps saved before Grad-CAM existed carry no method: they are occlusion maps.
+const methodOf = (s: SaliencyState): SaliencyMethod => s.method ?? 'occlusion';
+
+/** Choose how saliency is computed; the overlay on show is computed again the new way. */
+export async function setSaliencyMethod(method: SaliencyMethod): Promise<void> {
+  setClassify(labStore, { saliencyMethod: method });
+  const shown = labStore.getState().classify.overlayModelId;
+  const r = labStore.getState().classify.results.find((x) => x.modelId === shown);
+  if (lastFile) persist(lastFile, labStore.getState().classify);
+  if (!shown || !r?.saliency || methodOf(r.saliency) === method) return;
+  const job = saliencyJobs.get(shown);
+  if (job) {
+    job.cancel();
+    await job.promise.catch(() => undefined);
+  }
+  setClassify(labStore, { overlayModelId: shown });
+  await computeSaliency(shown);
 }
 
 /** Stop computing a saliency map (the overlay stays off until asked for again). */
@@ -413,7 +434,8 @@ async function computeSaliency(modelId: string): Promise<void> {
   if (!r?.fromAudio || !entry || !isSpectrogramInput(entry.members[0]!.metadata.input)) return;
   const spec = entry.members[0]!.metadata.input;
   const genre = r.fromAudio.voteGenre;
-  const running = (progress: number): SaliencyState => ({ status: 'running', genre, progress, nFrames: 0 });
+  const method = chosenMethod();
+  const running = (progress: number): SaliencyState => ({ status: 'running', genre, method, progress, nFrames: 0 });
   patchResult(gen, modelId, { saliency: running(0) });
   try {
     let inputs = cropInputs.get(modelId);
@@ -427,13 +449,13 @@ async function computeSaliency(modelId: string): Promise<void> {
       cropInputs.set(modelId, inputs);
     }
     const members = entry.members.map((saved, i) => ({ key: `${entry.id}:${i}`, saved }));
-    const job = occlusionInWorker(members, inputs.x, [...inputs.sampleShape], spec.genres.indexOf(genre), CLIP_SALIENCY_PATCH, labStore.getState().params.train.backend, (f) => patchResult(gen, modelId, { saliency: running(f) }));
+    const job = saliencyInWorker(members, inputs.x, [...inputs.sampleShape], spec.genres.indexOf(genre), method, CLIP_SALIENCY_PATCH, labStore.getState().params.train.backend, (f) => patchResult(gen, modelId, { saliency: running(f) }));
     saliencyJobs.set(modelId, job);
     const map = await job.promise;
-    patchResult(gen, modelId, { saliency: { status: 'done', genre, progress: 1, map, nFrames: inputs.units.length * spec.spectrogram.cropFrames } });
+    patchResult(gen, modelId, { saliency: { status: 'done', genre, method, progress: 1, map, nFrames: inputs.units.length * spec.spectrogram.cropFrames } });
   } catch (e) {
     const error = toErrorInfo(e);
-    patchResult(gen, modelId, { saliency: { status: error.code === 'cancelled' ? 'cancelled' : 'error', genre, progress: 0, nFrames: 0, error } });
+    patchResult(gen, modelId, { saliency: { status: error.code === 'cancelled' ? 'cancelled' : 'error', genre, method, progress: 0, nFrames: 0, error } });
     if (error.code === 'cancelled' && gen === generation) setClassify(labStore, { overlayModelId: undefined });
   } finally {
     if (saliencyJobs.get(modelId) && gen === generation) saliencyJobs.delete(modelId);

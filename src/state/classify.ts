@@ -6,7 +6,7 @@ import type { Envelope } from '../core/audio/envelope';
 import type { ErrorInfo } from '../core/errors';
 import type { QuantisedLogMel } from '../core/features/logMel';
 import type { InputKind } from '../core/models/registry';
-import type { AudioPrediction } from '../core/models/classifyAudio';
+import type { AudioPrediction, SaliencyMethod } from '../core/models/classifyAudio';
 import type { WarnedPrediction } from '../core/models/shortClip';
 import type { NeighbourRow, OcclusionResult } from '../core/models/explain';
 
@@ -42,17 +42,19 @@ export interface ModelClassification {
   why?: WhyAnswer;
   /** Spectrogram models: the key of their log-mel matrix in `ClassifyState.spectrograms`. */
   spectrogramKey?: string;
-  /** Spectrogram models: occlusion saliency for the voted genre, computed when first asked for. */
+  /** Spectrogram models: saliency (Grad-CAM or occlusion) for the voted genre, computed when first asked for. */
   saliency?: SaliencyState;
 }
 
 /**
- * "Why this genre?" on a spectrogram: occlusion saliency (core occlusionOverCrops) over the crops,
- * band-major bands × `nFrames` from frame 0 of the clip's matrix.
+ * "Why this genre?" on a spectrogram: saliency (core gradCamOverCrops or occlusionOverCrops) over
+ * the crops, band-major bands × `nFrames` from frame 0 of the clip's matrix.
  */
 export interface SaliencyState {
   status: 'running' | 'done' | 'error' | 'cancelled';
   genre: string;
+  /** How the map was made; absent in maps saved before Grad-CAM existed (occlusion). */
+  method?: SaliencyMethod;
   progress: number;
   map?: Float32Array;
   nFrames: number;
@@ -91,6 +93,8 @@ export interface ClassifyState {
   spectrograms?: Record<string, SpectrogramView>;
   /** The spectrogram model whose saliency overlay is shown (one at a time). */
   overlayModelId?: string;
+  /** How saliency is computed; default 'grad-cam' (one backward pass per crop; occlusion runs the model 64 times per crop). */
+  saliencyMethod?: SaliencyMethod;
 }
 
 export const INITIAL_CLASSIFY: ClassifyState = { status: 'idle', progress: 0, results: [], features: [] };

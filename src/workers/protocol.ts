@@ -9,6 +9,7 @@ import type { MeydaComparison } from '../core/features/meydaCompare';
 import type { JobRequest, JobResult } from '../core/jobs';
 import type { CrossValidationOptions, CrossValidationResult, CrossValidationRun } from '../core/models/crossValidate';
 import type { EnsembleOptions, EnsembleResult, MemberSummary } from '../core/models/ensemble';
+import type { SaliencyMethod } from '../core/models/classifyAudio';
 import type { SavedModel } from '../core/models/saved';
 import type { BackendChoice, BackendName } from '../core/models/tfBackend';
 import type { EpochMetrics, TrainProgress } from '../core/models/loop';
@@ -112,11 +113,15 @@ export type TrainApi = {
     Float32Array
   >;
   /**
-   * Occlusion saliency of a spectrogram model for class `classIndex` over every crop in `x`
-   * (core occlusionOverCrops): bands × (crops · cropFrames), band-major. An ensemble's members
-   * are averaged. Progress: the fraction of crops done.
+   * Saliency of a spectrogram model for class `classIndex` over every crop in `x` by `method`
+   * (core gradCamOverCrops or occlusionOverCrops; `patch` is occlusion's): bands × (crops ·
+   * cropFrames), band-major. An ensemble's members are averaged. Progress: the fraction of crops done.
    */
-  occlusion: Endpoint<{ members: { key: string; saved: SavedModel }[]; x: Float64Array; sampleShape: number[]; classIndex: number; patch: { patchBands: number; patchFrames: number }; backend: Backend }, Float32Array, number>;
+  saliency: Endpoint<
+    { members: { key: string; saved: SavedModel }[]; x: Float64Array; sampleShape: number[]; classIndex: number; method: SaliencyMethod; patch: { patchBands: number; patchFrames: number }; backend: Backend },
+    Float32Array,
+    number
+  >;
 };
 /** Sent whenever the training worker (re)chooses its backend, whichever request caused it. */
 export type TrainNotice = { type: 'backend'; choice: BackendChoice };

@@ -6,6 +6,7 @@
  */
 import type { CrossValidationResult, CrossValidationRun } from '../core/models/crossValidate';
 import type { MemberSummary } from '../core/models/ensemble';
+import type { SaliencyMethod } from '../core/models/classifyAudio';
 import type { SavedModel } from '../core/models/saved';
 import type { BackendChoice, BackendName } from '../core/models/tfBackend';
 import type { EpochMetrics, TrainProgress } from '../core/models/loop';
@@ -123,17 +124,18 @@ export function runPresetInWorker(
 }
 
 /**
- * Occlusion saliency of a saved spectrogram model (all its members, averaged) for class
- * `classIndex` over every crop of `x`, in the worker; cancel stops it between batches.
+ * Saliency (Grad-CAM or occlusion) of a saved spectrogram model (all its members, averaged) for
+ * class `classIndex` over every crop of `x`, in the worker; cancel stops it between crops.
  */
-export function occlusionInWorker(
+export function saliencyInWorker(
   members: { key: string; saved: SavedModel }[],
   x: Float64Array,
   sampleShape: number[],
   classIndex: number,
+  method: SaliencyMethod,
   patch: { patchBands: number; patchFrames: number },
   backend: BackendName | 'auto',
   onProgress?: (fraction: number) => void,
 ): RunningJob<Float32Array> {
-  return getClient().request('occlusion', { members, x, sampleShape, classIndex, patch, backend }, { onProgress });
+  return getClient().request('saliency', { members, x, sampleShape, classIndex, method, patch, backend }, { onProgress });
 }

@@ -8,6 +8,7 @@
 import { LabError } from '../core/errors';
 import { averageProbabilities, type Classifier } from '../core/models/classifiers';
 import { occlusionOverCrops } from '../core/models/classifyAudio';
+import { gradCamOverCrops } from '../core/models/gradCam';
 import { crossValidateClassifier } from '../core/models/crossValidate';
 import { trainEnsemble } from '../core/models/ensemble';
 import { loadSavedModel, serializeClassifier, type LoadedModel, type SavedModel } from '../core/models/saved';
@@ -60,17 +61,21 @@ export function trainHandlers(o: TrainHandlerOptions): Handlers<TrainApi> {
       return withTransfer(probabilities, [probabilities.buffer as ArrayBuffer]);
     },
 
-    // "Why this genre?" for a spectrogram model: occlusion over every crop, with the members of an
-    // ensemble averaged as Classify averages them (ensembleClassifier); progress per crop, cancel by message.
-    occlusion: async (m, ctx) => {
+    // "Why this genre?" for a spectrogram model: Grad-CAM or occlusion over every crop, with the
+    // members of an ensemble averaged as Classify averages them; progress per crop, cancel by message.
+    saliency: async (m, ctx) => {
       await ensureBackend(m.backend);
-      const members: Pick<Classifier, 'predict'>[] = [];
-      for (const { key, saved } of m.members) {
-        const model = await loadedModel(key, saved);
-        members.push({ predict: async (inputs) => Float64Array.from(predictProbabilities(model.network, { x: Float32Array.from(inputs.x), sampleShape: [...inputs.sampleShape] })) });
+      const networks = [];
+      for (const { key, saved } of m.members) networks.push((await loadedModel(key, saved)).network);
+      const inputs = { x: m.x, sampleShape: m.sampleShape };
+      const perCrop = { cancel: ctx.cancel, onCrop: (done: number, total: number) => ctx.progress(done / total) };
+      let map: Float32Array;
+      if (m.method === 'grad-cam') map = await gradCamOverCrops(networks, inputs, m.classIndex, perCrop);
+      else {
+        const members = networks.map((network): Pick<Classifier, 'predict'> => ({ predict: async (x) => Float64Array.from(predictProbabilities(network, { x: Float32Array.from(x.x), sampleShape: [...x.sampleShape] })) }));
+        const model = { predict: async (x: Parameters<Classifier['predict']>[0]) => averageProbabilities(await Promise.all(members.map((c) => c.predict(x)))) };
+        map = await occlusionOverCrops(model, inputs, m.classIndex, { ...m.patch, ...perCrop });
       }
-      const model = { predict: async (inputs: Parameters<Classifier['predict']>[0]) => averageProbabilities(await Promise.all(members.map((c) => c.predict(inputs)))) };
-      const map = await occlusionOverCrops(model, { x: m.x, sampleShape: m.sampleShape }, m.classIndex, { ...m.patch, cancel: ctx.cancel, onCrop: (done, total) => ctx.progress(done / total) });
       return withTransfer(map, [map.buffer as ArrayBuffer]);
     },
 

@@ -347,13 +347,17 @@ export interface CropOcclusionOptions extends OcclusionOptions {
   onCrop?: (done: number, total: number) => void;
 }
 
+/** How "why this genre?" is answered on a spectrogram: Grad-CAM (gradCam.ts, the default: one backward pass) or occlusion ({@link occlusionMap}). */
+export type SaliencyMethod = 'grad-cam' | 'occlusion';
+export const SALIENCY_METHODS: readonly SaliencyMethod[] = ['grad-cam', 'occlusion'];
+
 /**
- * Occlusion saliency ({@link occlusionMap}) of every crop of a spectrogram model's inputs
- * ({@link spectrogramCropInputs}: nCrops × bands × cropFrames) for `classIndex`, laid side by side
- * as one band-major grid of bands × (nCrops · cropFrames) frames: frame f of the grid is frame f
- * of the clip's log-mel matrix (the crops start at 0, C, 2C, …), so it overlays the spectrogram.
+ * A saliency map of every crop of a spectrogram model's inputs ({@link spectrogramCropInputs}:
+ * nCrops × bands × cropFrames), `mapOfCrop` giving one crop's bands × cropFrames map, laid side by
+ * side as one band-major grid of bands × (nCrops · cropFrames) frames: frame f of the grid is frame
+ * f of the clip's log-mel matrix (the crops start at 0, C, 2C, …), so it overlays the spectrogram.
  */
-export async function occlusionOverCrops(model: Pick<Classifier, 'predict'>, inputs: Pick<ClassifyInputs, 'x' | 'sampleShape'>, classIndex: number, o: CropOcclusionOptions = {}): Promise<Float32Array> {
+export async function saliencyOverCrops(inputs: Pick<ClassifyInputs, 'x' | 'sampleShape'>, mapOfCrop: (crop: ClassifyInputs['x']) => Promise<Float32Array>, o: Pick<CropOcclusionOptions, 'cancel' | 'onCrop'> = {}): Promise<Float32Array> {
   const [nBands, cropFrames] = inputs.sampleShape as [number, number];
   const per = nBands * cropFrames;
   const nCrops = Math.floor(inputs.x.length / per);
@@ -363,9 +367,15 @@ export async function occlusionOverCrops(model: Pick<Classifier, 'predict'>, inp
     // A macrotask turn between crops, so a worker sees a cancel message (awaiting predict alone does not yield).
     await nextTick();
     throwIfCancelled(o.cancel);
-    const m = await occlusionMap(model, inputs.x.subarray(c * per, (c + 1) * per), nBands, cropFrames, classIndex, o);
+    const m = await mapOfCrop(inputs.x.subarray(c * per, (c + 1) * per));
     for (let b = 0; b < nBands; b++) out.set(m.subarray(b * cropFrames, (b + 1) * cropFrames), b * total + c * cropFrames);
     o.onCrop?.(c + 1, nCrops);
   }
   return out;
+}
+
+/** Occlusion saliency ({@link occlusionMap}) of every crop, as {@link saliencyOverCrops} lays it out. */
+export async function occlusionOverCrops(model: Pick<Classifier, 'predict'>, inputs: Pick<ClassifyInputs, 'x' | 'sampleShape'>, classIndex: number, o: CropOcclusionOptions = {}): Promise<Float32Array> {
+  const [nBands, cropFrames] = inputs.sampleShape as [number, number];
+  return saliencyOverCrops(inputs, (crop) => occlusionMap(model, crop, nBands, cropFrames, classIndex, o), o);
 }

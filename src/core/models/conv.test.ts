@@ -67,6 +67,23 @@ describe('conv2dFast gradients', () => {
     }
   });
 
+  it('with freeOperator (training) gives the same numbers; without inputGrad dx is zeros and dW unchanged', async () => {
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await initNodeBackend(backend);
+      const before = tf.memory().numTensors;
+      for (const c of CASES) {
+        const plain = grads(c, (x, f) => conv2dFast(x, f, c.s, c.pad));
+        const freed = grads(c, (x, f) => conv2dFast(x, f, c.s, c.pad, { freeOperator: true }));
+        const first = grads(c, (x, f) => conv2dFast(x, f, c.s, c.pad, { inputGrad: false, freeOperator: true }));
+        // The same kernels on a bit-identical copy of the filter: equal, not merely close.
+        plain.forEach((p, k) => expect(Array.from(freed[k]!), `${backend} ${label(c)} part ${k}`).toEqual(Array.from(p)));
+        expect(first[1]!.every((v) => v === 0)).toBe(true);
+        expect(Array.from(first[2]!)).toEqual(Array.from(plain[2]!));
+      }
+      expect(tf.memory().numTensors, backend).toBe(before);
+    }
+  });
+
   it('is not trivially right: a wrong padding choice changes the gradients', async () => {
     await initNodeBackend('cpu');
     const c = CASES[2]!;

@@ -74,7 +74,7 @@ function inputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, xShape: number[], s
   const left = kw - 1 - g.padLeft;
   const dp = padSpatial(d, top, h + kh - 1 - top - d.shape[1], left, w + kw - 1 - left - d.shape[2]);
   const wt = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-  return tf.conv2d(dp, wt, 1, 'valid');
+  return convReleasing(dp, wt, 1, 'valid');
 }
 
 /**
@@ -94,15 +94,42 @@ function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, sh: number, sw: number,
   const xp = padSpatial(x, padTop, hx - h - padTop, padLeft, wx - w - padLeft);
   const xt = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D; // [cin, hx, wx, b]
   const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [oh, ow, b, cout]
-  const dW = tf.conv2d(xt, dyt, 1, 'valid', 'NHWC', [sh, sw]); // [cin, kh, kw, cout]
+  const dW = convReleasing(xt, dyt, 1, 'valid', [sh, sw]); // [cin, kh, kw, cout]
+  xt.dispose();
   return tf.transpose(dW, [1, 2, 0, 3]);
+}
+
+/**
+ * tf.conv2d that disposes `filter` (a temporary the caller made) as soon as the convolution is
+ * done. tfjs-backend-wasm caches one XNNPACK operator per filter tensor until that tensor is
+ * disposed, and the operator holds the filter packed (a copy of it) and an indirection buffer of
+ * one pointer per output pixel and kernel tap: 32 × 128 × 128 × 9 × 4 B = 18.9 MB for the first
+ * convolution of the small VGG at batch 32. Freed with the filter, that memory is reused by the
+ * next op instead of staying alive through the whole backward pass.
+ */
+function convReleasing(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number | [number, number], pad: ConvPadding, dilations?: [number, number]): tf.Tensor4D {
+  const y = tf.conv2d(x, filter, strides, pad, 'NHWC', dilations);
+  filter.dispose();
+  return y;
+}
+
+/** Options of {@link conv2dFast}. */
+export interface ConvFastOptions {
+  /** Compute the input gradient (default true). False for a first layer, whose input is data: it is given as zeros, unread. */
+  inputGrad?: boolean;
+  /**
+   * Run the forward convolution on a copy of the filter freed at once (default false), so the
+   * XNNPACK operator and its indirection buffer (see {@link convReleasing}) do not stay alive
+   * through the backward pass. For training; in prediction the cached operator is reused.
+   */
+  freeOperator?: boolean;
 }
 
 /**
  * `tf.conv2d(x, filter, strides, pad)` (NHWC, dilation 1) whose backward pass uses conv2d and
  * conv2d only (fast on wasm). `strides` is a number or [rows, cols].
  */
-export function conv2dFast(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number | [number, number], pad: ConvPadding): tf.Tensor4D {
+export function conv2dFast(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number | [number, number], pad: ConvPadding, o: ConvFastOptions = {}): tf.Tensor4D {
   const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
   if (x.rank !== 4 || filter.rank !== 4 || x.shape[3] !== filter.shape[2])
     throw new LabError('bad-argument', `conv2dFast needs x [b, h, w, c] and a filter [kh, kw, c, out] with matching c; got ${JSON.stringify(x.shape)} and ${JSON.stringify(filter.shape)}.`);
@@ -115,10 +142,11 @@ export function conv2dFast(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number 
     const [xi, fi, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
     save([xi, fi]);
     return {
-      value: tf.conv2d(xi, fi, [sh, sw], pad),
+      value: o.freeOperator ? convReleasing(xi, tf.mul(fi, 1) as tf.Tensor4D, [sh, sw], pad) : tf.conv2d(xi, fi, [sh, sw], pad),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, fs] = saved as [tf.Tensor4D, tf.Tensor4D];
-        return [inputGradient(dy as tf.Tensor4D, fs, xs.shape, sh, sw, g), filterGradient(xs, dy as tf.Tensor4D, sh, sw, g, kh, kw)];
+        const dx = o.inputGrad !== false ? inputGradient(dy as tf.Tensor4D, fs, xs.shape, sh, sw, g) : tf.zerosLike(xs);
+        return [dx, filterGradient(xs, dy as tf.Tensor4D, sh, sw, g, kh, kw)];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor4D, f: tf.Tensor4D) => tf.Tensor4D;

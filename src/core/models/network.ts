@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LabError } from '../errors';
+import { batchNormReluTraining, batchNormTraining, type PoolGeometry } from './batchNorm';
 import { conv2dFast } from './conv';
 import { hasFusedKernels, runDenseBackward, runDenseForward, runDropout, runLstmBackward, runLstmForward, runMatMulGrad } from './fusedKernels';
 
@@ -53,9 +54,19 @@ export interface Network {
    * Logits for a batch. With `training`, dropout is applied with masks drawn from `dropoutSeed`
    * (one seed per batch, so a run is reproducible).
    */
-  forward(x: tf.Tensor, training: boolean, dropoutSeed?: number): tf.Tensor2D;
+  forward(x: tf.Tensor, training: boolean, dropoutSeed?: number, onLayer?: LayerHook): tf.Tensor2D;
   dispose(): void;
 }
+
+// Moved to batchNorm.ts with the fused batch norm → ReLU → max-pool op; re-exported for the tests and callers.
+export { batchNormTraining } from './batchNorm';
+
+/**
+ * Called with each layer's output as the forward pass goes (index into `model.layers`); what it
+ * returns is passed on instead — an identity with a custom gradient lets Grad-CAM read a layer's
+ * activations and their gradient (gradCam.ts).
+ */
+export type LayerHook = (layerIndex: number, output: tf.Tensor) => tf.Tensor;
 
 /** One layer's computation; `more` holds the further inputs of a merge layer (Add) in a functional model. */
 type Step = (x: tf.Tensor, training: boolean, seed: number, more?: tf.Tensor[]) => tf.Tensor;
@@ -418,8 +429,9 @@ function conv2dStep(layer: tf.layers.Layer, cfg: tf.serialization.ConfigDict, va
   const padding = paddingOf(cfg, layer.name);
   const act = String(cfg['activation']);
   const [kernel, bias] = vars as [tf.Variable, tf.Variable | undefined];
-  return (x) => {
-    const y = conv2dFast(x as tf.Tensor4D, kernel as tf.Tensor as tf.Tensor4D, strides, padding);
+  const inputGrad = !readsModelInput(layer);
+  return (x, training) => {
+    const y = conv2dFast(x as tf.Tensor4D, kernel as tf.Tensor as tf.Tensor4D, strides, padding, { inputGrad, freeOperator: training });
     return activate(bias ? tf.add(y, bias) : y, act, layer.name);
   };
 }
@@ -431,62 +443,14 @@ function poolConfig(cfg: tf.serialization.ConfigDict, layer: string): { pool: [n
 }
 
 /**
- * Batch normalisation of x over all axes but the last with the batch's own statistics, as one
- * differentiable op: forward through the fused batchNorm kernel, backward by the closed form
- * (N values per channel, x̂ = (x − μ)·σ⁻¹):
- *   dβ = Σ dy,  dγ = Σ dy·x̂,  dx = γ·σ⁻¹ · (dy − dβ/N − x̂·dγ/N).
- * On wasm this is ~2.5× faster than autodiff through the moments (measured on 32 × 128 × 128 × 8:
- * 0.37–0.66 s vs 1.0 s forward + backward). Returns the batch mean and (biased) variance too,
- * for the moving averages: they are kept out of any tidy, so the caller disposes them. Checked
- * against autodiff in cnn.test.ts.
- */
-export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
-  const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
-  const n = x.size / (x.shape[x.rank - 1] as number);
-  let stats: { mean: tf.Tensor; variance: tf.Tensor } | undefined;
-  const op = tf.customGrad(((...args: unknown[]) => {
-    const [xi, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const { mean, variance } = tf.moments(xi, axes);
-    // customGrad disposes what its forward function made (except the value and saved tensors):
-    // hand the caller its own copies, which no tidy disposes.
-    stats = { mean: tf.keep(tf.clone(mean)), variance: tf.keep(tf.clone(variance)) };
-    save([xi, g, mean, variance]);
-    return {
-      value: tf.batchNorm(xi, mean, variance, b, g, epsilon),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, gs, m, v] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-        // dx = γσ⁻¹·dy + x̂·(−γσ⁻¹·dγ/N) + (−γσ⁻¹·dβ/N): two full-size products and the fused
-        // batchNorm kernel (x̂·scale + offset in one pass), each temporary freed as soon as it is
-        // used — the first block's tensors are 16 MB each at batch 32 (bench/cnnMemory.ts).
-        const inv = tf.rsqrt(tf.add(v, epsilon));
-        const dBeta = tf.sum(dy, axes);
-        const xhat = tf.batchNorm(xs, m, v, undefined, undefined, epsilon);
-        const dyXhat = tf.mul(dy, xhat);
-        xhat.dispose();
-        const dGamma = tf.sum(dyXhat, axes);
-        dyXhat.dispose();
-        const a = tf.mul(gs, inv);
-        const partA = tf.mul(dy, a);
-        const partB = tf.batchNorm(xs, m, v, tf.mul(a, tf.div(dBeta, -n)), tf.mul(a, tf.div(dGamma, -n)), epsilon);
-        const dx = tf.add(partA, partB);
-        tf.dispose([partA, partB]);
-        return [dx, dGamma, dBeta];
-      },
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor;
-  const y = op(x, gamma, beta);
-  const { mean, variance } = stats as { mean: tf.Tensor; variance: tf.Tensor };
-  return { y, mean, variance };
-}
-
-/**
  * BatchNormalization over the last axis. Training: normalise by the batch's mean and (biased)
  * variance ({@link batchNormTraining}) and move the layer's moving statistics towards them as
  * tfjs-layers and Keras do, moving ← moving·momentum + batch·(1 − momentum). Inference: the
  * moving statistics. The moving statistics are the layer's own (non-trainable) weights, so they
- * are saved with the model.
+ * are saved with the model. With `tail` (training only) the ReLU and max-pool that follow are
+ * computed in the same op ({@link batchNormReluTraining}), which keeps less for the backward pass.
  */
-function batchNormStep(layer: tf.layers.Layer, cfg: tf.serialization.ConfigDict, vars: tf.Variable[]): Step {
+function batchNormStep(layer: tf.layers.Layer, cfg: tf.serialization.ConfigDict, vars: tf.Variable[], tail?: { pool?: PoolGeometry }): Step {
   const axis = Number(cfg['axis'] ?? -1);
   if (axis !== -1) throw new LabError('bad-argument', `Layer ${layer.name}: batch normalisation is only supported over the last axis (got axis ${axis}).`);
   const eps = Number(cfg['epsilon']);
@@ -499,7 +463,8 @@ function batchNormStep(layer: tf.layers.Layer, cfg: tf.serialization.ConfigDict,
   return (x, training) => {
     if (!training) return tf.batchNorm(x, movingMean, movingVar, beta, gamma, eps);
     // Without γ or β the op gets constant ones / zeros (their gradients are computed and unused).
-    const { y, mean, variance } = batchNormTraining(x, gamma ?? tf.onesLike(movingMean), beta ?? tf.zerosLike(movingMean), eps);
+    const [g, b] = [gamma ?? tf.onesLike(movingMean), beta ?? tf.zerosLike(movingMean)];
+    const { y, mean, variance } = tail ? batchNormReluTraining(x, g, b, eps, tail.pool) : batchNormTraining(x, g, b, eps);
     tf.tidy(() => {
       movingMean.assign(tf.add(tf.mul(movingMean, momentum), tf.mul(mean, 1 - momentum)));
       movingVar.assign(tf.add(tf.mul(movingVar, momentum), tf.mul(variance, 1 - momentum)));
@@ -507,6 +472,31 @@ function batchNormStep(layer: tf.layers.Layer, cfg: tf.serialization.ConfigDict,
     tf.dispose([mean, variance]);
     return y;
   };
+}
+
+/**
+ * The training steps: `steps` with every BatchNormalization whose only reader is a ReLU
+ * Activation (whose only reader may be a MaxPooling2D) replaced by one fused step, and the ReLU
+ * and pool by pass-throughs. `readers` counts, per layer, the layers that read its output.
+ */
+function fuseBatchNormTails(model: tf.LayersModel, steps: Step[], readers: number[]): Step[] {
+  const fused = steps.slice();
+  const passThrough: Step = (x) => x;
+  // model.layers is topologically sorted; a sole reader of layer i's output that is layer i + 1 is its direct successor.
+  const readsOnly = (i: number, cls: string): boolean => {
+    const next = model.layers[i + 1];
+    return readers[i] === 1 && next?.getClassName() === cls && next.inboundNodes[0]?.inboundLayers.length === 1 && next.inboundNodes[0]?.inboundLayers[0] === model.layers[i];
+  };
+  model.layers.forEach((layer, i) => {
+    if (layer.getClassName() !== 'BatchNormalization' || !readsOnly(i, 'Activation')) return;
+    if (model.layers[i + 1]!.getConfig()['activation'] !== 'relu') return;
+    const withPool = readsOnly(i + 1, 'MaxPooling2D');
+    const pool = withPool ? poolConfig(model.layers[i + 2]!.getConfig(), model.layers[i + 2]!.name) : undefined;
+    fused[i] = batchNormStep(layer, layer.getConfig(), weightsOf(layer), { pool });
+    fused[i + 1] = passThrough;
+    if (withPool) fused[i + 2] = passThrough;
+  });
+  return fused;
 }
 
 /** True when the layer's only input is the model's input (no gradient is needed for it). */
@@ -627,6 +617,9 @@ export function wrapModel(kind: string, model: tf.LayersModel): Network {
     throw new LabError('bad-argument', 'The model must end in a softmax Dense layer.');
   const steps = buildSteps(model);
   const graph = model.getClassName() === 'Sequential' ? undefined : graphOf(model);
+  const readers = graph ? graph.map((n) => graph.filter((m) => m.inputs.includes(n.output)).length) : model.layers.map((_, i) => (i < model.layers.length - 1 ? 1 : 0));
+  // Inference runs the layers one by one (the same kernels, nothing to save for a gradient).
+  const trainSteps = fuseBatchNormTails(model, steps, readers);
   const inputShape = (model.inputs[0]?.shape ?? []).slice(1).map((d) => Number(d));
   const nClasses = Number(last.getConfig()['units']);
   let disposed = false;
@@ -637,12 +630,14 @@ export function wrapModel(kind: string, model: tf.LayersModel): Network {
     nClasses,
     variables: model.trainableWeights.map((w) => w.read() as tf.Variable),
     state: model.nonTrainableWeights.map((w) => w.read() as tf.Variable),
-    forward(x, training, dropoutSeed = 0) {
+    forward(x, training, dropoutSeed = 0, onLayer) {
       const seedOf = (i: number): number => (dropoutSeed + i * 7919) >>> 0;
+      const run = training ? trainSteps : steps;
+      const hook = onLayer ?? ((_: number, h: tf.Tensor) => h);
       if (!graph) {
         let h = x;
-        steps.forEach((step, i) => {
-          h = step(h, training, seedOf(i));
+        run.forEach((step, i) => {
+          h = hook(i, step(h, training, seedOf(i)));
         });
         return h as tf.Tensor2D;
       }
@@ -650,7 +645,7 @@ export function wrapModel(kind: string, model: tf.LayersModel): Network {
       graph.forEach((node, i) => {
         if (values.has(node.output)) return; // the InputLayer: its output is the input
         const ins = node.inputs.map((id) => values.get(id) as tf.Tensor);
-        values.set(node.output, (steps[i] as Step)(ins[0] as tf.Tensor, training, seedOf(i), ins.slice(1)));
+        values.set(node.output, hook(i, (run[i] as Step)(ins[0] as tf.Tensor, training, seedOf(i), ins.slice(1))));
       });
       return values.get((model.outputs[0] as tf.SymbolicTensor).id) as tf.Tensor2D;
     },

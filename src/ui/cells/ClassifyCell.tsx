@@ -4,11 +4,11 @@ import { Cell, ErrorBox } from '../Cell';
 import { DropZone } from '../DropZone';
 import { Plot } from '../charts/Plot';
 import { genreColor } from '../charts/colors';
-import { cancelSaliency, classifyAudioFile, currentClassifyFile, reclassify, toggleSaliency } from '../../app/classifyActions';
+import { cancelSaliency, classifyAudioFile, currentClassifyFile, reclassify, setSaliencyMethod, toggleSaliency } from '../../app/classifyActions';
 import { dequantiseLogMel } from '../../core/features/logMel';
 import { melBandCentresHz } from '../../core/features/mel';
 import { SpectrogramChart, type SpectrogramData } from '../charts/SpectrogramChart';
-import { CLIP_SALIENCY_PATCH, timelineSpans } from '../../core/models/classifyAudio';
+import { CLIP_SALIENCY_PATCH, SALIENCY_METHODS, timelineSpans, type SaliencyMethod } from '../../core/models/classifyAudio';
 import type { ClassifyState, FeatureComparison, ModelClassification, WhyAnswer } from '../../state/classify';
 import { featureComparisonTable, neighboursTable, occlusionTable } from '../../core/eval/tables';
 import { ExportControl } from '../ExportControl';
@@ -251,14 +251,30 @@ function ClipSpectrogram({ st, timeSec, onSeek }: { st: ClassifyState; timeSec: 
   );
 }
 
+const SALIENCY_LABELS: Record<SaliencyMethod, string> = {
+  'grad-cam': 'Grad-CAM (the last feature maps weighted by their gradient: one backward pass per crop)',
+  occlusion: `occlusion (each ${CLIP_SALIENCY_PATCH.patchBands} bands × ${CLIP_SALIENCY_PATCH.patchFrames} frames patch of every crop hidden in turn: slower)`,
+};
+
 /** "Why this genre?" for a spectrogram model: its saliency on the spectrogram above, computed on first use. */
 function SaliencyToggle({ r, shown }: { r: ModelClassification; shown: boolean }) {
   const sal = r.saliency;
   const genre = r.fromAudio?.voteGenre ?? '';
+  const method = useLab((s) => s.classify.saliencyMethod) ?? 'grad-cam';
   return (
-    <div className="small" data-testid="saliency" data-status={sal?.status ?? 'none'}>
+    <div className="small" data-testid="saliency" data-status={sal?.status ?? 'none'} data-method={sal?.method ?? ''}>
       <label>
-        <input type="checkbox" checked={shown} onChange={() => void toggleSaliency(r.modelId)} data-testid="saliency-toggle" /> Why {genre}? Show where in the spectrogram the model heard it (occlusion: each patch of {CLIP_SALIENCY_PATCH.patchBands} bands × {CLIP_SALIENCY_PATCH.patchFrames} frames of every crop hidden in turn)
+        <input type="checkbox" checked={shown} onChange={() => void toggleSaliency(r.modelId)} data-testid="saliency-toggle" /> Why {genre}? Show where in the spectrogram the model heard it
+      </label>{' '}
+      <label>
+        by{' '}
+        <select value={method} onChange={(e) => void setSaliencyMethod(e.target.value as SaliencyMethod)} data-testid="saliency-method">
+          {SALIENCY_METHODS.map((m) => (
+            <option key={m} value={m}>
+              {SALIENCY_LABELS[m]}
+            </option>
+          ))}
+        </select>
       </label>
       {sal?.status === 'running' && (
         <span className="runbar" data-testid="saliency-progress">
