@@ -111,13 +111,17 @@ export async function runTrainBrowserBench(pytorch?: PytorchEpochs): Promise<voi
           const now = workerThreadsCpu();
           // The training worker is the dedicated-worker thread that has used the most CPU since the click.
           trainTid ??= [...now.keys()].sort((a, b) => (now.get(b)! - (before.get(b) ?? 0)) - (now.get(a)! - (before.get(a) ?? 0)))[0];
-          while (cpuAtEpoch.length < done) cpuAtEpoch.push(trainTid ? (now.get(trainTid) ?? NaN) : NaN);
+          // Several epochs ended between two polls (fast epochs on a quiet machine): one reading
+          // would stand for all of them and give 0 s epochs, so those epochs are not measured.
+          const missed = done - cpuAtEpoch.length - 1;
+          for (let i = 0; i < missed; i++) cpuAtEpoch.push(NaN);
+          cpuAtEpoch.push(trainTid ? (now.get(trainTid) ?? NaN) : NaN);
         }
         await new Promise((r) => setTimeout(r, 20));
       }
       const wallSec = (Date.now() - t0) / 1000;
       const epochCpu = cpuAtEpoch.slice(1).map((c, i) => c - cpuAtEpoch[i]!);
-      const cpuEpoch = epochCpu.length === TIMED_EPOCHS ? median(epochCpu) : NaN;
+      const cpuEpoch = epochCpu.length === TIMED_EPOCHS && epochCpu.every(Number.isFinite) ? median(epochCpu) : NaN;
       const long = await page.evaluate((from) => (window as unknown as { __longTasks: number[] }).__longTasks.slice(from), longBefore);
       // The epochs' own times (epochMs from the training loop, so the final test evaluation is not
       // counted): the median after the first (warm-up) epoch, as in Node and PyTorch.
@@ -125,7 +129,7 @@ export async function runTrainBrowserBench(pytorch?: PytorchEpochs): Promise<voi
       const epoch = epochTimes.length === EPOCHS ? median(epochTimes.slice(1)) : NaN;
       log(
         `train browser ${backend}: median epoch ${epoch.toFixed(3)} s (epochs ${epochTimes.map((t) => t.toFixed(3)).join(', ')}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}); run ${wallSec.toFixed(1)} s wall for ${EPOCHS} epochs + test` +
-          `; worker thread CPU per epoch after the first: ${Number.isFinite(cpuEpoch) ? `median ${cpuEpoch.toFixed(3)} s (${epochCpu.map((t) => t.toFixed(3)).join(', ')})` : 'not measured (needs /proc)'}` +
+          `; worker thread CPU per epoch after the first: ${Number.isFinite(cpuEpoch) ? `median ${cpuEpoch.toFixed(3)} s (${epochCpu.map((t) => t.toFixed(3)).join(', ')})` : `not measured (${existsSync('/proc') ? 'epochs ended faster than the /proc poll' : 'needs /proc'})`}` +
           `; page crossOriginIsolated ${isolated}${wasmInfo ? `; wasm${wasmInfo}` : ''}` +
           `; main-thread long tasks while training: ${long.length}, ${long.reduce((a, b) => a + b, 0).toFixed(0)} ms total, longest ${Math.max(0, ...long).toFixed(0)} ms`,
       );
