@@ -9,8 +9,8 @@
  *                                               # compares it with the committed one)
  *
  * -Os: as fast as -O3 here (measured, bench/hpssKernel.ts) and under Chrome's 4 KiB limit for a
- * synchronous compile on a page's main thread. No libc, no data, no stack: the module imports its
- * memory and every byte of it belongs to the caller.
+ * synchronous compile on a page's main thread. No libc and no data: the module imports its memory,
+ * and every byte from __heap_base on belongs to the caller.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,8 +21,10 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'src/core/features/wasm/hpssMedian.c');
 const target = join(root, 'src/core/features/wasm/hpssMedianWasm.ts');
-const EXPORTS = ['medianTime', 'medianFrequency', 'scratchBytes', 'inDomain', 'softMasks'];
-const FLAGS = ['--target=wasm32', '-Os', '-msimd128', '-fno-builtin', '-nostdlib', '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--strip-all', '-Wl,-z,stack-size=0', ...EXPORTS.map((e) => `-Wl,--export=${e}`)];
+const EXPORTS = ['medianTime', 'medianFrequency', 'scratchBytes', 'inDomain', '__heap_base'];
+// The C keeps no local in memory today, but a compiler may still spill one to the shadow stack:
+// --stack-first puts that stack below __heap_base, where the caller's data starts.
+const FLAGS = ['--target=wasm32', '-Os', '-msimd128', '-fno-builtin', '-nostdlib', '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--strip-all', '-Wl,--stack-first', '-Wl,-z,stack-size=1024', ...EXPORTS.map((e) => `-Wl,--export=${e}`)];
 
 const clangVersion = execFileSync('clang', ['--version'], { encoding: 'utf8' }).split('\n')[0].trim();
 const dir = mkdtempSync(join(tmpdir(), 'hpss-wasm-'));

@@ -255,7 +255,7 @@ export function computeHarmonicMask(mag: Float64Array, nFrames: number, nBins: n
  * H²/(H²+P²) after scaling both by z = max(H, P), 0.5 where z < float32 tiny. One of H/z, P/z
  * is exactly 1 (x/x), so with r = min/max the masks are 1/(1+r²) and r²/(r²+1): the same
  * roundings as dividing both by z and squaring, in one division (two with the percussive mask)
- * instead of four. With `percussive` false, `perc` keeps the medians. hpssMedian.c's softMasks
+ * instead of four. With `percussive` false, `perc` keeps the medians. hpssMedian.c's softMask2
  * does the same operations in the same order (same bits).
  */
 function softMasks(harm: Float64Array, perc: Float64Array, percussive: boolean): void {

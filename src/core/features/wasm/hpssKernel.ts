@@ -9,8 +9,8 @@
  *
  * The module (3.8 kB) compiles synchronously on first use, in Node, in workers and on a page's
  * main thread (under Chrome's 4 kB limit there). It owns no memory: one WebAssembly.Memory per
- * thread holds the magnitude, the two medians and scratch (3 × 8 bytes a cell plus ~0.7 MB for a
- * 30 s clip), grown on demand and kept, like the recipes' work arrays.
+ * thread holds the magnitude, the time medians and scratch (2 × 8 bytes a cell plus ~0.7 MB: 22 MB
+ * for a 30 s clip), grown on demand and kept, like the recipes' work arrays.
  */
 
 import { HPSS_WASM_BASE64 } from './hpssMedianWasm';
@@ -25,11 +25,17 @@ interface WasmApi {
 /** The module's exports (pointers are byte offsets into its memory). */
 interface Exports {
   medianTime(src: number, dst: number, nFrames: number, nBins: number, scratch: number): void;
-  medianFrequency(src: number, dst: number, nFrames: number, nBins: number, scratch: number): void;
+  medianFrequency(src: number, harm: number, nFrames: number, nBins: number, scratch: number, mode: number): void;
   scratchBytes(nFrames: number, nBins: number): number;
   inDomain(src: number, n: number): number;
-  softMasks(harm: number, perc: number, n: number, percussive: number): void;
+  /** Where the caller's bytes start (below: the module's shadow stack). */
+  __heap_base: { value: number };
 }
+
+/** medianFrequency's modes (hpssMedian.c): what it writes over the matrix and the time medians. */
+const MEDIANS = 0;
+const BOTH_MASKS = 1;
+const HARMONIC_MASK = 2;
 
 const PAGE_BYTES = 65536;
 
@@ -39,17 +45,30 @@ const PAGE_BYTES = 65536;
  */
 export const HPSS_KERNEL_MIN_SIDE = 8;
 
-/** The kernel instance of this thread: load a matrix, then take its medians or masks out. */
+/**
+ * The kernel instance of this thread: load a matrix, then take its medians or masks out (once:
+ * the frequency pass works in place over the loaded matrix, so load again before the next).
+ * Memory: the matrix and the time medians (2 × 8 bytes a cell) and scratch.
+ */
 export class HpssKernel {
   private heap: Float64Array;
   private nFrames = 0;
   private nBins = 0;
+  /** The loaded matrix's first double in `heap` (then the time medians, then scratch). */
+  private readonly base: number;
 
   constructor(
     private readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number },
     private readonly ex: Exports,
   ) {
     this.heap = new Float64Array(memory.buffer);
+    this.base = Math.ceil(ex.__heap_base.value / 16) * 2;
+  }
+
+  /** Byte offsets of the matrix, the time medians and scratch for n cells. */
+  private offsets(n: number): { src: number; harm: number; scratch: number } {
+    const src = 8 * this.base;
+    return { src, harm: src + 8 * n, scratch: src + 16 * n };
   }
 
   /**
@@ -59,36 +78,42 @@ export class HpssKernel {
    */
   load(mag: Float64Array, nFrames: number, nBins: number): boolean {
     const n = nFrames * nBins;
-    const need = 24 * n + this.ex.scratchBytes(nFrames, nBins);
+    const need = this.offsets(n).scratch + this.ex.scratchBytes(nFrames, nBins);
     if (need > this.memory.buffer.byteLength) {
       this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / PAGE_BYTES));
       this.heap = new Float64Array(this.memory.buffer); // growing detached the old view
     }
-    this.heap.set(mag.subarray(0, n), 0);
+    this.heap.set(mag.subarray(0, n), this.base);
     this.nFrames = nFrames;
     this.nBins = nBins;
-    return this.ex.inDomain(0, n) === 1;
+    return this.ex.inDomain(this.offsets(n).src, n) === 1;
   }
 
   /** The loaded matrix's 31-wide median along `axis` (scipy reflect borders) into `out`. */
   median(axis: 'time' | 'frequency', out: Float64Array): void {
     const n = this.nFrames * this.nBins;
-    const run = axis === 'time' ? this.ex.medianTime : this.ex.medianFrequency;
-    run(0, 8 * n, this.nFrames, this.nBins, 24 * n);
-    out.set(this.heap.subarray(n, 2 * n));
+    const o = this.offsets(n);
+    if (axis === 'time') {
+      this.ex.medianTime(o.src, o.harm, this.nFrames, this.nBins, o.scratch);
+      out.set(this.heap.subarray(this.base + n, this.base + 2 * n));
+    } else {
+      this.ex.medianFrequency(o.src, o.harm, this.nFrames, this.nBins, o.scratch, MEDIANS);
+      out.set(this.heap.subarray(this.base, this.base + n));
+    }
   }
 
   /**
-   * Both medians of the loaded matrix and their soft masks (hpss.ts's softMasks): the harmonic
-   * mask into `harmonic`, the percussive one into `percussive` when given.
+   * Both medians of the loaded matrix and their soft masks (hpss.ts's softMasks, computed as the
+   * frequency medians come out): the harmonic mask into `harmonic`, the percussive one into
+   * `percussive` when given.
    */
   masks(harmonic: Float64Array, percussive?: Float64Array): void {
     const n = this.nFrames * this.nBins;
-    this.ex.medianTime(0, 8 * n, this.nFrames, this.nBins, 24 * n);
-    this.ex.medianFrequency(0, 16 * n, this.nFrames, this.nBins, 24 * n);
-    this.ex.softMasks(8 * n, 16 * n, n, percussive ? 1 : 0);
-    harmonic.set(this.heap.subarray(n, 2 * n));
-    percussive?.set(this.heap.subarray(2 * n, 3 * n));
+    const o = this.offsets(n);
+    this.ex.medianTime(o.src, o.harm, this.nFrames, this.nBins, o.scratch);
+    this.ex.medianFrequency(o.src, o.harm, this.nFrames, this.nBins, o.scratch, percussive ? BOTH_MASKS : HARMONIC_MASK);
+    harmonic.set(this.heap.subarray(this.base + n, this.base + 2 * n));
+    percussive?.set(this.heap.subarray(this.base, this.base + n));
   }
 }
 

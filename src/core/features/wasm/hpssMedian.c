@@ -113,18 +113,43 @@ void medianTime(const double *src, double *dst, int nFrames, int nBins, double *
 }
 
 /*
- * Median along frequency (per frame) of a frame-major nFrames × nBins matrix src into dst
- * (nFrames ≥ LANES): LANES frames are interleaved into ext (nBins × LANES) by 2 × 2 transposes,
- * slid together into med and written back; the last group starts at nFrames − LANES.
+ * hpss.ts's softMasks for two cells: with z = max(H, P) and r = min/max,
+ * H' = (H > P ? 1 : r²)/(1 + r²) and P' = (H > P ? r² : 1)/(1 + r²), both 0.5 where z < float32
+ * tiny. The same IEEE operations in the same order as the TypeScript, so the same bits.
  */
-void medianFrequency(const double *src, double *dst, int nFrames, int nBins, double *scratch) {
+static inline void softMask2(v128_t h, v128_t p, v128_t *hm, v128_t *pm) {
+  v128_t one = wasm_f64x2_splat(1);
+  v128_t half = wasm_f64x2_splat(0.5);
+  v128_t hWins = wasm_f64x2_gt(h, p);
+  v128_t z = wasm_v128_bitselect(h, p, hWins);
+  v128_t small = wasm_f64x2_lt(z, wasm_f64x2_splat(FLOAT32_TINY));
+  v128_t r = wasm_f64x2_div(wasm_v128_bitselect(p, h, hWins), z);
+  v128_t r2 = wasm_f64x2_mul(r, r);
+  v128_t den = wasm_f64x2_add(one, r2);
+  *hm = wasm_v128_bitselect(half, wasm_f64x2_div(wasm_v128_bitselect(one, r2, hWins), den), small);
+  *pm = wasm_v128_bitselect(half, wasm_f64x2_div(wasm_v128_bitselect(r2, one, hWins), den), small);
+}
+
+/* What medianFrequency writes. */
+enum { MEDIANS = 0, BOTH_MASKS = 1, HARMONIC_MASK = 2 };
+
+/*
+ * Median along frequency (per frame) of a frame-major nFrames × nBins matrix, in place over src
+ * (nFrames ≥ LANES). LANES frames at a time are interleaved into ext by 2 × 2 transposes (rows
+ * past the end repeat the last frame: a group overlapping the previous one would read rows
+ * already overwritten), slid together into med and written back:
+ *   MEDIANS        the medians P over src;
+ *   BOTH_MASKS     with harm holding the time medians H: the harmonic mask over harm and the
+ *                  percussive one over src (softMask2);
+ *   HARMONIC_MASK  the same, harmonic only (src unchanged).
+ */
+void medianFrequency(double *src, double *harm, int nFrames, int nBins, double *scratch, int mode) {
   double *ext = reflectIndex(scratch, nBins);
   double *med = ext + nBins * LANES;
-  for (int t0 = 0; t0 < nFrames; t0 += LANES) {
-    int t = t0 + LANES <= nFrames ? t0 : nFrames - LANES;
+  for (int t = 0; t < nFrames; t += LANES) {
     for (int l = 0; l < LANES; l += 2) {
-      const double *a = src + (t + l) * nBins;
-      const double *b = a + nBins;
+      const double *a = src + (t + l < nFrames ? t + l : nFrames - 1) * nBins;
+      const double *b = src + (t + l + 1 < nFrames ? t + l + 1 : nFrames - 1) * nBins;
       int k = 0;
       for (; k + 1 < nBins; k += 2) {
         v128_t x = wasm_v128_load(a + k);
@@ -135,19 +160,30 @@ void medianFrequency(const double *src, double *dst, int nFrames, int nBins, dou
       if (k < nBins) wasm_v128_store(ext + k * LANES + l, wasm_f64x2_make(a[k], b[k]));
     }
     slide(scratch, ext, LANES, med, LANES, nBins);
-    for (int l = 0; l < LANES; l += 2) {
-      double *a = dst + (t + l) * nBins;
-      double *b = a + nBins;
-      int k = 0;
-      for (; k + 1 < nBins; k += 2) {
+    for (int l = 0; l < LANES && t + l < nFrames; l += 2) {
+      /* rows a = t + l and b = t + l + 1 (b only if it exists); bins k, k + 1 per 2 × 2 transpose */
+      int hasB = t + l + 1 < nFrames;
+      double *pa = src + (t + l) * nBins;
+      double *ha = harm + (t + l) * nBins;
+      for (int k = 0; k < nBins; k += 2) {
+        int pair = k + 1 < nBins;
         v128_t x = wasm_v128_load(med + k * LANES + l);
-        v128_t y = wasm_v128_load(med + (k + 1) * LANES + l);
-        wasm_v128_store(a + k, wasm_i64x2_shuffle(x, y, 0, 2));
-        wasm_v128_store(b + k, wasm_i64x2_shuffle(x, y, 1, 3));
-      }
-      if (k < nBins) {
-        a[k] = med[k * LANES + l];
-        b[k] = med[k * LANES + l + 1];
+        v128_t y = pair ? wasm_v128_load(med + (k + 1) * LANES + l) : x;
+        for (int i = 0; i < 1 + hasB; i++) {
+          double *p = pa + i * nBins + k;
+          double *h = ha + i * nBins + k;
+          v128_t out = i ? wasm_i64x2_shuffle(x, y, 1, 3) : wasm_i64x2_shuffle(x, y, 0, 2);
+          if (mode != MEDIANS) {
+            v128_t hm, pm;
+            softMask2(pair ? wasm_v128_load(h) : wasm_f64x2_splat(*h), out, &hm, &pm);
+            if (pair) wasm_v128_store(h, hm);
+            else *h = wasm_f64x2_extract_lane(hm, 0);
+            if (mode == HARMONIC_MASK) continue;
+            out = pm;
+          }
+          if (pair) wasm_v128_store(p, out);
+          else *p = wasm_f64x2_extract_lane(out, 0);
+        }
       }
     }
   }
@@ -170,36 +206,4 @@ int inDomain(const double *x, int n) {
     nan = wasm_v128_or(nan, wasm_i64x2_gt(v, inf));
   }
   return !wasm_i64x2_bitmask(bits) && !wasm_v128_any_true(nan);
-}
-
-/*
- * hpss.ts's softMasks, two at a time: in place over the medians H (harm) and P (perc),
- * with z = max(H, P) and r = min/max: H ← (H > P ? 1 : r²)/(1 + r²), P ← (H > P ? r² : 1)/(1 + r²)
- * (P only if `percussive`), both 0.5 where z < float32 tiny. The same IEEE operations in the same
- * order as the TypeScript, so the same bits.
- */
-void softMasks(double *harm, double *perc, int n, int percussive) {
-  v128_t one = wasm_f64x2_splat(1);
-  v128_t half = wasm_f64x2_splat(0.5);
-  v128_t tiny = wasm_f64x2_splat(FLOAT32_TINY);
-  for (int i = 0; i < n; i += 2) {
-    int pair = i + 1 < n;
-    v128_t h = pair ? wasm_v128_load(harm + i) : wasm_f64x2_splat(harm[i]);
-    v128_t p = pair ? wasm_v128_load(perc + i) : wasm_f64x2_splat(perc[i]);
-    v128_t hWins = wasm_f64x2_gt(h, p);
-    v128_t z = wasm_v128_bitselect(h, p, hWins);
-    v128_t small = wasm_f64x2_lt(z, tiny);
-    v128_t r = wasm_f64x2_div(wasm_v128_bitselect(p, h, hWins), z);
-    v128_t r2 = wasm_f64x2_mul(r, r);
-    v128_t den = wasm_f64x2_add(one, r2);
-    v128_t hm = wasm_v128_bitselect(half, wasm_f64x2_div(wasm_v128_bitselect(one, r2, hWins), den), small);
-    v128_t pm = wasm_v128_bitselect(half, wasm_f64x2_div(wasm_v128_bitselect(r2, one, hWins), den), small);
-    if (pair) {
-      wasm_v128_store(harm + i, hm);
-      if (percussive) wasm_v128_store(perc + i, pm);
-    } else {
-      harm[i] = wasm_f64x2_extract_lane(hm, 0);
-      if (percussive) perc[i] = wasm_f64x2_extract_lane(pm, 0);
-    }
-  }
 }
