@@ -5,12 +5,13 @@
  *
  * Why: the TypeScript sliding window is a data-dependent search and shift per value (~110 ms CPU
  * for the two filters of a 30 s clip); the kernel slides eight windows at once with branch-free
- * min/max over the 31 slots (~30 ms, bench/hpssKernel.ts).
+ * min/max over the 31 slots (~35 ms with the soft mask, bench/hpssKernel.ts).
  *
- * The module (3.8 kB) compiles synchronously on first use, in Node, in workers and on a page's
- * main thread (under Chrome's 4 kB limit there). It owns no memory: one WebAssembly.Memory per
- * thread holds the magnitude, the time medians and scratch (2 × 8 bytes a cell plus ~0.7 MB: 22 MB
- * for a 30 s clip), grown on demand and kept, like the recipes' work arrays.
+ * The module (3.7 kB) compiles synchronously on first use, in Node, in workers and on a page's
+ * main thread (under Chrome's 4 kB limit there). It imports its memory: one WebAssembly.Memory
+ * per thread holds, from the module's __heap_base on, the magnitude, the time medians and
+ * scratch (2 × 8 bytes a cell plus ~0.7 MB: 22 MB for a 30 s clip), grown on demand and kept,
+ * like the recipes' work arrays.
  */
 
 import { HPSS_WASM_BASE64 } from './hpssMedianWasm';
