@@ -16,12 +16,8 @@ export interface BrowserBench {
   close(): Promise<void>;
 }
 
-export async function openBenchPage(entry: string): Promise<BrowserBench | undefined> {
-  const exe = (await findChromium()) as string | undefined;
-  if (!exe) {
-    log('browser: skipped (no Chromium: apt-get install chromium)');
-    return undefined;
-  }
+/** A benchmark entry bundled with Vite's API into one IIFE script (its text). */
+export async function bundleBenchEntry(entry: string): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'genre-bench-'));
   await build({
     configFile: false,
@@ -29,7 +25,16 @@ export async function openBenchPage(entry: string): Promise<BrowserBench | undef
     define: { global: 'globalThis', 'process.env.NODE_ENV': '"production"' },
     build: { outDir, emptyOutDir: true, lib: { entry: resolve(entry), name: 'genreBenchEntry', formats: ['iife'], fileName: () => 'bench.js' }, minify: true },
   });
-  const js = readFileSync(join(outDir, readdirSync(outDir).find((f) => f.endsWith('.js'))!), 'utf8');
+  return readFileSync(join(outDir, readdirSync(outDir).find((f) => f.endsWith('.js'))!), 'utf8');
+}
+
+export async function openBenchPage(entry: string): Promise<BrowserBench | undefined> {
+  const exe = (await findChromium()) as string | undefined;
+  if (!exe) {
+    log('browser: skipped (no Chromium: apt-get install chromium)');
+    return undefined;
+  }
+  const js = await bundleBenchEntry(entry);
   const browser: Browser = await chromium.launch({ executablePath: exe, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   const page = await browser.newPage();
   await page.goto('about:blank');

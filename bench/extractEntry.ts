@@ -2,7 +2,10 @@
  * Browser side of the extraction benchmark: one 30 s clip through extractRecipe on the page's
  * thread, one call per evaluate so bench/extractBrowser.ts can read main-thread CPU time around it.
  */
+import { computeHarmonicMask } from '../src/core/features/hpss';
 import { extractRecipe } from '../src/core/features/recipes';
+import { computeSpectra } from '../src/core/features/stft';
+import { hpssKernel } from '../src/core/features/wasm/hpssKernel';
 
 let samples = new Float32Array(0);
 
@@ -17,5 +20,12 @@ let samples = new Float32Array(0);
     const t0 = performance.now();
     extractRecipe(samples, 22050, recipe);
     return performance.now() - t0;
+  },
+  /** Whether this page compiled the HPSS kernel, and how many harmonic-mask values it gives unlike the TypeScript filters. */
+  hpssCheck(): { kernel: boolean; differing: number; cells: number } {
+    const { nFrames, nBins, magnitude } = computeSpectra(samples, { padMode: 'constant', nFft: 2048, hopSamples: 512, keepComplex: false });
+    const a = computeHarmonicMask(magnitude, nFrames, nBins, 31);
+    const b = computeHarmonicMask(magnitude, nFrames, nBins, 31, undefined, false);
+    return { kernel: hpssKernel() !== undefined, differing: a.reduce((n, v, i) => n + (Object.is(v, b[i]) ? 0 : 1), 0), cells: a.length };
   },
 };

@@ -1,11 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decodeToMono } from '../audio/decodeNode';
+import { gtzanDir, skipReason } from '../../node/paths';
 import { createRng } from '../random';
-import { computeHarmonicMask, computeHpssMasks, medianFilter, medianFilterNaive } from './hpss';
+import { computeHarmonicMask as harmonicMaskOf, computeHpssMasks as hpssMasksOf, type HpssMasks, medianFilter as medianFilterOf, medianFilterNaive } from './hpss';
+import { computeSpectra } from './stft';
+import { hpssKernel } from './wasm/hpssKernel';
 
-describe('HPSS median filters', () => {
+const clipReason = skipReason('data', 'gtzan', 'audio', 'blues.00000.wav');
+
+// Every test runs twice: with the WebAssembly SIMD kernel where it applies (kernel 31, both sides
+// ≥ 8, non-negative values) and with the TypeScript filters alone.
+describe.each([
+  ['WebAssembly kernel', true],
+  ['TypeScript filters', false],
+])('HPSS median filters (%s)', (_name, simd) => {
+  const medianFilter = (m: Float64Array, nFrames: number, nBins: number, kernel: number, axis: 'time' | 'frequency') => medianFilterOf(m, nFrames, nBins, kernel, axis, undefined, simd);
+  const computeHpssMasks = (m: Float64Array, nFrames: number, nBins: number, kernel: number, out?: HpssMasks) => hpssMasksOf(m, nFrames, nBins, kernel, out, simd);
+  const computeHarmonicMask = (m: Float64Array, nFrames: number, nBins: number, kernel: number, out?: HpssMasks) => harmonicMaskOf(m, nFrames, nBins, kernel, out, simd);
+
   it('equal a naive sorted-window median (scipy reflect borders) along both axes, ties and short rows included', () => {
     const rng = createRng(5);
-    for (const [nFrames, nBins] of [[7, 5], [40, 33], [64, 1025], [31, 16]] as const) {
+    // 8–15 frames or bins: the 31-window reflects more than once; 33, 41 and 1025 bins: the
+    // kernel's last group of 8 or block of 32 overlaps the one before it
+    for (const [nFrames, nBins] of [[7, 5], [40, 33], [64, 1025], [31, 16], [8, 9], [13, 41], [9, 8], [70, 12]] as const) {
       const m = Float64Array.from({ length: nFrames * nBins }, () => (rng() < 0.25 ? 0 : Math.floor(rng() * 40) / 7));
       const byTime = medianFilter(m, nFrames, nBins, 31, 'time');
       const byFreq = medianFilter(m, nFrames, nBins, 31, 'frequency');
@@ -82,5 +101,55 @@ describe('HPSS median filters', () => {
     }
     expect(ties).toBeGreaterThan(0);
     expect(small).toBeGreaterThan(0);
+  });
+});
+
+describe('HPSS WebAssembly kernel', () => {
+  it('compiles in Node (so the runs above marked "WebAssembly kernel" used it)', () => {
+    expect(hpssKernel()).toBeDefined();
+  });
+  it('leaves values outside [+0, +inf] (negatives, −0) to the TypeScript filters: it orders values by their bits', () => {
+    const rng = createRng(8);
+    const nFrames = 40;
+    const nBins = 33;
+    const m = Float64Array.from({ length: nFrames * nBins }, () => Math.floor(rng() * 40) / 7 - 2);
+    m[5] = -0;
+    const byTime = medianFilterOf(m, nFrames, nBins, 31, 'time');
+    for (let k = 0; k < nBins; k++) {
+      const ref = medianFilterNaive(Float64Array.from({ length: nFrames }, (_, t) => m[t * nBins + k] as number), 31);
+      for (let t = 0; t < nFrames; t++) expect(byTime[t * nBins + k]).toBe(ref[t]);
+    }
+  });
+  it('soft masks equal librosa.util.softmask written out on an odd number of cells (the kernel\'s last single cell)', () => {
+    const rng = createRng(3);
+    const nFrames = 9;
+    const nBins = 13;
+    const m = Float64Array.from({ length: nFrames * nBins }, () => (rng() < 0.3 ? 1e-39 : rng()));
+    const H = medianFilterOf(m, nFrames, nBins, 31, 'time', undefined, false);
+    const P = medianFilterOf(m, nFrames, nBins, 31, 'frequency', undefined, false);
+    const { harmonic, percussive } = hpssMasksOf(m, nFrames, nBins, 31);
+    for (const i of [0, 1, m.length - 2, m.length - 1]) {
+      const h = H[i] as number;
+      const p = P[i] as number;
+      const z = Math.max(h, p);
+      const hz = (h / z) ** 2;
+      const pz = (p / z) ** 2;
+      expect(harmonic[i]).toBe(z < 1.1754943508222875e-38 ? 0.5 : hz / (hz + pz));
+      expect(percussive[i]).toBe(z < 1.1754943508222875e-38 ? 0.5 : pz / (hz + pz));
+    }
+  });
+  it.skipIf(!!clipReason)('gives the TypeScript filters\' medians and masks bit for bit on a real 30 s spectrogram (blues.00000.wav)', async () => {
+    const bytes = readFileSync(join(gtzanDir, 'audio', 'blues.00000.wav'));
+    const { samples } = await decodeToMono(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'blues.00000.wav', 22050);
+    const { nFrames, nBins, magnitude } = computeSpectra(samples, { padMode: 'constant', nFft: 2048, hopSamples: 512, keepComplex: false });
+    const differing = (a: Float64Array, b: Float64Array) => a.reduce((n, v, i) => n + (Object.is(v, b[i]) ? 0 : 1), 0);
+    for (const axis of ['time', 'frequency'] as const) {
+      expect(differing(medianFilterOf(magnitude, nFrames, nBins, 31, axis), medianFilterOf(magnitude, nFrames, nBins, 31, axis, undefined, false))).toBe(0);
+    }
+    const wasm = hpssMasksOf(magnitude, nFrames, nBins, 31);
+    const ts = hpssMasksOf(magnitude, nFrames, nBins, 31, undefined, false);
+    expect(differing(wasm.harmonic, ts.harmonic)).toBe(0);
+    expect(differing(wasm.percussive, ts.percussive)).toBe(0);
+    expect(differing(harmonicMaskOf(magnitude, nFrames, nBins, 31), ts.harmonic)).toBe(0);
   });
 });
