@@ -11,13 +11,15 @@
  * forward pass holds the input and the pooled output only, and the backward pass the input, dx
  * and the pooled gradient: each element of x is recomputed where it is needed instead of stored.
  *
- * The arithmetic is that of the single ops (batchNorm.ts): μ and the biased σ² per channel,
- * z = (x − μ)·γσ⁻¹ + β, the pool of relu(z), and dx = γσ⁻¹·dy + x̂·(−γσ⁻¹·dγ/N) − γσ⁻¹·dβ/N with
- * dβ = Σ dy, dγ = Σ dy·x̂. Element-wise steps are rounded to float32 as the kernels do; sums are
- * accumulated in float64 then rounded (the kernels' own summation order differs anyway). The
- * gradient goes to the window's maximum with the tie rule of the backend's own MaxPoolGrad —
- * cpu: the first maximum in row-major window order, wasm: the last — so with equal values in a
- * window (constant stretches of a quantised spectrogram) the gradient lands where tfjs's would.
+ * The arithmetic is that of the single ops (batchNorm.ts) as tfjs-backend-wasm's kernels do it,
+ * rounding for rounding: μ and the biased σ² as tf.moments (float32 sums in row order),
+ * z = batchNorm(x) by the wasm kernel's formula, the pool of relu(z), and the closed-form
+ * gradient dx = γσ⁻¹·dy + x̂·(−γσ⁻¹·dγ/N) − γσ⁻¹·dβ/N with dβ = Σ dy, dγ = Σ dy·x̂ — so on wasm
+ * the values and gradients are bit-identical to the single ops' (on cpu, whose kernels compute
+ * in double, they agree to float32 rounding). The gradient goes to the window's maximum with the
+ * tie rule of the backend's own MaxPoolGrad — cpu: the first maximum in row-major window order,
+ * wasm: the last — so with equal values in a window (constant stretches of a quantised
+ * spectrogram) the gradient lands where tfjs's would.
  * Checked against tfjs's autodiff of the separate ops in batchNormPool.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -57,39 +59,65 @@ function poolShape(shape: readonly number[], a: BnPoolAttrs): PoolShape {
   return { b, h, w, c, oh, ow, padTop: Math.floor(Math.max(0, (oh - 1) * sh + ph - h) / 2), padLeft: Math.floor(Math.max(0, (ow - 1) * sw + pw - w) / 2) };
 }
 
-/** Per-channel mean and biased variance over all axes but the last (two passes, float64 sums). */
-function moments(x: Float32Array, c: number): { mean: Float64Array; variance: Float64Array } {
+/**
+ * Per-channel mean and biased variance over all axes but the last, as tf.moments computes them on
+ * wasm: float32 sums in row order (its Mean and Sum kernels add sequentially), then ÷ N; the
+ * variance from the float32 squares of the float32 differences.
+ */
+function moments(x: Float32Array, c: number): { mean: Float32Array; variance: Float32Array } {
   const n = x.length / c;
-  const mean = new Float64Array(c);
-  for (let i = 0; i < x.length; i += c) for (let k = 0; k < c; k++) mean[k]! += x[i + k] as number;
-  for (let k = 0; k < c; k++) mean[k] = fr((mean[k] as number) / n);
-  const variance = new Float64Array(c);
+  const mean = new Float32Array(c);
+  for (let i = 0; i < x.length; i += c) for (let k = 0; k < c; k++) mean[k] = (mean[k] as number) + (x[i + k] as number);
+  for (let k = 0; k < c; k++) mean[k] = (mean[k] as number) / n;
+  const variance = new Float32Array(c);
   for (let i = 0; i < x.length; i += c)
     for (let k = 0; k < c; k++) {
       const d = fr((x[i + k] as number) - (mean[k] as number));
-      variance[k]! += d * d;
+      variance[k] = (variance[k] as number) + fr(d * d);
     }
-  for (let k = 0; k < c; k++) variance[k] = fr((variance[k] as number) / n);
+  for (let k = 0; k < c; k++) variance[k] = (variance[k] as number) / n;
   return { mean, variance };
 }
 
-/** Per channel: σ⁻¹ = 1/√(σ² + ε) and the batch norm's scale γσ⁻¹, as float32. */
-function scales(variance: ArrayLike<number>, gamma: ArrayLike<number>, epsilon: number): { inv: Float64Array; scale: Float64Array } {
-  const c = gamma.length;
-  const inv = new Float64Array(c);
-  const scale = new Float64Array(c);
+/**
+ * Per channel, as float32: √(σ² + ε), the divisor of tfjs-backend-wasm's batchNorm kernel, and
+ * σ⁻¹ = rsqrt(σ² + ε) as tf.rsqrt gives it.
+ */
+function divisors(variance: ArrayLike<number>, epsilon: number): { root: Float32Array; inv: Float32Array } {
+  const c = variance.length;
+  const root = new Float32Array(c);
+  const inv = new Float32Array(c);
   for (let k = 0; k < c; k++) {
-    inv[k] = fr(1 / fr(Math.sqrt(fr((variance[k] as number) + epsilon))));
-    scale[k] = fr((inv[k] as number) * (gamma[k] as number));
+    root[k] = Math.sqrt(fr((variance[k] as number) + fr(epsilon)));
+    inv[k] = 1 / (root[k] as number);
   }
-  return { inv, scale };
+  return { root, inv };
 }
 
 /**
- * Visit every pool window of channel-last x: `visit(o, best)` with o the output index and best
- * the flat index of the window's largest z (by the tie rule), or −1 for an empty window.
+ * tfjs-backend-wasm's batchNorm of one value: offset + (x − μ)·scale / √(σ² + ε), the difference
+ * and the product in float32, the division and the sum in double, rounded once (its C++ kernel
+ * keeps the divisor in a double). Checked bit for bit against the kernel in batchNormPool.test.ts.
  */
-function forEachWindow(x: Float32Array, s: PoolShape, a: BnPoolAttrs, mean: ArrayLike<number>, scale: ArrayLike<number>, beta: ArrayLike<number>, visit: (o: number, best: number, z: number) => void): void {
+function bnValue(x: number, mean: number, scale: number, root: number, offset: number): number {
+  return fr(offset + fr(fr(x - mean) * scale) / root);
+}
+
+/**
+ * Visit every pool window of channel-last x: `visit(o, best, z)` with o the output index, best
+ * the flat index of the window's largest batch-norm output z (by the tie rule; −1 for an empty
+ * window) and z that value.
+ */
+function forEachWindow(
+  x: Float32Array,
+  s: PoolShape,
+  a: BnPoolAttrs,
+  mean: ArrayLike<number>,
+  gamma: ArrayLike<number>,
+  root: ArrayLike<number>,
+  beta: ArrayLike<number>,
+  visit: (o: number, best: number, z: number) => void,
+): void {
   const { b, h, w, c, oh, ow, padTop, padLeft } = s;
   const [ph, pw] = a.pool;
   const [sh, sw] = a.strides;
@@ -104,14 +132,15 @@ function forEachWindow(x: Float32Array, s: PoolShape, a: BnPoolAttrs, mean: Arra
         const o = ((n * oh + oy) * ow + ox) * c;
         for (let k = 0; k < c; k++) {
           const m = mean[k] as number;
-          const sc = scale[k] as number;
+          const g = gamma[k] as number;
+          const r = root[k] as number;
           const bt = beta[k] as number;
           let best = -1;
           let zBest = -Infinity;
           for (let yy = y0; yy < y1; yy++)
             for (let xx = x0; xx < x1; xx++) {
               const i = ((n * h + yy) * w + xx) * c + k;
-              const z = fr(fr(fr((x[i] as number) - m) * sc) + bt);
+              const z = bnValue(x[i] as number, m, g, r, bt);
               if (z > zBest || (last && z === zBest)) {
                 zBest = z;
                 best = i;
@@ -130,8 +159,8 @@ function forEachWindow(x: Float32Array, s: PoolShape, a: BnPoolAttrs, mean: Arra
 export function bnReluPoolForward(x: Float32Array, shape: readonly number[], gamma: ArrayLike<number>, beta: ArrayLike<number>, a: BnPoolAttrs, out: Float32Array, meanOut: Float32Array, varianceOut: Float32Array): void {
   const s = poolShape(shape, a);
   const { mean, variance } = moments(x, s.c);
-  const { scale } = scales(variance, gamma, a.epsilon);
-  forEachWindow(x, s, a, mean, scale, beta, (o, best, z) => {
+  const { root } = divisors(variance, a.epsilon);
+  forEachWindow(x, s, a, mean, gamma, root, beta, (o, best, z) => {
     out[o] = best < 0 ? 0 : Math.max(0, z);
   });
   meanOut.set(mean);
@@ -142,7 +171,9 @@ export function bnReluPoolForward(x: Float32Array, shape: readonly number[], gam
  * Backward: given dL/d(out), dL/dx (written to `dx`, full size), dL/dγ and dL/dβ. dy (the
  * gradient at the batch norm's output) is routed into `dx` first — dOut at each window's
  * maximum when that maximum is positive (the ReLU passed it), summed where windows overlap —
- * then `dx` is rewritten in place by the closed form.
+ * then `dx` is rewritten in place by batchNorm.ts's closed form, step by step as its kernels
+ * round: x̂ = batchNorm(x; μ, σ²), dβ = Σ dy, dγ = Σ dy·x̂ (float32, row order), a = γ·σ⁻¹,
+ * dx = dy·a + batchNorm(x; μ, σ², a·(dβ / −N), a·(dγ / −N)).
  */
 export function bnReluPoolBackward(
   dOut: Float32Array,
@@ -160,33 +191,33 @@ export function bnReluPoolBackward(
   const s = poolShape(shape, a);
   const { c } = s;
   const n = x.length / c;
-  const { inv, scale } = scales(variance, gamma, a.epsilon);
+  const { root, inv } = divisors(variance, a.epsilon);
   dx.fill(0);
-  forEachWindow(x, s, a, mean, scale, beta, (o, best, z) => {
-    if (best >= 0 && z > 0) dx[best] = fr((dx[best] as number) + (dOut[o] as number));
+  forEachWindow(x, s, a, mean, gamma, root, beta, (o, best, z) => {
+    if (best >= 0 && z > 0) dx[best] = (dx[best] as number) + (dOut[o] as number);
   });
-  const sumDy = new Float64Array(c);
-  const sumDyXhat = new Float64Array(c);
+  // Float32 sums in row order; cells the pool passed nothing to add zero and are skipped.
+  dBeta.fill(0);
+  dGamma.fill(0);
   for (let i = 0; i < x.length; i += c)
     for (let k = 0; k < c; k++) {
       const d = dx[i + k] as number;
       if (d === 0) continue;
-      sumDy[k]! += d;
-      sumDyXhat[k]! += fr(d * fr(fr((x[i + k] as number) - (mean[k] as number)) * (inv[k] as number)));
+      dBeta[k] = (dBeta[k] as number) + d;
+      dGamma[k] = (dGamma[k] as number) + fr(d * bnValue(x[i + k] as number, mean[k] as number, 1, root[k] as number, 0));
     }
-  // dx = a·dy + x̂·c1 + c0 with a = γσ⁻¹, c1 = a·(−dγ/N), c0 = a·(−dβ/N) (batchNorm.ts's partA + partB).
-  const c1 = new Float64Array(c);
-  const c0 = new Float64Array(c);
+  const scaleA = new Float32Array(c);
+  const offsetB = new Float32Array(c);
+  const scaleB = new Float32Array(c);
   for (let k = 0; k < c; k++) {
-    dBeta[k] = sumDy[k] as number;
-    dGamma[k] = sumDyXhat[k] as number;
-    c1[k] = fr((scale[k] as number) * fr((dGamma[k] as number) / -n));
-    c0[k] = fr((scale[k] as number) * fr((dBeta[k] as number) / -n));
+    scaleA[k] = (gamma[k] as number) * (inv[k] as number);
+    offsetB[k] = (scaleA[k] as number) * fr((dBeta[k] as number) / -n);
+    scaleB[k] = (scaleA[k] as number) * fr((dGamma[k] as number) / -n);
   }
   for (let i = 0; i < x.length; i += c)
     for (let k = 0; k < c; k++) {
-      const xhat = fr(fr((x[i + k] as number) - (mean[k] as number)) * (inv[k] as number));
-      dx[i + k] = fr(fr((dx[i + k] as number) * (scale[k] as number)) + fr(fr(xhat * (c1[k] as number)) + (c0[k] as number)));
+      const partA = fr((dx[i + k] as number) * (scaleA[k] as number));
+      dx[i + k] = partA + bnValue(x[i + k] as number, mean[k] as number, scaleB[k] as number, root[k] as number, offsetB[k] as number);
     }
 }
 
