@@ -12,9 +12,10 @@
  * Each measurement runs in a fresh Node process, twice:
  * - **bundled**: this file built by Vite into one script (as the app's training worker is) and
  *   run by plain `node` — the footprint of the code that trains, which is what a worker holds;
- * - **tsx**: the same file under tsx, as `npm run lab` runs the CLI. tsx's transpiled module
- *   graph (tfjs's ESM files one by one, with source maps) adds ~100 MB of JS heap and code at
- *   start that the bundled run shows is not the training's.
+ * - **tsx**: the same file under tsx, as `npm run lab` runs the CLI. At start it holds ~90–100 MB
+ *   more than the bundled run: tsx's loader and transpiled modules, and Node's cache of the
+ *   source maps tsx turns on (importing tfjs under tsx: +87 MB RSS with them, +58 MB after
+ *   process.setSourceMapsEnabled(false)) — none of it the training's.
  * The peak is the OS's high-water mark of the process (VmHWM), so a spike between two progress
  * reports counts too; the RSS sampled after each batch is printed beside it.
  *
