@@ -9,8 +9,24 @@
  * shrinks), the most tensor bytes live at once in it and the highest address they reached; the
  * set itself; Node's JS heap and ArrayBuffers at the peak.
  *
- *   npx tsx bench/cnnMemory.ts [tracks=1000] [batches=4] [laptop|desktop] [--json]
+ * Each measurement runs in a fresh Node process, twice:
+ * - **bundled**: this file built by Vite into one script (as the app's training worker is) and
+ *   run by plain `node` — the footprint of the code that trains, which is what a worker holds;
+ * - **tsx**: the same file under tsx, as `npm run lab` runs the CLI. At start it holds ~90–100 MB
+ *   more than the bundled run: tsx's loader and transpiled modules, and Node's cache of the
+ *   source maps tsx turns on (importing tfjs under tsx: +87 MB RSS with them, +58 MB after
+ *   process.setSourceMapsEnabled(false)) — none of it the training's.
+ * The peak is the OS's high-water mark of the process (VmHWM), so a spike between two progress
+ * reports counts too; the RSS sampled after each batch is printed beside it.
+ *
+ *   npx tsx bench/cnnMemory.ts [tracks=1000] [batches=4] [laptop|desktop] [--json] [--runs=N]
+ *
+ * `--runs=N` repeats both measurements N times, alternating; `--child` is the measuring process.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../src/core/random';
 import type { SpectrogramSet } from '../src/core/data/spectrogramSet';
@@ -22,6 +38,7 @@ import { initNodeBackend } from '../src/node/tfNode';
 
 const MB = 1024 * 1024;
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 1);
 const nTracks = Number(args[0] ?? 1000);
 const nBatches = Number(args[1] ?? 4);
 const size = (args[2] ?? 'laptop') as 'laptop' | 'desktop';
@@ -56,7 +73,22 @@ function trackWasmMallocs(): { livePeak: number; top: number } {
   return r;
 }
 
-async function main(): Promise<void> {
+/**
+ * The process's RSS high-water mark: VmHWM of /proc/self/status on Linux (it starts afresh with
+ * the process's own memory at exec, where getrusage's maxRSS keeps the parent's), else maxRSS.
+ */
+function peakRssBytes(): number {
+  try {
+    const kb = /VmHWM:\s*(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kb) return Number(kb) * 1024;
+  } catch {
+    // Not Linux: fall back below.
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+/** One measurement in this process (the child). */
+async function measure(): Promise<Measurement> {
   await initNodeBackend('wasm');
   const heapUse = trackWasmMallocs();
   const startUsage = process.memoryUsage();
@@ -85,6 +117,7 @@ async function main(): Promise<void> {
   let atPeak = process.memoryUsage();
   const cancel = { cancelled: false };
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   try {
     await trainNetwork(net, randomCropSource(set, train, spec, 4, 0), {
       epochs: 1,
@@ -101,21 +134,24 @@ async function main(): Promise<void> {
     // Cancelled before the first epoch ended: expected.
   }
   const ms = (performance.now() - t0) / nBatches;
+  const cpu = process.cpuUsage(cpu0);
   net.dispose();
   const mem = backendMemory();
-  const r = {
+  return {
     tracks: nTracks,
     size,
     setMB: (nTracks * nBands * nFrames) / MB,
     rssStartMB: base / MB,
     rssWithSetMB: afterSet / MB,
     rssPeakTrainingMB: peak / MB,
+    rssMaxMB: peakRssBytes() / MB,
     wasmHeapStartMB: heapStart / MB,
     wasmHeapPeakMB: (mem.wasmHeapBytes ?? 0) / MB,
     tensorMBAfter: mem.tensorBytes / MB,
     tensorLivePeakMB: heapUse.livePeak / MB,
     tensorTopAddressMB: heapUse.top / MB,
     msPerBatch: ms,
+    cpuMsPerBatch: (cpu.user + cpu.system) / 1000 / nBatches,
     // Node's own view at the peak: the JS heap (objects, garbage not yet collected) and the
     // ArrayBuffers (the set's bytes and the wasm memory among them).
     jsHeapStartMB: startUsage.heapTotal / MB,
@@ -123,11 +159,74 @@ async function main(): Promise<void> {
     externalAtPeakMB: atPeak.external / MB,
     arrayBuffersAtPeakMB: atPeak.arrayBuffers / MB,
   };
-  if (json) console.log(JSON.stringify(r));
-  else
-    console.log(
-      `${size} VGG, ${nTracks} tracks: peak RSS ${r.rssPeakTrainingMB.toFixed(0)} MB = start ${r.rssStartMB.toFixed(0)} + set ${r.setMB.toFixed(0)} (RSS with it ${r.rssWithSetMB.toFixed(0)}) + training; wasm heap ${r.wasmHeapStartMB.toFixed(0)} → ${r.wasmHeapPeakMB.toFixed(0)} MB (tensors at most ${r.tensorLivePeakMB.toFixed(0)} MB live at once, up to address ${r.tensorTopAddressMB.toFixed(0)} MB); ${r.msPerBatch.toFixed(0)} ms per batch. Goal: ≤ 400 MB. JS heap ${r.jsHeapStartMB.toFixed(0)} → ${r.jsHeapAtPeakMB.toFixed(0)} MB; at the peak external ${r.externalAtPeakMB.toFixed(0)} MB (ArrayBuffers ${r.arrayBuffersAtPeakMB.toFixed(0)} MB).`,
-    );
+}
+
+type Measurement = {
+  tracks: number;
+  size: string;
+  setMB: number;
+  rssStartMB: number;
+  rssWithSetMB: number;
+  rssPeakTrainingMB: number;
+  rssMaxMB: number;
+  wasmHeapStartMB: number;
+  wasmHeapPeakMB: number;
+  tensorMBAfter: number;
+  tensorLivePeakMB: number;
+  tensorTopAddressMB: number;
+  msPerBatch: number;
+  cpuMsPerBatch: number;
+  jsHeapStartMB: number;
+  jsHeapAtPeakMB: number;
+  externalAtPeakMB: number;
+  arrayBuffersAtPeakMB: number;
+};
+
+function summarise(how: string, r: Measurement): string {
+  return (
+    `${how}: ${r.size} VGG, ${r.tracks} tracks: peak RSS ${r.rssMaxMB.toFixed(0)} MB (sampled per batch ${r.rssPeakTrainingMB.toFixed(0)}) = start ${r.rssStartMB.toFixed(0)} + set ${r.setMB.toFixed(0)} (RSS with it ${r.rssWithSetMB.toFixed(0)}) + training; ` +
+    `wasm heap ${r.wasmHeapStartMB.toFixed(0)} → ${r.wasmHeapPeakMB.toFixed(0)} MB (tensors at most ${r.tensorLivePeakMB.toFixed(0)} MB live at once, up to address ${r.tensorTopAddressMB.toFixed(0)} MB); ` +
+    `${r.msPerBatch.toFixed(0)} ms (CPU ${r.cpuMsPerBatch.toFixed(0)} ms) per batch. Goal: ≤ 400 MB. JS heap ${r.jsHeapStartMB.toFixed(0)} → ${r.jsHeapAtPeakMB.toFixed(0)} MB; at the peak external ${r.externalAtPeakMB.toFixed(0)} MB (ArrayBuffers ${r.arrayBuffersAtPeakMB.toFixed(0)} MB).`
+  );
+}
+
+/** Build this file into one CommonJS script with Vite (tfjs and the lab's code bundled, as in the app's worker). */
+async function bundleSelf(): Promise<string> {
+  const { build } = await import('vite');
+  // Inside the repository (git-ignored), so the bundle finds node_modules' .wasm files as tfNode.ts does.
+  const outDir = resolve('.scratch', 'bench-cnnMemory');
+  await build({
+    configFile: false,
+    publicDir: false,
+    logLevel: 'error',
+    build: { ssr: fileURLToPath(import.meta.url), outDir, emptyOutDir: true, minify: false, rollupOptions: { external: ['vite'], output: { format: 'cjs', entryFileNames: 'cnnMemory.cjs' } } },
+    ssr: { noExternal: true, target: 'node' },
+  });
+  return join(outDir, 'cnnMemory.cjs');
+}
+
+function runChild(argv: string[]): Measurement {
+  const out = execFileSync(process.execPath, [...argv, '--child', '--json', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  return JSON.parse(out.trim().split('\n').pop() as string) as Measurement;
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--child')) {
+    const r = await measure();
+    console.log(json ? JSON.stringify(r) : summarise('this process', r));
+    return;
+  }
+  const bundle = await bundleSelf();
+  const results: { how: 'bundled' | 'tsx'; r: Measurement }[] = [];
+  for (let i = 0; i < runs; i++) {
+    // Alternating, one fresh process each: the bundle under plain node, then this file under tsx.
+    for (const how of ['bundled', 'tsx'] as const) {
+      const r = runChild(how === 'bundled' ? [bundle] : [...process.execArgv, fileURLToPath(import.meta.url)]);
+      results.push({ how, r });
+      if (!json) console.log(summarise(how === 'bundled' ? 'bundled (plain node, as a worker)' : 'tsx (as npm run lab)', r));
+    }
+  }
+  if (json) console.log(JSON.stringify(results));
 }
 
 void main();

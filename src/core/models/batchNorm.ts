@@ -10,6 +10,7 @@
  * on the same inputs, so the numbers are the same as autodiff's (checked in batchNorm.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { hasBnPoolKernels, lastMaxWinsOn, runBnReluPool, runBnReluPoolGrad, type BnPoolAttrs } from './batchNormPool';
 
 /** Max-pool geometry as tf.maxPool takes it. */
 export interface PoolGeometry {
@@ -114,6 +115,7 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tenso
  * MaxPoolGrad routes to, so this is autodiff's relu-grad ∘ maxPool-grad, on a quarter-size tensor.
  */
 export function batchNormReluTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number, pool?: PoolGeometry): BatchNormTrainingResult {
+  if (pool && x.rank === 4 && hasBnPoolKernels()) return bnReluPoolKernelOp(x, gamma, beta, { epsilon, ...pool, lastMaxWins: lastMaxWinsOn(tf.getBackend()) });
   const reluOf = (bn: () => tf.Tensor): tf.Tensor => {
     const z = bn();
     const r = tf.relu(z);
@@ -149,4 +151,29 @@ export function batchNormReluTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.T
       return dr;
     },
   );
+}
+
+/**
+ * The pooled form of {@link batchNormReluTraining} through the two kernels of batchNormPool.ts
+ * (wasm and cpu): the same values, with at most the input, dx and the pooled tensors alive
+ * instead of up to five full-size tensors in the block's forward and backward passes.
+ */
+function bnReluPoolKernelOp(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, a: BnPoolAttrs): BatchNormTrainingResult {
+  let stats: { mean: tf.Tensor; variance: tf.Tensor } | undefined;
+  const op = tf.customGrad(((...args: unknown[]) => {
+    const [xi, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const [value, mean, variance] = runBnReluPool(xi, g, b, a);
+    stats = { mean: tf.keep(tf.clone(mean)), variance: tf.keep(tf.clone(variance)) };
+    save([xi, g, b, mean, variance]);
+    return {
+      value,
+      gradFunc: (dOut: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, gs, bs, m, v] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        return runBnReluPoolGrad(dOut, xs, gs, bs, m, v, a);
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as CustomOp;
+  const y = op(x, gamma, beta);
+  const { mean, variance } = stats as { mean: tf.Tensor; variance: tf.Tensor };
+  return { y, mean, variance };
 }

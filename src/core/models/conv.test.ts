@@ -84,6 +84,31 @@ describe('conv2dFast gradients', () => {
     }
   });
 
+  it('summing the filter gradient over chunks of the batch matches the cpu autodiff of tf.conv2d, on cpu and wasm', async () => {
+    // Batches of 5 and 7 so that chunks of 2 and 3 samples leave a shorter last chunk.
+    const cases: Case[] = [
+      { x: [5, 7, 6, 2], f: [3, 3, 2, 4], s: 1, pad: 'same' },
+      { x: [7, 9, 8, 3], f: [3, 3, 3, 2], s: 2, pad: 'valid' },
+      { x: [5, 11, 9, 1], f: [5, 3, 1, 3], s: [2, 1], pad: 'same' },
+    ];
+    await initNodeBackend('cpu');
+    const want = cases.map((c) => grads(c, (x, f) => tf.conv2d(x, f, c.s, c.pad)));
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await initNodeBackend(backend);
+      const before = tf.memory().numTensors;
+      cases.forEach((c, i) => {
+        // dy bytes per sample: 4 · oh · ow · out; chunks of 1, 2 and 3 samples, and the whole batch.
+        const perSample = (4 * tf.tidy(() => tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.f) as tf.Tensor4D, c.s, c.pad).size)) / c.x[0];
+        for (const samples of [1, 2, 3, Infinity]) {
+          const got = grads(c, (x, f) => conv2dFast(x, f, c.s, c.pad, { freeOperator: true, filterGradChunkBytes: samples * perSample }));
+          expect(maxRelErr(got[1]!, want[i]![1]!), `${backend} ${label(c)} dx, chunks of ${samples}`).toBeLessThan(1e-4);
+          expect(maxRelErr(got[2]!, want[i]![2]!), `${backend} ${label(c)} dW, chunks of ${samples}`).toBeLessThan(1e-4);
+        }
+      });
+      expect(tf.memory().numTensors, backend).toBe(before);
+    }
+  });
+
   it('is not trivially right: a wrong padding choice changes the gradients', async () => {
     await initNodeBackend('cpu');
     const c = CASES[2]!;

@@ -73,8 +73,13 @@ function inputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, xShape: number[], s
   const top = kh - 1 - g.padTop;
   const left = kw - 1 - g.padLeft;
   const dp = padSpatial(d, top, h + kh - 1 - top - d.shape[1], left, w + kw - 1 - left - d.shape[2]);
+  if (d !== dy && d !== dp) d.dispose();
   const wt = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-  return convReleasing(dp, wt, 1, 'valid');
+  const dx = convReleasing(dp, wt, 1, 'valid');
+  // Freed now rather than when the gradient function's tidy ends: the padded dy is as large as
+  // dy, and the filter gradient that comes next is the backward pass's largest step.
+  if (dp !== dy) dp.dispose();
+  return dx;
 }
 
 /**
@@ -84,19 +89,44 @@ function inputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, xShape: number[], s
  * XNNPACK forms the patches through its indirection buffer instead of materialising the kh·kw
  * shifted copies of x (on wasm, slicing and stacking those copies took 2–4× the whole
  * product; see bench/conv.ts).
+ *
+ * The sum over b is split into chunks of the batch whose dy is at most `chunkBytes`, and the
+ * chunks' products are added: dy as a filter is transposed (a copy) and XNNPACK packs it (another
+ * copy), so for the small VGG's first layer at batch 32 one whole-batch product held three
+ * 16.8 MB copies of dy at once — the wasm heap's peak of the training step (bench/cnnMemory.ts).
+ * The sum is the same; only the order of the float additions over the batch changes.
  */
-function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, sh: number, sw: number, g: ConvGeometry, kh: number, kw: number): tf.Tensor4D {
-  const [, h, w] = x.shape;
+function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, sh: number, sw: number, g: ConvGeometry, kh: number, kw: number, chunkBytes: number): tf.Tensor4D {
+  const [b, h, w, c] = x.shape;
   const { outH, outW, padTop, padLeft } = g;
   // Rows and columns the forward pass read: (out − 1)·s + k of the padded input.
   const hx = (outH - 1) * sh + kh;
   const wx = (outW - 1) * sw + kw;
-  const xp = padSpatial(x, padTop, hx - h - padTop, padLeft, wx - w - padLeft);
-  const xt = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D; // [cin, hx, wx, b]
-  const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [oh, ow, b, cout]
-  const dW = convReleasing(xt, dyt, 1, 'valid', [sh, sw]); // [cin, kh, kw, cout]
-  xt.dispose();
-  return tf.transpose(dW, [1, 2, 0, 3]);
+  const perSample = dy.size / b;
+  const step = Math.max(1, Math.min(b, Math.floor(chunkBytes / (4 * perSample))));
+  let dW: tf.Tensor4D | undefined;
+  for (let b0 = 0; b0 < b; b0 += step) {
+    const n = Math.min(step, b - b0);
+    const xc = n === b ? x : tf.slice(x, [b0, 0, 0, 0], [n, h, w, c]);
+    const dyc = n === b ? dy : tf.slice(dy, [b0, 0, 0, 0], [n, outH, outW, dy.shape[3]]);
+    const xp = padSpatial(xc, padTop, hx - h - padTop, padLeft, wx - w - padLeft);
+    const xt = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D; // [cin, hx, wx, n]
+    if (xp !== xc) xp.dispose();
+    if (xc !== x) xc.dispose();
+    const dyt = tf.transpose(dyc, [1, 2, 0, 3]) as tf.Tensor4D; // [oh, ow, n, cout]
+    if (dyc !== dy) dyc.dispose();
+    const part = convReleasing(xt, dyt, 1, 'valid', [sh, sw]); // [cin, kh, kw, cout]
+    xt.dispose();
+    if (!dW) dW = part;
+    else {
+      const sum = tf.add(dW, part) as tf.Tensor4D;
+      tf.dispose([dW, part]);
+      dW = sum;
+    }
+  }
+  const out = tf.transpose(dW as tf.Tensor4D, [1, 2, 0, 3]);
+  (dW as tf.Tensor4D).dispose();
+  return out;
 }
 
 /**
@@ -123,7 +153,15 @@ export interface ConvFastOptions {
    * through the backward pass. For training; in prediction the cached operator is reused.
    */
   freeOperator?: boolean;
+  /**
+   * The filter gradient is summed over chunks of the batch whose dy is at most this many bytes
+   * (see filterGradient); default {@link FILTER_GRAD_CHUNK_BYTES}. Infinity: one product.
+   */
+  filterGradChunkBytes?: number;
 }
+
+/** Default of {@link ConvFastOptions.filterGradChunkBytes}: 4 MiB (the laptop VGG's first layer at batch 32 in 4 chunks, its second in 2). */
+export const FILTER_GRAD_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /**
  * `tf.conv2d(x, filter, strides, pad)` (NHWC, dilation 1) whose backward pass uses conv2d and
@@ -146,7 +184,7 @@ export function conv2dFast(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number 
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, fs] = saved as [tf.Tensor4D, tf.Tensor4D];
         const dx = o.inputGrad !== false ? inputGradient(dy as tf.Tensor4D, fs, xs.shape, sh, sw, g) : tf.zerosLike(xs);
-        return [dx, filterGradient(xs, dy as tf.Tensor4D, sh, sw, g, kh, kw)];
+        return [dx, filterGradient(xs, dy as tf.Tensor4D, sh, sw, g, kh, kw, o.filterGradChunkBytes ?? FILTER_GRAD_CHUNK_BYTES)];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor4D, f: tf.Tensor4D) => tf.Tensor4D;

@@ -20,7 +20,7 @@ import * as tf from '@tensorflow/tfjs';
 const fr = Math.fround;
 
 /** What a fused kernel needs from a backend: allocate, view as Float32Array, free, and run a backend kernel without the engine. */
-interface ArrayBackend {
+export interface ArrayBackend {
   alloc(shape: number[]): tf.TensorInfo;
   /** A view of the values; re-take it after any alloc or run (a wasm heap growth detaches old views). */
   view(t: tf.TensorInfo): Float32Array;
@@ -56,7 +56,7 @@ const ARRAY_BACKENDS: Record<string, (backend: unknown) => Omit<ArrayBackend, 'r
   },
 };
 
-function arrayBackend(name: string, backend: unknown): ArrayBackend {
+export function arrayBackend(name: string, backend: unknown): ArrayBackend {
   const base = (ARRAY_BACKENDS[name] as (b: unknown) => Omit<ArrayBackend, 'run'>)(backend);
   return {
     ...base,
