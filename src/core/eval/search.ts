@@ -75,20 +75,26 @@ export function combinations(n: number, m: number): number[][] {
 
 /** Buckets of the counting sort per query (see {@link QueryOrder}). */
 const BUCKETS = 256;
+/** The first buckets, placed at once; the rest only when a scan gets that far (see {@link QueryOrder}). */
+const NEAR_BUCKETS = 48;
 
 /**
  * One query's training rows in (base distance, row) order, sorted lazily: a counting sort into
  * {@link BUCKETS} buckets of equal width (3 × the query's mean base distance / B; farther rows
  * share the last bucket), stable, and an insertion sort of a bucket only when a scan first reaches
  * it (stable too, so equal distances stay in row order). Scans stop after a few dozen rows, so most
- * buckets — the big last one above all — are never sorted. A few passes over the rows per query
- * instead of a comparison sort or a bounded heap.
+ * buckets — the big last one above all — are never sorted. Only the rows of the first
+ * {@link NEAR_BUCKETS} buckets (about the nearest third on the NTNU search, where scans went past
+ * them for 4 % of the queries and subsets) are counted and placed with the distances' pass; the
+ * others are placed by one more pass the first time a scan needs them. A few passes over the rows
+ * per query instead of a comparison sort or a bounded heap.
  *
  * One query at a time (not all queries of a base subset at once): its nTrain-long arrays stay in
  * L1 cache while every extra feature scans them, which is most of the search's speed.
  *
  * order[p] is the p-th row and dist[p] its base distance, in (distance, row) order for
  * p < sortedEnd; bucket b ends at bucketEnd[b]; nextBucket is the first bucket not yet sorted.
+ * Until the far rows are placed, the far buckets all end at nearCount (look empty).
  */
 class QueryOrder {
   readonly order: Int32Array;
@@ -98,28 +104,36 @@ class QueryOrder {
   nextBucket = 0;
   private readonly bucketOf: Int32Array;
   private readonly baseDist: Float64Array;
+  /** The near rows in row order (the first nearCount). */
+  private readonly near: Int32Array;
+  private nearCount = 0;
+  private farPlaced = false;
+  /** Buckets per unit of base distance. */
+  private scale = 0;
   constructor(readonly nTrain: number) {
     this.baseDist = new Float64Array(nTrain);
     this.order = new Int32Array(nTrain);
     this.dist = new Float64Array(nTrain);
     this.bucketEnd = new Int32Array(BUCKETS);
     this.bucketOf = new Int32Array(nTrain);
+    this.near = new Int32Array(nTrain);
   }
 
   /**
    * The query's base distances — the sum of the subset's rows of `featureDist` (each nTrain long,
    * at `offsets`), added in the subset's order as k-NN's own loop does, so they are equal bit for
-   * bit — bucketed in the same pass. `meanDist` (the distances' expected mean, known without a
-   * pass over them) only sets the bucket width: any positive value gives the same order.
+   * bit — and the near rows placed by bucket. `meanDist` (the distances' expected mean, known
+   * without a pass over them) only sets the bucket width: any positive value gives the same order.
    */
   bucket(featureDist: Float64Array, offsets: Int32Array, meanDist: number): void {
-    const { nTrain, order, dist, bucketEnd, bucketOf, baseDist } = this;
+    const { nTrain, order, dist, bucketEnd, bucketOf, baseDist, near } = this;
     const scale = meanDist > 0 && Number.isFinite(meanDist) ? BUCKETS / (3 * meanDist) : 0;
-    bucketEnd.fill(0);
+    this.scale = scale;
     const m = offsets.length;
     const o0 = offsets[0]!;
     const o1 = m > 1 ? offsets[1]! : 0;
     const o2 = m > 2 ? offsets[2]! : 0;
+    let c = 0;
     for (let j = 0; j < nTrain; j++) {
       // Subsets of up to 3 (the usual m) summed without an inner loop.
       let d = featureDist[o0 + j]!;
@@ -127,22 +141,30 @@ class QueryOrder {
       if (m > 2) d += featureDist[o2 + j]!;
       for (let f = 3; f < m; f++) d += featureDist[offsets[f]! + j]!;
       baseDist[j] = d;
-      const x = d * scale;
-      // Far rows (and NaN) go to the last bucket; the insertion sort orders them there.
-      const b = x < BUCKETS - 1 ? Math.floor(x) : BUCKETS - 1;
-      bucketOf[j] = b;
+      // Listed without a branch: stored every time, kept (c advanced by 1) only when near. NaN is far.
+      near[c] = j;
+      c += +(d * scale < NEAR_BUCKETS);
+    }
+    this.nearCount = c;
+    this.farPlaced = false;
+    bucketEnd.fill(0, 0, NEAR_BUCKETS);
+    for (let t = 0; t < c; t++) {
+      const b = Math.floor(baseDist[near[t]!]! * scale);
+      bucketOf[t] = b;
       bucketEnd[b]!++;
     }
-    // Counts → each bucket's start (exclusive prefix sums).
+    // Counts → each bucket's start (exclusive prefix sums); the far buckets look empty for now.
     let at = 0;
-    for (let b = 0; b < BUCKETS; b++) {
-      const c = bucketEnd[b]!;
+    for (let b = 0; b < NEAR_BUCKETS; b++) {
+      const n = bucketEnd[b]!;
       bucketEnd[b] = at;
-      at += c;
+      at += n;
     }
+    bucketEnd.fill(c, NEAR_BUCKETS);
     // Placing a row advances its bucket's start; afterwards each holds its bucket's end.
-    for (let j = 0; j < nTrain; j++) {
-      const p = bucketEnd[bucketOf[j]!]!++;
+    for (let t = 0; t < c; t++) {
+      const p = bucketEnd[bucketOf[t]!]!++;
+      const j = near[t]!;
       order[p] = j;
       dist[p] = baseDist[j]!;
     }
@@ -150,10 +172,39 @@ class QueryOrder {
     this.nextBucket = 0;
   }
 
+  /** Place the far rows (after the near ones) by bucket, as {@link bucket} placed the near ones. */
+  private placeFar(): void {
+    const { nTrain, order, dist, bucketEnd, bucketOf, baseDist, scale } = this;
+    bucketEnd.fill(0, NEAR_BUCKETS);
+    for (let j = 0; j < nTrain; j++) {
+      const x = baseDist[j]! * scale;
+      if (x < NEAR_BUCKETS) continue;
+      // Far rows (and NaN) past the last bucket's start go to it; the insertion sort orders them there.
+      const b = x < BUCKETS - 1 ? Math.floor(x) : BUCKETS - 1;
+      bucketOf[j] = b;
+      bucketEnd[b]!++;
+    }
+    let at = this.nearCount;
+    for (let b = NEAR_BUCKETS; b < BUCKETS; b++) {
+      const n = bucketEnd[b]!;
+      bucketEnd[b] = at;
+      at += n;
+    }
+    for (let j = 0; j < nTrain; j++) {
+      if (baseDist[j]! * scale < NEAR_BUCKETS) continue;
+      const p = bucketEnd[bucketOf[j]!]!++;
+      order[p] = j;
+      dist[p] = baseDist[j]!;
+    }
+    this.farPlaced = true;
+  }
+
   /** Sort the next non-empty bucket; false when every bucket is sorted. */
   sortNext(): boolean {
     const { order, dist, bucketEnd } = this;
     const lo = this.sortedEnd;
+    // Every near row sorted: the far ones are needed now.
+    if (lo === this.nearCount && !this.farPlaced) this.placeFar();
     let b = this.nextBucket;
     while (b < BUCKETS && bucketEnd[b] === lo) b++;
     if (b === BUCKETS) {
