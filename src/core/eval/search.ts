@@ -84,7 +84,7 @@ const NEAR_BUCKETS = 48;
  * share the last bucket), stable, and an insertion sort of a bucket only when a scan first reaches
  * it (stable too, so equal distances stay in row order). Scans stop after a few dozen rows, so most
  * buckets — the big last one above all — are never sorted. Only the rows of the first
- * {@link NEAR_BUCKETS} buckets (about the nearest third on the NTNU search, where scans went past
+ * {@link NEAR_BUCKETS} buckets (about the nearest 40 % on the NTNU search, where scans went past
  * them for 4 % of the queries and subsets) are counted and placed with the distances' pass; the
  * others are placed by one more pass the first time a scan needs them. A few passes over the rows
  * per query instead of a comparison sort or a bounded heap.
@@ -243,8 +243,8 @@ function firstK(heap: NeighbourHeap, qo: QueryOrder): void {
 /**
  * Rows in base order that every extra goes through together, row by row, before those extras that
  * still need more go on alone (see {@link ExtraScans}). Most extras' k nearest are settled within
- * the first two dozen rows; more shared rows cost more than the lone scans they save (measured:
- * 24 beat 32, 48 and 64 on the NTNU search).
+ * the first two dozen rows; more shared rows cost more than the lone scans they save (NTNU search,
+ * CPU time alternated in one process: 24 beat 32, 48 and 64; 16 and 20 were the same within noise).
  */
 const SHARED_ROWS = 24;
 
@@ -258,8 +258,9 @@ const SHARED_ROWS = 24;
  * up to {@link SHARED_ROWS} rows are taken row by row across all extras: a row's extras are
  * contiguous in `rows`, and which extras the row can enter is found without a branch per extra
  * (each distance is stored and the count advanced by the comparison's 0 or 1), so only the few
- * that enter take the branchy insertion. Whether a row enters is close to a coin toss, so a
- * comparison per visit mispredicts often; the row-by-row pass stops early once no extra can take a
+ * that enter take the branchy insertion. Whether a row enters is hard to predict, so a comparison
+ * per visit is a branch the CPU likely mispredicts often (the probable reason this is faster; this
+ * machine has no counters to show it). The row-by-row pass stops early once no extra can take a
  * row any more. Extras that still can go on alone, stopping once a row's base distance alone
  * exceeds their k-th total distance (the extra term is ≥ 0; a row at exactly that distance could
  * still enter by the row-order tie rule, so that test is strict).
