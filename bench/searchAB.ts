@@ -4,6 +4,7 @@
  * shared machine, after checking that both give the same result (cells, subsets alone, best).
  *
  *   mkdir /tmp/base && git archive main src | tar -x -C /tmp/base   # or any commit to compare against
+ *   ln -s "$PWD/node_modules" /tmp/base/node_modules              # its imports resolve there
  *   npx tsx bench/searchAB.ts /tmp/base [rounds]
  *
  * The NTNU Task 3 search (3 of the 4 Task 1 features + one of the 59 others, k = 5, distance

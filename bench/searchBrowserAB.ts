@@ -4,6 +4,7 @@
  * result. The browser side of bench/searchAB.ts.
  *
  *   mkdir /tmp/base && git archive main src | tar -x -C /tmp/base
+ *   ln -s "$PWD/node_modules" /tmp/base/node_modules              # its imports resolve there
  *   npx tsx bench/searchBrowserAB.ts /tmp/base [rounds]
  *
  * Each call is timed by the page's clock (wall) and by the main thread's CPU time (CDP ThreadTime,
