@@ -44,6 +44,74 @@ describe('search on a table full of distance ties', () => {
   });
 });
 
+describe('search on tied tables of other sizes and k', () => {
+  it('every cell equals a plain k-NN run: fewer training rows than the shared row-by-row pass, k = 1 and k = 9', () => {
+    // The same kind of tie-heavy table; 30 rows leave about 24 for training (the whole table fits
+    // the rows all extras take together), 400 rows let some extras go on alone far down the order.
+    for (const [nRows, seed] of [
+      [30, 5],
+      [400, 6],
+    ] as const) {
+      const rng = createRng(seed);
+      const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+      const rows = Array.from({ length: nRows }, (_, r) => [`t${r}`, ['rock', 'jazz', 'pop'][r % 3], ...names.map(() => String(Math.floor(rng() * 4) - 1))].join(','));
+      const ds = parseTableText(['filename,label,' + names.join(','), ...rows].join('\n'), 'ties.csv');
+      for (const k of [1, 9]) {
+        for (const weights of ['uniform', 'distance'] as const) {
+          const result = searchCombinations(ds, { base: ['a', 'b', 'c'], choose: 2, k, weights });
+          for (const c of result.cells) {
+            const r = runKnn(ds, { features: [...result.subsets[c.subset]!, result.extras[c.extra]!], k, weights });
+            expect(c.correct).toBe(r.rows.correct);
+            expect(c.macroF1).toBe(r.rows.macroF1);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('search: a row whose base distance equals the k-th distance', () => {
+  // NTNU-style rows (Type is the split): [a, x, genre, type].
+  const table = (rows: [number, number, string, string][]) =>
+    parseTableText(
+      [['Track ID', 'File', 'a', 'x', 'GenreID', 'Genre', 'Type'].join('\t'), ...rows.map(([a, x, g, t], r) => [r, `${g}.${r}.wav`, a, x, g === 'rock' ? 0 : 1, g, t].join('\t'))].join('\n'),
+      'tie.txt',
+    );
+  const correct = (ds: Dataset) =>
+    (['uniform', 'distance'] as const).map((weights) => searchCombinations(ds, { base: ['a'], choose: 1, extras: ['x'], k: 1, weights }).cells.map((c) => c.correct));
+
+  it('still takes the neighbour place when its row comes first (the tie rule), worked out by hand', () => {
+    // Training rows r0 (a 1, x 0, rock) and r1 (a 0, x 1, jazz); the test row (a 0, x 0) is rock.
+    // Both columns hold the same values, so they standardise alike and both rows are at the same
+    // distance from the test row. By base (a) alone r1 is nearer and comes first; r0's base
+    // distance equals that k-th distance, and as the earlier row it wins the tie: the answer is
+    // rock, 1 of 1 correct. Stopping at a base distance equal to the k-th would answer jazz.
+    const ds = table([
+      [1, 0, 'rock', 'Train'],
+      [0, 1, 'jazz', 'Train'],
+      [0, 0, 'rock', 'Test'],
+    ]);
+    expect(correct(ds)).toEqual([[1], [1]]);
+  });
+
+  it('the same far down the base order, past the rows all extras take together', () => {
+    // The tied rock row r0 (a 1, x 0) now comes after 31 rows at base distance 0: the jazz row
+    // (a 0, x 1) at the same total distance, and 30 jazz rows (a 0, x 2) that are farther. 30 rows
+    // (a 2, x 0) and one (a 2, x 2) give both columns the same values again, with a mean of
+    // exactly 1 so that both standardise alike bit for bit whatever the order of the sums; they are
+    // farther still. Rock, 1 of 1.
+    const ds = table([
+      [1, 0, 'rock', 'Train'],
+      [0, 1, 'jazz', 'Train'],
+      ...Array.from({ length: 30 }, (): [number, number, string, string] => [0, 2, 'jazz', 'Train']),
+      ...Array.from({ length: 30 }, (): [number, number, string, string] => [2, 0, 'jazz', 'Train']),
+      [2, 2, 'jazz', 'Train'],
+      [0, 0, 'rock', 'Test'],
+    ]);
+    expect(correct(ds)).toEqual([[1], [1]]);
+  });
+});
+
 describe('search against a brute-force k-NN written out here', () => {
   it('every cell and every subset alone has the correct count of a plain z-score + sort + majority vote; the separating feature wins', () => {
     // An NTNU-style table (its Type column is the split): 48 training and 16 test rows, 2 genres,
