@@ -9,7 +9,7 @@ import { extractRecipe } from '../core/features/recipes';
 import { extractTask } from '../workers/extractTask';
 import type { ExtractApi } from '../workers/protocol';
 import { channelWorker, type ChannelWorker } from '../workers/testChannel';
-import { extractFileFeatures, extractionPool, runPoolBatch } from './audioImportActions';
+import { contentHash, extractFileFeatures, extractionPool, runPoolBatch } from './audioImportActions';
 
 /** A task the test finishes by hand, to hold several in flight at once. */
 function held() {
@@ -92,5 +92,13 @@ describe('extractFileFeatures', () => {
     expect(first.rows.map((r) => Array.from(r))).toEqual(want.segments.map((r) => Array.from(r)));
     const second = await extractFileFeatures(file, 'kaggle3');
     expect(second).toEqual({ ...first, cached: true });
+  });
+
+  it("contentHash (the spectrogram sets' cache key) is computed in a worker: Node's SHA-256, from a File or from bytes the caller keeps", async () => {
+    const bytes = new TextEncoder().encode('abc').buffer;
+    expect(await contentHash(new File([bytes], 'abc.wav'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(await contentHash(bytes)).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(bytes.byteLength).toBe(3); // still the caller's: copied, not moved
+    expect(workers.length).toBeGreaterThan(0);
   });
 });

@@ -12,7 +12,6 @@ import { encodeWav16 } from '../core/audio/wav';
 import type { Dataset } from '../core/data/dataset';
 import { CancelledError, isLabError, LabError, toErrorInfo } from '../core/errors';
 import { getRecipe } from '../core/features/recipes';
-import { sha256Hex } from '../core/sha256';
 import type { RecipeId } from '../core/features/spec';
 import { fileStem, toDataset, type ExtractedClip } from '../core/features/toDataset';
 import { setDataset, type AudioImportState } from '../state/lab';
@@ -37,11 +36,15 @@ export function extractionPool(): WorkerPool<ExtractRequest, Done> {
 
 
 /**
- * The file's SHA-256 (hex): the project manifest lists it; the caches key on its first 128 bits.
- * On the page's thread: the feature import hashes in its worker instead (extractFileFeatures).
+ * A file's SHA-256 (hex): the project manifest lists it; the caches key on its first 128 bits.
+ * Computed in an extraction worker (ahead of queued extractions), not on the page's main thread.
+ * Bytes are copied into a Blob for it (a memory copy, far cheaper than hashing them here); give
+ * the File itself and nothing is read or copied on the page.
  */
-export async function contentHash(bytes: ArrayBuffer): Promise<string> {
-  return sha256Hex(new Uint8Array(bytes));
+export async function contentHash(data: Blob | ArrayBuffer, name = 'the file'): Promise<string> {
+  const file = data instanceof Blob ? data : new Blob([data]);
+  const r = await extractionPool().run({ fileName: name, recipe: '', mode: 'hash', file }, [], undefined, undefined, true);
+  return r.sha256!;
 }
 
 const SR = 22050;

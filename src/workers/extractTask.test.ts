@@ -91,6 +91,13 @@ describe('extraction worker, a dropped file', () => {
     expect(stored && rowsOf(stored)).toEqual(rowsOf(done));
   });
 
+  it("mode 'hash' gives only the file's SHA-256: nothing decoded, nothing cached", async () => {
+    const wav = wavOf(6);
+    const r = await pool.run({ fileName: 'f.wav', recipe: '', mode: 'hash', file: new Blob([wav as Uint8Array<ArrayBuffer>]) });
+    expect(r).toEqual({ featureNames: [], rows: [], segmentLengths: [], nSamples: 0, sha256: sha(wav) });
+    expect(await getCachedFeatures(keyOf(sha(wav)))).toBeUndefined();
+  });
+
   it('an empty file is refused with its name', async () => {
     await expect(pool.run({ fileName: 'e.wav', recipe: RECIPE, file: new Blob([]) })).rejects.toThrow('e.wav: the file is empty (0 bytes).');
   });

@@ -38,6 +38,7 @@ export async function extractTask(req: ExtractRequest, ctx: Pick<HandlerContext<
     const bytes = new Uint8Array(await req.file.arrayBuffer());
     if (bytes.length === 0) throw new LabError('corrupt-audio', `${req.fileName}: the file is empty (0 bytes).`);
     sha256 = await sha256Hex(bytes);
+    if (req.mode === 'hash') return { featureNames: [], rows: [], segmentLengths: [], nSamples: 0, sha256 };
     if (features) {
       const hit = await getCachedFeatures(featureCacheKey(sha256, req.recipe));
       if (hit) return rowsResult({ ...hit, nSamples: 0, sha256, cached: true });

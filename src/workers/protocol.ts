@@ -62,9 +62,10 @@ export type ExtractRequest = {
   cacheSha256?: string;
   /**
    * 'meyda-compare': instead of a recipe's rows, Meyda vs librosa on this clip; 'log-mel': the
-   * clip's log-mel matrix (core computeLogMel with `logMel`'s options; `recipe` is ignored).
+   * clip's log-mel matrix (core computeLogMel with `logMel`'s options; `recipe` is ignored);
+   * 'hash': only the SHA-256 of `file` (nothing decoded).
    */
-  mode?: 'features' | 'meyda-compare' | 'log-mel';
+  mode?: 'features' | 'meyda-compare' | 'log-mel' | 'hash';
   logMel?: LogMelOptions;
 };
 export type ExtractResult = {
