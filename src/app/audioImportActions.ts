@@ -165,6 +165,12 @@ export function batchConcurrency(poolSize: number): number {
 }
 
 /**
+ * How often a batch's status is redrawn (ms): each redraw (React, layout, paint) is main-thread
+ * work, and during a big import these redraws are most of what the page's main thread does.
+ */
+const BATCH_UI_INTERVAL_MS = 250;
+
+/**
  * Run tasks through the extraction pool, reporting progress, ETA, files from the cache and failed
  * files through `report` (a batch's status in the store). A failed task is listed and the rest go
  * on; a cancel (`isCurrent` turning false) ends it with undefined. At most `concurrency` tasks run
@@ -191,7 +197,7 @@ export async function runPoolBatch<T, R>(
   let lastUi = 0;
   const update = (force = false) => {
     const now = performance.now();
-    if (!force && now - lastUi < 100) return;
+    if (!force && now - lastUi < BATCH_UI_INTERVAL_MS) return;
     lastUi = now;
     let p = done;
     for (const f of partial.values()) p += f;

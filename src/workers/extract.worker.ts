@@ -4,4 +4,6 @@ import { extractTask } from './extractTask';
 import type { ExtractApi } from './protocol';
 import { serve } from './serve';
 
-serve<ExtractApi>({ task: extractTask });
+// A batch redraws its status 4 times a second (runPoolBatch): more frequent progress messages
+// would only be more main-thread work for the page.
+serve<ExtractApi>({ task: extractTask }, { progressIntervalMs: 250 });
