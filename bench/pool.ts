@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { encodeWav16 } from '../src/core/audio/wav';
 import { planDemoCorpus, synthesizeClip, SYNTH_STYLES } from '../src/core/audio/synth';
 import { extractFiles } from '../src/node/extractPool';
-import { openPreview } from './browser';
+import type { Browser } from '@playwright/test';
+import { mainThreadCpuClock, openPreview } from './browser';
 import { log, report } from './report';
 
 export const POOL_DEFAULT_CLIPS = 200;
@@ -40,17 +41,74 @@ function childrenRssMb(): number {
   return kb / 1024;
 }
 
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+export interface BrowserImport {
+  browserSec: number;
+  /** Durations (ms) of the page's main-thread long tasks (> 50 ms: what a user feels as jank) during the import. */
+  longTasks: number[];
+  /** The page's main-thread CPU time during the import (CDP ThreadTime): the work, without the wait for a core. */
+  mainCpuMs: number;
+  peakRssMb: number;
+  workers: number;
+  /** The Data cell's "done" line. */
+  summary: string;
+}
+
+/**
+ * Choose `dir` as a folder in the app at `url` (a fresh browser context: empty storage, so nothing
+ * is cached) and time it to the Data cell's "done" line, with the main thread's long tasks and CPU.
+ */
+export async function importInBrowser(browser: Browser, url: string, dir: string): Promise<BrowserImport> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${url}/?empty`);
+    await page.getByTestId('audio-recipe').selectOption(RECIPE);
+    await page.evaluate(() => {
+      const g = globalThis as unknown as { longTasks: number[] };
+      g.longTasks = [];
+      new PerformanceObserver((l) => l.getEntries().forEach((e) => g.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: false });
+    });
+    const cpu = await mainThreadCpuClock(page);
+    let peakRssMb = childrenRssMb();
+    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, childrenRssMb())), 1000);
+    const tb = Date.now();
+    const cpu0 = await cpu();
+    const done = page.getByTestId('audio-done');
+    try {
+      await page.getByTestId('audio-folder-input').setInputFiles(dir);
+      await done.waitFor({ timeout: 3_600_000 });
+    } finally {
+      clearInterval(sampler);
+    }
+    const browserSec = (Date.now() - tb) / 1000;
+    const mainCpuMs = (await cpu()) - cpu0;
+    const longTasks = await page.evaluate(() => (globalThis as unknown as { longTasks: number[] }).longTasks);
+    const workers = await page.evaluate(() => navigator.hardwareConcurrency);
+    const summary = ((await done.textContent()) ?? '').trim().replace(/\s+/g, ' ');
+    return { browserSec, longTasks, mainCpuMs, peakRssMb, workers, summary };
+  } finally {
+    await context.close();
+  }
+}
+
+/** N synthetic 30 s clips (five styles, seeded) written to `dir` as 16-bit WAV files; their paths. */
+export function writePoolClips(dir: string, n: number): string[] {
+  const plan = planDemoCorpus({ clipsPerStyle: Math.ceil(n / SYNTH_STYLES.length), durationSec: [CLIP_SEC, CLIP_SEC], seed: 13 }).slice(0, n);
+  return plan.map((p) => {
+    const path = join(dir, p.fileName);
+    writeFileSync(path, encodeWav16([synthesizeClip(p.style, p.seed, p.durationSec)], 22050));
+    return path;
+  });
+}
+
 export async function runPoolBench(o: { clips?: number } = {}): Promise<void> {
   const n = o.clips ?? POOL_DEFAULT_CLIPS;
   const dir = mkdtempSync(join(tmpdir(), 'genre-pool-'));
   try {
     const t0 = performance.now();
-    const plan = planDemoCorpus({ clipsPerStyle: Math.ceil(n / SYNTH_STYLES.length), durationSec: [CLIP_SEC, CLIP_SEC], seed: 13 }).slice(0, n);
-    const files = plan.map((p) => {
-      const path = join(dir, p.fileName);
-      writeFileSync(path, encodeWav16([synthesizeClip(p.style, p.seed, p.durationSec)], 22050));
-      return path;
-    });
+    const files = writePoolClips(dir, n);
     log(`pool: ${n} synthetic ${CLIP_SEC} s clips written to ${dir} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     const tn = performance.now();
@@ -61,41 +119,17 @@ export async function runPoolBench(o: { clips?: number } = {}): Promise<void> {
 
     const s = await openPreview();
     if (!s) return;
-    let browserSec: number;
-    let workers: number;
-    let summary: string;
+    let run: BrowserImport;
     try {
-      const context = await s.browser.newContext();
-      const page = await context.newPage();
-      await page.goto(`${s.url}/?empty`);
-      await page.getByTestId('audio-recipe').selectOption(RECIPE);
-      // The main thread's long tasks (> 50 ms: what a user feels as jank) during the run.
-      await page.evaluate(() => {
-        const g = globalThis as unknown as { longTasks: number[] };
-        g.longTasks = [];
-        new PerformanceObserver((l) => l.getEntries().forEach((e) => g.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: false });
-      });
-      let peakRssMb = childrenRssMb();
-      const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, childrenRssMb())), 1000);
-      const tb = Date.now();
-      const done = page.getByTestId('audio-done');
-      try {
-        await page.getByTestId('audio-folder-input').setInputFiles(dir);
-        await done.waitFor({ timeout: 3_600_000 });
-      } finally {
-        clearInterval(sampler);
-      }
-      browserSec = (Date.now() - tb) / 1000;
-      const long = await page.evaluate(() => (globalThis as unknown as { longTasks: number[] }).longTasks);
-      log(
-        `pool: browser main thread: ${long.length} long task(s) > 50 ms, longest ${long.length ? Math.max(...long).toFixed(0) : 0} ms, ` +
-          `total ${long.reduce((a, b) => a + b, 0).toFixed(0)} ms; Chromium's peak resident memory ${peakRssMb.toFixed(0)} MB (all its processes)`,
-      );
-      workers = await page.evaluate(() => navigator.hardwareConcurrency);
-      summary = ((await done.textContent()) ?? '').trim().replace(/\s+/g, ' ');
+      run = await importInBrowser(s.browser, s.url, dir);
     } finally {
       await s.close();
     }
+    log(
+      `pool: browser main thread: ${run.longTasks.length} long task(s) > 50 ms, longest ${run.longTasks.length ? Math.max(...run.longTasks).toFixed(0) : 0} ms, ` +
+        `total ${sum(run.longTasks).toFixed(0)} ms; its CPU during the import ${run.mainCpuMs.toFixed(0)} ms; Chromium's peak resident memory ${run.peakRssMb.toFixed(0)} MB (all its processes)`,
+    );
+    const { browserSec, workers, summary } = run;
     log(`pool: browser says "${summary}"`);
     const line = (what: string, ours: number, reference: number, note: string, extrapolated = false) =>
       report({

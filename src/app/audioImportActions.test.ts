@@ -1,6 +1,15 @@
-import { describe, expect, it, vi } from 'vitest';
+import 'fake-indexeddb/auto';
+import { createHash } from 'node:crypto';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { decodeWavToMono } from '../core/audio/prepare';
+import { synthesizeClip } from '../core/audio/synth';
+import { encodeWav16 } from '../core/audio/wav';
 import { CancelledError } from '../core/errors';
-import { runPoolBatch } from './audioImportActions';
+import { extractRecipe } from '../core/features/recipes';
+import { extractTask } from '../workers/extractTask';
+import type { ExtractApi } from '../workers/protocol';
+import { channelWorker, type ChannelWorker } from '../workers/testChannel';
+import { contentHash, extractFileFeatures, extractionPool, runPoolBatch } from './audioImportActions';
 
 /** A task the test finishes by hand, to hold several in flight at once. */
 function held() {
@@ -52,5 +61,44 @@ describe('runPoolBatch', () => {
     expect(h.started).toEqual([0, 1]);
     // Cancelled tasks are neither values nor failures.
     expect(out).toEqual({ values: [], failed: [] });
+  });
+});
+
+describe('extractFileFeatures', () => {
+  // The app's pool, its workers a MessageChannel serving the real worker handler (a File crosses it as in the browser).
+  const workers: ChannelWorker[] = [];
+  vi.stubGlobal(
+    'Worker',
+    vi.fn(function () {
+      const w = channelWorker<ExtractApi>({ task: extractTask });
+      workers.push(w);
+      return w;
+    }),
+  );
+  afterAll(() => {
+    extractionPool().cancelAll();
+    for (const w of workers) for (const p of w.ports) p.close();
+    vi.unstubAllGlobals();
+  });
+
+  it("sends the file to a worker: the page gets Node's SHA-256 of its bytes and the core extractor's rows, then the same rows from the cache", async () => {
+    const wav = encodeWav16([synthesizeClip('synth-chorale', 5, 3.5, 22050)], 22050);
+    const file = new File([wav as Uint8Array<ArrayBuffer>], 'chorale.00005.wav');
+    const want = extractRecipe(decodeWavToMono(wav, file.name, 22050), 22050, 'kaggle3');
+    const first = await extractFileFeatures(file, 'kaggle3');
+    expect(first.sha256).toBe(createHash('sha256').update(wav).digest('hex'));
+    expect(first.cached).toBe(false);
+    expect(first.featureNames).toEqual(want.featureNames);
+    expect(first.rows.map((r) => Array.from(r))).toEqual(want.segments.map((r) => Array.from(r)));
+    const second = await extractFileFeatures(file, 'kaggle3');
+    expect(second).toEqual({ ...first, cached: true });
+  });
+
+  it("contentHash (the spectrogram sets' cache key) is computed in a worker: Node's SHA-256, from a File or from bytes the caller keeps", async () => {
+    const bytes = new TextEncoder().encode('abc').buffer;
+    expect(await contentHash(new File([bytes], 'abc.wav'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(await contentHash(bytes)).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(bytes.byteLength).toBe(3); // still the caller's: copied, not moved
+    expect(workers.length).toBeGreaterThan(0);
   });
 });

@@ -12,13 +12,13 @@ import { encodeWav16 } from '../core/audio/wav';
 import type { Dataset } from '../core/data/dataset';
 import { CancelledError, isLabError, LabError, toErrorInfo } from '../core/errors';
 import { getRecipe } from '../core/features/recipes';
-import { sha256Hex } from '../core/sha256';
 import type { RecipeId } from '../core/features/spec';
 import { fileStem, toDataset, type ExtractedClip } from '../core/features/toDataset';
 import { setDataset, type AudioImportState } from '../state/lab';
 import type { ExtractRequest, ExtractResult } from '../workers/protocol';
+import { isRiffWave } from '../workers/extractTask';
 import { WorkerPool } from '../workers/workerPool';
-import { getCachedFeatures, putCachedFeatures, type CachedFeatures } from '../storage/featureCache';
+import { getCachedFeatures, putCachedFeatures } from '../storage/featureCache';
 import { labStore } from './store';
 
 export interface AudioInput {
@@ -35,9 +35,16 @@ export function extractionPool(): WorkerPool<ExtractRequest, Done> {
 }
 
 
-/** The file's SHA-256 (hex): the project manifest lists it; the caches key on its first 128 bits. */
-export async function contentHash(bytes: ArrayBuffer): Promise<string> {
-  return sha256Hex(new Uint8Array(bytes));
+/**
+ * A file's SHA-256 (hex): the project manifest lists it; the caches key on its first 128 bits.
+ * Computed in an extraction worker (ahead of queued extractions), not on the page's main thread.
+ * Bytes are copied into a Blob for it (a memory copy, far cheaper than hashing them here); give
+ * the File itself and nothing is read or copied on the page.
+ */
+export async function contentHash(data: Blob | ArrayBuffer, name = 'the file'): Promise<string> {
+  const file = data instanceof Blob ? data : new Blob([data]);
+  const r = await extractionPool().run({ fileName: name, recipe: '', mode: 'hash', file }, [], undefined, undefined, true);
+  return r.sha256!;
 }
 
 const SR = 22050;
@@ -66,17 +73,13 @@ async function decodeWithWebAudio(bytes: ArrayBuffer, name: string): Promise<Flo
   return out;
 }
 
-function isWavBytes(b: Uint8Array): boolean {
-  return b.length >= 12 && String.fromCharCode(b[0]!, b[1]!, b[2]!, b[3]!) === 'RIFF' && String.fromCharCode(b[8]!, b[9]!, b[10]!, b[11]!) === 'WAVE';
-}
-
 /**
  * The audio of an extraction request: WAV bytes (parsed in the worker, exactly librosa's scaling)
  * or, for other formats, samples decoded by Web Audio here; with the buffer to transfer. `buf` is
  * moved to the worker, so pass a copy if the caller still needs it.
  */
 export async function audioPayload(buf: ArrayBuffer, name: string): Promise<{ audio: Pick<ExtractRequest, 'bytes' | 'samples'>; transfer: ArrayBuffer[] }> {
-  if (isWavBytes(new Uint8Array(buf))) return { audio: { bytes: buf }, transfer: [buf] };
+  if (isRiffWave(new Uint8Array(buf))) return { audio: { bytes: buf }, transfer: [buf] };
   const samples = await decodeWithWebAudio(buf, name);
   return { audio: { samples }, transfer: [samples.buffer as ArrayBuffer] };
 }
@@ -106,27 +109,22 @@ export interface FileFeatures {
 
 /**
  * Features of one audio file with one recipe, through the worker pool, cached by content hash.
- * WAV bytes are parsed in the worker (exact librosa scaling); other formats are decoded by Web
- * Audio here. Pass `samples` when the caller already decoded the file (mono, 22 050 Hz).
+ * The file itself goes to a worker, which reads and hashes it, looks the features up in the
+ * feature cache and on a miss extracts (WAV: parsed there, exact librosa scaling) and caches them:
+ * the page does nothing with the bytes. Other formats need Web Audio, which only the page has: the
+ * worker says so (with the hash) and they are decoded here, then extracted and cached there.
+ * `bytes`, when the caller has already read the file, saves reading it again for that decode.
  */
 export async function extractFileFeatures(file: File, recipe: RecipeId, onProgress: (f: number) => void = () => {}, bytes?: ArrayBuffer, signal?: AbortSignal): Promise<FileFeatures> {
-  const spec = getRecipe(recipe);
   if (file.size === 0) throw new LabError('corrupt-audio', `${file.name}: the file is empty (0 bytes).`);
-  const buf = bytes ?? (await file.arrayBuffer());
-  const sha256 = await contentHash(buf);
-  // 128 bits of the hash, as entries were always keyed, so features cached before stay found.
-  const key = `${sha256.slice(0, 32)}:${spec.id}:v${spec.version}`;
-  const hit = await getCachedFeatures(key);
-  if (hit) return { ...hit, cached: true, sha256 };
-  // The pool transfers (detaches) what it is given: a caller's bytes are copied first (it still
-  // needs them); bytes read here are moved as they are — a copy of every file of a big folder is
-  // main-thread time and memory for nothing.
-  const { audio, transfer } = await audioPayload(bytes ? buf.slice(0) : buf, file.name);
-  const r = await extractionPool().run({ fileName: file.name, recipe, ...audio }, transfer, onProgress, signal);
-  checkFeatureRows(file.name, r.featureNames, r.rows); // never cache (or table) non-finite features
-  const out: CachedFeatures = { featureNames: r.featureNames, rows: r.rows, segmentLengths: r.segmentLengths };
-  putCachedFeatures(key, out);
-  return { ...out, cached: false, sha256 };
+  let r = await extractionPool().run({ fileName: file.name, recipe, file }, [], onProgress, signal);
+  const sha256 = r.sha256!;
+  if (r.needsDecode) {
+    // The pool transfers (detaches) what it is given: a caller's bytes are copied first (it still needs them).
+    const { audio, transfer } = await audioPayload(bytes ? bytes.slice(0) : await file.arrayBuffer(), file.name);
+    r = await extractionPool().run({ fileName: file.name, recipe, ...audio, cacheSha256: sha256 }, transfer, onProgress, signal);
+  }
+  return { featureNames: r.featureNames, rows: r.rows, segmentLengths: r.segmentLengths, cached: r.cached === true, sha256 };
 }
 
 /** Meyda's features vs librosa's on one clip (computed in a worker). */
@@ -167,6 +165,12 @@ export function batchConcurrency(poolSize: number): number {
 }
 
 /**
+ * How often a batch's status is redrawn (ms): each redraw (React, layout, paint) is main-thread
+ * work, and during a big import these redraws are most of what the page's main thread does.
+ */
+const BATCH_UI_INTERVAL_MS = 250;
+
+/**
  * Run tasks through the extraction pool, reporting progress, ETA, files from the cache and failed
  * files through `report` (a batch's status in the store). A failed task is listed and the rest go
  * on; a cancel (`isCurrent` turning false) ends it with undefined. At most `concurrency` tasks run
@@ -193,7 +197,7 @@ export async function runPoolBatch<T, R>(
   let lastUi = 0;
   const update = (force = false) => {
     const now = performance.now();
-    if (!force && now - lastUi < 100) return;
+    if (!force && now - lastUi < BATCH_UI_INTERVAL_MS) return;
     lastUi = now;
     let p = done;
     for (const f of partial.values()) p += f;
@@ -375,7 +379,7 @@ export async function loadDemoCorpus(): Promise<void> {
     const r = hit ?? (await extractionPool().run({ fileName: p.fileName, recipe, synth: { style: p.style, seed: p.seed, durationSec: p.durationSec } }, [], onProgress, signal));
     if (!hit) {
       checkFeatureRows(p.fileName, r.featureNames, r.rows);
-      putCachedFeatures(key, { featureNames: r.featureNames, rows: r.rows, segmentLengths: r.segmentLengths });
+      void putCachedFeatures(key, { featureNames: r.featureNames, rows: r.rows, segmentLengths: r.segmentLengths });
     }
     return { clip: { fileName: p.fileName, genre: p.style, segments: r.rows, segmentLengths: r.segmentLengths }, cached: !!hit };
   });

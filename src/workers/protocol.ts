@@ -49,20 +49,37 @@ export type ExtractRequest = {
   bytes?: ArrayBuffer;
   /** … mono samples at 22 050 Hz already decoded by Web Audio, or … */
   samples?: Float32Array;
-  /** … a clip of the synthetic demo corpus to make in the worker. */
+  /** … a clip of the synthetic demo corpus to make in the worker, or … */
   synth?: { style: string; seed: number; durationSec: number };
   /**
-   * 'meyda-compare': instead of a recipe's rows, Meyda vs librosa on this clip; 'log-mel': the
-   * clip's log-mel matrix (core computeLogMel with `logMel`'s options; `recipe` is ignored).
+   * … the file itself, read and hashed (SHA-256) in the worker — the page spends no time on its
+   * bytes. In mode 'features' the worker looks the features up in the feature cache by that hash
+   * (a hit skips extraction) and caches what it extracts. A file that is not a RIFF WAV comes back
+   * `needsDecode` (only the page has Web Audio): send its decoded `samples` with `cacheSha256`.
    */
-  mode?: 'features' | 'meyda-compare' | 'log-mel';
+  file?: Blob;
+  /** With `samples` decoded from a file whose hash a `file` request returned: cache the features under it. */
+  cacheSha256?: string;
+  /**
+   * 'meyda-compare': instead of a recipe's rows, Meyda vs librosa on this clip; 'log-mel': the
+   * clip's log-mel matrix (core computeLogMel with `logMel`'s options; `recipe` is ignored);
+   * 'hash': only the SHA-256 of `file` (nothing decoded).
+   */
+  mode?: 'features' | 'meyda-compare' | 'log-mel' | 'hash';
   logMel?: LogMelOptions;
 };
 export type ExtractResult = {
   featureNames: string[];
   rows: Float64Array[];
   segmentLengths: number[];
+  /** Samples the worker analysed (0 when it decoded none: a cache hit, or a file left to the page to decode). */
   nSamples: number;
+  /** SHA-256 (hex) of a `file` request's bytes. */
+  sha256?: string;
+  /** The features came from the feature cache (a `file` request). */
+  cached?: boolean;
+  /** A `file` request whose file is not a RIFF WAV and not cached: decode it on the page and send its samples. */
+  needsDecode?: boolean;
   meyda?: MeydaComparison[];
   /** mode 'log-mel': band-major nBands × nFrames dB (transferred). */
   logMel?: Pick<LogMel, 'db' | 'nBands' | 'nFrames'>;

@@ -336,6 +336,17 @@ describe('WorkerPool on the transport', () => {
     await expect(p.run({ value: 5 }, [], undefined, evaluation.signal)).rejects.toBeInstanceOf(CancelledError);
   });
 
+  it('a task run `first` goes ahead of the queued ones', async () => {
+    const { pool: p } = pool(1);
+    const order: number[] = [];
+    const run = (v: number, first = false) => p.run({ value: v, gate: v === 41 ? 41 : undefined }, [], undefined, undefined, first).then((x) => (order.push(x), x));
+    const runs = [run(41), run(42), run(43), run(44, true)];
+    await vi.waitFor(() => expect(gates.has(41)).toBe(true));
+    gates.get(41)!();
+    await Promise.all(runs);
+    expect(order).toEqual([41, 44, 42, 43]);
+  });
+
   it('cancelAll rejects running and queued tasks with CancelledError and terminates the workers', async () => {
     const { pool: p, made } = pool(1);
     const running = p.run({ value: 1, gate: 21 });

@@ -43,9 +43,10 @@ export class WorkerPool<Req, Res> {
 
   /**
    * Run one task. Aborting `signal` cancels this task alone (CancelledError); give every task of a
-   * batch the same signal to cancel the batch.
+   * batch the same signal to cancel the batch. A `first` task goes ahead of the queued ones: for
+   * short tasks (a file's hash) that a batch waits on before it can queue the long one.
    */
-  run(request: Req, transfer: Transferable[] = [], onProgress?: (f: number) => void, signal?: AbortSignal): Promise<Res> {
+  run(request: Req, transfer: Transferable[] = [], onProgress?: (f: number) => void, signal?: AbortSignal, first = false): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {
       if (signal?.aborted) return reject(new CancelledError());
       const onAbort = () => this.cancelTask(task);
@@ -56,7 +57,8 @@ export class WorkerPool<Req, Res> {
       };
       const task: Queued<Req, Res> = { request, transfer, onProgress, signal, resolve: settled(resolve), reject: settled(reject) };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.queue.push(task);
+      if (first) this.queue.unshift(task);
+      else this.queue.push(task);
       this.pump();
     });
   }
