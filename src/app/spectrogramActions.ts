@@ -277,7 +277,8 @@ async function fileTask(a: AudioInput): Promise<SpectrogramTask> {
     durationSec: await estimateDurationSec(a.file),
     key: async () => {
       if (a.file.size === 0) throw new LabError('corrupt-audio', `${a.file.name}: the file is empty (0 bytes).`);
-      return contentHash(await read());
+      // The worker reads and hashes the file itself: the page reads it only when it must be analysed.
+      return contentHash(a.file, a.file.name);
     },
     // The pool moves what it is given: a copy, so the bytes stay readable here.
     audio: async () => audioPayload((await read()).slice(0), a.file.name),
