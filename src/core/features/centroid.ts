@@ -5,8 +5,12 @@
  */
 const TINY = 1.1754943508222875e-38;
 
-/** Centroid per frame (Hz); `mag` frame-major nFrames × nBins, `freqsHz` per bin. */
-export function computeSpectralCentroid(mag: Float64Array, nFrames: number, nBins: number, freqsHz: Float64Array): Float64Array {
+/**
+ * Centroid per frame (Hz); `mag` frame-major nFrames × nBins, `freqsHz` per bin. With `sumsOut`
+ * (length nFrames), each frame's Σ S (bins in ascending order) is written there too, for the
+ * bandwidth and rolloff of the same spectrogram to reuse instead of summing again.
+ */
+export function computeSpectralCentroid(mag: Float64Array, nFrames: number, nBins: number, freqsHz: Float64Array, sumsOut?: Float64Array): Float64Array {
   const out = new Float64Array(nFrames);
   for (let t = 0; t < nFrames; t++) {
     const o = t * nBins;
@@ -17,6 +21,7 @@ export function computeSpectralCentroid(mag: Float64Array, nFrames: number, nBin
       sum += v;
       wsum += v * (freqsHz[k] as number);
     }
+    if (sumsOut) sumsOut[t] = sum;
     out[t] = sum < TINY ? 0 : wsum / sum;
   }
   return out;

@@ -172,10 +172,11 @@ export function extractKaggleSegment(y: Float32Array, padMode: PadMode, ctx: Seg
   const chroma = timed(st, 'chroma', () => applyChroma(power, nFrames, chromaFilterbank(SAMPLE_RATE_HZ, N_FFT, tuning)));
   [out[0], out[1]] = meanVar(chroma);
   [out[2], out[3]] = timed(st, 'rms', () => meanVar(computeRms(y, padMode)));
-  const centroid = timed(st, 'centroid', () => computeSpectralCentroid(mag, nFrames, nBins, freqs));
+  const sums = new Float64Array(nFrames); // Σ|X| per frame: summed once, read by all three
+  const centroid = timed(st, 'centroid', () => computeSpectralCentroid(mag, nFrames, nBins, freqs, sums));
   [out[4], out[5]] = meanVar(centroid);
-  [out[6], out[7]] = timed(st, 'bandwidth', () => meanVar(computeSpectralBandwidth(mag, nFrames, nBins, freqs, centroid)));
-  [out[8], out[9]] = timed(st, 'rolloff', () => meanVar(computeSpectralRolloff(mag, nFrames, nBins, freqs)));
+  [out[6], out[7]] = timed(st, 'bandwidth', () => meanVar(computeSpectralBandwidth(mag, nFrames, nBins, freqs, centroid, sums)));
+  [out[8], out[9]] = timed(st, 'rolloff', () => meanVar(computeSpectralRolloff(mag, nFrames, nBins, freqs, 0.85, sums)));
   [out[10], out[11]] = timed(st, 'zcr', () => meanVar(computeZcr(y)));
   ctx.onStage?.(0.25);
   throwIfCancelled(ctx.cancel);
@@ -243,10 +244,11 @@ export function extractNtnuSegment(y: Float32Array, ctx: SegmentContext = {}): F
   const std = (mv: [number, number]): [number, number] => [mv[0], Math.sqrt(mv[1])];
   [out[0], out[1]] = timed(st, 'zcr', () => std(meanVar(computeZcr(y))));
   [out[2], out[3]] = timed(st, 'rms', () => std(meanVar(computeRms(y, 'constant'))));
-  const centroid = timed(st, 'centroid', () => computeSpectralCentroid(mag, nFrames, nBins, freqs));
+  const sums = new Float64Array(nFrames); // Σ|X| per frame: summed once, read by all three
+  const centroid = timed(st, 'centroid', () => computeSpectralCentroid(mag, nFrames, nBins, freqs, sums));
   [out[4], out[5]] = std(meanVar(centroid));
-  [out[6], out[7]] = timed(st, 'bandwidth', () => std(meanVar(computeSpectralBandwidth(mag, nFrames, nBins, freqs, centroid))));
-  [out[8], out[9]] = timed(st, 'rolloff', () => std(meanVar(computeSpectralRolloff(mag, nFrames, nBins, freqs))));
+  [out[6], out[7]] = timed(st, 'bandwidth', () => std(meanVar(computeSpectralBandwidth(mag, nFrames, nBins, freqs, centroid, sums))));
+  [out[8], out[9]] = timed(st, 'rolloff', () => std(meanVar(computeSpectralRolloff(mag, nFrames, nBins, freqs, 0.85, sums))));
   [out[10], out[11]] = timed(st, 'contrast', () => std(meanVar(computeSpectralContrast(mag, nFrames, nBins, freqs, SAMPLE_RATE_HZ))));
   [out[12], out[13]] = timed(st, 'flatness', () => std(meanVar(computeSpectralFlatness(power, nFrames, nBins))));
   ctx.onStage?.(0.4);
