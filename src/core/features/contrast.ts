@@ -59,27 +59,44 @@ export function computeSpectralContrast(mag: Float64Array, nFrames: number, nBin
       const start = o + (lo[k] as number);
       const len = (hi[k] as number) - (lo[k] as number);
       const n = Math.min(nIdx[k] as number, len);
-      let nl = 0;
-      let nh = 0;
-      for (let i = 0; i < len; i++) {
+      // the first n values fill both buffers; after that a value enters a buffer only when it
+      // beats that buffer's current worst, kept in a local (one compare per buffer per value)
+      for (let i = 0; i < n; i++) {
         const v = mag[start + i] as number;
-        // lowBuf ascending: keep the n smallest
-        if (nl < n || v < (lowBuf[nl - 1] as number)) {
-          let j = nl < n ? nl++ : nl - 1;
+        let j = i;
+        while (j > 0 && (lowBuf[j - 1] as number) > v) {
+          lowBuf[j] = lowBuf[j - 1] as number;
+          j--;
+        }
+        lowBuf[j] = v;
+        j = i;
+        while (j > 0 && (highBuf[j - 1] as number) < v) {
+          highBuf[j] = highBuf[j - 1] as number;
+          j--;
+        }
+        highBuf[j] = v;
+      }
+      let lowWorst = lowBuf[n - 1] as number;
+      let highWorst = highBuf[n - 1] as number;
+      for (let i = n; i < len; i++) {
+        const v = mag[start + i] as number;
+        if (v < lowWorst) {
+          let j = n - 1;
           while (j > 0 && (lowBuf[j - 1] as number) > v) {
             lowBuf[j] = lowBuf[j - 1] as number;
             j--;
           }
           lowBuf[j] = v;
+          lowWorst = lowBuf[n - 1] as number;
         }
-        // highBuf descending: keep the n largest
-        if (nh < n || v > (highBuf[nh - 1] as number)) {
-          let j = nh < n ? nh++ : nh - 1;
+        if (v > highWorst) {
+          let j = n - 1;
           while (j > 0 && (highBuf[j - 1] as number) < v) {
             highBuf[j] = highBuf[j - 1] as number;
             j--;
           }
           highBuf[j] = v;
+          highWorst = highBuf[n - 1] as number;
         }
       }
       let vs = 0;

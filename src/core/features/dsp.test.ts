@@ -10,6 +10,10 @@ import { computeZcr } from './zcr';
 import { computeRms } from './rms';
 import { pitchTuning } from './chroma';
 import { RealFft } from './fft';
+import { computeSpectralCentroid } from './centroid';
+import { computeSpectralBandwidth } from './bandwidth';
+import { computeSpectralRolloff } from './rolloff';
+import { computeSpectralContrast } from './contrast';
 
 describe('DSP blocks', () => {
   it('DCT-II ortho matrix is orthonormal', () => {
@@ -196,5 +200,64 @@ describe('DSP blocks', () => {
     const sharp = 440 * Math.pow(2, 0.2 / 12);
     expect(pitchTuning([sharp, sharp * 2])).toBeCloseTo(0.2, 9);
     expect(pitchTuning([])).toBe(0);
+  });
+  it('centroid, bandwidth and rolloff sharing one per-frame sum equal their definitions', () => {
+    const rng = createRng(5);
+    const nFrames = 7;
+    const nBins = 1025;
+    const mag = Float64Array.from({ length: nFrames * nBins }, () => rng() ** 3);
+    mag.fill(0, 3 * nBins, 4 * nBins); // a silent frame
+    const freqs = Float64Array.from({ length: nBins }, (_, k) => (k * 22050) / 2048);
+    const sums = new Float64Array(nFrames);
+    const centroid = computeSpectralCentroid(mag, nFrames, nBins, freqs, sums);
+    const bandwidth = computeSpectralBandwidth(mag, nFrames, nBins, freqs, centroid, sums);
+    const rolloff = computeSpectralRolloff(mag, nFrames, nBins, freqs, 0.85, sums);
+    for (let t = 0; t < nFrames; t++) {
+      const s = Array.from(mag.subarray(t * nBins, (t + 1) * nBins));
+      const total = s.reduce((a, v) => a + v, 0);
+      const c = total > 0 ? s.reduce((a, v, k) => a + v * (freqs[k] as number), 0) / total : 0;
+      const bw = Math.sqrt(s.reduce((a, v, k) => a + (v / (total || 1)) * ((freqs[k] as number) - c) ** 2, 0));
+      let acc = 0;
+      let k85 = s.findIndex((v) => (acc += v) >= 0.85 * total);
+      if (total === 0) k85 = 0;
+      expect(sums[t]).toBeCloseTo(total, 9);
+      expect(centroid[t]).toBeCloseTo(c, 6);
+      expect(bandwidth[t]).toBeCloseTo(bw, 6);
+      expect(rolloff[t]).toBe(freqs[k85]);
+    }
+  });
+  it('spectral contrast takes the mean of the sorted band\'s lowest and highest 2 % (rising, falling, tied and random spectra)', () => {
+    const rng = createRng(9);
+    const nBins = 1025;
+    const frames = [
+      Float64Array.from({ length: nBins }, (_, k) => 1 / (k + 1)), // falling: every value a new minimum
+      Float64Array.from({ length: nBins }, (_, k) => k + 1), // rising: every value a new maximum
+      Float64Array.from({ length: nBins }, (_, k) => 1 + (k % 3)), // ties
+      Float64Array.from({ length: nBins }, () => rng() + 1e-3),
+    ];
+    const mag = new Float64Array(frames.length * nBins);
+    frames.forEach((f, t) => mag.set(f, t * nBins));
+    const freqs = Float64Array.from({ length: nBins }, (_, k) => (k * 22050) / 2048);
+    const got = computeSpectralContrast(mag, frames.length, nBins, freqs, 22050);
+    // librosa's bands: octaves from 200 Hz; band k > 0 starts one bin early, bands below the
+    // last drop their last bin, the last runs to Nyquist; n = max(1, rint(0.02 · band size))
+    const edges = [0, 200, 400, 800, 1600, 3200, 6400, 12800];
+    const peaks: number[] = [];
+    const valleys: number[] = [];
+    frames.forEach((f) => {
+      for (let k = 0; k < 7; k++) {
+        const idx = Array.from(freqs.keys()).filter((b) => (freqs[b] as number) >= (edges[k] as number) && (freqs[b] as number) <= (edges[k + 1] as number));
+        const start = k > 0 ? (idx[0] as number) - 1 : (idx[0] as number);
+        const end = k === 6 ? nBins : (idx.at(-1) as number) + 1;
+        const q = 0.02 * (end - start);
+        const n = Math.max(1, Math.abs(q - Math.trunc(q)) === 0.5 ? 2 * Math.round(q / 2) : Math.round(q));
+        const band = Array.from(f.subarray(start, k < 6 ? end - 1 : end)).sort((a, b) => a - b);
+        valleys.push(band.slice(0, n).reduce((a, v) => a + v, 0) / n);
+        peaks.push(band.slice(-n).reduce((a, v) => a + v, 0) / n);
+      }
+    });
+    const peakDb = powerToDb(Float64Array.from(peaks));
+    const valleyDb = powerToDb(Float64Array.from(valleys));
+    for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo((peakDb[i] as number) - (valleyDb[i] as number), 9);
   });
 });
