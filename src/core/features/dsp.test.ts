@@ -8,7 +8,7 @@ import { createRng } from '../random';
 import { estimateTempoBpm, beatTrackTempoBpm } from './tempo';
 import { computeZcr } from './zcr';
 import { computeRms } from './rms';
-import { pitchTuning } from './chroma';
+import { applyChroma, chromaFilterbank, pitchTuning } from './chroma';
 import { RealFft } from './fft';
 import { computeSpectralCentroid } from './centroid';
 import { computeSpectralBandwidth } from './bandwidth';
@@ -259,5 +259,22 @@ describe('DSP blocks', () => {
     const peakDb = powerToDb(Float64Array.from(peaks));
     const valleyDb = powerToDb(Float64Array.from(valleys));
     for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo((peakDb[i] as number) - (valleyDb[i] as number), 9);
+  });
+  it('chroma (frames four at a time, then the rest one by one) is the bank times each power frame, divided by the frame max', () => {
+    const rng = createRng(13);
+    const fb = chromaFilterbank(22050, 2048, 0.03);
+    for (const nFrames of [1, 4, 7]) {
+      const power = Float64Array.from({ length: nFrames * 1025 }, () => rng() ** 4);
+      const got = applyChroma(power, nFrames, fb);
+      for (let t = 0; t < nFrames; t++) {
+        const raw = Array.from({ length: 12 }, (_, c) => {
+          let acc = 0;
+          for (let k = 0; k < 1025; k++) acc += (fb.weights[c * 1025 + k] as number) * (power[t * 1025 + k] as number);
+          return acc;
+        });
+        const mx = Math.max(...raw);
+        for (let c = 0; c < 12; c++) expect(got[t * 12 + c]).toBeCloseTo((raw[c] as number) / mx, 12);
+      }
+    }
   });
 });
