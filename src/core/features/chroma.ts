@@ -53,8 +53,10 @@ export function pitchTuning(frequenciesHz: ArrayLike<number>, resolution = 0.01,
 /**
  * librosa.estimate_tuning(S=power, sr, n_fft, bins_per_octave=12) via piptrack(fmin 150, fmax 4000,
  * threshold 0.1). `power` is frame-major nFrames × nBins. Result in fractions of a bin (semitone).
+ * `frameMax`, when given, is each frame's largest power value (computeSpectra's powerFrameMax),
+ * which saves a pass over the spectrogram.
  */
-export function estimateTuning(power: Float64Array, nFrames: number, nBins: number, sampleRateHz: number, nFft = 2048): number {
+export function estimateTuning(power: Float64Array, nFrames: number, nBins: number, sampleRateHz: number, nFft = 2048, frameMax?: Float64Array): number {
   const fMin = 150;
   const fMax = Math.min(4000, sampleRateHz / 2);
   let kLo = nBins;
@@ -72,10 +74,12 @@ export function estimateTuning(power: Float64Array, nFrames: number, nBins: numb
   for (let t = 0; t < nFrames; t++) {
     const o = t * nBins;
     let mx = 0;
-    for (let k = 0; k < nBins; k++) {
-      const v = power[o + k] as number;
-      if (v > mx) mx = v;
-    }
+    if (frameMax) mx = frameMax[t] as number;
+    else
+      for (let k = 0; k < nBins; k++) {
+        const v = power[o + k] as number;
+        if (v > mx) mx = v;
+      }
     const ref = 0.1 * mx;
     for (let k = Math.max(kLo, 1); k < kHi && k < nBins - 1; k++) {
       // util.localmax along frequency of the thresholded S·(S > ref): x[k] > x[k−1] and x[k] ≥ x[k+1]

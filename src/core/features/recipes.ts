@@ -115,6 +115,8 @@ interface Analysis {
   stft: Stft | null;
   power: Float64Array;
   mag: Float64Array;
+  /** Largest power per frame (for the tuning estimate). */
+  powerFrameMax: Float64Array;
   nFrames: number;
   nBins: number;
   freqs: Float64Array;
@@ -142,7 +144,7 @@ function timed<T>(times: StageTimes | undefined, stage: string, fn: () => T): T 
 function analyse(y: Float32Array, padMode: PadMode, keepComplex: boolean, times?: StageTimes): Analysis {
   // one framing, one FFT per frame, |X|² and |X| while each frame is in cache (stft.ts)
   const sp = timed(times, 'stft+power+magnitude', () => computeSpectra(y, { padMode, nFft: N_FFT, hopSamples: HOP, keepComplex, pooled: true }));
-  return { stft: sp.stft, power: sp.power, mag: sp.magnitude, nFrames: sp.nFrames, nBins: sp.nBins, freqs: fftFrequenciesHz(SAMPLE_RATE_HZ, N_FFT) };
+  return { stft: sp.stft, power: sp.power, mag: sp.magnitude, powerFrameMax: sp.powerFrameMax, nFrames: sp.nFrames, nBins: sp.nBins, freqs: fftFrequenciesHz(SAMPLE_RATE_HZ, N_FFT) };
 }
 
 /** Mel dB (frame-major nFrames × 128) in a work array: converted to dB in place. */
@@ -168,7 +170,7 @@ export function extractKaggleSegment(y: Float32Array, padMode: PadMode, ctx: Seg
   const { nFrames, nBins, power, mag, freqs } = a;
   ctx.onStage?.(0.1);
   throwIfCancelled(ctx.cancel);
-  const tuning = timed(st, 'tuning', () => estimateTuning(power, nFrames, nBins, SAMPLE_RATE_HZ, N_FFT));
+  const tuning = timed(st, 'tuning', () => estimateTuning(power, nFrames, nBins, SAMPLE_RATE_HZ, N_FFT, a.powerFrameMax));
   const chroma = timed(st, 'chroma', () => applyChroma(power, nFrames, chromaFilterbank(SAMPLE_RATE_HZ, N_FFT, tuning)));
   [out[0], out[1]] = meanVar(chroma);
   [out[2], out[3]] = timed(st, 'rms', () => meanVar(computeRms(y, padMode)));
@@ -253,7 +255,7 @@ export function extractNtnuSegment(y: Float32Array, ctx: SegmentContext = {}): F
   [out[12], out[13]] = timed(st, 'flatness', () => std(meanVar(computeSpectralFlatness(power, nFrames, nBins))));
   ctx.onStage?.(0.4);
   throwIfCancelled(ctx.cancel);
-  const tuning = timed(st, 'tuning', () => estimateTuning(power, nFrames, nBins, SAMPLE_RATE_HZ, N_FFT));
+  const tuning = timed(st, 'tuning', () => estimateTuning(power, nFrames, nBins, SAMPLE_RATE_HZ, N_FFT, a.powerFrameMax));
   const chroma = timed(st, 'chroma', () => applyChroma(power, nFrames, chromaFilterbank(SAMPLE_RATE_HZ, N_FFT, tuning)));
   for (let c = 0; c < 12; c++) [out[14 + c], out[26 + c]] = std(meanVar(chroma, c, 12, nFrames));
   ctx.onStage?.(0.7);

@@ -100,6 +100,8 @@ export interface Spectra {
   power: Float64Array;
   /** |X| = √power, frame-major (as {@link magnitudeFromPower}). */
   magnitude: Float64Array;
+  /** Each frame's largest |X|² (0 for a silent frame), taken while the frame is in cache. */
+  powerFrameMax: Float64Array;
   /** The complex STFT, when asked for (an inverse STFT needs it). */
   stft: Stft | null;
 }
@@ -113,7 +115,7 @@ export interface Spectra {
  */
 export function computeSpectra(y: ArrayLike<number>, opts: StftOptions & { keepComplex: boolean; pooled?: boolean }): Spectra {
   const r = runStft(y, opts, opts.keepComplex, true, opts.pooled ?? false);
-  return { nFrames: r.nFrames, nBins: r.nBins, power: r.power as Float64Array, magnitude: r.magnitude as Float64Array, stft: r.stft };
+  return { nFrames: r.nFrames, nBins: r.nBins, power: r.power as Float64Array, magnitude: r.magnitude as Float64Array, powerFrameMax: r.powerFrameMax as Float64Array, stft: r.stft };
 }
 
 /** Periodic Hann windows by length (an STFT asks for the same 2048-point window every call). */
@@ -178,7 +180,7 @@ export class StftFramer {
 }
 
 /** The frame loop behind computeStft and computeSpectra: one FFT per frame ({@link StftFramer}). */
-function runStft(y: ArrayLike<number>, opts: StftOptions, keepComplex: boolean, spectra: boolean, pooled = false): { nFrames: number; nBins: number; stft: Stft | null; power: Float64Array | null; magnitude: Float64Array | null } {
+function runStft(y: ArrayLike<number>, opts: StftOptions, keepComplex: boolean, spectra: boolean, pooled = false): { nFrames: number; nBins: number; stft: Stft | null; power: Float64Array | null; magnitude: Float64Array | null; powerFrameMax: Float64Array | null } {
   const framer = new StftFramer(y, opts.padMode, opts.nFft ?? DEFAULT_N_FFT, opts.hopSamples ?? DEFAULT_HOP_SAMPLES);
   const { nFft, nBins, nFrames, hopSamples: hop } = framer;
   // every element of these is written below, so stale pooled contents are never read
@@ -187,6 +189,7 @@ function runStft(y: ArrayLike<number>, opts: StftOptions, keepComplex: boolean, 
   const im = keepComplex ? matrix('stft.im') : null;
   const power = spectra ? matrix('stft.power') : null;
   const magnitude = spectra ? matrix('stft.magnitude') : null;
+  const powerFrameMax = spectra ? new Float64Array(nFrames) : null;
   const frameRe = new Float64Array(nBins);
   const frameIm = new Float64Array(nBins);
   const reuse = opts.reuse && opts.reuse.nFrames === nFrames && opts.reuse.nFft === nFft && opts.reuse.hopSamples === hop ? opts.reuse : undefined;
@@ -207,18 +210,21 @@ function runStft(y: ArrayLike<number>, opts: StftOptions, keepComplex: boolean, 
         so = o;
       }
     } else framer.transform(t, sRe, sIm, so);
-    if (power && magnitude) {
+    if (power && magnitude && powerFrameMax) {
+      let mx = 0;
       for (let k = 0; k < nBins; k++) {
         const a = sRe[so + k] as number;
         const b = sIm[so + k] as number;
         const p = a * a + b * b;
         power[o + k] = p;
         magnitude[o + k] = Math.sqrt(p);
+        if (p > mx) mx = p;
       }
+      powerFrameMax[t] = mx;
     }
   }
   const stft = re && im ? { nFrames, nBins, nFft, hopSamples: hop, padMode: opts.padMode, re, im } : null;
-  return { nFrames, nBins, stft, power, magnitude };
+  return { nFrames, nBins, stft, power, magnitude, powerFrameMax };
 }
 
 /** |X|² per bin, frame-major. */
