@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyDctOrtho, dctOrthoMatrix } from './dct';
 import { powerToDb } from './db';
-import { hzToMelSlaney, melFilterbank, melToHzSlaney } from './mel';
+import { applyMelFilterbank, hzToMelSlaney, melFilterbank, melToHzSlaney } from './mel';
 import { computeSpectra, computeStft, inverseStftMasked, inverseStftPair, padSignal, periodicHann } from './stft';
 import { createRng } from '../random';
 import { estimateTempoBpm, beatTrackTempoBpm } from './tempo';
@@ -275,6 +275,20 @@ describe('DSP blocks', () => {
         const mx = Math.max(...raw);
         for (let c = 0; c < 12; c++) expect(got[t * 12 + c]).toBeCloseTo((raw[c] as number) / mx, 12);
       }
+    }
+  });
+  it('mel spectrogram (frames four at a time, then the rest) is the dense bank times each power frame', () => {
+    const rng = createRng(17);
+    const fb = melFilterbank(22050, 2048, 128);
+    for (const nFrames of [3, 4, 9]) {
+      const power = Float64Array.from({ length: nFrames * 1025 }, () => rng() ** 4);
+      const got = applyMelFilterbank(power, nFrames, fb);
+      for (let t = 0; t < nFrames; t++)
+        for (let m = 0; m < 128; m++) {
+          let acc = 0;
+          for (let k = 0; k < 1025; k++) acc += (fb.weights[m * 1025 + k] as number) * (power[t * 1025 + k] as number);
+          expect(got[t * 128 + m]).toBeCloseTo(acc, 12);
+        }
     }
   });
 });
