@@ -14,6 +14,7 @@ import { computeSpectralCentroid } from './centroid';
 import { computeSpectralBandwidth } from './bandwidth';
 import { computeSpectralRolloff } from './rolloff';
 import { computeSpectralContrast } from './contrast';
+import { computeSpectralFlatness } from './flatness';
 
 describe('DSP blocks', () => {
   it('DCT-II ortho matrix is orthonormal', () => {
@@ -289,6 +290,22 @@ describe('DSP blocks', () => {
           for (let k = 0; k < 1025; k++) acc += (fb.weights[m * 1025 + k] as number) * (power[t * 1025 + k] as number);
           expect(got[t * 128 + m]).toBeCloseTo(acc, 12);
         }
+    }
+  });
+  it('spectral flatness (frames four at a time, then the rest) is the geometric over the arithmetic mean of max(1e-10, S), huge values included', () => {
+    const rng = createRng(19);
+    const nBins = 1025;
+    for (const nFrames of [2, 4, 6]) {
+      const power = Float64Array.from({ length: nFrames * nBins }, () => rng() ** 6);
+      power.fill(0, 0, nBins); // silence: every value floored to amin
+      if (nFrames > 4) for (let k = 0; k < nBins; k++) power[5 * nBins + k] = 1e40 * (1 + rng()); // products leave the double range
+      const got = computeSpectralFlatness(power, nFrames, nBins);
+      for (let t = 0; t < nFrames; t++) {
+        const v = Array.from(power.subarray(t * nBins, (t + 1) * nBins), (p) => Math.max(1e-10, p));
+        const geo = Math.exp(v.reduce((a, x) => a + Math.log(x), 0) / nBins);
+        const arith = v.reduce((a, x) => a + x, 0) / nBins;
+        expect((got[t] as number) / (geo / arith)).toBeCloseTo(1, 10);
+      }
     }
   });
 });

@@ -2,6 +2,7 @@
  * Slaney-style mel filterbank matching librosa.filters.mel(sr, n_fft, n_mels=128, fmin=0,
  * fmax=sr/2, htk=False, norm='slaney'); weights rounded to float32 as librosa stores them.
  */
+import { forFrameQuads } from './frameQuads';
 
 const F_SP = 200 / 3;
 const MIN_LOG_HZ = 1000;
@@ -92,12 +93,7 @@ export function melFilterbank(sampleRateHz: number, nFft = 2048, nMels = 128, fM
  */
 export function applyMelFilterbank(power: Float64Array, nFrames: number, fb: MelFilterbank, out: Float64Array = new Float64Array(nFrames * fb.nMels)): Float64Array {
   const { nMels, nBins, weights, startBin, endBin } = fb;
-  let t = 0;
-  for (; t + 4 <= nFrames; t += 4) {
-    const p0 = t * nBins;
-    const p1 = p0 + nBins;
-    const p2 = p1 + nBins;
-    const p3 = p2 + nBins;
+  forFrameQuads(nFrames, nBins, (t, p0, p1, p2, p3) => {
     for (let m = 0; m < nMels; m++) {
       const wo = m * nBins;
       let a0 = 0;
@@ -117,16 +113,14 @@ export function applyMelFilterbank(power: Float64Array, nFrames: number, fb: Mel
       out[o + 2 * nMels] = a2;
       out[o + 3 * nMels] = a3;
     }
-  }
-  for (; t < nFrames; t++) {
-    const po = t * nBins;
+  }, (t, po) => {
     for (let m = 0; m < nMels; m++) {
       const wo = m * nBins;
       let acc = 0;
       for (let k = startBin[m] as number, e = endBin[m] as number; k < e; k++) acc += (weights[wo + k] as number) * (power[po + k] as number);
       out[t * nMels + m] = acc;
     }
-  }
+  });
   return out;
 }
 
