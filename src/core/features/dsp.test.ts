@@ -15,6 +15,7 @@ import { computeSpectralBandwidth } from './bandwidth';
 import { computeSpectralRolloff } from './rolloff';
 import { computeSpectralContrast } from './contrast';
 import { computeSpectralFlatness } from './flatness';
+import { computeOnsetStrength } from './onset';
 
 describe('DSP blocks', () => {
   it('DCT-II ortho matrix is orthonormal', () => {
@@ -305,6 +306,27 @@ describe('DSP blocks', () => {
         const geo = Math.exp(v.reduce((a, x) => a + Math.log(x), 0) / nBins);
         const arith = v.reduce((a, x) => a + x, 0) / nBins;
         expect((got[t] as number) / (geo / arith)).toBeCloseTo(1, 10);
+      }
+    }
+  });
+  it('onset strength is the median (or mean) over bands of the positive mel-dB rise, shifted by 3 frames', () => {
+    const rng = createRng(23);
+    for (const nMels of [128, 7]) {
+      const nFrames = 40;
+      // frames that mostly rise, mostly fall, are flat, or are random: zeros below, at and past the middle
+      const melDb = Float64Array.from({ length: nFrames * nMels }, (_, i) => {
+        const t = Math.floor(i / nMels);
+        return t % 4 === 0 ? t * 2 + rng() : t % 4 === 1 ? -t : t % 4 === 2 ? 5 : rng() * 10;
+      });
+      const median = computeOnsetStrength(melDb, nFrames, nMels, 'median');
+      const mean = computeOnsetStrength(melDb, nFrames, nMels, 'mean');
+      expect(median[0]).toBe(0);
+      for (let j = 0; j + 3 < nFrames; j++) {
+        const rise = Array.from({ length: nMels }, (_, m) => Math.max(0, (melDb[(j + 1) * nMels + m] as number) - (melDb[j * nMels + m] as number))).sort((a, b) => a - b);
+        const h = nMels >> 1;
+        const med = nMels % 2 ? (rise[h] as number) : ((rise[h - 1] as number) + (rise[h] as number)) / 2;
+        expect(median[j + 3]).toBe(med);
+        expect(mean[j + 3]).toBeCloseTo(rise.reduce((a, v) => a + v, 0) / nMels, 12);
       }
     }
   });

@@ -193,8 +193,7 @@ export function extractKaggleSegment(y: Float32Array, padMode: PadMode, ctx: Seg
   // The two masks sum to 1 in every cell, and istft(stft(y)) = y on the whole output, so
   // istft(S·Mp) = y − istft(S·Mh) to rounding (~1e−16 of the signal): one inverse STFT, not two,
   // and the percussive signal is never stored: its statistics are taken from y − yh directly.
-  [out[12], out[13]] = meanVarPadded(yh, y.length);
-  [out[14], out[15]] = timed(st, 'istft', () => meanVarPadded(yh, y.length, y));
+  [out[12], out[13], out[14], out[15]] = timed(st, 'istft', () => meanVarPaddedHarmonicPercussive(yh, y));
   ctx.onStage?.(0.85);
   throwIfCancelled(ctx.cancel);
   const melDb = timed(st, 'mel', () => melDbOf(power, nFrames));
@@ -210,30 +209,36 @@ export function extractKaggleSegment(y: Float32Array, padMode: PadMode, ctx: Seg
 }
 
 /**
- * Mean/var of x zero-padded (or cut) to `length` samples (librosa.util.fix_length); with
- * `minuend`, of minuend[i] − x[i] instead (the same values as subtracting into an array first).
+ * Mean/var of the harmonic part h zero-padded (or cut) to len(y) (librosa.util.fix_length), and
+ * of the percussive part y − h likewise, without storing y − h. The two parts' sums are taken in
+ * one pass and their squared deviations in another, side by side: each accumulator sees the same
+ * operations in the same order as separate passes would (two independent chains, half the passes).
  */
-function meanVarPadded(x: Float64Array, length: number, minuend?: Float32Array): [number, number] {
-  if (length <= 0) return [0, 0];
-  const n = Math.min(x.length, length);
-  let s = 0;
-  if (minuend) for (let i = 0; i < n; i++) s += (minuend[i] as number) - (x[i] as number);
-  else for (let i = 0; i < n; i++) s += x[i] as number;
-  const m = s / length;
-  let v = 0;
-  if (minuend) {
-    for (let i = 0; i < n; i++) {
-      const d = (minuend[i] as number) - (x[i] as number) - m;
-      v += d * d;
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const d = (x[i] as number) - m;
-      v += d * d;
-    }
+function meanVarPaddedHarmonicPercussive(h: Float64Array, y: Float32Array): [number, number, number, number] {
+  const length = y.length;
+  if (length <= 0) return [0, 0, 0, 0];
+  const n = Math.min(h.length, length);
+  let sh = 0;
+  let sp = 0;
+  for (let i = 0; i < n; i++) {
+    const x = h[i] as number;
+    sh += x;
+    sp += (y[i] as number) - x;
   }
-  v += (length - n) * m * m;
-  return [m, v / length];
+  const mh = sh / length;
+  const mp = sp / length;
+  let vh = 0;
+  let vp = 0;
+  for (let i = 0; i < n; i++) {
+    const x = h[i] as number;
+    const dh = x - mh;
+    vh += dh * dh;
+    const dp = (y[i] as number) - x - mp;
+    vp += dp * dp;
+  }
+  vh += (length - n) * mh * mh;
+  vp += (length - n) * mp * mp;
+  return [mh, vh / length, mp, vp / length];
 }
 
 /** The 63 NTNU features of one segment (ntnu30 / ntnu10 / ntnu5); every *_var is a std. */
