@@ -285,8 +285,8 @@ export function inverseStftMasked(s: Stft, mask: Float64Array, pooled = false): 
     // an odd last frame is paired with itself and its copy ignored
     const u = t + 1 < s.nFrames ? t + 1 : t;
     const z = fft.inverseMaskedPairRaw(s.re, s.im, mask, t * s.nBins, mask, u * s.nBins);
-    ola.addInterleavedRawPart(t, z, 0);
-    if (u !== t) ola.addInterleavedRawPart(u, z, 1);
+    if (u !== t) ola.addInterleavedRawPair(t, z);
+    else ola.addInterleavedRawPart(t, z, 0);
   }
   return ola.finish()[0];
 }
@@ -366,6 +366,28 @@ class OverlapAdd {
     for (let i = i0; i < i1; i++) {
       const j = o + i;
       a[j] = (a[j] as number) + sign * (winOverN[i] as number) * (z[2 * i + part] as number);
+    }
+  }
+  /**
+   * addInterleavedRawPart(t, z, 0) then addInterleavedRawPart(t + 1, z, 1) in one pass over the
+   * output: where the two frames overlap, each sample is read and written once, frame t's term
+   * added first as before.
+   */
+  addInterleavedRawPair(t: number, z: Float64Array): void {
+    const { a, winOverN, nFft, hop } = this;
+    const o = t * hop - this.half; // output index of frame t's sample 0; frame t + 1 starts hop later
+    const i0 = Math.max(0, -o);
+    const i1 = Math.min(nFft + hop, a.length - o);
+    const e1 = Math.min(hop, nFft, i1);
+    for (let i = i0; i < e1; i++) a[o + i] = (a[o + i] as number) + (winOverN[i] as number) * (z[2 * i] as number);
+    const e2 = Math.min(nFft, i1);
+    for (let i = Math.max(i0, hop); i < e2; i++) {
+      const k = i - hop;
+      a[o + i] = (a[o + i] as number) + (winOverN[i] as number) * (z[2 * i] as number) + -(winOverN[k] as number) * (z[2 * k + 1] as number);
+    }
+    for (let i = Math.max(i0, nFft, hop); i < i1; i++) {
+      const k = i - hop;
+      a[o + i] = (a[o + i] as number) + -(winOverN[k] as number) * (z[2 * k + 1] as number);
     }
   }
   finish(): [Float64Array, Float64Array] {
