@@ -131,8 +131,9 @@ function cachedHann(n: number): Float64Array {
 
 /**
  * One clip's centred, windowed frames and their FFTs, one frame at a time: the framing that
- * computeStft, computeSpectra and the log-mel share. The padded signal is a work array
- * (workArrays.ts) valid until the next framer is made on this thread.
+ * computeStft, computeSpectra and the log-mel share. Frames inside the signal read it directly;
+ * only the few frames that reach into the padding look up each sample's source (padIndex), so
+ * the padded signal is never built (a copy of the whole clip saved).
  */
 export class StftFramer {
   readonly nFft: number;
@@ -140,7 +141,8 @@ export class StftFramer {
   readonly nBins: number;
   readonly nFrames: number;
   private readonly half: number;
-  private readonly padded: Float64Array;
+  private readonly y: ArrayLike<number>;
+  private readonly padMode: PadMode;
   private readonly win: Float64Array;
   private readonly fft: RealFft;
   private readonly frame: Float64Array;
@@ -151,7 +153,8 @@ export class StftFramer {
     this.half = nFft >> 1;
     this.nBins = this.half + 1;
     this.nFrames = countFrames(y.length, hopSamples);
-    this.padded = padSignal(y, this.half, padMode, workArray('stft.padded', y.length + 2 * this.half, false));
+    this.y = y;
+    this.padMode = padMode;
     this.win = cachedHann(nFft);
     this.fft = getRealFft(nFft);
     this.frame = new Float64Array(nFft);
@@ -165,15 +168,24 @@ export class StftFramer {
 
   /** Window frame t and write its bins 0..nFft/2 to re/im from `offset`. */
   transform(t: number, re: Float64Array, im: Float64Array, offset: number): void {
-    const { frame, padded, win, nFft } = this;
-    const start = t * this.hopSamples;
-    // four per pass (nFft is a power of two ≥ 4): ~1.4× the one-per-pass loop in V8
-    for (let i = 0; i < nFft; i += 4) {
-      const j = start + i;
-      frame[i] = (padded[j] as number) * (win[i] as number);
-      frame[i + 1] = (padded[j + 1] as number) * (win[i + 1] as number);
-      frame[i + 2] = (padded[j + 2] as number) * (win[i + 2] as number);
-      frame[i + 3] = (padded[j + 3] as number) * (win[i + 3] as number);
+    const { frame, y, win, nFft } = this;
+    const n = y.length;
+    const s0 = t * this.hopSamples - this.half; // signal index of the frame's first sample
+    if (s0 >= 0 && s0 + nFft <= n) {
+      // four per pass (nFft is a power of two ≥ 4): ~1.4× the one-per-pass loop in V8
+      for (let i = 0; i < nFft; i += 4) {
+        const j = s0 + i;
+        frame[i] = (y[j] as number) * (win[i] as number);
+        frame[i + 1] = (y[j + 1] as number) * (win[i + 1] as number);
+        frame[i + 2] = (y[j + 2] as number) * (win[i + 2] as number);
+        frame[i + 3] = (y[j + 3] as number) * (win[i + 3] as number);
+      }
+    } else {
+      // an edge frame: numpy.pad's value for each position, as padSignal would have stored
+      for (let i = 0; i < nFft; i++) {
+        const j = padIndex(s0 + i, n, this.padMode);
+        frame[i] = (j < 0 ? 0 : (y[j] as number)) * (win[i] as number);
+      }
     }
     this.fft.forward(frame, re, im, offset);
   }
