@@ -59,27 +59,54 @@ export function computeSpectralContrast(mag: Float64Array, nFrames: number, nBin
       const start = o + (lo[k] as number);
       const len = (hi[k] as number) - (lo[k] as number);
       const n = Math.min(nIdx[k] as number, len);
-      let nl = 0;
-      let nh = 0;
-      for (let i = 0; i < len; i++) {
+      // The n smallest and n largest as sorted buffers: the first n values scanned fill a
+      // buffer, after that a value enters only when it beats the buffer's current worst (kept in
+      // a local). Spectra mostly fall with frequency, so the smallest values are searched from
+      // the top of the band down and the largest from the bottom up: measured on blues.00000,
+      // scanning the top band upwards made 130 of its 431 values new minima (each an insertion),
+      // scanning it downwards far fewer. The buffers hold the same values whatever the order.
+      for (let i = 0; i < n; i++) {
+        const v = mag[start + len - 1 - i] as number;
+        let j = i;
+        while (j > 0 && (lowBuf[j - 1] as number) > v) {
+          lowBuf[j] = lowBuf[j - 1] as number;
+          j--;
+        }
+        lowBuf[j] = v;
+      }
+      let lowWorst = lowBuf[n - 1] as number;
+      for (let i = len - 1 - n; i >= 0; i--) {
         const v = mag[start + i] as number;
-        // lowBuf ascending: keep the n smallest
-        if (nl < n || v < (lowBuf[nl - 1] as number)) {
-          let j = nl < n ? nl++ : nl - 1;
+        if (v < lowWorst) {
+          let j = n - 1;
           while (j > 0 && (lowBuf[j - 1] as number) > v) {
             lowBuf[j] = lowBuf[j - 1] as number;
             j--;
           }
           lowBuf[j] = v;
+          lowWorst = lowBuf[n - 1] as number;
         }
-        // highBuf descending: keep the n largest
-        if (nh < n || v > (highBuf[nh - 1] as number)) {
-          let j = nh < n ? nh++ : nh - 1;
+      }
+      for (let i = 0; i < n; i++) {
+        const v = mag[start + i] as number;
+        let j = i;
+        while (j > 0 && (highBuf[j - 1] as number) < v) {
+          highBuf[j] = highBuf[j - 1] as number;
+          j--;
+        }
+        highBuf[j] = v;
+      }
+      let highWorst = highBuf[n - 1] as number;
+      for (let i = n; i < len; i++) {
+        const v = mag[start + i] as number;
+        if (v > highWorst) {
+          let j = n - 1;
           while (j > 0 && (highBuf[j - 1] as number) < v) {
             highBuf[j] = highBuf[j - 1] as number;
             j--;
           }
           highBuf[j] = v;
+          highWorst = highBuf[n - 1] as number;
         }
       }
       let vs = 0;

@@ -2,14 +2,20 @@
 import { describe, expect, it } from 'vitest';
 import { applyDctOrtho, dctOrthoMatrix } from './dct';
 import { powerToDb } from './db';
-import { hzToMelSlaney, melFilterbank, melToHzSlaney } from './mel';
+import { applyMelFilterbank, hzToMelSlaney, melFilterbank, melToHzSlaney } from './mel';
 import { computeSpectra, computeStft, inverseStftMasked, inverseStftPair, padSignal, periodicHann } from './stft';
 import { createRng } from '../random';
 import { estimateTempoBpm, beatTrackTempoBpm } from './tempo';
 import { computeZcr } from './zcr';
 import { computeRms } from './rms';
-import { pitchTuning } from './chroma';
+import { applyChroma, chromaFilterbank, pitchTuning } from './chroma';
 import { RealFft } from './fft';
+import { computeSpectralCentroid } from './centroid';
+import { computeSpectralBandwidth } from './bandwidth';
+import { computeSpectralRolloff } from './rolloff';
+import { computeSpectralContrast } from './contrast';
+import { computeSpectralFlatness } from './flatness';
+import { computeOnsetStrength } from './onset';
 
 describe('DSP blocks', () => {
   it('DCT-II ortho matrix is orthonormal', () => {
@@ -196,5 +202,132 @@ describe('DSP blocks', () => {
     const sharp = 440 * Math.pow(2, 0.2 / 12);
     expect(pitchTuning([sharp, sharp * 2])).toBeCloseTo(0.2, 9);
     expect(pitchTuning([])).toBe(0);
+  });
+  it('centroid, bandwidth and rolloff sharing one per-frame sum equal their definitions', () => {
+    const rng = createRng(5);
+    const nFrames = 7;
+    const nBins = 1025;
+    const mag = Float64Array.from({ length: nFrames * nBins }, () => rng() ** 3);
+    mag.fill(0, 3 * nBins, 4 * nBins); // a silent frame
+    const freqs = Float64Array.from({ length: nBins }, (_, k) => (k * 22050) / 2048);
+    const sums = new Float64Array(nFrames);
+    const centroid = computeSpectralCentroid(mag, nFrames, nBins, freqs, sums);
+    const bandwidth = computeSpectralBandwidth(mag, nFrames, nBins, freqs, centroid, sums);
+    const rolloff = computeSpectralRolloff(mag, nFrames, nBins, freqs, 0.85, sums);
+    for (let t = 0; t < nFrames; t++) {
+      const s = Array.from(mag.subarray(t * nBins, (t + 1) * nBins));
+      const total = s.reduce((a, v) => a + v, 0);
+      const c = total > 0 ? s.reduce((a, v, k) => a + v * (freqs[k] as number), 0) / total : 0;
+      const bw = Math.sqrt(s.reduce((a, v, k) => a + (v / (total || 1)) * ((freqs[k] as number) - c) ** 2, 0));
+      let acc = 0;
+      let k85 = s.findIndex((v) => (acc += v) >= 0.85 * total);
+      if (total === 0) k85 = 0;
+      expect(sums[t]).toBeCloseTo(total, 9);
+      expect(centroid[t]).toBeCloseTo(c, 6);
+      expect(bandwidth[t]).toBeCloseTo(bw, 6);
+      expect(rolloff[t]).toBe(freqs[k85]);
+    }
+  });
+  it('spectral contrast takes the mean of the sorted band\'s lowest and highest 2 % (rising, falling, tied and random spectra)', () => {
+    const rng = createRng(9);
+    const nBins = 1025;
+    const frames = [
+      Float64Array.from({ length: nBins }, (_, k) => 1 / (k + 1)), // falling: every value a new minimum
+      Float64Array.from({ length: nBins }, (_, k) => k + 1), // rising: every value a new maximum
+      Float64Array.from({ length: nBins }, (_, k) => 1 + (k % 3)), // ties
+      Float64Array.from({ length: nBins }, () => rng() + 1e-3),
+    ];
+    const mag = new Float64Array(frames.length * nBins);
+    frames.forEach((f, t) => mag.set(f, t * nBins));
+    const freqs = Float64Array.from({ length: nBins }, (_, k) => (k * 22050) / 2048);
+    const got = computeSpectralContrast(mag, frames.length, nBins, freqs, 22050);
+    // librosa's bands: octaves from 200 Hz; band k > 0 starts one bin early, bands below the
+    // last drop their last bin, the last runs to Nyquist; n = max(1, rint(0.02 · band size))
+    const edges = [0, 200, 400, 800, 1600, 3200, 6400, 12800];
+    const peaks: number[] = [];
+    const valleys: number[] = [];
+    frames.forEach((f) => {
+      for (let k = 0; k < 7; k++) {
+        const idx = Array.from(freqs.keys()).filter((b) => (freqs[b] as number) >= (edges[k] as number) && (freqs[b] as number) <= (edges[k + 1] as number));
+        const start = k > 0 ? (idx[0] as number) - 1 : (idx[0] as number);
+        const end = k === 6 ? nBins : (idx.at(-1) as number) + 1;
+        const q = 0.02 * (end - start);
+        const n = Math.max(1, Math.abs(q - Math.trunc(q)) === 0.5 ? 2 * Math.round(q / 2) : Math.round(q));
+        const band = Array.from(f.subarray(start, k < 6 ? end - 1 : end)).sort((a, b) => a - b);
+        valleys.push(band.slice(0, n).reduce((a, v) => a + v, 0) / n);
+        peaks.push(band.slice(-n).reduce((a, v) => a + v, 0) / n);
+      }
+    });
+    const peakDb = powerToDb(Float64Array.from(peaks));
+    const valleyDb = powerToDb(Float64Array.from(valleys));
+    for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo((peakDb[i] as number) - (valleyDb[i] as number), 9);
+  });
+  it('chroma (frames four at a time, then the rest one by one) is the bank times each power frame, divided by the frame max', () => {
+    const rng = createRng(13);
+    const fb = chromaFilterbank(22050, 2048, 0.03);
+    for (const nFrames of [1, 4, 7]) {
+      const power = Float64Array.from({ length: nFrames * 1025 }, () => rng() ** 4);
+      const got = applyChroma(power, nFrames, fb);
+      for (let t = 0; t < nFrames; t++) {
+        const raw = Array.from({ length: 12 }, (_, c) => {
+          let acc = 0;
+          for (let k = 0; k < 1025; k++) acc += (fb.weights[c * 1025 + k] as number) * (power[t * 1025 + k] as number);
+          return acc;
+        });
+        const mx = Math.max(...raw);
+        for (let c = 0; c < 12; c++) expect(got[t * 12 + c]).toBeCloseTo((raw[c] as number) / mx, 12);
+      }
+    }
+  });
+  it('mel spectrogram (frames four at a time, then the rest) is the dense bank times each power frame', () => {
+    const rng = createRng(17);
+    const fb = melFilterbank(22050, 2048, 128);
+    for (const nFrames of [3, 4, 9]) {
+      const power = Float64Array.from({ length: nFrames * 1025 }, () => rng() ** 4);
+      const got = applyMelFilterbank(power, nFrames, fb);
+      for (let t = 0; t < nFrames; t++)
+        for (let m = 0; m < 128; m++) {
+          let acc = 0;
+          for (let k = 0; k < 1025; k++) acc += (fb.weights[m * 1025 + k] as number) * (power[t * 1025 + k] as number);
+          expect(got[t * 128 + m]).toBeCloseTo(acc, 12);
+        }
+    }
+  });
+  it('spectral flatness (frames four at a time, then the rest) is the geometric over the arithmetic mean of max(1e-10, S), huge values included', () => {
+    const rng = createRng(19);
+    const nBins = 1025;
+    for (const nFrames of [2, 4, 6]) {
+      const power = Float64Array.from({ length: nFrames * nBins }, () => rng() ** 6);
+      power.fill(0, 0, nBins); // silence: every value floored to amin
+      if (nFrames > 4) for (let k = 0; k < nBins; k++) power[5 * nBins + k] = 1e40 * (1 + rng()); // products leave the double range
+      const got = computeSpectralFlatness(power, nFrames, nBins);
+      for (let t = 0; t < nFrames; t++) {
+        const v = Array.from(power.subarray(t * nBins, (t + 1) * nBins), (p) => Math.max(1e-10, p));
+        const geo = Math.exp(v.reduce((a, x) => a + Math.log(x), 0) / nBins);
+        const arith = v.reduce((a, x) => a + x, 0) / nBins;
+        expect((got[t] as number) / (geo / arith)).toBeCloseTo(1, 10);
+      }
+    }
+  });
+  it('onset strength is the median (or mean) over bands of the positive mel-dB rise, shifted by 3 frames', () => {
+    const rng = createRng(23);
+    for (const nMels of [128, 7]) {
+      const nFrames = 40;
+      // frames that mostly rise, mostly fall, are flat, or are random: zeros below, at and past the middle
+      const melDb = Float64Array.from({ length: nFrames * nMels }, (_, i) => {
+        const t = Math.floor(i / nMels);
+        return t % 4 === 0 ? t * 2 + rng() : t % 4 === 1 ? -t : t % 4 === 2 ? 5 : rng() * 10;
+      });
+      const median = computeOnsetStrength(melDb, nFrames, nMels, 'median');
+      const mean = computeOnsetStrength(melDb, nFrames, nMels, 'mean');
+      expect(median[0]).toBe(0);
+      for (let j = 0; j + 3 < nFrames; j++) {
+        const rise = Array.from({ length: nMels }, (_, m) => Math.max(0, (melDb[(j + 1) * nMels + m] as number) - (melDb[j * nMels + m] as number))).sort((a, b) => a - b);
+        const h = nMels >> 1;
+        const med = nMels % 2 ? (rise[h] as number) : ((rise[h - 1] as number) + (rise[h] as number)) / 2;
+        expect(median[j + 3]).toBe(med);
+        expect(mean[j + 3]).toBeCloseTo(rise.reduce((a, v) => a + v, 0) / nMels, 12);
+      }
+    }
   });
 });

@@ -58,7 +58,12 @@ export class RealFft {
     outRe[offset + half] = z0r - z0i;
     outIm[offset + half] = 0;
     const { twCos, twSin } = this;
-    for (let k = 1; k < half; k++) {
+    // Bins k and M − k (M = N/2) read the same two points Z[k], Z[M−k] with the roles swapped,
+    // so each pair is computed from one load of both points (and the shared sums a + c, b + d
+    // once: addition commutes exactly). The same operations as taking k = 1 … M−1 one at a time;
+    // k = M/2 pairs with itself and writes its bin twice, the same values both times.
+    const quarter = half >> 1;
+    for (let k = 1; k <= quarter; k++) {
       const j = 2 * (half - k);
       const a = z[2 * k] as number;
       const b = z[2 * k + 1] as number;
@@ -72,6 +77,13 @@ export class RealFft {
       const sn = twSin[k] as number;
       outRe[offset + k] = er + cs * or + sn * oi;
       outIm[offset + k] = ei + cs * oi - sn * or;
+      // bin M − k: (a, b) and (c, d) swap roles
+      const cs2 = twCos[half - k] as number;
+      const sn2 = twSin[half - k] as number;
+      const ei2 = 0.5 * (d - b);
+      const oi2 = -0.5 * (c - a);
+      outRe[offset + half - k] = er + cs2 * or + sn2 * oi2;
+      outIm[offset + half - k] = ei2 + cs2 * oi2 - sn2 * or;
     }
   }
 

@@ -115,6 +115,8 @@ interface Analysis {
   stft: Stft | null;
   power: Float64Array;
   mag: Float64Array;
+  /** Largest power per frame (for the tuning estimate). */
+  powerFrameMax: Float64Array;
   nFrames: number;
   nBins: number;
   freqs: Float64Array;
@@ -142,7 +144,7 @@ function timed<T>(times: StageTimes | undefined, stage: string, fn: () => T): T 
 function analyse(y: Float32Array, padMode: PadMode, keepComplex: boolean, times?: StageTimes): Analysis {
   // one framing, one FFT per frame, |X|² and |X| while each frame is in cache (stft.ts)
   const sp = timed(times, 'stft+power+magnitude', () => computeSpectra(y, { padMode, nFft: N_FFT, hopSamples: HOP, keepComplex, pooled: true }));
-  return { stft: sp.stft, power: sp.power, mag: sp.magnitude, nFrames: sp.nFrames, nBins: sp.nBins, freqs: fftFrequenciesHz(SAMPLE_RATE_HZ, N_FFT) };
+  return { stft: sp.stft, power: sp.power, mag: sp.magnitude, powerFrameMax: sp.powerFrameMax, nFrames: sp.nFrames, nBins: sp.nBins, freqs: fftFrequenciesHz(SAMPLE_RATE_HZ, N_FFT) };
 }
 
 /** Mel dB (frame-major nFrames × 128) in a work array: converted to dB in place. */
@@ -168,14 +170,15 @@ export function extractKaggleSegment(y: Float32Array, padMode: PadMode, ctx: Seg
   const { nFrames, nBins, power, mag, freqs } = a;
   ctx.onStage?.(0.1);
   throwIfCancelled(ctx.cancel);
-  const tuning = timed(st, 'tuning', () => estimateTuning(power, nFrames, nBins, SAMPLE_RATE_HZ, N_FFT));
+  const tuning = timed(st, 'tuning', () => estimateTuning(power, nFrames, nBins, SAMPLE_RATE_HZ, N_FFT, a.powerFrameMax));
   const chroma = timed(st, 'chroma', () => applyChroma(power, nFrames, chromaFilterbank(SAMPLE_RATE_HZ, N_FFT, tuning)));
   [out[0], out[1]] = meanVar(chroma);
   [out[2], out[3]] = timed(st, 'rms', () => meanVar(computeRms(y, padMode)));
-  const centroid = timed(st, 'centroid', () => computeSpectralCentroid(mag, nFrames, nBins, freqs));
+  const sums = new Float64Array(nFrames); // Σ|X| per frame: summed once, read by all three
+  const centroid = timed(st, 'centroid', () => computeSpectralCentroid(mag, nFrames, nBins, freqs, sums));
   [out[4], out[5]] = meanVar(centroid);
-  [out[6], out[7]] = timed(st, 'bandwidth', () => meanVar(computeSpectralBandwidth(mag, nFrames, nBins, freqs, centroid)));
-  [out[8], out[9]] = timed(st, 'rolloff', () => meanVar(computeSpectralRolloff(mag, nFrames, nBins, freqs)));
+  [out[6], out[7]] = timed(st, 'bandwidth', () => meanVar(computeSpectralBandwidth(mag, nFrames, nBins, freqs, centroid, sums)));
+  [out[8], out[9]] = timed(st, 'rolloff', () => meanVar(computeSpectralRolloff(mag, nFrames, nBins, freqs, 0.85, sums)));
   [out[10], out[11]] = timed(st, 'zcr', () => meanVar(computeZcr(y)));
   ctx.onStage?.(0.25);
   throwIfCancelled(ctx.cancel);
@@ -190,8 +193,7 @@ export function extractKaggleSegment(y: Float32Array, padMode: PadMode, ctx: Seg
   // The two masks sum to 1 in every cell, and istft(stft(y)) = y on the whole output, so
   // istft(S·Mp) = y − istft(S·Mh) to rounding (~1e−16 of the signal): one inverse STFT, not two,
   // and the percussive signal is never stored: its statistics are taken from y − yh directly.
-  [out[12], out[13]] = meanVarPadded(yh, y.length);
-  [out[14], out[15]] = timed(st, 'istft', () => meanVarPadded(yh, y.length, y));
+  [out[12], out[13], out[14], out[15]] = timed(st, 'istft', () => meanVarPaddedHarmonicPercussive(yh, y));
   ctx.onStage?.(0.85);
   throwIfCancelled(ctx.cancel);
   const melDb = timed(st, 'mel', () => melDbOf(power, nFrames));
@@ -207,30 +209,36 @@ export function extractKaggleSegment(y: Float32Array, padMode: PadMode, ctx: Seg
 }
 
 /**
- * Mean/var of x zero-padded (or cut) to `length` samples (librosa.util.fix_length); with
- * `minuend`, of minuend[i] − x[i] instead (the same values as subtracting into an array first).
+ * Mean/var of the harmonic part h zero-padded (or cut) to len(y) (librosa.util.fix_length), and
+ * of the percussive part y − h likewise, without storing y − h. The two parts' sums are taken in
+ * one pass and their squared deviations in another, side by side: each accumulator sees the same
+ * operations in the same order as separate passes would (two independent chains, half the passes).
  */
-function meanVarPadded(x: Float64Array, length: number, minuend?: Float32Array): [number, number] {
-  if (length <= 0) return [0, 0];
-  const n = Math.min(x.length, length);
-  let s = 0;
-  if (minuend) for (let i = 0; i < n; i++) s += (minuend[i] as number) - (x[i] as number);
-  else for (let i = 0; i < n; i++) s += x[i] as number;
-  const m = s / length;
-  let v = 0;
-  if (minuend) {
-    for (let i = 0; i < n; i++) {
-      const d = (minuend[i] as number) - (x[i] as number) - m;
-      v += d * d;
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const d = (x[i] as number) - m;
-      v += d * d;
-    }
+function meanVarPaddedHarmonicPercussive(h: Float64Array, y: Float32Array): [number, number, number, number] {
+  const length = y.length;
+  if (length <= 0) return [0, 0, 0, 0];
+  const n = Math.min(h.length, length);
+  let sh = 0;
+  let sp = 0;
+  for (let i = 0; i < n; i++) {
+    const x = h[i] as number;
+    sh += x;
+    sp += (y[i] as number) - x;
   }
-  v += (length - n) * m * m;
-  return [m, v / length];
+  const mh = sh / length;
+  const mp = sp / length;
+  let vh = 0;
+  let vp = 0;
+  for (let i = 0; i < n; i++) {
+    const x = h[i] as number;
+    const dh = x - mh;
+    vh += dh * dh;
+    const dp = (y[i] as number) - x - mp;
+    vp += dp * dp;
+  }
+  vh += (length - n) * mh * mh;
+  vp += (length - n) * mp * mp;
+  return [mh, vh / length, mp, vp / length];
 }
 
 /** The 63 NTNU features of one segment (ntnu30 / ntnu10 / ntnu5); every *_var is a std. */
@@ -243,15 +251,16 @@ export function extractNtnuSegment(y: Float32Array, ctx: SegmentContext = {}): F
   const std = (mv: [number, number]): [number, number] => [mv[0], Math.sqrt(mv[1])];
   [out[0], out[1]] = timed(st, 'zcr', () => std(meanVar(computeZcr(y))));
   [out[2], out[3]] = timed(st, 'rms', () => std(meanVar(computeRms(y, 'constant'))));
-  const centroid = timed(st, 'centroid', () => computeSpectralCentroid(mag, nFrames, nBins, freqs));
+  const sums = new Float64Array(nFrames); // Σ|X| per frame: summed once, read by all three
+  const centroid = timed(st, 'centroid', () => computeSpectralCentroid(mag, nFrames, nBins, freqs, sums));
   [out[4], out[5]] = std(meanVar(centroid));
-  [out[6], out[7]] = timed(st, 'bandwidth', () => std(meanVar(computeSpectralBandwidth(mag, nFrames, nBins, freqs, centroid))));
-  [out[8], out[9]] = timed(st, 'rolloff', () => std(meanVar(computeSpectralRolloff(mag, nFrames, nBins, freqs))));
+  [out[6], out[7]] = timed(st, 'bandwidth', () => std(meanVar(computeSpectralBandwidth(mag, nFrames, nBins, freqs, centroid, sums))));
+  [out[8], out[9]] = timed(st, 'rolloff', () => std(meanVar(computeSpectralRolloff(mag, nFrames, nBins, freqs, 0.85, sums))));
   [out[10], out[11]] = timed(st, 'contrast', () => std(meanVar(computeSpectralContrast(mag, nFrames, nBins, freqs, SAMPLE_RATE_HZ))));
   [out[12], out[13]] = timed(st, 'flatness', () => std(meanVar(computeSpectralFlatness(power, nFrames, nBins))));
   ctx.onStage?.(0.4);
   throwIfCancelled(ctx.cancel);
-  const tuning = timed(st, 'tuning', () => estimateTuning(power, nFrames, nBins, SAMPLE_RATE_HZ, N_FFT));
+  const tuning = timed(st, 'tuning', () => estimateTuning(power, nFrames, nBins, SAMPLE_RATE_HZ, N_FFT, a.powerFrameMax));
   const chroma = timed(st, 'chroma', () => applyChroma(power, nFrames, chromaFilterbank(SAMPLE_RATE_HZ, N_FFT, tuning)));
   for (let c = 0; c < 12; c++) [out[14 + c], out[26 + c]] = std(meanVar(chroma, c, 12, nFrames));
   ctx.onStage?.(0.7);
