@@ -3,6 +3,13 @@ import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { offlineShell } from './src/node/offlineShell';
 
+/**
+ * Cross-origin isolation (COOP + COEP) gives the page SharedArrayBuffer, so tfjs-backend-wasm can
+ * run its threaded SIMD binary (src/workers/wasmThreads.ts makes its thread workers start from our
+ * bundle). Everything the lab loads is same-origin, which `require-corp` allows.
+ */
+const crossOriginIsolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   // offlineShell: dist/sw.js listing every built file, so the lab works offline once loaded (build only).
   plugins: [react(), offlineShell(fileURLToPath(new URL('./src/offline/sw.template.js', import.meta.url)))],
@@ -11,12 +18,6 @@ export default defineConfig({
   define: { global: 'globalThis' },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
-  // No COOP/COEP headers on purpose. Cross-origin isolation makes tfjs-backend-wasm 4.22 pick its
-  // threaded SIMD binary, whose thread workers are started from a Blob of the factory's
-  // `toString()`; in our bundle that source refers to names outside the function, so every thread
-  // worker dies with "ReferenceError: e is not defined" and the backend never finishes starting
-  // (measured: the Train cell stayed on "measuring…" for 600 s). The single-threaded SIMD binary is
-  // what runs; see README "Benchmarks".
-  server: { port: 5173 },
-  preview: { port: 4173 },
+  server: { port: 5173, headers: crossOriginIsolation },
+  preview: { port: 4173, headers: crossOriginIsolation },
 });

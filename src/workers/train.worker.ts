@@ -12,6 +12,9 @@ import { chooseBackend, type BackendChoice, type BackendName } from '../core/mod
 import type { TrainApi, TrainNotice } from './protocol';
 import { serve } from './serve';
 import { trainHandlers } from './trainHandlers';
+import { patchThreadedWasmFactory } from './wasmThreads';
+
+patchThreadedWasmFactory();
 
 let backend: { wanted: BackendName | 'auto'; choice: BackendChoice } | undefined;
 let wasmPathsSet = false;
