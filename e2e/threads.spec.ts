@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { gtzan, loadFile, openFresh, sharedMissing } from './helpers';
+import { serveWithoutIsolation } from './isolation';
 
 const reason = sharedMissing('GenreClassData_10s.txt');
 
@@ -37,20 +38,12 @@ test.describe('threaded wasm under cross-origin isolation', () => {
   });
 
   test.describe('without COOP/COEP', () => {
-    // The offline service worker would fetch the page itself, past the route below.
+    // The offline service worker would fetch the page itself, past serveWithoutIsolation's route.
     test.use({ serviceWorkers: 'block' });
 
     test('the lab falls back to the single-threaded binary and trains', async ({ page }) => {
       test.setTimeout(600_000);
-      // Serve the page as a static host without the two headers would.
-      await page.route(
-        (url) => url.pathname === '/',
-        async (route) => {
-          const response = await route.fetch();
-          const headers = Object.fromEntries(Object.entries(response.headers()).filter(([k]) => !/^cross-origin-(opener|embedder)-policy$/i.test(k)));
-          await route.fulfill({ response, headers });
-        },
-      );
+      await serveWithoutIsolation(page);
       await openFresh(page);
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
       const acc = await trainLstmOnWasm(page, 3);
