@@ -6,7 +6,10 @@ import { offlineShell } from './src/node/offlineShell';
 /**
  * Cross-origin isolation (COOP + COEP) gives the page SharedArrayBuffer, so tfjs-backend-wasm can
  * run its threaded SIMD binary (src/workers/wasmThreads.ts makes its thread workers start from our
- * bundle). Everything the lab loads is same-origin, which `require-corp` allows.
+ * bundle). Everything the lab loads is same-origin, which `require-corp` allows. A static host
+ * must send the same two headers with the page (Netlify/Cloudflare Pages `_headers`, nginx
+ * `add_header … always`); where it cannot (GitHub Pages), the lab runs the single-threaded binary.
+ * The backend picker times both binaries and keeps the faster (src/core/models/tfBackend.ts).
  */
 const crossOriginIsolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
