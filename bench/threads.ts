@@ -8,6 +8,18 @@
  * CPU is what an idle machine's wall time could not go below), with the load average.
  *
  *   npx tsx bench/threads.ts [--tasks step,cnn-laptop,cnn-desktop,lstm] [--rounds 2] [--passes 2]
+ *
+ * Measured 2 Dec 2026 on the shared 2-core machine (load 12–19; 2 threads for the threaded binary),
+ * single vs threaded, medians over 2 and 3 alternating rounds:
+ * - CNN training: the busiest thread's CPU fell 7.6 → 6.7 and 7.8 → 6.9 s (laptop) and 19.5 → 16.7
+ *   and 20.3 → 17.3 s (desktop), the second thread doing 1.2–1.4 and 3.0–3.4 s: about 12–15 % of
+ *   the work runs in parallel (XNNPACK's convolutions and matMuls; our Conv2DBackpropFilter, batch
+ *   norm and the element-wise kernels stay on one thread). Wall time at that load: 0.79× / 0.95×
+ *   (laptop) and 1.13× / 1.05× (desktop), within the noise.
+ * - LSTM epoch: no thread did less (busiest 0.3–0.4 s either way), the browser used twice the CPU
+ *   (0.4 → 0.9 s: the pool's threads spin waiting for work) and the wall time was 2.1× and 3.3×.
+ * - The picker's step: 1.00× and 1.01×. The same seed gives the same LSTM loss on both binaries,
+ *   bit for bit (2.2794135267084297).
  */
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
