@@ -51,8 +51,12 @@ export interface BackendOptions {
   wasmThreads?: number;
   /**
    * Give up on the threaded binary when it has not started after this long (ms; default 30 000)
-   * and use the single-threaded one: its thread workers can fail to start, which leaves tfjs's
-   * start-up promise pending for ever.
+   * and use the single-threaded one. This covers a start that waits on something asynchronous for
+   * ever (tfjs's start-up promise never settles). It cannot cover thread workers that fail after
+   * they start: then this thread stays blocked (presumably waiting synchronously for its threads),
+   * no timer fires, and only the page can notice (measured with wasmThreads.ts's fix switched off:
+   * "ReferenceError: e is not defined" in each thread worker, and no timer ran in the training
+   * worker for 120 s).
    */
   threadedStartTimeoutMs?: number;
 }
