@@ -20,6 +20,10 @@
  *   (0.4 → 0.9 s: the pool's threads spin waiting for work) and the wall time was 2.1× and 3.3×.
  * - The picker's step: 1.00× and 1.01×. The same seed gives the same LSTM loss on both binaries,
  *   bit for bit (2.2794135267084297).
+ * A later run at load 4.6–5.9 (2 rounds): CNN laptop 1.40× wall (busiest thread 7.0 → 6.3 s), CNN
+ * desktop 0.88× wall (18.2 → 15.2 s, the second thread 3.0 s), LSTM 2.35× wall (CPU 0.4 → 0.9 s),
+ * picker step 1.70×. So on this machine only the desktop CNN gained, and the picker (an LSTM-sized
+ * step) keeps the single-threaded binary.
  */
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
