@@ -3,6 +3,16 @@ import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { offlineShell } from './src/node/offlineShell';
 
+/**
+ * Cross-origin isolation (COOP + COEP) gives the page SharedArrayBuffer, so tfjs-backend-wasm can
+ * run its threaded SIMD binary (src/workers/wasmThreads.ts makes its thread workers start from our
+ * bundle). Everything the lab loads is same-origin, which `require-corp` allows. A static host
+ * must send the same two headers with the page (Netlify/Cloudflare Pages `_headers`, nginx
+ * `add_header … always`); where it cannot (GitHub Pages), the lab runs the single-threaded binary.
+ * The backend picker times both binaries and keeps the faster (src/core/models/tfBackend.ts).
+ */
+const crossOriginIsolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   // offlineShell: dist/sw.js listing every built file, so the lab works offline once loaded (build only).
   plugins: [react(), offlineShell(fileURLToPath(new URL('./src/offline/sw.template.js', import.meta.url)))],
@@ -11,12 +21,6 @@ export default defineConfig({
   define: { global: 'globalThis' },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
-  // No COOP/COEP headers on purpose. Cross-origin isolation makes tfjs-backend-wasm 4.22 pick its
-  // threaded SIMD binary, whose thread workers are started from a Blob of the factory's
-  // `toString()`; in our bundle that source refers to names outside the function, so every thread
-  // worker dies with "ReferenceError: e is not defined" and the backend never finishes starting
-  // (measured: the Train cell stayed on "measuring…" for 600 s). The single-threaded SIMD binary is
-  // what runs; see README "Benchmarks".
-  server: { port: 5173 },
-  preview: { port: 4173 },
+  server: { port: 5173, headers: crossOriginIsolation },
+  preview: { port: 4173, headers: crossOriginIsolation },
 });

@@ -1,7 +1,9 @@
 /// <reference lib="webworker" />
 /**
  * Neural training and prediction off the main thread (the requests are trainHandlers.ts). The tfjs backend is chosen here, by
- * measurement (webgl, wasm, cpu) unless the user overrides it, and reported to the page.
+ * measurement (webgl, wasm, cpu) unless the user overrides it, and reported to the page. On a
+ * cross-origin isolated page the picker also times tfjs's threaded wasm binary against the
+ * single-threaded one (wasmThreads.ts lets its thread workers start from our bundle).
  * Training yields to the event loop every ~50 ms, so a cancel message stops it within a batch;
  * the best weights so far are kept and the (partial) result comes back as usual.
  */
@@ -12,6 +14,9 @@ import { chooseBackend, type BackendChoice, type BackendName } from '../core/mod
 import type { TrainApi, TrainNotice } from './protocol';
 import { serve } from './serve';
 import { trainHandlers } from './trainHandlers';
+import { patchThreadedWasmFactory } from './wasmThreads';
+
+patchThreadedWasmFactory();
 
 let backend: { wanted: BackendName | 'auto'; choice: BackendChoice } | undefined;
 let wasmPathsSet = false;

@@ -15,11 +15,23 @@ export interface WasmInfo {
   threads: number;
   /** `crossOriginIsolated` of the context the backend runs in (false in Node, which tfjs never threads). */
   crossOriginIsolated: boolean;
+  /**
+   * Where the threaded binary could run, the backend picker timed its benchmark step on both SIMD
+   * binaries and kept the faster: ms per step, null for one that did not start.
+   */
+  compared?: { simd: number | null; 'threaded-simd': number | null };
 }
 
-/** "threaded SIMD, 2 threads" / "SIMD, no threads (page not cross-origin isolated)": for the backend badge and the bench. */
+const BINARY_NAMES: Record<WasmInfo['binary'], string> = { plain: 'no SIMD', simd: 'SIMD', 'threaded-simd': 'threaded SIMD' };
+
+/**
+ * "threaded SIMD, 2 threads" / "SIMD, no threads (not cross-origin isolated)", and the two binaries' step times when
+ * the picker compared them: for the backend badge and the bench.
+ */
 export function describeWasm(w: WasmInfo): string {
-  const binary = { plain: 'no SIMD', simd: 'SIMD', 'threaded-simd': 'threaded SIMD' }[w.binary];
-  if (w.binary === 'threaded-simd') return `${binary}, ${w.threads} thread${w.threads === 1 ? '' : 's'}`;
-  return `${binary}, no threads${w.crossOriginIsolated ? '' : ' (not cross-origin isolated)'}`;
+  const binary = BINARY_NAMES[w.binary];
+  const running = w.binary === 'threaded-simd' ? `${binary}, ${w.threads} thread${w.threads === 1 ? '' : 's'}` : `${binary}, no threads${w.crossOriginIsolated ? '' : ' (not cross-origin isolated)'}`;
+  if (!w.compared) return running;
+  const ms = (v: number | null): string => (v === null ? 'did not start' : `${v.toFixed(1)} ms`);
+  return `${running}; picked by measurement: threaded ${ms(w.compared['threaded-simd'])}, single-threaded ${ms(w.compared.simd)} per step`;
 }
