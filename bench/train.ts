@@ -235,10 +235,10 @@ interface EpochSec {
  * epoch after a warm-up epoch, wall and CPU time of the training thread.
  * `fused` false runs the per-op path (fusedKernels.ts off).
  */
-async function labLoop(data: TensorData, batchSize: number, kind: SequenceKind = 'lstm', fused = true): Promise<EpochSec> {
+async function labLoop(data: TensorData, batchSize: number, kind: SequenceKind = 'lstm', fused = true, fusedGru = fused): Promise<EpochSec> {
   const [T, F] = data.sampleShape as [number, number];
   const net = buildSequenceModel({ kind, steps: T, nFeatures: F, nClasses: 10, seed: 0 });
-  setFusedKernels(fused);
+  setFusedKernels(fused, { gru: fusedGru });
   // The main thread's CPU (the one that trains: tfjs-wasm runs no threads here), as the browser's
   // worker thread is measured; the whole process's where there is no /proc.
   const cpuNow = () => readThreadCpu(process.pid, process.pid)?.cpuSec ?? (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
@@ -260,18 +260,25 @@ async function labLoop(data: TensorData, batchSize: number, kind: SequenceKind =
 
 const ROUNDS = 3;
 
-/** The lab loop with the fused kernels off (before) and on (after), alternating; medians over the rounds. */
-async function beforeAfter(data: TensorData, kind: SequenceKind): Promise<{ before: EpochSec; after: EpochSec }> {
+/**
+ * The lab loop with the fused kernels off (before) and on (after), alternating; medians over the
+ * rounds. For the GRU also `cellPerOp`: fused kernels on but the GRU cell per-op (as before the
+ * GRU had its own kernels).
+ */
+async function beforeAfter(data: TensorData, kind: SequenceKind): Promise<{ before: EpochSec; after: EpochSec; cellPerOp?: EpochSec }> {
   const before: EpochSec[] = [];
   const after: EpochSec[] = [];
+  const cellPerOp: EpochSec[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     before.push(await labLoop(data, 32, kind, false));
+    if (kind === 'gru') cellPerOp.push(await labLoop(data, 32, kind, true, false));
     after.push(await labLoop(data, 32, kind, true));
   }
   const show = (xs: EpochSec[]) => xs.map((s) => `${s.wall.toFixed(3)}/${s.cpu.toFixed(3)}`).join(', ');
-  log(`    wall/CPU s per epoch — per-op (before): ${show(before)}; fused (after): ${show(after)}; load ${load()}`);
+  const cell = cellPerOp.length ? `; fused, per-op GRU cell: ${show(cellPerOp)}` : '';
+  log(`    wall/CPU s per epoch — per-op (before): ${show(before)}${cell}; fused (after): ${show(after)}; load ${load()}`);
   const med = (xs: EpochSec[]): EpochSec => ({ wall: median(xs.map((s) => s.wall)), cpu: median(xs.map((s) => s.cpu)) });
-  return { before: med(before), after: med(after) };
+  return { before: med(before), after: med(after), cellPerOp: cellPerOp.length ? med(cellPerOp) : undefined };
 }
 
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -330,12 +337,13 @@ export async function runTrainBench(): Promise<PytorchEpochs | undefined> {
   if (!quick) {
     setFusedKernels(false);
     step('6 GRU custom step, per-op cell (autodiff backward)', await customStep(data, 32, 'gru-per-op'), gruRef);
-    step('7 GRU custom step, fused op with hand-written BPTT backward', await customStep(data, 32, 'gru-fused'), gruRef);
+    step('7 GRU custom step, fused op with hand-written BPTT backward (per-op kernels)', await customStep(data, 32, 'gru-fused'), gruRef);
     setFusedKernels(true);
   }
   const gruAb = await beforeAfter(data, 'gru');
   loopStep('8a GRU lab loop, per-op (before)', gruAb.before, 'gru');
-  const gru = loopStep('8b GRU lab loop, fused head, loss, Adam; per-op GRU cell (after)', gruAb.after, 'gru');
+  if (gruAb.cellPerOp) loopStep('8b GRU lab loop, fused head, loss, Adam; per-op GRU cell', gruAb.cellPerOp, 'gru');
+  const gru = loopStep('8c GRU lab loop, fused GRU, dense, dropout, loss, Adam (after)', gruAb.after, 'gru');
   log(`  load average at the end ${load()}`);
 
   for (const [kind, ours] of [['lstm', lstm], ['gru', gru]] as const) {

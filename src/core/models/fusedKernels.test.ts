@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../node/tfNode';
-import { hasFusedKernels, setFusedKernels } from './fusedKernels';
+import { hasFusedGru, hasFusedKernels, setFusedKernels } from './fusedKernels';
 import { softmaxCrossEntropy, trainNetwork } from './loop';
-import { denseLayer, dropout, lstmFused, lstmLast, matMulFast } from './network';
+import { denseLayer, dropout, gruFused, gruLast, lstmFused, lstmLast, matMulFast } from './network';
 import { buildSequenceModel } from './sequence';
 import { FlatAdam } from './optimizer';
 import { maxAbsDiff } from './testData';
@@ -26,16 +26,39 @@ function valueAndGrads(f: (x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, b: tf.Tenso
   });
 }
 
-function randomCase(n: number, T: number, F: number, H: number): { ins: tf.Tensor[]; w: tf.Tensor } {
+/** x [n, T, F], W [F, gH], U [H, gH], b [gH] for a cell with g gate blocks (LSTM 4, GRU 3), and output weights. */
+function randomCase(n: number, T: number, F: number, H: number, gates = 4): { ins: tf.Tensor[]; w: tf.Tensor } {
   return {
     ins: [
       tf.randomNormal([n, T, F], 0, 1, 'float32', 31),
-      tf.randomNormal([F, 4 * H], 0, 0.5, 'float32', 32),
-      tf.randomNormal([H, 4 * H], 0, 0.5, 'float32', 33),
-      tf.randomNormal([4 * H], 0, 0.5, 'float32', 34),
+      tf.randomNormal([F, gates * H], 0, 0.5, 'float32', 32),
+      tf.randomNormal([H, gates * H], 0, 0.5, 'float32', 33),
+      tf.randomNormal([gates * H], 0, 0.5, 'float32', 34),
     ],
     w: tf.randomNormal([n, H], 0, 1, 'float32', 35),
   };
+}
+
+type Cell = (x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+
+/**
+ * The fused-kernel op against the per-op path of the same op (bit for bit) and, where given, the
+ * plain per-op cell's autodiff (within 1e-5). Returns the fused values and gradients.
+ */
+function expectFusedCell(op: Cell, plainCell: Cell | undefined, ins: tf.Tensor[], w: tf.Tensor): number[][] {
+  setFusedKernels(true);
+  expect(hasFusedKernels()).toBe(true);
+  const fused = valueAndGrads(op, ins, w);
+  setFusedKernels(false);
+  const perOp = valueAndGrads(op, ins, w);
+  const plain = plainCell ? valueAndGrads(plainCell, ins, w) : undefined;
+  setFusedKernels(true);
+  expect(fused).toHaveLength(5);
+  fused.forEach((v, i) => {
+    if (plain) expect(maxAbsDiff(v, plain[i]!), `output ${i} vs autodiff`).toBeLessThan(1e-5);
+    expect(v, `output ${i} vs the per-op path`).toEqual(perOp[i]);
+  });
+  return fused;
 }
 
 describe.each(['wasm', 'cpu'])('fused LSTM and Adam kernels on %s', (backend) => {
@@ -47,25 +70,45 @@ describe.each(['wasm', 'cpu'])('fused LSTM and Adam kernels on %s', (backend) =>
     it(`LSTM T=${T} reverse=${reverse}: value and gradients equal tf.grad of the plain per-op LSTM within 1e-5, and the per-op fused op bit for bit`, () => {
       const H = 6;
       const { ins, w } = randomCase(4, T, 5, H);
-      setFusedKernels(true);
-      expect(hasFusedKernels()).toBe(true);
-      const fused = valueAndGrads((x, W, U, b) => lstmFused(x, W, U, b, H, reverse), ins, w);
-      setFusedKernels(false);
-      const perOp = valueAndGrads((x, W, U, b) => lstmFused(x, W, U, b, H, reverse), ins, w);
       // The plain cell: tfjs autodiff of sigmoid/tanh/slice/mul ops, no hand-written backward.
       // (tfjs 4.22's unstack gradient fails on a length-1 axis, so T = 1 has only the per-op check.)
-      const plain = T > 1 ? valueAndGrads((x, W, U, b) => lstmLast(x, [W, U, b] as tf.Variable[], H, reverse), ins, w) : undefined;
-      setFusedKernels(true);
-      expect(fused).toHaveLength(5);
-      fused.forEach((v, i) => {
-        if (plain) expect(maxAbsDiff(v, plain[i]!), `output ${i} vs autodiff`).toBeLessThan(1e-5);
-        expect(v, `output ${i} vs the per-op path`).toEqual(perOp[i]);
-      });
+      const plain: Cell | undefined = T > 1 ? (x, W, U, b) => lstmLast(x, [W, U, b] as tf.Variable[], H, reverse) : undefined;
+      const fused = expectFusedCell((x, W, U, b) => lstmFused(x, W, U, b, H, reverse), plain, ins, w);
       // T = 1: the state is zero throughout, so the recurrent kernel gets no gradient.
       if (T === 1) expect(fused[3]!.every((g) => g === 0)).toBe(true);
       tf.dispose([...ins, w]);
     });
   }
+
+  for (const T of [4, 1]) {
+    it(`GRU T=${T}: value and gradients equal tf.grad of the plain per-op GRU within 1e-5, and the per-op fused op bit for bit`, () => {
+      const H = 6;
+      const { ins, w } = randomCase(4, T, 5, H, 3);
+      // The plain cell (tfjs-layers' GRU, reset_after = false): autodiff of its ops (not at T = 1, see the LSTM).
+      const plain: Cell | undefined = T > 1 ? (x, W, U, b) => gruLast(x, [W, U, b] as tf.Variable[], H) : undefined;
+      const fused = expectFusedCell((x, W, U, b) => gruFused(x, W, U, b, H), plain, ins, w);
+      if (T === 1) expect(fused[3]!.every((g) => g === 0)).toBe(true);
+      else expect(fused[3]!.some((g) => Math.abs(g) > 1e-3)).toBe(true);
+      tf.dispose([...ins, w]);
+    });
+  }
+
+  it('GRU without the input gradient: the same weight gradients; no tensors or backend buffers left behind', () => {
+    const H = 5;
+    const { ins, w } = randomCase(3, 4, 4, H, 3);
+    const [x, ...weights] = ins as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+    const gradsOf = (inputGrad: boolean) =>
+      tf.tidy(() => tf.grads((W: tf.Tensor, U: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(gruFused(x, W, U, b, H, inputGrad), w)))(weights).map((g) => Array.from(g.dataSync())));
+    const withX = gradsOf(true);
+    const tensors = tf.memory().numTensors;
+    const buffers = tf.engine().backend.numDataIds();
+    const withoutX = gradsOf(false);
+    gradsOf(true);
+    expect(withoutX).toEqual(withX);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(tf.engine().backend.numDataIds()).toBe(buffers);
+    tf.dispose([...ins, w]);
+  });
 
   it('matMulFast gradients: within 1e-5 of tf.grad of tf.matMul, and bit for bit the per-op explicit-transpose gradients', () => {
     const a = tf.randomNormal([7, 5], 0, 1, 'float32', 61) as tf.Tensor2D;
@@ -223,7 +266,7 @@ describe.each(['wasm', 'cpu'])('fused LSTM and Adam kernels on %s', (backend) =>
 });
 
 describe('training with the fused kernels', () => {
-  for (const kind of ['lstm', 'bilstm'] as const) {
+  for (const kind of ['lstm', 'bilstm', 'gru'] as const) {
     it(`a seeded ${kind} run (dropout, 2 epochs, 3 batches each) ends with the same losses and weights, bit for bit, as the per-op path`, async () => {
       await tf.setBackend('wasm');
       const n = 24;
@@ -258,5 +301,10 @@ describe('fused kernels elsewhere', () => {
     expect(hasFusedKernels()).toBe(false);
     setFusedKernels(true);
     expect(hasFusedKernels()).toBe(true);
+    expect(hasFusedGru()).toBe(true);
+    // The benchmark's "before" for the GRU: everything fused but its cell.
+    setFusedKernels(true, { gru: false });
+    expect([hasFusedKernels(), hasFusedGru()]).toEqual([true, false]);
+    setFusedKernels(true);
   });
 });

@@ -79,6 +79,8 @@ const DENSE_BACKWARD = 'LabDenseBackward';
 const DROPOUT = 'LabDropout';
 const SOFTMAX_CE = 'LabSoftmaxCrossEntropy';
 const SOFTMAX_CE_GRAD = 'LabSoftmaxCrossEntropyGrad';
+const GRU_FORWARD = 'LabGruForward';
+const GRU_BACKWARD = 'LabGruBackward';
 
 interface LstmAttrs {
   units: number;
@@ -125,6 +127,16 @@ function transposed(ab: ArrayBackend, t: tf.TensorInfo, rows: number, cols: numb
  */
 function matMul(ab: ArrayBackend, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
   return ab.run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
+}
+
+/** The input projection of every step, transposed: (x·W)ᵀ = Wᵀ·xᵀ [G, n·T] (column i·T + t) for x [n, T, F], W [F, G]. */
+function inputProjectionT(ab: ArrayBackend, x: tf.TensorInfo, W: tf.TensorInfo): tf.TensorInfo {
+  const [n, T, F] = x.shape as [number, number, number];
+  const Wt = transposed(ab, W, F, W.shape[1] as number);
+  const xT = transposed(ab, x, n * T, F);
+  const xwT = matMul(ab, Wt, xT);
+  [Wt, xT].forEach((t) => ab.free(t));
+  return xwT;
 }
 
 /**
@@ -217,13 +229,9 @@ function cellBackward(dzT: Float32Array, dZT: Float32Array, dc: Float32Array, dh
  * TC = tanh(c) [T, n, H], HS = h [T, n, H] — what the backward pass reads.
  */
 function lstmForward(ab: ArrayBackend, x: tf.TensorInfo, W: tf.TensorInfo, U: tf.TensorInfo, b: tf.TensorInfo, { units: H, reverse }: LstmAttrs): tf.TensorInfo[] {
-  const [n, T, F] = x.shape as [number, number, number];
+  const [n, T] = x.shape as [number, number, number];
   const G = 4 * H;
-  const nT = n * T;
-  // (x·W)ᵀ = Wᵀ·xᵀ: [4H, n·T], column r = i·T + t.
-  const Wt = transposed(ab, W, F, G);
-  const xT = transposed(ab, x, nT, F);
-  const xwT = matMul(ab, Wt, xT);
+  const xwT = inputProjectionT(ab, x, W);
   const Ut = transposed(ab, U, H, G);
   const outs = [ab.alloc([n, H]), ab.alloc([T, n, G]), ab.alloc([T, n, H]), ab.alloc([T, n, H]), ab.alloc([T, n, H]), ab.alloc([T, n, H])];
   const [hOut, S, TG, C, TC, HS] = outs as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
@@ -256,7 +264,7 @@ function lstmForward(ab: ArrayBackend, x: tf.TensorInfo, W: tf.TensorInfo, U: tf
     [s, tg, tc].forEach((t) => ab.free(t));
   }
   ab.view(hOut).set(ab.view(h));
-  [Wt, xT, xwT, Ut, z, zg, c, h, hT as tf.TensorInfo].forEach((t) => ab.free(t));
+  [xwT, Ut, z, zg, c, h, hT as tf.TensorInfo].forEach((t) => ab.free(t));
   return outs;
 }
 
@@ -334,6 +342,243 @@ function lstmBackward(ab: ArrayBackend, ins: tf.TensorInfo[], { units: H, revers
     ab.free(dXT);
   }
   [dZT, dc, dWT].forEach((t) => ab.free(t));
+  return grads;
+}
+
+interface GruAttrs {
+  units: number;
+  /** Whether to compute the gradient for x (false when x is the model's input: nothing reads it). */
+  inputGrad: boolean;
+}
+
+/** Columns [c0, c0 + cols) of a row-major [rows, stride] matrix, as a new [rows, cols] tensor. */
+function columns(ab: ArrayBackend, t: tf.TensorInfo, rows: number, stride: number, c0: number, cols: number): tf.TensorInfo {
+  const out = ab.alloc([rows, cols]);
+  const src = ab.view(t);
+  const dst = ab.view(out);
+  for (let r = 0; r < rows; r++) dst.set(src.subarray(r * stride + c0, r * stride + c0 + cols), r * cols);
+  return out;
+}
+
+/**
+ * a = (x·W)_t + b over the gate columns [c0, c0 + width) for step t, plus (h·U)ᵀ [width, n] when
+ * given; (x·W)ᵀ is [3H, n·T] with column i·T + t. The per-op path adds b to x·W first, then h·U.
+ */
+function gruPreactivations(a: Float32Array, xwT: Float32Array, b: Float32Array, huT: Float32Array | undefined, n: number, T: number, t: number, c0: number, width: number): void {
+  const nT = n * T;
+  for (let i = 0; i < n; i++) {
+    const r = i * T + t;
+    for (let j = 0; j < width; j++) {
+      const v = fr((xwT[(c0 + j) * nT + r] as number) + (b[c0 + j] as number));
+      a[i * width + j] = huT ? fr(v + (huT[j * n + i] as number)) : v;
+    }
+  }
+}
+
+/** r⊙h as rh [n, H] (the tape) and rhᵀ [H, n] (the b of the next product); s = σ(a_zr) [n, 2H]. */
+function resetState(rh: Float32Array, rhT: Float32Array, s: Float32Array, h: Float32Array, n: number, H: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < H; j++) {
+      const v = fr((s[i * 2 * H + H + j] as number) * (h[i * H + j] as number));
+      rh[i * H + j] = v;
+      rhT[j * n + i] = v;
+    }
+  }
+}
+
+/**
+ * h' = ĥ + z⊙(h − ĥ) (at the first step, h = 0: ĥ − z⊙ĥ), in place in h [n, H], also as hᵀ [H, n]:
+ * the per-op path's arithmetic.
+ */
+function gruOutput(h: Float32Array, hT: Float32Array, s: Float32Array, hh: Float32Array, n: number, H: number, first: boolean): void {
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < H; j++) {
+      const p = i * H + j;
+      const z = s[i * 2 * H + j] as number;
+      const c = hh[p] as number;
+      const v = first ? fr(c - fr(z * c)) : fr(c + fr(z * fr((h[p] as number) - c)));
+      h[p] = v;
+      hT[j * n + i] = v;
+    }
+  }
+}
+
+/**
+ * Forward: inputs x [n, T, F], kernel W [F, 3H], recurrent U [H, 3H], bias b [3H] (tfjs-layers
+ * and Keras with reset_after = false, gate order z, r, h): z, r = σ(xW_zr + b_zr + h·U_zr),
+ * ĥ = tanh(xW_h + b_h + (r⊙h)·U_h), h' = z⊙h + (1 − z)⊙ĥ; at t = 0 (h = 0) the products with U
+ * are skipped, as in the per-op path. Outputs: h of the last step [n, H], then per step t:
+ * S = σ(a_zr) [T, n, 2H], HH = ĥ [T, n, H], HS = h' [T, n, H], RH = r⊙h [T, n, H] (zero at t = 0).
+ */
+function gruForward(ab: ArrayBackend, x: tf.TensorInfo, W: tf.TensorInfo, U: tf.TensorInfo, b: tf.TensorInfo, { units: H }: GruAttrs): tf.TensorInfo[] {
+  const [n, T] = x.shape as [number, number, number];
+  const G = 3 * H;
+  const xwT = inputProjectionT(ab, x, W);
+  // U_zrᵀ [2H, H] and U_hᵀ [H, H]: the a operands of (h·U_zr)ᵀ = U_zrᵀ·hᵀ and (rh·U_h)ᵀ = U_hᵀ·rhᵀ.
+  const [UzrT, UhT] = [columns(ab, U, H, G, 0, 2 * H), columns(ab, U, H, G, 2 * H, H)].map((u, g) => {
+    const uT = transposed(ab, u, H, g === 0 ? 2 * H : H);
+    ab.free(u);
+    return uT;
+  }) as [tf.TensorInfo, tf.TensorInfo];
+  const outs = [ab.alloc([n, H]), ab.alloc([T, n, 2 * H]), ab.alloc([T, n, H]), ab.alloc([T, n, H]), ab.alloc([T, n, H])];
+  const [hOut, S, HH, HS, RH] = outs as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
+  ab.view(RH).fill(0, 0, n * H);
+  const azr = ab.alloc([n, 2 * H]);
+  const ah = ab.alloc([n, H]);
+  const h = ab.alloc([n, H]);
+  // hᵀ and rhᵀ serve as b of a product: new tensors each step (see hᵀ in lstmForward).
+  let hT: tf.TensorInfo | undefined;
+  for (let t = 0; t < T; t++) {
+    const huT = hT ? matMul(ab, UzrT, hT) : undefined;
+    if (hT) ab.free(hT);
+    gruPreactivations(ab.view(azr), ab.view(xwT), ab.view(b), huT ? ab.view(huT) : undefined, n, T, t, 0, 2 * H);
+    if (huT) ab.free(huT);
+    const s = ab.run('Sigmoid', { x: azr });
+    let rhuT: tf.TensorInfo | undefined;
+    if (t > 0) {
+      const rhT = ab.alloc([H, n]);
+      resetState(ab.view(RH).subarray(t * n * H, (t + 1) * n * H), ab.view(rhT), ab.view(s), ab.view(h), n, H);
+      rhuT = matMul(ab, UhT, rhT);
+      ab.free(rhT);
+    }
+    gruPreactivations(ab.view(ah), ab.view(xwT), ab.view(b), rhuT ? ab.view(rhuT) : undefined, n, T, t, 2 * H, H);
+    if (rhuT) ab.free(rhuT);
+    const hh = ab.run('Tanh', { x: ah });
+    hT = ab.alloc([H, n]);
+    gruOutput(ab.view(h), ab.view(hT), ab.view(s), ab.view(hh), n, H, t === 0);
+    ab.view(S).set(ab.view(s), t * n * 2 * H);
+    ab.view(HH).set(ab.view(hh), t * n * H);
+    ab.view(HS).set(ab.view(h), t * n * H);
+    [s, hh].forEach((v) => ab.free(v));
+  }
+  ab.view(hOut).set(ab.view(h));
+  [xwT, UzrT, UhT, azr, ah, h, hT as tf.TensorInfo].forEach((v) => ab.free(v));
+  return outs;
+}
+
+/**
+ * First half of a GRU step back, from dh'ᵀ [H, n]: da_h = dh'⊙(1 − z)⊙(1 − ĥ²) and
+ * da_z = dh'⊙(h − ĥ)⊙z(1 − z), written transposed to daHᵀ [H, n], the z rows of daZrᵀ [2H, n] and
+ * column i·T + t of dAᵀ [3H, n·T]. At t = 0 the r rows of dAᵀ are 0 (r only meets the zero state).
+ */
+function gruBackwardZ(dAT: Float32Array, daHT: Float32Array, daZrT: Float32Array, dhT: Float32Array, s: Float32Array, hh: Float32Array, hPrev: Float32Array | undefined, n: number, T: number, t: number, H: number): void {
+  const nT = n * T;
+  for (let i = 0; i < n; i++) {
+    const col = i * T + t;
+    for (let j = 0; j < H; j++) {
+      const p = i * H + j;
+      const z = s[i * 2 * H + j] as number;
+      const c = hh[p] as number;
+      const dh = dhT[j * n + i] as number;
+      const daH = fr(fr(dh * fr(1 - z)) * fr(1 - fr(c * c)));
+      const daZ = fr(fr(dh * fr((hPrev ? (hPrev[p] as number) : 0) - c)) * fr(z * fr(1 - z)));
+      daHT[j * n + i] = daH;
+      daZrT[j * n + i] = daZ;
+      dAT[(2 * H + j) * nT + col] = daH;
+      dAT[j * nT + col] = daZ;
+      if (!hPrev) dAT[(H + j) * nT + col] = 0;
+    }
+  }
+}
+
+/** da_r = (d(r⊙h))⊙h⊙r(1 − r) from d(r⊙h)ᵀ = U_h·da_hᵀ [H, n], into the r rows of daZrᵀ and dAᵀ. */
+function gruBackwardR(dAT: Float32Array, daZrT: Float32Array, dRhT: Float32Array, s: Float32Array, hPrev: Float32Array, n: number, T: number, t: number, H: number): void {
+  const nT = n * T;
+  for (let i = 0; i < n; i++) {
+    const col = i * T + t;
+    for (let j = 0; j < H; j++) {
+      const r = s[i * 2 * H + H + j] as number;
+      const v = fr(fr((dRhT[j * n + i] as number) * (hPrev[i * H + j] as number)) * fr(r * fr(1 - r)));
+      daZrT[(H + j) * n + i] = v;
+      dAT[(H + j) * nT + col] = v;
+    }
+  }
+}
+
+/** dh = dh'⊙z + d(r⊙h)⊙r + (da_zr·U_zrᵀ), all [H, n] (transposed), as the per-op path sums them. */
+function gruBackwardH(out: Float32Array, dhT: Float32Array, dRhT: Float32Array, dzrUT: Float32Array, s: Float32Array, n: number, H: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < H; j++) {
+      const q = j * n + i;
+      const z = s[i * 2 * H + j] as number;
+      const r = s[i * 2 * H + H + j] as number;
+      out[q] = fr(fr(fr((dhT[q] as number) * z) + fr((dRhT[q] as number) * r)) + (dzrUT[q] as number));
+    }
+  }
+}
+
+/**
+ * Backward through time for {@link gruForward}: inputs dy [n, H], x, W, U and the forward's S, HH,
+ * HS, RH. Outputs dW, dU, db, and dx first when `inputGrad`; the arithmetic is gruFused's per-op
+ * backward (network.ts), operation for operation. Gradients are built transposed, see {@link matMul}.
+ */
+function gruBackward(ab: ArrayBackend, ins: tf.TensorInfo[], { units: H, inputGrad }: GruAttrs): tf.TensorInfo[] {
+  const [dy, x, W, U, S, HH, HS, RH] = ins as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
+  const [n, T, F] = x.shape as [number, number, number];
+  const G = 3 * H;
+  const nT = n * T;
+  const R = (T - 1) * n;
+  const Uzr = columns(ab, U, H, G, 0, 2 * H);
+  const Uh = columns(ab, U, H, G, 2 * H, H);
+  const dAT = ab.alloc([G, nT]);
+  // Steps t ≥ 1 from the last back (the per-op path's order): da_zrᵀ, da_hᵀ, previous h, r⊙h.
+  const rec = T > 1 ? { zrT: ab.alloc([2 * H, R]), hT: ab.alloc([H, R]), hPrev: ab.alloc([R, H]), rh: ab.alloc([R, H]) } : undefined;
+  let dhT = transposed(ab, dy, n, H);
+  for (let t = T - 1; t >= 0; t--) {
+    const daHT = ab.alloc([H, n]);
+    const daZrT = ab.alloc([2 * H, n]);
+    const step = (v: tf.TensorInfo, w: number) => ab.view(v).subarray(t * n * w, (t + 1) * n * w);
+    const hPrev = t > 0 ? () => ab.view(HS).subarray((t - 1) * n * H, t * n * H) : undefined;
+    gruBackwardZ(ab.view(dAT), ab.view(daHT), ab.view(daZrT), ab.view(dhT), step(S, 2 * H), step(HH, H), hPrev?.(), n, T, t, H);
+    if (!hPrev || !rec) {
+      [dhT, daHT, daZrT].forEach((v) => ab.free(v));
+      break;
+    }
+    const dRhT = matMul(ab, Uh, daHT);
+    gruBackwardR(ab.view(dAT), ab.view(daZrT), ab.view(dRhT), step(S, 2 * H), hPrev(), n, T, t, H);
+    const r0 = (T - 1 - t) * n;
+    const zv = ab.view(daZrT);
+    const zrT = ab.view(rec.zrT);
+    for (let g = 0; g < 2 * H; g++) zrT.set(zv.subarray(g * n, (g + 1) * n), g * R + r0);
+    const hv = ab.view(daHT);
+    const hTv = ab.view(rec.hT);
+    for (let g = 0; g < H; g++) hTv.set(hv.subarray(g * n, (g + 1) * n), g * R + r0);
+    ab.view(rec.hPrev).set(hPrev(), r0 * H);
+    ab.view(rec.rh).set(step(RH, H), r0 * H);
+    const dzrUT = matMul(ab, Uzr, daZrT);
+    const next = ab.alloc([H, n]);
+    gruBackwardH(ab.view(next), ab.view(dhT), ab.view(dRhT), ab.view(dzrUT), step(S, 2 * H), n, H);
+    [dhT, daHT, daZrT, dRhT, dzrUT].forEach((v) => ab.free(v));
+    dhT = next;
+  }
+  // dWᵀ = dAᵀ·x ([3H, F]); db = Σ over samples and steps (rows of dAᵀ).
+  const dWT = matMul(ab, dAT, reshaped(x, [nT, F]));
+  const dW = transposed(ab, dWT, G, F);
+  const db = ab.run('Sum', { x: dAT }, { axis: [1], keepDims: false });
+  const dU = ab.alloc([H, G]);
+  const dUv = ab.view(dU);
+  dUv.fill(0);
+  if (rec) {
+    // dU_zrᵀ = Σ da_zrᵀ·h_prev ([2H, H]), dU_hᵀ = Σ da_hᵀ·(r⊙h_prev) ([H, H]), into dU's columns.
+    const dUzrT = matMul(ab, rec.zrT, rec.hPrev);
+    const dUhT = matMul(ab, rec.hT, rec.rh);
+    const a = ab.view(dUzrT);
+    const c = ab.view(dUhT);
+    const d = ab.view(dU);
+    for (let k = 0; k < H; k++) {
+      for (let j = 0; j < 2 * H; j++) d[k * G + j] = a[j * H + k] as number;
+      for (let j = 0; j < H; j++) d[k * G + 2 * H + j] = c[j * H + k] as number;
+    }
+    [dUzrT, dUhT, rec.zrT, rec.hT, rec.hPrev, rec.rh].forEach((v) => ab.free(v));
+  }
+  const grads = [dW, dU, db];
+  if (inputGrad) {
+    // dxᵀ = W·dAᵀ ([F, n·T]).
+    const dXT = matMul(ab, W, dAT);
+    grads.unshift(reshaped(transposed(ab, dXT, F, nT), [n, T, F]));
+    ab.free(dXT);
+  }
+  [Uzr, Uh, dAT, dWT].forEach((v) => ab.free(v));
   return grads;
 }
 
@@ -553,6 +798,8 @@ function logSoftmaxGrad(dz: Float32Array, dl: Float32Array, s: Float32Array, sof
 const KERNELS: Record<string, (ab: ArrayBackend, inputs: tf.TensorInfo[], attrs: never) => tf.TensorInfo[]> = {
   [LSTM_FORWARD]: (ab, [x, W, U, b], attrs: LstmAttrs) => lstmForward(ab, x!, W!, U!, b!, attrs),
   [LSTM_BACKWARD]: lstmBackward,
+  [GRU_FORWARD]: (ab, [x, W, U, b], attrs: GruAttrs) => gruForward(ab, x!, W!, U!, b!, attrs),
+  [GRU_BACKWARD]: gruBackward,
   [MATMUL_GRAD]: (ab, ins) => matMulGrad(ab, ins),
   [ADAM]: adamStep,
   [DENSE_FORWARD]: (ab, [x, W, b], attrs: DenseAttrs) => denseForward(ab, x!, W!, b!, attrs),
@@ -570,14 +817,17 @@ function positional(inputs: tf.NamedTensorInfoMap): tf.TensorInfo[] {
 }
 
 let enabled = true;
+let gruEnabled = true;
 const registered = new Set<string>();
 
 /**
  * Turn the fused kernels off (the per-op path runs everywhere) or back on: for tests and
- * benchmarks that compare the two in one process.
+ * benchmarks that compare the two in one process. `gru: false` keeps only the GRU cell on the
+ * per-op path (the state before its kernels, for the benchmark's before/after).
  */
-export function setFusedKernels(on: boolean): void {
+export function setFusedKernels(on: boolean, { gru = on }: { gru?: boolean } = {}): void {
   enabled = on;
+  gruEnabled = gru;
 }
 
 /**
@@ -600,6 +850,11 @@ export function hasFusedKernels(): boolean {
   return true;
 }
 
+/** {@link hasFusedKernels}, unless the GRU's kernels are turned off on their own ({@link setFusedKernels}). */
+export function hasFusedGru(): boolean {
+  return gruEnabled && hasFusedKernels();
+}
+
 function runFused(kernel: string, inputs: tf.Tensor[], attrs: object): tf.Tensor[] {
   const named: tf.NamedTensorMap = {};
   inputs.forEach((t, i) => (named[`a${i}`] = t));
@@ -614,6 +869,16 @@ export function runLstmForward(x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, b: tf.T
 /** {@link lstmBackward} through the engine: [dW, dU, db], with dx first when `inputGrad`. */
 export function runLstmBackward(dy: tf.Tensor, x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, tape: tf.Tensor[], attrs: LstmAttrs): tf.Tensor[] {
   return runFused(LSTM_BACKWARD, [dy, x, W, U, ...tape], attrs);
+}
+
+/** {@link gruForward} through the engine: [h, S, HH, HS, RH]. Call only when {@link hasFusedKernels}. */
+export function runGruForward(x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, b: tf.Tensor, attrs: GruAttrs): tf.Tensor[] {
+  return runFused(GRU_FORWARD, [x, W, U, b], attrs);
+}
+
+/** {@link gruBackward} through the engine: [dW, dU, db], with dx first when `inputGrad`. */
+export function runGruBackward(dy: tf.Tensor, x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, tape: tf.Tensor[], attrs: GruAttrs): tf.Tensor[] {
+  return runFused(GRU_BACKWARD, [dy, x, W, U, ...tape], attrs);
 }
 
 /** {@link matMulGrad} through the engine: [dA, dB]. */

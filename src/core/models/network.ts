@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { LabError } from '../errors';
 import { batchNormReluTraining, batchNormTraining, type PoolGeometry } from './batchNorm';
 import { conv2dFast } from './conv';
-import { hasFusedKernels, runDenseBackward, runDenseForward, runDropout, runLstmBackward, runLstmForward, runMatMulGrad } from './fusedKernels';
+import { hasFusedGru, hasFusedKernels, runDenseBackward, runDenseForward, runDropout, runGruBackward, runGruForward, runLstmBackward, runLstmForward, runMatMulGrad } from './fusedKernels';
 
 /**
  * matMul of two 2-D tensors whose gradient avoids transposed matMuls (slow on wasm): dA = dY·Bᵀ and
@@ -219,20 +219,39 @@ export function lstmFused(x: tf.Tensor, kernel: tf.Tensor, recurrent: tf.Tensor,
 /**
  * {@link lstmFused} as two kernels (forward, backward) on backends with typed-array access
  * (fusedKernels.ts): the same values, bit for bit, with one engine call each way instead of ~150
- * per training step. Without `inputGrad` x is not an input of the op (no gradient flows to it).
+ * per training step.
  */
 function lstmFusedKernels(x: tf.Tensor, kernel: tf.Tensor, recurrent: tf.Tensor, bias: tf.Tensor, units: number, reverse: boolean, inputGrad: boolean): tf.Tensor2D {
   const attrs = { units, reverse, inputGrad };
+  return recurrentKernelOp(
+    (xi, W, U, b) => runLstmForward(xi, W, U, b, attrs),
+    (dy, xs, Ws, Us, tape) => runLstmBackward(dy, xs, Ws, Us, tape, attrs),
+    [x, kernel, recurrent, bias],
+    inputGrad,
+  );
+}
+
+/**
+ * A recurrent layer as one differentiable op over a forward kernel (returning the last h, then
+ * its tape) and a backward kernel (dy, x, W, U, tape → gradients). Without `inputGrad` x is not
+ * an input of the op (no gradient flows to it).
+ */
+function recurrentKernelOp(
+  forward: (x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, b: tf.Tensor) => tf.Tensor[],
+  backward: (dy: tf.Tensor, x: tf.Tensor, W: tf.Tensor, U: tf.Tensor, tape: tf.Tensor[]) => tf.Tensor[],
+  [x, kernel, recurrent, bias]: [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor],
+  inputGrad: boolean,
+): tf.Tensor2D {
   const op = tf.customGrad(((...args: unknown[]) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const [xi, W, U, b] = (inputGrad ? args : [x, ...args]) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-    const [h, ...tape] = runLstmForward(xi, W, U, b, attrs) as [tf.Tensor, ...tf.Tensor[]];
+    const [h, ...tape] = forward(xi, W, U, b) as [tf.Tensor, ...tf.Tensor[]];
     save([xi, W, U, ...tape]);
     return {
       value: h,
       gradFunc: (dy: tf.Tensor, sv: tf.Tensor[]) => {
         const [xs, Ws, Us, ...tp] = sv as [tf.Tensor, tf.Tensor, tf.Tensor, ...tf.Tensor[]];
-        return runLstmBackward(dy, xs, Ws, Us, tp, attrs);
+        return backward(dy, xs, Ws, Us, tp);
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...t: tf.Tensor[]) => tf.Tensor2D;
@@ -319,10 +338,13 @@ export function gruLast(x: tf.Tensor, vars: tf.Variable[], units: number): tf.Te
  *   da_zr = [dz, dr]⊙s(1 − s), dh = dh'⊙z + d(r⊙h)⊙r + da_zr·U_zrᵀ.
  * The weight gradients are matMuls over all steps; at t = 0 the state is zero, so h·U, its
  * gradient and dr are skipped. Checked against autodiff of {@link gruLast} in network.test.ts.
+ * On wasm and cpu it runs as two kernels ({@link gruFusedKernels}) with the same values.
+ * `inputGrad` false: no gradient for x (the model's input), which saves its matMul.
  */
-export function gruFused(x: tf.Tensor, kernel: tf.Tensor, recurrent: tf.Tensor, bias: tf.Tensor, units: number): tf.Tensor2D {
+export function gruFused(x: tf.Tensor, kernel: tf.Tensor, recurrent: tf.Tensor, bias: tf.Tensor, units: number, inputGrad = true): tf.Tensor2D {
   const [n, T, F] = x.shape as [number, number, number];
   const H = units;
+  if (hasFusedGru()) return gruFusedKernels(x, kernel, recurrent, bias, units, inputGrad);
   const op = tf.customGrad(((...args: unknown[]) => {
     const [xi, W, U, b, save] = args as [tf.Tensor, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
     const xw = tf.add(tf.matMul(tf.reshape(xi, [n * T, F]) as tf.Tensor2D, W), b).reshape([n, T, 3 * H]);
@@ -401,6 +423,20 @@ export function gruFused(x: tf.Tensor, kernel: tf.Tensor, recurrent: tf.Tensor, 
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor, w: tf.Tensor, u: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
   return op(x, kernel, recurrent, bias);
+}
+
+/**
+ * {@link gruFused} as two kernels (forward, backward) on backends with typed-array access
+ * (fusedKernels.ts): the same values, bit for bit, with one engine call each way.
+ */
+function gruFusedKernels(x: tf.Tensor, kernel: tf.Tensor, recurrent: tf.Tensor, bias: tf.Tensor, units: number, inputGrad: boolean): tf.Tensor2D {
+  const attrs = { units, inputGrad };
+  return recurrentKernelOp(
+    (xi, W, U, b) => runGruForward(xi, W, U, b, attrs),
+    (dy, xs, Ws, Us, tape) => runGruBackward(dy, xs, Ws, Us, tape, attrs),
+    [x, kernel, recurrent, bias],
+    inputGrad,
+  );
 }
 
 function channelsLast(cfg: tf.serialization.ConfigDict, layer: string): void {
@@ -543,7 +579,8 @@ function buildSteps(model: tf.LayersModel): Step[] {
         if (cfg['goBackwards']) throw new LabError('bad-argument', `Layer ${layer.name}: backwards GRU is not supported.`);
         const units = Number(cfg['units']);
         const [k, r, b] = vars as [tf.Variable, tf.Variable, tf.Variable];
-        return (x) => gruFused(x, k, r, b, units);
+        const inputGrad = !readsModelInput(layer);
+        return (x) => gruFused(x, k, r, b, units, inputGrad);
       }
       case 'Bidirectional': {
         const inner = (cfg['layer'] as tf.serialization.ConfigDict)['config'] as tf.serialization.ConfigDict;
