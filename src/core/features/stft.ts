@@ -168,6 +168,19 @@ export class StftFramer {
 
   /** Window frame t and write its bins 0..nFft/2 to re/im from `offset`. */
   transform(t: number, re: Float64Array, im: Float64Array, offset: number): void {
+    this.fft.forward(this.window(t), re, im, offset);
+  }
+
+  /**
+   * {@link transform}, also writing |X|² and |X| to `power`/`magnitude` from `pOffset` as the
+   * FFT's split step produces each bin (RealFft.forwardSpectra). Returns the frame's largest |X|².
+   */
+  transformSpectra(t: number, re: Float64Array, im: Float64Array, offset: number, power: Float64Array, magnitude: Float64Array, pOffset: number): number {
+    return this.fft.forwardSpectra(this.window(t), re, im, offset, power, magnitude, pOffset);
+  }
+
+  /** Frame t, windowed, in the framer's scratch buffer. */
+  private window(t: number): Float64Array {
     const { frame, y, win, nFft } = this;
     const n = y.length;
     const s0 = t * this.hopSamples - this.half; // signal index of the frame's first sample
@@ -187,7 +200,7 @@ export class StftFramer {
         frame[i] = (j < 0 ? 0 : (y[j] as number)) * (win[i] as number);
       }
     }
-    this.fft.forward(frame, re, im, offset);
+    return frame;
   }
 }
 
@@ -208,25 +221,25 @@ function runStft(y: ArrayLike<number>, opts: StftOptions, keepComplex: boolean, 
   const n = y.length;
   for (let t = 0; t < nFrames; t++) {
     const o = t * nBins;
-    // where this frame's spectrum ends up: the kept matrices, or per-frame scratch
-    let sRe: Float64Array = re ?? frameRe;
-    let sIm: Float64Array = im ?? frameIm;
-    let so = re ? o : 0;
-    if (reuse && framer.isInterior(t, n)) {
-      if (re && im) {
-        re.set(reuse.re.subarray(o, o + nBins), o);
-        im.set(reuse.im.subarray(o, o + nBins), o);
-      } else {
-        sRe = reuse.re;
-        sIm = reuse.im;
-        so = o;
-      }
-    } else framer.transform(t, sRe, sIm, so);
+    if (!(reuse && framer.isInterior(t, n))) {
+      // the kept matrices, or per-frame scratch
+      const sRe = re ?? frameRe;
+      const sIm = im ?? frameIm;
+      const so = re ? o : 0;
+      // |X|² and |X| are taken in the FFT's split step, while each bin is in registers
+      if (power && magnitude && powerFrameMax) powerFrameMax[t] = framer.transformSpectra(t, sRe, sIm, so, power, magnitude, o);
+      else framer.transform(t, sRe, sIm, so);
+      continue;
+    }
+    if (re && im) {
+      re.set(reuse.re.subarray(o, o + nBins), o);
+      im.set(reuse.im.subarray(o, o + nBins), o);
+    }
     if (power && magnitude && powerFrameMax) {
       let mx = 0;
       for (let k = 0; k < nBins; k++) {
-        const a = sRe[so + k] as number;
-        const b = sIm[so + k] as number;
+        const a = reuse.re[o + k] as number;
+        const b = reuse.im[o + k] as number;
         const p = a * a + b * b;
         power[o + k] = p;
         magnitude[o + k] = Math.sqrt(p);

@@ -43,6 +43,7 @@ export function estimateTempoBpm(onsetEnv: Float64Array, sampleRateHz = 22050, h
   const frame = new Float64Array(fftSize);
   const re = new Float64Array(fft.nBins);
   const im = new Float64Array(fft.nBins);
+  const power = new Float64Array(fft.nBins); // |X|², from the FFT's split step
   // Σ_t ac_t / max|ac_t|: the autocorrelation is linear in the power spectrum, so the normalised
   // power spectra are summed and inverted ONCE (max|ac_t| is ac_t[0] = Σ x², the frame energy).
   const sumPower = new Float64Array(fft.nBins);
@@ -54,10 +55,10 @@ export function estimateTempoBpm(onsetEnv: Float64Array, sampleRateHz = 22050, h
       energy += v * v;
     }
     if (energy === 0) continue;
-    fft.forward(frame, re, im, 0);
+    fft.forwardSpectra(frame, re, im, 0, power, null, 0);
     // util.normalize(norm=inf): columns whose max is below float32 tiny are left unscaled
     const scale = energy < 1.1754943508222875e-38 ? 1 : 1 / energy;
-    for (let k = 0; k < fft.nBins; k++) sumPower[k] = (sumPower[k] as number) + ((re[k] as number) * (re[k] as number) + (im[k] as number) * (im[k] as number)) * scale;
+    for (let k = 0; k < fft.nBins; k++) sumPower[k] = (sumPower[k] as number) + (power[k] as number) * scale;
   }
   const tg = new Float64Array(fft.nBins);
   fft.inverseRealEven(sumPower, tg, new Float64Array(fftSize));
