@@ -352,6 +352,8 @@ class OverlapAdd {
   private readonly win: Float64Array;
   private readonly winOverN: Float64Array;
   private readonly half: number;
+  /** Output samples below this index are final and already divided by the window sum. */
+  private settled = 0;
   constructor(nFrames: number, private readonly nFft: number, private readonly hop: number, pair = true, pooled = false) {
     this.half = nFft >> 1;
     const outLen = Math.max(0, hop * (nFrames - 1));
@@ -376,6 +378,7 @@ class OverlapAdd {
       a[j] = (a[j] as number) + w * (frameA[i] as number);
       b[j] = (b[j] as number) + w * (frameB[i] as number);
     }
+    this.settle(o + this.hop);
   }
   /**
    * Add frame t to the first output, given as one part of fft.js interleaved output of the
@@ -414,17 +417,31 @@ class OverlapAdd {
       const k = i - hop;
       a[o + i] = (a[o + i] as number) + -(winOverN[k] as number) * (z[2 * k + 1] as number);
     }
+    this.settle(o + 2 * hop);
   }
-  finish(): [Float64Array, Float64Array] {
+  /**
+   * Divide output samples settled … end − 1 by the window sum (librosa's istft, where the sum
+   * exceeds float32 tiny). Frames are added in ascending order, so once frame t is in, no later
+   * frame reaches below frame t + 1's first sample: those samples are final, and dividing them now,
+   * just after the overlap-add wrote them, reads them from cache instead of in a last pass over
+   * the whole output. The same division of the same sums either way.
+   */
+  private settle(end: number): void {
     const { a, b, wss } = this;
+    const stop = Math.min(end, a.length);
     const tiny = 1.1754943508222875e-38; // np.finfo(float32).tiny: librosa's window sum is float32
-    for (let i = 0; i < a.length; i++) {
+    const pair = b.length > 0;
+    for (let i = this.settled; i < stop; i++) {
       const w = wss[i] as number;
       if (w > tiny) {
         a[i] = (a[i] as number) / w;
-        if (i < b.length) b[i] = (b[i] as number) / w;
+        if (pair) b[i] = (b[i] as number) / w;
       }
     }
-    return [a, b];
+    if (stop > this.settled) this.settled = stop;
+  }
+  finish(): [Float64Array, Float64Array] {
+    this.settle(this.a.length);
+    return [this.a, this.b];
   }
 }
