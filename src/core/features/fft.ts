@@ -5,6 +5,18 @@
  */
 import FFT from 'fft.js';
 
+/** cos/sin(2πk/size) for k = 0..size/2: the real FFT's split-step twiddles (here and in the wasm kernel). */
+export function splitTwiddles(size: number): [Float64Array, Float64Array] {
+  const half = size >> 1;
+  const cos = new Float64Array(half + 1);
+  const sin = new Float64Array(half + 1);
+  for (let k = 0; k <= half; k++) {
+    cos[k] = Math.cos((2 * Math.PI * k) / size);
+    sin[k] = Math.sin((2 * Math.PI * k) / size);
+  }
+  return [cos, sin];
+}
+
 export class RealFft {
   /** Transform length in samples. */
   readonly size: number;
@@ -32,13 +44,8 @@ export class RealFft {
     const half = size >> 1;
     this.halfFft = new FFT(half);
     this.halfOut = new Float64Array(size);
-    this.twCos = new Float64Array(half + 1);
-    this.twSin = new Float64Array(half + 1);
+    [this.twCos, this.twSin] = splitTwiddles(size);
     this.powerScratch = new Float64Array(half + 1);
-    for (let k = 0; k <= half; k++) {
-      this.twCos[k] = Math.cos((2 * Math.PI * k) / size);
-      this.twSin[k] = Math.sin((2 * Math.PI * k) / size);
-    }
   }
 
   /**

@@ -6,6 +6,7 @@
  * Spectra are stored frame-major: bin k of frame t is at `t * nBins + k`.
  */
 import { RealFft } from './fft';
+import { realFftPairKernel } from './wasm/fftKernel';
 import { workArray } from './workArrays';
 
 /** numpy.pad modes librosa uses: 'reflect' (old default), 'constant' (zeros, 0.10 default), 'edge'. */
@@ -181,26 +182,35 @@ export class StftFramer {
 
   /** Frame t, windowed, in the framer's scratch buffer. */
   private window(t: number): Float64Array {
-    const { frame, y, win, nFft } = this;
+    this.windowInto(t, this.frame, 1, 0);
+    return this.frame;
+  }
+
+  /**
+   * Frame t, windowed, into out[i·stride + lane] for i < nFft (stride 2: one lane of the wasm
+   * kernel's interleaved pair, see wasm/fftKernel.ts).
+   */
+  windowInto(t: number, out: Float64Array, stride: number, lane: number): void {
+    const { y, win, nFft } = this;
     const n = y.length;
     const s0 = t * this.hopSamples - this.half; // signal index of the frame's first sample
     if (s0 >= 0 && s0 + nFft <= n) {
       // four per pass (nFft is a power of two ≥ 4): ~1.4× the one-per-pass loop in V8
       for (let i = 0; i < nFft; i += 4) {
         const j = s0 + i;
-        frame[i] = (y[j] as number) * (win[i] as number);
-        frame[i + 1] = (y[j + 1] as number) * (win[i + 1] as number);
-        frame[i + 2] = (y[j + 2] as number) * (win[i + 2] as number);
-        frame[i + 3] = (y[j + 3] as number) * (win[i + 3] as number);
+        const d = i * stride + lane;
+        out[d] = (y[j] as number) * (win[i] as number);
+        out[d + stride] = (y[j + 1] as number) * (win[i + 1] as number);
+        out[d + 2 * stride] = (y[j + 2] as number) * (win[i + 2] as number);
+        out[d + 3 * stride] = (y[j + 3] as number) * (win[i + 3] as number);
       }
     } else {
       // an edge frame: numpy.pad's value for each position, as padSignal would have stored
       for (let i = 0; i < nFft; i++) {
         const j = padIndex(s0 + i, n, this.padMode);
-        frame[i] = (j < 0 ? 0 : (y[j] as number)) * (win[i] as number);
+        out[i * stride + lane] = (j < 0 ? 0 : (y[j] as number)) * (win[i] as number);
       }
     }
-    return frame;
   }
 }
 
@@ -218,8 +228,32 @@ function runStft(y: ArrayLike<number>, opts: StftOptions, keepComplex: boolean, 
   const frameRe = new Float64Array(nBins);
   const frameIm = new Float64Array(nBins);
   const reuse = opts.reuse && opts.reuse.nFrames === nFrames && opts.reuse.nFft === nFft && opts.reuse.hopSamples === hop ? opts.reuse : undefined;
+  const kernel = power && magnitude && powerFrameMax && !reuse ? realFftPairKernel(nFft) : undefined;
+  if (kernel && power && magnitude && powerFrameMax) {
+    // two frames per kernel call (an odd last frame paired with itself, its copy dropped): the
+    // same bits as RealFft.forwardSpectra frame by frame (wasm/fftKernel.ts)
+    for (let t = 0; t < nFrames; t += 2) {
+      const u = t + 1 < nFrames ? t + 1 : t;
+      framer.windowInto(t, kernel.input, 2, 0);
+      framer.windowInto(u, kernel.input, 2, 1);
+      kernel.run();
+      const o = t * nBins;
+      power.set(kernel.powA, o);
+      magnitude.set(kernel.magA, o);
+      re?.set(kernel.reA, o);
+      im?.set(kernel.imA, o);
+      powerFrameMax[t] = kernel.frameMax[0] as number;
+      if (u === t) break;
+      const o2 = o + nBins;
+      power.set(kernel.powB, o2);
+      magnitude.set(kernel.magB, o2);
+      re?.set(kernel.reB, o2);
+      im?.set(kernel.imB, o2);
+      powerFrameMax[u] = kernel.frameMax[1] as number;
+    }
+  }
   const n = y.length;
-  for (let t = 0; t < nFrames; t++) {
+  for (let t = 0; t < (kernel ? 0 : nFrames); t++) {
     const o = t * nBins;
     if (!(reuse && framer.isInterior(t, n))) {
       // the kept matrices, or per-frame scratch
