@@ -3,7 +3,8 @@
  * bench/extractEntry.ts is bundled on its own and both are loaded into one headless Chromium
  * page, then called alternately on blues.00000.wav (old, new, old, new …) so both see the same
  * load. Prints median main-thread CPU and wall ms per recipe, the load, and (from this
- * checkout's entry) whether the page's HPSS kernel ran and matched the TypeScript filters.
+ * checkout's entry) whether the page's HPSS kernel ran and matched the TypeScript filters, and
+ * how many of the page's feature values differ from the same checkout's in Node.
  *
  *   npx tsx bench/extractBrowserAB.ts <other checkout> [rounds] [recipe …]
  */
@@ -11,6 +12,7 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { readAudioFile } from '../src/node/audioFiles';
 import { sharedPath } from '../src/node/paths';
+import { extractRecipe } from '../src/core/features/recipes';
 import { bundleBenchEntry, mainThreadCpuClock, openBenchPage } from './browser';
 import { median } from './extractStages';
 
@@ -18,6 +20,7 @@ interface Entry {
   setSamples(b64: string): number;
   extractOnce(recipe: string): number;
   hpssCheck?(): { kernel: boolean; differing: number; cells: number };
+  rowsOnce?(recipe: string): { b64: string; fftKernel: boolean };
 }
 type Globals = { genreBench: Entry; genreBenchBase: Entry };
 
@@ -48,6 +51,16 @@ async function main(): Promise<void> {
     const check = await b.page.evaluate(() => (globalThis as unknown as Globals).genreBench.hpssCheck?.());
     process.stdout.write(`blues.00000.wav; base = ${resolve(otherDir)}; ${rounds} alternating rounds after a warm-up; load ${os.loadavg()[0]?.toFixed(1)} at start\n`);
     if (check) process.stdout.write(`HPSS kernel in this page: ${check.kernel ? 'compiled' : 'unavailable (TypeScript filters)'}; harmonic mask kernel vs TypeScript: ${check.differing} of ${check.cells} values differ\n`);
+    // this checkout's rows in the page against the same code in Node, bit for bit
+    for (const recipe of recipes) {
+      const got = await b.page.evaluate((rc) => (globalThis as unknown as Globals).genreBench.rowsOnce?.(rc), recipe);
+      if (!got) break;
+      const buf = Buffer.from(got.b64, 'base64');
+      const page = new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8);
+      const node = extractRecipe(samples, 22050, recipe).segments.flatMap((r) => Array.from(r));
+      const differing = node.length === page.length ? node.filter((v, i) => !Object.is(v, page[i])).length : node.length;
+      process.stdout.write(`${recipe}: page (FFT kernel ${got.fftKernel ? 'compiled' : 'unavailable'}) vs Node: ${differing} of ${node.length} feature values differ\n`);
+    }
     const cpuMs = await mainThreadCpuClock(b.page);
     for (const recipe of recipes) {
       const t: Record<string, { wall: number[]; cpu: number[] }> = { base: { wall: [], cpu: [] }, this: { wall: [], cpu: [] } };

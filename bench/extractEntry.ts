@@ -5,6 +5,7 @@
 import { computeHarmonicMask } from '../src/core/features/hpss';
 import { extractRecipe } from '../src/core/features/recipes';
 import { computeSpectra } from '../src/core/features/stft';
+import { realFftPairKernel } from '../src/core/features/wasm/fftKernel';
 import { hpssKernel } from '../src/core/features/wasm/hpssKernel';
 
 let samples = new Float32Array(0);
@@ -20,6 +21,20 @@ let samples = new Float32Array(0);
     const t0 = performance.now();
     extractRecipe(samples, 22050, recipe);
     return performance.now() - t0;
+  },
+  /** One extraction's feature rows, concatenated, as base64 of their float64 bytes (every bit kept), and whether the FFT kernel compiled. */
+  rowsOnce(recipe: string): { b64: string; fftKernel: boolean } {
+    const rows = extractRecipe(samples, 22050, recipe).segments;
+    const all = new Float64Array(rows.reduce((n, r) => n + r.length, 0));
+    let at = 0;
+    for (const r of rows) {
+      all.set(r, at);
+      at += r.length;
+    }
+    const bytes = new Uint8Array(all.buffer);
+    let text = '';
+    for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i] as number);
+    return { b64: btoa(text), fftKernel: realFftPairKernel(2048) !== undefined };
   },
   /** Whether this page compiled the HPSS kernel, and how many harmonic-mask values it gives unlike the TypeScript filters. */
   hpssCheck(): { kernel: boolean; differing: number; cells: number } {

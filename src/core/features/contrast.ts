@@ -7,6 +7,7 @@
  */
 import { LabError } from '../errors';
 import { powerToDb } from './db';
+import { workArray } from './workArrays';
 
 /** Contrast per frame and band (dB), from the magnitude spectrogram. */
 export function computeSpectralContrast(mag: Float64Array, nFrames: number, nBins: number, freqsHz: Float64Array, sampleRateHz: number, nBands = 6, fMinHz = 200, quantile = 0.02): Float64Array {
@@ -45,8 +46,10 @@ export function computeSpectralContrast(mag: Float64Array, nFrames: number, nBin
     lo[k] = start;
     hi[k] = k < nBands ? end - 1 : end;
   }
-  const peak = new Float64Array(nFrames * nRows);
-  const valley = new Float64Array(nFrames * nRows);
+  // scratch that never leaves this function (every element is written below): reused work
+  // arrays, converted to dB in place, so a call allocates only the small band tables and its result
+  const peak = workArray('contrast.peak', nFrames * nRows, false);
+  const valley = workArray('contrast.valley', nFrames * nRows, false);
   let maxN = 1;
   for (let k = 0; k < nRows; k++) maxN = Math.max(maxN, nIdx[k] as number);
   // the n smallest / largest values of a band, kept sorted by insertion (n ≤ ~9, and most values
@@ -74,19 +77,6 @@ export function computeSpectralContrast(mag: Float64Array, nFrames: number, nBin
         }
         lowBuf[j] = v;
       }
-      let lowWorst = lowBuf[n - 1] as number;
-      for (let i = len - 1 - n; i >= 0; i--) {
-        const v = mag[start + i] as number;
-        if (v < lowWorst) {
-          let j = n - 1;
-          while (j > 0 && (lowBuf[j - 1] as number) > v) {
-            lowBuf[j] = lowBuf[j - 1] as number;
-            j--;
-          }
-          lowBuf[j] = v;
-          lowWorst = lowBuf[n - 1] as number;
-        }
-      }
       for (let i = 0; i < n; i++) {
         const v = mag[start + i] as number;
         let j = i;
@@ -96,16 +86,31 @@ export function computeSpectralContrast(mag: Float64Array, nFrames: number, nBin
         }
         highBuf[j] = v;
       }
+      // Both scans in one loop (the low one downwards from below its fill, the high one upwards
+      // from above its): each buffer sees the same values in the same order as in a loop of its
+      // own, and the two independent compare chains share the loop's overhead.
+      let lowWorst = lowBuf[n - 1] as number;
       let highWorst = highBuf[n - 1] as number;
-      for (let i = n; i < len; i++) {
-        const v = mag[start + i] as number;
-        if (v > highWorst) {
+      const top = start + len - 1 - n;
+      for (let m = 0; m < len - n; m++) {
+        const vl = mag[top - m] as number;
+        if (vl < lowWorst) {
           let j = n - 1;
-          while (j > 0 && (highBuf[j - 1] as number) < v) {
+          while (j > 0 && (lowBuf[j - 1] as number) > vl) {
+            lowBuf[j] = lowBuf[j - 1] as number;
+            j--;
+          }
+          lowBuf[j] = vl;
+          lowWorst = lowBuf[n - 1] as number;
+        }
+        const vh = mag[start + n + m] as number;
+        if (vh > highWorst) {
+          let j = n - 1;
+          while (j > 0 && (highBuf[j - 1] as number) < vh) {
             highBuf[j] = highBuf[j - 1] as number;
             j--;
           }
-          highBuf[j] = v;
+          highBuf[j] = vh;
           highWorst = highBuf[n - 1] as number;
         }
       }
@@ -119,8 +124,8 @@ export function computeSpectralContrast(mag: Float64Array, nFrames: number, nBin
       peak[t * nRows + k] = ps / n;
     }
   }
-  const peakDb = powerToDb(peak);
-  const valleyDb = powerToDb(valley);
+  const peakDb = powerToDb(peak, {}, peak);
+  const valleyDb = powerToDb(valley, {}, valley);
   const out = new Float64Array(nFrames * nRows);
   for (let i = 0; i < out.length; i++) out[i] = (peakDb[i] as number) - (valleyDb[i] as number);
   return out;

@@ -86,6 +86,33 @@ describe('DSP blocks', () => {
       }
     }
   });
+  it('forwardSpectra writes the same bins as forward, their re² + im², √ of it and the largest, at the given offsets', () => {
+    const rng = createRng(11);
+    for (const n of [4, 8, 1024, 2048]) {
+      const fft = new RealFft(n);
+      const nb = n / 2 + 1;
+      const x = Float64Array.from({ length: n }, () => rng() * 2 - 1);
+      const re = new Float64Array(nb);
+      const im = new Float64Array(nb);
+      fft.forward(x, re, im);
+      const re2 = new Float64Array(nb + 5);
+      const im2 = new Float64Array(nb + 5);
+      const power = new Float64Array(nb + 3);
+      const mag = new Float64Array(nb + 3);
+      const mx = fft.forwardSpectra(x, re2, im2, 5, power, mag, 3);
+      let want = 0;
+      for (let k = 0; k < nb; k++) {
+        expect(re2[5 + k]).toBe(re[k]);
+        expect(im2[5 + k]).toBe(im[k]);
+        const p = (re[k] as number) * (re[k] as number) + (im[k] as number) * (im[k] as number);
+        expect(power[3 + k]).toBe(p);
+        expect(mag[3 + k]).toBe(Math.sqrt(p));
+        want = Math.max(want, p);
+      }
+      expect(mx).toBe(want);
+      expect(fft.forwardSpectra(new Float64Array(n), re2, im2, 0, power, null, 0)).toBe(0); // silent frame
+    }
+  });
   it('one-pass spectra are |X|² and |X| of the complex STFT, with or without keeping it', () => {
     const rng = createRng(7);
     const y = Float32Array.from({ length: 512 * 20 + 37 }, () => rng() * 2 - 1);

@@ -5,6 +5,18 @@
  */
 import FFT from 'fft.js';
 
+/** cos/sin(2πk/size) for k = 0..size/2: the real FFT's split-step twiddles (here and in the wasm kernel). */
+export function splitTwiddles(size: number): [Float64Array, Float64Array] {
+  const half = size >> 1;
+  const cos = new Float64Array(half + 1);
+  const sin = new Float64Array(half + 1);
+  for (let k = 0; k <= half; k++) {
+    cos[k] = Math.cos((2 * Math.PI * k) / size);
+    sin[k] = Math.sin((2 * Math.PI * k) / size);
+  }
+  return [cos, sin];
+}
+
 export class RealFft {
   /** Transform length in samples. */
   readonly size: number;
@@ -19,6 +31,8 @@ export class RealFft {
   /** cos/sin(2πk/size) for k = 0..size/2: the split step's twiddles. */
   private readonly twCos: Float64Array;
   private readonly twSin: Float64Array;
+  /** |X|² of the last {@link forward} (bins 0..size/2). */
+  readonly powerScratch: Float64Array;
 
   constructor(size: number) {
     if (!(size >= 4 && (size & (size - 1)) === 0)) throw new RangeError(`RealFft size must be a power of two ≥ 4 (got ${size})`);
@@ -30,12 +44,8 @@ export class RealFft {
     const half = size >> 1;
     this.halfFft = new FFT(half);
     this.halfOut = new Float64Array(size);
-    this.twCos = new Float64Array(half + 1);
-    this.twSin = new Float64Array(half + 1);
-    for (let k = 0; k <= half; k++) {
-      this.twCos[k] = Math.cos((2 * Math.PI * k) / size);
-      this.twSin[k] = Math.sin((2 * Math.PI * k) / size);
-    }
+    [this.twCos, this.twSin] = splitTwiddles(size);
+    this.powerScratch = new Float64Array(half + 1);
   }
 
   /**
@@ -43,6 +53,16 @@ export class RealFft {
    * Writes bins 0..size/2 to `outRe`/`outIm` starting at `offset`.
    */
   forward(frame: Float64Array, outRe: Float64Array, outIm: Float64Array, offset = 0): void {
+    this.forwardSpectra(frame, outRe, outIm, offset, this.powerScratch, null, 0);
+  }
+
+  /**
+   * {@link forward} that also writes each bin's |X|² = re² + im² to `power` and, when given,
+   * √|X|² to `magnitude` (both from `pOffset`), computed as the split step produces the bin
+   * instead of in a later pass over re/im: the same operations, one pass fewer. Returns the
+   * frame's largest |X|².
+   */
+  forwardSpectra(frame: Float64Array, outRe: Float64Array, outIm: Float64Array, offset: number, power: Float64Array, magnitude: Float64Array | null, pOffset: number): number {
     // The frame read as size/2 complex points z[m] = x[2m] + i·x[2m+1] (fft.js's interleaved
     // layout, so no packing copy) goes through ONE half-size complex FFT, then the split step
     // X[k] = E[k] + e^{−2πik/N}·O[k] with E = (Z[k] + conj Z[M−k])/2, O = (Z[k] − conj Z[M−k])/2i.
@@ -53,10 +73,23 @@ export class RealFft {
     // k = 0 and k = N/2 pair Z[0] with itself: X[0] = Re Z0 + Im Z0, X[N/2] = Re Z0 − Im Z0
     const z0r = z[0] as number;
     const z0i = z[1] as number;
-    outRe[offset] = z0r + z0i;
+    const dc = z0r + z0i;
+    const ny = z0r - z0i;
+    outRe[offset] = dc;
     outIm[offset] = 0;
-    outRe[offset + half] = z0r - z0i;
+    outRe[offset + half] = ny;
     outIm[offset + half] = 0;
+    const pDc = dc * dc + 0 * 0;
+    const pNy = ny * ny + 0 * 0;
+    power[pOffset] = pDc;
+    power[pOffset + half] = pNy;
+    if (magnitude) {
+      magnitude[pOffset] = Math.sqrt(pDc);
+      magnitude[pOffset + half] = Math.sqrt(pNy);
+    }
+    // the largest of a set: the order the bins are visited in does not change it
+    let mx = pDc > 0 ? pDc : 0;
+    if (pNy > mx) mx = pNy;
     const { twCos, twSin } = this;
     // Bins k and M − k (M = N/2) read the same two points Z[k], Z[M−k] with the roles swapped,
     // so each pair is computed from one load of both points (and the shared sums a + c, b + d
@@ -70,21 +103,33 @@ export class RealFft {
       const c = z[j] as number;
       const d = z[j + 1] as number;
       const er = 0.5 * (a + c);
-      const ei = 0.5 * (b - d);
       const or = 0.5 * (b + d);
-      const oi = -0.5 * (a - c);
       const cs = twCos[k] as number;
       const sn = twSin[k] as number;
-      outRe[offset + k] = er + cs * or + sn * oi;
-      outIm[offset + k] = ei + cs * oi - sn * or;
-      // bin M − k: (a, b) and (c, d) swap roles
+      const oi = -0.5 * (a - c);
+      const r1 = er + cs * or + sn * oi;
+      const i1 = 0.5 * (b - d) + cs * oi - sn * or;
       const cs2 = twCos[half - k] as number;
       const sn2 = twSin[half - k] as number;
-      const ei2 = 0.5 * (d - b);
       const oi2 = -0.5 * (c - a);
-      outRe[offset + half - k] = er + cs2 * or + sn2 * oi2;
-      outIm[offset + half - k] = ei2 + cs2 * oi2 - sn2 * or;
+      const r2 = er + cs2 * or + sn2 * oi2;
+      const i2 = 0.5 * (d - b) + cs2 * oi2 - sn2 * or;
+      outRe[offset + k] = r1;
+      outIm[offset + k] = i1;
+      outRe[offset + half - k] = r2;
+      outIm[offset + half - k] = i2;
+      const p1 = r1 * r1 + i1 * i1;
+      const p2 = r2 * r2 + i2 * i2;
+      power[pOffset + k] = p1;
+      power[pOffset + half - k] = p2;
+      if (magnitude) {
+        magnitude[pOffset + k] = Math.sqrt(p1);
+        magnitude[pOffset + half - k] = Math.sqrt(p2);
+      }
+      if (p1 > mx) mx = p1;
+      if (p2 > mx) mx = p2;
     }
+    return mx;
   }
 
   /**

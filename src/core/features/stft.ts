@@ -6,6 +6,7 @@
  * Spectra are stored frame-major: bin k of frame t is at `t * nBins + k`.
  */
 import { RealFft } from './fft';
+import { realFftPairKernel } from './wasm/fftKernel';
 import { workArray } from './workArrays';
 
 /** numpy.pad modes librosa uses: 'reflect' (old default), 'constant' (zeros, 0.10 default), 'edge'. */
@@ -168,26 +169,48 @@ export class StftFramer {
 
   /** Window frame t and write its bins 0..nFft/2 to re/im from `offset`. */
   transform(t: number, re: Float64Array, im: Float64Array, offset: number): void {
-    const { frame, y, win, nFft } = this;
+    this.fft.forward(this.window(t), re, im, offset);
+  }
+
+  /**
+   * {@link transform}, also writing |X|² and |X| to `power`/`magnitude` from `pOffset` as the
+   * FFT's split step produces each bin (RealFft.forwardSpectra). Returns the frame's largest |X|².
+   */
+  transformSpectra(t: number, re: Float64Array, im: Float64Array, offset: number, power: Float64Array, magnitude: Float64Array, pOffset: number): number {
+    return this.fft.forwardSpectra(this.window(t), re, im, offset, power, magnitude, pOffset);
+  }
+
+  /** Frame t, windowed, in the framer's scratch buffer. */
+  private window(t: number): Float64Array {
+    this.windowInto(t, this.frame, 1, 0);
+    return this.frame;
+  }
+
+  /**
+   * Frame t, windowed, into out[i·stride + lane] for i < nFft (stride 2: one lane of the wasm
+   * kernel's interleaved pair, see wasm/fftKernel.ts).
+   */
+  windowInto(t: number, out: Float64Array, stride: number, lane: number): void {
+    const { y, win, nFft } = this;
     const n = y.length;
     const s0 = t * this.hopSamples - this.half; // signal index of the frame's first sample
     if (s0 >= 0 && s0 + nFft <= n) {
       // four per pass (nFft is a power of two ≥ 4): ~1.4× the one-per-pass loop in V8
       for (let i = 0; i < nFft; i += 4) {
         const j = s0 + i;
-        frame[i] = (y[j] as number) * (win[i] as number);
-        frame[i + 1] = (y[j + 1] as number) * (win[i + 1] as number);
-        frame[i + 2] = (y[j + 2] as number) * (win[i + 2] as number);
-        frame[i + 3] = (y[j + 3] as number) * (win[i + 3] as number);
+        const d = i * stride + lane;
+        out[d] = (y[j] as number) * (win[i] as number);
+        out[d + stride] = (y[j + 1] as number) * (win[i + 1] as number);
+        out[d + 2 * stride] = (y[j + 2] as number) * (win[i + 2] as number);
+        out[d + 3 * stride] = (y[j + 3] as number) * (win[i + 3] as number);
       }
     } else {
       // an edge frame: numpy.pad's value for each position, as padSignal would have stored
       for (let i = 0; i < nFft; i++) {
         const j = padIndex(s0 + i, n, this.padMode);
-        frame[i] = (j < 0 ? 0 : (y[j] as number)) * (win[i] as number);
+        out[i * stride + lane] = (j < 0 ? 0 : (y[j] as number)) * (win[i] as number);
       }
     }
-    this.fft.forward(frame, re, im, offset);
   }
 }
 
@@ -205,28 +228,52 @@ function runStft(y: ArrayLike<number>, opts: StftOptions, keepComplex: boolean, 
   const frameRe = new Float64Array(nBins);
   const frameIm = new Float64Array(nBins);
   const reuse = opts.reuse && opts.reuse.nFrames === nFrames && opts.reuse.nFft === nFft && opts.reuse.hopSamples === hop ? opts.reuse : undefined;
+  const kernel = power && magnitude && powerFrameMax && !reuse ? realFftPairKernel(nFft) : undefined;
+  if (kernel && power && magnitude && powerFrameMax) {
+    // two frames per kernel call (an odd last frame paired with itself, its copy dropped): the
+    // same bits as RealFft.forwardSpectra frame by frame (wasm/fftKernel.ts)
+    for (let t = 0; t < nFrames; t += 2) {
+      const u = t + 1 < nFrames ? t + 1 : t;
+      framer.windowInto(t, kernel.input, 2, 0);
+      framer.windowInto(u, kernel.input, 2, 1);
+      kernel.run();
+      const o = t * nBins;
+      power.set(kernel.powA, o);
+      magnitude.set(kernel.magA, o);
+      re?.set(kernel.reA, o);
+      im?.set(kernel.imA, o);
+      powerFrameMax[t] = kernel.frameMax[0] as number;
+      if (u === t) break;
+      const o2 = o + nBins;
+      power.set(kernel.powB, o2);
+      magnitude.set(kernel.magB, o2);
+      re?.set(kernel.reB, o2);
+      im?.set(kernel.imB, o2);
+      powerFrameMax[u] = kernel.frameMax[1] as number;
+    }
+  }
   const n = y.length;
-  for (let t = 0; t < nFrames; t++) {
+  for (let t = 0; t < (kernel ? 0 : nFrames); t++) {
     const o = t * nBins;
-    // where this frame's spectrum ends up: the kept matrices, or per-frame scratch
-    let sRe: Float64Array = re ?? frameRe;
-    let sIm: Float64Array = im ?? frameIm;
-    let so = re ? o : 0;
-    if (reuse && framer.isInterior(t, n)) {
-      if (re && im) {
-        re.set(reuse.re.subarray(o, o + nBins), o);
-        im.set(reuse.im.subarray(o, o + nBins), o);
-      } else {
-        sRe = reuse.re;
-        sIm = reuse.im;
-        so = o;
-      }
-    } else framer.transform(t, sRe, sIm, so);
+    if (!(reuse && framer.isInterior(t, n))) {
+      // the kept matrices, or per-frame scratch
+      const sRe = re ?? frameRe;
+      const sIm = im ?? frameIm;
+      const so = re ? o : 0;
+      // |X|² and |X| are taken in the FFT's split step, while each bin is in registers
+      if (power && magnitude && powerFrameMax) powerFrameMax[t] = framer.transformSpectra(t, sRe, sIm, so, power, magnitude, o);
+      else framer.transform(t, sRe, sIm, so);
+      continue;
+    }
+    if (re && im) {
+      re.set(reuse.re.subarray(o, o + nBins), o);
+      im.set(reuse.im.subarray(o, o + nBins), o);
+    }
     if (power && magnitude && powerFrameMax) {
       let mx = 0;
       for (let k = 0; k < nBins; k++) {
-        const a = sRe[so + k] as number;
-        const b = sIm[so + k] as number;
+        const a = reuse.re[o + k] as number;
+        const b = reuse.im[o + k] as number;
         const p = a * a + b * b;
         power[o + k] = p;
         magnitude[o + k] = Math.sqrt(p);
@@ -339,6 +386,8 @@ class OverlapAdd {
   private readonly win: Float64Array;
   private readonly winOverN: Float64Array;
   private readonly half: number;
+  /** Output samples below this index are final and already divided by the window sum. */
+  private settled = 0;
   constructor(nFrames: number, private readonly nFft: number, private readonly hop: number, pair = true, pooled = false) {
     this.half = nFft >> 1;
     const outLen = Math.max(0, hop * (nFrames - 1));
@@ -363,6 +412,7 @@ class OverlapAdd {
       a[j] = (a[j] as number) + w * (frameA[i] as number);
       b[j] = (b[j] as number) + w * (frameB[i] as number);
     }
+    this.settle(o + this.hop);
   }
   /**
    * Add frame t to the first output, given as one part of fft.js interleaved output of the
@@ -401,17 +451,31 @@ class OverlapAdd {
       const k = i - hop;
       a[o + i] = (a[o + i] as number) + -(winOverN[k] as number) * (z[2 * k + 1] as number);
     }
+    this.settle(o + 2 * hop);
   }
-  finish(): [Float64Array, Float64Array] {
+  /**
+   * Divide output samples settled … end − 1 by the window sum (librosa's istft, where the sum
+   * exceeds float32 tiny). Frames are added in ascending order, so once frame t is in, no later
+   * frame reaches below frame t + 1's first sample: those samples are final, and dividing them now,
+   * just after the overlap-add wrote them, reads them from cache instead of in a last pass over
+   * the whole output. The same division of the same sums either way.
+   */
+  private settle(end: number): void {
     const { a, b, wss } = this;
+    const stop = Math.min(end, a.length);
     const tiny = 1.1754943508222875e-38; // np.finfo(float32).tiny: librosa's window sum is float32
-    for (let i = 0; i < a.length; i++) {
+    const pair = b.length > 0;
+    for (let i = this.settled; i < stop; i++) {
       const w = wss[i] as number;
       if (w > tiny) {
         a[i] = (a[i] as number) / w;
-        if (i < b.length) b[i] = (b[i] as number) / w;
+        if (pair) b[i] = (b[i] as number) / w;
       }
     }
-    return [a, b];
+    if (stop > this.settled) this.settled = stop;
+  }
+  finish(): [Float64Array, Float64Array] {
+    this.settle(this.a.length);
+    return [this.a, this.b];
   }
 }

@@ -9,6 +9,7 @@
  *   envelope is all zero, else the same estimate (from a median-aggregated envelope).
  */
 import { getRealFft, periodicHann } from './stft';
+import { realFftPairKernel } from './wasm/fftKernel';
 
 export interface TempoOptions {
   startBpm?: number;
@@ -43,21 +44,51 @@ export function estimateTempoBpm(onsetEnv: Float64Array, sampleRateHz = 22050, h
   const frame = new Float64Array(fftSize);
   const re = new Float64Array(fft.nBins);
   const im = new Float64Array(fft.nBins);
+  const power = new Float64Array(fft.nBins); // |X|², from the FFT's split step
   // Σ_t ac_t / max|ac_t|: the autocorrelation is linear in the power spectrum, so the normalised
   // power spectra are summed and inverted ONCE (max|ac_t| is ac_t[0] = Σ x², the frame energy).
   const sumPower = new Float64Array(fft.nBins);
-  for (let t = 0; t < nFrames; t++) {
-    let energy = 0;
-    for (let i = 0; i < winLength; i++) {
-      const v = (padded[t + i] as number) * (win[i] as number);
-      frame[i] = v;
-      energy += v * v;
-    }
-    if (energy === 0) continue;
-    fft.forward(frame, re, im, 0);
+  const addFrame = (p: Float64Array, energy: number): void => {
     // util.normalize(norm=inf): columns whose max is below float32 tiny are left unscaled
     const scale = energy < 1.1754943508222875e-38 ? 1 : 1 / energy;
-    for (let k = 0; k < fft.nBins; k++) sumPower[k] = (sumPower[k] as number) + ((re[k] as number) * (re[k] as number) + (im[k] as number) * (im[k] as number)) * scale;
+    for (let k = 0; k < fft.nBins; k++) sumPower[k] = (sumPower[k] as number) + (p[k] as number) * scale;
+  };
+  const kernel = realFftPairKernel(fftSize);
+  if (kernel) {
+    // frames two at a time through the wasm kernel (the same bits as RealFft, wasm/fftKernel.ts),
+    // added to the sum in frame order; samples past the window stay zero
+    const inp = kernel.input;
+    inp.fill(0, 2 * winLength);
+    for (let t = 0; t < nFrames; t += 2) {
+      const pair = t + 1 < nFrames;
+      let eA = 0;
+      let eB = 0;
+      for (let i = 0; i < winLength; i++) {
+        const w = win[i] as number;
+        const a = (padded[t + i] as number) * w;
+        inp[2 * i] = a;
+        eA += a * a;
+        const b = pair ? (padded[t + 1 + i] as number) * w : 0;
+        inp[2 * i + 1] = b;
+        eB += b * b;
+      }
+      if (eA === 0 && eB === 0) continue;
+      kernel.run();
+      if (eA !== 0) addFrame(kernel.powA, eA);
+      if (pair && eB !== 0) addFrame(kernel.powB, eB);
+    }
+  } else {
+    for (let t = 0; t < nFrames; t++) {
+      let energy = 0;
+      for (let i = 0; i < winLength; i++) {
+        const v = (padded[t + i] as number) * (win[i] as number);
+        frame[i] = v;
+        energy += v * v;
+      }
+      if (energy === 0) continue;
+      fft.forwardSpectra(frame, re, im, 0, power, null, 0);
+      addFrame(power, energy);
+    }
   }
   const tg = new Float64Array(fft.nBins);
   fft.inverseRealEven(sumPower, tg, new Float64Array(fftSize));
