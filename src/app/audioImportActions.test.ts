@@ -62,6 +62,24 @@ describe('runPoolBatch', () => {
     // Cancelled tasks are neither values nor failures.
     expect(out).toEqual({ values: [], failed: [] });
   });
+
+  it('lists failed files in task order, whichever fails first', async () => {
+    const gates: Record<number, () => void> = {};
+    const work = (t: number) =>
+      new Promise<{ value: number; cached: boolean }>((resolve, reject) => {
+        gates[t] = () => (t === 1 ? resolve({ value: 10, cached: false }) : reject(new Error(`bad ${t}`)));
+      });
+    const reports: { file: string; reason: string }[][] = [];
+    const run = runPoolBatch([0, 1, 2], (t) => `f${t}.wav`, work, (p) => p.failed && reports.push(p.failed), () => true, new AbortController().signal, 3);
+    await vi.waitFor(() => expect(Object.keys(gates)).toHaveLength(3));
+    gates[2]!(); // the later file fails first
+    gates[1]!();
+    gates[0]!();
+    const out = await run;
+    expect(out?.values).toEqual([10]);
+    expect(out?.failed.map((f) => f.file)).toEqual(['f0.wav', 'f2.wav']);
+    expect(reports.at(-1)?.map((f) => f.file)).toEqual(['f0.wav', 'f2.wav']);
+  });
 });
 
 describe('extractFileFeatures', () => {

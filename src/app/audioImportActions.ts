@@ -190,7 +190,10 @@ export async function runPoolBatch<T, R>(
   const startedAt = performance.now();
   let done = 0;
   let fromCache = 0;
-  const failed: { file: string; reason: string }[] = [];
+  // Failures by task index: listed in the batch's (sorted) file order, not in the order workers
+  // happen to finish them, so the list reads the same on every run.
+  const failedAt = new Map<number, { file: string; reason: string }>();
+  const failedList = () => [...failedAt.entries()].sort((a, b) => a[0] - b[0]).map(([, f]) => f);
   const values: (R | undefined)[] = new Array(tasks.length);
   const has: boolean[] = new Array(tasks.length).fill(false);
   report({ status: 'running', total: tasks.length, done: 0, progress: 0, startedAt: Date.now(), failed: [], error: undefined, fromCache: 0, etaSec: undefined });
@@ -203,7 +206,7 @@ export async function runPoolBatch<T, R>(
     for (const f of partial.values()) p += f;
     const frac = tasks.length ? p / tasks.length : 1;
     const elapsed = (now - startedAt) / 1000;
-    report({ done, progress: frac, fromCache, failed: [...failed], etaSec: frac > 0.02 ? (elapsed / frac) * (1 - frac) : undefined });
+    report({ done, progress: frac, fromCache, failed: failedList(), etaSec: frac > 0.02 ? (elapsed / frac) * (1 - frac) : undefined });
   };
   const runOne = async (i: number) => {
     const t = tasks[i]!;
@@ -223,7 +226,7 @@ export async function runPoolBatch<T, R>(
       if (r.cached) fromCache++;
     } catch (e) {
       if (e instanceof CancelledError || (isLabError(e) && e.code === 'cancelled')) return;
-      failed.push(failedFile(label(t), e));
+      failedAt.set(i, failedFile(label(t), e));
     } finally {
       partial.delete(i);
       done++;
@@ -238,7 +241,7 @@ export async function runPoolBatch<T, R>(
   await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, lane));
   if (!isCurrent()) return undefined;
   update(true);
-  return { values: values.filter((_, i) => has[i]) as R[], failed };
+  return { values: values.filter((_, i) => has[i]) as R[], failed: failedList() };
 }
 
 /** Run extraction tasks through the pool, reporting progress and ETA into the Data cell's import status. */
