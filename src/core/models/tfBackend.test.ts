@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { nodeWasmDir } from '../../node/tfNode';
-import { activeBackend, chooseBackend, lastBackendChoice, pickFastest, readWasmInfo, restartWasm } from './tfBackend';
+import { activeBackend, chooseBackend, lastBackendChoice, pickFastest, pickWasmBinary, readWasmInfo, restartWasm } from './tfBackend';
 import { describeWasm } from './wasmInfo';
 
 describe('backend choice', () => {
@@ -43,6 +43,17 @@ describe('picking the faster of measured options', () => {
     expect(pickFastest({ a: Number.NaN, b: 7 })).toBe('b');
     expect(pickFastest({ webgl: null, wasm: null })).toBeUndefined();
     expect(pickFastest({})).toBeUndefined();
+  });
+
+  it('keeps the threaded wasm binary only when it is at least 1.25× faster on the step', () => {
+    expect(pickWasmBinary({ simd: 4.1, 'threaded-simd': 3.8 })).toBe('simd'); // 1.08×: a near tie
+    expect(pickWasmBinary({ simd: 5, 'threaded-simd': 4 })).toBe('threaded-simd'); // exactly 1.25×
+    expect(pickWasmBinary({ simd: 5, 'threaded-simd': 4.01 })).toBe('simd');
+    expect(pickWasmBinary({ simd: 6.3, 'threaded-simd': 3.1 })).toBe('threaded-simd');
+    expect(pickWasmBinary({ simd: 6.3, 'threaded-simd': 22.5 })).toBe('simd');
+    expect(pickWasmBinary({ simd: null, 'threaded-simd': 3.1 })).toBe('threaded-simd');
+    expect(pickWasmBinary({ simd: Number.NaN, 'threaded-simd': 3.1 })).toBe('threaded-simd');
+    expect(pickWasmBinary({ simd: null, 'threaded-simd': null })).toBeUndefined();
   });
 
   it('names the running binary and both measured times on the badge', () => {

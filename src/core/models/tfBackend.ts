@@ -98,6 +98,23 @@ export function pickFastest<K extends string>(times: Partial<Record<K, number | 
   return best;
 }
 
+/**
+ * The threaded binary must beat the single-threaded one on the picker step by this factor to be
+ * kept. The picker step is small; the LSTM, the lab's most used network, gained nothing from
+ * threads and used twice the CPU (measured 2 Dec on 2 cores: threaded 2.1–3.5× the single binary's
+ * epoch), while a near tie on the step (3.8 vs 4.1 ms, quiet machine) had picked threads. Only a
+ * clear win on the step — more idle cores — suggests the networks gain too.
+ */
+export const THREADED_MIN_SPEEDUP = 1.25;
+
+/** Which wasm binary to keep: threaded only when it is clearly faster (THREADED_MIN_SPEEDUP); else the fastest. */
+export function pickWasmBinary(times: WasmBinaryTimes): keyof WasmBinaryTimes | undefined {
+  const best = pickFastest(times);
+  const single = times.simd;
+  if (best === 'threaded-simd' && typeof single === 'number' && Number.isFinite(single) && (times['threaded-simd'] as number) * THREADED_MIN_SPEEDUP > single) return 'simd';
+  return best;
+}
+
 /** Tell tfjs-backend-wasm where its `.wasm` files are. Must run before the wasm backend starts. */
 export function configureWasm(paths: WasmPaths): void {
   if (typeof paths === 'string') setWasmPaths(paths);
@@ -255,7 +272,7 @@ async function startFasterWasmBinary(opts: BackendOptions, repetitions: number):
     times[threaded ? 'threaded-simd' : 'simd'] = await measureActive(repetitions);
   }
   wasmCompared = times;
-  const best = pickFastest(times);
+  const best = pickWasmBinary(times);
   if (best === undefined) return false;
   return best === 'threaded-simd' ? tf.getBackend() === 'wasm' && (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true : restartWasm(false, opts);
 }

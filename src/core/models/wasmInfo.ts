@@ -17,7 +17,7 @@ export interface WasmInfo {
   crossOriginIsolated: boolean;
   /**
    * Where the threaded binary could run, the backend picker timed its benchmark step on both SIMD
-   * binaries and kept the faster: ms per step, null for one that did not start.
+   * binaries and kept the threaded one only when clearly faster (tfBackend's THREADED_MIN_SPEEDUP): ms per step, null for one that did not start.
    */
   compared?: { simd: number | null; 'threaded-simd': number | null };
 }
