@@ -1,6 +1,6 @@
 /**
  * The WebAssembly SIMD kernel for two real FFTs at once: the C in realFftPair.c, built by
- * `node scripts/build-hpss-wasm.mjs fft` into realFftPairWasm.ts. The STFT (stft.ts) sends its
+ * `node scripts/build-wasm.mjs fft` into realFftPairWasm.ts. The STFT (stft.ts) sends its
  * frames through it two at a time where WebAssembly SIMD exists, and through RealFft (fft.ts)
  * elsewhere; both give the same bits (fftKernel.test.ts).
  *
@@ -14,14 +14,8 @@
  */
 import FFT from 'fft.js';
 import { splitTwiddles } from '../fft';
+import { instantiateKernel, WASM_PAGE_BYTES, webAssemblyApi, type WasmApi } from './loadModule';
 import { FFT_WASM_BASE64 } from './realFftPairWasm';
-
-/** The slice of the WebAssembly API used here (src/core type-checks without the DOM lib). */
-interface WasmApi {
-  Memory: new (d: { initial: number }) => { readonly buffer: ArrayBuffer };
-  Module: new (bytes: Uint8Array<ArrayBuffer>) => object;
-  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
-}
 
 interface Exports {
   spectraPair(
@@ -74,10 +68,10 @@ export class RealFftPairKernel {
     const rowBytes = Math.ceil((8 * nBins) / 16) * 16;
     const sizes = [16 * size, 16 * size, 8 * size, Math.ceil((4 * fft._bitrev.length) / 16) * 16, rowBytes, rowBytes, ...new Array<number>(8).fill(rowBytes), 16];
     // one page more than the blocks need: the module's stack and __heap_base come first (1 KiB)
-    const memory = new wasm.Memory({ initial: 1 + Math.ceil(sizes.reduce((a, b) => a + b, 0) / 65536) });
-    this.ex = new wasm.Instance(new wasm.Module(decodeModule()), { env: { memory } }).exports as unknown as Exports;
+    const memory = new wasm.Memory({ initial: 1 + Math.ceil(sizes.reduce((a, b) => a + b, 0) / WASM_PAGE_BYTES) });
+    this.ex = instantiateKernel(wasm, FFT_WASM_BASE64, memory) as unknown as Exports;
     const heapBase = Math.ceil(this.ex.__heap_base.value / 16) * 16;
-    if (heapBase > 65536) throw new RangeError('fft kernel: __heap_base beyond the first page');
+    if (heapBase > WASM_PAGE_BYTES) throw new RangeError('fft kernel: __heap_base beyond the first page');
     const offsets: number[] = [];
     let at = heapBase;
     for (const b of sizes) {
@@ -102,12 +96,6 @@ export class RealFftPairKernel {
   }
 }
 
-/** The base64 module text as bytes (atob: Node ≥ 16, browsers and workers). */
-function decodeModule(): Uint8Array<ArrayBuffer> {
-  const text = atob(FFT_WASM_BASE64);
-  return Uint8Array.from(text, (c) => c.charCodeAt(0));
-}
-
 const kernels = new Map<number, RealFftPairKernel | null>();
 
 /**
@@ -118,7 +106,7 @@ export function realFftPairKernel(size: number): RealFftPairKernel | undefined {
   let k = kernels.get(size);
   if (k === undefined) {
     k = null;
-    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    const wasm = webAssemblyApi();
     if (wasm && size >= 8 && (size & (size - 1)) === 0) {
       try {
         k = new RealFftPairKernel(size, wasm);

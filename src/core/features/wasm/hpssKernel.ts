@@ -1,6 +1,6 @@
 /**
  * The WebAssembly SIMD kernel for the HPSS median filters (kernel 31) and soft masks: the C in
- * hpssMedian.c, built by scripts/build-hpss-wasm.mjs into hpssMedianWasm.ts. hpss.ts uses it
+ * hpssMedian.c, built by scripts/build-wasm.mjs into hpssMedianWasm.ts. hpss.ts uses it
  * where it applies and falls back to its TypeScript filters elsewhere; both give the same bits.
  *
  * Why: the TypeScript sliding window is a data-dependent search and shift per value (~110 ms CPU
@@ -15,13 +15,7 @@
  */
 
 import { HPSS_WASM_BASE64 } from './hpssMedianWasm';
-
-/** The slice of the WebAssembly API used here (src/core type-checks without the DOM lib, which declares it). */
-interface WasmApi {
-  Memory: new (d: { initial: number }) => { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  Module: new (bytes: Uint8Array<ArrayBuffer>) => object;
-  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
-}
+import { instantiateKernel, WASM_PAGE_BYTES, webAssemblyApi, type WasmMemory } from './loadModule';
 
 /** The module's exports (pointers are byte offsets into its memory). */
 interface Exports {
@@ -37,8 +31,6 @@ interface Exports {
 const MEDIANS = 0;
 const BOTH_MASKS = 1;
 const HARMONIC_MASK = 2;
-
-const PAGE_BYTES = 65536;
 
 /**
  * The kernel's smallest matrix side: eight windows slide together (the last group of bins or
@@ -59,7 +51,7 @@ export class HpssKernel {
   private readonly base: number;
 
   constructor(
-    private readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number },
+    private readonly memory: WasmMemory,
     private readonly ex: Exports,
   ) {
     this.heap = new Float64Array(memory.buffer);
@@ -81,7 +73,7 @@ export class HpssKernel {
     const n = nFrames * nBins;
     const need = this.offsets(n).scratch + this.ex.scratchBytes(nFrames, nBins);
     if (need > this.memory.buffer.byteLength) {
-      this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / PAGE_BYTES));
+      this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / WASM_PAGE_BYTES));
       this.heap = new Float64Array(this.memory.buffer); // growing detached the old view
     }
     this.heap.set(mag.subarray(0, n), this.base);
@@ -120,14 +112,6 @@ export class HpssKernel {
 
 let cached: HpssKernel | null | undefined;
 
-/** The base64 module text as bytes (atob: Node ≥ 16, browsers and workers). */
-function decodeModule(): Uint8Array<ArrayBuffer> {
-  const text = atob(HPSS_WASM_BASE64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
 /**
  * This thread's kernel, compiled on first call, or undefined where WebAssembly or its SIMD is
  * unavailable (an old engine: the TypeScript filters are the answer there, not an error).
@@ -135,12 +119,11 @@ function decodeModule(): Uint8Array<ArrayBuffer> {
 export function hpssKernel(): HpssKernel | undefined {
   if (cached !== undefined) return cached ?? undefined;
   cached = null;
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  const wasm = webAssemblyApi();
   if (!wasm) return undefined;
   try {
     const memory = new wasm.Memory({ initial: 1 });
-    const instance = new wasm.Instance(new wasm.Module(decodeModule()), { env: { memory } });
-    cached = new HpssKernel(memory, instance.exports as unknown as Exports);
+    cached = new HpssKernel(memory, instantiateKernel(wasm, HPSS_WASM_BASE64, memory) as unknown as Exports);
   } catch {
     // CompileError without SIMD; the TypeScript filters give the same values
   }

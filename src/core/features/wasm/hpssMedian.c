@@ -1,6 +1,6 @@
 /*
  * HPSS median filters (kernel 31, scipy.ndimage 'reflect' borders) and soft masks as a
- * WebAssembly SIMD kernel. scripts/build-hpss-wasm.mjs builds it into hpssMedianWasm.ts;
+ * WebAssembly SIMD kernel. scripts/build-wasm.mjs builds it into hpssMedianWasm.ts;
  * hpssKernel.ts loads it; hpss.ts keeps its TypeScript filters as the fallback and as the
  * reference this must match bit for bit.
  *

@@ -2,7 +2,7 @@
  * Two real FFTs at once for RealFft (fft.ts): each frame of length N read as N/2 complex points
  * goes through fft.js's radix-4 complex transform (lib/fft.js _transform4 with _singleTransform2/4,
  * forward direction), then RealFft's split step and |X|², |X| and the frame's largest |X|².
- * Built by scripts/build-hpss-wasm.mjs (module "fft") into realFftPairWasm.ts; used by
+ * Built by scripts/build-wasm.mjs (module "fft") into realFftPairWasm.ts; used by
  * fftKernel.ts.
  *
  * Bit-identical to the TypeScript path: every operation is fft.js's (or forwardSpectra's), in the

@@ -1,0 +1,49 @@
+/**
+ * Loading the lab's small WebAssembly SIMD kernels (hpssMedian.c, realFftPair.c): the one place
+ * that finds the WebAssembly API, turns a committed base64 module into bytes and compiles it.
+ * Each module compiles synchronously, once per thread (they are under Chrome's 4 kB limit for
+ * compiling on a page's main thread), and each kernel instance brings its own imported memory.
+ */
+
+/** A WebAssembly.Memory, as much of it as the kernels use. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+/** The slice of the WebAssembly API used here (src/core type-checks without the DOM lib, which declares it). */
+export interface WasmApi {
+  Memory: new (d: { initial: number }) => WasmMemory;
+  Module: new (bytes: Uint8Array<ArrayBuffer>) => object;
+  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+/** Bytes in a WebAssembly memory page. */
+export const WASM_PAGE_BYTES = 65536;
+
+/** This thread's WebAssembly API, or undefined where there is none. */
+export function webAssemblyApi(): WasmApi | undefined {
+  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+}
+
+const compiled = new Map<string, object>();
+
+/**
+ * The module whose bytes `base64` holds, compiled on first use in this thread. Throws the
+ * engine's CompileError where it lacks what the module needs (SIMD): callers fall back to
+ * their TypeScript path then.
+ */
+export function compiledModule(wasm: WasmApi, base64: string): object {
+  let m = compiled.get(base64);
+  if (!m) {
+    const text = atob(base64); // atob: Node ≥ 16, browsers and workers
+    m = new wasm.Module(Uint8Array.from(text, (c) => c.charCodeAt(0)));
+    compiled.set(base64, m);
+  }
+  return m;
+}
+
+/** A new instance of the module in `base64` over `memory` (its only import, `env.memory`). */
+export function instantiateKernel(wasm: WasmApi, base64: string, memory: WasmMemory): Record<string, unknown> {
+  return new wasm.Instance(compiledModule(wasm, base64), { env: { memory } }).exports;
+}

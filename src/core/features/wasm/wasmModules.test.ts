@@ -1,0 +1,42 @@
+/**
+ * Each committed WebAssembly module is what scripts/build-wasm.mjs builds from its C, where the
+ * clang that built it is installed (elsewhere — CI has no clang — each check skips and says why).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../../node/paths';
+import { HPSS_WASM_CLANG } from './hpssMedianWasm';
+import { FFT_WASM_CLANG } from './realFftPairWasm';
+
+const MODULES = [
+  { name: 'hpss', source: 'hpssMedian.c', file: 'hpssMedianWasm.ts', clang: HPSS_WASM_CLANG },
+  { name: 'fft', source: 'realFftPair.c', file: 'realFftPairWasm.ts', clang: FFT_WASM_CLANG },
+];
+
+/** This machine's clang, or undefined without one. */
+function clangVersion(): string | undefined {
+  try {
+    return execFileSync('clang', ['--version'], { encoding: 'utf8' }).split('\n')[0]?.trim() ?? '';
+  } catch {
+    return undefined;
+  }
+}
+const here = clangVersion();
+
+describe('committed WebAssembly modules', () => {
+  for (const m of MODULES) {
+    const reason =
+      here === undefined
+        ? 'skipped: clang is not installed (apt-get install clang lld), so the committed bytes cannot be rebuilt here'
+        : here !== m.clang
+          ? `skipped: clang here is "${here}", ${m.file} was built by "${m.clang}"`
+          : undefined;
+    if (reason) console.warn(`${m.file}: ${reason}`);
+    it.skipIf(!!reason)(`${m.file} holds exactly the bytes scripts/build-wasm.mjs builds from ${m.source}`, () => {
+      const built = execFileSync('node', [join(repoRoot, 'scripts', 'build-wasm.mjs'), m.name, '--stdout'], { encoding: 'utf8' });
+      expect(built).toBe(readFileSync(join(repoRoot, 'src/core/features/wasm', m.file), 'utf8'));
+    });
+  }
+});
