@@ -8,7 +8,7 @@
 import { checkFeatureRows } from '../core/audio/batch';
 import { checkMonoSamples, decodeWavToMono } from '../core/audio/prepare';
 import { synthesizeClip, type SynthStyle } from '../core/audio/synth';
-import { looksLikeWav } from '../core/audio/wav';
+import { isRiffWave, looksLikeWav } from '../core/audio/wav';
 import { LabError } from '../core/errors';
 import { computeLogMel } from '../core/features/logMel';
 import { compareMeydaToLibrosa } from '../core/features/meydaCompare';
@@ -21,11 +21,6 @@ import { withTransfer, type Transfer } from './wire';
 import type { TaskApi } from './workerPool';
 
 const SR = 22050;
-
-/** RIFF/WAVE bytes: parsed by our reader in the worker; anything else (MP3, FLAC, Ogg, RIFX) goes to Web Audio on the page. */
-export function isRiffWave(b: Uint8Array): boolean {
-  return b.length >= 12 && String.fromCharCode(b[0]!, b[1]!, b[2]!, b[3]!) === 'RIFF' && String.fromCharCode(b[8]!, b[9]!, b[10]!, b[11]!) === 'WAVE';
-}
 
 /** Feature rows are moved to the page, not copied. */
 const rowsResult = (r: ExtractResult): Transfer<ExtractResult> => withTransfer(r, r.rows.map((x) => x.buffer as ArrayBuffer));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeWav16, parseWav, looksLikeWav } from './wav';
+import { encodeWav16, isRiffWave, parseWav, looksLikeWav } from './wav';
 import { mixToMono } from './mix';
 import { makeWav } from './testWav';
 
@@ -29,6 +29,15 @@ describe('parseWav', () => {
     const back = parseWav(encodeWav16([x], 22050));
     expect(Array.from(back.channels[0] as Float32Array)).toEqual([0, 0.5, -0.25, -1]);
     expect(looksLikeWav(encodeWav16([x], 22050))).toBe(true);
+  });
+  it('isRiffWave: little-endian RIFF/WAVE only (RIFX, other containers and short input go to Web Audio or fail)', () => {
+    const header = (id: string) => new TextEncoder().encode(`${id}\x24\x00\x00\x00WAVEfmt `);
+    expect(isRiffWave(header('RIFF'))).toBe(true);
+    expect(isRiffWave(header('RIFX'))).toBe(false);
+    expect(looksLikeWav(header('RIFX'))).toBe(true);
+    expect(isRiffWave(new TextEncoder().encode('fLaC\x00\x00\x00\x22WAVE'))).toBe(false);
+    expect(isRiffWave(new TextEncoder().encode('RIFF\x24\x00\x00\x00AVI '))).toBe(false);
+    expect(isRiffWave(new TextEncoder().encode('RIFF\x24\x00'))).toBe(false);
   });
   it('throws clear typed errors on empty, garbage, truncated and unsupported input', () => {
     expect(() => parseWav(new Uint8Array(0))).toThrow(expect.objectContaining({ code: 'corrupt-audio', message: expect.stringMatching(/empty/) }));

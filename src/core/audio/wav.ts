@@ -28,6 +28,14 @@ export function looksLikeWav(bytes: Uint8Array): boolean {
   return (id === 'RIFF' || id === 'RIFX') && fourcc(v, 8) === 'WAVE';
 }
 
+/**
+ * True for little-endian RIFF/WAVE bytes: what our reader parses (big-endian RIFX it refuses; the
+ * browser hands RIFX, MP3, FLAC and Ogg to Web Audio instead).
+ */
+export function isRiffWave(bytes: Uint8Array): boolean {
+  return looksLikeWav(bytes) && bytes[3] === 0x46; // 'RIFF', not 'RIFX'
+}
+
 /** What a WAV header says, checked: where the samples are and how to read them. */
 export interface WavHeader {
   sampleRateHz: number;
