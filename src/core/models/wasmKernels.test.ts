@@ -56,6 +56,13 @@ describe('wasm heap slices (Slice, SplitV, Unpack without copying the whole inpu
       [[4, 3, 6], [1, 1, 2], [2, 2, 3]],
       [[3, 4, 5, 6], [1, 0, 2, 1], [2, 3, 2, 4]],
       [[2, 3, 2, 2, 3], [0, 1, 1, 0, 1], [2, 2, 1, 2, 2]],
+      // Runs over whole trailing axes: a chunk of a batch (one copy), a band of rows, a block
+      // whose inner axes are whole but whose outer ones are not.
+      [[6, 4, 5, 2], [2, 0, 0, 0], [3, 4, 5, 2]],
+      [[3, 6, 4, 2], [0, 1, 0, 0], [3, 4, 4, 2]],
+      [[4, 3, 5, 2], [1, 1, 0, 0], [2, 2, 5, 2]],
+      [[4, 3, 5, 2], [1, 0, 2, 0], [3, 3, 2, 2]],
+      [[4, 1, 1], [0, 0, 0], [0, 1, 1]],
     ];
     for (const dtype of ['float32', 'int32'] as const) {
       for (const [shape, begin, size] of cases) {

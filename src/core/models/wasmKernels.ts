@@ -88,6 +88,8 @@ interface WasmHeapBackend {
  * weights) into one part per variable, so each step copied the whole weight vector 7 times. In
  * Chromium that copy is far slower than in Node (measured: readSync was 54 % of the training
  * worker's CPU profile). Values are copied, never computed, so results are bit-identical.
+ * Consecutive values go in one copy: a slice of a batch is one copy, not one per pixel (the CNN's
+ * chunked filter gradient slices [32, 128, 128, 1] tensors).
  */
 function sliceOnHeap(backend: WasmHeapBackend, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
   // Allocate first: a malloc may grow the wasm memory, which detaches views of the old buffer.
@@ -97,17 +99,22 @@ function sliceOnHeap(backend: WasmHeapBackend, x: tf.TensorInfo, begin: number[]
   const rank = x.shape.length;
   const strides = new Array<number>(rank).fill(1);
   for (let d = rank - 2; d >= 0; d--) strides[d] = (strides[d + 1] as number) * (x.shape[d + 1] as number);
-  const row = rank === 0 ? 1 : (size[rank - 1] as number);
-  const rows = dst.length / Math.max(1, row);
-  // Walk the output rows (all axes but the last) with an odometer over their indices.
-  const idx = new Array<number>(Math.max(0, rank - 1)).fill(0);
+  // A row is the run of consecutive values: the last axis and every axis before it that the
+  // slice takes whole (a slice along the batch of NHWC data is one run per sample... or one run).
+  let d = rank - 1;
+  while (d > 0 && begin[d] === 0 && size[d] === x.shape[d]) d--;
+  const inner = rank === 0 ? 1 : (strides[d] as number);
+  const row = rank === 0 ? 1 : (size[d] as number) * inner;
+  const rows = row === 0 ? 0 : dst.length / row;
+  // Walk the rows (the axes before d) with an odometer over their indices.
+  const idx = new Array<number>(Math.max(0, d)).fill(0);
   for (let r = 0, o = 0; r < rows; r++, o += row) {
-    let off = rank === 0 ? 0 : (begin[rank - 1] as number);
-    for (let d = 0; d < rank - 1; d++) off += ((begin[d] as number) + (idx[d] as number)) * (strides[d] as number);
+    let off = rank === 0 ? 0 : (begin[d] as number) * inner;
+    for (let e = 0; e < d; e++) off += ((begin[e] as number) + (idx[e] as number)) * (strides[e] as number);
     dst.set(src.subarray(off, off + row), o);
-    for (let d = rank - 2; d >= 0; d--) {
-      if (++(idx[d] as number) < (size[d] as number)) break;
-      idx[d] = 0;
+    for (let e = d - 1; e >= 0; e--) {
+      if (++(idx[e] as number) < (size[e] as number)) break;
+      idx[e] = 0;
     }
   }
   return out;
