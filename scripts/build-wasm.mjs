@@ -13,6 +13,10 @@
  *   compile on a page's main thread.
  * - fft: realFftPair.c → realFftPairWasm.ts, two real FFTs at once (fftKernel.ts). -O3 (still
  *   under 4 KiB); -ffp-contract=off so no multiply-add is ever fused (the TypeScript path's bits).
+ * - bnpool: src/core/models/wasm/bnPool.c → bnPoolWasm.ts, the CNN's batch norm → ReLU → max-pool
+ *   forward and backward (bnPoolKernel.ts). -O3, -ffp-contract=off for the same reason.
+ *
+ * Modules live in src/core/features/wasm unless they name another folder.
  *
  * No libc and no data: a module imports its memory, and every byte from __heap_base on belongs to
  * the caller. The C keeps no local in memory today, but a compiler may still spill one to the
@@ -39,25 +43,34 @@ const MODULES = {
     opt: ['-O3', '-ffp-contract=off'],
     exports: ['spectraPair', '__heap_base'],
   },
+  bnpool: {
+    dir: 'src/core/models/wasm',
+    source: 'bnPool.c',
+    target: 'bnPoolWasm.ts',
+    prefix: 'BN_POOL',
+    opt: ['-O3', '-ffp-contract=off'],
+    exports: ['colSums', 'colSqDiffSums', 'bnPoolForward', 'bnPoolRoute', 'bnPoolInput', '__heap_base'],
+  },
 };
 
 const name = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'hpss';
 const mod = MODULES[name];
 if (!mod) throw new Error(`unknown module "${name}" (one of ${Object.keys(MODULES).join(', ')})`);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const source = join(root, 'src/core/features/wasm', mod.source);
-const target = join(root, 'src/core/features/wasm', mod.target);
+const dir = join(root, mod.dir ?? 'src/core/features/wasm');
+const source = join(dir, mod.source);
+const target = join(dir, mod.target);
 const FLAGS = ['--target=wasm32', ...mod.opt, '-msimd128', '-fno-builtin', '-nostdlib', '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--strip-all', '-Wl,--stack-first', '-Wl,-z,stack-size=1024', ...mod.exports.map((e) => `-Wl,--export=${e}`)];
 
 const clangVersion = execFileSync('clang', ['--version'], { encoding: 'utf8' }).split('\n')[0].trim();
-const dir = mkdtempSync(join(tmpdir(), `${name}-wasm-`));
+const tmp = mkdtempSync(join(tmpdir(), `${name}-wasm-`));
 let bytes;
 try {
-  const out = join(dir, `${name}.wasm`);
+  const out = join(tmp, `${name}.wasm`);
   execFileSync('clang', [...FLAGS, '-o', out, source], { stdio: ['ignore', 'inherit', 'inherit'] });
   bytes = readFileSync(out);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true });
 }
 const base64 = bytes.toString('base64');
 const lines = base64.match(/.{1,100}/g) ?? [];

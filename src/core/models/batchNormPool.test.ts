@@ -12,6 +12,7 @@ import { batchNormReluTraining, type PoolGeometry } from './batchNorm';
 import { hasBnPoolKernels } from './batchNormPool';
 import { setFusedKernels } from './fusedKernels';
 import { maxAbsDiff } from './testData';
+import { bnPoolKernel, setBnPoolKernelEnabled } from './wasm/bnPoolKernel';
 
 const EPS = 1e-5;
 
@@ -72,7 +73,16 @@ const cases: { name: string; shape: [number, number, number, number]; pool: Pool
   { name: 'pool 2', shape: [4, 8, 10, 3], pool: { pool: [2, 2], strides: [2, 2], padding: 'valid' } },
   { name: "pool 2 'same' on odd sizes", shape: [3, 7, 9, 2], pool: { pool: [2, 2], strides: [2, 2], padding: 'same' } },
   { name: 'pool 3 stride 2 (overlapping windows)', shape: [3, 9, 7, 2], pool: { pool: [3, 3], strides: [2, 2], padding: 'valid' } },
+  // Channels in fours and windows that do not overlap: the WebAssembly kernel's cases.
+  { name: 'pool 2, 8 channels', shape: [4, 8, 10, 8], pool: { pool: [2, 2], strides: [2, 2], padding: 'valid' } },
+  { name: 'pool 2 × 3, 4 channels, rows and columns left over', shape: [3, 9, 11, 4], pool: { pool: [2, 3], strides: [2, 3], padding: 'valid' } },
 ];
+
+/** The cases the WebAssembly kernel takes (the others stay with the TypeScript passes). */
+const kernelCases = cases.filter((c) => c.shape[3] % 4 === 0);
+
+/** The float32 bits of each array (so +0 and −0, or two NaNs, compare as what they are). */
+const bits = (parts: Float32Array[]): number[][] => parts.map((p) => Array.from(new Uint32Array(p.buffer, p.byteOffset, p.length)));
 
 describe('batch norm → ReLU → max-pool kernels', () => {
   afterAll(async () => {
@@ -115,7 +125,26 @@ describe('batch norm → ReLU → max-pool kernels', () => {
     expect(maxAbsDiff(cpu[1]!, wasm[1]!)).toBeGreaterThan(0.1);
   });
 
-  for (const c of cases.slice(0, 2))
+  it('Node has the WebAssembly kernel, so the 4-channel cases above ran on it', () => {
+    expect(kernelCases.length).toBe(2);
+    expect(bnPoolKernel()).toBeDefined();
+  });
+
+  for (const backend of ['wasm', 'cpu'] as const)
+    for (const c of kernelCases)
+      it(`${backend}, ${c.name}: the WebAssembly kernel gives the TypeScript passes' bits`, async () => {
+        await initNodeBackend(backend);
+        const got = valueAndGrads(fused, c.shape, c.pool);
+        setBnPoolKernelEnabled(false);
+        try {
+          expect(bnPoolKernel()).toBeUndefined();
+          expect(bits(got)).toEqual(bits(valueAndGrads(fused, c.shape, c.pool)));
+        } finally {
+          setBnPoolKernelEnabled(true);
+        }
+      });
+
+  for (const c of cases.filter((k) => k.pool.strides[0] === k.pool.pool[0]))
     it(`wasm, ${c.name}: bit-identical to the single-op path it replaces (setFusedKernels(false))`, async () => {
       await initNodeBackend('wasm');
       const got = valueAndGrads(fused, c.shape, c.pool);
@@ -123,7 +152,7 @@ describe('batch norm → ReLU → max-pool kernels', () => {
       try {
         expect(hasBnPoolKernels()).toBe(false);
         const ops = valueAndGrads(fused, c.shape, c.pool);
-        got.forEach((g, i) => expect(Array.from(g), `part ${i}`).toEqual(Array.from(ops[i]!)));
+        bits(got).forEach((g, i) => expect(g, `part ${i}`).toEqual(bits(ops)[i]));
       } finally {
         setFusedKernels(true);
       }

@@ -24,6 +24,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { arrayBackend, hasFusedKernels, type ArrayBackend } from './fusedKernels';
+import { bnPoolKernel, type BnPoolKernel, type BnPoolSample } from './wasm/bnPoolKernel';
 
 const fr = Math.fround;
 
@@ -60,12 +61,31 @@ function poolShape(shape: readonly number[], a: BnPoolAttrs): PoolShape {
 }
 
 /**
+ * The WebAssembly kernel and the sample geometry it takes, when it applies: windows that do not
+ * overlap (pool = strides, 'valid': every lab CNN's pool) and a channel count that is a multiple
+ * of 4; undefined otherwise (the TypeScript passes below).
+ */
+function kernelFor(s: PoolShape, a: BnPoolAttrs): { k: BnPoolKernel; sample: BnPoolSample } | undefined {
+  const [ph, pw] = a.pool;
+  if (a.padding !== 'valid' || a.strides[0] !== ph || a.strides[1] !== pw || s.c % 4 !== 0) return undefined;
+  const k = bnPoolKernel();
+  return k && { k, sample: { h: s.h, w: s.w, c: s.c, ph, pw } };
+}
+
+/**
  * Per-channel mean and biased variance over all axes but the last, as tf.moments computes them on
  * wasm: float32 sums in row order (its Mean and Sum kernels add sequentially), then ÷ N; the
  * variance from the float32 squares of the float32 differences.
  */
-function moments(x: Float32Array, c: number): { mean: Float32Array; variance: Float32Array } {
+function moments(x: Float32Array, c: number, fast?: { k: BnPoolKernel; sample: BnPoolSample }): { mean: Float32Array; variance: Float32Array } {
   const n = x.length / c;
+  if (fast) {
+    const mean = fast.k.columnSums(x, fast.sample);
+    for (let k = 0; k < c; k++) mean[k] = (mean[k] as number) / n;
+    const variance = fast.k.columnSums(x, fast.sample, mean);
+    for (let k = 0; k < c; k++) variance[k] = (variance[k] as number) / n;
+    return { mean, variance };
+  }
   const mean = new Float32Array(c);
   for (let i = 0; i < x.length; i += c) for (let k = 0; k < c; k++) mean[k] = (mean[k] as number) + (x[i + k] as number);
   for (let k = 0; k < c; k++) mean[k] = (mean[k] as number) / n;
@@ -158,13 +178,18 @@ function forEachWindow(
  */
 export function bnReluPoolForward(x: Float32Array, shape: readonly number[], gamma: ArrayLike<number>, beta: ArrayLike<number>, a: BnPoolAttrs, out: Float32Array, meanOut: Float32Array, varianceOut: Float32Array): void {
   const s = poolShape(shape, a);
-  const { mean, variance } = moments(x, s.c);
+  const fast = kernelFor(s, a);
+  const { mean, variance } = moments(x, s.c, fast);
   const { root } = divisors(variance, a.epsilon);
+  meanOut.set(mean);
+  varianceOut.set(variance);
+  if (fast) {
+    fast.k.forward(x, fast.sample, { mean, gamma, root, beta }, a.lastMaxWins, out);
+    return;
+  }
   forEachWindow(x, s, a, mean, gamma, root, beta, (o, best, z) => {
     out[o] = best < 0 ? 0 : Math.max(0, z);
   });
-  meanOut.set(mean);
-  varianceOut.set(variance);
 }
 
 /**
@@ -192,20 +217,24 @@ export function bnReluPoolBackward(
   const { c } = s;
   const n = x.length / c;
   const { root, inv } = divisors(variance, a.epsilon);
-  dx.fill(0);
-  forEachWindow(x, s, a, mean, gamma, root, beta, (o, best, z) => {
-    if (best >= 0 && z > 0) dx[best] = (dx[best] as number) + (dOut[o] as number);
-  });
-  // Float32 sums in row order; cells the pool passed nothing to add zero and are skipped.
-  dBeta.fill(0);
-  dGamma.fill(0);
-  for (let i = 0; i < x.length; i += c)
-    for (let k = 0; k < c; k++) {
-      const d = dx[i + k] as number;
-      if (d === 0) continue;
-      dBeta[k] = (dBeta[k] as number) + d;
-      dGamma[k] = (dGamma[k] as number) + fr(d * bnValue(x[i + k] as number, mean[k] as number, 1, root[k] as number, 0));
-    }
+  const fast = kernelFor(s, a);
+  if (fast) fast.k.route(dOut, x, fast.sample, { mean, gamma, root, beta }, a.lastMaxWins, dx, dGamma, dBeta);
+  else {
+    dx.fill(0);
+    forEachWindow(x, s, a, mean, gamma, root, beta, (o, best, z) => {
+      if (best >= 0 && z > 0) dx[best] = (dx[best] as number) + (dOut[o] as number);
+    });
+    // Float32 sums in row order; cells the pool passed nothing to add zero and are skipped.
+    dBeta.fill(0);
+    dGamma.fill(0);
+    for (let i = 0; i < x.length; i += c)
+      for (let k = 0; k < c; k++) {
+        const d = dx[i + k] as number;
+        if (d === 0) continue;
+        dBeta[k] = (dBeta[k] as number) + d;
+        dGamma[k] = (dGamma[k] as number) + fr(d * bnValue(x[i + k] as number, mean[k] as number, 1, root[k] as number, 0));
+      }
+  }
   const scaleA = new Float32Array(c);
   const offsetB = new Float32Array(c);
   const scaleB = new Float32Array(c);
@@ -213,6 +242,10 @@ export function bnReluPoolBackward(
     scaleA[k] = (gamma[k] as number) * (inv[k] as number);
     offsetB[k] = (scaleA[k] as number) * fr((dBeta[k] as number) / -n);
     scaleB[k] = (scaleA[k] as number) * fr((dGamma[k] as number) / -n);
+  }
+  if (fast) {
+    fast.k.input(x, fast.sample, { mean, root, scaleA, scaleB, offsetB }, dx);
+    return;
   }
   for (let i = 0; i < x.length; i += c)
     for (let k = 0; k < c; k++) {

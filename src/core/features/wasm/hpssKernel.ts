@@ -15,7 +15,7 @@
  */
 
 import { HPSS_WASM_BASE64 } from './hpssMedianWasm';
-import { instantiateKernel, WASM_PAGE_BYTES, webAssemblyApi, type WasmMemory } from './loadModule';
+import { threadKernel, WASM_PAGE_BYTES, type WasmMemory } from './loadModule';
 
 /** The module's exports (pointers are byte offsets into its memory). */
 interface Exports {
@@ -110,22 +110,8 @@ export class HpssKernel {
   }
 }
 
-let cached: HpssKernel | null | undefined;
-
 /**
  * This thread's kernel, compiled on first call, or undefined where WebAssembly or its SIMD is
  * unavailable (an old engine: the TypeScript filters are the answer there, not an error).
  */
-export function hpssKernel(): HpssKernel | undefined {
-  if (cached !== undefined) return cached ?? undefined;
-  cached = null;
-  const wasm = webAssemblyApi();
-  if (!wasm) return undefined;
-  try {
-    const memory = new wasm.Memory({ initial: 1 });
-    cached = new HpssKernel(memory, instantiateKernel(wasm, HPSS_WASM_BASE64, memory) as unknown as Exports);
-  } catch {
-    // CompileError without SIMD; the TypeScript filters give the same values
-  }
-  return cached ?? undefined;
-}
+export const hpssKernel: () => HpssKernel | undefined = threadKernel(HPSS_WASM_BASE64, (memory, ex) => new HpssKernel(memory, ex as unknown as Exports));

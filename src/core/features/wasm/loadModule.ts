@@ -47,3 +47,25 @@ export function compiledModule(wasm: WasmApi, base64: string): object {
 export function instantiateKernel(wasm: WasmApi, base64: string, memory: WasmMemory): Record<string, unknown> {
   return new wasm.Instance(compiledModule(wasm, base64), { env: { memory } }).exports;
 }
+
+/**
+ * A getter for this thread's one instance of a kernel class over the module in `base64` (with its
+ * own memory, one page to start): made on the first call, or undefined — then and after — where
+ * WebAssembly or its SIMD is missing (the caller's TypeScript path gives the same values there).
+ */
+export function threadKernel<K>(base64: string, make: (memory: WasmMemory, exports: Record<string, unknown>) => K): () => K | undefined {
+  let cached: K | null | undefined;
+  return () => {
+    if (cached !== undefined) return cached ?? undefined;
+    cached = null;
+    const wasm = webAssemblyApi();
+    if (!wasm) return undefined;
+    try {
+      const memory = new wasm.Memory({ initial: 1 });
+      cached = make(memory, instantiateKernel(wasm, base64, memory));
+    } catch {
+      // CompileError without SIMD
+    }
+    return cached ?? undefined;
+  };
+}

@@ -9,10 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../../node/paths';
 import { HPSS_WASM_CLANG } from './hpssMedianWasm';
 import { FFT_WASM_CLANG } from './realFftPairWasm';
+import { BN_POOL_WASM_CLANG } from '../../models/wasm/bnPoolWasm';
 
+const FEATURES = 'src/core/features/wasm';
 const MODULES = [
-  { name: 'hpss', source: 'hpssMedian.c', file: 'hpssMedianWasm.ts', clang: HPSS_WASM_CLANG },
-  { name: 'fft', source: 'realFftPair.c', file: 'realFftPairWasm.ts', clang: FFT_WASM_CLANG },
+  { name: 'hpss', dir: FEATURES, source: 'hpssMedian.c', file: 'hpssMedianWasm.ts', clang: HPSS_WASM_CLANG },
+  { name: 'fft', dir: FEATURES, source: 'realFftPair.c', file: 'realFftPairWasm.ts', clang: FFT_WASM_CLANG },
+  { name: 'bnpool', dir: 'src/core/models/wasm', source: 'bnPool.c', file: 'bnPoolWasm.ts', clang: BN_POOL_WASM_CLANG },
 ];
 
 /** This machine's clang, or undefined without one. */
@@ -36,7 +39,7 @@ describe('committed WebAssembly modules', () => {
     if (reason) console.warn(`${m.file}: ${reason}`);
     it.skipIf(!!reason)(`${m.file} holds exactly the bytes scripts/build-wasm.mjs builds from ${m.source}`, () => {
       const built = execFileSync('node', [join(repoRoot, 'scripts', 'build-wasm.mjs'), m.name, '--stdout'], { encoding: 'utf8' });
-      expect(built).toBe(readFileSync(join(repoRoot, 'src/core/features/wasm', m.file), 'utf8'));
+      expect(built).toBe(readFileSync(join(repoRoot, m.dir, m.file), 'utf8'));
     });
   }
 });
