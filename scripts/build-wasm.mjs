@@ -15,6 +15,8 @@
  *   under 4 KiB); -ffp-contract=off so no multiply-add is ever fused (the TypeScript path's bits).
  * - bnpool: src/core/models/wasm/bnPool.c → bnPoolWasm.ts, the CNN's batch norm → ReLU → max-pool
  *   forward and backward (bnPoolKernel.ts). -O3, -ffp-contract=off for the same reason.
+ * - convgrad: src/core/models/wasm/convFilterGrad.c → convFilterGradWasm.ts, the convolution's
+ *   filter gradient (convFilterGradKernel.ts). -O3.
  *
  * Modules live in src/core/features/wasm unless they name another folder.
  *
@@ -50,6 +52,14 @@ const MODULES = {
     prefix: 'BN_POOL',
     opt: ['-O3', '-ffp-contract=off'],
     exports: ['colSums', 'colSqDiffSums', 'bnPoolForward', 'bnPoolRoute', 'bnPoolInput', '__heap_base'],
+  },
+  convgrad: {
+    dir: 'src/core/models/wasm',
+    source: 'convFilterGrad.c',
+    target: 'convFilterGradWasm.ts',
+    prefix: 'CONV_GRAD',
+    opt: ['-O3', '-ffp-contract=off'],
+    exports: ['filterGrad', '__heap_base'],
   },
 };
 

@@ -12,7 +12,7 @@ import { batchNormReluTraining, type PoolGeometry } from './batchNorm';
 import { hasBnPoolKernels } from './batchNormPool';
 import { setFusedKernels } from './fusedKernels';
 import { maxAbsDiff } from './testData';
-import { bnPoolKernel, setBnPoolKernelEnabled } from './wasm/bnPoolKernel';
+import { bnPoolKernel } from './wasm/bnPoolKernel';
 
 const EPS = 1e-5;
 
@@ -135,12 +135,12 @@ describe('batch norm → ReLU → max-pool kernels', () => {
       it(`${backend}, ${c.name}: the WebAssembly kernel gives the TypeScript passes' bits`, async () => {
         await initNodeBackend(backend);
         const got = valueAndGrads(fused, c.shape, c.pool);
-        setBnPoolKernelEnabled(false);
+        bnPoolKernel.setEnabled(false);
         try {
           expect(bnPoolKernel()).toBeUndefined();
           expect(bits(got)).toEqual(bits(valueAndGrads(fused, c.shape, c.pool)));
         } finally {
-          setBnPoolKernelEnabled(true);
+          bnPoolKernel.setEnabled(true);
         }
       });
 

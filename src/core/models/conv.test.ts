@@ -4,9 +4,10 @@
  * backends, for strides 1 and 2, 'same' and 'valid', odd and even sizes, several channel counts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { initNodeBackend } from '../../node/tfNode';
 import { conv2dFast, type ConvPadding } from './conv';
+import { convFilterGradKernel } from './wasm/convFilterGradKernel';
 
 interface Case {
   x: [number, number, number, number];
@@ -84,7 +85,33 @@ describe('conv2dFast gradients', () => {
     }
   });
 
-  it('summing the filter gradient over chunks of the batch matches the cpu autodiff of tf.conv2d, on cpu and wasm', async () => {
+  it('the WebAssembly filter-gradient kernel (output channels in fours) matches the cpu autodiff of tf.conv2d, on cpu and wasm', async () => {
+    const cases: Case[] = [
+      { x: [3, 9, 8, 4], f: [3, 3, 4, 8], s: 1, pad: 'same' }, // 4 input × 8 output channels a tile
+      { x: [2, 9, 10, 8], f: [3, 3, 8, 4], s: 2, pad: 'same' }, // 4 × 4
+      { x: [2, 10, 7, 4], f: [3, 3, 4, 12], s: 2, pad: 'valid' }, // 12 outputs: tiles of 4
+      { x: [2, 8, 9, 3], f: [3, 3, 3, 8], s: 1, pad: 'valid' }, // 3 inputs: one input channel a tile
+      { x: [1, 11, 9, 1], f: [5, 3, 1, 16], s: [2, 1], pad: 'same' },
+      { x: [2, 4, 5, 4], f: [5, 5, 4, 4], s: 1, pad: 'same' }, // taps that reach no output row
+    ];
+    await initNodeBackend('cpu');
+    const want = cases.map((c) => grads(c, (x, f) => tf.conv2d(x, f, c.s, c.pad)));
+    expect(convFilterGradKernel()).toBeDefined();
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await initNodeBackend(backend);
+      const before = tf.memory().numTensors;
+      cases.forEach((c, i) => {
+        const got = grads(c, (x, f) => conv2dFast(x, f, c.s, c.pad, { freeOperator: true }));
+        expect(maxRelErr(got[1]!, want[i]![1]!), `${backend} ${label(c)} dx`).toBeLessThan(1e-4);
+        expect(maxRelErr(got[2]!, want[i]![2]!), `${backend} ${label(c)} dW`).toBeLessThan(1e-5);
+      });
+      expect(tf.memory().numTensors, backend).toBe(before);
+    }
+  });
+
+  it('summing the filter gradient over chunks of the batch (the path without the kernel) matches the cpu autodiff of tf.conv2d, on cpu and wasm', async () => {
+    convFilterGradKernel.setEnabled(false);
+    onTestFinished(() => convFilterGradKernel.setEnabled(true));
     // Batches of 5 and 7 so that chunks of 2 and 3 samples leave a shorter last chunk.
     const cases: Case[] = [
       { x: [5, 7, 6, 2], f: [3, 3, 2, 4], s: 1, pad: 'same' },

@@ -15,7 +15,7 @@
  */
 
 import { HPSS_WASM_BASE64 } from './hpssMedianWasm';
-import { threadKernel, WASM_PAGE_BYTES, type WasmMemory } from './loadModule';
+import { threadKernel, WASM_PAGE_BYTES, type KernelGetter, type WasmMemory } from './loadModule';
 
 /** The module's exports (pointers are byte offsets into its memory). */
 interface Exports {
@@ -114,4 +114,4 @@ export class HpssKernel {
  * This thread's kernel, compiled on first call, or undefined where WebAssembly or its SIMD is
  * unavailable (an old engine: the TypeScript filters are the answer there, not an error).
  */
-export const hpssKernel: () => HpssKernel | undefined = threadKernel(HPSS_WASM_BASE64, (memory, ex) => new HpssKernel(memory, ex as unknown as Exports));
+export const hpssKernel: KernelGetter<HpssKernel> = threadKernel(HPSS_WASM_BASE64, (memory, ex) => new HpssKernel(memory, ex as unknown as Exports));

@@ -48,14 +48,23 @@ export function instantiateKernel(wasm: WasmApi, base64: string, memory: WasmMem
   return new wasm.Instance(compiledModule(wasm, base64), { env: { memory } }).exports;
 }
 
+/** This thread's instance of a kernel class (see {@link threadKernel}), with a switch for tests and benches. */
+export interface KernelGetter<K> {
+  (): K | undefined;
+  /** Off: the getter answers undefined, so callers take their TypeScript path (on by default). */
+  setEnabled(on: boolean): void;
+}
+
 /**
  * A getter for this thread's one instance of a kernel class over the module in `base64` (with its
  * own memory, one page to start): made on the first call, or undefined — then and after — where
  * WebAssembly or its SIMD is missing (the caller's TypeScript path gives the same values there).
  */
-export function threadKernel<K>(base64: string, make: (memory: WasmMemory, exports: Record<string, unknown>) => K): () => K | undefined {
+export function threadKernel<K>(base64: string, make: (memory: WasmMemory, exports: Record<string, unknown>) => K): KernelGetter<K> {
   let cached: K | null | undefined;
-  return () => {
+  let enabled = true;
+  const get = (): K | undefined => {
+    if (!enabled) return undefined;
     if (cached !== undefined) return cached ?? undefined;
     cached = null;
     const wasm = webAssemblyApi();
@@ -68,4 +77,31 @@ export function threadKernel<K>(base64: string, make: (memory: WasmMemory, expor
     }
     return cached ?? undefined;
   };
+  return Object.assign(get, { setEnabled: (on: boolean) => void (enabled = on) });
+}
+
+/**
+ * The float32 side of a kernel instance: its memory as floats, the first float the caller may use
+ * (16-byte aligned, above the module's shadow stack), and growth on demand (kept).
+ */
+export class Float32KernelMemory {
+  protected heap: Float32Array;
+  /** First float of the caller's area. */
+  protected readonly base: number;
+
+  constructor(
+    private readonly memory: WasmMemory,
+    heapBase: number,
+  ) {
+    this.heap = new Float32Array(memory.buffer);
+    this.base = Math.ceil(heapBase / 16) * 4;
+  }
+
+  /** Make floats [0, end) addressable, growing the memory when needed. */
+  protected reserve(end: number): void {
+    const need = 4 * end;
+    if (need <= this.memory.buffer.byteLength) return;
+    this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / WASM_PAGE_BYTES));
+    this.heap = new Float32Array(this.memory.buffer); // growing detached the old view
+  }
 }

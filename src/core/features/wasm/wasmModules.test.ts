@@ -10,12 +10,14 @@ import { repoRoot } from '../../../node/paths';
 import { HPSS_WASM_CLANG } from './hpssMedianWasm';
 import { FFT_WASM_CLANG } from './realFftPairWasm';
 import { BN_POOL_WASM_CLANG } from '../../models/wasm/bnPoolWasm';
+import { CONV_GRAD_WASM_CLANG } from '../../models/wasm/convFilterGradWasm';
 
 const FEATURES = 'src/core/features/wasm';
 const MODULES = [
   { name: 'hpss', dir: FEATURES, source: 'hpssMedian.c', file: 'hpssMedianWasm.ts', clang: HPSS_WASM_CLANG },
   { name: 'fft', dir: FEATURES, source: 'realFftPair.c', file: 'realFftPairWasm.ts', clang: FFT_WASM_CLANG },
   { name: 'bnpool', dir: 'src/core/models/wasm', source: 'bnPool.c', file: 'bnPoolWasm.ts', clang: BN_POOL_WASM_CLANG },
+  { name: 'convgrad', dir: 'src/core/models/wasm', source: 'convFilterGrad.c', file: 'convFilterGradWasm.ts', clang: CONV_GRAD_WASM_CLANG },
 ];
 
 /** This machine's clang, or undefined without one. */

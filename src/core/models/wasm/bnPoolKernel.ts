@@ -12,7 +12,7 @@
  * result out), which keeps this memory at about two samples — 2 MB for the desktop VGG's first
  * block — instead of whole tensors.
  */
-import { threadKernel, WASM_PAGE_BYTES, type WasmMemory } from '../../features/wasm/loadModule';
+import { Float32KernelMemory, threadKernel, type KernelGetter, type WasmMemory } from '../../features/wasm/loadModule';
 import { BN_POOL_WASM_BASE64 } from './bnPoolWasm';
 
 /** The module's exports (pointers are byte offsets into its memory). */
@@ -39,17 +39,12 @@ const VECTORS = ['mean', 'gamma', 'root', 'beta', 'scaleA', 'scaleB', 'offsetB',
 type Vector = (typeof VECTORS)[number];
 
 /** The kernel instance of this thread (see the file comment). */
-export class BnPoolKernel {
-  private heap: Float32Array;
-  /** First float of the caller's area (16-byte aligned). */
-  private readonly base: number;
-
+export class BnPoolKernel extends Float32KernelMemory {
   constructor(
-    private readonly memory: WasmMemory,
+    memory: WasmMemory,
     private readonly ex: Exports,
   ) {
-    this.heap = new Float32Array(memory.buffer);
-    this.base = Math.ceil(this.ex.__heap_base.value / 16) * 4;
+    super(memory, ex.__heap_base.value);
   }
 
   /** Float offsets of the vectors and the x, pooled (dOut / out) and dx sample areas for a geometry. */
@@ -70,11 +65,7 @@ export class BnPoolKernel {
 
   private prepare(s: BnPoolSample): ReturnType<BnPoolKernel['layout']> {
     const at = this.layout(s);
-    const need = at.end * 4;
-    if (need > this.memory.buffer.byteLength) {
-      this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / WASM_PAGE_BYTES));
-      this.heap = new Float32Array(this.memory.buffer); // growing detached the old view
-    }
+    this.reserve(at.end);
     return at;
   }
 
@@ -144,19 +135,8 @@ export class BnPoolKernel {
   }
 }
 
-let enabled = true;
-
-/** Turn the kernel off (true: on again), so tests and benches can run the TypeScript path beside it. */
-export function setBnPoolKernelEnabled(on: boolean): void {
-  enabled = on;
-}
-
-const threadBnPoolKernel = threadKernel(BN_POOL_WASM_BASE64, (memory, ex) => new BnPoolKernel(memory, ex as unknown as Exports));
-
 /**
  * This thread's kernel, compiled on first call, or undefined where WebAssembly or its SIMD is
- * missing (the TypeScript passes give the same values there) or the kernel is turned off.
+ * missing (the TypeScript passes give the same values there); `.setEnabled(false)` turns it off for tests and benches.
  */
-export function bnPoolKernel(): BnPoolKernel | undefined {
-  return enabled ? threadBnPoolKernel() : undefined;
-}
+export const bnPoolKernel: KernelGetter<BnPoolKernel> = threadKernel(BN_POOL_WASM_BASE64, (memory, ex) => new BnPoolKernel(memory, ex as unknown as Exports));
