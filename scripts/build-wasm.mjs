@@ -17,6 +17,8 @@
  *   forward and backward (bnPoolKernel.ts). -O3, -ffp-contract=off for the same reason.
  * - convgrad: src/core/models/wasm/convFilterGrad.c → convFilterGradWasm.ts, the convolution's
  *   filter gradient (convFilterGradKernel.ts). -O3.
+ * - adam: src/core/models/wasm/adam.c → adamWasm.ts, one Adam step (adamKernel.ts). -O3,
+ *   -ffp-contract=off (the per-op update's bits).
  *
  * Modules live in src/core/features/wasm unless they name another folder.
  *
@@ -29,6 +31,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/** A training kernel in src/core/models/wasm: foo.c → fooWasm.ts, -O3 with no fused multiply-add. */
+function modelKernel(source, prefix, exports) {
+  return { dir: 'src/core/models/wasm', source, target: source.replace(/\.c$/, 'Wasm.ts'), prefix, opt: ['-O3', '-ffp-contract=off'], exports: [...exports, '__heap_base'] };
+}
 
 const MODULES = {
   hpss: {
@@ -45,22 +52,9 @@ const MODULES = {
     opt: ['-O3', '-ffp-contract=off'],
     exports: ['spectraPair', '__heap_base'],
   },
-  bnpool: {
-    dir: 'src/core/models/wasm',
-    source: 'bnPool.c',
-    target: 'bnPoolWasm.ts',
-    prefix: 'BN_POOL',
-    opt: ['-O3', '-ffp-contract=off'],
-    exports: ['colSums', 'colSqDiffSums', 'bnPoolForward', 'bnPoolRoute', 'bnPoolInput', '__heap_base'],
-  },
-  convgrad: {
-    dir: 'src/core/models/wasm',
-    source: 'convFilterGrad.c',
-    target: 'convFilterGradWasm.ts',
-    prefix: 'CONV_GRAD',
-    opt: ['-O3', '-ffp-contract=off'],
-    exports: ['filterGrad', '__heap_base'],
-  },
+  bnpool: modelKernel('bnPool.c', 'BN_POOL', ['colSums', 'colSqDiffSums', 'bnPoolForward', 'bnPoolRoute', 'bnPoolInput']),
+  convgrad: modelKernel('convFilterGrad.c', 'CONV_GRAD', ['filterGrad']),
+  adam: modelKernel('adam.c', 'ADAM', ['adamStep']),
 };
 
 const name = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'hpss';

@@ -7,6 +7,7 @@ import { denseLayer, dropout, gruFused, gruLast, lstmFused, lstmLast, matMulFast
 import { buildSequenceModel } from './sequence';
 import { FlatAdam } from './optimizer';
 import { maxAbsDiff } from './testData';
+import { adamKernel } from './wasm/adamKernel';
 
 beforeAll(async () => {
   await initNodeBackend('wasm');
@@ -232,7 +233,7 @@ describe.each(['wasm', 'cpu'])('fused LSTM and Adam kernels on %s', (backend) =>
     tf.dispose([z, t]);
   });
 
-  it('Adam: the first step moves every weight by lr·g/(|g| + ε) (bias-corrected m̂ = g, v̂ = g²), and three steps equal the per-op update bit for bit', () => {
+  it('Adam: the first step moves every weight by lr·g/(|g| + ε) (bias-corrected m̂ = g, v̂ = g²), and three steps equal the per-op update bit for bit, with the WebAssembly kernel and without', () => {
     const shapes = [[3, 4], [4], [2, 5]];
     const run = (fused: boolean) => {
       setFusedKernels(fused);
@@ -254,7 +255,12 @@ describe.each(['wasm', 'cpu'])('fused LSTM and Adam kernels on %s', (backend) =>
     };
     const fused = run(true);
     const perOp = run(false);
+    expect(adamKernel()).toBeDefined();
+    adamKernel.setEnabled(false);
+    const fusedWithoutKernel = run(true);
+    adamKernel.setEnabled(true);
     expect(fused.states).toEqual(perOp.states);
+    expect(fusedWithoutKernel.states).toEqual(perOp.states);
     // d/dv Σ(v − t)² = 2(v − t); first Adam step: v − lr·g/(|g| + ε).
     fused.before.forEach((b, i) =>
       b.forEach((v0, j) => {

@@ -16,6 +16,7 @@
  * (fusedKernels.test.ts checks that on wasm and cpu).
  */
 import * as tf from '@tensorflow/tfjs';
+import { adamKernel } from './wasm/adamKernel';
 
 const fr = Math.fround;
 
@@ -613,14 +614,24 @@ interface AdamAttrs {
 
 /**
  * Adam over all variables (m and v flat over all of them, in order): outputs the new m, v and
- * variables. The same backend kernels as {@link FlatAdam}'s per-op update, on the same flat
- * gradient vector and float32 scalars, called without the engine; the gather of the gradients
- * and the final subtraction (w − step, exact in float32) are loops.
+ * variables. In one pass of the WebAssembly kernel (wasm/adamKernel.ts) where there is one;
+ * otherwise the same backend kernels as {@link FlatAdam}'s per-op update, on the same flat
+ * gradient vector and float32 scalars, called without the engine, with the gather of the
+ * gradients and the final subtraction (w − step, exact in float32) as loops. Both give the
+ * per-op update's bits.
  */
 function adamStep(ab: ArrayBackend, ins: tf.TensorInfo[], a: AdamAttrs): tf.TensorInfo[] {
   const [m, v] = ins as [tf.TensorInfo, tf.TensorInfo];
   const vars = ins.slice(2, 2 + a.count);
   const grads = ins.slice(2 + a.count);
+  const kernel = adamKernel();
+  if (kernel) {
+    // Allocate first: an allocation may grow the wasm heap, which detaches earlier views.
+    const outs = [ab.alloc(m.shape), ab.alloc(v.shape), ...vars.map((x) => ab.alloc(x.shape))];
+    const view = (t: tf.TensorInfo) => ab.view(t);
+    kernel.step(view(m), view(v), vars.map(view), grads.map(view), a, view(outs[0]!), view(outs[1]!), outs.slice(2).map(view));
+    return outs;
+  }
   const g = ab.alloc(m.shape);
   {
     const gv = ab.view(g);

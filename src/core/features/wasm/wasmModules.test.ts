@@ -11,6 +11,7 @@ import { HPSS_WASM_CLANG } from './hpssMedianWasm';
 import { FFT_WASM_CLANG } from './realFftPairWasm';
 import { BN_POOL_WASM_CLANG } from '../../models/wasm/bnPoolWasm';
 import { CONV_GRAD_WASM_CLANG } from '../../models/wasm/convFilterGradWasm';
+import { ADAM_WASM_CLANG } from '../../models/wasm/adamWasm';
 
 const FEATURES = 'src/core/features/wasm';
 const MODULES = [
@@ -18,6 +19,7 @@ const MODULES = [
   { name: 'fft', dir: FEATURES, source: 'realFftPair.c', file: 'realFftPairWasm.ts', clang: FFT_WASM_CLANG },
   { name: 'bnpool', dir: 'src/core/models/wasm', source: 'bnPool.c', file: 'bnPoolWasm.ts', clang: BN_POOL_WASM_CLANG },
   { name: 'convgrad', dir: 'src/core/models/wasm', source: 'convFilterGrad.c', file: 'convFilterGradWasm.ts', clang: CONV_GRAD_WASM_CLANG },
+  { name: 'adam', dir: 'src/core/models/wasm', source: 'adam.c', file: 'adamWasm.ts', clang: ADAM_WASM_CLANG },
 ];
 
 /** This machine's clang, or undefined without one. */
