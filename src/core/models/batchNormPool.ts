@@ -21,6 +21,10 @@
  * wasm: the last — so with equal values in a window (constant stretches of a quantised
  * spectrogram) the gradient lands where tfjs's would.
  * Checked against tfjs's autodiff of the separate ops in batchNormPool.test.ts.
+ *
+ * Where the pool windows do not overlap and the channels come in fours (every lab CNN), the
+ * passes run in the WebAssembly SIMD kernel of wasm/bnPoolKernel.ts, with the same roundings (the
+ * tests compare the bits with the kernel on and off); the TypeScript loops below are the rest.
  */
 import * as tf from '@tensorflow/tfjs';
 import { arrayBackend, hasFusedKernels, type ArrayBackend } from './fusedKernels';
