@@ -1,7 +1,8 @@
 /**
  * The lab's training maths against an independent float64 reference written here in plain
  * TypeScript the way PyTorch defines it (no tfjs in the reference): the LSTM network's loss and
- * every gradient (central finite differences of the reference loss), Adam's update (PyTorch
+ * every gradient (central finite differences of the reference loss), the same for the GRU network
+ * against the Keras GRU definition (reset_after = false, which the lab's GRU follows), Adam's update (PyTorch
  * formula, ε = 1e-8, bias-corrected), and the initialisation bounds of nn.LSTM / nn.Linear.
  * They guard the claim that the lab's LSTM trains the same maths as PyTorch's standard setup, so
  * accuracy differences to PyTorch runs are not an implementation difference.
@@ -20,8 +21,49 @@ type Mat = { data: Float64Array; rows: number; cols: number };
 
 const sig = (z: number) => 1 / (1 + Math.exp(-z));
 
-/** Reference forward of LSTM(H) → Dense(D, ReLU) → Dense(K) and mean softmax cross-entropy (PyTorch gate order i, f, g, o). */
-function referenceLoss(w: Mat[], x: Float64Array, y: number[], T: number, F: number, H: number): number {
+/** One step of the LSTM (PyTorch gate order i, f, g, o): the new h and c. */
+function lstmStep(K: Mat, U: Mat, b: Mat, xt: Float64Array, h: Float64Array, c: Float64Array, H: number): [Float64Array, Float64Array] {
+  const z = new Float64Array(4 * H);
+  for (let j = 0; j < 4 * H; j++) {
+    let v = b.data[j]!;
+    for (let f = 0; f < xt.length; f++) v += xt[f]! * K.data[f * 4 * H + j]!;
+    for (let k = 0; k < H; k++) v += h[k]! * U.data[k * 4 * H + j]!;
+    z[j] = v;
+  }
+  const h2 = new Float64Array(H);
+  const c2 = new Float64Array(H);
+  for (let k = 0; k < H; k++) {
+    const i = sig(z[k]!);
+    const fg = sig(z[H + k]!);
+    const g = Math.tanh(z[2 * H + k]!);
+    const o = sig(z[3 * H + k]!);
+    c2[k] = fg * c[k]! + i * g;
+    h2[k] = o * Math.tanh(c2[k]!);
+  }
+  return [h2, c2];
+}
+
+/**
+ * One step of the GRU as Keras defines it with reset_after = false (the lab's GRU; PyTorch's
+ * nn.GRU applies r after the recurrent product instead): gates z, r, candidate ĥ, in that order;
+ * z, r = σ(x·W_zr + h·U_zr + b_zr), ĥ = tanh(x·W_h + (r⊙h)·U_h + b_h), h' = z⊙h + (1 − z)⊙ĥ.
+ */
+function gruStep(K: Mat, U: Mat, b: Mat, xt: Float64Array, h: Float64Array, H: number): Float64Array {
+  const G = 3 * H;
+  const pre = (j: number, state: Float64Array) => {
+    let v = b.data[j]!;
+    for (let f = 0; f < xt.length; f++) v += xt[f]! * K.data[f * G + j]!;
+    for (let k = 0; k < H; k++) v += state[k]! * U.data[k * G + j]!;
+    return v;
+  };
+  const z = Float64Array.from({ length: H }, (_, k) => sig(pre(k, h)));
+  const r = Float64Array.from({ length: H }, (_, k) => sig(pre(H + k, h)));
+  const rh = Float64Array.from(h, (v, k) => r[k]! * v);
+  return Float64Array.from({ length: H }, (_, k) => z[k]! * h[k]! + (1 - z[k]!) * Math.tanh(pre(2 * H + k, rh)));
+}
+
+/** Reference forward of LSTM(H) or GRU(H) → Dense(D, ReLU) → Dense(K) and mean softmax cross-entropy. */
+function referenceLoss(w: Mat[], x: Float64Array, y: number[], T: number, F: number, H: number, kind: 'lstm' | 'gru' = 'lstm'): number {
   const [K, U, b, D1, d1, D2, d2] = w as [Mat, Mat, Mat, Mat, Mat, Mat, Mat];
   const n = y.length;
   const D = D1.cols;
@@ -31,25 +73,9 @@ function referenceLoss(w: Mat[], x: Float64Array, y: number[], T: number, F: num
     let h = new Float64Array(H);
     let c = new Float64Array(H);
     for (let t = 0; t < T; t++) {
-      const z = new Float64Array(4 * H);
-      for (let j = 0; j < 4 * H; j++) {
-        let v = b.data[j]!;
-        for (let f = 0; f < F; f++) v += x[(s * T + t) * F + f]! * K.data[f * 4 * H + j]!;
-        for (let k = 0; k < H; k++) v += h[k]! * U.data[k * 4 * H + j]!;
-        z[j] = v;
-      }
-      const h2 = new Float64Array(H);
-      const c2 = new Float64Array(H);
-      for (let k = 0; k < H; k++) {
-        const i = sig(z[k]!);
-        const fg = sig(z[H + k]!);
-        const g = Math.tanh(z[2 * H + k]!);
-        const o = sig(z[3 * H + k]!);
-        c2[k] = fg * c[k]! + i * g;
-        h2[k] = o * Math.tanh(c2[k]!);
-      }
-      h = h2;
-      c = c2;
+      const xt = x.subarray((s * T + t) * F, (s * T + t + 1) * F);
+      if (kind === 'gru') h = gruStep(K, U, b, xt, h, H);
+      else [h, c] = lstmStep(K, U, b, xt, h, c, H);
     }
     const a = new Float64Array(D);
     for (let j = 0; j < D; j++) {
@@ -72,9 +98,10 @@ function referenceLoss(w: Mat[], x: Float64Array, y: number[], T: number, F: num
 }
 
 describe('parity with the PyTorch definitions (float64 reference)', () => {
-  it('LSTM network: loss and every gradient match the reference', () => {
+  for (const kind of ['lstm', 'gru'] as const)
+  it(`${kind.toUpperCase()} network: loss and every gradient match the reference`, () => {
     const [n, T, F, H, D, C] = [3, 3, 5, 6, 7, 4];
-    const net = buildSequenceModel({ kind: 'lstm', steps: T, nFeatures: F, nClasses: C, units: H, denseUnits: D, seed: 1, dropout: 0 });
+    const net = buildSequenceModel({ kind, steps: T, nFeatures: F, nClasses: C, units: H, denseUnits: D, seed: 1, dropout: 0 });
     // float32-representable inputs, so both sides see the same numbers.
     const x32 = Float32Array.from({ length: n * T * F }, (_, i) => Math.sin(i * 1.7) * 1.3);
     const xArr = Float64Array.from(x32);
@@ -85,7 +112,7 @@ describe('parity with the PyTorch definitions (float64 reference)', () => {
     const { value, grads } = tf.variableGrads(lossFn, net.variables);
     const w: Mat[] = net.variables.map((v) => ({ data: Float64Array.from(v.dataSync()), rows: v.shape[0] as number, cols: (v.shape[1] ?? 1) as number }));
     expect(w.length).toBe(7);
-    expect(Math.abs(value.dataSync()[0]! - referenceLoss(w, xArr, y, T, F, H))).toBeLessThan(1e-6);
+    expect(Math.abs(value.dataSync()[0]! - referenceLoss(w, xArr, y, T, F, H, kind))).toBeLessThan(1e-6);
     const eps = 1e-6;
     net.variables.forEach((v, k) => {
       const g = grads[v.name]!.dataSync();
@@ -95,9 +122,9 @@ describe('parity with the PyTorch definitions (float64 reference)', () => {
       for (let i = 0; i < wk.data.length; i++) {
         const old = wk.data[i]!;
         wk.data[i] = old + eps;
-        const lp = referenceLoss(w, xArr, y, T, F, H);
+        const lp = referenceLoss(w, xArr, y, T, F, H, kind);
         wk.data[i] = old - eps;
-        const lm = referenceLoss(w, xArr, y, T, F, H);
+        const lm = referenceLoss(w, xArr, y, T, F, H, kind);
         wk.data[i] = old;
         const fd = (lp - lm) / (2 * eps);
         scale = Math.max(scale, Math.abs(fd));
