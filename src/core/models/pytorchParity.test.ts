@@ -70,8 +70,8 @@ function referenceLoss(w: Mat[], x: Float64Array, y: number[], T: number, F: num
   const C = D2.cols;
   let total = 0;
   for (let s = 0; s < n; s++) {
-    let h = new Float64Array(H);
-    let c = new Float64Array(H);
+    let h: Float64Array = new Float64Array(H);
+    let c: Float64Array = new Float64Array(H);
     for (let t = 0; t < T; t++) {
       const xt = x.subarray((s * T + t) * F, (s * T + t + 1) * F);
       if (kind === 'gru') h = gruStep(K, U, b, xt, h, H);
